@@ -1,0 +1,5 @@
+"""Equality Impact Assessment workflow engine."""
+
+from .app import create_app
+
+__all__ = ["create_app"]

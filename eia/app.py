@@ -1,0 +1,37 @@
+"""The Flask application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from eia.config import load_config
+from eia.db import close_session, make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=None,
+    )
+    app.config.update(load_config(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.extensions["eia_engine"] = app.config.get("ENGINE") or make_engine(
+        app.config["DATABASE_URL"]
+    )
+    app.teardown_appcontext(close_session)
+
+    from eia.web import init_web
+
+    init_web(app)
+
+    from notifications.celery_app import init_celery
+
+    init_celery(app)
+    return app

@@ -1,0 +1,58 @@
+"""Settings from the environment, with embedded defaults that need no services."""
+
+import os
+from pathlib import Path
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting platforms hand out and use the psycopg 3 driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def load_config(instance_path: str) -> dict:
+    instance = Path(instance_path)
+    sqlite_file = instance / "eia.db"
+    database_url = normalise_database_url(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{sqlite_file}"
+    )
+    redis_url = os.environ.get("REDIS_URL") or None
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _dev_secret(instance),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        # Celery: Redis when configured, otherwise a broker inside an SQLite file.
+        "CELERY_BROKER_URL": redis_url or f"sqla+sqlite:///{instance / 'celery-broker.db'}",
+        "CELERY_RESULT_BACKEND": redis_url or f"db+sqlite:///{instance / 'celery-results.db'}",
+        "SMTP_HOST": os.environ.get("SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("SMTP_PORT", "25")),
+        "SMTP_USERNAME": os.environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": os.environ.get("SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "eia-noreply@example.gov.uk"),
+        "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Islington Council"),
+        "PRODUCT_NAME": os.environ.get("PRODUCT_NAME", "Equality Impact Assessment"),
+        "PRODUCT_SHORT_NAME": os.environ.get("PRODUCT_SHORT_NAME", "EIA"),
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
+        "REVIEW_SWEEP_HOUR": int(os.environ.get("REVIEW_SWEEP_HOUR", "6")),
+    }
+
+
+def _dev_secret(instance: Path) -> str:
+    """A random key kept in the instance folder, so local sessions survive restarts."""
+    instance.mkdir(parents=True, exist_ok=True)
+    key_file = instance / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(os.urandom(32).hex())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

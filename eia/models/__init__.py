@@ -1,0 +1,51 @@
+"""Every table, importable from one place (Alembic reads SQLModel.metadata from here)."""
+
+from sqlmodel import SQLModel
+
+from .assessment import (
+    ActionItem,
+    Comment,
+    Eia,
+    EiaVersion,
+    EngagementRecord,
+    ImpactAssessment,
+    IntersectionalCharacteristic,
+    IntersectionalImpact,
+    ReviewRecord,
+    ScoredImpact,
+    ScreeningAnswer,
+    SignOff,
+)
+from .audit import GENESIS_HASH, AuditChain, AuditRecord
+from .base import LONDON, as_utc, london_date, utcnow
+from .characteristics import Characteristic
+from .org import Directorate, Service, User
+
+metadata = SQLModel.metadata
+
+__all__ = [
+    "GENESIS_HASH",
+    "ActionItem",
+    "AuditChain",
+    "AuditRecord",
+    "Characteristic",
+    "Comment",
+    "Directorate",
+    "Eia",
+    "EiaVersion",
+    "EngagementRecord",
+    "ImpactAssessment",
+    "IntersectionalCharacteristic",
+    "IntersectionalImpact",
+    "ReviewRecord",
+    "ScoredImpact",
+    "ScreeningAnswer",
+    "Service",
+    "SignOff",
+    "User",
+    "metadata",
+    "LONDON",
+    "as_utc",
+    "london_date",
+    "utcnow",
+]

@@ -1,0 +1,53 @@
+"""The council's structure and its people."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, Relationship, SQLModel
+
+from .base import utcnow
+from .enums import Role
+
+
+class Directorate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(200), unique=True)
+
+    services: list["Service"] = Relationship(back_populates="directorate")
+
+
+class Service(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("directorate_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=sa.String(200))
+    directorate_id: int = Field(foreign_key="directorate.id", index=True)
+
+    directorate: Directorate = Relationship(back_populates="services")
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=sa.String(320), unique=True)
+    name: str = Field(sa_type=sa.String(200))
+    role: str = Field(sa_type=sa.String(32), default=Role.officer)
+    # Officers belong to a service; approvers to a directorate (a head of service to both).
+    service_id: int | None = Field(default=None, foreign_key="service.id", index=True)
+    directorate_id: int | None = Field(default=None, foreign_key="directorate.id", index=True)
+    password_hash: str | None = Field(default=None, sa_type=sa.String(255))
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+    service: Service | None = Relationship()
+    directorate: Directorate | None = Relationship()
+
+    @property
+    def effective_directorate_id(self) -> int | None:
+        if self.directorate_id is not None:
+            return self.directorate_id
+        return self.service.directorate_id if self.service is not None else None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles

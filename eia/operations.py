@@ -1,0 +1,385 @@
+"""Operations: every change to an EIA goes through here. Each changes the rows, adds its
+audit record to the same session and flushes; the caller commits once (or rolls back, and
+then neither the change nor its record exists)."""
+
+import uuid
+from datetime import date, datetime, time
+
+from sqlmodel import Session, select
+
+from eia import audit
+from eia.models import (
+    ActionItem,
+    Characteristic,
+    Comment,
+    Eia,
+    EngagementRecord,
+    ImpactAssessment,
+    IntersectionalImpact,
+    ScreeningAnswer,
+    Service,
+    LONDON,
+    User,
+    as_utc,
+    london_date,
+    utcnow,
+)
+from eia.models.enums import Role
+from workflows import TransitionRefused, fire
+from workflows.guards import ACTOR_RULES, GuardContext
+from workflows.lifecycle import SECTIONS, editable_sections, state
+
+
+class EditRefused(Exception):
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(" ".join(reasons))
+
+
+def _now(at: datetime | None) -> datetime:
+    return as_utc(at) if at is not None else utcnow()
+
+
+def lock_eia(session: Session, eia_id: int) -> Eia | None:
+    """Load an EIA and hold its row until commit (PostgreSQL), so two people cannot move it
+    at once; SQLite serialises writers by itself."""
+    return session.exec(
+        select(Eia).where(Eia.id == eia_id).with_for_update()
+    ).one_or_none()
+
+
+# --- transitions ---------------------------------------------------------------------------
+
+def transition(
+    session: Session,
+    eia: Eia,
+    event: str,
+    actor: User | None,
+    *,
+    at: datetime | None = None,
+    **inputs,
+):
+    """Fire ``event`` on ``eia`` as ``actor`` (None: the scheduler). Raises TransitionRefused
+    with every reason, or returns the audit record written with the change."""
+    now = _now(at)
+    if eia.id is not None and _needs_lock(session):
+        session.flush()
+        session.refresh(eia, with_for_update=True)  # hold the row: one transition at a time
+    ctx = GuardContext(eia=eia, actor=actor, inputs=inputs, now=now, session=session)
+    source, dest = fire(event, ctx)
+    eia.status_changed_at = now
+    eia.updated_at = now
+    session.add(eia)
+    details = {k: v for k, v in inputs.items()
+               if k in ("return_to", "late_reason", "attested", "next_review_date", "section")
+               and v not in (None, "")}
+    if event == "approve":
+        details["late"] = bool(eia.sign_offs and eia.sign_offs[-1].late)
+    comment = next((inputs[k] for k in ("comment", "reason", "review_notes")
+                    if isinstance(inputs.get(k), str) and inputs[k].strip()), "")
+    return audit.append(session, eia=eia, actor=actor, action="transition", event=event,
+                        from_state=source, to_state=dest, comment=comment.strip(),
+                        details=details, at=now)
+
+
+def _needs_lock(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+# --- who may edit what -------------------------------------------------------------------
+
+def edit_refusals(eia: Eia, actor: User | None, section: str, *, action: ActionItem | None = None
+                  ) -> list[str]:
+    if section not in SECTIONS:
+        return [f"There is no section called “{section}”."]
+    if section not in editable_sections(eia.status):
+        return [f"{SECTIONS[section]} cannot be changed while the EIA is "
+                f"{state(eia.status).label.lower()}."]
+    ctx = GuardContext(eia=eia, actor=actor)
+    if ACTOR_RULES["eia_team"][0](ctx):
+        return []
+    if action is not None and actor is not None and action.owner_id == actor.id:
+        return []  # an action's owner updates its progress
+    return ["Only the EIA's owner or an officer in its service can change it."]
+
+
+def _check_edit(eia, actor, section, **kw):
+    reasons = edit_refusals(eia, actor, section, **kw)
+    if reasons:
+        raise EditRefused(reasons)
+
+
+def _apply(obj, values: dict) -> dict:
+    """Set attributes; return {field: [old, new]} for those that changed."""
+    changes = {}
+    for name, new in values.items():
+        if name in ("id", "status", "eia_id", "version", "reference"):
+            raise ValueError(f"{name} is not editable through a section")
+        old = getattr(obj, name)
+        if old != new:
+            setattr(obj, name, new)
+            changes[name] = [_plain(old), _plain(new)]
+    return changes
+
+
+def _plain(value):
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
+    eia.updated_at = now
+    session.add(eia)
+    return audit.append(session, eia=eia, actor=actor, action="edit", event=section,
+                        from_state=eia.status, to_state=eia.status, comment=comment,
+                        details=changes, at=now)
+
+
+# --- creating and editing ----------------------------------------------------------------
+
+def create_eia(session: Session, actor: User, *, service: Service, at: datetime | None = None,
+               reference: str | None = None, **values) -> Eia:
+    """Start a new EIA in draft, owned by ``actor``, for ``service``."""
+    now = _now(at)
+    if actor.role not in (Role.officer, Role.approver):
+        raise EditRefused(["Only officers and approvers start EIAs."])
+    eia = Eia(reference=reference or f"NEW-{uuid.uuid4().hex[:24]}", service=service,
+              directorate_id=service.directorate_id, owner=actor, created_at=now,
+              updated_at=now, status_changed_at=now, status="draft")
+    session.add(eia)
+    session.flush()
+    if reference is None:
+        eia.reference = f"EIA-{now.year}-{eia.id:05d}"
+    changes = _apply(eia, values)
+    audit.append(session, eia=eia, actor=actor, action="edit", event="created",
+                 from_state=None, to_state="draft",
+                 details={"reference": eia.reference, "service": service.name, **changes},
+                 at=now)
+    return eia
+
+
+PROPOSAL_FIELDS = ("title", "summary", "proposal_type", "affects", "decision_maker",
+                   "decision_type", "decision_date", "decision_round", "publishable",
+                   "confidential")
+OUTCOME_FIELDS = ("outcome", "outcome_reason", "justification_legitimate_aim",
+                  "justification_less_harmful", "justification_proportionate", "review_date")
+_SECTION_FIELDS = {"proposal": PROPOSAL_FIELDS, "outcome": OUTCOME_FIELDS}
+
+
+def update_eia(session: Session, eia: Eia, section: str, actor: User, values: dict,
+               *, at: datetime | None = None):
+    """Edit the EIA's own fields for the proposal or outcome section."""
+    _check_edit(eia, actor, section)
+    allowed = _SECTION_FIELDS.get(section, ())
+    stray = set(values) - set(allowed)
+    if stray:
+        raise ValueError(f"{', '.join(sorted(stray))} not part of the {section} section")
+    changes = _apply(eia, values)
+    if not changes:
+        return None
+    return _record_edit(session, eia, actor, section, changes, _now(at))
+
+
+def save_screening(session: Session, eia: Eia, actor: User,
+                   answers: dict[int, tuple[str | None, str]], *, at: datetime | None = None):
+    """answers: characteristic id -> (relevance, reason)."""
+    _check_edit(eia, actor, "screening")
+    existing = {a.characteristic_id: a for a in eia.screening_answers}
+    names = dict(session.exec(select(Characteristic.id, Characteristic.key)).all())
+    changes = {}
+    for cid, (relevance, reason) in answers.items():
+        if cid not in names:
+            raise ValueError(f"no characteristic {cid}")
+        answer = existing.get(cid)
+        if answer is None:
+            answer = ScreeningAnswer(eia=eia, characteristic_id=cid)
+            session.add(answer)
+        diff = _apply(answer, {"relevance": relevance, "reason": reason})
+        if diff:
+            changes[names[cid]] = diff
+    if not changes:
+        return None
+    return _record_edit(session, eia, actor, "screening", changes, _now(at))
+
+
+IMPACT_FIELDS = ("direction", "aim_discrimination", "aim_opportunity", "aim_relations",
+                 "inherent_likelihood", "inherent_severity", "residual_likelihood",
+                 "residual_severity", "mitigation")
+EVIDENCE_FIELDS = ("evidence", "evidence_gap", "evidence_gap_reason")
+
+
+def save_impact(session: Session, eia: Eia, actor: User, characteristic_id: int,
+                values: dict, *, section: str = "impacts", at: datetime | None = None):
+    """Score one characteristic (section "impacts") or record its evidence ("evidence")."""
+    _check_edit(eia, actor, section)
+    fields = IMPACT_FIELDS if section == "impacts" else EVIDENCE_FIELDS
+    stray = set(values) - set(fields)
+    if stray:
+        raise ValueError(f"{', '.join(sorted(stray))} not part of the {section} section")
+    _check_scores(values)
+    impact = next((i for i in eia.impacts if i.characteristic_id == characteristic_id), None)
+    if impact is None:
+        if session.get(Characteristic, characteristic_id) is None:
+            raise ValueError(f"no characteristic {characteristic_id}")
+        impact = ImpactAssessment(eia=eia, characteristic_id=characteristic_id)
+        session.add(impact)
+    changes = _apply(impact, values)
+    if not changes:
+        return None
+    key = session.get(Characteristic, characteristic_id).key
+    record = _record_edit(session, eia, actor, section, {key: changes}, _now(at))
+    if section == "evidence":
+        _raise_gap_action(session, eia, actor, impact, _now(at))
+    return record
+
+
+def _check_scores(values: dict) -> None:
+    for name in ("inherent_likelihood", "inherent_severity", "residual_likelihood",
+                 "residual_severity"):
+        v = values.get(name)
+        if v is not None and v not in (1, 2, 3, 4):
+            raise ValueError(f"{name} must be 1, 2, 3 or 4")
+
+
+def _raise_gap_action(session, eia, actor, impact, now) -> None:
+    """An evidence gap becomes a proposed action to close it (once per impact)."""
+    if not impact.evidence_gap or not impact.evidence_gap_reason.strip():
+        return
+    session.flush()
+    if any(a.from_evidence_gap and a.impact_id == impact.id for a in eia.actions):
+        return
+    name = session.get(Characteristic, impact.characteristic_id).name
+    action = ActionItem(eia=eia, impact_id=impact.id, from_evidence_gap=True,
+                        owner_id=eia.owner_id, status="proposed",
+                        created_in_version=eia.version,
+                        description=f"Close the evidence gap for {name.lower()}: "
+                                    f"{impact.evidence_gap_reason.strip()}")
+    session.add(action)
+    session.flush()
+    audit.append(session, eia=eia, actor=actor, action="edit", event="actions",
+                 from_state=eia.status, to_state=eia.status,
+                 details={"added": {"id": action.id, "description": action.description,
+                                    "from_evidence_gap": True}}, at=now)
+
+
+def save_intersectional(session: Session, eia: Eia, actor: User, values: dict,
+                        characteristic_ids: list[int], *, impact_id: int | None = None,
+                        at: datetime | None = None):
+    _check_edit(eia, actor, "intersectional")
+    if len(set(characteristic_ids)) < 2:
+        raise ValueError("an intersectional impact combines at least two characteristics")
+    _check_scores(values)
+    if impact_id is None:
+        impact = IntersectionalImpact(eia=eia)
+        session.add(impact)
+    else:
+        impact = _child(eia.intersectional_impacts, impact_id)
+    chars = session.exec(select(Characteristic).where(Characteristic.id.in_(characteristic_ids))
+                         ).all()
+    changes = _apply(impact, values)
+    keys = sorted(c.key for c in chars)
+    if sorted(c.key for c in impact.characteristics) != keys:
+        changes["characteristics"] = [sorted(c.key for c in impact.characteristics), keys]
+        impact.characteristics = list(chars)
+    if not changes:
+        return None
+    session.flush()
+    return _record_edit(session, eia, actor, "intersectional", {f"#{impact.id}": changes},
+                        _now(at))
+
+
+def add_engagement(session: Session, eia: Eia, actor: User, values: dict,
+                   *, at: datetime | None = None):
+    _check_edit(eia, actor, "engagement")
+    record = EngagementRecord(eia=eia, **values)
+    session.add(record)
+    session.flush()
+    return _record_edit(session, eia, actor, "engagement",
+                        {"added": {"id": record.id, **{k: _plain(v) for k, v in values.items()}}},
+                        _now(at))
+
+
+ACTION_FIELDS = ("description", "owner_id", "due_date", "status", "impact_id",
+                 "intersectional_impact_id", "completed_on")
+
+
+def save_action(session: Session, eia: Eia, actor: User, values: dict,
+                *, action_id: int | None = None, at: datetime | None = None):
+    stray = set(values) - set(ACTION_FIELDS)
+    if stray:
+        raise ValueError(f"{', '.join(sorted(stray))} not part of an action")
+    action = _child(eia.actions, action_id) if action_id is not None else None
+    _check_edit(eia, actor, "actions", action=action)
+    if action is None:
+        action = ActionItem(eia=eia, created_in_version=eia.version)
+        session.add(action)
+        changes = _apply(action, values)
+        session.flush()
+        changes = {"added": {"id": action.id, **{k: v[1] for k, v in changes.items()}}}
+    else:
+        changes = _apply(action, values)
+        if not changes:
+            return None
+        changes = {f"#{action.id}": changes}
+    return _record_edit(session, eia, actor, "actions", changes, _now(at))
+
+
+def remove_action(session: Session, eia: Eia, actor: User, action_id: int,
+                  *, at: datetime | None = None):
+    action = _child(eia.actions, action_id)
+    _check_edit(eia, actor, "actions")
+    eia.actions.remove(action)
+    session.delete(action)
+    return _record_edit(session, eia, actor, "actions",
+                        {"removed": {"id": action_id, "description": action.description}},
+                        _now(at))
+
+
+def add_comment(session: Session, eia: Eia, actor: User, section: str, body: str,
+                *, at: datetime | None = None) -> Comment:
+    """Authors, approvers and equality officers comment on any section, in any state."""
+    if not body.strip():
+        raise EditRefused(["Write a comment before saving it."])
+    ctx = GuardContext(eia=eia, actor=actor)
+    if not any(ACTOR_RULES[r][0](ctx)
+               for r in ("eia_team", "directorate_approver", "equality_officer")):
+        raise EditRefused(["Only the EIA's team, its approvers and equality officers can "
+                           "comment on it."])
+    now = _now(at)
+    comment = Comment(eia=eia, eia_version=eia.version, section=section, author=actor,
+                      body=body, created_at=now)
+    session.add(comment)
+    session.flush()
+    audit.append(session, eia=eia, actor=actor, action="comment", event=section,
+                 from_state=eia.status, to_state=eia.status, comment=body,
+                 details={"comment_id": comment.id}, at=now)
+    return comment
+
+
+def _child(rows, child_id):
+    for row in rows:
+        if row.id == child_id:
+            return row
+    raise LookupError(f"no such item {child_id} on this EIA")
+
+
+def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
+    """Move every approved EIA whose review date has come to ``under_review`` (the scheduler's
+    job; the caller commits)."""
+    now = utcnow() if today is None else datetime.combine(today, time(12), tzinfo=LONDON)
+    today = london_date(now)
+    due = session.exec(
+        select(Eia.id).where(Eia.status == "approved", Eia.review_date <= today)
+        .order_by(Eia.review_date, Eia.id)
+    ).all()
+    moved = []
+    for eia_id in due:
+        eia = session.get(Eia, eia_id)
+        try:
+            with session.begin_nested():
+                transition(session, eia, "start_review", None, at=now)
+            moved.append(eia.reference)
+        except TransitionRefused:
+            continue  # changed under us (a person started the review); nothing to do
+    return moved

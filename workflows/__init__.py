@@ -1,0 +1,23 @@
+"""The EIA lifecycle: states, events and guards held as one table of data."""
+
+from .lifecycle import SECTIONS, STATES, TRANSITIONS, state, transitions_for
+from .machine import (
+    EventOption,
+    TransitionRefused,
+    available_events,
+    fire,
+    refusal_reasons,
+)
+
+__all__ = [
+    "SECTIONS",
+    "STATES",
+    "TRANSITIONS",
+    "EventOption",
+    "TransitionRefused",
+    "available_events",
+    "fire",
+    "refusal_reasons",
+    "state",
+    "transitions_for",
+]

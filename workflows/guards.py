@@ -1,0 +1,310 @@
+"""Guards, actor rules and required inputs. Each returns the reasons it refuses, in words an
+officer understands; an empty list means it passes."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from eia.models import Eia, User, london_date, utcnow
+from eia.models.enums import Direction, Outcome, Relevance, Role
+
+
+@dataclass
+class GuardContext:
+    eia: Eia
+    actor: User | None  # None is the scheduler acting on its own
+    inputs: dict = field(default_factory=dict)
+    now: datetime = field(default_factory=utcnow)
+    session: object | None = None
+    dest: str | None = None
+
+    @property
+    def today(self) -> date:
+        return london_date(self.now)
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.name if self.actor is not None else "the scheduler"
+
+
+Check = Callable[[GuardContext], list[str]]
+
+
+# --- who may act -----------------------------------------------------------------------
+
+def _is_team(ctx: GuardContext) -> bool:
+    a, e = ctx.actor, ctx.eia
+    if a is None or not a.active:
+        return False
+    if a.id == e.owner_id:
+        return True
+    return a.role in (Role.officer, Role.approver) and a.service_id == e.service_id
+
+
+def _is_directorate_approver(ctx: GuardContext) -> bool:
+    a = ctx.actor
+    return (
+        a is not None
+        and a.active
+        and a.role == Role.approver
+        and a.effective_directorate_id == ctx.eia.directorate_id
+    )
+
+
+ACTOR_RULES: dict[str, tuple[Callable[[GuardContext], bool], str]] = {
+    "scheduler": (lambda ctx: ctx.actor is None, "the scheduler"),
+    "eia_team": (_is_team, "the EIA's owner or an officer in its service"),
+    "directorate_approver": (_is_directorate_approver, "an approver for the EIA's directorate"),
+    "equality_officer": (
+        lambda ctx: ctx.actor is not None and ctx.actor.active
+        and ctx.actor.role == Role.equality_officer,
+        "an equality officer",
+    ),
+    "admin": (
+        lambda ctx: ctx.actor is not None and ctx.actor.active and ctx.actor.role == Role.admin,
+        "an administrator",
+    ),
+}
+
+
+def who_reasons(rules: tuple[str, ...], ctx: GuardContext) -> list[str]:
+    if any(ACTOR_RULES[r][0](ctx) for r in rules):
+        return []
+    people = [ACTOR_RULES[r][1] for r in rules if r != "scheduler"]
+    allowed = people[0] if len(people) == 1 else ", ".join(people[:-1]) + " or " + people[-1]
+    return [f"Only {allowed} can do this."]
+
+
+# --- readiness ---------------------------------------------------------------------------
+
+PROPOSAL_FIELDS = {
+    "title": "a title",
+    "summary": "a summary of the proposal",
+    "proposal_type": "the kind of proposal",
+    "affects": "who the proposal affects",
+    "decision_type": "the kind of decision it feeds",
+    "decision_maker": "who makes the decision",
+}
+
+
+def proposal_complete(ctx: GuardContext) -> list[str]:
+    missing = [label for name, label in PROPOSAL_FIELDS.items() if not getattr(ctx.eia, name)]
+    if not missing:
+        return []
+    return ["The proposal is not complete: add " + _join(missing) + "."]
+
+
+def in_scope_characteristics(eia: Eia, session) -> list:
+    """Every active characteristic, plus any inactive one this EIA already answered."""
+    from sqlmodel import select
+
+    from eia.models import Characteristic
+
+    answered = {a.characteristic_id for a in eia.screening_answers}
+    rows = session.exec(select(Characteristic).order_by(Characteristic.position)).all()
+    return [c for c in rows if c.active or c.id in answered]
+
+
+def screening_complete(ctx: GuardContext) -> list[str]:
+    answers = {a.characteristic_id: a for a in ctx.eia.screening_answers}
+    unanswered, unexplained = [], []
+    for c in in_scope_characteristics(ctx.eia, ctx.session):
+        a = answers.get(c.id)
+        if a is None or not a.relevance:
+            unanswered.append(c.name.lower())
+        elif not a.reason.strip():
+            unexplained.append(c.name.lower())
+    reasons = []
+    if unanswered:
+        reasons.append("Screening is not complete: say whether it is relevant for "
+                       + _join(unanswered) + ".")
+    if unexplained:
+        reasons.append("Give a reason for your screening answer for " + _join(unexplained) + ".")
+    return reasons
+
+
+def all_not_relevant(ctx: GuardContext) -> list[str]:
+    names = [a.characteristic.name.lower() for a in ctx.eia.screening_answers
+             if a.relevance in (Relevance.relevant, Relevance.unknown)]
+    if not names:
+        return []
+    return ["A full assessment is needed because screening found "
+            + _join(names) + " relevant or not yet known; it cannot be screened out."]
+
+
+def any_relevant_or_unknown(ctx: GuardContext) -> list[str]:
+    if any(a.relevance in (Relevance.relevant, Relevance.unknown)
+           for a in ctx.eia.screening_answers):
+        return []
+    return ["No characteristic was found relevant or unknown, so no full assessment is needed:"
+            " screen the EIA out instead."]
+
+
+def characteristics_to_assess(eia: Eia) -> list:
+    return [a.characteristic for a in eia.screening_answers
+            if a.relevance in (Relevance.relevant, Relevance.unknown)]
+
+
+def impacts_scored(ctx: GuardContext) -> list[str]:
+    impacts = {i.characteristic_id: i for i in ctx.eia.impacts}
+    unscored = []
+    for c in characteristics_to_assess(ctx.eia):
+        i = impacts.get(c.id)
+        if i is None or not _scored(i):
+            unscored.append(c.name.lower())
+    reasons = []
+    if unscored:
+        reasons.append("Score the impact (direction, and likelihood and severity before and "
+                       "after mitigation) for " + _join(unscored) + ".")
+    bad_combos = [x.description or "an unnamed combination"
+                  for x in ctx.eia.intersectional_impacts if not _scored(x)]
+    if bad_combos:
+        reasons.append("Score the intersectional impact for " + _join(bad_combos) + ".")
+    return reasons
+
+
+def _scored(i) -> bool:
+    return bool(i.direction) and None not in (
+        i.inherent_likelihood, i.inherent_severity, i.residual_likelihood, i.residual_severity
+    )
+
+
+def evidence_or_gap(ctx: GuardContext) -> list[str]:
+    impacts = {i.characteristic_id: i for i in ctx.eia.impacts}
+    missing = []
+    for c in characteristics_to_assess(ctx.eia):
+        i = impacts.get(c.id)
+        if i is None:
+            continue  # reported by impacts_scored
+        if i.evidence_gap:
+            if not i.evidence_gap_reason.strip():
+                missing.append(c.name.lower())
+        elif not i.evidence.strip():
+            missing.append(c.name.lower())
+    if not missing:
+        return []
+    return ["Give the evidence, or explain the evidence gap, for " + _join(missing) + "."]
+
+
+def negative_impacts_mitigated(ctx: GuardContext) -> list[str]:
+    names = [i.characteristic.name.lower() for i in ctx.eia.impacts
+             if i.direction == Direction.negative and not i.mitigation.strip()]
+    names += [x.description or "an intersectional impact" for x in ctx.eia.intersectional_impacts
+              if x.direction == Direction.negative and not x.mitigation.strip()]
+    if not names:
+        return []
+    return ["Say how the negative impact will be mitigated for " + _join(names) + "."]
+
+
+def outcome_chosen(ctx: GuardContext) -> list[str]:
+    e = ctx.eia
+    if not e.outcome:
+        return ["Choose the outcome of the assessment (one of the four)."]
+    if e.outcome == Outcome.continue_despite_adverse:
+        missing = [label for value, label in (
+            (e.justification_legitimate_aim, "the legitimate aim"),
+            (e.justification_less_harmful, "why no less harmful way would achieve it"),
+            (e.justification_proportionate, "why it is proportionate"),
+        ) if not value.strip()]
+        if missing:
+            return ["Outcome 3 (continue despite adverse impact) needs its justification: "
+                    "explain " + _join(missing) + "."]
+    return []
+
+
+def review_date_set(ctx: GuardContext) -> list[str]:
+    if ctx.eia.review_date is None:
+        return ["Set a review date."]
+    if ctx.eia.review_date <= ctx.today:
+        return ["The review date must be in the future."]
+    return []
+
+
+def not_author(ctx: GuardContext) -> list[str]:
+    if ctx.actor is not None and ctx.actor.id == ctx.eia.owner_id:
+        return ["You wrote this EIA, so you cannot sign it off: an approver who did not write it"
+                " must do so."]
+    return []
+
+
+def review_due_for_scheduler(ctx: GuardContext) -> list[str]:
+    if ctx.actor is not None:
+        return []  # a person may start a review early
+    if ctx.eia.review_date is None or ctx.eia.review_date > ctx.today:
+        return ["The review date has not come yet."]
+    return []
+
+
+GUARDS: dict[str, Check] = {
+    "proposal_complete": proposal_complete,
+    "screening_complete": screening_complete,
+    "all_not_relevant": all_not_relevant,
+    "any_relevant_or_unknown": any_relevant_or_unknown,
+    "impacts_scored": impacts_scored,
+    "evidence_or_gap": evidence_or_gap,
+    "negative_impacts_mitigated": negative_impacts_mitigated,
+    "outcome_chosen": outcome_chosen,
+    "review_date_set": review_date_set,
+    "not_author": not_author,
+    "review_due_for_scheduler": review_due_for_scheduler,
+}
+
+
+# --- what the person must supply ---------------------------------------------------------
+
+def _text(ctx: GuardContext, name: str) -> str:
+    value = ctx.inputs.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def decision_date_passed(eia: Eia, today: date) -> bool:
+    return eia.decision_date is not None and eia.decision_date < today
+
+
+def _need_attestation(ctx):
+    if ctx.inputs.get("attested") is True:
+        return []
+    return ["Confirm that you have read the impacts on each group and had regard to them."]
+
+
+def _need_late_reason(ctx):
+    if decision_date_passed(ctx.eia, ctx.today) and not _text(ctx, "late_reason"):
+        return [f"The decision date ({ctx.eia.decision_date:%-d %B %Y}) has passed: give the "
+                "reason sign-off is late. The approval will be flagged as late."]
+    return []
+
+
+def _need_next_review_date(ctx):
+    value = ctx.inputs.get("next_review_date")
+    if not isinstance(value, date):
+        return ["Give the date of the next review."]
+    if value <= ctx.today:
+        return ["The next review date must be in the future."]
+    return []
+
+
+def _need_return_target(ctx):
+    target = ctx.inputs.get("return_to") or "full_assessment"
+    if target not in ("screening", "full_assessment"):
+        return ["Choose whether the EIA goes back to screening or to the full assessment."]
+    return []
+
+
+NEEDS: dict[str, tuple[Check, str]] = {
+    "comment": (lambda ctx: [] if _text(ctx, "comment") else
+                ["Say what the officer needs to change."], "a comment saying what to change"),
+    "reason": (lambda ctx: [] if _text(ctx, "reason") else ["Give a reason."], "a reason"),
+    "attestation": (_need_attestation, "your confirmation that you have read the impacts"),
+    "late_reason": (_need_late_reason, "a reason, if the decision date has passed"),
+    "return_target": (_need_return_target, "where the EIA goes back to"),
+    "review_notes": (lambda ctx: [] if _text(ctx, "review_notes") else
+                     ["Write your review notes."], "review notes"),
+    "next_review_date": (_need_next_review_date, "the next review date"),
+}
+
+
+def _join(items: list[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

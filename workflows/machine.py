@@ -1,0 +1,162 @@
+"""One module-level ``transitions`` machine, driven through a thin wrapper around the row.
+
+SQLModel rows refuse the attributes ``transitions`` binds to its models, so the machine has
+no models of its own (``model=None``); each event is fired on an ``_EiaModel`` whose
+``status`` reads and writes the row's column.
+"""
+
+from dataclasses import dataclass
+from functools import partial
+
+from transitions import Machine
+
+from eia.models.enums import Relevance
+
+from .effects import EFFECTS
+from .guards import ACTOR_RULES, GUARDS, NEEDS, GuardContext, who_reasons
+from .lifecycle import EVENT_LABELS, STATES, TRANSITIONS, Transition, state, transitions_for
+
+
+class TransitionRefused(Exception):
+    """An event the machine will not fire now, with every reason in plain words."""
+
+    def __init__(self, event: str, reasons: list[str]):
+        self.event = event
+        self.reasons = reasons
+        super().__init__(f"{EVENT_LABELS.get(event, event)} refused: " + " ".join(reasons))
+
+
+class _EiaModel:
+    def __init__(self, ctx: GuardContext):
+        self.ctx = ctx
+
+    @property
+    def status(self) -> str:
+        return self.ctx.eia.status
+
+    @status.setter
+    def status(self, value: str) -> None:
+        self.ctx.eia.status = value
+
+
+def _chosen_destination(event_data) -> bool:
+    """Of the rows sharing an event and source (``return``), take the one asked for."""
+    ctx: GuardContext = event_data.kwargs["ctx"]
+    return event_data.transition.dest == ctx.dest
+
+
+def _still_allowed(row: Transition, event_data) -> bool:
+    """A last check inside the machine, so no caller can fire an event past its guards."""
+    return not _reasons(row, event_data.kwargs["ctx"])
+
+
+def _run_effect(name: str, event_data) -> None:
+    EFFECTS[name](event_data.kwargs["ctx"])
+
+
+MACHINE = Machine(
+    model=None,
+    states=[s.name for s in STATES],
+    initial="draft",
+    transitions=[
+        {
+            "trigger": row.event,
+            "source": row.source,
+            "dest": row.dest,
+            "conditions": [_chosen_destination, partial(_still_allowed, row)],
+            "after": [partial(_run_effect, name) for name in row.effects],
+        }
+        for row in TRANSITIONS
+    ],
+    auto_transitions=False,
+    send_event=True,
+    model_attribute="status",
+)
+
+
+def _default_return_target(ctx: GuardContext) -> str:
+    needs_full = any(
+        a.relevance in (Relevance.relevant, Relevance.unknown) for a in ctx.eia.screening_answers
+    )
+    return "full_assessment" if needs_full else "screening"
+
+
+def _row_for(event: str, ctx: GuardContext) -> Transition | None:
+    rows = transitions_for(event, ctx.eia.status)
+    if not rows:
+        return None
+    if len(rows) == 1:
+        return rows[0]
+    wanted = ctx.inputs.get("return_to") or _default_return_target(ctx)
+    return next((r for r in rows if r.dest == wanted), rows[0])
+
+
+def _reasons(row: Transition, ctx: GuardContext, *, with_needs: bool = True) -> list[str]:
+    reasons = who_reasons(row.who, ctx)
+    for name in row.guards:
+        reasons += GUARDS[name](ctx)
+    if with_needs:
+        for name in row.needs:
+            reasons += NEEDS[name][0](ctx)
+    return reasons
+
+
+def refusal_reasons(event: str, ctx: GuardContext) -> list[str]:
+    """Why ``event`` cannot be fired now with these inputs (empty if it can)."""
+    if event not in EVENT_LABELS:
+        return [f"There is no such step as “{event}”."]
+    row = _row_for(event, ctx)
+    if row is None:
+        return [
+            f"“{EVENT_LABELS[event]}” is not possible while the EIA is "
+            f"{state(ctx.eia.status).label.lower()}."
+        ]
+    return _reasons(row, ctx)
+
+
+def fire(event: str, ctx: GuardContext) -> tuple[str, str]:
+    """Fire ``event`` or raise ``TransitionRefused``. Returns (from_state, to_state)."""
+    reasons = refusal_reasons(event, ctx)
+    if reasons:
+        raise TransitionRefused(event, reasons)
+    row = _row_for(event, ctx)
+    ctx.dest = row.dest
+    source = ctx.eia.status
+    if not MACHINE.events[event].trigger(_EiaModel(ctx), ctx=ctx):
+        raise TransitionRefused(event, ["The EIA changed while you were working: try again."])
+    return source, ctx.eia.status
+
+
+@dataclass(frozen=True)
+class EventOption:
+    event: str
+    label: str
+    dest: str
+    allowed: bool
+    reasons: tuple[str, ...]
+    needs: tuple[str, ...]
+
+
+def available_events(ctx: GuardContext) -> list[EventOption]:
+    """Which events this person may fire on this EIA now, and, for the others, why not.
+
+    Only events leaving the current state are listed; those the person has no part in
+    (the wrong role entirely) are listed as not allowed with the reason. What the person
+    must still supply (a comment, an attestation) is listed under ``needs``.
+    """
+    options = []
+    for trigger in MACHINE.get_triggers(ctx.eia.status):
+        for row in transitions_for(trigger, ctx.eia.status):
+            reasons = _reasons(row, ctx, with_needs=False)
+            needs = tuple(
+                NEEDS[n][1] for n in row.needs
+                if not (n == "late_reason" and not NEEDS[n][0](ctx))
+            )
+            options.append(
+                EventOption(row.event, row.label, row.dest, not reasons, tuple(reasons), needs)
+            )
+    return options
+
+
+__all__ = ["ACTOR_RULES", "MACHINE", "EventOption", "TransitionRefused", "available_events",
+           "fire", "refusal_reasons"]
