@@ -31,6 +31,10 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     init_web(app)
 
+    from eia.cli import register_cli
+
+    register_cli(app)
+
     from notifications.celery_app import init_celery
 
     init_celery(app)

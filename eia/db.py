@@ -13,11 +13,19 @@ def make_engine(url: str) -> sa.Engine:
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
+            # Let SQLAlchemy, not the driver, begin transactions (savepoints then work).
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @sa.event.listens_for(engine, "begin")
+        def _begin_immediate(connection):
+            # Take the write lock up front: a read-then-write (the audit chain's head) must
+            # not find the database changed under it. SQLite has one writer at a time anyway.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -30,7 +38,8 @@ def get_engine() -> sa.Engine:
 def get_session() -> Session:
     """The request's session (created on first use, closed at teardown)."""
     if "db_session" not in g:
-        g.db_session = Session(get_engine(), expire_on_commit=False)
+        factory = current_app.config.get("SESSION_FACTORY")
+        g.db_session = factory() if factory else Session(get_engine(), expire_on_commit=False)
     return g.db_session
 
 
@@ -43,7 +52,8 @@ def close_session(_exc=None) -> None:
 @contextmanager
 def session_scope(engine: sa.Engine | None = None):
     """A unit of work outside a request (CLI, Celery): commit once, or roll back."""
-    session = Session(engine or get_engine(), expire_on_commit=False)
+    factory = current_app.config.get("SESSION_FACTORY") if engine is None else None
+    session = factory() if factory else Session(engine or get_engine(), expire_on_commit=False)
     try:
         yield session
         session.commit()

@@ -5,6 +5,7 @@ from .machine import (
     EventOption,
     TransitionRefused,
     available_events,
+    event_readiness,
     fire,
     refusal_reasons,
 )
@@ -16,6 +17,7 @@ __all__ = [
     "EventOption",
     "TransitionRefused",
     "available_events",
+    "event_readiness",
     "fire",
     "refusal_reasons",
     "state",

@@ -206,8 +206,8 @@ def mermaid_diagram() -> str:
             continue
         seen.add(key)
         lines.append(f"    {t.source} --> {t.dest}: {t.event}")
-    lines.append("    note left of withdrawn: withdraw, from any state that is not terminal")
     for s in STATES:
         if s.terminal:
             lines.append(f"    {s.name} --> [*]")
+    lines.append("    note left of withdrawn: withdraw, from any state that is not terminal")
     return "\n".join(lines)

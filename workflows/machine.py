@@ -158,5 +158,20 @@ def available_events(ctx: GuardContext) -> list[EventOption]:
     return options
 
 
+def event_readiness(ctx: GuardContext) -> list[EventOption]:
+    """Events leaving the current state and the data conditions each still lacks, whoever
+    asks (the person's role is not considered): "what is missing before this can move on"."""
+    options = []
+    for trigger in MACHINE.get_triggers(ctx.eia.status):
+        for row in transitions_for(trigger, ctx.eia.status):
+            reasons = []
+            for name in row.guards:
+                if name != "not_author":
+                    reasons += GUARDS[name](ctx)
+            options.append(EventOption(row.event, row.label, row.dest, not reasons,
+                                       tuple(reasons), tuple(NEEDS[n][1] for n in row.needs)))
+    return options
+
+
 __all__ = ["ACTOR_RULES", "MACHINE", "EventOption", "TransitionRefused", "available_events",
-           "fire", "refusal_reasons"]
+           "event_readiness", "fire", "refusal_reasons"]
