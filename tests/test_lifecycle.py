@@ -1,0 +1,280 @@
+"""The lifecycle table, the machine built from it, and the guards' plain-word refusals."""
+
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from eia import operations as ops
+from eia.models import EiaVersion, SignOff
+from workflows import TransitionRefused, available_events
+from workflows.guards import GUARDS, NEEDS, GuardContext
+from workflows.lifecycle import STATES, TRANSITIONS, mermaid_diagram
+from workflows.machine import MACHINE
+
+DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "docs" / "domain.md"
+
+
+def _domain_events():
+    """Rows of the domain document's event table: (event, sources, destinations)."""
+    rows = []
+    for line in DOMAIN.read_text().splitlines():
+        m = re.match(r"\| (\w+) \| ([\w ,-]+?) → ([\w ,]+?) \|", line)
+        if m and m.group(1) != "event":
+            rows.append((m.group(1), m.group(2).strip(), m.group(3).strip()))
+    return rows
+
+
+def test_table_covers_every_event_of_the_domain_document():
+    events = {e for e, _, _ in _domain_events()}
+    assert events == {t.event for t in TRANSITIONS}
+    for event, source, dest in _domain_events():
+        rows = [t for t in TRANSITIONS if t.event == event]
+        if source.startswith("any non-terminal"):
+            assert {t.source for t in rows} == {s.name for s in STATES if not s.terminal}
+        else:
+            assert {t.source for t in rows} == {source}
+        assert {t.dest for t in rows} == set(dest.replace(" or ", ",").replace(" ", "")
+                                             .split(","))
+
+
+def test_machine_is_built_from_the_table():
+    for s in STATES:
+        expected = {t.event for t in TRANSITIONS if t.source == s.name}
+        assert set(MACHINE.get_triggers(s.name)) == expected
+    assert not MACHINE.get_triggers("withdrawn") and not MACHINE.get_triggers("archived")
+
+
+def test_every_named_guard_and_need_exists():
+    for t in TRANSITIONS:
+        assert all(g in GUARDS for g in t.guards), t
+        assert all(n in NEEDS for n in t.needs), t
+
+
+def test_diagram_is_generated_from_the_table():
+    diagram = mermaid_diagram()
+    for t in TRANSITIONS:
+        if t.event != "withdraw":
+            assert f"{t.source} --> {t.dest}: {t.event}" in diagram
+    readme = Path(__file__).resolve().parents[1] / "README.md"
+    assert diagram in readme.read_text(), "README's diagram is stale: run `eia diagram`"
+
+
+def reasons(exc_info) -> str:
+    return " ".join(exc_info.value.reasons)
+
+
+def test_incomplete_proposal_is_refused_with_what_is_missing(make, db):
+    eia = make.eia("draft")
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "start_screening", eia.owner)
+    assert "add a summary of the proposal" in reasons(refused)
+    assert "who makes the decision" in reasons(refused)
+    assert eia.status == "draft"
+
+
+def test_event_not_possible_from_this_state_says_so(make, db):
+    eia = make.eia("draft")
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "approve", make.user("approver"), attested=True)
+    assert reasons(refused) == "“Approve” is not possible while the EIA is draft."
+
+
+def test_screen_out_needs_every_characteristic_not_relevant_with_a_reason(make, db):
+    eia = make.eia("screening")
+    make.screen(eia, eia.owner, relevant=("disability",))
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "screen_out", eia.owner)
+    assert "screening found disability relevant" in reasons(refused)
+    make.screen(eia, eia.owner, relevant=())
+    age = next(a for a in eia.screening_answers if a.characteristic.key == "age")
+    ops.save_screening(db, eia, eia.owner, {age.characteristic_id: ("not_relevant", "  ")})
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "screen_out", eia.owner)
+    assert "Give a reason for your screening answer for age" in reasons(refused)
+    ops.save_screening(db, eia, eia.owner, {age.characteristic_id: ("not_relevant", "None.")})
+    ops.transition(db, eia, "screen_out", eia.owner)
+    assert eia.status == "awaiting_sign_off"
+    assert "No full assessment is needed" in eia.screening_conclusion
+
+
+def test_full_assessment_is_refused_when_nothing_is_relevant(make, db):
+    eia = make.eia("screening")
+    make.screen(eia, eia.owner, relevant=())
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "start_full_assessment", eia.owner)
+    assert "screen the EIA out instead" in reasons(refused)
+
+
+def test_submit_lists_every_missing_part(make, db):
+    eia = make.eia("full_assessment")
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    text = reasons(refused)
+    assert "Score the impact" in text and "age and disability" in text
+    assert "Choose the outcome" in text and "Set a review date" in text
+
+
+def test_negative_impact_needs_mitigation_and_outcome_3_its_justification(make, db):
+    eia = make.eia("full_assessment")
+    make.assess(eia, eia.owner, outcome="3")
+    age = next(i for i in eia.impacts if i.characteristic.key == "age")
+    ops.save_impact(db, eia, eia.owner, age.characteristic_id, {"mitigation": ""})
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    text = reasons(refused)
+    assert "Say how the negative impact will be mitigated for age" in text
+    assert "Outcome 3 (continue despite adverse impact) needs its justification" in text
+    assert "the legitimate aim" in text
+
+
+def test_evidence_gap_needs_its_reason_and_becomes_an_action(make, db):
+    eia = make.eia("full_assessment")
+    make.assess(eia, eia.owner)
+    age = next(i for i in eia.impacts if i.characteristic.key == "age")
+    ops.save_impact(db, eia, eia.owner, age.characteristic_id,
+                    {"evidence": "", "evidence_gap": True}, section="evidence")
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    assert "explain the evidence gap, for age" in reasons(refused)
+    ops.save_impact(db, eia, eia.owner, age.characteristic_id,
+                    {"evidence_gap_reason": "No age breakdown of users."}, section="evidence")
+    gap_actions = [a for a in eia.actions if a.from_evidence_gap]
+    assert len(gap_actions) == 1 and "No age breakdown" in gap_actions[0].description
+    ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+
+
+def test_author_cannot_approve_their_own_eia(make, db):
+    directorate = make.directorate()
+    author = make.user("approver", directorate=directorate, service=make.service(directorate))
+    eia = make.eia("awaiting_sign_off", owner=author)
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "approve", author, attested=True)
+    assert "You wrote this EIA, so you cannot sign it off" in reasons(refused)
+    assert eia.status == "awaiting_sign_off"
+
+
+def test_approver_from_another_directorate_is_refused(make, db):
+    eia = make.eia("awaiting_sign_off")
+    outsider = make.user("approver")
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "approve", outsider, attested=True)
+    assert "Only an approver for the EIA's directorate can do this." in reasons(refused)
+
+
+def test_approval_needs_the_attestation(make, db):
+    eia = make.eia("awaiting_sign_off")
+    approver = make.user("approver", directorate=eia.directorate)
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "approve", approver)
+    assert "Confirm that you have read the impacts" in reasons(refused)
+
+
+def test_late_approval_needs_a_reason_and_is_flagged(make, db):
+    eia = make.eia("awaiting_sign_off")
+    approver = make.user("approver", directorate=eia.directorate)
+    after_decision = eia.decision_date + timedelta(days=3)
+    at = ops.utcnow().replace(year=after_decision.year, month=after_decision.month,
+                              day=after_decision.day, hour=12)
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "approve", approver, attested=True, at=at)
+    assert "has passed: give the reason sign-off is late" in reasons(refused)
+    record = ops.transition(db, eia, "approve", approver, attested=True, at=at,
+                            late_reason="Committee papers were published before the EIA.")
+    sign_off = db.exec(select(SignOff).where(SignOff.eia_id == eia.id,
+                                             SignOff.decision == "approved")).one()
+    assert sign_off.late and "Committee papers" in sign_off.late_reason
+    assert '"late":true' in record.details
+
+
+def test_return_needs_a_comment_and_goes_where_asked(make, db):
+    eia = make.eia("awaiting_sign_off")
+    approver = make.user("approver", directorate=eia.directorate)
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "return", approver, comment="  ")
+    assert reasons(refused) == "Say what the officer needs to change."
+    ops.transition(db, eia, "return", approver, comment="Add evidence for disability.",
+                   return_to="screening")
+    assert eia.status == "screening"
+    assert eia.comments[-1].body == "Add evidence for disability."
+    returned = [s for s in eia.sign_offs if s.decision == "returned"]
+    assert returned[0].returned_to == "screening"
+
+
+def test_revise_opens_a_new_version_and_keeps_the_old_one(make, db):
+    eia = make.eia("under_review")
+    approver = make.user("approver", directorate=eia.directorate)
+    actions_before = len(eia.actions)
+    ops.transition(db, eia, "revise", approver, review_notes="Service hours changed.")
+    assert (eia.status, eia.version) == ("full_assessment", 2)
+    frozen = db.exec(select(EiaVersion).where(EiaVersion.eia_id == eia.id,
+                                              EiaVersion.version == 1)).one()
+    assert frozen.snapshot["version"] == 1 and frozen.snapshot["outcome"] == eia.outcome
+    assert len(eia.actions) == actions_before  # actions and outcome carry forward
+    assert eia.outcome == "2"
+
+
+def test_confirm_review_sets_the_next_review_date(make, db):
+    eia = make.eia("under_review")
+    approver = make.user("approver", directorate=eia.directorate)
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "confirm_review", approver, review_notes="Still sound.",
+                       next_review_date=date.today() - timedelta(days=1))
+    assert "next review date must be in the future" in reasons(refused)
+    nxt = date.today() + timedelta(days=365)
+    ops.transition(db, eia, "confirm_review", approver, review_notes="Still sound.",
+                   next_review_date=nxt)
+    assert (eia.status, eia.review_date, eia.reviews[-1].decision) == ("approved", nxt,
+                                                                     "confirmed")
+
+
+def test_scheduler_moves_only_reviews_that_are_due(make, db):
+    due = make.eia("approved")
+    not_due = make.eia("approved")
+    due.review_date = date.today() - timedelta(days=1)
+    db.add(due)
+    db.flush()
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, not_due, "start_review", None)
+    assert reasons(refused) == "The review date has not come yet."
+    moved = ops.start_due_reviews(db)
+    assert due.reference in moved and not_due.reference not in moved
+    assert (due.status, not_due.status) == ("under_review", "approved")
+    assert ops.start_due_reviews(db) == []
+
+
+def test_withdraw_and_archive_need_a_reason(make, db):
+    eia = make.eia("approved")
+    approver = make.user("approver", directorate=eia.directorate)
+    with pytest.raises(TransitionRefused):
+        ops.transition(db, eia, "archive", approver, reason="")
+    ops.transition(db, eia, "archive", approver, reason="The scheme closed in March.")
+    assert (eia.status, eia.closing_reason) == ("archived", "The scheme closed in March.")
+
+
+def test_available_events_say_who_and_why_not(make, db):
+    eia = make.eia("awaiting_sign_off")
+    approver = make.user("approver", directorate=eia.directorate)
+    officer_view = {o.event: o for o in available_events(
+        GuardContext(eia=eia, actor=eia.owner, session=db))}
+    assert not officer_view["approve"].allowed
+    assert "You wrote this EIA" in " ".join(officer_view["approve"].reasons)
+    assert officer_view["withdraw"].allowed and officer_view["withdraw"].needs == ("a reason",)
+    approver_view = {o.event: o for o in available_events(
+        GuardContext(eia=eia, actor=approver, session=db))}
+    assert approver_view["approve"].allowed
+    assert approver_view["approve"].needs == (
+        "your confirmation that you have read the impacts",)
+
+
+def test_edits_are_refused_in_states_that_lock_them(make, db):
+    eia = make.eia("awaiting_sign_off")
+    with pytest.raises(ops.EditRefused) as refused:
+        ops.update_eia(db, eia, "proposal", eia.owner, {"title": "Changed"})
+    assert "cannot be changed while the EIA is awaiting sign-off" in str(refused.value)
+    stranger = make.user("officer")
+    draft = make.eia("draft")
+    with pytest.raises(ops.EditRefused):
+        ops.update_eia(db, draft, "proposal", stranger, {"title": "Mine now"})
