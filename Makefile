@@ -1,0 +1,57 @@
+# Two commands: `make run` starts the whole product on embedded defaults (SQLite, no Redis,
+# demo data); `make test` sets up and runs the whole test suite.
+# Production settings come from environment variables: see README.md.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test setup setup-test frontend chromium demo migrate clean
+
+run: setup frontend migrate demo
+	@$(BIN)/python -m eia.launcher
+
+test: setup-test frontend chromium
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+# --- set-up (each step is skipped when nothing it depends on changed) --------------------
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11+ is needed: install python3 and python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==26.3
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test]"
+	@touch $@
+
+setup: $(VENV)/.installed
+setup-test: $(VENV)/.installed-test
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Node.js and npm are needed for the GOV.UK Frontend assets: install nodejs and npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend: node_modules/.installed
+
+# Browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Chromium from Debian for the browser tests..."; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+migrate: setup
+	@$(BIN)/eia db upgrade
+
+demo: migrate
+	@$(BIN)/eia demo load
+
+clean:
+	rm -rf $(VENV) node_modules instance .pytest_cache .hypothesis

@@ -1,0 +1,1 @@
+"""WTForms for the pages of the guided EIA journey."""
