@@ -1,0 +1,71 @@
+"""The `eia` command line: people, migrations, and clear errors instead of tracebacks."""
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from eia.models import User
+from eia.passwords import verify_password
+
+
+def invoke(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def test_create_officer(app, make, db):
+    service = make.service(name="Traffic and Parking")
+    db.commit()
+    result = invoke(app, "users", "create", "--email", "Ola@Example.gov.uk", "--name",
+                    "Ola Officer", "--role", "officer", "--service", "Traffic and Parking",
+                    "--password", "correct horse battery")
+    assert result.exit_code == 0, result.output
+    assert "Created officer Ola Officer <ola@example.gov.uk>" in result.output
+    user = db.exec(select(User).where(User.email == "ola@example.gov.uk")).one()
+    assert user.service_id == service.id
+    assert verify_password(user.password_hash, "correct horse battery")
+    assert "correct horse" not in user.password_hash
+
+
+def test_create_user_errors_say_what_to_do(app, make, db):
+    make.user("officer")
+    db.commit()
+    cases = [
+        (["--role", "officer", "--password", "long enough password"],
+         "An officer belongs to a service: give --service."),
+        (["--role", "officer", "--service", "Nowhere", "--password", "long enough password"],
+         "There is no service called “Nowhere”."),
+        (["--role", "approver", "--password", "long enough password"],
+         "give --directorate"),
+        (["--role", "admin", "--password", "short"],
+         "at least 12 characters"),
+    ]
+    for extra, message in cases:
+        result = invoke(app, "users", "create", "--email", "x@example.gov.uk", "--name", "X",
+                        *extra)
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+        assert "Traceback" not in result.output
+
+
+def test_duplicate_email_is_refused(app, make, db):
+    existing = make.user("admin")
+    db.commit()
+    result = invoke(app, "users", "create", "--email", existing.email, "--name", "Again",
+                    "--role", "admin", "--password", "long enough password")
+    assert result.exit_code == 2
+    assert "already a user with the email" in result.output
+
+
+def test_db_upgrade_makes_the_schema_on_an_empty_database(tmp_path):
+    from eia import create_app
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    app = create_app({"DATABASE_URL": url, "CELERY_BROKER_URL": "memory://"})
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "Database at revision" in result.output
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        chars = conn.execute(sa.text("SELECT count(*) FROM characteristic")).scalar()
+    assert {"eia", "audit_record", "audit_chain", "sign_off", "action_item"} <= tables
+    assert chars == 10
