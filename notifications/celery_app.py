@@ -4,6 +4,7 @@ from pathlib import Path
 
 from celery import Celery, Task
 from celery.schedules import crontab
+from celery.signals import worker_process_init
 from flask import Flask
 
 
@@ -33,6 +34,11 @@ def init_celery(app: Flask) -> Celery:
         },
         include=["notifications.tasks"],
     )
+    @worker_process_init.connect(weak=False)
+    def _own_connections(**_kwargs):
+        # A forked pool process must not share the parent's database connections.
+        app.extensions["eia_engine"].dispose(close=False)
+
     celery.set_default()
     app.extensions["celery"] = celery
     return celery
