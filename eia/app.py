@@ -1,5 +1,6 @@
 """The Flask application factory."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -13,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=os.environ.get("EIA_INSTANCE_PATH") or str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
         static_folder=None,
     )

@@ -17,8 +17,11 @@ def _url() -> str:
 
     from eia.config import load_config
 
+    import os
+
     root = Path(__file__).resolve().parent.parent
-    return load_config(str(root / "instance"))["DATABASE_URL"]
+    instance = os.environ.get("EIA_INSTANCE_PATH") or str(root / "instance")
+    return load_config(instance)["DATABASE_URL"]
 
 
 def _configure(connection) -> None:
