@@ -109,11 +109,15 @@ def _check_edit(eia, actor, section, **kw):
         raise EditRefused(reasons)
 
 
+# The state machine alone moves an EIA's status and version (never a form's populate_obj).
+_NEVER_EDITED = {Eia: ("id", "status", "version", "reference", "owner_id")}
+
+
 def _apply(obj, values: dict) -> dict:
     """Set attributes; return {field: [old, new]} for those that changed."""
     changes = {}
     for name, new in values.items():
-        if name in ("id", "status", "eia_id", "version", "reference"):
+        if name in _NEVER_EDITED.get(type(obj), ("id", "eia_id")):
             raise ValueError(f"{name} is not editable through a section")
         old = getattr(obj, name)
         if old != new:

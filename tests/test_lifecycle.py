@@ -278,3 +278,20 @@ def test_edits_are_refused_in_states_that_lock_them(make, db):
     draft = make.eia("draft")
     with pytest.raises(ops.EditRefused):
         ops.update_eia(db, draft, "proposal", stranger, {"title": "Mine now"})
+
+
+
+def test_action_progress_is_updated_by_its_owner_after_approval(make, db):
+    eia = make.eia("approved")
+    action_owner, stranger = make.user("officer"), make.user("officer")
+    ops.save_action(db, eia, eia.owner, {"description": "Publish an easy-read version.",
+                                        "owner_id": action_owner.id, "status": "planned"})
+    action = eia.actions[-1]
+    assert action.status == "planned"
+    ops.save_action(db, eia, action_owner, {"status": "done"}, action_id=action.id)
+    assert action.status == "done"
+    with pytest.raises(ops.EditRefused):
+        ops.save_action(db, eia, stranger, {"status": "cancelled"}, action_id=action.id)
+    draft = make.eia("draft")
+    with pytest.raises(ValueError, match="status not part of the proposal section"):
+        ops.update_eia(db, draft, "proposal", draft.owner, {"status": "approved"})

@@ -1,7 +1,15 @@
-"""Web layer: blueprints, template globals, static assets."""
+"""Web layer: pages, templates, static assets and error pages."""
 
 from flask import Flask
 
+from .assets import init_assets
+from .errors import init_errors
+from .pages import pages
+from .templating import init_templating
+
 
 def init_web(app: Flask) -> None:
-    """Register pages on the app (filled in by the pages module)."""
+    init_templating(app)
+    init_assets(app)
+    init_errors(app)
+    app.register_blueprint(pages)

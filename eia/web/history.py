@@ -1,0 +1,81 @@
+"""The audit trail in plain words, e.g. "Returned to full assessment by Ann Approver on
+3 March 2026: add evidence for disability"."""
+
+import json
+from dataclasses import dataclass
+
+from eia.models import AuditRecord
+from workflows.lifecycle import state
+
+from .dates import long_date
+
+SECTION_NAMES = {
+    "proposal": "Proposal",
+    "screening": "Screening",
+    "evidence": "Evidence",
+    "engagement": "Engagement and consultation",
+    "impacts": "Impacts",
+    "intersectional": "Intersectional impacts",
+    "actions": "Action plan",
+    "outcome": "Outcome and review date",
+}
+
+TRANSITION_PHRASES = {
+    "start_screening": "Screening started",
+    "screen_out": "Screened out and sent for sign-off",
+    "start_full_assessment": "Full assessment started",
+    "submit_for_sign_off": "Sent for sign-off",
+    "approve": "Approved",
+    "start_review": "Review started",
+    "confirm_review": "Review confirmed",
+    "revise": "Revised",
+    "withdraw": "Withdrawn",
+    "archive": "Archived",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    headline: str  # what happened, who and when
+    comment: str  # what the person wrote with it, if anything
+
+    @property
+    def text(self) -> str:
+        return f"{self.headline}: {self.comment}" if self.comment else self.headline
+
+
+def section_name(section: str) -> str:
+    return SECTION_NAMES.get(section, section.replace("_", " ").capitalize())
+
+
+def _what(record: AuditRecord) -> str:
+    if record.action == "comment":
+        return f"Comment on {section_name(record.event).lower()}"
+    if record.action == "edit":
+        return "Created" if record.event == "created" else f"{section_name(record.event)} edited"
+    if record.event == "return":
+        return f"Returned to {state(record.to_state).label.lower()}"
+    if record.event == "revise":
+        return f"Revised (version {record.eia_version} opened)"
+    return TRANSITION_PHRASES.get(record.event, record.event.replace("_", " ").capitalize())
+
+
+def _afterword(record: AuditRecord, details: dict) -> str:
+    if record.event == "approve" and details.get("late"):
+        reason = details.get("late_reason")
+        return f" (late: {reason})" if reason else " (late)"
+    if record.event == "confirm_review" and details.get("next_review_date"):
+        return f" (next review on {long_date(details['next_review_date'])})"
+    return ""
+
+
+def describe(record: AuditRecord) -> HistoryEntry:
+    details = json.loads(record.details or "{}")
+    who = "automatically" if record.actor_id is None else f"by {record.actor_name}"
+    headline = (f"{_what(record)} {who} on {long_date(record.occurred_at)}"
+                f"{_afterword(record, details)}")
+    return HistoryEntry(headline, record.comment)
+
+
+def history(records: list[AuditRecord]) -> list[HistoryEntry]:
+    return [describe(r) for r in records]

@@ -1,0 +1,61 @@
+"""The words (and tag colours) pages show for the values stored as codes."""
+
+from eia.models.enums import (
+    ACTION_STATUS_LABELS,
+    AFFECTED_GROUP_LABELS,
+    DECISION_TYPE_LABELS,
+    DIRECTION_LABELS,
+    OUTCOME_LABELS,
+    PROPOSAL_TYPE_LABELS,
+    RELEVANCE_LABELS,
+)
+from eia.scoring import BANDS, LIKELIHOOD_LABELS, SEVERITY_LABELS
+from workflows.lifecycle import STATES
+
+VOCABULARIES = {
+    "state": {s.name: s.label for s in STATES},
+    "proposal_type": PROPOSAL_TYPE_LABELS,
+    "affects": AFFECTED_GROUP_LABELS,
+    "decision_type": DECISION_TYPE_LABELS,
+    "relevance": RELEVANCE_LABELS,
+    "direction": DIRECTION_LABELS,
+    "outcome": OUTCOME_LABELS,
+    "action_status": ACTION_STATUS_LABELS,
+    "band": {b.key: b.label for b in BANDS},
+    "likelihood": LIKELIHOOD_LABELS,
+    "severity": SEVERITY_LABELS,
+    "sign_off": {"approved": "Approved", "returned": "Returned to the officer"},
+    "review": {"confirmed": "Confirmed", "revised": "Revised"},
+    "aim": {
+        "eliminate_discrimination": "Eliminate discrimination",
+        "advance_equality_of_opportunity": "Advance equality of opportunity",
+        "foster_good_relations": "Foster good relations",
+    },
+}
+
+# Colour only repeats what the words say.
+TAG_CLASSES = {
+    "state": {
+        "draft": "govuk-tag--grey",
+        "screening": "govuk-tag--turquoise",
+        "full_assessment": "",
+        "awaiting_sign_off": "govuk-tag--yellow",
+        "approved": "govuk-tag--green",
+        "under_review": "govuk-tag--purple",
+        "withdrawn": "govuk-tag--pink",
+        "archived": "govuk-tag--grey",
+    },
+    "band": {
+        "negligible": "govuk-tag--grey",
+        "low": "govuk-tag--green",
+        "medium": "govuk-tag--yellow",
+        "high": "govuk-tag--red",
+    },
+}
+
+
+def label(value, vocabulary: str) -> str:
+    """The words for a stored value; "" when there is none."""
+    if value is None or value == "":
+        return ""
+    return VOCABULARIES[vocabulary].get(value, str(value))

@@ -1,0 +1,23 @@
+"""Jinja: the project's templates first, then the GOV.UK Frontend macros; filters."""
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+from workflows.lifecycle import STATES
+
+from .dates import long_date
+from .labels import TAG_CLASSES, label
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        app.jinja_loader,
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.add_template_filter(long_date)
+    app.add_template_filter(label)
+    app.add_template_global(TAG_CLASSES, "tag_classes")
+    app.add_template_global(STATES, "states")
