@@ -1,0 +1,64 @@
+"""`make run`'s last step, for real: gunicorn and a Celery worker with beat, on the embedded
+defaults (SQLite database and SQLite broker), serving the demo EIAs on 127.0.0.1."""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def product_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(EIA_INSTANCE_PATH=str(tmp_path), PORT=str(_free_port()))
+    for args in (["db", "upgrade"], ["demo", "load"]):
+        done = subprocess.run([str(BIN / "eia"), *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+    return env
+
+
+def _get(url: str, deadline: float) -> str:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
+def test_launcher_serves_demo_eias_and_runs_the_worker(product_env, tmp_path):
+    proc = subprocess.Popen([str(BIN / "python"), "-m", "eia.launcher"], cwd=ROOT,
+                            env=product_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True)
+    try:
+        page = _get(f"http://127.0.0.1:{product_env['PORT']}/", time.monotonic() + 60)
+        assert "People Friendly Streets" in page
+        # The worker with beat is up when it has written its schedule file.
+        deadline = time.monotonic() + 60
+        while not list(tmp_path.glob("celerybeat-schedule*")):
+            assert time.monotonic() < deadline, "the Celery worker with beat did not start"
+            assert proc.poll() is None, proc.stdout.read()
+            time.sleep(0.5)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=60)
+    assert proc.returncode == 0, output
+    assert "celery@" in output and "ready" in output
