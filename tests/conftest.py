@@ -110,6 +110,7 @@ def app(connection, tmp_path):
         "SECRET_KEY": "test",
         "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
         "SESSION_FACTORY": lambda: session_on(connection),
+        "WTF_CSRF_ENABLED": False,  # tests/test_auth.py checks CSRF with it switched on
         "CELERY_BROKER_URL": "memory://",
         "CELERY_RESULT_BACKEND": "cache+memory://",
     })
@@ -119,6 +120,13 @@ def app(connection, tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def sign_in(client, user) -> None:
+    """Sign ``user`` in on ``client`` the way Flask-Login remembers a signed-in person."""
+    with client.session_transaction() as flask_session:
+        flask_session["_user_id"] = str(user.id)
+        flask_session["_fresh"] = True
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,12 +1,15 @@
 """`make run`'s last step, for real: gunicorn and a Celery worker with beat, on the embedded
 defaults (SQLite database and SQLite broker), serving the demo EIAs on 127.0.0.1."""
 
+import http.cookiejar
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -33,10 +36,11 @@ def product_env(tmp_path):
     return env
 
 
-def _get(url: str, deadline: float) -> str:
+def _get(opener, url: str, deadline: float, data: dict | None = None) -> str:
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
     while True:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with opener.open(url, data=body, timeout=5) as response:
                 return response.read().decode()
         except OSError:
             if time.monotonic() > deadline:
@@ -44,13 +48,27 @@ def _get(url: str, deadline: float) -> str:
             time.sleep(0.5)
 
 
+def _sign_in_and_list(base: str) -> str:
+    """Sign in as the demo equality officer, as a person would, and read the EIA list."""
+    from eia.demo_data import DEMO_PASSWORD
+
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    deadline = time.monotonic() + 60
+    form = _get(opener, f"{base}/sign-in", deadline)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    return _get(opener, f"{base}/sign-in?next=/", deadline, data={
+        "csrf_token": token, "email": "equality@demo.islington.example",
+        "password": DEMO_PASSWORD})
+
+
 def test_launcher_serves_demo_eias_and_runs_the_worker(product_env, tmp_path):
     proc = subprocess.Popen([str(BIN / "python"), "-m", "eia.launcher"], cwd=ROOT,
                             env=product_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True)
     try:
-        page = _get(f"http://127.0.0.1:{product_env['PORT']}/", time.monotonic() + 60)
-        assert "People Friendly Streets" in page
+        page = _sign_in_and_list(f"http://127.0.0.1:{product_env['PORT']}")
+        assert "People Friendly Streets" in page and "EIA-DEMO-018" in page
         # The worker with beat is up when it has written its schedule file.
         deadline = time.monotonic() + 60
         while not list(tmp_path.glob("celerybeat-schedule*")):

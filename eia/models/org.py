@@ -51,3 +51,19 @@ class User(SQLModel, table=True):
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
+
+    # Flask-Login's user interface.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)

@@ -3,6 +3,7 @@
 from flask import Flask
 
 from .assets import init_assets
+from .auth import init_auth
 from .errors import init_errors
 from .pages import pages
 from .templating import init_templating
@@ -12,4 +13,5 @@ def init_web(app: Flask) -> None:
     init_templating(app)
     init_assets(app)
     init_errors(app)
+    init_auth(app)
     app.register_blueprint(pages)

@@ -3,16 +3,19 @@
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 from sqlmodel import select
 
 from eia.db import get_session
 from eia.models import utcnow
+from eia.permissions import can_view
 from eia.snapshot import snapshot_eia
 from workflows import event_readiness
 from workflows.guards import GuardContext
 from workflows.lifecycle import STATES
 
 from . import queries
+from .auth import forbid_unless
 from .history import history
 
 pages = Blueprint("pages", __name__)
@@ -28,8 +31,8 @@ def index():
         status = None
     return render_template(
         "eia_list.html",
-        eias=queries.list_eias(session, status),
-        counts=queries.count_by_status(session),
+        eias=queries.list_eias(session, current_user, status),
+        counts=queries.count_by_status(session, current_user),
         status=status,
     )
 
@@ -40,6 +43,7 @@ def eia_page(reference: str):
     eia = queries.eia_for_page(session, reference)
     if eia is None:
         abort(404)
+    forbid_unless(can_view(current_user, eia))
     return render_template(
         "eia/page.html",
         eia=eia,
@@ -55,6 +59,7 @@ def version_page(reference: str, number: int):
     version = queries.frozen_version(get_session(), reference, number)
     if version is None:
         abort(404)
+    forbid_unless(can_view(current_user, version.eia))
     return render_template("eia/version.html", version=version, doc=version.snapshot)
 
 

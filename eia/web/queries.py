@@ -14,14 +14,17 @@ from eia.models import (
     ReviewRecord,
     ScreeningAnswer,
     SignOff,
+    User,
 )
+from eia.permissions import visible_clause
 
 
-def list_eias(session: Session, status: str | None = None) -> list[Eia]:
-    """Every EIA (or those in ``status``) with its service, directorate and owner, newest
-    first."""
+def list_eias(session: Session, user: User, status: str | None = None) -> list[Eia]:
+    """Every EIA this person may see (or those in ``status``) with its service, directorate
+    and owner, newest first."""
     query = (
         select(Eia)
+        .where(visible_clause(user))
         .options(joinedload(Eia.service), joinedload(Eia.directorate), joinedload(Eia.owner))
         .order_by(Eia.created_at.desc(), Eia.id.desc())
     )
@@ -30,8 +33,9 @@ def list_eias(session: Session, status: str | None = None) -> list[Eia]:
     return list(session.exec(query).all())
 
 
-def count_by_status(session: Session) -> dict[str, int]:
-    rows = session.exec(select(Eia.status, sa.func.count()).group_by(Eia.status)).all()
+def count_by_status(session: Session, user: User) -> dict[str, int]:
+    rows = session.exec(select(Eia.status, sa.func.count()).where(visible_clause(user))
+                        .group_by(Eia.status)).all()
     return dict(rows)
 
 

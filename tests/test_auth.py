@@ -1,0 +1,122 @@
+"""Signing in, who sees what, CSRF, and the "you do not have access" page."""
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from eia.passwords import hash_password
+
+from .conftest import sign_in
+
+PASSWORD = "a long enough password"
+
+
+@pytest.fixture
+def person(make, db):
+    def _person(role="officer", **kw):
+        user = make.user(role, **kw)
+        user.password_hash = hash_password(PASSWORD)
+        db.add(user)
+        db.commit()
+        return user
+    return _person
+
+
+def text(response) -> str:
+    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
+
+
+def test_every_page_needs_sign_in(client, make):
+    eia = make.eia("draft")
+    for url in ("/", f"/eias/{eia.reference}"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.location.startswith("/sign-in?next=")
+
+
+def test_sign_in_and_out(client, person):
+    user = person()
+    response = client.post("/sign-in?next=/", data={"email": user.email.upper(),
+                                                     "password": PASSWORD})
+    assert (response.status_code, response.location) == (302, "/")
+    page = client.get("/")
+    assert page.status_code == 200 and user.name in text(page)
+    client.post("/sign-out")
+    assert client.get("/").status_code == 302
+
+
+def test_wrong_password_says_what_to_do_without_saying_which_was_wrong(client, person):
+    user = person()
+    for email in (user.email, "nobody@example.gov.uk"):
+        response = client.post("/sign-in", data={"email": email, "password": "wrong"})
+        assert response.status_code == 400
+        assert "Enter a correct email address and password" in text(response)
+        assert 'href="#email"' in response.text
+
+
+def test_empty_and_malformed_input_get_an_error_summary(client):
+    response = client.post("/sign-in", data={"email": "not-an-email", "password": ""})
+    assert response.status_code == 400
+    page = text(response)
+    assert "There is a problem" in page
+    assert "Enter an email address in the correct format" in page
+    assert "Enter your password" in page
+    assert 'value="not-an-email"' in response.text  # what was typed is kept
+
+
+def test_inactive_person_cannot_sign_in(client, person, db):
+    user = person()
+    user.active = False
+    db.add(user)
+    db.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x",
+                                    "javascript:alert(1)"])
+def test_next_never_leaves_the_site(client, person, target):
+    user = person()
+    response = client.post(f"/sign-in?next={target}", data={"email": user.email,
+                                                              "password": PASSWORD})
+    assert response.location == "/"
+
+
+def test_officer_sees_only_their_service(client, make):
+    officer = make.user("officer")
+    mine = make.eia("draft", owner=make.user("officer", service=officer.service),
+                    title="Our service's proposal")
+    theirs = make.eia("draft", title="Another service's proposal")
+    sign_in(client, officer)
+    listing = text(client.get("/"))
+    assert mine.reference in listing and theirs.reference not in listing
+    assert client.get(f"/eias/{mine.reference}").status_code == 200
+    denied = client.get(f"/eias/{theirs.reference}")
+    assert denied.status_code == 403
+    assert "You do not have access to this page" in text(denied)
+
+
+def test_approver_sees_their_directorate_and_equality_officer_sees_all(client, make):
+    eia = make.eia("awaiting_sign_off")
+    elsewhere = make.eia("draft")
+    approver = make.user("approver", directorate=eia.directorate)
+    sign_in(client, approver)
+    assert client.get(f"/eias/{eia.reference}").status_code == 200
+    assert client.get(f"/eias/{elsewhere.reference}").status_code == 403
+    sign_in(client, make.user("equality_officer"))
+    assert client.get(f"/eias/{elsewhere.reference}").status_code == 200
+
+
+def test_csrf_is_enforced(app, person):
+    app.config["WTF_CSRF_ENABLED"] = True
+    user = person()
+    client = app.test_client()
+    refused = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert refused.status_code == 400
+    assert "Your form could not be sent" in text(refused)
+    form = client.get("/sign-in").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
+    accepted = client.post("/sign-in", data={"email": user.email, "password": PASSWORD,
+                                             "csrf_token": token})
+    assert accepted.status_code == 302
