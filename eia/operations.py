@@ -340,6 +340,19 @@ def remove_action(session: Session, eia: Eia, actor: User, action_id: int,
                         _now(at))
 
 
+def mark_section_complete(session: Session, eia: Eia, actor: User, section: str,
+                          complete: bool, *, at: datetime | None = None):
+    """The officer's "I have completed this section" (or takes it back)."""
+    _check_edit(eia, actor, section)
+    marked = set(eia.completed_sections or [])
+    if (section in marked) == complete:
+        return None
+    marked = marked | {section} if complete else marked - {section}
+    eia.completed_sections = sorted(marked)
+    return _record_edit(session, eia, actor, section, {"completed": [not complete, complete]},
+                        _now(at))
+
+
 def add_comment(session: Session, eia: Eia, actor: User, section: str, body: str,
                 *, at: datetime | None = None) -> Comment:
     """Authors, approvers and equality officers comment on any section, in any state."""

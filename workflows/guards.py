@@ -145,22 +145,26 @@ def characteristics_to_assess(eia: Eia) -> list:
             if a.relevance in (Relevance.relevant, Relevance.unknown)]
 
 
-def impacts_scored(ctx: GuardContext) -> list[str]:
+def characteristic_impacts_scored(ctx: GuardContext) -> list[str]:
     impacts = {i.characteristic_id: i for i in ctx.eia.impacts}
-    unscored = []
-    for c in characteristics_to_assess(ctx.eia):
-        i = impacts.get(c.id)
-        if i is None or not _scored(i):
-            unscored.append(c.name.lower())
-    reasons = []
-    if unscored:
-        reasons.append("Score the impact (direction, and likelihood and severity before and "
-                       "after mitigation) for " + _join(unscored) + ".")
+    unscored = [c.name.lower() for c in characteristics_to_assess(ctx.eia)
+                if c.id not in impacts or not _scored(impacts[c.id])]
+    if not unscored:
+        return []
+    return ["Score the impact (direction, and likelihood and severity before and after "
+            "mitigation) for " + _join(unscored) + "."]
+
+
+def intersectional_impacts_scored(ctx: GuardContext) -> list[str]:
     bad_combos = [x.description or "an unnamed combination"
                   for x in ctx.eia.intersectional_impacts if not _scored(x)]
-    if bad_combos:
-        reasons.append("Score the intersectional impact for " + _join(bad_combos) + ".")
-    return reasons
+    if not bad_combos:
+        return []
+    return ["Score the intersectional impact for " + _join(bad_combos) + "."]
+
+
+def impacts_scored(ctx: GuardContext) -> list[str]:
+    return characteristic_impacts_scored(ctx) + intersectional_impacts_scored(ctx)
 
 
 def _scored(i) -> bool:
@@ -186,11 +190,15 @@ def evidence_or_gap(ctx: GuardContext) -> list[str]:
     return ["Give the evidence, or explain the evidence gap, for " + _join(missing) + "."]
 
 
+def _unmitigated(rows, name) -> list[str]:
+    return [name(i) for i in rows
+            if i.direction == Direction.negative and not i.mitigation.strip()]
+
+
 def negative_impacts_mitigated(ctx: GuardContext) -> list[str]:
-    names = [i.characteristic.name.lower() for i in ctx.eia.impacts
-             if i.direction == Direction.negative and not i.mitigation.strip()]
-    names += [x.description or "an intersectional impact" for x in ctx.eia.intersectional_impacts
-              if x.direction == Direction.negative and not x.mitigation.strip()]
+    names = _unmitigated(ctx.eia.impacts, lambda i: i.characteristic.name.lower())
+    names += _unmitigated(ctx.eia.intersectional_impacts,
+                          lambda x: x.description or "an intersectional impact")
     if not names:
         return []
     return ["Say how the negative impact will be mitigated for " + _join(names) + "."]

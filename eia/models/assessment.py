@@ -41,6 +41,9 @@ class Eia(SQLModel, table=True):
     justification_less_harmful: str = Field(default="", sa_type=sa.Text)
     justification_proportionate: str = Field(default="", sa_type=sa.Text)
     closing_reason: str = Field(default="", sa_type=sa.Text)
+    # Sections the officer has marked "I have completed this section" (the optional ones
+    # have no other way to say "nothing more to add").
+    completed_sections: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     status_changed_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,120 @@
+"""Each section's status on the task list, from the lifecycle (can it be worked on now?)
+and the section's own completeness (the same checks the guards make)."""
+
+from dataclasses import dataclass
+
+from eia.models import Eia
+from eia.models.enums import Relevance
+from workflows import guards
+from workflows.guards import GuardContext
+from workflows.lifecycle import SECTIONS, editable_sections
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+CANNOT_START = "Cannot start yet"
+NOT_NEEDED = "Not needed"
+
+# Sections with nothing that must be filled in: done when the officer says so.
+CONFIRMED_SECTIONS = ("engagement", "intersectional", "actions")
+FULL_ASSESSMENT_SECTIONS = ("evidence", "engagement", "impacts", "intersectional", "actions",
+                            "outcome")
+_AFTER_SUBMISSION = {"awaiting_sign_off", "approved", "under_review", "archived"}
+
+
+@dataclass(frozen=True)
+class SectionStatus:
+    key: str
+    title: str
+    status: str
+    problems: tuple[str, ...] = ()
+    editable: bool = False
+
+
+def _problems(section: str, ctx: GuardContext) -> list[str]:
+    """What stops ``section`` being complete (empty when it is)."""
+    eia = ctx.eia
+    if section == "proposal":
+        return guards.proposal_complete(ctx)
+    if section == "screening":
+        return guards.screening_complete(ctx)
+    if section == "evidence":
+        unscored = [c.name.lower() for c in guards.characteristics_to_assess(eia)
+                    if c.id not in {i.characteristic_id for i in eia.impacts}]
+        missing = (["Give the evidence, or explain the evidence gap, for "
+                    + guards._join(unscored) + "."] if unscored else [])
+        return missing + guards.evidence_or_gap(ctx)
+    if section == "impacts":
+        return guards.characteristic_impacts_scored(ctx) + guards.negative_impacts_mitigated(ctx)
+    if section == "intersectional":
+        return guards.intersectional_impacts_scored(ctx)
+    if section == "outcome":
+        return guards.outcome_chosen(ctx) + guards.review_date_set(ctx)
+    return []
+
+
+def _has_content(section: str, eia: Eia) -> bool:
+    if section == "proposal":
+        return bool(eia.title or eia.summary or eia.proposal_type or eia.affects)
+    if section == "screening":
+        return any(a.relevance for a in eia.screening_answers)
+    if section == "evidence":
+        return any(i.evidence or i.evidence_gap for i in eia.impacts)
+    if section == "impacts":
+        return any(i.direction for i in eia.impacts)
+    if section == "intersectional":
+        return bool(eia.intersectional_impacts)
+    if section == "engagement":
+        return bool(eia.engagements)
+    if section == "actions":
+        return bool(eia.actions)
+    if section == "outcome":
+        return bool(eia.outcome or eia.review_date)
+    return False
+
+
+def _full_assessment_needed(eia: Eia) -> bool | None:
+    """True/False once screening is answered; None while it is not."""
+    answers = [a.relevance for a in eia.screening_answers]
+    if not answers or None in answers:
+        return None
+    return any(r in (Relevance.relevant, Relevance.unknown) for r in answers)
+
+
+def section_statuses(ctx: GuardContext) -> list[SectionStatus]:
+    eia = ctx.eia
+    editable = editable_sections(eia.status)
+    needed = _full_assessment_needed(eia)
+    screened_out = needed is False and not any(_has_content(s, eia)
+                                               for s in FULL_ASSESSMENT_SECTIONS)
+    statuses = []
+    for key, title in SECTIONS.items():
+        problems = _problems(key, ctx)
+        can_edit = key in editable
+        if key in FULL_ASSESSMENT_SECTIONS and screened_out:
+            status = NOT_NEEDED
+        elif key in CONFIRMED_SECTIONS:
+            confirmed = key in eia.completed_sections and not problems
+            status = (COMPLETED if confirmed else IN_PROGRESS if _has_content(key, eia)
+                      else NOT_STARTED if can_edit else CANNOT_START)
+        elif not problems and _has_content(key, eia):
+            status = COMPLETED
+        elif _has_content(key, eia):
+            status = IN_PROGRESS
+        else:
+            status = NOT_STARTED if can_edit else CANNOT_START
+        statuses.append(SectionStatus(key, title, status, tuple(problems), can_edit))
+    return statuses
+
+
+def check_answers_status(eia: Eia, statuses: list[SectionStatus]) -> str:
+    """The last task: checking answers and sending for sign-off."""
+    if eia.status in _AFTER_SUBMISSION:
+        return COMPLETED
+    if eia.status not in ("screening", "full_assessment"):
+        return CANNOT_START
+    required = [s for s in statuses if s.status not in (NOT_NEEDED,)
+                and (s.key not in CONFIRMED_SECTIONS or s.status == IN_PROGRESS)]
+    if all(s.status == COMPLETED for s in required):
+        return NOT_STARTED
+    return CANNOT_START
