@@ -44,7 +44,11 @@ def load_config(instance_path: str) -> dict:
         "PRODUCT_NAME": os.environ.get("PRODUCT_NAME", "Equality Impact Assessment"),
         "PRODUCT_SHORT_NAME": os.environ.get("PRODUCT_SHORT_NAME", "EIA"),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
-        "REVIEW_SWEEP_HOUR": int(os.environ.get("REVIEW_SWEEP_HOUR", "6")),
+        "TRUST_PROXY": _bool("TRUST_PROXY", False),
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
+        "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "10")),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
     }
 
 

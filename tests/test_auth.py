@@ -120,3 +120,48 @@ def test_csrf_is_enforced(app, person):
     accepted = client.post("/sign-in", data={"email": user.email, "password": PASSWORD,
                                              "csrf_token": token})
     assert accepted.status_code == 302
+
+
+def test_repeated_failures_lock_the_account_for_a_while(app, client, person):
+    user = person()
+    limit = app.config["LOGIN_MAX_FAILURES"]
+    for _ in range(limit):
+        assert client.post("/sign-in", data={"email": user.email,
+                                              "password": "wrong"}).status_code == 400
+    locked = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "too many attempts to sign in. Wait 15 minutes" in text(locked)
+    assert client.get("/").status_code == 302  # the right password did not get in either
+    other = person()
+    assert client.post("/sign-in", data={"email": other.email,
+                                          "password": PASSWORD}).status_code == 302
+
+
+def test_sign_in_expires_after_the_longest_day(app, client, person):
+    user = person()
+    client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as flask_session:
+        flask_session["signed_in_at"] -= app.config["SESSION_MAX_HOURS"] * 3600 + 1
+    response = client.get("/")
+    assert response.status_code == 302
+    follow = client.get(response.location)
+    assert "signed in for too long" in text(follow)
+
+
+def test_idle_sessions_expire_with_the_cookie(app):
+    assert app.permanent_session_lifetime.total_seconds() == \
+        app.config["SESSION_IDLE_MINUTES"] * 60
+    assert app.config["SESSION_REFRESH_EACH_REQUEST"]
+
+
+def test_security_headers(client, person):
+    response = client.get("/sign-in")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "'unsafe-inline'" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "Strict-Transport-Security" not in response.headers
+    secure = client.get("/sign-in", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")

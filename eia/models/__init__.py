@@ -20,6 +20,7 @@ from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
 from .org import Directorate, Service, User
+from .security import LoginAttempt
 
 metadata = SQLModel.metadata
 
@@ -37,6 +38,7 @@ __all__ = [
     "ImpactAssessment",
     "IntersectionalCharacteristic",
     "IntersectionalImpact",
+    "LoginAttempt",
     "ReviewRecord",
     "ScoredImpact",
     "ScreeningAnswer",

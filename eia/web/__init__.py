@@ -4,6 +4,7 @@ from flask import Flask
 
 from .assets import init_assets
 from .auth import init_auth
+from .security import init_security
 from .errors import init_errors
 from .pages import pages
 from .templating import init_templating
@@ -14,4 +15,5 @@ def init_web(app: Flask) -> None:
     init_assets(app)
     init_errors(app)
     init_auth(app)
+    init_security(app)
     app.register_blueprint(pages)

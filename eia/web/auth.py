@@ -4,14 +4,26 @@ listed as public here."""
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+import sqlalchemy as sa
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from sqlmodel import select
 
 from eia.db import get_session
-from eia.models import User
+from eia.models import LoginAttempt, User, utcnow
 from eia.passwords import hash_password, needs_rehash, verify_password
 from forms.auth import SignInForm
 
@@ -45,30 +57,56 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.index")
 
 
+def _locked_out(db, email: str, ip: str) -> bool:
+    """Too many failures lately for this account, or from this address (10x as many)."""
+    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+
+    def failures(clause) -> int:
+        return db.exec(select(sa.func.count()).select_from(LoginAttempt).where(
+            clause, LoginAttempt.at > window, LoginAttempt.succeeded.is_(False))).one()
+
+    return failures(LoginAttempt.email == email) >= limit or \
+        failures(LoginAttempt.ip_address == ip) >= limit * 10
+
+
+def _record_attempt(db, email: str, ip: str, succeeded: bool) -> None:
+    db.add(LoginAttempt(email=email, ip_address=ip, succeeded=succeeded))
+    db.commit()
+
+
 @auth.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = SignInForm()
-    failed = False
+    problem = None
     if form.validate_on_submit():
         db = get_session()
-        user = db.exec(select(User).where(User.email == form.email.data.strip().lower())).first()
+        email, ip = form.email.data.strip().lower(), request.remote_addr or ""
+        if _locked_out(db, email, ip):
+            minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
+            return render_template("auth/sign_in.html", form=form, problem=(
+                f"There have been too many attempts to sign in. Wait {minutes} minutes and "
+                "try again, or ask your system administrator to reset your password.")), 429
+        user = db.exec(select(User).where(User.email == email)).first()
         if user is not None and user.active and verify_password(user.password_hash,
                                                                 form.password.data):
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
                 db.add(user)
-                db.commit()
+            _record_attempt(db, email, ip, True)
             session.clear()  # no session fixation: a fresh session for the signed-in person
             session.permanent = True
+            session["signed_in_at"] = utcnow().timestamp()
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         if user is None:
             verify_password(_DUMMY_HASH, form.password.data)
-        failed = True
-    status = 200 if not (form.errors or failed) else 400
-    return render_template("auth/sign_in.html", form=form, failed=failed), status
+        _record_attempt(db, email, ip, False)
+        problem = "Enter a correct email address and password"
+    status = 200 if not (form.errors or problem) else 400
+    return render_template("auth/sign_in.html", form=form, problem=problem), status
 
 
 @auth.post("/sign-out")
@@ -76,6 +114,19 @@ def sign_out():
     logout_user()
     session.clear()
     return redirect(url_for("auth.sign_in"))
+
+
+def _expire_old_sessions():
+    """Signed out after a spell without activity (the session cookie's lifetime, renewed on
+    every request) or, however active, after the longest working day allowed."""
+    started = session.get("signed_in_at")
+    if started is None or not current_user.is_authenticated:
+        return
+    if utcnow().timestamp() - started > current_app.config["SESSION_MAX_HOURS"] * 3600:
+        logout_user()
+        session.clear()
+        flash("You have been signed out because you were signed in for too long. Sign in "
+              "again to carry on: nothing you saved is lost.", "info")
 
 
 def _require_sign_in():
@@ -93,9 +144,11 @@ def forbid_unless(allowed: bool) -> None:
 
 
 def init_auth(app: Flask) -> None:
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=8))
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    # Flask has defaults for these, so set them outright (setdefault would do nothing).
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=app.config["SESSION_IDLE_MINUTES"])
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     login_manager.init_app(app)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = "Sign in to continue."
@@ -104,4 +157,5 @@ def init_auth(app: Flask) -> None:
     csrf.init_app(app)
     WTFormsHelpers(app)
     app.register_blueprint(auth)
+    app.before_request(_expire_old_sessions)
     app.before_request(_require_sign_in)
