@@ -10,7 +10,7 @@ Redis fails the run instead of quietly skipping its tests.
 
 import os
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import urlparse, urlunparse
 
 import pytest
 import sqlalchemy as sa
@@ -130,3 +130,22 @@ def sign_in(client, user) -> None:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def own_database():
+    """A PostgreSQL database of its own, for tests that commit for real from several
+    connections at once (locking, concurrency)."""
+    parts = urlparse(PG_URL)
+    name = parts.path.lstrip("/") + "_concurrency"
+    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(urlunparse(parts._replace(path="/" + name)))
+    upgrade(engine)
+    yield engine
+    engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -1,40 +1,17 @@
 """On PostgreSQL, writers in parallel still make one unbroken chain (the head row lock)."""
 
 import threading
-from urllib.parse import urlparse, urlunparse
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session
 
 from eia import audit
 from eia import operations as ops
-from eia.db import make_engine
-from eia.migrate import upgrade
 from eia.models import Eia, User
 
-from .conftest import PG_URL
 from .factories import Factories
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def own_database():
-    """A database of its own: this test commits for real, from several connections."""
-    parts = urlparse(PG_URL)
-    name = parts.path.lstrip("/") + "_concurrency"
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(urlunparse(parts._replace(path="/" + name)))
-    upgrade(engine)
-    yield engine
-    engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def test_parallel_writers_make_one_unbroken_chain(own_database):

@@ -5,7 +5,9 @@ from flask import Flask
 from .assets import init_assets
 from .auth import init_auth
 from .security import init_security
+from .signoff import signoff
 from .errors import init_errors
+from .navigation import init_navigation
 from .pages import pages
 from .templating import init_templating
 
@@ -16,4 +18,6 @@ def init_web(app: Flask) -> None:
     init_errors(app)
     init_auth(app)
     init_security(app)
+    init_navigation(app)
     app.register_blueprint(pages)
+    app.register_blueprint(signoff)

@@ -1,0 +1,154 @@
+"""Sign-off: the approver's inbox and the page where the decision-maker reads the impacts
+plainly, attests to having had regard to them, and approves or returns the EIA."""
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from eia import operations
+from eia.db import get_session
+from eia.models import Eia, IntersectionalImpact, london_date, utcnow
+from eia.models.enums import Direction, Role
+from eia.permissions import can_view
+from forms.signoff import SignOffForm
+from workflows import TransitionRefused, refusal_reasons
+from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
+
+from .auth import forbid_unless
+
+signoff = Blueprint("signoff", __name__)
+
+
+def _inbox_query(user):
+    """EIAs awaiting this approver's directorate: nearest decision date first (none last),
+    then the longest waiting."""
+    return (
+        select(Eia)
+        .where(Eia.status == "awaiting_sign_off",
+               Eia.directorate_id == user.effective_directorate_id)
+        .options(selectinload(Eia.service), selectinload(Eia.owner))
+        .order_by(Eia.decision_date.is_(None), Eia.decision_date, Eia.status_changed_at)
+    )
+
+
+@signoff.get("/sign-off")
+def inbox():
+    forbid_unless(current_user.role == Role.approver)
+    eias = get_session().exec(_inbox_query(current_user)).all()
+    return render_template("signoff/inbox.html", eias=eias, now=utcnow())
+
+
+def _load(reference: str) -> Eia:
+    eia = get_session().exec(
+        select(Eia).where(Eia.reference == reference).options(
+            selectinload(Eia.impacts), selectinload(Eia.engagements),
+            selectinload(Eia.actions), selectinload(Eia.screening_answers),
+            selectinload(Eia.intersectional_impacts)
+            .selectinload(IntersectionalImpact.characteristics))
+    ).one_or_none()
+    if eia is None:
+        abort(404)
+    forbid_unless(can_view(current_user, eia))
+    return eia
+
+
+def impacts_to_read(eia: Eia) -> dict:
+    """What the decision-maker must see before anything else (Bracking: the papers must
+    convey the severity of the impacts)."""
+    def worst_first(rows):
+        return sorted(rows, key=lambda i: -(i.residual_score or 0))
+
+    negative = worst_first([i for i in eia.impacts if i.direction == Direction.negative])
+    negative_x = worst_first([x for x in eia.intersectional_impacts
+                              if x.direction == Direction.negative])
+    return {
+        "negative": negative,
+        "negative_intersectional": negative_x,
+        "unclear": [i for i in eia.impacts if i.direction == Direction.unclear],
+        "gaps": [i for i in eia.impacts if i.evidence_gap],
+        "gap_actions": [a for a in eia.actions if a.from_evidence_gap],
+    }
+
+
+def _may_decide(eia: Eia) -> bool:
+    ctx = GuardContext(eia=eia, actor=current_user)
+    return ACTOR_RULES["directorate_approver"][0](ctx) and eia.owner_id != current_user.id
+
+
+def _page(eia, form, refusals, status=200):
+    """The impacts first, then the decision form (or why this person cannot decide)."""
+    if not refusals and eia.status == "awaiting_sign_off" and not _may_decide(eia):
+        ctx = GuardContext(eia=eia, actor=current_user, session=get_session(), now=utcnow())
+        refusals = refusal_reasons("approve", ctx)
+    return render_template(
+        "signoff/sign_off.html", eia=eia, form=form, refusals=refusals,
+        read=impacts_to_read(eia), late=decision_date_passed(eia, london_date(utcnow())),
+        can_decide=eia.status == "awaiting_sign_off" and _may_decide(eia),
+    ), status
+
+
+@signoff.route("/eias/<reference>/sign-off", methods=["GET", "POST"])
+def sign_off(reference: str):
+    eia = _load(reference)
+    forbid_unless(current_user.role == Role.approver)
+    form = SignOffForm()
+    if not form.is_submitted():
+        return _page(eia, form, [])
+    if not form.validate():
+        return _page(eia, form, [], 400)
+    event = form.decision.data
+    db = get_session()
+    try:
+        operations.transition(db, eia, event, current_user, **form.inputs())
+        db.commit()
+    except TransitionRefused as refused:
+        db.rollback()
+        eia = _load(reference)
+        return _page(eia, form, refused.reasons, 409 if _may_decide(eia) else 403)
+    flash("You approved this EIA." if event == "approve" else
+          "You returned this EIA to the officer with your comment.", "success")
+    return redirect(url_for("pages.eia_page", reference=reference))
+
+
+@signoff.get("/my-eias")
+def my_eias():
+    db = get_session()
+    rows = db.exec(
+        select(Eia).where(sa.or_(Eia.owner_id == current_user.id,
+                                 Eia.id.in_(_actions_owned(current_user.id))))
+        .options(selectinload(Eia.actions), selectinload(Eia.screening_answers),
+                 selectinload(Eia.impacts))
+        .order_by(Eia.status_changed_at.desc())
+    ).all()
+    today = london_date(utcnow())
+    return render_template("signoff/my_eias.html", eias=rows,
+                           steps={e.id: next_step(e, current_user, today) for e in rows})
+
+
+def _actions_owned(user_id: int):
+    from eia.models import ActionItem
+
+    return select(ActionItem.eia_id).where(ActionItem.owner_id == user_id)
+
+
+def next_step(eia: Eia, user, today) -> str:
+    """What this person must do next on this EIA, in a sentence."""
+    mine = [a for a in eia.actions if a.owner_id == user.id
+            and a.status in ("proposed", "planned", "in_progress")]
+    overdue = [a for a in mine if a.due_date is not None and a.due_date < today]
+    if eia.owner_id != user.id:
+        return (f"Deliver your {len(mine)} action(s)" + (f", {len(overdue)} overdue" if overdue
+                                                          else "") + ".") if mine else \
+            "Nothing for you to do."
+    return {
+        "draft": "Complete the proposal, then start screening.",
+        "screening": "Answer the screening questions for every characteristic.",
+        "full_assessment": "Complete the full assessment and send it for sign-off.",
+        "awaiting_sign_off": "Nothing: it is with the approver.",
+        "approved": (f"Deliver the action plan: {len(mine)} open action(s)"
+                     + (f", {len(overdue)} overdue." if overdue else ".")) if mine
+        else "Nothing until the review date.",
+        "under_review": "Review it: confirm it still stands or revise it.",
+    }.get(eia.status, "Nothing: this EIA is closed.")

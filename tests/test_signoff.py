@@ -1,0 +1,132 @@
+"""The approver's inbox and sign-off page, and My EIAs."""
+
+from datetime import date, timedelta
+
+from bs4 import BeautifulSoup
+from sqlmodel import func, select
+
+from eia.models import AuditRecord, SignOff
+
+from .conftest import sign_in
+
+
+def words(response) -> str:
+    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
+
+
+def records(db) -> int:
+    return db.exec(select(func.count()).select_from(AuditRecord)).one()
+
+
+def test_inbox_lists_the_directorates_eias_nearest_decision_first(client, make, db):
+    later = make.eia("awaiting_sign_off", title="Later decision",
+                     decision_date=date.today() + timedelta(days=90))
+    sooner = make.eia("awaiting_sign_off", owner=make.user("officer", service=later.service),
+                      title="Sooner decision", decision_date=date.today() + timedelta(days=5))
+    elsewhere = make.eia("awaiting_sign_off", title="Other directorate")
+    approver = make.user("approver", directorate=later.directorate)
+    sign_in(client, approver)
+    page = words(client.get("/sign-off"))
+    assert page.index("Sooner decision") < page.index("Later decision")
+    assert "Other directorate" not in page and elsewhere.reference not in page
+
+
+def test_officers_have_no_inbox(client, make):
+    sign_in(client, make.user("officer"))
+    assert client.get("/sign-off").status_code == 403
+
+
+def test_sign_off_page_shows_the_impacts_before_the_form(client, make):
+    eia = make.eia("awaiting_sign_off")
+    sign_in(client, make.user("approver", directorate=eia.directorate))
+    html = client.get(f"/eias/{eia.reference}/sign-off").text
+    assert html.index("Negative impacts that remain") < html.index("Your decision")
+    text = words(client.get(f"/eias/{eia.reference}/sign-off"))
+    assert "Exemptions and an accessible alternative route." in text  # the mitigation
+    assert "Low Possible × Moderate = 4" in text  # residual band in words
+    assert "No engagement or consultation was recorded" in text
+
+
+def test_approve_needs_the_attestation_then_records_it(client, make, db):
+    eia = make.eia("awaiting_sign_off")
+    sign_in(client, make.user("approver", directorate=eia.directorate))
+    url = f"/eias/{eia.reference}/sign-off"
+    refused = client.post(url, data={"decision": "approve"})
+    assert refused.status_code == 409
+    assert "Confirm that you have read the impacts" in words(refused)
+    done = client.post(url, data={"decision": "approve", "attested": "y"})
+    assert done.status_code == 302
+    sign_off = db.exec(select(SignOff).where(SignOff.eia_id == eia.id)).one()
+    assert sign_off.attested and sign_off.decision == "approved" and not sign_off.late
+    page = client.get(done.location)
+    assert "You approved this EIA." in words(page)
+
+
+def test_author_cannot_sign_off_even_by_posting_directly(client, make, db):
+    directorate = make.directorate()
+    author = make.user("approver", directorate=directorate, service=make.service(directorate))
+    eia = make.eia("awaiting_sign_off", owner=author)
+    sign_in(client, author)
+    assert "You wrote this EIA" in words(client.get(f"/eias/{eia.reference}/sign-off"))
+    before = records(db)
+    response = client.post(f"/eias/{eia.reference}/sign-off",
+                           data={"decision": "approve", "attested": "y"})
+    assert response.status_code == 403
+    assert "You wrote this EIA, so you cannot sign it off" in words(response)
+    db.refresh(eia)
+    assert eia.status == "awaiting_sign_off" and records(db) == before
+
+
+def test_approver_outside_the_directorate_cannot_sign_off(client, make, db):
+    eia = make.eia("awaiting_sign_off")
+    sign_in(client, make.user("approver"))
+    assert client.get(f"/eias/{eia.reference}/sign-off").status_code == 403
+    response = client.post(f"/eias/{eia.reference}/sign-off",
+                           data={"decision": "approve", "attested": "y"})
+    assert response.status_code == 403
+    db.refresh(eia)
+    assert eia.status == "awaiting_sign_off"
+
+
+def test_late_sign_off_needs_a_reason_and_is_flagged(client, make, db):
+    eia = make.eia("awaiting_sign_off")
+    eia.decision_date = date.today() - timedelta(days=2)
+    db.add(eia)
+    db.commit()
+    sign_in(client, make.user("approver", directorate=eia.directorate))
+    url = f"/eias/{eia.reference}/sign-off"
+    assert "The decision date has passed" in words(client.get(url))
+    refused = client.post(url, data={"decision": "approve", "attested": "y"})
+    assert refused.status_code == 409
+    assert "give the reason sign-off is late" in words(refused)
+    client.post(url, data={"decision": "approve", "attested": "y",
+                           "late_reason": "Papers went early."})
+    sign_off = db.exec(select(SignOff).where(SignOff.eia_id == eia.id)).one()
+    assert sign_off.late and sign_off.late_reason == "Papers went early."
+    assert "Signed after the decision date" in words(client.get(f"/eias/{eia.reference}"))
+
+
+def test_return_goes_back_to_the_right_section_with_the_comment(client, make, db):
+    eia = make.eia("awaiting_sign_off")
+    sign_in(client, make.user("approver", directorate=eia.directorate))
+    url = f"/eias/{eia.reference}/sign-off"
+    refused = client.post(url, data={"decision": "return"})
+    assert "Say what the officer needs to change." in words(refused)
+    client.post(url, data={"decision": "return", "comment": "Add evidence for disability.",
+                           "section": "evidence", "return_to": "full_assessment"})
+    db.refresh(eia)
+    assert eia.status == "full_assessment"
+    comment = eia.comments[-1]
+    assert (comment.section, comment.body) == ("evidence", "Add evidence for disability.")
+    history = words(client.get(f"/eias/{eia.reference}"))
+    assert "Add evidence for disability." in history
+
+
+def test_my_eias_says_what_to_do_next(client, make):
+    officer = make.user("officer")
+    make.eia("draft", owner=officer, title="My draft")
+    make.eia("awaiting_sign_off", owner=officer, title="Waiting one")
+    sign_in(client, officer)
+    page = words(client.get("/my-eias"))
+    assert "My draft" in page and "Complete the proposal, then start screening." in page
+    assert "Nothing: it is with the approver." in page
