@@ -12,6 +12,9 @@ ITEMS = (
     ("journey.new_eia", "Start an EIA", (Role.officer, Role.approver)),
     ("signoff.inbox", "Sign-off", (Role.approver,)),
     ("admin.index", "Manage", (Role.admin, Role.equality_officer)),
+    ("notifications.failed", "Failed emails", (Role.admin,)),
+    ("mailbox.inbox", "Mailbox", None),  # only in embedded mode (no SMTP_HOST)
+    ("notifications.preferences", "Email preferences", None),
 )
 
 
@@ -20,7 +23,8 @@ def navigation_items() -> list[dict]:
         return []
     return [
         {"href": url_for(endpoint), "text": words,
-         "active": request.endpoint == endpoint}
+         "active": request.endpoint == endpoint
+         or (endpoint == "admin.index" and request.blueprint == "admin")}
         for endpoint, words, roles in ITEMS
         if endpoint in current_app.view_functions and (roles is None or current_user.role in roles)
     ]

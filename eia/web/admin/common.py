@@ -1,0 +1,58 @@
+"""The blueprint, who may use it, and what every change does: commit once, log who made it,
+say so in a banner."""
+
+from flask import Blueprint, abort, current_app, flash, render_template
+from flask_login import current_user
+
+from eia.db import get_session
+from eia.models.enums import ROLE_LABELS, Role
+
+admin = Blueprint("admin", __name__, url_prefix="/admin")
+
+# Who may open any page here; people pages and the council's structure are admins' only.
+MANAGERS = (Role.admin, Role.equality_officer)
+
+# Ids in URLs are database integers: anything bigger is simply not there (PostgreSQL would
+# refuse to compare an integer column with it).
+_MAX_ID = 2**31 - 1
+
+
+@admin.before_request
+def _managers_only():
+    # Signing in is checked first, by the application (anonymous people go to sign in).
+    if not current_user.is_authenticated or current_user.role not in MANAGERS:
+        abort(403)
+
+
+@admin.context_processor
+def _words():
+    return {"role_labels": ROLE_LABELS, "is_admin": is_admin()}
+
+
+def is_admin() -> bool:
+    return current_user.is_authenticated and current_user.role == Role.admin
+
+
+def admins_only() -> None:
+    if not is_admin():
+        abort(403)
+
+
+def get_or_404(model, row_id: int):
+    if not 0 < row_id <= _MAX_ID:
+        abort(404)
+    row = get_session().get(model, row_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def done(message: str) -> None:
+    """After a change has been committed: log who made it, and tell them in a banner."""
+    current_app.logger.info("Configuration changed by %s: %s", current_user.email, message)
+    flash(message, "success")
+
+
+@admin.get("")
+def index():
+    return render_template("admin/index.html")

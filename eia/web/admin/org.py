@@ -1,0 +1,247 @@
+"""The council's structure: directorates and their services (admins only).
+
+Names are unique: a directorate's across the council, a service's within its directorate.
+Anything in use (by a service, a person or an EIA) is never deleted: EIAs and their audit
+trail refer to it. Renaming is always possible.
+"""
+
+import sqlalchemy as sa
+from flask import redirect, render_template, url_for
+from sqlalchemy.orm import selectinload
+from sqlmodel import select
+
+from eia.db import get_session
+from eia.models import Directorate, Eia, Service, User
+from forms.admin import DirectorateForm, ServiceForm
+
+from .common import admin, admins_only, done, get_or_404
+
+
+def _count(model, clause) -> int:
+    return get_session().exec(select(sa.func.count()).select_from(model).where(clause)).one()
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _uses(counts: list[tuple[int, str, str]]) -> list[str]:
+    return [_plural(n, one, many) for n, one, many in counts if n]
+
+
+def directorate_uses(directorate: Directorate) -> list[str]:
+    return _uses([
+        (_count(Service, Service.directorate_id == directorate.id), "service", "services"),
+        (_count(User, User.directorate_id == directorate.id), "person", "people"),
+        (_count(Eia, Eia.directorate_id == directorate.id), "EIA", "EIAs"),
+    ])
+
+
+def service_uses(service: Service) -> list[str]:
+    return _uses([
+        (_count(User, User.service_id == service.id), "person", "people"),
+        (_count(Eia, Eia.service_id == service.id), "EIA", "EIAs"),
+    ])
+
+
+def _in_use_reason(name: str, uses: list[str]) -> str:
+    return (f"You cannot delete {name} because it still has {_join(uses)}. Anything in use "
+            "is kept, so that people, EIAs and the audit trail stay correct: you can rename "
+            "it instead.")
+
+
+DIRECTORATE_TAKEN = "There is already a directorate with this name"
+SERVICE_TAKEN = "There is already a service with this name in this directorate"
+
+
+def _directorate_taken(name: str, except_id: int | None = None) -> bool:
+    query = select(Directorate.id).where(sa.func.lower(Directorate.name) == name.lower())
+    if except_id is not None:
+        query = query.where(Directorate.id != except_id)
+    return get_session().exec(query).first() is not None
+
+
+def _service_taken(directorate_id: int, name: str, except_id: int | None = None) -> bool:
+    query = select(Service.id).where(Service.directorate_id == directorate_id,
+                                     sa.func.lower(Service.name) == name.lower())
+    if except_id is not None:
+        query = query.where(Service.id != except_id)
+    return get_session().exec(query).first() is not None
+
+
+def _committed() -> bool:
+    """Commit a deletion; False (rolled back) if something the counts above do not know
+    about still refers to the row."""
+    db = get_session()
+    try:
+        db.commit()
+    except sa.exc.IntegrityError:
+        db.rollback()
+        return False
+    return True
+
+
+def _commit_or(form, message: str) -> bool:
+    """Commit; if the database refuses a duplicate name (two people at once), say so."""
+    db = get_session()
+    try:
+        db.commit()
+    except sa.exc.IntegrityError:
+        db.rollback()
+        form.name.errors.append(message)
+        return False
+    return True
+
+
+def _render_form(form, *, title: str, caption: str, back: str, thing=None, uses=None,
+                 delete_url=None, problem=None, status=None):
+    status = status or (400 if form.errors or problem else 200)
+    return render_template("admin/name_form.html", form=form, title=title, caption=caption,
+                           back=back, thing=thing, delete_url=delete_url, problem=problem,
+                           in_use=_in_use_reason(thing, uses) if uses else None), status
+
+
+@admin.get("/directorates")
+def directorates():
+    admins_only()
+    rows = get_session().exec(select(Directorate).options(selectinload(Directorate.services))
+                              .order_by(Directorate.name)).all()
+    return render_template("admin/directorates.html", directorates=rows)
+
+
+@admin.route("/directorates/new", methods=["GET", "POST"])
+def new_directorate():
+    admins_only()
+    form = DirectorateForm()
+    if form.validate_on_submit():
+        if _directorate_taken(form.name.data):
+            form.name.errors.append(DIRECTORATE_TAKEN)
+        else:
+            directorate = Directorate(name=form.name.data)
+            get_session().add(directorate)
+            if _commit_or(form, DIRECTORATE_TAKEN):
+                done(f"Directorate {directorate.name} added")
+                return redirect(url_for("admin.directorates"))
+    return _render_form(form, title="Add a directorate", caption="Directorates and services",
+                        back=url_for("admin.directorates"))
+
+
+def _directorate_page(directorate, form, problem=None, status=None):
+    uses = directorate_uses(directorate)
+    return _render_form(
+        form, title=f"Rename {directorate.name}", caption="Directorates and services",
+        back=url_for("admin.directorates"), thing=directorate.name, uses=uses,
+        delete_url=url_for("admin.delete_directorate", directorate_id=directorate.id),
+        problem=problem, status=status)
+
+
+@admin.route("/directorates/<int:directorate_id>", methods=["GET", "POST"])
+def edit_directorate(directorate_id: int):
+    admins_only()
+    directorate = get_or_404(Directorate, directorate_id)
+    form = DirectorateForm(obj=directorate)
+    if form.validate_on_submit():
+        if _directorate_taken(form.name.data, except_id=directorate.id):
+            form.name.errors.append(DIRECTORATE_TAKEN)
+        else:
+            old = directorate.name
+            directorate.name = form.name.data
+            get_session().add(directorate)
+            if _commit_or(form, DIRECTORATE_TAKEN):
+                done(f"Directorate {old} renamed to {directorate.name}" if old != directorate.name
+                     else f"Directorate {directorate.name} saved: the name had not changed")
+                return redirect(url_for("admin.directorates"))
+            directorate = get_or_404(Directorate, directorate_id)
+    return _directorate_page(directorate, form)
+
+
+@admin.post("/directorates/<int:directorate_id>/delete")
+def delete_directorate(directorate_id: int):
+    admins_only()
+    db = get_session()
+    directorate = get_or_404(Directorate, directorate_id)
+    uses = directorate_uses(directorate)
+    if uses:
+        return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
+                                 problem=_in_use_reason(directorate.name, uses), status=400)
+    name = directorate.name
+    db.delete(directorate)
+    if not _committed():
+        directorate = get_or_404(Directorate, directorate_id)
+        return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
+                                 problem=_in_use_reason(
+                                     name, ["other records that refer to it"]), status=400)
+    done(f"Directorate {name} deleted")
+    return redirect(url_for("admin.directorates"))
+
+
+@admin.route("/directorates/<int:directorate_id>/services/new", methods=["GET", "POST"])
+def new_service(directorate_id: int):
+    admins_only()
+    directorate = get_or_404(Directorate, directorate_id)
+    form = ServiceForm()
+    if form.validate_on_submit():
+        if _service_taken(directorate.id, form.name.data):
+            form.name.errors.append(SERVICE_TAKEN)
+        else:
+            service = Service(name=form.name.data, directorate_id=directorate.id)
+            get_session().add(service)
+            if _commit_or(form, SERVICE_TAKEN):
+                done(f"Service {service.name} added to {directorate.name}")
+                return redirect(url_for("admin.directorates"))
+            directorate = get_or_404(Directorate, directorate_id)
+    return _render_form(form, title=f"Add a service to {directorate.name}",
+                        caption="Directorates and services",
+                        back=url_for("admin.directorates"))
+
+
+def _service_page(service, form, problem=None, status=None):
+    return _render_form(
+        form, title=f"Rename {service.name}", caption=service.directorate.name,
+        back=url_for("admin.directorates"), thing=service.name, uses=service_uses(service),
+        delete_url=url_for("admin.delete_service", service_id=service.id), problem=problem,
+        status=status)
+
+
+@admin.route("/services/<int:service_id>", methods=["GET", "POST"])
+def edit_service(service_id: int):
+    admins_only()
+    service = get_or_404(Service, service_id)
+    form = ServiceForm(obj=service)
+    if form.validate_on_submit():
+        if _service_taken(service.directorate_id, form.name.data, except_id=service.id):
+            form.name.errors.append(SERVICE_TAKEN)
+        else:
+            old = service.name
+            service.name = form.name.data
+            get_session().add(service)
+            if _commit_or(form, SERVICE_TAKEN):
+                done(f"Service {old} renamed to {service.name}" if old != service.name
+                     else f"Service {service.name} saved: the name had not changed")
+                return redirect(url_for("admin.directorates"))
+            service = get_or_404(Service, service_id)
+    return _service_page(service, form)
+
+
+@admin.post("/services/<int:service_id>/delete")
+def delete_service(service_id: int):
+    admins_only()
+    db = get_session()
+    service = get_or_404(Service, service_id)
+    uses = service_uses(service)
+    if uses:
+        return _service_page(service, ServiceForm(formdata=None, obj=service),
+                             problem=_in_use_reason(service.name, uses), status=400)
+    name, directorate = service.name, service.directorate.name
+    db.delete(service)
+    if not _committed():
+        service = get_or_404(Service, service_id)
+        return _service_page(service, ServiceForm(formdata=None, obj=service),
+                             problem=_in_use_reason(
+                                     name, ["other records that refer to it"]), status=400)
+    done(f"Service {name} deleted from {directorate}")
+    return redirect(url_for("admin.directorates"))
