@@ -63,8 +63,12 @@ def transition(
     with every reason, or returns the audit record written with the change."""
     now = _now(at)
     if eia.id is not None and _needs_lock(session):
+        # Hold the row until commit (one transition at a time), then read it afresh. The lock
+        # is taken on the bare row: FOR UPDATE cannot follow the outer joins of whatever
+        # loader options the EIA came with.
         session.flush()
-        session.refresh(eia, with_for_update=True)  # hold the row: one transition at a time
+        session.execute(select(Eia.id).where(Eia.id == eia.id).with_for_update())
+        session.refresh(eia)
     ctx = GuardContext(eia=eia, actor=actor, inputs=inputs, now=now, session=session)
     source, dest = fire(event, ctx)
     eia.status_changed_at = now

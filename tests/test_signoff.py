@@ -130,3 +130,22 @@ def test_my_eias_says_what_to_do_next(client, make):
     page = words(client.get("/my-eias"))
     assert "My draft" in page and "Complete the proposal, then start screening." in page
     assert "Nothing: it is with the approver." in page
+
+
+def test_sign_off_works_on_an_eia_loaded_for_its_page(make, db, connection):
+    """The lock is taken on the bare row, whatever loader options loaded the EIA (on
+    PostgreSQL, FOR UPDATE cannot follow the outer joins of the page's loader)."""
+    from eia import operations
+    from eia.web.queries import eia_for_page
+
+    eia = make.eia("awaiting_sign_off")
+    approver = make.user("approver", directorate=eia.directorate)
+    db.commit()
+    from .conftest import session_on
+
+    with session_on(connection) as fresh:  # loaded afresh, with the page's loader options
+        loaded = eia_for_page(fresh, eia.reference)
+        operations.transition(fresh, loaded, "approve", fresh.get(type(approver), approver.id),
+                              attested=True)
+        fresh.commit()
+        assert loaded.status == "approved"

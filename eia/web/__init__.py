@@ -2,13 +2,15 @@
 
 from flask import Flask
 
+from .admin import init_admin
 from .assets import init_assets
 from .auth import init_auth
-from .security import init_security
-from .signoff import signoff
 from .errors import init_errors
+from .journey import init_journey
 from .navigation import init_navigation
 from .pages import pages
+from .security import init_security
+from .signoff import signoff
 from .templating import init_templating
 
 
@@ -21,3 +23,5 @@ def init_web(app: Flask) -> None:
     init_navigation(app)
     app.register_blueprint(pages)
     app.register_blueprint(signoff)
+    init_journey(app)
+    init_admin(app)

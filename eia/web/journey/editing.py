@@ -1,0 +1,356 @@
+"""The helpers every page of the guided journey is built from.
+
+A section page (the proposal, screening, and later evidence, impacts, intersectional
+impacts, engagement, the action plan and the outcome) does the same five things:
+
+1. load the EIA by reference: 404 if there is none, 403 if the person may not see it
+   (``load_eia``);
+2. build its form, with the stored answers behind the posted ones (``obj=``/``data=``), so
+   a field the browser did not send keeps its saved value;
+3. on POST, validate, then save every field that is valid (``valid_values``) through ONE
+   operation and ONE commit (``save``). ``save`` rolls back and turns ``EditRefused``,
+   ``TransitionRefused``, ``ValueError``/``LookupError`` and data errors into error-summary
+   entries and a status (403 when the person may not do it, 409 when the EIA's state does
+   not allow it, 400 for bad input) — never a 500, never half a change;
+4. if everything was valid and saved, ``finish`` flashes a success message (shown in the
+   notification banner of ``journey/layout.html``) and redirects: "Save and continue" to
+   ``next_url`` (the next section that is open and has a page, else the task list), "Save
+   and come back later" to the task list;
+5. otherwise ``render_section`` shows the page again with the error summary (``form_errors``
+   plus the refusals), the typed values, and the section's comments.
+
+A later page, for example the outcome, looks like this::
+
+    from flask_login import current_user
+
+    from eia import operations
+    from forms.assessment import OutcomeForm
+
+    from . import journey
+    from .editing import (finish, form_errors, load_eia, next_url, render_section, save,
+                          task_list_url, valid_values)
+
+    @journey.route("/eias/<reference>/outcome", methods=["GET", "POST"])
+    def outcome(reference):
+        eia = load_eia(reference)
+        form = OutcomeForm(obj=eia)
+        if not form.is_submitted():
+            return render_section("journey/outcome.html", eia, "outcome", form=form)
+        form.validate()
+        values = valid_values(form, operations.OUTCOME_FIELDS)
+        result = save(lambda db: operations.update_eia(db, eia, "outcome", current_user,
+                                                       values))
+        if result.ok and not form.errors:
+            return finish("Outcome saved",
+                          task_list_url(eia) if form.is_save_for_later()
+                          else next_url(eia, "outcome"))
+        return render_section("journey/outcome.html", eia, "outcome", form=form,
+                              errors=form_errors(form) + result.errors,
+                              status=result.status or 400,
+                              partly_saved=result.ok and bool(values))
+
+Several operations in one save are still one commit, e.g. a section with nothing that must
+be filled in (engagement, intersectional, actions) saves a row and the officer's "I have
+completed this section" together::
+
+    save(lambda db: (operations.add_engagement(db, eia, current_user, values),
+                     operations.mark_section_complete(db, eia, current_user, "engagement",
+                                                      form.complete.data)))
+
+and its template::
+
+    {% extends "journey/layout.html" %}
+    {% from "journey/_macros.html" import partly_saved_note, not_editable %}
+    {% block title %}Outcome and review date{% endblock %}
+    {% block intro %}{{ partly_saved_note(partly_saved) }}{% endblock %}
+    {% block form %}
+      {% if not (can_edit_section or errors) %}{{ not_editable(edit_refusals, task_list_url) }}
+      {% else %}
+      <form method="post" novalidate>
+        {{ form.csrf_token }}
+        {{ form.outcome }} ...
+        <div class="govuk-button-group">{{ form.save }} {{ form.later }}</div>
+      </form>
+      {% endif %}
+    {% endblock %}
+
+``render_section`` also gives the template ``can_edit_section`` and ``edit_refusals`` (may
+this person change the section now, and if not why), ``task_list_url`` and
+``section_url(eia, key)``. The layout gives the back link to the task list, the caption
+(reference and title), the error summary, the success banner, one h1 (the ``title``
+block, or ``heading`` when it differs) and, when ``section`` is given, the comments on that
+section. A module in this package that adds routes to ``journey`` is registered by
+``init_journey`` with no further wiring. ``SECTION_ENDPOINTS`` already names the eight
+sections' endpoints, so the task list and check-your-answers page link to a section's page
+as soon as it exists.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+from wtforms import BooleanField, SelectMultipleField
+
+from eia.db import get_session
+from eia.models import (
+    ActionItem,
+    Comment,
+    Eia,
+    ImpactAssessment,
+    IntersectionalImpact,
+    ScreeningAnswer,
+    SignOff,
+    utcnow,
+)
+from eia.operations import EditRefused, edit_refusals
+from eia.permissions import can_view
+from forms.comments import CommentForm
+from workflows import TransitionRefused
+from workflows.guards import ACTOR_RULES, GuardContext
+from workflows.lifecycle import SECTIONS
+
+from ..auth import forbid_unless
+
+# The page for each section. A page that does not exist yet is simply not linked to.
+SECTION_ENDPOINTS = {
+    "proposal": "journey.proposal",
+    "screening": "journey.screening",
+    "evidence": "journey.evidence",
+    "engagement": "journey.engagement",
+    "impacts": "journey.impacts",
+    "intersectional": "journey.intersectional",
+    "actions": "journey.actions",
+    "outcome": "journey.outcome",
+}
+
+# Comments may be on a section or on the EIA as a whole.
+COMMENT_SECTIONS = ("general", *SECTIONS)
+
+
+# --- loading ---------------------------------------------------------------------------
+
+def _eia_query(reference: str):
+    """The EIA and everything the journey's pages show, in a fixed number of queries.
+
+    Only select-IN loads: ``operations.transition`` re-reads the row FOR UPDATE with the
+    same loader options, and PostgreSQL refuses FOR UPDATE on the outer joins a joined load
+    would add (so ``queries.eia_for_page`` is not used here)."""
+    return (
+        select(Eia).where(Eia.reference == reference).options(
+            selectinload(Eia.service), selectinload(Eia.directorate), selectinload(Eia.owner),
+            selectinload(Eia.screening_answers).selectinload(ScreeningAnswer.characteristic),
+            selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
+            selectinload(Eia.intersectional_impacts)
+            .selectinload(IntersectionalImpact.characteristics),
+            selectinload(Eia.engagements),
+            selectinload(Eia.actions).selectinload(ActionItem.owner),
+            selectinload(Eia.sign_offs).selectinload(SignOff.approver),
+        )
+    )
+
+
+def load_eia(reference: str) -> Eia:
+    """The EIA with everything its pages show: 404 if unknown, 403 if not visible."""
+    eia = get_session().exec(_eia_query(reference)).one_or_none()
+    if eia is None:
+        abort(404)
+    forbid_unless(can_view(current_user, eia))
+    return eia
+
+
+def context(eia: Eia, *, inputs: dict | None = None) -> GuardContext:
+    """The guard context for the signed-in person, now."""
+    return GuardContext(eia=eia, actor=current_user._get_current_object(), inputs=inputs or {},
+                        session=get_session(), now=utcnow())
+
+
+def is_team(eia: Eia) -> bool:
+    """The EIA's owner or an officer in its service (who may edit it)."""
+    return ACTOR_RULES["eia_team"][0](GuardContext(eia=eia, actor=current_user))
+
+
+def can_edit(eia: Eia, section: str) -> bool:
+    return not edit_refusals(eia, current_user, section)
+
+
+# --- where to go -----------------------------------------------------------------------
+
+def task_list_url(eia: Eia, **kwargs) -> str:
+    return url_for("journey.tasks", reference=eia.reference, **kwargs)
+
+
+def page_exists(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def section_url(eia: Eia, section: str, *, anchor: str | None = None) -> str | None:
+    """The section's page, or None while that page has not been built."""
+    endpoint = SECTION_ENDPOINTS.get(section)
+    if endpoint is None or not page_exists(endpoint):
+        return None
+    return url_for(endpoint, reference=eia.reference, _anchor=anchor)
+
+
+def next_url(eia: Eia, section: str) -> str:
+    """After "Save and continue": the next section this person can work on now, if it has
+    a page; otherwise the task list."""
+    keys = list(SECTIONS)
+    for later in keys[keys.index(section) + 1:]:
+        url = section_url(eia, later)
+        if url is not None and can_edit(eia, later):
+            return url
+    return task_list_url(eia)
+
+
+def safe_path(target: str | None, default: str) -> str:
+    """``target`` if it is a path on this site, never another host."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return default
+
+
+# --- forms -----------------------------------------------------------------------------
+
+def form_errors(form) -> list[dict]:
+    """Error-summary entries for every field in error, in the form's order, each linking
+    to the field's input (a date's first box in error, a radio group's first radio)."""
+    return [{"text": f.errors[0], "href": f"#{f.id}"} for f in form if f.errors]
+
+
+def refusal_errors(reasons: Iterable[str], href: str | None = None) -> list[dict]:
+    """Error-summary entries for reasons the product refused something."""
+    return [{"text": r, "href": href} if href else {"text": r} for r in reasons]
+
+
+def _always_sent(f) -> bool:
+    # An unticked checkbox is absent from the form data: absent means "not ticked".
+    return isinstance(f, BooleanField | SelectMultipleField)
+
+
+def valid_values(form, names: Iterable[str]) -> dict:
+    """``{name: data}`` for the fields in ``names`` that were sent and are valid: what a
+    save may store. A field in error, or one the browser did not send (an unanswered radio
+    group), is left out, so its saved answer stays as it was."""
+    sent = request.form
+    values = {}
+    for name in names:
+        f = form[name]
+        if f.errors:
+            continue
+        if f.name not in sent and not _always_sent(f):
+            continue
+        values[name] = f.data
+    return values
+
+
+# --- saving ----------------------------------------------------------------------------
+
+@dataclass
+class Saved:
+    """What ``save`` did: ``ok``, or the ``errors`` to show and the ``status`` to answer."""
+
+    ok: bool
+    result: object = None
+    errors: list[dict] = field(default_factory=list)
+    status: int | None = None
+
+
+def _about_who(reasons: list[str]) -> bool:
+    """Refusals about the person rather than the EIA: the lifecycle's actor rules and
+    operations.edit_refusals/add_comment all word these "Only … can …"."""
+    return any(r.startswith("Only ") for r in reasons)
+
+
+def save(operation: Callable[[Session], object], *, error_href: str | None = None) -> Saved:
+    """Run ``operation(session)`` (operations flush, never commit) and commit once.
+
+    Refusals and bad input roll everything back and come back as errors: EditRefused (409,
+    or 403 when the person is not on the EIA's team), TransitionRefused (409, or 403 when
+    the person may not do it), ValueError/LookupError and values the database will not
+    store (400).
+    """
+    db = get_session()
+    try:
+        result = operation(db)
+        db.commit()
+    except (EditRefused, TransitionRefused) as exc:
+        db.rollback()
+        return Saved(False, errors=refusal_errors(exc.reasons, error_href),
+                     status=403 if _about_who(exc.reasons) else 409)
+    except (ValueError, LookupError) as exc:
+        db.rollback()
+        return Saved(False, errors=refusal_errors([_sentence(str(exc))], error_href),
+                     status=400)
+    except (sa.exc.DataError, sa.exc.IntegrityError):
+        db.rollback()
+        current_app.logger.warning("a journey save was refused by the database",
+                                   exc_info=True)
+        return Saved(False, errors=refusal_errors(
+            ["Something you entered could not be saved. Check your answers and try again."],
+            error_href), status=400)
+    return Saved(True, result=result)
+
+
+def _sentence(text: str) -> str:
+    text = text.strip() or "That could not be saved"
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def finish(message: str | None, url: str):
+    """Flash ``message`` for the success banner and redirect to ``url``."""
+    if message:
+        flash(message, "success")
+    return redirect(url)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+def comments_for(eia: Eia, section: str) -> list[Comment]:
+    return list(get_session().exec(
+        select(Comment).where(Comment.eia_id == eia.id, Comment.section == section)
+        .order_by(Comment.created_at, Comment.id)
+    ).all())
+
+
+def may_comment(eia: Eia) -> bool:
+    ctx = GuardContext(eia=eia, actor=current_user)
+    return any(ACTOR_RULES[r][0](ctx)
+               for r in ("eia_team", "directorate_approver", "equality_officer"))
+
+
+def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
+                     next_path: str | None = None) -> dict:
+    """What ``journey/_comments.html`` needs for ``section``."""
+    if form is None:
+        form = CommentForm(formdata=None, data={"section": section, "next": next_path or ""})
+    return {
+        "comment_section": section,
+        "comments": comments_for(eia, section),
+        "comment_form": form,
+        "can_comment": may_comment(eia),
+        "comment_action": url_for("journey.comment", reference=eia.reference,
+                                  section=section),
+    }
+
+
+def render_section(template: str, eia: Eia, section: str | None, *, errors=(),
+                   status: int = 200, **page):
+    """Render a journey page: the layout's error summary from ``errors``, the comments on
+    ``section`` (none when ``section`` is None), and ``page`` for the template."""
+    values = {"eia": eia, "section": section, "errors": list(errors),
+              "task_list_url": task_list_url(eia), "section_url": section_url,
+              "can_edit_section": can_edit(eia, section) if section in SECTIONS else False,
+              "edit_refusals": edit_refusals(eia, current_user, section)
+              if section in SECTIONS else []}
+    if section is not None:
+        values.update(comments_context(eia, section))
+    values.update(page)
+    return render_template(template, **values), status
