@@ -31,8 +31,11 @@ from workflows.lifecycle import SECTIONS, editable_sections, state
 
 
 class EditRefused(Exception):
-    def __init__(self, reasons: list[str]):
+    """A change refused; ``forbidden`` when it is about the person, not the EIA's state."""
+
+    def __init__(self, reasons: list[str], forbidden: bool = False):
         self.reasons = reasons
+        self.forbidden = forbidden
         super().__init__(" ".join(reasons))
 
 
@@ -94,21 +97,32 @@ def _needs_lock(session: Session) -> bool:
 
 def edit_refusals(eia: Eia, actor: User | None, section: str, *, action: ActionItem | None = None
                   ) -> list[str]:
-    if section not in SECTIONS:
-        return [f"There is no section called “{section}”."]
-    if section not in editable_sections(eia.status):
-        return [f"{SECTIONS[section]} cannot be changed while the EIA is "
-                f"{state(eia.status).label.lower()}."]
-    ctx = GuardContext(eia=eia, actor=actor)
-    if ACTOR_RULES["eia_team"][0](ctx):
+    """Why ``actor`` may not change ``section`` now: first who they are, then the state."""
+    return _person_refusals(eia, actor, action) or _state_refusals(eia, section)
+
+
+def _person_refusals(eia: Eia, actor: User | None, action: ActionItem | None) -> list[str]:
+    if ACTOR_RULES["eia_team"][0](GuardContext(eia=eia, actor=actor)):
         return []
     if action is not None and actor is not None and action.owner_id == actor.id:
         return []  # an action's owner updates its progress
     return ["Only the EIA's owner or an officer in its service can change it."]
 
 
-def _check_edit(eia, actor, section, **kw):
-    reasons = edit_refusals(eia, actor, section, **kw)
+def _state_refusals(eia: Eia, section: str) -> list[str]:
+    if section not in SECTIONS:
+        return [f"There is no section called “{section}”."]
+    if section not in editable_sections(eia.status):
+        return [f"{SECTIONS[section]} cannot be changed while the EIA is "
+                f"{state(eia.status).label.lower()}."]
+    return []
+
+
+def _check_edit(eia, actor, section, *, action=None):
+    person = _person_refusals(eia, actor, action)
+    if person:
+        raise EditRefused(person, forbidden=True)
+    reasons = _state_refusals(eia, section)
     if reasons:
         raise EditRefused(reasons)
 
@@ -151,7 +165,7 @@ def create_eia(session: Session, actor: User, *, service: Service, at: datetime 
     """Start a new EIA in draft, owned by ``actor``, for ``service``."""
     now = _now(at)
     if actor.role not in (Role.officer, Role.approver):
-        raise EditRefused(["Only officers and approvers start EIAs."])
+        raise EditRefused(["Only officers and approvers start EIAs."], forbidden=True)
     eia = Eia(reference=reference or f"NEW-{uuid.uuid4().hex[:24]}", service=service,
               directorate_id=service.directorate_id, owner=actor, created_at=now,
               updated_at=now, status_changed_at=now, status="draft")
@@ -366,7 +380,7 @@ def add_comment(session: Session, eia: Eia, actor: User, section: str, body: str
     if not any(ACTOR_RULES[r][0](ctx)
                for r in ("eia_team", "directorate_approver", "equality_officer")):
         raise EditRefused(["Only the EIA's team, its approvers and equality officers can "
-                           "comment on it."])
+                           "comment on it."], forbidden=True)
     now = _now(at)
     comment = Comment(eia=eia, eia_version=eia.version, section=section, author=actor,
                       body=body, created_at=now)

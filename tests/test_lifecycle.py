@@ -115,6 +115,7 @@ def test_submit_lists_every_missing_part(make, db):
     text = reasons(refused)
     assert "Score the impact" in text and "age and disability" in text
     assert "Choose the outcome" in text and "Set a review date" in text
+    assert not refused.value.forbidden  # about the EIA's readiness, not the person
 
 
 def test_negative_impact_needs_mitigation_and_outcome_3_its_justification(make, db):
@@ -153,6 +154,7 @@ def test_author_cannot_approve_their_own_eia(make, db):
     with pytest.raises(TransitionRefused) as refused:
         ops.transition(db, eia, "approve", author, attested=True)
     assert "You wrote this EIA, so you cannot sign it off" in reasons(refused)
+    assert refused.value.forbidden  # about the person, not the EIA
     assert eia.status == "awaiting_sign_off"
 
 
@@ -274,10 +276,12 @@ def test_edits_are_refused_in_states_that_lock_them(make, db):
     with pytest.raises(ops.EditRefused) as refused:
         ops.update_eia(db, eia, "proposal", eia.owner, {"title": "Changed"})
     assert "cannot be changed while the EIA is awaiting sign-off" in str(refused.value)
+    assert not refused.value.forbidden
     stranger = make.user("officer")
-    draft = make.eia("draft")
-    with pytest.raises(ops.EditRefused):
-        ops.update_eia(db, draft, "proposal", stranger, {"title": "Mine now"})
+    with pytest.raises(ops.EditRefused) as refused:
+        ops.update_eia(db, eia, "proposal", stranger, {"title": "Mine now"})
+    assert refused.value.forbidden  # who they are is said before the EIA's state
+    assert "Only the EIA's owner" in str(refused.value)
 
 
 

@@ -18,11 +18,14 @@ from .lifecycle import EVENT_LABELS, STATES, TRANSITIONS, Transition, state, tra
 
 
 class TransitionRefused(Exception):
-    """An event the machine will not fire now, with every reason in plain words."""
+    """An event the machine will not fire now, with every reason in plain words.
+    ``forbidden`` is true when the refusal is about the person (their role, or having
+    written the EIA), not about the EIA's readiness."""
 
-    def __init__(self, event: str, reasons: list[str]):
+    def __init__(self, event: str, reasons: list[str], forbidden: bool = False):
         self.event = event
         self.reasons = reasons
+        self.forbidden = forbidden
         super().__init__(f"{EVENT_LABELS.get(event, event)} refused: " + " ".join(reasons))
 
 
@@ -114,12 +117,23 @@ def refusal_reasons(event: str, ctx: GuardContext) -> list[str]:
     return _reasons(row, ctx)
 
 
+# Guards that judge the person rather than the EIA.
+PERSONAL_GUARDS = ("not_author",)
+
+
+def _about_the_person(row: Transition | None, ctx: GuardContext) -> bool:
+    if row is None:
+        return False
+    return bool(who_reasons(row.who, ctx)) or any(
+        GUARDS[name](ctx) for name in row.guards if name in PERSONAL_GUARDS)
+
+
 def fire(event: str, ctx: GuardContext) -> tuple[str, str]:
     """Fire ``event`` or raise ``TransitionRefused``. Returns (from_state, to_state)."""
     reasons = refusal_reasons(event, ctx)
+    row = _row_for(event, ctx) if event in EVENT_LABELS else None
     if reasons:
-        raise TransitionRefused(event, reasons)
-    row = _row_for(event, ctx)
+        raise TransitionRefused(event, reasons, forbidden=_about_the_person(row, ctx))
     ctx.dest = row.dest
     source = ctx.eia.status
     if not MACHINE.events[event].trigger(_EiaModel(ctx), ctx=ctx):

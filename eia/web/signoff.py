@@ -106,7 +106,7 @@ def sign_off(reference: str):
     except TransitionRefused as refused:
         db.rollback()
         eia = _load(reference)
-        return _page(eia, form, refused.reasons, 409 if _may_decide(eia) else 403)
+        return _page(eia, form, refused.reasons, 403 if refused.forbidden else 409)
     flash("You approved this EIA." if event == "approve" else
           "You returned this EIA to the officer with your comment.", "success")
     return redirect(url_for("pages.eia_page", reference=reference))

@@ -263,12 +263,6 @@ class Saved:
     status: int | None = None
 
 
-def _about_who(reasons: list[str]) -> bool:
-    """Refusals about the person rather than the EIA: the lifecycle's actor rules and
-    operations.edit_refusals/add_comment all word these "Only … can …"."""
-    return any(r.startswith("Only ") for r in reasons)
-
-
 def save(operation: Callable[[Session], object], *, error_href: str | None = None) -> Saved:
     """Run ``operation(session)`` (operations flush, never commit) and commit once.
 
@@ -284,7 +278,7 @@ def save(operation: Callable[[Session], object], *, error_href: str | None = Non
     except (EditRefused, TransitionRefused) as exc:
         db.rollback()
         return Saved(False, errors=refusal_errors(exc.reasons, error_href),
-                     status=403 if _about_who(exc.reasons) else 409)
+                     status=403 if exc.forbidden else 409)
     except (ValueError, LookupError) as exc:
         db.rollback()
         return Saved(False, errors=refusal_errors([_sentence(str(exc))], error_href),
