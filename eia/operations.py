@@ -25,6 +25,7 @@ from eia.models import (
     utcnow,
 )
 from eia.models.enums import Role
+from eia.permissions import can_comment
 from workflows import TransitionRefused, fire
 from workflows.guards import ACTOR_RULES, GuardContext
 from workflows.lifecycle import SECTIONS, editable_sections, state
@@ -311,14 +312,71 @@ def save_intersectional(session: Session, eia: Eia, actor: User, values: dict,
                         _now(at))
 
 
+def remove_intersectional(session: Session, eia: Eia, actor: User, impact_id: int,
+                          *, at: datetime | None = None):
+    """Remove an intersectional impact; an action that mitigated it stays in the plan,
+    no longer linked to it."""
+    impact = _child(eia.intersectional_impacts, impact_id)
+    _check_edit(eia, actor, "intersectional")
+    unlinked = []
+    for action in eia.actions:
+        if action.intersectional_impact_id == impact_id:
+            action.intersectional_impact_id = None
+            session.add(action)
+            unlinked.append(action.id)
+    eia.intersectional_impacts.remove(impact)
+    session.delete(impact)
+    removed = {"id": impact_id, "description": impact.description,
+               "characteristics": sorted(c.key for c in impact.characteristics)}
+    if unlinked:
+        removed["actions_unlinked"] = unlinked
+    return _record_edit(session, eia, actor, "intersectional", {"removed": removed},
+                        _now(at))
+
+
+ENGAGEMENT_FIELDS = ("who", "method", "held_on", "what_they_said", "what_changed")
+
+
+def _check_engagement_fields(values: dict) -> None:
+    stray = set(values) - set(ENGAGEMENT_FIELDS)
+    if stray:
+        raise ValueError(f"{', '.join(sorted(stray))} not part of an engagement record")
+
+
 def add_engagement(session: Session, eia: Eia, actor: User, values: dict,
                    *, at: datetime | None = None):
     _check_edit(eia, actor, "engagement")
+    _check_engagement_fields(values)
     record = EngagementRecord(eia=eia, **values)
     session.add(record)
     session.flush()
     return _record_edit(session, eia, actor, "engagement",
                         {"added": {"id": record.id, **{k: _plain(v) for k, v in values.items()}}},
+                        _now(at))
+
+
+def update_engagement(session: Session, eia: Eia, actor: User, record_id: int, values: dict,
+                      *, at: datetime | None = None):
+    """Change an engagement record ("you said, we did"); None when nothing changed."""
+    record = _child(eia.engagements, record_id)
+    _check_edit(eia, actor, "engagement")
+    _check_engagement_fields(values)
+    changes = _apply(record, values)
+    if not changes:
+        return None
+    return _record_edit(session, eia, actor, "engagement", {f"#{record.id}": changes},
+                        _now(at))
+
+
+def remove_engagement(session: Session, eia: Eia, actor: User, record_id: int,
+                      *, at: datetime | None = None):
+    record = _child(eia.engagements, record_id)
+    _check_edit(eia, actor, "engagement")
+    eia.engagements.remove(record)
+    session.delete(record)
+    return _record_edit(session, eia, actor, "engagement",
+                        {"removed": {"id": record_id, "who": record.who,
+                                     "held_on": _plain(record.held_on)}},
                         _now(at))
 
 
@@ -374,13 +432,11 @@ def mark_section_complete(session: Session, eia: Eia, actor: User, section: str,
 def add_comment(session: Session, eia: Eia, actor: User, section: str, body: str,
                 *, at: datetime | None = None) -> Comment:
     """Authors, approvers and equality officers comment on any section, in any state."""
-    if not body.strip():
-        raise EditRefused(["Write a comment before saving it."])
-    ctx = GuardContext(eia=eia, actor=actor)
-    if not any(ACTOR_RULES[r][0](ctx)
-               for r in ("eia_team", "directorate_approver", "equality_officer")):
+    if not can_comment(actor, eia):
         raise EditRefused(["Only the EIA's team, its approvers and equality officers can "
                            "comment on it."], forbidden=True)
+    if not body.strip():
+        raise EditRefused(["Write a comment before saving it."])
     now = _now(at)
     comment = Comment(eia=eia, eia_version=eia.version, section=section, author=actor,
                       body=body, created_at=now)

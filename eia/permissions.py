@@ -21,6 +21,15 @@ def can_view(user: User | None, eia: Eia) -> bool:
     return any(a.owner_id == user.id for a in eia.actions)
 
 
+def can_comment(user: User | None, eia: Eia) -> bool:
+    """The EIA's team, its directorate's approvers and the Policy and Equality Unit."""
+    from workflows.guards import ACTOR_RULES, GuardContext
+
+    ctx = GuardContext(eia=eia, actor=user)
+    return any(ACTOR_RULES[r][0](ctx)
+               for r in ("eia_team", "directorate_approver", "equality_officer"))
+
+
 def visible_clause(user: User):
     """The same rule as ``can_view``, as a WHERE clause for lists."""
     if user.role in READ_EVERYTHING:

@@ -14,11 +14,13 @@ from workflows import refusal_reasons
 from workflows.guards import in_scope_characteristics
 from workflows.lifecycle import SECTIONS, state
 
+from ..auth import forbid_unless
 from . import journey
 from .editing import (
     can_edit,
     context,
     finish,
+    is_team,
     load_eia,
     render_section,
     save,
@@ -63,6 +65,7 @@ def check(reference: str):
     errors, status = [], 200
 
     if form.is_submitted():
+        forbid_unless(is_team(eia))
         result = save(lambda db: operations.transition(db, eia, event, current_user))
         if result.ok:
             return finish(DONE[event], task_list_url(eia))

@@ -1,12 +1,14 @@
-"""Comments on a section (or on the EIA as a whole), in any state. Who may comment is the
-operation's business: the EIA's team, its directorate's approvers, equality officers."""
+"""Comments on a section (or on the EIA as a whole), in any state, by the EIA's team, its
+directorate's approvers and equality officers (eia.permissions.can_comment)."""
 
 from flask import abort, render_template
 from flask_login import current_user
 
 from eia import operations
+from eia.permissions import can_comment
 from forms.comments import CommentForm
 
+from ..auth import forbid_unless
 from . import journey
 from .editing import (
     COMMENT_SECTIONS,
@@ -31,6 +33,7 @@ def comment(reference: str, section: str):
     if section not in COMMENT_SECTIONS:
         abort(404)
     eia = load_eia(reference)
+    forbid_unless(can_comment(current_user, eia))
     form = CommentForm()
     back = safe_path(form.next.data, _back(eia, section))
     if form.validate():

@@ -73,11 +73,13 @@ def _blockers(eia, ctx, event: str) -> tuple[list[str], int]:
     """Why the event cannot happen now whatever is typed (guards, state, the person), and
     the status to answer with."""
     rows = transitions_for(event, eia.status)
-    if not rows:
-        return refusal_reasons(event, ctx), 409
-    who = who_reasons(rows[0].who, ctx)
+    # Who may fire an event is the same from every state it leaves, so the person is
+    # judged first, even where the state allows the event from nowhere.
+    who = who_reasons(transitions_for(event)[0].who, ctx)
     if who:
         return who, 403
+    if not rows:
+        return refusal_reasons(event, ctx), 409
     reasons = [r for r in refusal_reasons(event, ctx) if r not in _need_reasons(rows[0], ctx)]
     return reasons, (409 if reasons else 200)
 
@@ -106,6 +108,8 @@ def event(reference: str, event: str):
 
     if not form.is_submitted():
         return page([], status if status == 403 else 200)
+    if status == 403:  # who the person is decides before anything they typed
+        return page(blockers, 403)
     if not form.validate():
         return page(form_errors(form), 400)
     result = save(lambda db: operations.transition(db, eia, event, current_user,

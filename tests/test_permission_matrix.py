@@ -1,0 +1,230 @@
+"""Every route × every role (and anonymous) × every EIA state: allowed or forbidden.
+
+The expectations live in one table, ``RULES``. A route the app has that the table does not
+name fails the test, so nobody adds a page without deciding who may reach it.
+
+"Allowed" means the person gets past access control: any answer but 403 (and, for a
+signed-in person, not the sign-in page); the page may still refuse the change for the
+EIA's state (409) or bad input (400). "Forbidden" means 403. Anonymous people are sent to
+sign in, except on public routes. Every POST is made inside a savepoint that is rolled back,
+so no cell changes what the next one sees.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+
+from eia.models import ActionItem, Characteristic
+from eia.models.enums import CharacteristicKind
+from workflows.lifecycle import STATES
+
+from .conftest import session_on, sign_in
+
+ACTORS = ("anonymous", "owner", "team_officer", "other_officer", "directorate_approver",
+          "other_approver", "equality_officer", "admin")
+STATE_NAMES = tuple(s.name for s in STATES)
+
+VIEWERS = {"owner", "team_officer", "directorate_approver", "equality_officer", "admin"}
+TEAM = {"owner", "team_officer"}
+STARTERS = {"owner", "team_officer", "other_officer", "directorate_approver", "other_approver"}
+APPROVERS = {"directorate_approver", "other_approver"}
+FROZEN = {"approved", "under_review", "archived"}  # states with a frozen version 1
+
+
+def everyone(actor, state):
+    return True
+
+
+def only(group):
+    return lambda actor, state: actor in group
+
+
+def viewers_of_frozen_version(actor, state):
+    return "missing" if state not in FROZEN else actor in VIEWERS
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may reach a route: one predicate per method (actor, state) -> True/False/"missing".
+    ``per_eia`` routes are tried on an EIA in every state."""
+    get: object = None
+    post: object = None
+    per_eia: bool = False
+    public: bool = False
+
+
+RULES = {
+    # Signing in is open to all; signing out needs someone signed in.
+    "auth.sign_in": Rule(get=everyone, post=everyone, public=True),
+    "auth.sign_out": Rule(post=everyone),
+    "pages.healthz": Rule(get=everyone, public=True),
+    "pages.index": Rule(get=everyone),
+    "pages.eia_page": Rule(get=only(VIEWERS), per_eia=True),
+    "pages.version_page": Rule(get=viewers_of_frozen_version, per_eia=True),
+    "signoff.inbox": Rule(get=only(APPROVERS)),
+    "signoff.my_eias": Rule(get=everyone),
+    "signoff.sign_off": Rule(get=only({"directorate_approver"}),
+                             post=only({"directorate_approver"}), per_eia=True),
+    # The guided journey: those who can see an EIA may open its pages; only its team may
+    # change it (the page then refuses by state, 409, where the state locks a section).
+    "journey.new_eia": Rule(get=only(STARTERS), post=only(STARTERS)),
+    "journey.tasks": Rule(get=only(VIEWERS), per_eia=True),
+    "journey.proposal": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
+    "journey.screening": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
+    "journey.check": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
+    "journey.comment": Rule(post=only(TEAM | {"directorate_approver", "equality_officer"}),
+                            per_eia=True),
+    # (tried with "withdraw": its team, the directorate's approvers and admins)
+    "journey.event": Rule(get=only(TEAM | {"directorate_approver", "admin"}),
+                          post=only(TEAM | {"directorate_approver", "admin"}), per_eia=True),
+    # Configuration.
+    "admin.index": Rule(get=only({"admin", "equality_officer"})),
+    "admin.characteristics": Rule(get=only({"admin", "equality_officer"})),
+    "admin.new_characteristic": Rule(get=only({"admin", "equality_officer"}),
+                                     post=only({"admin", "equality_officer"})),
+    "admin.edit_characteristic": Rule(get=only({"admin", "equality_officer"}),
+                                      post=only({"admin", "equality_officer"})),
+    "admin.move_characteristic": Rule(post=only({"admin", "equality_officer"})),
+    "admin.deactivate_characteristic": Rule(post=only({"admin", "equality_officer"})),
+    "admin.reactivate_characteristic": Rule(post=only({"admin", "equality_officer"})),
+    **{f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"})) for name in (
+        "new_user", "edit_user", "reset_password", "new_directorate", "edit_directorate",
+        "new_service", "edit_service")},
+    **{f"admin.{name}": Rule(get=only({"admin"})) for name in ("users", "directorates")},
+    **{f"admin.{name}": Rule(post=only({"admin"})) for name in (
+        "deactivate_user", "reactivate_user", "delete_directorate", "delete_service")},
+}
+
+
+class World:
+    """One council: the EIA's directorate and another, a person for every part, and an EIA
+    in every state (each with an action item, for routes about one)."""
+
+    def __init__(self, make, db):
+        d1, d2 = make.directorate("Directorate one"), make.directorate("Directorate two")
+        s1, s2 = make.service(d1, "Service one"), make.service(d2, "Service two")
+        self.people = {
+            "owner": make.user("officer", service=s1),
+            "team_officer": make.user("officer", service=s1),
+            "other_officer": make.user("officer", service=s2),
+            "directorate_approver": make.user("approver", directorate=d1),
+            "other_approver": make.user("approver", directorate=d2),
+            "equality_officer": make.user("equality_officer"),
+            "admin": make.user("admin"),
+        }
+        self.eias = {}
+        for state in STATE_NAMES:
+            eia = make.eia(state, owner=self.people["owner"],
+                           approver=self.people["directorate_approver"])
+            db.add(ActionItem(eia=eia, description="Publish easy read.", status="planned",
+                              owner_id=self.people["owner"].id,
+                              due_date=date.today() + timedelta(days=30)))
+            self.eias[state] = eia
+        local = Characteristic(key="carers", name="Carers", kind=CharacteristicKind.local,
+                               position=200)
+        db.add(local)
+        db.commit()
+        self.ids = {
+            "user_id": self.people["team_officer"].id,
+            "directorate_id": d2.id,
+            "service_id": s2.id,
+            "characteristic_id": local.id,
+        }
+
+    def values(self, rule, state):
+        """URL values for a route, for the EIA in ``state``."""
+        eia = self.eias.get(state)
+        values = dict(self.ids)
+        if eia is not None:
+            values.update(reference=eia.reference, number=1, section="proposal",
+                          event="withdraw", key="age",
+                          action_id=eia.actions[0].id if eia.actions else 0)
+        return {name: values[name] for name in rule.arguments}
+
+
+def _expectation(rule: Rule, method: str, actor: str, state: str | None):
+    check = rule.get if method == "GET" else rule.post
+    if actor == "anonymous":
+        return "allowed" if rule.public else "sign-in"
+    verdict = check(actor, state)
+    if verdict == "missing":
+        return "missing"
+    return "allowed" if verdict else "forbidden"
+
+
+def _outcome(response) -> str:
+    if response.status_code == 403:
+        return "forbidden"
+    if response.status_code == 404:
+        return "missing"
+    if response.status_code in (301, 302, 303) and "/sign-in?next=" in response.location:
+        return "sign-in"
+    if response.status_code >= 500:
+        return f"error {response.status_code}"
+    return "allowed"
+
+
+def test_every_route_is_in_the_table(app):
+    endpoints = {r.endpoint for r in app.url_map.iter_rules() if not r.endpoint.endswith("static")}
+    missing = sorted(endpoints - set(RULES))
+    assert missing == [], f"add these routes to RULES with who may reach them: {missing}"
+    stale = sorted(set(RULES) - endpoints)
+    assert stale == [], f"RULES names routes the app no longer has: {stale}"
+
+
+def test_permission_matrix(app, make, db, connection):
+    world = World(make, db)
+    mismatches, cells = [], 0
+    for url_rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        rule = RULES.get(url_rule.endpoint)
+        if rule is None:
+            continue  # reported by test_every_route_is_in_the_table
+        methods = [m for m in ("GET", "POST") if m in url_rule.methods
+                   and (rule.get if m == "GET" else rule.post) is not None]
+        states = STATE_NAMES if rule.per_eia else (None,)
+        for state in states:
+            with app.test_request_context():
+                from flask import url_for
+
+                url = url_for(url_rule.endpoint, **world.values(url_rule, state or "draft"))
+            for actor in ACTORS:
+                for method in methods:
+                    cells += 1
+                    expected = _expectation(rule, method, actor, state)
+                    got = _request(app, connection, world, actor, method, url)
+                    if got != expected:
+                        mismatches.append(f"{method} {url} as {actor}"
+                                          f"{f' ({state})' if state else ''}: "
+                                          f"expected {expected}, got {got}")
+    assert cells > 1000
+    assert mismatches == [], f"{len(mismatches)} of {cells} cells differ:\n" + "\n".join(
+        mismatches)
+
+
+def _request(app, connection, world, actor, method, url) -> str:
+    client = app.test_client()
+    if actor != "anonymous":
+        sign_in(client, world.people[actor])
+    savepoint = connection.begin_nested()
+    try:
+        response = client.get(url) if method == "GET" else client.post(url, data={})
+        return _outcome(response)
+    finally:
+        if savepoint.is_active:
+            savepoint.rollback()
+
+
+@pytest.mark.parametrize("actor", ["owner", "equality_officer"])
+def test_the_matrix_can_fail(app, make, db, connection, actor):
+    """The harness tells allowed from forbidden (so the matrix cannot pass vacuously)."""
+    world = World(make, db)
+    reference = world.eias["draft"].reference
+    got = _request(app, connection, world, actor, "POST", f"/eias/{reference}/proposal")
+    assert got == ("allowed" if actor == "owner" else "forbidden")
+    assert _request(app, connection, world, "anonymous", "GET", "/") == "sign-in"
+
+
+def test_session_on_is_what_the_app_uses(app, connection):
+    """The matrix rolls back each cell on this connection; the app must write through it."""
+    assert app.config["SESSION_FACTORY"]().bind is session_on(connection).bind
