@@ -405,3 +405,23 @@ class OutcomeForm(SectionForm):
 
     def to_values(self) -> dict:
         return self._values(OUTCOME_FIELDS)
+
+
+COMPLETED_LABELS = {"yes": "Yes, I have completed this section",
+                    "no": "No, I'll come back to it later"}
+
+
+class SectionCompletedForm(GuidedForm):
+    """The officer's "I have completed this section" for a section with nothing that must be
+    filled in (engagement, intersectional impacts, the action plan), which is also how they
+    say there is nothing to add: ``ops.mark_section_complete(..., form.is_complete())``."""
+
+    completed = radios(
+        "Have you completed this section?",
+        COMPLETED_LABELS,
+        message="Select whether you have completed this section",
+    )
+    submit = button("Save and continue")
+
+    def is_complete(self) -> bool:
+        return self.completed.data == "yes"

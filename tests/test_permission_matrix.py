@@ -15,11 +15,24 @@ from datetime import date, timedelta
 
 import pytest
 
-from eia.models import ActionItem, Characteristic
+from eia.models import ActionItem, Characteristic, EngagementRecord, IntersectionalImpact
 from eia.models.enums import CharacteristicKind
 from workflows.lifecycle import STATES
 
+from eia.db import make_engine
+from eia.migrate import upgrade
+
 from .conftest import session_on, sign_in
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    """SQLite only: who may reach a page does not depend on the database, and the matrix
+    is thousands of requests (the rest of the suite covers PostgreSQL)."""
+    eng = make_engine(f"sqlite:///{tmp_path_factory.mktemp('matrix') / 'matrix.db'}")
+    upgrade(eng)
+    yield eng
+    eng.dispose()
 
 ACTORS = ("anonymous", "owner", "team_officer", "other_officer", "directorate_approver",
           "other_approver", "equality_officer", "admin")
@@ -38,6 +51,17 @@ def everyone(actor, state):
 
 def only(group):
     return lambda actor, state: actor in group
+
+
+NOT_SCREENED = {"draft", "screening", "withdrawn"}  # the factory's EIAs with no answers yet
+
+
+def assessed(group):
+    def rule(actor, state):
+        if state in NOT_SCREENED and actor in VIEWERS:
+            return "missing"
+        return actor in group
+    return rule
 
 
 def viewers_of_frozen_version(actor, state):
@@ -78,6 +102,19 @@ RULES = {
     # (tried with "withdraw": its team, the directorate's approvers and admins)
     "journey.event": Rule(get=only(TEAM | {"directorate_approver", "admin"}),
                           post=only(TEAM | {"directorate_approver", "admin"}), per_eia=True),
+    # Evidence and impact pages exist for characteristics screening found relevant (the
+    # factory's EIAs: age and disability, once screened).
+    **{f"journey.{name}": Rule(get=assessed(VIEWERS), post=assessed(TEAM), per_eia=True)
+       for name in ("evidence_for", "impact_for")},
+    **{f"journey.{name}": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True) for name in (
+        "intersectional", "intersectional_new",
+        "intersectional_edit", "intersectional_remove", "engagement", "engagement_new",
+        "engagement_edit", "engagement_remove", "actions", "action_new", "action_remove",
+        "outcome")},
+    **{f"journey.{name}": Rule(get=only(VIEWERS), per_eia=True) for name in (
+        "evidence", "impacts")},
+    # An action's owner may update it too (here the owner is the EIA's owner).
+    "journey.action_edit": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
     # Configuration.
     "admin.index": Rule(get=only({"admin", "equality_officer"})),
     "admin.characteristics": Rule(get=only({"admin", "equality_officer"})),
@@ -120,6 +157,8 @@ class World:
             db.add(ActionItem(eia=eia, description="Publish easy read.", status="planned",
                               owner_id=self.people["owner"].id,
                               due_date=date.today() + timedelta(days=30)))
+            db.add(EngagementRecord(eia=eia, who="Residents' panel"))
+            db.add(IntersectionalImpact(eia=eia, description="Older disabled residents"))
             self.eias[state] = eia
         local = Characteristic(key="carers", name="Carers", kind=CharacteristicKind.local,
                                position=200)
@@ -138,8 +177,9 @@ class World:
         values = dict(self.ids)
         if eia is not None:
             values.update(reference=eia.reference, number=1, section="proposal",
-                          event="withdraw", key="age",
-                          action_id=eia.actions[0].id if eia.actions else 0)
+                          event="withdraw", key="age", action_id=eia.actions[0].id,
+                          record_id=eia.engagements[0].id,
+                          impact_id=eia.intersectional_impacts[0].id)
         return {name: values[name] for name in rule.arguments}
 
 

@@ -1,0 +1,45 @@
+"""The outcome of the assessment (one of the EHRC's four), why, the three-part justification
+outcome 3 needs, and the date the EIA will be reviewed."""
+
+from flask_login import current_user
+
+from eia import operations
+from forms.assessment import OutcomeForm
+
+from . import journey
+from ._assessment import render
+from .editing import finish, form_errors, load_eia, next_url, save, task_list_url, valid_values
+
+# The page asks in this order: the justification is revealed under outcome 3.
+PAGE_ORDER = ("outcome", "justification_legitimate_aim", "justification_less_harmful",
+              "justification_proportionate", "outcome_reason", "review_date")
+
+
+def _errors_in_page_order(form) -> list[dict]:
+    errors = {e["href"]: e for e in form_errors(form)}
+    ordered = [errors.pop(f"#{form[name].id}") for name in PAGE_ORDER
+               if f"#{form[name].id}" in errors]
+    return ordered + list(errors.values())
+
+
+@journey.route("/eias/<reference>/outcome", methods=["GET", "POST"])
+def outcome(reference: str):
+    eia = load_eia(reference)
+    form = OutcomeForm(obj=eia)
+
+    def page(errors=(), status=200, partly_saved=False):
+        return render("journey/outcome.html", eia, "outcome", form=form, errors=errors,
+                      status=status, partly_saved=partly_saved)
+
+    if not form.is_submitted():
+        return page()
+
+    form.validate()
+    values = valid_values(form, operations.OUTCOME_FIELDS)
+    result = save(lambda db: operations.update_eia(db, eia, "outcome", current_user, values))
+    if result.ok and not form.errors:
+        return finish("The outcome and review date have been saved.",
+                      task_list_url(eia) if form.is_save_for_later()
+                      else next_url(eia, "outcome"))
+    return page(_errors_in_page_order(form) + result.errors, result.status or 400,
+                partly_saved=result.ok and bool(values))
