@@ -619,7 +619,7 @@ def test_check_and_send_explains_why_not_when_incomplete(signed_in, officer, mak
     assert "Choose the outcome of the assessment (one of the four)." in errors
     assert "Set a review date." in errors
     anchors = dict(error_summary(response))
-    assert anchors["Set a review date."] == "#section-outcome"  # no outcome page yet
+    assert anchors["Set a review date."] == f"/eias/{eia.reference}/outcome"  # its page
     assert fingerprint(connection, eia.id) == before
 
 
