@@ -145,6 +145,9 @@ def completion_page(eia, section: str, template: str, page: Callable[[], dict]):
     if not form.is_submitted():
         return show()
     forbid_unless(is_team(eia))  # who the person is decides before what they sent
+    refusal = refused(eia, section)  # then the EIA's state
+    if refusal:
+        return show(*refusal)
     if not form.validate():
         return show(form_errors(form), 400)
     complete = form.is_complete()
@@ -184,6 +187,9 @@ def removal_page(eia, section: str, *, what: str, summary: list[tuple[str, str]]
 
     if not form.is_submitted():
         return show()
+    refusal = refused(eia, section)
+    if refusal:
+        return show(*refusal)
     result = save(remove)
     if result.ok:
         return finish(done, back)

@@ -11,7 +11,16 @@ from workflows.guards import NEEDS, decision_date_passed, who_reasons
 from workflows.lifecycle import EVENTS, state, transitions_for
 
 from . import journey
-from .editing import context, finish, form_errors, load_eia, render_section, save, task_list_url
+from .editing import (
+    context,
+    finish,
+    form_errors,
+    load_eia,
+    refusal_errors,
+    render_section,
+    save,
+    task_list_url,
+)
 
 SIGN_OFF_EVENTS = ("approve", "return")
 GENERIC_EVENTS = tuple(e for e in EVENTS if e not in SIGN_OFF_EVENTS)
@@ -109,7 +118,7 @@ def event(reference: str, event: str):
     if not form.is_submitted():
         return page([], status if status == 403 else 200)
     if status == 403:  # who the person is decides before anything they typed
-        return page(blockers, 403)
+        return page(refusal_errors(blockers), 403)
     if not form.validate():
         return page(form_errors(form), 400)
     result = save(lambda db: operations.transition(db, eia, event, current_user,
