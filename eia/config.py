@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from notifications import settings as notification_settings
+
 
 def normalise_database_url(url: str) -> str:
     """Accept the URLs hosting platforms hand out and use the psycopg 3 driver."""
@@ -49,6 +51,8 @@ def load_config(instance_path: str) -> dict:
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "10")),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        # Reminder intervals and email delivery (notifications/settings.py lists them).
+        **notification_settings.load(),
     }
 
 

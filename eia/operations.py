@@ -26,6 +26,7 @@ from eia.models import (
 )
 from eia.models.enums import Role
 from eia.permissions import can_comment
+from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
 from workflows.guards import ACTOR_RULES, GuardContext
 from workflows.lifecycle import SECTIONS, editable_sections, state
@@ -85,9 +86,12 @@ def transition(
         details["late"] = bool(eia.sign_offs and eia.sign_offs[-1].late)
     comment = next((inputs[k] for k in ("comment", "reason", "review_notes")
                     if isinstance(inputs.get(k), str) and inputs[k].strip()), "")
-    return audit.append(session, eia=eia, actor=actor, action="transition", event=event,
-                        from_state=source, to_state=dest, comment=comment.strip(),
-                        details=details, at=now)
+    record = audit.append(session, eia=eia, actor=actor, action="transition", event=event,
+                          from_state=source, to_state=dest, comment=comment.strip(),
+                          details=details, at=now)
+    # The emails this step causes, in the same transaction (the outbox).
+    notify_transition(session, eia, event, actor, record, now)
+    return record
 
 
 def _needs_lock(session: Session) -> bool:

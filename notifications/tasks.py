@@ -1,10 +1,21 @@
-"""Celery tasks. Stable names; ids in, rows looked up inside the task."""
+"""Celery tasks. Stable names; ids in, rows looked up inside the task. Each task is safe to
+run twice: the database, not the broker, says what has been done."""
+
+import logging
 
 from celery import shared_task
+from celery.exceptions import Retry
 from flask import current_app
 
 from eia.db import session_scope
 from eia.operations import start_due_reviews as _start_due_reviews
+
+from . import outbox, settings
+from .digest import send_digests as _send_digests
+from .reminders import sweep_reminders
+from .sending import deliver
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(name="eia.start_due_reviews")
@@ -15,3 +26,50 @@ def start_due_reviews() -> list[str]:
     if moved:
         current_app.logger.info("Started the review of %s", ", ".join(moved))
     return moved
+
+
+@shared_task(bind=True, name=outbox.SEND_TASK, max_retries=None, acks_late=True)
+def send_email(self, outbox_id: int) -> str:
+    """Send one outbox email (at most once: see notifications/sending.py)."""
+    outcome = deliver(outbox_id)
+    if outcome.status == "retry":
+        try:
+            raise self.retry(countdown=outcome.retry_in)
+        except Retry:
+            raise
+        except Exception as exc:  # noqa: BLE001 - broker down: the row waits in the outbox
+            log.warning("Could not schedule the retry of email %s (%s); the outbox sweeper "
+                        "will send it when it is due.", outbox_id, exc)
+    return outcome.status
+
+
+@shared_task(name="notifications.sweep_outbox")
+def sweep_outbox() -> int:
+    """Every minute: hand over emails that never reached the broker (it was down, the web
+    process died after committing), retry due ones, release claims of dead workers."""
+    with session_scope() as session:
+        ids = outbox.sweep(session, settings.current())
+    if ids:
+        log.info("Outbox sweeper queued %d email(s)", len(ids))
+    return len(ids)
+
+
+@shared_task(name="notifications.reminder_sweep")
+def reminder_sweep() -> dict:
+    """Daily (and safe to run more often): move due reviews, then write the reminders due
+    today. Immediate ones go after the commit; the rest wait for the digest."""
+    moved = start_due_reviews.run()
+    with session_scope() as session:
+        ids = sweep_reminders(session, None, settings.current())
+    log.info("Reminder sweep: %d review(s) started, %d reminder(s) written", len(moved),
+             len(ids))
+    return {"reviews_started": len(moved), "reminders": len(ids)}
+
+
+@shared_task(name="notifications.send_digests")
+def send_digests() -> int:
+    """Daily, on working days: each person's waiting reminders in one email."""
+    with session_scope() as session:
+        ids = _send_digests(session)
+    log.info("Daily digest: %d email(s)", len(ids))
+    return len(ids)

@@ -38,8 +38,12 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Outside CI, tests that need an unconfigured service are skipped with the reason;
-    in CI they run and fail if the service is missing."""
+    """Browser tests share one live server and one Chromium: under pytest-xdist they all go
+    to the same worker. Outside CI, tests that need an unconfigured service are skipped with
+    the reason; in CI they run and fail if the service is missing."""
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("browser"))
     if IN_CI:
         return
     for item in items:
@@ -49,12 +53,39 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="set REDIS_URL to a Redis server"))
 
 
+# Under pytest-xdist (`make test` runs two workers) each worker has a PostgreSQL database
+# of its own, named after DATABASE_URL's with the worker's id ("test_gw0"), made here.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_database_url(url: str, suffix: str = "") -> str:
+    """DATABASE_URL with this worker's own database name (created if need be)."""
+    parts = urlparse(url)
+    base = parts.path.lstrip("/")
+    name = "_".join(p for p in (base, XDIST_WORKER, suffix) if p)
+    if name != base:
+        admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                                      {"n": name}).first()
+                if not exists:
+                    conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        finally:
+            admin.dispose()
+    return urlunparse(parts._replace(path="/" + name))
+
+
 def _fresh_postgres() -> sa.Engine:
     name = (urlparse(PG_URL).path or "/").lstrip("/")
     if "test" not in name:
         pytest.exit(f"refusing to wipe database {name!r}: the test database's name must "
                     "contain 'test'", returncode=3)
-    engine = make_engine(PG_URL)
+    try:
+        url = _worker_database_url(PG_URL)
+    except sa.exc.OperationalError as exc:
+        pytest.exit(f"PostgreSQL at DATABASE_URL is not reachable: {exc}", returncode=3)
+    engine = make_engine(url)
     try:
         with engine.begin() as conn:
             conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -137,7 +168,7 @@ def own_database():
     """A PostgreSQL database of its own, for tests that commit for real from several
     connections at once (locking, concurrency)."""
     parts = urlparse(PG_URL)
-    name = parts.path.lstrip("/") + "_concurrency"
+    name = "_".join(p for p in (parts.path.lstrip("/"), XDIST_WORKER, "concurrency") if p)
     admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -149,3 +180,98 @@ def own_database():
     with admin.connect() as conn:
         conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+# --- email: a real SMTP server in the test ---------------------------------------------------
+
+class SmtpRecorder:
+    """aiosmtpd handler that keeps every message it accepts. It can refuse for a while
+    (``refuse_for``: 451, so the sender must retry) or take its time over each message
+    (``delay``: a client that dies meanwhile never hears "250", and the message is dropped,
+    as a real server drops a message whose sender hung up before the end), or, once it holds
+    ``hold_after`` messages, keep the next one waiting until ``release()`` (so a test can
+    kill its sender mid-message with no race against the "250")."""
+
+    def __init__(self):
+        import threading
+
+        self.messages = []
+        self.refusals = 0
+        self.refuse_until = 0.0
+        self.refuse_code = "451 4.3.0 Try again later"
+        self.delay = 0.0
+        self.hold_after = None
+        self.in_data = threading.Event()
+        self._lock = threading.Lock()
+        self.port = None
+
+    def refuse_for(self, seconds: float, code: str = "451 4.3.0 Try again later") -> None:
+        import time
+
+        self.refuse_code = code
+        self.refuse_until = time.monotonic() + seconds
+
+    def release(self) -> None:
+        self.hold_after = None
+
+    async def handle_DATA(self, server, session, envelope):
+        import asyncio
+        import email
+        import email.policy
+        import time
+
+        if time.monotonic() < self.refuse_until:
+            with self._lock:
+                self.refusals += 1
+            return self.refuse_code
+        if self.hold_after is not None and len(self.snapshot()) >= self.hold_after:
+            self.in_data.set()
+            try:
+                while self.hold_after is not None:
+                    await asyncio.sleep(0.05)  # cancelled if the client goes away
+            finally:
+                self.in_data.clear()
+            if server.transport is None or server.transport.is_closing():
+                return "421 4.4.2 The client went away"  # never kept: nobody heard a 250
+        elif self.delay:
+            self.in_data.set()
+            try:
+                await asyncio.sleep(self.delay)  # cancelled if the client goes away
+            finally:
+                self.in_data.clear()
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self._lock:
+            self.messages.append(message)
+        return "250 2.0.0 Accepted"
+
+    def snapshot(self) -> list:
+        with self._lock:
+            return list(self.messages)
+
+    def count_by(self, header: str) -> dict:
+        from collections import Counter
+
+        return dict(Counter(m[header] for m in self.snapshot()))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 and a free port (bound first: port 0 does not work)."""
+    from aiosmtpd.controller import Controller
+
+    recorder = SmtpRecorder()
+    recorder.port = free_port()
+    controller = Controller(recorder, hostname="127.0.0.1", port=recorder.port)
+    controller.start()
+    try:
+        yield recorder
+    finally:
+        controller.stop()

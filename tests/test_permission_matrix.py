@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from eia.models import ActionItem, Characteristic, EngagementRecord, IntersectionalImpact
+from eia.models import (ActionItem, Characteristic, EngagementRecord, IntersectionalImpact,
+                        OutboxEmail)
 from eia.models.enums import CharacteristicKind
 from workflows.lifecycle import STATES
 
@@ -131,6 +132,15 @@ RULES = {
     **{f"admin.{name}": Rule(get=only({"admin"})) for name in ("users", "directorates")},
     **{f"admin.{name}": Rule(post=only({"admin"})) for name in (
         "deactivate_user", "reactivate_user", "delete_directorate", "delete_service")},
+    # Email: everyone chooses how they get reminders; administrators see and resend the
+    # emails that failed; the local mailbox (embedded mode) shows each person their own
+    # mail (the world's email is the owner's), administrators everyone's.
+    "notifications.preferences": Rule(get=everyone, post=everyone),
+    "notifications.failed": Rule(get=only({"admin"})),
+    "notifications.resend": Rule(post=only({"admin"})),
+    "mailbox.inbox": Rule(get=everyone),
+    **{f"mailbox.{name}": Rule(get=lambda actor, state: actor in {"owner", "admin"} or "missing")
+       for name in ("email", "email_html")},
 }
 
 
@@ -160,6 +170,12 @@ class World:
             db.add(EngagementRecord(eia=eia, who="Residents' panel"))
             db.add(IntersectionalImpact(eia=eia, description="Older disabled residents"))
             self.eias[state] = eia
+        mail = OutboxEmail(idempotency_key="matrix-mail", recipient_id=self.people["owner"].id,
+                           recipient_email=self.people["owner"].email, kind="event",
+                           rule="submitted", template="submitted", subject="Sign-off needed",
+                           status="sent", transport="mailbox", body_text="Hello",
+                           body_html="<p>Hello</p>")
+        db.add(mail)
         local = Characteristic(key="carers", name="Carers", kind=CharacteristicKind.local,
                                position=200)
         db.add(local)
@@ -169,6 +185,7 @@ class World:
             "directorate_id": d2.id,
             "service_id": s2.id,
             "characteristic_id": local.id,
+            "outbox_id": mail.id,
         }
 
     def values(self, rule, state):

@@ -19,6 +19,7 @@ from .assessment import (
 from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
+from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .security import LoginAttempt
 
@@ -39,6 +40,8 @@ __all__ = [
     "IntersectionalCharacteristic",
     "IntersectionalImpact",
     "LoginAttempt",
+    "NotificationPreference",
+    "OutboxEmail",
     "ReviewRecord",
     "ScoredImpact",
     "ScreeningAnswer",

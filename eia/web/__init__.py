@@ -8,6 +8,7 @@ from .auth import init_auth
 from .errors import init_errors
 from .journey import init_journey
 from .navigation import init_navigation
+from .notifications import init_notification_pages
 from .pages import pages
 from .security import init_security
 from .signoff import signoff
@@ -25,3 +26,4 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(signoff)
     init_journey(app)
     init_admin(app)
+    init_notification_pages(app)

@@ -14,7 +14,7 @@ Three patterns repeat:
 
 from collections.abc import Callable
 
-from flask import abort, current_app, url_for
+from flask import abort, current_app
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -199,7 +199,3 @@ def removal_page(eia, section: str, *, what: str, summary: list[tuple[str, str]]
 def _edit_state(eia, section: str) -> dict:
     reasons = operations.edit_refusals(eia, current_user, section)
     return {"can_edit_section": not reasons, "edit_refusals": reasons}
-
-
-def list_url(eia, endpoint: str) -> str:
-    return url_for(f"journey.{endpoint}", reference=eia.reference)

@@ -10,17 +10,6 @@ from . import journey
 from ._assessment import render
 from .editing import finish, form_errors, load_eia, next_url, save, task_list_url, valid_values
 
-# The page asks in this order: the justification is revealed under outcome 3.
-PAGE_ORDER = ("outcome", "justification_legitimate_aim", "justification_less_harmful",
-              "justification_proportionate", "outcome_reason", "review_date")
-
-
-def _errors_in_page_order(form) -> list[dict]:
-    errors = {e["href"]: e for e in form_errors(form)}
-    ordered = [errors.pop(f"#{form[name].id}") for name in PAGE_ORDER
-               if f"#{form[name].id}" in errors]
-    return ordered + list(errors.values())
-
 
 @journey.route("/eias/<reference>/outcome", methods=["GET", "POST"])
 def outcome(reference: str):
@@ -41,5 +30,5 @@ def outcome(reference: str):
         return finish("The outcome and review date have been saved.",
                       task_list_url(eia) if form.is_save_for_later()
                       else next_url(eia, "outcome"))
-    return page(_errors_in_page_order(form) + result.errors, result.status or 400,
+    return page(form_errors(form) + result.errors, result.status or 400,
                 partly_saved=result.ok and bool(values))

@@ -1,0 +1,1 @@
+"""Exports: tables as CSV and XLSX, an EIA as PDF and JSON."""

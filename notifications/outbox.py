@@ -1,0 +1,231 @@
+"""The transactional outbox: an email is a row written in the same transaction as the change
+that caused it; once that transaction commits, the row's id is handed to Celery.
+
+- ``add`` writes a row in the caller's session (flushes, never commits) and remembers its id
+  on the session. Its idempotency key is unique: a second row with the same key is silently
+  not written, so a rule may run as often as it likes.
+- After the *outermost* commit, an SQLAlchemy ``after_commit`` hook hands the remembered ids
+  to the broker (``dispatch``). A rollback forgets them. Doing it in a hook rather than in
+  each view means every caller that commits (web pages, the CLI, Celery tasks, other
+  developers' pages) gets it without remembering to; the hook only acts inside a Flask app
+  (whose Celery it uses) and never raises: if the broker is down the rows simply stay queued.
+- ``sweep`` (beat, every minute) hands over rows that never reached the broker or were lost
+  with it, retries those whose back-off has passed, and releases claims of dead workers.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, select
+
+from eia.models import OutboxEmail, User, utcnow
+from eia.models.notifications import Delivery, OutboxStatus
+
+log = logging.getLogger(__name__)
+
+SEND_TASK = "notifications.send_email"
+_PENDING = "outbox_pending_ids"
+
+
+def transition_key(eia_id: int, event: str, audit_seq: int, user_id: int) -> str:
+    return f"eia:{eia_id}|rule:{event}|period:audit-{audit_seq}|user:{user_id}"
+
+
+def reminder_key(eia_id: int, rule: str, period: str, user_id: int) -> str:
+    return f"eia:{eia_id}|rule:{rule}|period:{period}|user:{user_id}"
+
+
+def digest_key(day, user_id: int) -> str:
+    return f"digest|period:{day.isoformat()}|user:{user_id}"
+
+
+def _insert(session: Session):
+    dialect = session.get_bind().dialect.name
+    table = OutboxEmail.__table__
+    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+
+
+def add(session: Session, *, key: str, recipient: User, kind: str, rule: str, template: str,
+        subject: str, context: dict, eia_id: int | None = None, urgent: bool = False,
+        delivery: str = Delivery.immediate, now: datetime | None = None) -> int | None:
+    """Write one outbox row in the caller's transaction. Returns its id, or None when a row
+    with this idempotency key already exists (nothing is written)."""
+    now = now or utcnow()
+    values = dict(
+        idempotency_key=key, recipient_id=recipient.id, recipient_email=recipient.email,
+        eia_id=eia_id, kind=kind, rule=rule, template=template, subject=subject[:300],
+        context=context, delivery=delivery, urgent=urgent, status=OutboxStatus.queued,
+        attempts=0, last_error="", created_at=now,
+        # Optimistic: the after-commit hook hands it over at once. If that fails, the
+        # sweeper takes it after OUTBOX_REQUEUE_AFTER_SECONDS.
+        dispatched_at=now if delivery == Delivery.immediate else None,
+        transport="", message_id="", body_text="", body_html="",
+    )
+    stmt = (_insert(session).values(**values)
+            .on_conflict_do_nothing(index_elements=["idempotency_key"])
+            .returning(OutboxEmail.__table__.c.id))
+    new_id = session.execute(stmt).scalar_one_or_none()
+    if new_id is not None and delivery == Delivery.immediate:
+        remember(session, [new_id])
+    return new_id
+
+
+def remember(session: Session, ids: Iterable[int]) -> None:
+    """Hand these ids to the broker once the session's transaction commits."""
+    session.info.setdefault(_PENDING, set()).update(ids)
+
+
+def forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def pending(session: Session) -> set[int]:
+    return set(session.info.get(_PENDING, ()))
+
+
+@sa.event.listens_for(OrmSession, "after_commit")
+def _dispatch_after_commit(session) -> None:
+    ids = session.info.pop(_PENDING, None)
+    if ids:
+        dispatch(ids)
+
+
+@sa.event.listens_for(OrmSession, "after_rollback")
+def _forget_after_rollback(session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _celery():
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return None
+    return current_app.extensions.get("celery")
+
+
+def dispatch(ids: Iterable[int], celery=None) -> int:
+    """Hand outbox ids to the broker; returns how many were handed over. Never raises: an id
+    not handed over stays queued in the database for the sweeper."""
+    celery = celery or _celery()
+    if celery is None:
+        return 0
+    ids = sorted(ids)
+    done = 0
+    for outbox_id in ids:
+        try:
+            # retry=False: with the broker down, fail at once rather than hold up a web
+            # request (the row is safe in the database).
+            # ignore_result: otherwise a Redis result backend subscribes for the result
+            # first, and retries for a long time while Redis is down.
+            celery.send_task(SEND_TASK, args=[outbox_id], retry=False, ignore_result=True)
+        except Exception as exc:  # noqa: BLE001 - any broker failure means "later"
+            log.warning("Could not hand email %s (and %d more) to the broker: %s. The "
+                        "outbox sweeper will send them.", outbox_id,
+                        len(ids) - done - 1, exc)
+            break
+        done += 1
+    return done
+
+
+# --- the sweeper -------------------------------------------------------------------------
+
+def release_dead_claims(session: Session, cfg, now: datetime) -> int:
+    """A worker that claimed an email and died (killed, machine lost) leaves it "sending":
+    after the lease, put it back in the queue (or fail it if that was its last attempt).
+
+    This is the one place an email can go twice: if the worker died after the mail server
+    accepted the message but before it recorded "sent". See README: "Outbox guarantees"."""
+    expired = now - timedelta(seconds=cfg.OUTBOX_SEND_LEASE_SECONDS)
+    table = OutboxEmail.__table__.c
+    stale = sa.and_(table.status == OutboxStatus.sending, table.claimed_at < expired)
+    failed = session.execute(
+        sa.update(OutboxEmail).where(stale, table.attempts >= cfg.OUTBOX_MAX_ATTEMPTS)
+        .values(status=OutboxStatus.failed, claim_token=None,
+                last_error="The worker sending it stopped before it finished (last attempt).")
+    ).rowcount
+    released = session.execute(
+        sa.update(OutboxEmail).where(stale)
+        .values(status=OutboxStatus.queued, claim_token=None, next_attempt_at=None,
+                dispatched_at=None,
+                last_error="The worker sending it stopped before it finished; trying again.")
+    ).rowcount
+    return released + failed
+
+
+def due_ids(session: Session, cfg, now: datetime, limit: int = 500) -> list[int]:
+    """Queued immediate emails that are due and not handed to the broker lately."""
+    table = OutboxEmail.__table__.c
+    stale = now - timedelta(seconds=cfg.OUTBOX_REQUEUE_AFTER_SECONDS)
+    return list(session.execute(
+        sa.select(table.id).where(
+            table.status == OutboxStatus.queued,
+            table.delivery == Delivery.immediate,
+            sa.or_(table.next_attempt_at.is_(None), table.next_attempt_at <= now),
+            sa.or_(table.dispatched_at.is_(None), table.dispatched_at <= stale),
+        ).order_by(table.urgent.desc(), table.id).limit(limit)
+    ).scalars())
+
+
+def sweep(session: Session, cfg, now: datetime | None = None) -> list[int]:
+    """Release dead claims and pick the rows to hand over; marks them dispatched now. The
+    caller commits, then dispatches the ids returned (``remember`` does it for it)."""
+    now = now or utcnow()
+    release_dead_claims(session, cfg, now)
+    ids = due_ids(session, cfg, now)
+    if ids:
+        session.execute(sa.update(OutboxEmail).where(OutboxEmail.__table__.c.id.in_(ids))
+                        .values(dispatched_at=now))
+        remember(session, ids)
+    return ids
+
+
+# --- people acting on the outbox -----------------------------------------------------------
+
+class ResendRefused(Exception):
+    pass
+
+
+def resend(session: Session, outbox_id: int) -> OutboxEmail:
+    """An admin's "send it again" for a failed email: back in the queue with fresh attempts
+    (the caller commits; the email goes after the commit)."""
+    row = session.get(OutboxEmail, outbox_id)
+    if row is None:
+        raise ResendRefused("There is no such email.")
+    if row.status != OutboxStatus.failed:
+        raise ResendRefused("Only an email that failed can be sent again.")
+    table = OutboxEmail.__table__.c
+    changed = session.execute(
+        sa.update(OutboxEmail).where(table.id == outbox_id, table.status == OutboxStatus.failed)
+        .values(status=OutboxStatus.queued, attempts=0, next_attempt_at=None,
+                claim_token=None, claimed_at=None, dispatched_at=utcnow(),
+                last_error="Resent by an administrator after: " + (row.last_error or "")[:2000])
+    ).rowcount
+    if not changed:
+        raise ResendRefused("Someone else has already sent it again.")
+    session.refresh(row)
+    remember(session, [outbox_id])
+    return row
+
+
+def failed_emails(session: Session, limit: int = 200) -> list[OutboxEmail]:
+    return list(session.exec(
+        select(OutboxEmail).where(OutboxEmail.status == OutboxStatus.failed)
+        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()).limit(limit)
+    ).all())
+
+
+def stuck_count(session: Session, cfg, now: datetime | None = None) -> int:
+    """Emails waiting far longer than they should (the broker or the workers are down)."""
+    now = now or utcnow()
+    table = OutboxEmail.__table__.c
+    long_ago = now - timedelta(seconds=max(cfg.OUTBOX_REQUEUE_AFTER_SECONDS * 3, 600))
+    return session.execute(
+        sa.select(sa.func.count()).select_from(OutboxEmail.__table__).where(
+            table.status == OutboxStatus.queued, table.delivery == Delivery.immediate,
+            table.created_at < long_ago,
+            sa.or_(table.next_attempt_at.is_(None), table.next_attempt_at < long_ago))
+    ).scalar_one()

@@ -1,0 +1,310 @@
+"""The reminder rules of the continuing duty (domain.md, "Reminders").
+
+Each rule is a function ``rule(session, today, cfg) -> list[Reminder]`` that finds what is
+due with SQL (only the EIAs concerned are loaded) and says, for each person, which
+reminder for which *period*. The period makes the idempotency key: the same reminder in
+the same period is the same outbox row, written once however often the sweep runs.
+
+Periods:
+- repeating reminders count working days from when the wait began, in steps of the repeat
+  interval ("2026-11-02.r3": the fourth reminder about the spell that began on 2 November);
+  a new spell (the officer did something, the EIA was sent for sign-off again) starts over;
+- one-off notices use the date they are about ("review-2027-03-01");
+- the urgent decision-date reminder uses the working day it is sent on (once a day).
+
+Reminders are only made on working days: nobody is reminded at the weekend or on a bank
+holiday, and the working-day counts never advance on those days either.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+from sqlmodel import Session, select
+
+from eia.models import ActionItem, AuditRecord, Eia, User, london_date, utcnow
+from eia.models.enums import OPEN_ACTION_STATUSES
+from eia.models.notifications import Delivery
+
+from . import outbox
+from .calendar import (
+    add_working_days,
+    idle_cutoff,
+    is_working_day,
+    london_midnight,
+    working_days_between,
+)
+from .events import day_text, eia_context
+from .people import directorate_approvers, equality_officers, reminder_delivery, users_by_id
+
+IDLE_STATES = ("draft", "screening", "full_assessment")
+NOT_SIGNED_OFF = (*IDLE_STATES, "awaiting_sign_off")
+ACTIVE_STATES = (*NOT_SIGNED_OFF, "approved", "under_review")
+STATE_WORDS = {"draft": "in draft", "screening": "in screening",
+               "full_assessment": "in full assessment"}
+
+
+@dataclass(frozen=True)
+class Reminder:
+    eia_id: int
+    rule: str
+    period: str
+    recipient: User
+    template: str
+    subject: str
+    context: dict = field(hash=False, compare=False)
+    urgent: bool = False
+
+    @property
+    def key(self) -> str:
+        return outbox.reminder_key(self.eia_id, self.rule, self.period, self.recipient.id)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _repeat_period(start: date, elapsed: int, first: int, every: int) -> str:
+    return f"{start.isoformat()}.r{(elapsed - first) // every}"
+
+
+def _eia_reminder(eia: Eia, user: User, rule: str, period: str, template: str,
+                  subject: str, urgent: bool = False, **extra) -> Reminder:
+    ctx = eia_context(eia, user)
+    ctx.update(extra)
+    return Reminder(eia.id, rule, period, user, template, subject, ctx, urgent)
+
+
+# --- the rules ---------------------------------------------------------------------------
+
+def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
+    """Draft, screening or full assessment with no audit record for N working days: remind
+    the author, again every M working days, and tell the directorate's approvers after K."""
+    after, every = cfg.REMINDER_IDLE_AFTER_DAYS, cfg.REMINDER_IDLE_REPEAT_DAYS
+    escalate = cfg.REMINDER_IDLE_ESCALATE_DAYS
+    last = (select(AuditRecord.eia_id, sa.func.max(AuditRecord.occurred_at).label("last_at"))
+            .join(Eia, Eia.id == AuditRecord.eia_id)
+            .where(Eia.status.in_(IDLE_STATES))
+            .group_by(AuditRecord.eia_id).subquery())
+    cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
+    rows = session.exec(
+        select(Eia, last.c.last_at).join(last, last.c.eia_id == Eia.id)
+        .where(last.c.last_at < cutoff).options(selectinload(Eia.owner)).order_by(Eia.id)
+    ).all()
+    owners = users_by_id(session, [e.owner_id for e, _ in rows])
+    approvers = directorate_approvers(session, {e.directorate_id for e, _ in rows})
+    found = []
+    for eia, last_at in rows:
+        since = london_date(last_at)
+        idle = working_days_between(since, today)
+        words = dict(idle_days=idle, since=day_text(since), state_words=STATE_WORDS[eia.status])
+        owner = owners.get(eia.owner_id)
+        if owner is not None and idle >= after:
+            found.append(_eia_reminder(
+                eia, owner, "idle", _repeat_period(since, idle, after, every), "idle",
+                f"Reminder: {eia.reference} has not changed for {_plural(idle, 'working day')}",
+                summary=f"{eia.reference} has been {words['state_words']} with no change "
+                        f"since {words['since']} ({_plural(idle, 'working day')}).", **words))
+        if idle >= escalate:
+            for approver in approvers.get(eia.directorate_id, []):
+                if approver.id == eia.owner_id:
+                    continue
+                found.append(_eia_reminder(
+                    eia, approver, "idle_escalation", since.isoformat(), "idle_escalation",
+                    f"Stalled: {eia.reference} has not changed for "
+                    f"{_plural(idle, 'working day')}",
+                    summary=f"{eia.reference} ({eia.owner.name}) has not moved for "
+                            f"{_plural(idle, 'working day')}.",
+                    owner_name=eia.owner.name, **words))
+    return found
+
+
+def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
+    """Awaiting sign-off for N working days: remind the directorate's approvers, again every
+    M; after K tell the Policy and Equality Unit."""
+    after, every = cfg.REMINDER_SIGNOFF_AFTER_DAYS, cfg.REMINDER_SIGNOFF_REPEAT_DAYS
+    escalate = cfg.REMINDER_SIGNOFF_ESCALATE_DAYS
+    cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
+    eias = session.exec(
+        select(Eia).where(Eia.status == "awaiting_sign_off", Eia.status_changed_at < cutoff)
+        .options(selectinload(Eia.owner)).order_by(Eia.id)
+    ).all()
+    approvers = directorate_approvers(session, {e.directorate_id for e in eias})
+    unit = equality_officers(session) if eias else []
+    found = []
+    for eia in eias:
+        since = london_date(eia.status_changed_at)
+        waiting = working_days_between(since, today)
+        words = dict(waiting_days=waiting, since=day_text(since), owner_name=eia.owner.name,
+                     path=f"/eias/{eia.reference}/sign-off")
+        if waiting >= after:
+            for approver in approvers.get(eia.directorate_id, []):
+                if approver.id == eia.owner_id:
+                    continue
+                found.append(_eia_reminder(
+                    eia, approver, "signoff_pending",
+                    _repeat_period(since, waiting, after, every), "signoff_pending",
+                    f"Reminder: {eia.reference} is waiting for your sign-off",
+                    summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
+                            "for sign-off.", **words))
+        if waiting >= escalate:
+            for officer in unit:
+                found.append(_eia_reminder(
+                    eia, officer, "signoff_escalation", since.isoformat(),
+                    "signoff_escalation",
+                    f"Sign-off overdue: {eia.reference} has waited "
+                    f"{_plural(waiting, 'working day')}",
+                    summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
+                            "for its approver.", **{**words, "path": f"/eias/{eia.reference}"}))
+    return found
+
+
+def decision_date_near(session: Session, today: date, cfg) -> list[Reminder]:
+    """Not signed off and the decision is N working days away or fewer: urgent, to the owner
+    and the approvers, once each working day."""
+    horizon = add_working_days(today, cfg.REMINDER_DECISION_WITHIN_DAYS)
+    eias = session.exec(
+        select(Eia).where(Eia.status.in_(NOT_SIGNED_OFF), Eia.decision_date.is_not(None),
+                          Eia.decision_date >= today, Eia.decision_date <= horizon)
+        .order_by(Eia.decision_date, Eia.id)
+    ).all()
+    owners = users_by_id(session, [e.owner_id for e in eias])
+    approvers = directorate_approvers(session, {e.directorate_id for e in eias})
+    found = []
+    for eia in eias:
+        left = working_days_between(today, eia.decision_date)
+        when = "today" if left == 0 else f"in {_plural(left, 'working day')}"
+        people = [owners.get(eia.owner_id)] + [
+            a for a in approvers.get(eia.directorate_id, []) if a.id != eia.owner_id]
+        for user in people:
+            if user is None:
+                continue
+            is_approver = user.id != eia.owner_id
+            path = (f"/eias/{eia.reference}/sign-off"
+                    if is_approver and eia.status == "awaiting_sign_off"
+                    else f"/eias/{eia.reference}")
+            found.append(_eia_reminder(
+                eia, user, "decision_near", today.isoformat(), "decision_near",
+                f"Urgent: {eia.reference} is not signed off and the decision is {when}",
+                urgent=True, days_left=left, when=when, is_approver=is_approver, path=path,
+                summary=f"{eia.reference} is not signed off and the decision is {when} "
+                        f"({day_text(eia.decision_date)})."))
+    return found
+
+
+def review_coming(session: Session, today: date, cfg) -> list[Reminder]:
+    """An approved EIA's review date is N calendar days away or fewer: tell the owner once
+    (the move into review at the date is ``start_due_reviews``, in the same sweep)."""
+    horizon = today + timedelta(days=cfg.REMINDER_REVIEW_NOTICE_DAYS)
+    eias = session.exec(
+        select(Eia).where(Eia.status == "approved", Eia.review_date.is_not(None),
+                          Eia.review_date > today, Eia.review_date <= horizon)
+        .order_by(Eia.review_date, Eia.id)
+    ).all()
+    owners = users_by_id(session, [e.owner_id for e in eias])
+    found = []
+    for eia in eias:
+        owner = owners.get(eia.owner_id)
+        if owner is None:
+            continue
+        days = (eia.review_date - today).days
+        found.append(_eia_reminder(
+            eia, owner, "review_coming", f"review-{eia.review_date.isoformat()}",
+            "review_coming", f"Review coming: {eia.reference} is due for review on "
+                             f"{day_text(eia.review_date)}",
+            days_left=days, summary=f"{eia.reference} is due for review on "
+                                    f"{day_text(eia.review_date)} (in {_plural(days, 'day')})."))
+    return found
+
+
+def actions_due(session: Session, today: date, cfg) -> list[Reminder]:
+    """Open action-plan items due within N working days (once per due date) or overdue
+    (every M working days), to the action's owner."""
+    horizon = add_working_days(today, cfg.REMINDER_ACTION_DUE_WITHIN_DAYS)
+    every = cfg.REMINDER_ACTION_OVERDUE_REPEAT_DAYS
+    rows = session.exec(
+        select(ActionItem, Eia).join(Eia, Eia.id == ActionItem.eia_id)
+        .where(Eia.status.in_(ACTIVE_STATES), ActionItem.status.in_(OPEN_ACTION_STATUSES),
+               ActionItem.owner_id.is_not(None), ActionItem.due_date.is_not(None),
+               ActionItem.due_date <= horizon)
+        .order_by(ActionItem.due_date, ActionItem.id)
+    ).all()
+    owners = users_by_id(session, [a.owner_id for a, _ in rows])
+    found = []
+    for action, eia in rows:
+        owner = owners.get(action.owner_id)
+        if owner is None:
+            continue
+        words = dict(action=action.description, due=day_text(action.due_date),
+                     path=f"/eias/{eia.reference}")
+        if action.due_date >= today:
+            left = working_days_between(today, action.due_date)
+            when = "today" if action.due_date == today else f"on {words['due']}"
+            found.append(_eia_reminder(
+                eia, owner, "action_due",
+                f"action-{action.id}-due-{action.due_date.isoformat()}", "action_due",
+                f"Action due {when}: {eia.reference}", days_left=left, when=when,
+                summary=f"Your action on {eia.reference} is due {when}: "
+                        f"{_short(action.description)}", **words))
+        else:
+            late = working_days_between(action.due_date, today)
+            period = (f"action-{action.id}-overdue-{action.due_date.isoformat()}"
+                      f".r{max(late - 1, 0) // every}")
+            found.append(_eia_reminder(
+                eia, owner, "action_overdue", period, "action_overdue",
+                f"Action overdue: {eia.reference} (due {words['due']})", days_late=late,
+                summary=f"Your action on {eia.reference} was due on {words['due']}: "
+                        f"{_short(action.description)}", **words))
+    return found
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+RULES: dict[str, Callable[[Session, date, object], list[Reminder]]] = {
+    "idle": idle_assessments,
+    "signoff_pending": pending_sign_off,
+    "decision_near": decision_date_near,
+    "review_coming": review_coming,
+    "actions_due": actions_due,
+}
+
+
+# --- the sweep ---------------------------------------------------------------------------
+
+def due_reminders(session: Session, today: date, cfg) -> list[Reminder]:
+    if not is_working_day(today):
+        return []
+    found = []
+    for rule in RULES.values():
+        found += rule(session, today, cfg)
+    return found
+
+
+def write_reminders(session: Session, reminders: list[Reminder]) -> list[int]:
+    """Outbox rows for the reminders not already written (their keys say so). Urgent ones
+    go at once; the rest as each person chose (the daily digest unless they said
+    otherwise). Returns the ids of the rows written."""
+    delivery = reminder_delivery(session, {r.recipient.id for r in reminders})
+    now = utcnow()
+    ids = []
+    for r in reminders:
+        new_id = outbox.add(
+            session, key=r.key, recipient=r.recipient, kind="reminder", rule=r.rule,
+            template=r.template, subject=r.subject, context=r.context, eia_id=r.eia_id,
+            urgent=r.urgent, now=now,
+            delivery=Delivery.immediate if r.urgent else delivery[r.recipient.id])
+        if new_id is not None:
+            ids.append(new_id)
+    return ids
+
+
+def sweep_reminders(session: Session, today: date | None, cfg) -> list[int]:
+    """Write every reminder due today (the caller commits). Running it again the same day
+    writes nothing new."""
+    today = today or london_date(utcnow())
+    return write_reminders(session, due_reminders(session, today, cfg))

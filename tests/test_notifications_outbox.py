@@ -1,0 +1,507 @@
+"""The transactional outbox: rows written with the change that caused them, handed to the
+broker after the commit, sent once (claim, retries with back-off, failure shown to admins
+and resent from there)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from bs4 import BeautifulSoup
+from sqlmodel import Session, func, select
+
+from eia import audit
+from eia import operations as ops
+from eia.models import AuditRecord, OutboxEmail, utcnow
+from notifications import outbox, sending
+from notifications import settings as notification_settings
+from notifications.sending import deliver
+
+from .conftest import session_on, sign_in
+from .factories import Factories
+
+FAST = {"OUTBOX_RETRY_BASE_SECONDS": 0.01, "OUTBOX_RETRY_MAX_SECONDS": 0.05,
+        "OUTBOX_MAX_ATTEMPTS": 3, "SMTP_TIMEOUT": 5.0, "OUTBOX_SEND_LEASE_SECONDS": 60.0,
+        "OUTBOX_REQUEUE_AFTER_SECONDS": 30.0}
+
+
+@pytest.fixture
+def smtp_app(app, smtp_server):
+    """The app sending to the test's SMTP server, with short retry delays. Tests that use
+    the browser client push the app context only around their own calls (one held across
+    requests would keep the previous request's signed-in person)."""
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port,
+                      BASE_URL="https://eia.example.gov.uk", **FAST)
+    return app
+
+
+@pytest.fixture
+def in_app(smtp_app):
+    with smtp_app.app_context():
+        yield smtp_app
+
+
+def _rows(connection, **where) -> list[OutboxEmail]:
+    with session_on(connection) as fresh:
+        query = select(OutboxEmail)
+        for name, value in where.items():
+            query = query.where(getattr(OutboxEmail, name) == value)
+        rows = fresh.exec(query.order_by(OutboxEmail.id)).all()
+        for row in rows:
+            fresh.expunge(row)
+        return rows
+
+
+def _submitted(make, db):
+    """An EIA in full assessment, ready to send for sign-off, and its approver."""
+    owner = make.user("officer", name="Olu Officer")
+    approver = make.user("approver", directorate=owner.service.directorate,
+                         name="Ada Approver")
+    eia = make.eia("full_assessment", owner=owner, approver=approver, title="Close the road")
+    make.assess(eia, owner)
+    db.commit()
+    return eia, owner, approver
+
+
+# --- written with the change, or not at all ----------------------------------------------
+
+def test_sending_for_sign_off_writes_the_approvers_email_in_the_same_transaction(
+        make, db, connection):
+    eia, owner, approver = _submitted(make, db)
+    other_directorate = make.user("approver")
+    record = ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    assert row.recipient_id == approver.id and row.recipient_email == approver.email
+    assert row.idempotency_key == (f"eia:{eia.id}|rule:submit_for_sign_off|"
+                                   f"period:audit-{record.seq}|user:{approver.id}")
+    assert row.template == "signoff_requested" and row.status == "queued"
+    assert row.context["path"] == f"/eias/{eia.reference}/sign-off"
+    assert other_directorate.id not in {r.recipient_id for r in _rows(connection)}
+
+
+def test_rolled_back_transition_leaves_no_email(make, db, connection):
+    eia, owner, _ = _submitted(make, db)
+    before = len(_rows(connection))
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    assert len(_rows(connection)) == before + 1  # flushed in the transaction...
+    db.rollback()
+    assert len(_rows(connection)) == before  # ...and gone with it, as is the audit record
+    with session_on(connection) as fresh:
+        assert fresh.exec(select(func.count()).select_from(AuditRecord)
+                          .where(AuditRecord.event == "submit_for_sign_off")).one() == 0
+
+
+def test_failure_after_the_email_row_rolls_back_both(make, db, connection, monkeypatch):
+    eia, owner, _ = _submitted(make, db)
+    real_add = outbox.add
+
+    def add_then_fail(*args, **kwargs):
+        real_add(*args, **kwargs)
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(outbox, "add", add_then_fail)
+    with pytest.raises(RuntimeError):
+        ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.rollback()
+    assert _rows(connection, eia_id=eia.id) == []
+    db.refresh(eia)
+    assert eia.status == "full_assessment"
+    assert audit.verify(db).ok
+
+
+def test_returned_and_approved_tell_the_owner(make, db, connection):
+    eia, owner, approver = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    ops.transition(db, eia, "return", approver, comment="Add the <b>bus</b> data.",
+                   return_to="full_assessment")
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    ops.transition(db, eia, "approve", approver, attested=True)
+    db.commit()
+    rows = _rows(connection, eia_id=eia.id)
+    assert [(r.template, r.recipient_id) for r in rows] == [
+        ("signoff_requested", approver.id), ("returned", owner.id),
+        ("signoff_requested", approver.id), ("approved", owner.id)]
+    assert rows[1].context["comment"] == "Add the <b>bus</b> data."
+    assert len({r.idempotency_key for r in rows}) == 4
+
+
+def test_nobody_is_emailed_about_their_own_step_or_backdated_history(make, db, connection):
+    owner = make.user("approver")  # an approver who writes an EIA: not asked to sign it
+    eia = make.eia("full_assessment", owner=owner)
+    make.assess(eia, owner)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    approvers = {r.recipient_id for r in _rows(connection, eia_id=eia.id)}
+    assert owner.id not in approvers
+
+    eia2, owner2, _ = _submitted(make, db)
+    ops.transition(db, eia2, "submit_for_sign_off", owner2, at=utcnow() - timedelta(days=3))
+    db.commit()
+    assert _rows(connection, eia_id=eia2.id) == []
+
+
+def test_ids_go_to_the_broker_after_the_commit_and_not_after_a_rollback(
+        app, make, db, monkeypatch):
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    eia, owner, approver = _submitted(make, db)
+    with app.app_context():
+        ops.transition(db, eia, "submit_for_sign_off", owner)
+        assert handed == []  # not before the commit
+        db.rollback()
+        assert handed == []
+        ops.transition(db, eia, "submit_for_sign_off", owner)
+        db.commit()
+    [row] = db.exec(select(OutboxEmail).where(OutboxEmail.eia_id == eia.id)).all()
+    assert handed == [row.id]
+
+
+def test_the_broker_being_down_loses_nothing(connection, tmp_path, make, db):
+    import time
+
+    from eia import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test",
+                      "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
+                      "SESSION_FACTORY": lambda: session_on(connection),
+                      "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",  # nothing listens
+                      "CELERY_RESULT_BACKEND": "redis://127.0.0.1:1/0"})
+    eia, owner, _ = _submitted(make, db)
+    with app.app_context():
+        ops.transition(db, eia, "submit_for_sign_off", owner)
+        started = time.monotonic()
+        db.commit()  # the hook fails to hand it over: quietly, and at once
+        assert time.monotonic() - started < 2
+        [row] = _rows(connection, eia_id=eia.id)
+        assert row.status == "queued"
+        cfg = notification_settings.current()
+        # The sweeper takes it once OUTBOX_REQUEUE_AFTER_SECONDS have passed.
+        assert row.id not in outbox.due_ids(db, cfg, utcnow())
+        later = utcnow() + timedelta(seconds=cfg.OUTBOX_REQUEUE_AFTER_SECONDS + 1)
+        assert row.id in outbox.due_ids(db, cfg, later)
+
+
+# --- sending ------------------------------------------------------------------------------
+
+def test_an_email_is_sent_once_with_text_html_and_a_link_to_act_on(
+        in_app, smtp_server, make, db, connection):
+    eia, owner, approver = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    assert deliver(row.id).status == "sent"
+    assert deliver(row.id).status == "skipped"  # already sent: returns at once
+    [message] = smtp_server.snapshot()
+    assert message["To"] == approver.email
+    assert message["Subject"] == f"Sign-off needed: {eia.reference} Close the road"
+    assert message["Message-ID"] == sending.message_id(row, in_app.config["MAIL_FROM"])
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    url = f"https://eia.example.gov.uk/eias/{eia.reference}/sign-off"
+    assert url in text and f'href="{url}"' in html
+    assert "Olu Officer has sent" in text
+    [row] = _rows(connection, eia_id=eia.id)
+    assert row.status == "sent" and row.attempts == 1 and row.transport == "smtp"
+    assert url in row.body_text and url in row.body_html
+
+
+def test_comment_is_escaped_in_html_and_plain_in_text(in_app, smtp_server, make, db,
+                                                     connection):
+    eia, owner, approver = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    ops.transition(db, eia, "return", approver, comment="Add <script>x</script> data")
+    db.commit()
+    row = _rows(connection, template="returned")[-1]
+    assert deliver(row.id).status == "sent"
+    message = smtp_server.snapshot()[-1]
+    assert "Add <script>x</script> data" in message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_a_claimed_email_cannot_be_claimed_again(in_app, make, db, connection):
+    eia, owner, _ = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    now = utcnow()
+    assert sending._claim(row.id, "a" * 32, now) is True
+    assert sending._claim(row.id, "b" * 32, now) is False
+    assert deliver(row.id).status == "skipped"
+    # Only the claim's holder may finish it.
+    assert sending._finish(row.id, "b" * 32, status="sent") is False
+    assert sending._finish(row.id, "a" * 32, status="queued") is True
+
+
+def test_refusals_are_retried_with_growing_delays_then_sent(in_app, smtp_server, make, db,
+                                                           connection):
+    eia, owner, _ = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    smtp_server.refuse_for(60)
+    first = deliver(row.id)
+    assert first.status == "retry" and "451" in first.detail
+    [queued] = _rows(connection, id=row.id)
+    assert queued.status == "queued" and queued.attempts == 1 and queued.next_attempt_at
+    assert "Attempt 1" in queued.last_error
+    smtp_server.refuse_until = 0
+    _make_due(connection, row.id)
+    assert deliver(row.id).status == "sent"
+    assert len(smtp_server.snapshot()) == 1 and smtp_server.refusals == 1
+
+
+def test_backoff_doubles_and_is_capped_below_the_visibility_timeout():
+    cfg = notification_settings.View(notification_settings.load({}))
+    delays = [sending.backoff(n, cfg) for n in range(1, 12)]
+    assert 24 <= delays[0] <= 36 and 48 <= delays[1] <= 72 and 96 <= delays[2] <= 144
+    assert max(delays) == cfg.OUTBOX_RETRY_MAX_SECONDS < cfg.BROKER_VISIBILITY_TIMEOUT
+    with pytest.raises(ValueError, match="BROKER_VISIBILITY_TIMEOUT"):
+        notification_settings.load({"OUTBOX_RETRY_MAX_SECONDS": "4000"})
+
+
+def test_not_yet_due_retry_waits(in_app, make, db, connection):
+    eia, owner, _ = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    with session_on(connection) as s:
+        s.execute(sa.update(OutboxEmail).where(OutboxEmail.id == row.id)
+                  .values(next_attempt_at=utcnow() + timedelta(seconds=30)))
+        s.commit()
+    outcome = deliver(row.id)
+    assert outcome.status == "retry" and 25 < outcome.retry_in <= 30
+
+
+def _deliver(app, outbox_id) -> str:
+    with app.app_context():
+        return deliver(outbox_id).status
+
+
+def _make_due(connection, outbox_id):
+    with session_on(connection) as s:
+        s.execute(sa.update(OutboxEmail).where(OutboxEmail.id == outbox_id)
+                  .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        s.commit()
+
+
+def test_after_the_last_retry_it_fails_is_shown_to_admins_and_can_be_resent(
+        smtp_app, smtp_server, make, db, connection, client):
+    eia, owner, approver = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    smtp_server.refuse_for(600)
+    outcomes = []
+    for _ in range(FAST["OUTBOX_MAX_ATTEMPTS"]):
+        _make_due(connection, row.id)
+        outcomes.append(_deliver(smtp_app, row.id))
+    assert outcomes == ["retry", "retry", "failed"]
+    [failed] = _rows(connection, id=row.id)
+    assert failed.status == "failed" and failed.attempts == 3
+    assert failed.last_error.startswith("Gave up after 3 attempts") and "451" in failed.last_error
+    assert _deliver(smtp_app, row.id) == "skipped"  # a failed email is not retried by itself
+
+    admin = make.user("admin")
+    db.commit()
+    sign_in(client, owner)
+    assert client.get("/emails/failed").status_code == 403
+    sign_in(client, admin)
+    page = BeautifulSoup(client.get("/emails/failed").data, "html.parser")
+    cells = page.find(id=f"email-{row.id}")
+    assert cells is not None and "Gave up after 3 attempts" in cells.get_text()
+    assert approver.email in cells.get_text()
+
+    smtp_server.refuse_until = 0
+    response = client.post(f"/emails/{row.id}/resend")
+    assert response.status_code == 302
+    [queued] = _rows(connection, id=row.id)
+    assert queued.status == "queued" and queued.attempts == 0
+    assert queued.last_error.startswith("Resent by an administrator")
+    assert _deliver(smtp_app, row.id) == "sent"
+    assert [m["To"] for m in smtp_server.snapshot()] == [approver.email]
+    page = BeautifulSoup(client.get("/emails/failed").data, "html.parser")
+    assert page.find(id=f"email-{row.id}") is None
+    # Resending something not failed is refused with the reason.
+    response = client.post(f"/emails/{row.id}/resend", follow_redirects=True)
+    assert "Only an email that failed can be sent again." in response.get_data(as_text=True)
+
+
+def test_a_refused_address_fails_at_once(in_app, smtp_server, make, db, connection):
+    eia, owner, _ = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    smtp_server.refuse_for(60, "550 5.1.1 No such mailbox")
+    assert deliver(row.id).status == "failed"
+    [failed] = _rows(connection, id=row.id)
+    assert failed.attempts == 1 and "550" in failed.last_error
+
+
+def test_no_mail_server_answering_is_retried(in_app, make, db, connection):
+    in_app.config["SMTP_PORT"] = 1  # nothing listens there
+    eia, owner, _ = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    outcome = deliver(row.id)
+    assert outcome.status == "retry" and "Could not reach the mail server" in outcome.detail
+
+
+# --- the sweeper ---------------------------------------------------------------------------
+
+def test_sweeper_hands_over_lost_rows_and_releases_dead_claims(in_app, make, db, connection,
+                                                              monkeypatch):
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    eia, owner, approver = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    handed.clear()
+    [row] = _rows(connection, eia_id=eia.id)
+    cfg = notification_settings.current()
+
+    with session_scope_on(connection) as s:
+        assert outbox.sweep(s, cfg) == []  # just handed over: not again yet
+    later = utcnow() + timedelta(seconds=cfg.OUTBOX_REQUEUE_AFTER_SECONDS + 1)
+    with session_scope_on(connection) as s:
+        assert outbox.sweep(s, cfg, later) == [row.id]
+    assert handed == [row.id]
+
+    # A worker claimed it and died: after the lease it goes back in the queue.
+    assert sending._claim(row.id, "c" * 32, utcnow())
+    with session_scope_on(connection) as s:
+        assert outbox.sweep(s, cfg, later) == []
+    past_lease = utcnow() + timedelta(seconds=cfg.OUTBOX_SEND_LEASE_SECONDS + 1)
+    with session_scope_on(connection) as s:
+        assert outbox.sweep(s, cfg, past_lease) == [row.id]
+    [released] = _rows(connection, id=row.id)
+    assert released.status == "queued" and released.attempts == 1
+    assert "stopped before it finished" in released.last_error
+
+    # ...unless that was its last attempt.
+    for _ in range(cfg.OUTBOX_MAX_ATTEMPTS):
+        sending._claim(row.id, "d" * 32, utcnow())
+        with session_scope_on(connection) as s:
+            outbox.sweep(s, cfg, past_lease)
+    [dead] = _rows(connection, id=row.id)
+    assert dead.status == "failed"
+
+
+class session_scope_on:
+    def __init__(self, connection):
+        self.session = session_on(connection)
+
+    def __enter__(self):
+        return self.session
+
+    def __exit__(self, exc_type, *_):
+        if exc_type is None:
+            self.session.commit()
+        else:
+            self.session.rollback()
+        self.session.close()
+
+
+# --- embedded mode: the local mailbox ----------------------------------------------------------
+
+def test_embedded_mode_delivers_to_the_mailbox_page(app, client, make, db, connection):
+    eia, owner, approver = _submitted(make, db)
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    assert _deliver(app, row.id) == "sent"
+    [row] = _rows(connection, eia_id=eia.id)
+    assert row.transport == "mailbox" and "sign-off" in row.body_text
+
+    sign_in(client, approver)
+    page = client.get("/mailbox")
+    assert page.status_code == 200 and row.subject in page.get_data(as_text=True)
+    assert b"Mailbox" in client.get("/").data  # in the navigation
+    shown = client.get(f"/mailbox/{row.id}").get_data(as_text=True)
+    assert "Olu Officer has sent" in shown
+    html = client.get(f"/mailbox/{row.id}/html")
+    assert html.status_code == 200 and b"<html" in html.data
+    assert "default-src 'none'" in html.headers["Content-Security-Policy"]
+
+    sign_in(client, owner)  # not theirs
+    assert row.subject not in client.get("/mailbox").get_data(as_text=True)
+    assert client.get(f"/mailbox/{row.id}").status_code == 404
+    admin = make.user("admin")
+    db.commit()
+    sign_in(client, admin)  # administrators read everyone's
+    assert row.subject in client.get("/mailbox").get_data(as_text=True)
+
+
+def test_no_mailbox_when_a_mail_server_is_configured(connection, tmp_path, make, db):
+    from eia import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
+                      "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
+                      "SESSION_FACTORY": lambda: session_on(connection),
+                      "CELERY_BROKER_URL": "memory://",
+                      "CELERY_RESULT_BACKEND": "cache+memory://",
+                      "SMTP_HOST": "mail.example.gov.uk"})
+    client = app.test_client()
+    admin = make.user("admin")
+    db.commit()
+    sign_in(client, admin)
+    assert client.get("/mailbox").status_code == 404
+    assert b"Mailbox" not in client.get("/").data
+
+
+# --- on PostgreSQL, two workers at once ------------------------------------------------------
+
+@pytest.mark.postgres
+def test_two_workers_racing_for_one_email_send_it_once(own_database, smtp_server, tmp_path):
+    from eia import create_app
+
+    with Session(own_database, expire_on_commit=False) as s:
+        make = Factories(s)
+        eia, owner, _ = _submitted(make, s)
+        ops.transition(s, eia, "submit_for_sign_off", owner)
+        s.commit()
+        ids = s.exec(select(OutboxEmail.id).where(OutboxEmail.eia_id == eia.id)).all()
+    app = create_app({"TESTING": True, "ENGINE": own_database,
+                      "CELERY_BROKER_URL": "memory://",
+                      "CELERY_RESULT_BACKEND": "cache+memory://",
+                      "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port, **FAST})
+    barrier = threading.Barrier(8)
+    outcomes = []
+
+    def worker():
+        with app.app_context():
+            barrier.wait()
+            outcomes.append(deliver(ids[0]).status)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(outcomes) == ["sent"] + ["skipped"] * 7
+    assert len(smtp_server.snapshot()) == 1
+
+
+def test_a_closed_redis_channel_reports_a_lost_connection_not_a_crash():
+    """kombu's Redis channel, once closed, raised AttributeError when asked to put back or
+    acknowledge a task, which stopped the worker; it now says the connection is lost."""
+    import redis
+    from kombu.transport import redis as kombu_redis
+
+    from notifications.celery_app import survive_redis_restarts
+
+    survive_redis_restarts()
+    survive_redis_restarts()  # once is enough: not wrapped twice
+
+    class Closed:
+        connection = None
+
+    class Orphaned:
+        class connection:
+            client = None
+
+    for channel in (Closed(), Orphaned()):
+        with pytest.raises(redis.exceptions.ConnectionError):
+            kombu_redis.Channel._connparams(channel)
