@@ -12,6 +12,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 run: setup frontend migrate demo
 	@$(BIN)/python -m eia.launcher
 
+# Two workers (pytest-xdist), one per core; each has its own PostgreSQL database.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
+
 test: setup-test frontend chromium
 	@$(BIN)/pytest $(PYTEST_ARGS)
 
