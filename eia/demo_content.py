@@ -1766,9 +1766,67 @@ INSURANCE_BROKER = EiaSpec(
     ),
 )
 
+# The Policy and Equality Unit's dashboard: a second signed-off budget saving in the same
+# round falling on disabled residents (with care charging), so the cumulative impact page
+# has a warning to give.
+WELLBEING_GRANTS = EiaSpec(
+    reference="EIA-DEMO-019",
+    title="Public Health: reducing the wellbeing grants to disability and carers' groups",
+    directorate=PH, service="Health Improvement", owner=HEALTH,
+    proposal=dict(
+        summary="To meet the budget savings target, we propose to reduce the community "
+                "wellbeing grants by a fifth from April. Six disability-led and carers' groups "
+                "hold most of these grants and run peer support, exercise and befriending "
+                "sessions. Groups keep a three-year grant, and a small fund helps them bid for "
+                "other funding.",
+        proposal_type="budget_saving", affects=["residents", "service_users", "partners"],
+        decision_type="committee", decision_maker="Executive", decision_date=30,
+        decision_round=BUDGET_ROUND, publishable=True,
+    ),
+    screening=screening(relevant={
+        "disability": "Most people using the groups' sessions are disabled or have a long-term "
+                      "condition.",
+        "age": "Befriending sessions are used mostly by residents over 65.",
+        "socio_economic": "Sessions are free; many who come could not pay for alternatives.",
+    }),
+    impacts={
+        "disability": Impact(
+            "negative", (3, 3), (2, 3), aims=("opportunity", "relations"),
+            evidence="Grant monitoring returns: about 1,900 disabled residents used the "
+                     "groups' sessions last year; two groups said they would cut sessions.",
+            mitigation="Cut spread over two years; a fund to help groups win other funding; "
+                       "the council's venues free of charge for the groups' sessions.",
+        ),
+        "age": Impact("negative", (2, 2), (2, 1),
+                      evidence="Monitoring returns: two in three befriending users are over 65.",
+                      mitigation="Befriending kept whole in the first year."),
+        "socio_economic": Impact("negative", (3, 2), (2, 2),
+                                 evidence="Monitoring returns: most users receive a benefit.",
+                                 mitigation="Sessions stay free to users."),
+    },
+    engagement=(
+        Engagement("The six grant-funded groups and their members", "Two meetings and a "
+                   "survey of members", -50,
+                   "Groups feared closing sessions; members valued the company most.",
+                   "The cut is spread over two years and council venues are offered free."),
+    ),
+    actions=(
+        Action("Offer council venues free of charge to the six groups", due=60,
+               impact="disability"),
+    ),
+    outcome=dict(
+        outcome="2",
+        outcome_reason="Adjusted after engagement: the cut is phased and venues are free. "
+                       "Read with adult social care charging in the same budget round.",
+        review_date=365,
+    ),
+    history=journey(-75, -20) + (at(-12, "approve"),),
+)
+
 EIAS = (
     PFS_ST_PETERS, PARKING_SYSTEM, FREE_SWIMMING, PARKS_FOR_HEALTH, SHINE, LETTINGS_POLICY,
     HOMELESSNESS_SURGERIES, INTERNAL_FIRST, CEO_SHIFTS, SOCIAL_VALUE, YOUTH_EMPLOYMENT,
     CARE_CHARGING, DAY_CENTRES, FAMILY_HUBS, SCHOOL_EXCLUSIONS, HEALTH_CHECKS,
     VACCINE_OUTREACH, INSURANCE_BROKER,
+    WELLBEING_GRANTS,  # the Policy and Equality Unit's dashboard
 )

@@ -141,6 +141,22 @@ RULES = {
     "mailbox.inbox": Rule(get=everyone),
     **{f"mailbox.{name}": Rule(get=lambda actor, state: actor in {"owner", "admin"} or "missing")
        for name in ("email", "email_html")},
+    # Audit, exports and the public register: the audit trail for the Policy and Equality
+    # Unit and admins; downloads need what viewing needs; the public register is open to
+    # all, and no EIA of this matrix is published, so its public copy is "not found" to all.
+    **{f"audit.{name}": Rule(get=only({"equality_officer", "admin"})) for name in (
+        "search", "download_results")},
+    "audit.verify": Rule(post=only({"equality_officer", "admin"})),
+    "exports.register_download": Rule(get=everyone),
+    "exports.eia_json": Rule(get=only(VIEWERS), per_eia=True),
+    "exports.eia_pdf": Rule(get=only(VIEWERS), per_eia=True),
+    "public.register": Rule(get=everyone, public=True),
+    "public.register_download": Rule(get=everyone, public=True),
+    **{f"public.{name}": Rule(get=lambda actor, state: "missing", per_eia=True, public=True)
+       for name in ("eia_page", "eia_pdf")},
+    # The Policy and Equality Unit's dashboard: equality officers and administrators only.
+    **{f"dashboard.{name}": Rule(get=only({"equality_officer", "admin"}))
+       for name in ("index", "drilldown", "cumulative")},
 }
 
 
@@ -202,8 +218,10 @@ class World:
 
 def _expectation(rule: Rule, method: str, actor: str, state: str | None):
     check = rule.get if method == "GET" else rule.post
-    if actor == "anonymous":
-        return "allowed" if rule.public else "sign-in"
+    if actor == "anonymous" and not rule.public:
+        return "sign-in"
+    # (public routes: anonymous people get what the rule says too, e.g. "missing" for the
+    # public copy of an EIA that is not published; added with the public register)
     verdict = check(actor, state)
     if verdict == "missing":
         return "missing"

@@ -4,12 +4,16 @@ from flask import Flask
 
 from .admin import init_admin
 from .assets import init_assets
+from .audit_pages import audit_pages
 from .auth import init_auth
+from .dashboard import dashboard  # the Policy and Equality Unit's dashboard
 from .errors import init_errors
+from .exports import exports
 from .journey import init_journey
 from .navigation import init_navigation
 from .notifications import init_notification_pages
 from .pages import pages
+from .public import public
 from .security import init_security
 from .signoff import signoff
 from .templating import init_templating
@@ -24,6 +28,10 @@ def init_web(app: Flask) -> None:
     init_navigation(app)
     app.register_blueprint(pages)
     app.register_blueprint(signoff)
+    app.register_blueprint(dashboard)  # the Policy and Equality Unit's dashboard
+    app.register_blueprint(audit_pages)  # audit, exports and the public register
+    app.register_blueprint(exports)
+    app.register_blueprint(public)
     init_journey(app)
     init_admin(app)
     init_notification_pages(app)

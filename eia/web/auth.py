@@ -34,6 +34,9 @@ csrf = CSRFProtect()
 # Endpoints anyone may reach without signing in.
 PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.healthz", "govuk.static", "govuk_assets.static",
                     "app_static.static"}
+# The public register of EIAs (eia/web/public.py): signed off, published, not confidential.
+PUBLIC_ENDPOINTS |= {"public.register", "public.register_download", "public.eia_page",
+                     "public.eia_pdf"}
 
 # Checked against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = hash_password("not a real password")

@@ -79,3 +79,9 @@ def describe(record: AuditRecord) -> HistoryEntry:
 
 def history(records: list[AuditRecord]) -> list[HistoryEntry]:
     return [describe(r) for r in records]
+
+
+# --- for the audit page (eia/web/audit_pages.py): what happened, without who and when ---
+def what_happened(record: AuditRecord) -> str:
+    """ "Returned to full assessment", "Approved (late: ...)", "Screening edited"."""
+    return _what(record) + _afterword(record, json.loads(record.details or "{}"))

@@ -12,6 +12,8 @@ ITEMS = (
     ("journey.new_eia", "Start an EIA", (Role.officer, Role.approver)),
     ("signoff.inbox", "Sign-off", (Role.approver,)),
     ("admin.index", "Manage", (Role.admin, Role.equality_officer)),
+    ("dashboard.index", "Dashboard", (Role.equality_officer, Role.admin)),  # the PEU's dashboard
+    ("audit.search", "Audit", (Role.equality_officer, Role.admin)),  # audit trail page
     ("notifications.failed", "Failed emails", (Role.admin,)),
     ("mailbox.inbox", "Mailbox", None),  # only in embedded mode (no SMTP_HOST)
     ("notifications.preferences", "Email preferences", None),

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from eia import operations
 from eia.db import get_session
-from eia.models import Eia, IntersectionalImpact, london_date, utcnow
+from eia.models import Eia, ImpactAssessment, IntersectionalImpact, london_date, utcnow
 from eia.models.enums import Direction, Role
 from eia.permissions import can_view
 from forms.signoff import SignOffForm
@@ -43,7 +43,8 @@ def inbox():
 def _load(reference: str) -> Eia:
     eia = get_session().exec(
         select(Eia).where(Eia.reference == reference).options(
-            selectinload(Eia.impacts), selectinload(Eia.engagements),
+            selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
+            selectinload(Eia.engagements),
             selectinload(Eia.actions), selectinload(Eia.screening_answers),
             selectinload(Eia.intersectional_impacts)
             .selectinload(IntersectionalImpact.characteristics))

@@ -1,0 +1,303 @@
+"""Every figure of the Policy and Equality Unit's dashboard.
+
+``dashboard(session, filters)`` returns a ``Dashboard`` holding them all. Each is one SQL
+aggregation (GROUP BY, COUNT, SUM of CASE, window functions) over the EIAs the filters
+select, so the number of queries is the same however many EIAs there are. The conditions
+that define each figure are functions here; ``eia.reporting.drilldown`` lists the EIAs (or
+rows) behind a figure with the very same condition, so a list always has as many entries as
+its figure says.
+
+Definitions (also on the page and in the README):
+
+- **Completion**: of the EIAs whose decision date falls in a quarter of the council's
+  financial year (withdrawn ones left out), those *signed off on time* (an approval not
+  flagged late: on or before the decision date), *late* (approved only after it), *missed*
+  (not signed off and the decision date has passed) and *to come* (not signed off, decision
+  still ahead). The completion rate is on time ÷ (on time + late + missed).
+- **Overdue reviews**: approved EIAs past their review date, and EIAs under review.
+- **Overdue actions**: open actions (proposed, planned, in progress) past their due date, on
+  EIAs that are not withdrawn or archived.
+- **Share screened out**: EIAs screened out (and never fully assessed) ÷ EIAs that finished
+  screening (screened out, or went into full assessment).
+- **Evidence gaps**: characteristics assessed with an explained evidence gap (a gap with its
+  reason), on EIAs that are not withdrawn.
+- **Outcomes**: EIAs by the outcome chosen (1 to 4).
+- **Negative residual impact by characteristic**: negative impacts on each characteristic in
+  signed-off EIAs (approved, under review, archived), by their band after mitigation.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from eia.models import (
+    ActionItem,
+    Characteristic,
+    Directorate,
+    Eia,
+    ImpactAssessment,
+    SignOff,
+    london_date,
+    utcnow,
+)
+from eia.models.enums import OPEN_ACTION_STATUSES, Outcome, SignOffDecision
+from eia.scoring import BANDS, band_case
+
+from .filters import Filters, Quarter
+from .quality import flag_counts, fully_assessed, review_overdue, screened_out
+from .sql import count_if, financial_quarter_key
+from .stages import StageTime, median_days_by_stage
+
+SIGNED_OFF = ("approved", "under_review", "archived")
+CLOSED = ("withdrawn", "archived")
+COMPLETION_PARTS = ("on_time", "late", "missed", "upcoming", "due")
+
+
+# --- the conditions behind the figures (shared with the drill-down) -------------------------
+
+def quarter_key():
+    return financial_quarter_key(Eia.decision_date)
+
+
+def _approved(*more):
+    return sa.exists(select(SignOff.id).where(
+        SignOff.eia_id == Eia.id, SignOff.decision == SignOffDecision.approved, *more))
+
+
+def completion_condition(part: str, today: date) -> sa.ColumnElement[bool]:
+    """Which EIAs count as ``part`` of the completion figures."""
+    signed, on_time = _approved(), _approved(SignOff.late.is_(False))
+    passed = Eia.decision_date < today
+    scope = sa.and_(Eia.decision_date.is_not(None), Eia.status != "withdrawn")
+    return sa.and_(scope, {
+        "on_time": on_time,
+        "late": sa.and_(signed, ~on_time),
+        "missed": sa.and_(~signed, passed),
+        "upcoming": sa.and_(~signed, ~passed),
+        "due": sa.or_(signed, passed),
+    }[part])
+
+
+def overdue_review_condition(part: str, today: date) -> sa.ColumnElement[bool]:
+    return {"past_date": sa.and_(Eia.status == "approved", Eia.review_date < today),
+            "under_review": Eia.status == "under_review",
+            "all": review_overdue(today)}[part]
+
+
+def overdue_action_condition(today: date) -> sa.ColumnElement[bool]:
+    """On ``ActionItem`` joined to its ``Eia``."""
+    return sa.and_(ActionItem.status.in_(OPEN_ACTION_STATUSES), ActionItem.due_date < today,
+                   Eia.status.not_in(CLOSED))
+
+
+def eia_has_overdue_action(today: date) -> sa.ColumnElement[bool]:
+    return sa.exists(select(ActionItem.id).where(ActionItem.eia_id == Eia.id,
+                                                 overdue_action_condition(today)))
+
+
+def screening_condition(part: str) -> sa.ColumnElement[bool]:
+    return {"screened_out": screened_out(), "full_assessment": fully_assessed(),
+            "decided": sa.or_(screened_out(), fully_assessed())}[part]
+
+
+def evidence_gap_condition() -> sa.ColumnElement[bool]:
+    """On ``ImpactAssessment`` joined to its ``Eia``: an explained evidence gap."""
+    return sa.and_(ImpactAssessment.evidence_gap.is_(True),
+                   sa.func.coalesce(sa.func.trim(ImpactAssessment.evidence_gap_reason), "") != "",
+                   Eia.status != "withdrawn")
+
+
+def residual_band():
+    return band_case(ImpactAssessment.residual_likelihood, ImpactAssessment.residual_severity)
+
+
+def negative_impact_condition() -> sa.ColumnElement[bool]:
+    """On ``ImpactAssessment`` joined to its ``Eia``: negative, scored after mitigation, in a
+    signed-off EIA."""
+    return sa.and_(ImpactAssessment.direction == "negative",
+                   ImpactAssessment.residual_likelihood.is_not(None),
+                   ImpactAssessment.residual_severity.is_not(None),
+                   Eia.status.in_(SIGNED_OFF))
+
+
+# --- what the dashboard holds -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Completion:
+    on_time: int
+    late: int
+    missed: int
+    upcoming: int
+    due: int
+    directorate_id: int | None = None
+    directorate: str = ""
+    quarter: Quarter | None = None
+
+    @property
+    def rate(self) -> float | None:
+        """On time ÷ due (None when nothing is due yet)."""
+        return self.on_time / self.due if self.due else None
+
+    @property
+    def rate_text(self) -> str:
+        return "No decision due yet" if self.rate is None else f"{round(self.rate * 100)}%"
+
+
+@dataclass(frozen=True)
+class CharacteristicCount:
+    characteristic_id: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class NegativeImpacts:
+    characteristic_id: int
+    name: str
+    by_band: dict[str, int]
+    total: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    filters: Filters
+    today: date
+    total_eias: int
+    states: dict[str, int]
+    completion: list[Completion]  # by directorate and quarter
+    completion_by_quarter: list[Completion]
+    completion_total: Completion
+    reviews_past_date: int
+    reviews_under_review: int
+    reviews_overdue: int
+    overdue_actions: int
+    eias_with_overdue_actions: int
+    stages: dict[str, StageTime]
+    screened_out: int
+    fully_assessed: int
+    screening_decided: int
+    evidence_gaps: list[CharacteristicCount]
+    evidence_gaps_total: int
+    outcomes: dict[str, int]
+    negative_impacts: list[NegativeImpacts]
+    flags: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def share_screened_out(self) -> float | None:
+        return self.screened_out / self.screening_decided if self.screening_decided else None
+
+
+def dashboard(session: Session, filters: Filters, today: date | None = None) -> Dashboard:
+    """Every figure for the EIAs ``filters`` selects: ten queries, whatever the data."""
+    today = today or london_date(utcnow())
+    where = filters.clause()
+    totals = _totals(session, where, today)
+    by_quarter = _completion(session, where, today, by_directorate=False, by_quarter=True)
+    gaps, gaps_total = _evidence_gaps(session, where)
+    return Dashboard(
+        filters=filters, today=today, total_eias=totals["total"],
+        states=_states(session, where),
+        completion=_completion(session, where, today, by_directorate=True, by_quarter=True),
+        completion_by_quarter=by_quarter,
+        completion_total=_completion(session, where, today, by_directorate=False,
+                                     by_quarter=False)[0],
+        reviews_past_date=totals["reviews_past_date"],
+        reviews_under_review=totals["reviews_under_review"],
+        reviews_overdue=totals["reviews_overdue"],
+        overdue_actions=_overdue_actions(session, where, today),
+        eias_with_overdue_actions=totals["eias_with_overdue_actions"],
+        stages=median_days_by_stage(session, where),
+        screened_out=totals["screened_out"], fully_assessed=totals["fully_assessed"],
+        screening_decided=totals["screening_decided"],
+        evidence_gaps=gaps, evidence_gaps_total=gaps_total,
+        outcomes={o.value: totals[f"outcome_{o.value}"] for o in Outcome},
+        negative_impacts=_negative_impacts(session, where),
+        flags=flag_counts(session, where, today),
+    )
+
+
+def _totals(session, where, today) -> dict[str, int]:
+    """The EIA-level counts that need no grouping, in one query."""
+    columns = {
+        "total": sa.func.count(Eia.id),
+        "reviews_past_date": count_if(overdue_review_condition("past_date", today)),
+        "reviews_under_review": count_if(overdue_review_condition("under_review", today)),
+        "reviews_overdue": count_if(overdue_review_condition("all", today)),
+        "eias_with_overdue_actions": count_if(eia_has_overdue_action(today)),
+        "screened_out": count_if(screening_condition("screened_out")),
+        "fully_assessed": count_if(screening_condition("full_assessment")),
+        "screening_decided": count_if(screening_condition("decided")),
+        **{f"outcome_{o.value}": count_if(Eia.outcome == o.value) for o in Outcome},
+    }
+    row = session.exec(select(*[c.label(k) for k, c in columns.items()])
+                       .select_from(Eia).where(where)).one()
+    return {k: int(v or 0) for k, v in row._mapping.items()}
+
+
+def _states(session, where) -> dict[str, int]:
+    return dict(session.exec(select(Eia.status, sa.func.count(Eia.id)).where(where)
+                             .group_by(Eia.status)).all())
+
+
+def _completion(session, where, today, *, by_directorate: bool, by_quarter: bool
+                ) -> list[Completion]:
+    """Completion counts, grouped by directorate and/or quarter (or not at all)."""
+    parts = [count_if(completion_condition(p, today)).label(p) for p in COMPLETION_PARTS]
+    groups = []
+    if by_directorate:
+        groups += [Directorate.id.label("directorate_id"), Directorate.name.label("directorate")]
+    if by_quarter:
+        groups.append(quarter_key().label("quarter"))
+    query = (select(*groups, *parts).select_from(Eia)
+             .join(Directorate, Directorate.id == Eia.directorate_id)
+             .where(where, Eia.decision_date.is_not(None), Eia.status != "withdrawn"))
+    if groups:
+        query = query.group_by(*groups).order_by(*groups[1:] if by_directorate else groups)
+    out = []
+    for row in session.exec(query).all():
+        m = row._mapping
+        out.append(Completion(
+            *(int(m[p] or 0) for p in COMPLETION_PARTS),
+            directorate_id=m["directorate_id"] if by_directorate else None,
+            directorate=m["directorate"] if by_directorate else "",
+            quarter=Quarter.from_key(int(m["quarter"])) if by_quarter else None))
+    return out or ([] if groups else [Completion(0, 0, 0, 0, 0)])
+
+
+def _overdue_actions(session, where, today) -> int:
+    return session.exec(select(sa.func.count(ActionItem.id))
+                        .join(Eia, Eia.id == ActionItem.eia_id)
+                        .where(where, overdue_action_condition(today))).one()
+
+
+def _evidence_gaps(session, where) -> tuple[list[CharacteristicCount], int]:
+    count = sa.func.count(ImpactAssessment.id)
+    rows = session.exec(
+        select(Characteristic.id, Characteristic.name, count,
+               sa.func.sum(count).over().label("total"))
+        .join(ImpactAssessment, ImpactAssessment.characteristic_id == Characteristic.id)
+        .join(Eia, Eia.id == ImpactAssessment.eia_id)
+        .where(where, evidence_gap_condition())
+        .group_by(Characteristic.id, Characteristic.name, Characteristic.position)
+        .order_by(count.desc(), Characteristic.position)
+    ).all()
+    total = int(rows[0][3]) if rows else 0
+    return [CharacteristicCount(cid, name, n) for cid, name, n, _ in rows], total
+
+
+def _negative_impacts(session, where) -> list[NegativeImpacts]:
+    band = residual_band()
+    counts = {b.key: count_if(band == b.key).label(b.key) for b in BANDS}
+    rows = session.exec(
+        select(Characteristic.id, Characteristic.name, *counts.values(),
+               sa.func.count(ImpactAssessment.id).label("total"))
+        .join(ImpactAssessment, ImpactAssessment.characteristic_id == Characteristic.id)
+        .join(Eia, Eia.id == ImpactAssessment.eia_id)
+        .where(where, negative_impact_condition())
+        .group_by(Characteristic.id, Characteristic.name, Characteristic.position)
+        .order_by(*[counts[b.key].desc() for b in reversed(BANDS)], Characteristic.position)
+    ).all()
+    return [NegativeImpacts(r[0], r[1], {b.key: int(r._mapping[b.key]) for b in BANDS},
+                            int(r._mapping["total"])) for r in rows]

@@ -1,0 +1,268 @@
+"""The dashboard's filters: directorate, service, period and kind of proposal.
+
+They come from a GET form (so they work without JavaScript and every figure's drill-down
+link can carry them). ``parse_filters`` checks them against the lists the form offers and
+says what is wrong in words for a GOV.UK error summary; ``Filters.clause()`` is the WHERE
+clause every figure applies to ``Eia``; ``Filters.args()`` gives them back as URL values.
+
+The period is about the **decision date**: an EIA is in a period when the decision it feeds
+is dated within it (EIAs with no decision date are left out once a period is chosen).
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from eia.models import Directorate, Eia, Service
+from eia.models.enums import PROPOSAL_TYPE_LABELS
+
+from .sql import quarter_key_of
+
+QUARTER_MONTHS = {1: "April to June", 2: "July to September", 3: "October to December",
+                  4: "January to March"}
+_QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True)
+class Quarter:
+    """A quarter of the council's financial year (1 April to 31 March)."""
+
+    start_year: int
+    number: int
+
+    @classmethod
+    def from_key(cls, key: int) -> "Quarter":
+        return cls(key // 10, key % 10)
+
+    @classmethod
+    def of(cls, day: date) -> "Quarter":
+        return cls.from_key(quarter_key_of(day))
+
+    @classmethod
+    def parse(cls, value: str) -> "Quarter | None":
+        found = _QUARTER_VALUE.match(value or "")
+        if not found or not 1900 <= int(found.group(1)) <= 2999:
+            return None
+        return cls(int(found.group(1)), int(found.group(2)))
+
+    @property
+    def key(self) -> int:
+        return self.start_year * 10 + self.number
+
+    @property
+    def value(self) -> str:
+        """How the quarter travels in a URL: "2026-Q1"."""
+        return f"{self.start_year}-Q{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.start_year}/{(self.start_year + 1) % 100:02d} Q{self.number}"
+
+    @property
+    def long_label(self) -> str:
+        return f"{self.label} ({QUARTER_MONTHS[self.number]} {self.first_day.year})"
+
+    @property
+    def first_day(self) -> date:
+        if self.number == 4:
+            return date(self.start_year + 1, 1, 1)
+        return date(self.start_year, 3 * self.number + 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        following = self.next()
+        return date.fromordinal(following.first_day.toordinal() - 1)
+
+    def next(self) -> "Quarter":
+        return Quarter(self.start_year + 1, 1) if self.number == 4 else \
+            Quarter(self.start_year, self.number + 1)
+
+
+@dataclass(frozen=True)
+class Filters:
+    directorate_id: int | None = None
+    service_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    quarter: Quarter | None = None
+    proposal_type: str | None = None
+
+    @property
+    def period(self) -> tuple[date | None, date | None]:
+        """The decision dates included (either end open), from the quarter or the dates."""
+        if self.quarter is not None:
+            return self.quarter.first_day, self.quarter.last_day
+        return self.date_from, self.date_to
+
+    def clause(self) -> sa.ColumnElement[bool]:
+        """The WHERE clause on ``Eia`` every figure applies."""
+        parts = []
+        if self.directorate_id is not None:
+            parts.append(Eia.directorate_id == self.directorate_id)
+        if self.service_id is not None:
+            parts.append(Eia.service_id == self.service_id)
+        start, end = self.period
+        if start is not None:
+            parts.append(Eia.decision_date >= start)
+        if end is not None:
+            parts.append(Eia.decision_date <= end)
+        if self.proposal_type is not None:
+            parts.append(Eia.proposal_type == self.proposal_type)
+        return sa.and_(sa.true(), *parts)
+
+    def args(self) -> dict[str, str]:
+        """The filters as the form sends them, for links that keep them."""
+        out = {}
+        if self.directorate_id is not None:
+            out["directorate"] = str(self.directorate_id)
+        if self.service_id is not None:
+            out["service"] = str(self.service_id)
+        if self.quarter is not None:
+            out["quarter"] = self.quarter.value
+        for name, value in (("from", self.date_from), ("to", self.date_to)):
+            if value is not None:
+                out.update({f"{name}-day": str(value.day), f"{name}-month": str(value.month),
+                            f"{name}-year": str(value.year)})
+        if self.proposal_type is not None:
+            out["proposal_type"] = self.proposal_type
+        return out
+
+    @property
+    def active(self) -> bool:
+        return self != Filters()
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the filter form offers."""
+
+    directorates: list[tuple[int, str]]
+    services: list[tuple[int, str, int, str]]  # id, name, directorate id, directorate name
+    quarters: list[Quarter]
+    proposal_types: dict[str, str] = field(default_factory=lambda: dict(PROPOSAL_TYPE_LABELS))
+
+    @property
+    def quarter_choices(self) -> list[tuple[str, str]]:
+        return [(q.value, q.long_label) for q in self.quarters]
+
+    @property
+    def service_groups(self) -> list[tuple[str, list[tuple[int, str]]]]:
+        """Services under their directorate's name, for the form's option groups."""
+        groups: dict[str, list[tuple[int, str]]] = {}
+        for service_id, name, _, directorate in self.services:
+            groups.setdefault(directorate, []).append((service_id, name))
+        return list(groups.items())
+
+
+def filter_options(session: Session, today: date) -> Options:
+    """Three queries: directorates, services, and the span of decision dates (for the
+    quarters: from the earliest decision date, or a year ago, to the latest, or a year on)."""
+    directorates = [tuple(r) for r in session.exec(
+        select(Directorate.id, Directorate.name).order_by(Directorate.name)).all()]
+    services = [tuple(r) for r in session.exec(
+        select(Service.id, Service.name, Directorate.id, Directorate.name)
+        .join(Directorate, Directorate.id == Service.directorate_id)
+        .order_by(Directorate.name, Service.name)).all()]
+    earliest, latest = session.exec(
+        select(sa.func.min(Eia.decision_date), sa.func.max(Eia.decision_date))).one()
+    year_ago, year_on = date(today.year - 1, today.month, 1), date(today.year + 1, today.month, 1)
+    first = Quarter.of(min(d for d in (earliest, year_ago) if d is not None))
+    last = Quarter.of(max(d for d in (latest, year_on) if d is not None))
+    quarters, q = [], first
+    while q <= last and len(quarters) < 80:
+        quarters.append(q)
+        q = q.next()
+    return Options(directorates, services, list(reversed(quarters)))
+
+
+@dataclass
+class Parsed:
+    filters: Filters
+    errors: list[tuple[str, str]]  # (the field's id, the message)
+    values: dict[str, str]  # what was entered, to show it again
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def error_for(self, field_id: str) -> str | None:
+        return next((m for f, m in self.errors if f == field_id), None)
+
+
+def _whole(text: str) -> int | None:
+    text = (text or "").strip()
+    return int(text) if text.isdigit() and len(text) <= 9 else None
+
+
+def parse_date(values: dict, name: str, words: str, errors: list) -> date | None:
+    """A GOV.UK date input (``name``-day, -month, -year): None when left empty."""
+    parts = [(values.get(f"{name}-{p}") or "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return None
+    missing = [p for p, v in zip(("day", "month", "year"), parts) if not v]
+    if missing:
+        errors.append((f"{name}-{missing[0]}",
+                       f"{words} must include a {' and a '.join(missing)}"))
+        return None
+    day, month, year = (_whole(p) for p in parts)
+    try:
+        if None in (day, month, year) or not 1900 <= year <= 2999:
+            raise ValueError
+        return date(year, month, day)
+    except ValueError:
+        errors.append((f"{name}-day", f"{words} must be a real date, for example 1 4 2026"))
+        return None
+
+
+def parse_period(values: dict, errors: list, *, options: Options | None = None
+                 ) -> tuple[date | None, date | None, Quarter | None]:
+    """From and to dates, or a quarter (not both)."""
+    date_from = parse_date(values, "from", "Date from", errors)
+    date_to = parse_date(values, "to", "Date to", errors)
+    if date_from and date_to and date_to < date_from:
+        errors.append(("to-day", "Date to must be the same as or after date from"))
+    quarter = None
+    raw = (values.get("quarter") or "").strip()
+    if raw:
+        quarter = Quarter.parse(raw)
+        if quarter is None:
+            errors.append(("quarter", "Choose a quarter from the list"))
+        elif date_from or date_to:
+            errors.append(("quarter", "Choose either a quarter or dates from and to, not both"))
+    return date_from, date_to, quarter
+
+
+def parse_filters(values, options: Options) -> Parsed:
+    """Read the filters from a query string (a MultiDict or dict); every problem is an
+    error message, never an exception."""
+    values = {k: values.get(k) or "" for k in values}
+    errors: list[tuple[str, str]] = []
+    directorate_id = service_id = proposal_type = None
+    raw = values.get("directorate", "").strip()
+    if raw:
+        directorate_id = _whole(raw)
+        if directorate_id not in {d[0] for d in options.directorates}:
+            errors.append(("directorate", "Choose a directorate from the list"))
+            directorate_id = None
+    raw = values.get("service", "").strip()
+    if raw:
+        service_id = _whole(raw)
+        service = next((s for s in options.services if s[0] == service_id), None)
+        if service is None:
+            errors.append(("service", "Choose a service from the list"))
+            service_id = None
+        elif directorate_id is not None and service[2] != directorate_id:
+            errors.append(("service", f"{service[1]} is not in the directorate chosen: choose "
+                                      "one of its services, or all services"))
+    raw = values.get("proposal_type", "").strip()
+    if raw:
+        if raw in options.proposal_types:
+            proposal_type = raw
+        else:
+            errors.append(("proposal_type", "Choose a kind of proposal from the list"))
+    date_from, date_to, quarter = parse_period(values, errors)
+    filters = Filters(directorate_id, service_id, date_from, date_to, quarter, proposal_type)
+    return Parsed(filters if not errors else Filters(), errors, values)

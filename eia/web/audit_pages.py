@@ -1,0 +1,141 @@
+"""The audit page for the Policy and Equality Unit and administrators: the whole trail,
+searched by EIA, person, event and date range (a GET form, no JavaScript needed), newest
+first, a page at a time; the results as CSV or XLSX; and the tamper check (the same as
+``eia audit verify``) at the press of a button."""
+
+from math import ceil
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from eia import audit, audit_search
+from eia.db import get_session
+from eia.exports.tables import FORMATS, Table, download
+from eia.models.enums import Role
+from forms.audit import AuditSearchForm
+
+from .auth import forbid_unless
+from .history import what_happened
+
+audit_pages = Blueprint("audit", __name__)
+
+AUDITORS = (Role.equality_officer, Role.admin)
+FILTER_FIELDS = ("reference", "person", "event", "date_from", "date_to")
+
+
+def _only_auditors() -> None:
+    forbid_unless(current_user.role in AUDITORS)
+
+
+def _page_number() -> int | None:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6 else None
+
+
+def _filter_args() -> dict:
+    """The search as query-string pairs (for page links and the download links)."""
+    return {name: request.args.getlist(name) for name in FILTER_FIELDS
+            if any(v.strip() for v in request.args.getlist(name))}
+
+
+def _rows(records) -> list[dict]:
+    return [{
+        "record": record,
+        "reference": reference,
+        "title": title,
+        "when": audit_search.london_time(record.occurred_at),
+        "what": what_happened(record),
+    } for record, reference, title in records]
+
+
+def _errors(form: AuditSearchForm, *extra: str) -> list[dict]:
+    """The error summary's items: each field's first problem, linked to its box."""
+    items = [{"text": field.errors[0], "href": f"#{field.id}"}
+             for field in form if field.errors]
+    return items + [{"text": text, "href": "#reference"} for text in extra]
+
+
+def _refuse(form: AuditSearchForm, *extra: str):
+    return render_template("audit/index.html", form=form, rows=[], total=0, page=1, pages=0,
+                           errors=_errors(form, *extra), args={}, report=None), 400
+
+
+@audit_pages.get("/audit")
+def search():
+    _only_auditors()
+    form = AuditSearchForm(request.args)
+    page = _page_number()
+    if not form.validate() or page is None:
+        return _refuse(form, *([] if page is not None else ["Page must be a whole number"]))
+    return _render(form, page)
+
+
+def _render(form: AuditSearchForm, page: int, report=None, status: int = 200):
+    session = get_session()
+    criteria = form.criteria()
+    total = audit_search.count(session, criteria)
+    pages = max(1, ceil(total / audit_search.PAGE_SIZE))
+    if page > pages:
+        abort(404)
+    rows = _rows(audit_search.search(session, criteria, page=page))
+    return render_template(
+        "audit/index.html", form=form, rows=rows, total=total, page=page, pages=pages,
+        errors=[], args=_filter_args(), report=report,
+        pagination=_pagination(page, pages), criteria=criteria,
+    ), status
+
+
+def _pagination(page: int, pages: int) -> dict | None:
+    """Parameters for GOV.UK's pagination component: first, last, and two either side."""
+    if pages <= 1:
+        return None
+    args = _filter_args()
+
+    def href(n: int) -> str:
+        return url_for("audit.search", **args, page=n)
+
+    items, last = [], 0
+    for n in range(1, pages + 1):
+        if n in (1, pages) or abs(n - page) <= 2:
+            if last and n - last > 1:
+                items.append({"ellipsis": True})
+            items.append({"number": str(n), "href": href(n), "current": n == page,
+                          "visuallyHiddenText": f"Page {n}"})
+            last = n
+    return {
+        "items": items,
+        "previous": {"href": href(page - 1)} if page > 1 else None,
+        "next": {"href": href(page + 1)} if page < pages else None,
+        "landmarkLabel": "Pages of audit records",
+    }
+
+
+@audit_pages.post("/audit/verify")
+def verify():
+    """Walk the whole chain (CSRF-checked like every POST) and show the result."""
+    _only_auditors()
+    report = audit.verify(get_session())
+    form = AuditSearchForm(None)
+    return _render(form, 1, report=report)
+
+
+@audit_pages.get("/audit/download")
+def download_results():
+    """The search's results, every page of them, as CSV or XLSX (?format=csv|xlsx)."""
+    _only_auditors()
+    fmt = request.args.get("format", "csv")
+    form = AuditSearchForm(request.args)
+    if not form.validate() or fmt not in FORMATS:
+        return _refuse(form, *([] if fmt in FORMATS else ["Download as CSV or XLSX"]))
+    records = audit_search.all_rows(get_session(), form.criteria())
+    table = Table("Audit trail", [
+        "Position", "When (London time)", "Person", "Kind", "Event", "What happened",
+        "From state", "To state", "EIA reference", "EIA title", "EIA version", "Comment",
+        "Hash",
+    ])
+    for row in _rows(records):
+        r = row["record"]
+        table.add(r.seq, row["when"], r.actor_name, r.action, r.event, row["what"],
+                  r.from_state, r.to_state, row["reference"], row["title"], r.eia_version,
+                  r.comment, r.hash)
+    return download(table, fmt, "audit-trail")

@@ -1,0 +1,85 @@
+"""Downloads for signed-in people: the register they see on "All EIAs" as CSV or XLSX, and
+one EIA as JSON (eia.exports.document) or as a printable, tagged PDF. Each needs what
+viewing does: the register lists only what the person may see (``visible_clause``), an EIA
+only for those who may view it (``can_view``)."""
+
+import json
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+from sqlmodel import select
+
+from eia.db import get_session
+from eia.exports.document import eia_document
+from eia.exports.pdf import pdf_response
+from eia.exports.register import register_table
+from eia.exports.tables import FORMATS, download
+from eia.models import Comment, london_date, utcnow
+from eia.permissions import can_view
+from workflows.lifecycle import state
+
+from . import queries
+from .auth import forbid_unless
+from .history import history
+from .pages import STATE_NAMES
+
+exports = Blueprint("exports", __name__)
+
+
+@exports.get("/register/download")
+def register_download():
+    """?format=csv|xlsx, and the "All EIAs" page's own ?status= filter."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in FORMATS:
+        abort(400)
+    status = request.args.get("status") or None
+    if status is not None and status not in STATE_NAMES:
+        abort(400)
+    session = get_session()
+    table = register_table(session, queries.list_eias(session, current_user, status))
+    suffix = f"-{status}" if status else ""
+    return download(table, fmt, f"eia-register{suffix}-{london_date(utcnow()).isoformat()}")
+
+
+def _viewable(reference: str):
+    session = get_session()
+    eia = queries.eia_for_page(session, reference)
+    if eia is None:
+        abort(404)
+    forbid_unless(can_view(current_user, eia))
+    return session, eia
+
+
+@exports.get("/eias/<reference>.json")
+def eia_json(reference: str):
+    session, eia = _viewable(reference)
+    comments = session.exec(select(Comment).where(Comment.eia_id == eia.id)
+                            .options(joinedload(Comment.author))).all()
+    doc = eia_document(eia, queries.audit_trail(session, eia.id), utcnow(), comments)
+    body = json.dumps(doc, ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{eia.reference}.json"',
+        "Cache-Control": "no-store",
+    })
+
+
+@exports.get("/eias/<reference>.pdf")
+def eia_pdf(reference: str):
+    """The EIA as it stands now (the staff copy: owner, comments on sign-off, history)."""
+    session, eia = _viewable(reference)
+    from eia.snapshot import snapshot_eia
+
+    label = state(eia.status).label.lower()
+    html = render_template(
+        "pdf/eia.html", doc=snapshot_eia(eia), public=False,
+        version_note=(f"Version {eia.version}, {label}. Printed from the live record: "
+                      "it may change until it is approved."
+                      if eia.status in ("draft", "screening", "full_assessment",
+                                        "awaiting_sign_off")
+                      else f"Version {eia.version}, {label}."),
+        history=history(queries.audit_trail(session, eia.id)),
+        reviews=sorted(eia.reviews, key=lambda r: r.reviewed_at),
+        produced_on=utcnow(),
+    )
+    return pdf_response(html, eia.reference)
