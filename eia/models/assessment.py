@@ -189,10 +189,10 @@ class ActionItem(SQLModel, table=True):
     due_date: date | None = Field(default=None, index=True)
     status: str = Field(default="proposed", sa_type=sa.String(16), index=True)
     impact_id: int | None = Field(
-        default=None, foreign_key="impact_assessment.id", ondelete="SET NULL"
+        default=None, foreign_key="impact_assessment.id", ondelete="SET NULL", index=True
     )
     intersectional_impact_id: int | None = Field(
-        default=None, foreign_key="intersectional_impact.id", ondelete="SET NULL"
+        default=None, foreign_key="intersectional_impact.id", ondelete="SET NULL", index=True
     )
     # Set when the action was raised automatically from an evidence gap.
     from_evidence_gap: bool = Field(default=False)

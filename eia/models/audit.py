@@ -11,6 +11,15 @@ GENESIS_HASH = "0" * 64
 class AuditRecord(SQLModel, table=True):
     __tablename__ = "audit_record"
 
+    # The dashboard asks, for every EIA, whether and when it made each transition (screened
+    # out, fully assessed, time in each stage): this index answers from the transitions
+    # alone, not every edit (benchmarks/: 5 s to 0.2 s at 10,000 EIAs).
+    __table_args__ = (
+        sa.Index("ix_audit_record_transitions", "eia_id", "to_state", "event",
+                 postgresql_where=sa.text("action = 'transition'"),
+                 sqlite_where=sa.text("action = 'transition'")),
+    )
+
     # Gap-free position in the chain, assigned from AuditChain under its row lock.
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     eia_id: int | None = Field(default=None, foreign_key="eia.id", index=True)
