@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test setup setup-test frontend chromium demo migrate clean
+.PHONY: run test bench setup setup-test setup-bench frontend chromium demo migrate clean
 
 run: setup frontend migrate demo
 	@$(BIN)/python -m eia.launcher
@@ -17,6 +17,14 @@ PYTEST_ARGS ?= -n 2 --dist loadgroup
 
 test: setup-test frontend chromium
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks (see README "Benchmarks"): SIZE=small (seconds, as CI runs it), council
+# (10,000 EIAs) or national (100,000). Needs PostgreSQL (BENCH_DATABASE_URL, default
+# postgresql://postgres@127.0.0.1:5432/eia_bench, created if missing) and redis-server.
+SIZE ?= council
+
+bench: setup setup-bench
+	@$(BIN)/python -m benchmarks --size $(SIZE)
 
 # --- set-up (each step is skipped when nothing it depends on changed) --------------------
 
@@ -33,8 +41,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e ".[test]"
 	@touch $@
 
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[bench]"
+	@touch $@
+
 setup: $(VENV)/.installed
 setup-test: $(VENV)/.installed-test
+setup-bench: $(VENV)/.installed-bench
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Node.js and npm are needed for the GOV.UK Frontend assets: install nodejs and npm"; exit 1; }

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from eia.models import ActionItem, AuditRecord, Eia, User, london_date, utcnow
@@ -91,7 +91,7 @@ def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
     cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
     rows = session.exec(
         select(Eia, last.c.last_at).join(last, last.c.eia_id == Eia.id)
-        .where(last.c.last_at < cutoff).options(selectinload(Eia.owner)).order_by(Eia.id)
+        .where(last.c.last_at < cutoff).options(joinedload(Eia.owner)).order_by(Eia.id)
     ).all()
     owners = users_by_id(session, [e.owner_id for e, _ in rows])
     approvers = directorate_approvers(session, {e.directorate_id for e, _ in rows})
@@ -129,7 +129,7 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
     cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
     eias = session.exec(
         select(Eia).where(Eia.status == "awaiting_sign_off", Eia.status_changed_at < cutoff)
-        .options(selectinload(Eia.owner)).order_by(Eia.id)
+        .options(joinedload(Eia.owner)).order_by(Eia.id)
     ).all()
     approvers = directorate_approvers(session, {e.directorate_id for e in eias})
     unit = equality_officers(session) if eias else []
