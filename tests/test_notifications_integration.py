@@ -45,7 +45,10 @@ BIN = Path(sys.executable).parent
 FAST = {
     "OUTBOX_SWEEP_SECONDS": "1",
     "OUTBOX_REQUEUE_AFTER_SECONDS": "3",
-    "OUTBOX_SEND_LEASE_SECONDS": "8",
+    # A live worker's claim must never lapse mid-send (that sends twice, by design of the
+    # lease): on a loaded CI machine, with this process writing 200 transitions into the
+    # same SQLite file, recording "sent" can wait several seconds for the write lock.
+    "OUTBOX_SEND_LEASE_SECONDS": "30",
     "OUTBOX_RETRY_BASE_SECONDS": "0.5",
     "OUTBOX_RETRY_MAX_SECONDS": "2",
     "OUTBOX_MAX_ATTEMPTS": "30",
