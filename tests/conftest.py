@@ -239,6 +239,8 @@ class SmtpRecorder:
                 await asyncio.sleep(self.delay)  # cancelled if the client goes away
             finally:
                 self.in_data.clear()
+            if server.transport is None or server.transport.is_closing():
+                return "421 4.4.2 The client went away"  # never kept: nobody heard a 250
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._lock:
             self.messages.append(message)
