@@ -41,8 +41,9 @@ import sqlalchemy as sa
 from eia.audit import canonical_json, record_hash
 from eia.db import make_engine
 from eia.migrate import upgrade
-from eia.models import GENESIS_HASH
+from eia.models import GENESIS_HASH, StageSpell
 from eia.passwords import hash_password
+from eia.reporting.summaries import rebuild as rebuild_summaries
 from notifications.calendar import is_working_day
 
 from .config import PASSWORD, Size, database_url, ensure_database, size_named
@@ -823,6 +824,15 @@ def generate(size: Size, url: str | None = None, today: date | None = None,
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                          f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)")
         conn.commit()
+    # The dashboard's summaries, from the audit trail just written (as a migration would).
+    engine = make_engine(url)
+    try:
+        with engine.begin() as connection:
+            rebuild_summaries(connection)
+            counts["stage_spell"] = connection.execute(
+                sa.select(sa.func.count()).select_from(StageSpell)).scalar_one()
+    finally:
+        engine.dispose()
     with psycopg.connect(_psycopg_url(url), autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
         counts.update(directorate=len(gen.org.directorates), service=len(gen.org.services),

@@ -53,6 +53,17 @@ def db_current():
     click.echo(current_revision(get_engine()) or "empty: run `eia db upgrade`")
 
 
+@db_cli.command("rebuild-summaries")
+def db_rebuild_summaries():
+    """Work out the dashboard's summaries (stage spells, what each EIA has been through)
+    again from the audit trail and the sign-offs."""
+    from eia.reporting.summaries import rebuild
+
+    with get_engine().begin() as connection:
+        rebuild(connection)
+    click.echo("Rebuilt the dashboard's summaries from the audit trail.")
+
+
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)

@@ -26,6 +26,7 @@ from eia.models import (
 )
 from eia.models.enums import Role
 from eia.permissions import can_comment
+from eia.reporting import summaries
 from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
 from workflows.guards import ACTOR_RULES, GuardContext
@@ -89,6 +90,7 @@ def transition(
     record = audit.append(session, eia=eia, actor=actor, action="transition", event=event,
                           from_state=source, to_state=dest, comment=comment.strip(),
                           details=details, at=now)
+    summaries.record_transition(session, eia, event, record, late=details.get("late", False))
     # The emails this step causes, in the same transaction (the outbox).
     notify_transition(session, eia, event, actor, record, now)
     return record
@@ -133,7 +135,8 @@ def _check_edit(eia, actor, section, *, action=None):
 
 
 # The state machine alone moves an EIA's status and version (never a form's populate_obj).
-_NEVER_EDITED = {Eia: ("id", "status", "version", "reference", "owner_id")}
+_NEVER_EDITED = {Eia: ("id", "status", "version", "reference", "owner_id",
+                       *summaries.SUMMARY_COLUMNS)}
 
 
 def _apply(obj, values: dict) -> dict:
@@ -179,10 +182,11 @@ def create_eia(session: Session, actor: User, *, service: Service, at: datetime 
     if reference is None:
         eia.reference = f"EIA-{now.year}-{eia.id:05d}"
     changes = _apply(eia, values)
-    audit.append(session, eia=eia, actor=actor, action="edit", event="created",
-                 from_state=None, to_state="draft",
-                 details={"reference": eia.reference, "service": service.name, **changes},
-                 at=now)
+    record = audit.append(session, eia=eia, actor=actor, action="edit", event="created",
+                          from_state=None, to_state="draft",
+                          details={"reference": eia.reference, "service": service.name,
+                                   **changes}, at=now)
+    summaries.record_created(session, eia, record)
     return eia
 
 

@@ -19,8 +19,11 @@ from workflows import TransitionRefused
 from workflows.lifecycle import EVENTS, STATES, TRANSITIONS
 from workflows.machine import MACHINE
 
+from eia.reporting.summaries import rebuild
+
 from .conftest import session_on
 from .factories import Factories
+from .test_summaries import snapshot as summaries_snapshot
 
 EDGES = {(t.source, t.event, t.dest) for t in TRANSITIONS}
 STATE_NAMES = {s.name for s in STATES}
@@ -212,6 +215,12 @@ class LifecycleMachine(RuleBasedStateMachine):
     def check_trail(self):
         report = audit.verify(self.db)
         assert report.ok, report.message
+        # The dashboard's summaries, kept on each step, say what the trail says.
+        self.db.flush()
+        kept = summaries_snapshot(self.db)
+        rebuild(self.db.connection())
+        self.db.expire_all()
+        assert summaries_snapshot(self.db) == kept
 
 
 def test_random_histories_keep_the_lifecycle_and_audit_trail_sound(engine):
@@ -231,8 +240,10 @@ def test_random_histories_keep_the_lifecycle_and_audit_trail_sound(engine):
         machine.teardown = teardown
         return machine
 
+    # Derandomised: the same search every run, so whether it reaches full assessment (below)
+    # does not depend on luck (a random search missed it about once in twenty runs).
     run_state_machine_as_test(factory, settings=settings(
-        max_examples=40, stateful_step_count=50, deadline=None,
+        max_examples=40, stateful_step_count=50, deadline=None, derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
     ))
     reached = set().union(*(m.visited for m in machines))

@@ -22,6 +22,7 @@ from .characteristics import Characteristic
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .security import LoginAttempt
+from .stages import StageSpell
 
 metadata = SQLModel.metadata
 
@@ -47,6 +48,7 @@ __all__ = [
     "ScreeningAnswer",
     "Service",
     "SignOff",
+    "StageSpell",
     "User",
     "metadata",
     "LONDON",

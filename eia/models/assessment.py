@@ -10,6 +10,7 @@ from .characteristics import Characteristic
 from .org import Directorate, Service, User
 
 _CHILDREN = {"cascade": "all, delete-orphan"}
+_FALSE = {"server_default": sa.false()}
 
 
 class Eia(SQLModel, table=True):
@@ -41,6 +42,13 @@ class Eia(SQLModel, table=True):
     justification_less_harmful: str = Field(default="", sa_type=sa.Text)
     justification_proportionate: str = Field(default="", sa_type=sa.Text)
     closing_reason: str = Field(default="", sa_type=sa.Text)
+    # What the EIA has been through, kept by eia.reporting.summaries on each transition (in
+    # the same transaction as its audit record) so the dashboard reads columns instead of
+    # searching the audit trail and the sign-offs of every EIA.
+    ever_fully_assessed: bool = Field(default=False, sa_column_kwargs=_FALSE)
+    ever_screened_out: bool = Field(default=False, sa_column_kwargs=_FALSE)
+    signed_off_on_time: bool = Field(default=False, sa_column_kwargs=_FALSE)
+    signed_off_late: bool = Field(default=False, sa_column_kwargs=_FALSE)
     # Sections the officer has marked "I have completed this section" (the optional ones
     # have no other way to say "nothing more to add").
     completed_sections: list[str] = Field(default_factory=list, sa_type=sa.JSON)

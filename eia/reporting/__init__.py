@@ -7,7 +7,9 @@ queries (no loop over rows in Python), on SQLite and PostgreSQL alike.
 - ``figures``: ``dashboard(session, filters) -> Dashboard``, every figure at once;
 - ``drilldown``: the EIAs (or actions, impacts, spells) behind any one figure;
 - ``quality``: the quality flags, each one SQL expression;
-- ``stages``: time spent in each stage, from the audit trail;
+- ``stages``: time spent in each stage, from the spells ``summaries`` keeps;
+- ``summaries``: what the dashboard reads instead of the whole audit trail (stage spells,
+  what each EIA has been through), kept on each step and rebuildable from the trail;
 - ``cumulative``: negative residual impacts on one group across signed-off EIAs;
 - ``tables``: the dashboard's tables as ``eia.exports.tables.Table`` for download.
 """

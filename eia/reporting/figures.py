@@ -38,11 +38,10 @@ from eia.models import (
     Directorate,
     Eia,
     ImpactAssessment,
-    SignOff,
     london_date,
     utcnow,
 )
-from eia.models.enums import OPEN_ACTION_STATUSES, Outcome, SignOffDecision
+from eia.models.enums import OPEN_ACTION_STATUSES, Outcome
 from eia.scoring import BANDS, band_case
 
 from .filters import Filters, Quarter
@@ -61,14 +60,11 @@ def quarter_key():
     return financial_quarter_key(Eia.decision_date)
 
 
-def _approved(*more):
-    return sa.exists(select(SignOff.id).where(
-        SignOff.eia_id == Eia.id, SignOff.decision == SignOffDecision.approved, *more))
-
-
 def completion_condition(part: str, today: date) -> sa.ColumnElement[bool]:
-    """Which EIAs count as ``part`` of the completion figures."""
-    signed, on_time = _approved(), _approved(SignOff.late.is_(False))
+    """Which EIAs count as ``part`` of the completion figures (whether and how an EIA was
+    signed off is kept on it by ``eia.reporting.summaries``, from its sign-offs)."""
+    on_time = Eia.signed_off_on_time.is_(True)
+    signed = sa.or_(on_time, Eia.signed_off_late.is_(True))
     passed = Eia.decision_date < today
     scope = sa.and_(Eia.decision_date.is_not(None), Eia.status != "withdrawn")
     return sa.and_(scope, {

@@ -111,7 +111,7 @@ class Filters:
             parts.append(Eia.decision_date <= end)
         if self.proposal_type is not None:
             parts.append(Eia.proposal_type == self.proposal_type)
-        return sa.and_(sa.true(), *parts)
+        return sa.and_(*parts) if parts else sa.true()
 
     def args(self) -> dict[str, str]:
         """The filters as the form sends them, for links that keep them."""

@@ -15,16 +15,14 @@ from sqlmodel import Session, select
 
 from eia.models import (
     ActionItem,
-    AuditRecord,
     Eia,
     EngagementRecord,
     ImpactAssessment,
     IntersectionalImpact,
-    SignOff,
     london_date,
     utcnow,
 )
-from eia.models.enums import ActionStatus, Outcome, SignOffDecision
+from eia.models.enums import ActionStatus, Outcome
 
 from .sql import count_if
 
@@ -33,23 +31,19 @@ SUBMITTED = ("awaiting_sign_off", "approved", "under_review", "archived")
 
 
 def fully_assessed() -> sa.ColumnElement[bool]:
-    """The EIA went into full assessment at some point (its audit trail says so)."""
-    return sa.exists(select(AuditRecord.seq).where(
-        AuditRecord.eia_id == Eia.id, AuditRecord.action == "transition",
-        AuditRecord.to_state == "full_assessment"))
+    """The EIA went into full assessment at some point (its audit trail says so; the column
+    is kept by ``eia.reporting.summaries``)."""
+    return Eia.ever_fully_assessed.is_(True)
 
 
 def screened_out() -> sa.ColumnElement[bool]:
     """Screened out (no full assessment needed) and never fully assessed since."""
-    return sa.and_(sa.exists(select(AuditRecord.seq).where(
-        AuditRecord.eia_id == Eia.id, AuditRecord.action == "transition",
-        AuditRecord.event == "screen_out")), ~fully_assessed())
+    return sa.and_(Eia.ever_screened_out.is_(True), ~fully_assessed())
 
 
 def _late_sign_off(today: date):
-    return sa.exists(select(SignOff.id).where(
-        SignOff.eia_id == Eia.id, SignOff.decision == SignOffDecision.approved,
-        SignOff.late.is_(True)))
+    """An approval flagged late (after the decision date)."""
+    return Eia.signed_off_late.is_(True)
 
 
 def _no_engagement(today: date):
@@ -58,18 +52,21 @@ def _no_engagement(today: date):
                        EngagementRecord.eia_id == Eia.id)))
 
 
-def _gap_without_action(model, link):
-    """A row of ``model`` (an impact) with an evidence gap and no live action linked to it."""
-    return sa.exists(select(model.id).where(
-        model.eia_id == Eia.id, model.evidence_gap.is_(True),
-        ~sa.exists(select(ActionItem.id).where(
-            link == model.id, ActionItem.status != ActionStatus.cancelled))))
+def _gaps_without_actions_set() -> sa.Select:
+    """The EIAs with an impact (or intersectional impact) that has an evidence gap and no
+    live action linked to it, as one set of ``eia_id`` (each once). Counted by joining this
+    set once, not by searching each EIA's impacts (0.6 s to 0.3 s at 100,000 EIAs)."""
+    def part(model, link):
+        return select(model.eia_id.label("eia_id")).where(
+            model.evidence_gap.is_(True),
+            ~sa.exists(select(ActionItem.id).where(
+                link == model.id, ActionItem.status != ActionStatus.cancelled)))
+    return sa.union(part(ImpactAssessment, ActionItem.impact_id),
+                    part(IntersectionalImpact, ActionItem.intersectional_impact_id))
 
 
-def _gaps_without_actions(today: date):
-    return sa.and_(Eia.status != "withdrawn", sa.or_(
-        _gap_without_action(ImpactAssessment, ActionItem.impact_id),
-        _gap_without_action(IntersectionalImpact, ActionItem.intersectional_impact_id)))
+def _not_withdrawn(today: date):
+    return Eia.status != "withdrawn"
 
 
 def _blank(column):
@@ -95,7 +92,16 @@ class Flag:
     key: str
     label: str
     meaning: str
-    expression: Callable[[date], sa.ColumnElement[bool]]
+    # What the EIA's own row must show (it may search the EIA's rows, one EIA at a time).
+    condition: Callable[[date], sa.ColumnElement[bool]]
+    # And, for a flag about many rows of many EIAs, the set of EIAs (``eia_id``) it is in.
+    eia_set: Callable[[], sa.Select] | None = None
+
+    def expression(self, today: date) -> sa.ColumnElement[bool]:
+        """The whole flag as one condition on ``Eia`` (for a WHERE clause)."""
+        if self.eia_set is None:
+            return self.condition(today)
+        return sa.and_(self.condition(today), Eia.id.in_(self.eia_set()))
 
 
 FLAGS = (
@@ -108,7 +114,8 @@ FLAGS = (
          "asked: no engagement or consultation.", _no_engagement),
     Flag("gaps_without_actions", "Evidence gap not turned into an action",
          "A characteristic (or intersectional group) has an evidence gap with no action in the "
-         "action plan linked to it that is still live (not cancelled).", _gaps_without_actions),
+         "action plan linked to it that is still live (not cancelled).", _not_withdrawn,
+         _gaps_without_actions_set),
     Flag("outcome_3_unjustified", "Outcome 3 without its justification",
          "Outcome 3 (continue despite adverse impact) is chosen but the legitimate aim, the "
          "absence of a less harmful way or the proportionality is not written.",
@@ -125,10 +132,17 @@ def flag_expressions(today: date) -> dict[str, sa.ColumnElement[bool]]:
 
 
 def flag_counts(session: Session, where, today: date) -> dict[str, int]:
-    """How many EIAs (among those ``where`` selects) raise each flag: one query."""
-    row = session.exec(select(*[count_if(expr).label(key)
-                                for key, expr in flag_expressions(today).items()])
-                       .select_from(Eia).where(where)).one()
+    """How many EIAs (among those ``where`` selects) raise each flag: one query. A flag with
+    a set of EIAs is counted through an outer join to that set (each EIA in it once)."""
+    source, counts = Eia.__table__, []
+    for f in FLAGS:
+        condition = f.condition(today)
+        if f.eia_set is not None:
+            found = f.eia_set().subquery(f.key)
+            source = source.outerjoin(found, found.c.eia_id == Eia.id)
+            condition = sa.and_(condition, found.c.eia_id.is_not(None))
+        counts.append(count_if(condition).label(f.key))
+    row = session.exec(select(*counts).select_from(source).where(where)).one()
     return dict(row._mapping)
 
 

@@ -1,0 +1,102 @@
+"""The dashboard's summaries (stage spells, what each EIA has been through) are kept on each
+step in the same transaction as the audit record, and always say what the audit trail and
+the sign-offs say: rebuilding them from the record changes nothing, and the migration that
+introduced them works them out for the EIAs already there."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from eia import operations as ops
+from eia.db import make_engine
+from eia.migrate import downgrade, upgrade
+from eia.models import Eia, StageSpell, as_utc
+from eia.reporting.summaries import SUMMARY_COLUMNS, rebuild
+
+from workflows import TransitionRefused
+
+from .factories import Factories
+from .test_dashboard_figures import build_world
+
+
+def snapshot(session) -> tuple[list, list]:
+    """Every spell and every EIA's summary columns, comparable across a rebuild."""
+    spells = [(s.eia_id, s.stage, s.entered_seq, as_utc(s.entered_at),
+               None if s.left_at is None else as_utc(s.left_at),
+               None if s.days is None else round(s.days, 6))
+              for s in session.exec(select(StageSpell).order_by(StageSpell.entered_seq))]
+    eias = [tuple(row) for row in session.exec(
+        select(Eia.id, *[getattr(Eia, c) for c in SUMMARY_COLUMNS]).order_by(Eia.id))]
+    return spells, eias
+
+
+def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
+    world = build_world(db, make)
+    db.flush()
+    kept = snapshot(db)
+    rebuild(db.connection())
+    db.expire_all()
+    assert snapshot(db) == kept
+    # ... and they are not empty: the world has every kind of step.
+    spells, eias = kept
+    assert {s[1] for s in spells} >= {"draft", "screening", "full_assessment",
+                                      "awaiting_sign_off", "approved"}
+    by_id = {row[0]: dict(zip(SUMMARY_COLUMNS, row[1:], strict=True)) for row in eias}
+    late = by_id[world.eias["late"].id]
+    assert late["signed_off_late"] and not late["signed_off_on_time"]
+    assert by_id[world.eias["on_time"].id]["signed_off_on_time"]
+    assert any(row["ever_screened_out"] for row in by_id.values())
+    assert any(row["ever_fully_assessed"] for row in by_id.values())
+
+
+def test_each_step_closes_one_spell_and_opens_the_next(db, make):
+    owner = make.user("officer")
+    start = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    eia = ops.create_eia(db, owner, service=owner.service, at=start, title="Timed")
+    make.fill_proposal(eia, owner)
+    ops.transition(db, eia, "start_screening", owner, at=start + timedelta(days=2, hours=12))
+    db.flush()
+    spells = db.exec(select(StageSpell).where(StageSpell.eia_id == eia.id)
+                     .order_by(StageSpell.entered_seq)).all()
+    assert [(s.stage, s.days) for s in spells] == [("draft", pytest.approx(2.5)),
+                                                   ("screening", None)]
+    assert as_utc(spells[0].left_at) == as_utc(spells[1].entered_at) == start + timedelta(
+        days=2, hours=12)
+
+
+def test_a_refused_step_leaves_the_summaries_as_they_were(db, make):
+    owner = make.user("officer")
+    eia = ops.create_eia(db, owner, service=owner.service, title="")
+    db.flush()
+    before = snapshot(db)
+    with pytest.raises(TransitionRefused):
+        ops.transition(db, eia, "start_screening", owner)  # the proposal is not filled in
+    db.flush()
+    assert snapshot(db) == before
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def blank_engine(request, tmp_path):
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'migrate.db'}")
+        yield engine
+        engine.dispose()
+    else:
+        yield request.getfixturevalue("own_database")
+
+
+def test_the_migration_works_them_out_for_the_eias_already_there(blank_engine):
+    upgrade(blank_engine)
+    with Session(blank_engine, expire_on_commit=False) as session:
+        build_world(session, Factories(session))
+        session.commit()
+        kept = snapshot(session)
+    downgrade(blank_engine, "0007")
+    with blank_engine.connect() as conn:
+        assert "stage_spell" not in sa.inspect(conn).get_table_names()
+    upgrade(blank_engine)
+    with Session(blank_engine) as session:
+        assert snapshot(session) == kept
+        assert len(kept[0]) > 20
