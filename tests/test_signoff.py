@@ -1,5 +1,6 @@
 """The approver's inbox and sign-off page, and My EIAs."""
 
+import importlib
 from datetime import date, timedelta
 
 from bs4 import BeautifulSoup
@@ -29,6 +30,31 @@ def test_inbox_lists_the_directorates_eias_nearest_decision_first(client, make, 
     page = words(client.get("/sign-off"))
     assert page.index("Sooner decision") < page.index("Later decision")
     assert "Other directorate" not in page and elsewhere.reference not in page
+
+
+def test_a_long_inbox_comes_a_page_at_a_time_in_the_same_order(client, make, monkeypatch):
+    monkeypatch.setattr(importlib.import_module("eia.web.signoff"), "INBOX_PAGE_SIZE", 2)
+    first = make.eia("awaiting_sign_off", title="Decision in 1 days",
+                     decision_date=date.today() + timedelta(days=1))
+    for days in (2, 3, 4, 5):
+        make.eia("awaiting_sign_off", owner=make.user("officer", service=first.service),
+                 title=f"Decision in {days} days",
+                 decision_date=date.today() + timedelta(days=days))
+    sign_in(client, make.user("approver", directorate=first.directorate))
+    seen = []
+    for n in (1, 2, 3):
+        response = client.get(f"/sign-off?page={n}")
+        assert response.status_code == 200
+        page = BeautifulSoup(response.data, "html.parser")
+        assert "5 waiting" in page.caption.get_text()
+        seen += [a.get_text(" ", strip=True).split(" (")[0]
+                 for a in page.select("tbody th a")]
+        nav = page.select_one("nav.govuk-pagination")
+        assert nav is not None and nav["aria-label"] == "Pages of EIAs waiting"
+    assert seen == [f"Decision in {d} days" for d in (1, 2, 3, 4, 5)]
+    assert "3 to 4 shown" in words(client.get("/sign-off?page=2"))
+    for bad in ("4", "0", "two"):
+        assert client.get(f"/sign-off?page={bad}").status_code == 404
 
 
 def test_officers_have_no_inbox(client, make):

@@ -25,8 +25,9 @@ class StageSpell(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     eia_id: int = Field(foreign_key="eia.id", index=True)
     stage: str = Field(sa_type=sa.String(32))
-    # The audit record that put the EIA into this stage.
-    entered_seq: int = Field(foreign_key="audit_record.seq")
+    # The audit record that put the EIA into this stage (its seq; no foreign key: the trail
+    # is checked for removed records by ``eia audit verify``, not held by its summaries).
+    entered_seq: int
     entered_at: datetime
     left_at: datetime | None = Field(default=None)
     days: float | None = Field(default=None)

@@ -3,9 +3,8 @@ searched by EIA, person, event and date range (a GET form, no JavaScript needed)
 first, a page at a time; the results as CSV or XLSX; and the tamper check (the same as
 ``eia audit verify``) at the press of a button."""
 
-from math import ceil
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from eia import audit, audit_search
@@ -15,6 +14,7 @@ from eia.models.enums import Role
 from forms.audit import AuditSearchForm
 
 from .auth import forbid_unless
+from .pagination import page_count, page_number, pagination
 from .history import what_happened
 
 audit_pages = Blueprint("audit", __name__)
@@ -25,11 +25,6 @@ FILTER_FIELDS = ("reference", "person", "event", "date_from", "date_to")
 
 def _only_auditors() -> None:
     forbid_unless(current_user.role in AUDITORS)
-
-
-def _page_number() -> int | None:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6 else None
 
 
 def _filter_args() -> dict:
@@ -64,7 +59,7 @@ def _refuse(form: AuditSearchForm, *extra: str):
 def search():
     _only_auditors()
     form = AuditSearchForm(request.args)
-    page = _page_number()
+    page = page_number()
     if not form.validate() or page is None:
         return _refuse(form, *([] if page is not None else ["Page must be a whole number"]))
     return _render(form, page)
@@ -74,40 +69,19 @@ def _render(form: AuditSearchForm, page: int, report=None, status: int = 200):
     session = get_session()
     criteria = form.criteria()
     total = audit_search.count(session, criteria)
-    pages = max(1, ceil(total / audit_search.PAGE_SIZE))
+    pages = page_count(total, audit_search.PAGE_SIZE)
     if page > pages:
         abort(404)
     rows = _rows(audit_search.search(session, criteria, page=page))
     return render_template(
         "audit/index.html", form=form, rows=rows, total=total, page=page, pages=pages,
         errors=[], args=_filter_args(), report=report,
-        pagination=_pagination(page, pages), criteria=criteria,
+        pagination=pagination(page, pages, "audit.search", _filter_args(),
+                              "Pages of audit records"),
+        criteria=criteria,
     ), status
 
 
-def _pagination(page: int, pages: int) -> dict | None:
-    """Parameters for GOV.UK's pagination component: first, last, and two either side."""
-    if pages <= 1:
-        return None
-    args = _filter_args()
-
-    def href(n: int) -> str:
-        return url_for("audit.search", **args, page=n)
-
-    items, last = [], 0
-    for n in range(1, pages + 1):
-        if n in (1, pages) or abs(n - page) <= 2:
-            if last and n - last > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": str(n), "href": href(n), "current": n == page,
-                          "visuallyHiddenText": f"Page {n}"})
-            last = n
-    return {
-        "items": items,
-        "previous": {"href": href(page - 1)} if page > 1 else None,
-        "next": {"href": href(page + 1)} if page < pages else None,
-        "landmarkLabel": "Pages of audit records",
-    }
 
 
 @audit_pages.post("/audit/verify")

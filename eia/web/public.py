@@ -4,7 +4,6 @@ each as the frozen copy of its approved version. Anything else is "not found" (4
 same answer as for a reference that does not exist, so nothing confidential is revealed even
 by its existence. These endpoints are listed in ``auth.PUBLIC_ENDPOINTS``."""
 
-from math import ceil
 
 from flask import Blueprint, abort, render_template, request, url_for
 
@@ -17,6 +16,8 @@ from eia.models import london_date, utcnow
 from eia.models.enums import OUTCOME_LABELS
 from forms.public import PublicSearchForm
 
+from .pagination import page_count, page_number, pagination
+
 public = Blueprint("public", __name__, url_prefix="/public")
 
 SEARCH_FIELDS = ("q", "directorate", "state", "outcome")
@@ -25,11 +26,6 @@ SEARCH_FIELDS = ("q", "directorate", "state", "outcome")
 def _search_args() -> dict:
     return {name: request.args.get(name) for name in SEARCH_FIELDS
             if (request.args.get(name) or "").strip()}
-
-
-def _page_number() -> int | None:
-    raw = request.args.get("page", "1")
-    return int(raw) if raw.isascii() and raw.isdigit() and 0 < int(raw) < 10**6 else None
 
 
 def _form():
@@ -46,7 +42,7 @@ def _errors(form, *extra: str) -> list[dict]:
 def register_page():
     session = get_session()
     form = _form()
-    page = _page_number()
+    page = page_number()
     if not form.validate() or page is None:
         return render_template(
             "public/register.html", form=form, rows=[], total=0, args={},
@@ -54,7 +50,7 @@ def register_page():
         ), 400
     criteria = form.criteria()
     total = published.count_published(session, criteria)
-    pages = max(1, ceil(total / published.PAGE_SIZE))
+    pages = page_count(total, published.PAGE_SIZE)
     if page > pages:
         abort(404)
     eias = published.published_eias(session, criteria, page=page)
@@ -63,31 +59,13 @@ def register_page():
         "public/register.html", form=form, errors=[], total=total, page=page, pages=pages,
         rows=[{"eia": e, "approval": approvals.get(e.id)} for e in eias],
         args=_search_args(), searched=bool(_search_args()),
-        pagination=_pagination(page, pages), state_labels=published.PUBLIC_STATE_LABELS,
+        pagination=pagination(page, pages, "public.register", _search_args(),
+                              "Pages of the register"),
+        state_labels=published.PUBLIC_STATE_LABELS,
     )
 
 
 
-def _pagination(page: int, pages: int) -> dict | None:
-    if pages <= 1:
-        return None
-    args = _search_args()
-
-    def href(n: int) -> str:
-        return url_for("public.register", **args, page=n)
-
-    items, last = [], 0
-    for n in range(1, pages + 1):
-        if n in (1, pages) or abs(n - page) <= 2:
-            if last and n - last > 1:
-                items.append({"ellipsis": True})
-            items.append({"number": str(n), "href": href(n), "current": n == page,
-                          "visuallyHiddenText": f"Page {n}"})
-            last = n
-    return {"items": items,
-            "previous": {"href": href(page - 1)} if page > 1 else None,
-            "next": {"href": href(page + 1)} if page < pages else None,
-            "landmarkLabel": "Pages of the register"}
 
 
 @public.get("/register/download")

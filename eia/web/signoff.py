@@ -17,8 +17,14 @@ from workflows import TransitionRefused, refusal_reasons
 from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
 
 from .auth import forbid_unless
+from .pagination import page_count, page_number, pagination
 
 signoff = Blueprint("signoff", __name__)
+
+
+def _waiting_for(user):
+    return sa.and_(Eia.status == "awaiting_sign_off",
+                   Eia.directorate_id == user.effective_directorate_id)
 
 
 def _inbox_query(user):
@@ -26,18 +32,31 @@ def _inbox_query(user):
     then the longest waiting."""
     return (
         select(Eia)
-        .where(Eia.status == "awaiting_sign_off",
-               Eia.directorate_id == user.effective_directorate_id)
+        .where(_waiting_for(user))
         .options(selectinload(Eia.service), selectinload(Eia.owner))
         .order_by(Eia.decision_date.is_(None), Eia.decision_date, Eia.status_changed_at)
     )
 
 
+INBOX_PAGE_SIZE = 50
+
+
 @signoff.get("/sign-off")
 def inbox():
+    """The approver's inbox, 50 to a page (a large directorate can have hundreds waiting)."""
     forbid_unless(current_user.role == Role.approver)
-    eias = get_session().exec(_inbox_query(current_user)).all()
-    return render_template("signoff/inbox.html", eias=eias, now=utcnow())
+    session = get_session()
+    page = page_number()
+    query = _inbox_query(current_user)
+    total = session.exec(select(sa.func.count(Eia.id)).where(_waiting_for(current_user))).one()
+    pages = page_count(total, INBOX_PAGE_SIZE)
+    if page is None or page > pages:
+        abort(404)
+    eias = session.exec(query.offset((page - 1) * INBOX_PAGE_SIZE).limit(INBOX_PAGE_SIZE)).all()
+    return render_template(
+        "signoff/inbox.html", eias=eias, total=total, first=(page - 1) * INBOX_PAGE_SIZE + 1,
+        now=utcnow(),
+        pagination=pagination(page, pages, "signoff.inbox", {}, "Pages of EIAs waiting"))
 
 
 def _load(reference: str) -> Eia:

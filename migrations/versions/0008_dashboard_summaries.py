@@ -38,17 +38,17 @@ def upgrade() -> None:
         sa.Column("left_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("days", sa.Float(), nullable=True),
         sa.ForeignKeyConstraint(["eia_id"], ["eia.id"]),
-        sa.ForeignKeyConstraint(["entered_seq"], ["audit_record.seq"]),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_stage_spell_eia_id", "stage_spell", ["eia_id"], unique=False)
     op.create_index("ix_stage_spell_finished", "stage_spell", ["stage", "days"], unique=False,
                     postgresql_where=sa.text("left_at IS NOT NULL"),
                     sqlite_where=sa.text("left_at IS NOT NULL"))
-    with op.batch_alter_table("eia", schema=None) as batch_op:
-        for column in SUMMARY_COLUMNS:
-            batch_op.add_column(sa.Column(column, sa.Boolean(), server_default=sa.false(),
-                                          nullable=False))
+    # Plain ADD COLUMN (no batch copy of the eia table on SQLite, which would break the
+    # foreign keys of every table that refers to it).
+    for column in SUMMARY_COLUMNS:
+        op.add_column("eia", sa.Column(column, sa.Boolean(), server_default=sa.false(),
+                                       nullable=False))
 
     if op.get_bind().dialect.name == "sqlite":
         days = "(julianday(left_at) - julianday(entered_at))"
