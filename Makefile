@@ -12,8 +12,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 run: setup frontend migrate demo
 	@$(BIN)/python -m eia.launcher
 
-# Two workers (pytest-xdist), one per core; each has its own PostgreSQL database.
-PYTEST_ARGS ?= -n 2 --dist loadgroup
+# Two workers (pytest-xdist), one per core; each has its own PostgreSQL database. The 25
+# slowest tests are listed at the end (where to look when the suite gets slow).
+PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25
 
 test: setup-test frontend chromium
 	@$(BIN)/pytest $(PYTEST_ARGS)

@@ -69,3 +69,39 @@ def test_db_upgrade_makes_the_schema_on_an_empty_database(tmp_path):
         chars = conn.execute(sa.text("SELECT count(*) FROM characteristic")).scalar()
     assert {"eia", "audit_record", "audit_chain", "sign_off", "action_item"} <= tables
     assert chars == 10
+
+
+def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
+    from sqlmodel import Session, select
+
+    from eia import create_app
+    from eia.models import Eia, StageSpell
+
+    from .factories import Factories
+
+    url = f"sqlite:///{tmp_path / 'summaries.db'}"
+    app = create_app({"DATABASE_URL": url, "CELERY_BROKER_URL": "memory://"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    engine = sa.create_engine(url)
+    with Session(engine) as session:
+        make = Factories(session)
+        make.eia("approved")
+        session.commit()
+        kept = [(s.stage, s.entered_seq) for s in session.exec(
+            select(StageSpell).order_by(StageSpell.entered_seq))]
+        session.execute(sa.delete(StageSpell))
+        session.execute(sa.update(Eia).values(ever_fully_assessed=False,
+                                              signed_off_on_time=False))
+        session.commit()
+    result = runner.invoke(args=["db", "rebuild-summaries"])
+    assert result.exit_code == 0, result.output
+    assert "Rebuilt" in result.output
+    with Session(engine) as session:
+        assert [(s.stage, s.entered_seq) for s in session.exec(
+            select(StageSpell).order_by(StageSpell.entered_seq))] == kept
+        eia = session.exec(select(Eia)).one()
+        assert eia.ever_fully_assessed and eia.signed_off_on_time
+    assert [stage for stage, _ in kept] == ["draft", "screening", "full_assessment",
+                                            "awaiting_sign_off", "approved"]
+    engine.dispose()
