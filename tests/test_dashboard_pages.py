@@ -2,6 +2,7 @@
 number, the filters, downloads with the page's numbers, and bad input as a GOV.UK error."""
 
 import csv
+import importlib
 import io
 import re
 from datetime import timedelta
@@ -11,6 +12,7 @@ from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
 from eia.models import ActionItem
+from eia.reporting.filters import Quarter
 
 from .conftest import sign_in
 from .test_dashboard_figures import _count_queries, build_world, today
@@ -139,6 +141,30 @@ def test_downloads_have_the_numbers_on_the_page(unit, world, fmt):
             numeric = [visible(td) for td in tr.select("td.govuk-table__cell--numeric")]
             assert str(row[0]).startswith(visible(tr.th)), name
             assert _numbers(numeric) == _numbers(row[-len(numeric):]), (name, numeric, row)
+
+
+def test_the_directorate_by_quarter_table_shows_the_latest_quarters_and_downloads_all(
+        unit, world, make, monkeypatch):
+    monkeypatch.setattr(importlib.import_module("eia.web.dashboard"), "RECENT_QUARTERS", 1)
+    officer = world.eias["on_time"].owner
+    make.eia("screening", owner=officer, decision_date=today() - timedelta(days=800))
+    html = page(unit, "/dashboard")
+    shown = {visible(tr.select("td")[0]) for tr in html.select("#table-completion tbody tr")
+             if tr.th and "All directorates" not in tr.th.get_text()}
+    rows = list(csv.reader(io.StringIO(
+        unit.get("/dashboard?table=completion&format=csv").data.decode("utf-8-sig"))))
+    quarters = [r[1] for r in rows[1:] if r[0] != "All directorates"]
+    assert len(set(quarters)) >= 2
+    assert shown == {quarters[-1]}  # the latest quarter only
+    note = visible(html.select_one("#completion-recent-note"))
+    assert f"shows the 1 latest quarters that have decisions, of {len(set(quarters))}" in note
+    assert "the latest 1 quarters of" in visible(html.select_one("#table-completion caption"))
+    # Chosen by its quarter, an earlier one is on the page.
+    early = Quarter.of(today() - timedelta(days=800))
+    html = page(unit, f"/dashboard?quarter={early.value}")
+    assert {visible(tr.select("td")[0]) for tr in html.select("#table-completion tbody tr")
+            if tr.th and "All directorates" not in tr.th.get_text()} == {early.label}
+    assert html.select_one("#completion-recent-note") is None
 
 
 def test_a_list_downloads_with_its_entries(unit, world):

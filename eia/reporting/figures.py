@@ -186,12 +186,12 @@ class Dashboard:
 
 
 def dashboard(session: Session, filters: Filters, today: date | None = None) -> Dashboard:
-    """Every figure for the EIAs ``filters`` selects: ten queries, whatever the data."""
+    """Every figure for the EIAs ``filters`` selects: nine queries, whatever the data."""
     today = today or london_date(utcnow())
     where = filters.clause()
     totals = _totals(session, where, today)
     by_quarter = _completion(session, where, today, by_directorate=False, by_quarter=True)
-    gaps, gaps_total = _evidence_gaps(session, where)
+    gaps, gaps_total, negative = _by_characteristic(session, where)
     return Dashboard(
         filters=filters, today=today, total_eias=totals["total"],
         states=_states(session, where),
@@ -209,7 +209,7 @@ def dashboard(session: Session, filters: Filters, today: date | None = None) -> 
         screening_decided=totals["screening_decided"],
         evidence_gaps=gaps, evidence_gaps_total=gaps_total,
         outcomes={o.value: totals[f"outcome_{o.value}"] for o in Outcome},
-        negative_impacts=_negative_impacts(session, where),
+        negative_impacts=negative,
         flags=flag_counts(session, where, today),
     )
 
@@ -268,32 +268,26 @@ def _overdue_actions(session, where, today) -> int:
                         .where(where, overdue_action_condition(today))).one()
 
 
-def _evidence_gaps(session, where) -> tuple[list[CharacteristicCount], int]:
-    count = sa.func.count(ImpactAssessment.id)
+def _by_characteristic(session, where) -> tuple[list[CharacteristicCount], int,
+                                                 list[NegativeImpacts]]:
+    """Evidence gaps and negative residual impacts per characteristic: one pass over the
+    impacts (the largest table after the audit trail), each characteristic one row.
+    Characteristics with none of either are left out; each list is sorted most first."""
+    gap, negative, band = evidence_gap_condition(), negative_impact_condition(), residual_band()
+    bands = {b.key: count_if(sa.and_(negative, band == b.key)).label(b.key) for b in BANDS}
     rows = session.exec(
-        select(Characteristic.id, Characteristic.name, count,
-               sa.func.sum(count).over().label("total"))
+        select(Characteristic.id, Characteristic.name, Characteristic.position,
+               count_if(gap).label("gaps"), count_if(negative).label("negative"),
+               *bands.values())
         .join(ImpactAssessment, ImpactAssessment.characteristic_id == Characteristic.id)
         .join(Eia, Eia.id == ImpactAssessment.eia_id)
-        .where(where, evidence_gap_condition())
+        .where(where, sa.or_(gap, negative))
         .group_by(Characteristic.id, Characteristic.name, Characteristic.position)
-        .order_by(count.desc(), Characteristic.position)
     ).all()
-    total = int(rows[0][3]) if rows else 0
-    return [CharacteristicCount(cid, name, n) for cid, name, n, _ in rows], total
-
-
-def _negative_impacts(session, where) -> list[NegativeImpacts]:
-    band = residual_band()
-    counts = {b.key: count_if(band == b.key).label(b.key) for b in BANDS}
-    rows = session.exec(
-        select(Characteristic.id, Characteristic.name, *counts.values(),
-               sa.func.count(ImpactAssessment.id).label("total"))
-        .join(ImpactAssessment, ImpactAssessment.characteristic_id == Characteristic.id)
-        .join(Eia, Eia.id == ImpactAssessment.eia_id)
-        .where(where, negative_impact_condition())
-        .group_by(Characteristic.id, Characteristic.name, Characteristic.position)
-        .order_by(*[counts[b.key].desc() for b in reversed(BANDS)], Characteristic.position)
-    ).all()
-    return [NegativeImpacts(r[0], r[1], {b.key: int(r._mapping[b.key]) for b in BANDS},
-                            int(r._mapping["total"])) for r in rows]
+    gaps = sorted((r for r in rows if r.gaps), key=lambda r: (-r.gaps, r.position))
+    worst = sorted((r for r in rows if r.negative), key=lambda r: (
+        *[-r._mapping[b.key] for b in reversed(BANDS)], r.position))
+    return ([CharacteristicCount(r.id, r.name, int(r.gaps)) for r in gaps],
+            sum(int(r.gaps) for r in rows),
+            [NegativeImpacts(r.id, r.name, {b.key: int(r._mapping[b.key]) for b in BANDS},
+                             int(r.negative)) for r in worst])

@@ -71,9 +71,24 @@ def index():
     return _page(parsed, options, d)
 
 
+# The table by directorate and quarter shows the latest quarters on the page (over ten years
+# of a large council it has thousands of rows: half the page's time, and no one reads them
+# there); a filter reaches any other quarter, and the download has them all.
+RECENT_QUARTERS = 8
+
+
+def _recent_completion(d) -> tuple[list, int, int]:
+    """The rows of the latest ``RECENT_QUARTERS`` quarters, how many quarters they cover,
+    and how many quarters in all."""
+    quarters = sorted({c.quarter for c in d.completion})
+    shown = set(quarters[-RECENT_QUARTERS:])
+    return [c for c in d.completion if c.quarter in shown], len(shown), len(quarters)
+
+
 def _page(parsed: Parsed, options: Options, d):
     return render_template(
         "dashboard/index.html", parsed=parsed, options=options, d=d,
+        recent=_recent_completion(d) if d is not None else ([], 0, 0),
         charts=_charts(d) if d is not None else {}, flags=FLAGS, stages=STAGES,
         outcomes=[(o.value, OUTCOME_LABELS[o]) for o in Outcome], state_labels=STATE_LABELS,
         drill=_drill_links(parsed), download_url=_download_links(parsed), percent=percent,
