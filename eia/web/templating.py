@@ -17,6 +17,8 @@ def init_templating(app: Flask) -> None:
             "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
         }),
     ])
+    # {% do list.append(...) %}: the dashboard builds a table's rows, then one macro draws it.
+    app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(long_date)
     app.add_template_filter(label)
     app.add_template_global(TAG_CLASSES, "tag_classes")
