@@ -1,6 +1,9 @@
 """The processes the figures run against, each started on a free port and stopped here:
 gunicorn (2 workers), a redis-server of our own, a Celery worker, an SMTP server (aiosmtpd,
-in this process). Every wait is bounded; peak memory is read from /proc before stopping."""
+in this process). Every wait is bounded; peak memory is read from /proc before stopping.
+
+The email integration tests (tests/test_notifications_integration.py) start their
+redis-server and Celery worker with the same classes (the benchmarks never import tests)."""
 
 import os
 import shutil
@@ -126,8 +129,13 @@ class Gunicorn:
 
 # --- redis and Celery --------------------------------------------------------------------------
 
+class ServiceMissing(RuntimeError):
+    """A program the figure needs is not installed."""
+
+
 class RedisServer:
-    """A redis-server of our own on a free port, keeping nothing on disk."""
+    """A redis-server of our own on a free port, keeping nothing on disk (so stopping it
+    loses every queued task: the worst case for the outbox)."""
 
     def __init__(self, workdir: Path):
         self.port = free_port()
@@ -139,9 +147,10 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def start(self) -> "RedisServer":
+        """Start it (again, on the same port, after ``stop``: empty)."""
         binary = shutil.which("redis-server")
         if binary is None:
-            raise RuntimeError("redis-server is not installed (apt-get install redis-server)")
+            raise ServiceMissing("redis-server is not installed (apt-get install redis-server)")
         self.proc = subprocess.Popen(
             [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
              "--appendonly", "no", "--dir", str(self.workdir), "--daemonize", "no"],
@@ -170,23 +179,33 @@ class RedisServer:
 
 
 class CeleryWorker:
-    """`celery -A celery_worker worker --concurrency 2` (prefork, as `make run`; without
-    beat: the figure is the path outbox -> broker -> worker -> SMTP, not the sweeper)."""
+    """`celery -A celery_worker worker --concurrency 2` (prefork, as `make run`), in its own
+    process group so a kill takes its pool processes too. ``beat``: with the scheduler inside
+    (-B, as `make run`; the benchmark leaves it out, its figure being the path outbox ->
+    broker -> worker -> SMTP, not the sweeper). It may be started again after ``kill`` or
+    ``stop``; ``memory`` holds its peak memory when stopped."""
 
-    def __init__(self, env: dict, logfile: Path, concurrency: int = 2):
+    def __init__(self, env: dict, logfile: Path, concurrency: int = 2, *, beat: bool = False,
+                 name: str = "worker"):
         self.env, self.logfile, self.concurrency = env, logfile, concurrency
+        self.beat, self.name = beat, name
         self.proc = None
         self.memory = None
+        self.starts = 0
+        self.log_offset = 0
 
     def start(self) -> "CeleryWorker":
+        self.starts += 1
+        self.log_offset = self.logfile.stat().st_size if self.logfile.exists() else 0
         self.proc = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "celery_worker", "worker", "--loglevel", "INFO",
-             "--concurrency", str(self.concurrency), "--without-gossip", "--without-mingle",
-             "--without-heartbeat", "-n", f"bench-{os.getpid()}@%h",
+            [str(BIN / "celery"), "-A", "celery_worker", "worker", *(["-B"] if self.beat else []),
+             "--loglevel", "INFO", "--concurrency", str(self.concurrency),
+             "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-n", f"{self.name}-{os.getpid()}-{self.starts}@%h",
              "--logfile", str(self.logfile)],
             cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
             start_new_session=True)
-        # Ready when the pool's processes are up and the worker has said so.
+        # Ready when the pool's processes are up and this start has said so in the log.
         wait_for(lambda: self.proc.poll() is not None or
                  len(children(self.proc.pid)) >= self.concurrency and self._ready(), 90,
                  "the Celery worker to be ready")
@@ -195,10 +214,16 @@ class CeleryWorker:
         return self
 
     def _ready(self) -> bool:
-        return "ready." in self.log()
+        return "ready." in self.log()[self.log_offset:]
 
     def log(self) -> str:
-        return self.logfile.read_text(errors="replace") if self.logfile.exists() else ""
+        return self.logfile.read_bytes().decode(errors="replace") if self.logfile.exists() \
+            else ""
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool: no clean-up, no acknowledgements."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=10)
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:

@@ -14,13 +14,8 @@ is stopped here.
 """
 
 import os
-import shutil
-import signal
-import subprocess
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
@@ -33,13 +28,14 @@ from eia.models import Eia, OutboxEmail, User
 from notifications import settings as notification_settings
 from notifications.sending import message_id
 
-from .conftest import BACKENDS, IN_CI, free_port
+from benchmarks import services
+from benchmarks.services import wait_for
+
+from .conftest import BACKENDS, IN_CI
 from .factories import Factories
 
 pytestmark = pytest.mark.redis
 
-ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 
 # Short intervals so faults heal in seconds (retry cap < visibility timeout, as in production).
 FAST = {
@@ -59,105 +55,16 @@ FAST = {
 }
 
 
-def _wait_for(condition, timeout: float, what: str, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(interval)
-
-
-class RedisServer:
-    """A redis-server of our own on a free port, with nothing kept on disk, so stopping it
-    loses every queued task (the worst case for the outbox)."""
-
-    def __init__(self, workdir: Path):
-        self.port = free_port()
-        self.workdir = workdir
-        self.proc = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
+class RedisServer(services.RedisServer):
+    def start(self) -> "RedisServer":
+        try:
+            return super().start()
+        except services.ServiceMissing as missing:
             if IN_CI:
-                pytest.fail("redis-server is not installed")
+                pytest.fail(str(missing))
             # Honest outside CI only: a developer without redis-server sees this reason in the
             # summary (-ra); in CI the line above fails the run instead.
-            pytest.skip("redis-server is not installed")
-        self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir), "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _wait_for(self.ping, 10, "redis-server to start")
-
-    def ping(self) -> bool:
-        import redis
-
-        try:
-            return redis.Redis.from_url(self.url, socket_connect_timeout=0.5).ping()
-        except redis.exceptions.ConnectionError:
-            return False
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            self.proc.wait(timeout=10)
-        self.proc = None
-
-
-class Worker:
-    """`celery -A celery_worker worker -B`, as `make run` starts it, in its own process
-    group (so a kill takes its pool processes too)."""
-
-    def __init__(self, env: dict, logfile: Path, concurrency: int = 2):
-        self.env, self.logfile, self.concurrency = env, logfile, concurrency
-        self.proc = None
-        self.starts = 0
-
-    def start(self) -> None:
-        self.starts += 1
-        self.log_offset = self.logfile.stat().st_size if self.logfile.exists() else 0
-        self.proc = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "celery_worker", "worker", "-B", "--loglevel", "INFO",
-             "--concurrency", str(self.concurrency), "--without-gossip", "--without-mingle",
-             "-n", f"outbox-test-{self.starts}@%h", "--logfile", str(self.logfile)],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        _wait_for(lambda: self._ready() or self._died(), 60, "the Celery worker to be ready")
-        assert self.proc.poll() is None, self.log()
-
-    def _ready(self) -> bool:
-        return "ready." in self.log()[self.log_offset:]
-
-    def _died(self) -> bool:
-        return self.proc.poll() is not None
-
-    def log(self) -> str:
-        if not self.logfile.exists():
-            return ""
-        return self.logfile.read_bytes().decode(errors="replace")
-
-    def kill(self) -> None:
-        """SIGKILL the worker and its pool: no clean-up, no acknowledgements."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+            pytest.skip(str(missing))
 
 
 @pytest.fixture(params=BACKENDS)
@@ -193,7 +100,7 @@ class Stack:
     def wait_until_delivered(self, expected: int, timeout: float) -> None:
         """Every row sent and the SMTP server holding as many messages; then a pause longer
         than the sweeper's re-dispatch interval, in which no second copy may arrive."""
-        _wait_for(lambda: len(self.rows()) == expected and self.all_sent()
+        wait_for(lambda: len(self.rows()) == expected and self.all_sent()
                   and len(self.smtp.snapshot()) >= expected, timeout,
                   f"{expected} emails to be delivered "
                   f"(have {len(self.smtp.snapshot())}; worker log:\n{self.worker.log()[-3000:]})")
@@ -219,7 +126,7 @@ def stack(database, smtp_server, tmp_path):
     env.update(FAST, DATABASE_URL=url, REDIS_URL=redis.url, EIA_INSTANCE_PATH=str(tmp_path),
                SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_server.port),
                BASE_URL="https://eia.test.example")
-    worker = Worker(env, tmp_path / "worker.log")
+    worker = services.CeleryWorker(env, tmp_path / "worker.log", beat=True, name="outbox-test")
     fast = {k: v for k, v in notification_settings.load(FAST).items() if k in FAST}
     app = create_app({"ENGINE": engine, "CELERY_BROKER_URL": redis.url,
                       "CELERY_RESULT_BACKEND": redis.url, "BASE_URL": "https://eia.test.example",
@@ -287,7 +194,7 @@ def test_redis_down_during_200_transitions_then_back(stack):
     stack.smtp.delay = 2
     [busy, *eia_ids] = eia_ids
     _transition(stack.app, busy, "submit_for_sign_off")
-    _wait_for(stack.smtp.in_data.is_set, 30, "the worker to be sending")
+    wait_for(stack.smtp.in_data.is_set, 30, "the worker to be sending")
     stack.redis.stop()
     started = time.monotonic()
     transitions = _ping_pong(stack.app, approver_id, eia_ids, rounds=10)  # 9 x 20
@@ -332,7 +239,7 @@ def test_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(stack):
     stack.smtp.hold_after = 8
     approver_id, eia_ids = _team(stack.engine, 5)
     count = _ping_pong(stack.app, approver_id, eia_ids, rounds=4)
-    _wait_for(stack.smtp.in_data.is_set, 60, "the worker to be part-way through the emails")
+    wait_for(stack.smtp.in_data.is_set, 60, "the worker to be part-way through the emails")
     stack.worker.kill()
     delivered_before = len(stack.smtp.snapshot())
     assert delivered_before < count
