@@ -31,6 +31,17 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.1):
         time.sleep(interval)
 
 
+def stop_group(proc: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM a process started in its own session and its children (gunicorn's workers,
+    Celery's pool); SIGKILL them if they are not gone within ``timeout`` seconds."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+
+
 # --- memory ------------------------------------------------------------------------------------
 
 def children(pid: int) -> list[int]:
@@ -117,12 +128,7 @@ class Gunicorn:
             return
         if self.proc.poll() is None:
             self.memory = memory_of(self.proc.pid)
-            os.killpg(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proc.pid, signal.SIGKILL)
-                self.proc.wait(timeout=10)
+            stop_group(self.proc, 20)
         self.log.close()
         self.proc = None
 
@@ -229,12 +235,7 @@ class CeleryWorker:
         if self.proc is None or self.proc.poll() is not None:
             return
         self.memory = memory_of(self.proc.pid)
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        stop_group(self.proc, 30)
 
 
 # --- SMTP ----------------------------------------------------------------------------------------

@@ -154,24 +154,24 @@ def _launch(playwright, profile: Path, *, javascript: bool):
     return context
 
 
-@pytest.fixture(scope="package")
-def browser(playwright, tmp_path_factory):
-    """Chromium with JavaScript on: a persistent context on a fresh profile directory."""
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    context = _launch(playwright, profile, javascript=True)
+def _context_on_fresh_profile(playwright, tmp_path_factory, javascript: bool):
+    profile = tmp_path_factory.mktemp("chromium-profile" + ("" if javascript else "-nojs"))
+    context = _launch(playwright, profile, javascript=javascript)
     yield context
     context.close()
     shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="package")
+def browser(playwright, tmp_path_factory):
+    """Chromium with JavaScript on: a persistent context on a fresh profile directory."""
+    yield from _context_on_fresh_profile(playwright, tmp_path_factory, javascript=True)
 
 
 @pytest.fixture(scope="package")
 def nojs_browser(playwright, tmp_path_factory):
     """Chromium with JavaScript switched off."""
-    profile = tmp_path_factory.mktemp("chromium-profile-nojs")
-    context = _launch(playwright, profile, javascript=False)
-    yield context
-    context.close()
-    shutil.rmtree(profile, ignore_errors=True)
+    yield from _context_on_fresh_profile(playwright, tmp_path_factory, javascript=False)
 
 
 def _fresh_page(context):
