@@ -27,10 +27,11 @@ from eia.models import (
 from eia.models.enums import Role
 from eia.permissions import can_comment
 from eia.reporting import summaries
+from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
 from workflows.guards import ACTOR_RULES, GuardContext
-from workflows.lifecycle import SECTIONS, editable_sections, state
+from workflows.lifecycle import SECTIONS, binds_content, editable_sections, state
 
 
 class EditRefused(Exception):
@@ -76,6 +77,8 @@ def transition(
         session.execute(select(Eia.id).where(Eia.id == eia.id).with_for_update())
         session.refresh(eia)
     ctx = GuardContext(eia=eia, actor=actor, inputs=inputs, now=now, session=session)
+    # A decision keeps the fingerprint of the content it was taken on (eia.snapshot).
+    decided_on = fingerprint_of(eia) if binds_content(event) else None
     source, dest = fire(event, ctx)
     eia.status_changed_at = now
     eia.updated_at = now
@@ -85,6 +88,8 @@ def transition(
                and v not in (None, "")}
     if event == "approve":
         details["late"] = bool(eia.sign_offs and eia.sign_offs[-1].late)
+    if decided_on is not None:
+        details["content"] = decided_on
     comment = next((inputs[k] for k in ("comment", "reason", "review_notes")
                     if isinstance(inputs.get(k), str) and inputs[k].strip()), "")
     record = audit.append(session, eia=eia, actor=actor, action="transition", event=event,

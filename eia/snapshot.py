@@ -1,8 +1,15 @@
-"""An EIA as one plain document: frozen into versions, exported as JSON."""
+"""An EIA as one plain document: frozen into versions, exported as JSON; and the
+fingerprint of its content, which a decision on it is bound to."""
 
+import hashlib
 from datetime import date, datetime
 
+from eia.audit import canonical_json
 from eia.scoring import overall_rating
+
+# What a decision is not about: where the EIA is in its lifecycle and the decisions already
+# taken on it. Everything else in the snapshot is the content the decision-maker reads.
+NOT_CONTENT = ("status", "sign_offs")
 
 
 def _iso(value):
@@ -94,3 +101,16 @@ def snapshot_eia(eia) -> dict:
             for s in eia.sign_offs
         ],
     }
+
+
+def content_fingerprint(snapshot: dict) -> str:
+    """SHA-256 of a snapshot's content. A sign-off page carries it, the decision is refused
+    if the EIA no longer has it, and the audit record of the decision keeps it; the version
+    frozen on approval has the same fingerprint, so anyone can check what was approved."""
+    content = {k: v for k, v in snapshot.items() if k not in NOT_CONTENT}
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def fingerprint_of(eia) -> str:
+    """The fingerprint of the EIA's content as it stands now."""
+    return content_fingerprint(snapshot_eia(eia))

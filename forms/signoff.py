@@ -10,6 +10,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import (
     BooleanField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -57,12 +58,14 @@ class SignOffForm(FlaskForm):
         default="full_assessment",
         widget=GovRadioInput(), validators=[Optional()],
     )
+    # The fingerprint of the content the page showed: the decision binds to it.
+    seen = HiddenField()
     submit = SubmitField("Record my decision", widget=GovSubmitInput())
 
     def inputs(self) -> dict:
         """What the lifecycle event needs, from the form."""
         if self.decision.data == "approve":
             return {"attested": bool(self.attested.data), "late_reason": self.late_reason.data,
-                    "comment": self.comment.data}
+                    "comment": self.comment.data, "seen": self.seen.data}
         return {"comment": self.comment.data, "return_to": self.return_to.data or None,
-                "section": self.section.data or None}
+                "section": self.section.data or None, "seen": self.seen.data}

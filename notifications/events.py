@@ -13,7 +13,9 @@ from sqlmodel import Session
 from eia.models import AuditRecord, Eia, User, utcnow
 
 from . import outbox
-from .people import directorate_approvers, users_by_id
+from workflows.segregation import eligible_deciders
+
+from .people import users_by_id
 
 # A transition dated further back than this is history being loaded (the demo data, an
 # import), not news: it emails nobody.
@@ -42,8 +44,9 @@ def _owner(session: Session, eia: Eia) -> list[User]:
 
 
 def _approvers(session: Session, eia: Eia) -> list[User]:
-    found = directorate_approvers(session, [eia.directorate_id]).get(eia.directorate_id, [])
-    return [u for u in found if u.id != eia.owner_id]  # never their own
+    """The approvers who may decide on this version: never its author, nor anyone who
+    worked on it (workflows.segregation)."""
+    return eligible_deciders(session, [eia])[eia.id]
 
 
 def _signoff_requested(eia, record, ctx):

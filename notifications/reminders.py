@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from eia.models import ActionItem, AuditRecord, Eia, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
 from eia.models.notifications import Delivery
+from workflows.segregation import eligible_deciders
 
 from . import outbox
 from .calendar import (
@@ -131,7 +132,7 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
         select(Eia).where(Eia.status == "awaiting_sign_off", Eia.status_changed_at < cutoff)
         .options(joinedload(Eia.owner)).order_by(Eia.id)
     ).all()
-    approvers = directorate_approvers(session, {e.directorate_id for e in eias})
+    deciders = eligible_deciders(session, eias)
     unit = equality_officers(session) if eias else []
     found = []
     for eia in eias:
@@ -140,9 +141,7 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
         words = dict(waiting_days=waiting, since=day_text(since), owner_name=eia.owner.name,
                      path=f"/eias/{eia.reference}/sign-off")
         if waiting >= after:
-            for approver in approvers.get(eia.directorate_id, []):
-                if approver.id == eia.owner_id:
-                    continue
+            for approver in deciders[eia.id]:
                 found.append(_eia_reminder(
                     eia, approver, "signoff_pending",
                     _repeat_period(since, waiting, after, every), "signoff_pending",
@@ -171,13 +170,12 @@ def decision_date_near(session: Session, today: date, cfg) -> list[Reminder]:
         .order_by(Eia.decision_date, Eia.id)
     ).all()
     owners = users_by_id(session, [e.owner_id for e in eias])
-    approvers = directorate_approvers(session, {e.directorate_id for e in eias})
+    deciders = eligible_deciders(session, eias)
     found = []
     for eia in eias:
         left = working_days_between(today, eia.decision_date)
         when = "today" if left == 0 else f"in {_plural(left, 'working day')}"
-        people = [owners.get(eia.owner_id)] + [
-            a for a in approvers.get(eia.directorate_id, []) if a.id != eia.owner_id]
+        people = [owners.get(eia.owner_id)] + deciders[eia.id]
         for user in people:
             if user is None:
                 continue

@@ -153,7 +153,7 @@ def test_author_cannot_approve_their_own_eia(make, db):
     eia = make.eia("awaiting_sign_off", owner=author)
     with pytest.raises(TransitionRefused) as refused:
         ops.transition(db, eia, "approve", author, attested=True)
-    assert "You wrote this EIA, so you cannot sign it off" in reasons(refused)
+    assert "You wrote this EIA, so you cannot decide on it" in reasons(refused)
     assert refused.value.forbidden  # about the person, not the EIA
     assert eia.status == "awaiting_sign_off"
 

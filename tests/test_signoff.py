@@ -19,6 +19,17 @@ def records(db) -> int:
     return db.exec(select(func.count()).select_from(AuditRecord)).one()
 
 
+def shown_fingerprint(client, url) -> str:
+    """The fingerprint of the content the sign-off page shows, as its form carries it."""
+    page = BeautifulSoup(client.get(url).data, "html.parser")
+    return page.select_one("input[name=seen]")["value"]
+
+
+def decide(client, url, **data):
+    """Open the sign-off page, then post the decision from it, as a browser would."""
+    return client.post(url, data={"seen": shown_fingerprint(client, url), **data})
+
+
 def test_inbox_lists_the_directorates_eias_nearest_decision_first(client, make, db):
     later = make.eia("awaiting_sign_off", title="Later decision",
                      decision_date=date.today() + timedelta(days=90))
@@ -77,10 +88,10 @@ def test_approve_needs_the_attestation_then_records_it(client, make, db):
     eia = make.eia("awaiting_sign_off")
     sign_in(client, make.user("approver", directorate=eia.directorate))
     url = f"/eias/{eia.reference}/sign-off"
-    refused = client.post(url, data={"decision": "approve"})
+    refused = decide(client, url, decision="approve")
     assert refused.status_code == 409
     assert "Confirm that you have read the impacts" in words(refused)
-    done = client.post(url, data={"decision": "approve", "attested": "y"})
+    done = decide(client, url, decision="approve", attested="y")
     assert done.status_code == 302
     sign_off = db.exec(select(SignOff).where(SignOff.eia_id == eia.id)).one()
     assert sign_off.attested and sign_off.decision == "approved" and not sign_off.late
@@ -98,7 +109,7 @@ def test_author_cannot_sign_off_even_by_posting_directly(client, make, db):
     response = client.post(f"/eias/{eia.reference}/sign-off",
                            data={"decision": "approve", "attested": "y"})
     assert response.status_code == 403
-    assert "You wrote this EIA, so you cannot sign it off" in words(response)
+    assert "You wrote this EIA, so you cannot decide on it" in words(response)
     db.refresh(eia)
     assert eia.status == "awaiting_sign_off" and records(db) == before
 
@@ -122,11 +133,10 @@ def test_late_sign_off_needs_a_reason_and_is_flagged(client, make, db):
     sign_in(client, make.user("approver", directorate=eia.directorate))
     url = f"/eias/{eia.reference}/sign-off"
     assert "The decision date has passed" in words(client.get(url))
-    refused = client.post(url, data={"decision": "approve", "attested": "y"})
+    refused = decide(client, url, decision="approve", attested="y")
     assert refused.status_code == 409
     assert "give the reason sign-off is late" in words(refused)
-    client.post(url, data={"decision": "approve", "attested": "y",
-                           "late_reason": "Papers went early."})
+    decide(client, url, decision="approve", attested="y", late_reason="Papers went early.")
     sign_off = db.exec(select(SignOff).where(SignOff.eia_id == eia.id)).one()
     assert sign_off.late and sign_off.late_reason == "Papers went early."
     assert "Signed after the decision date" in words(client.get(f"/eias/{eia.reference}"))
@@ -136,10 +146,10 @@ def test_return_goes_back_to_the_right_section_with_the_comment(client, make, db
     eia = make.eia("awaiting_sign_off")
     sign_in(client, make.user("approver", directorate=eia.directorate))
     url = f"/eias/{eia.reference}/sign-off"
-    refused = client.post(url, data={"decision": "return"})
+    refused = decide(client, url, decision="return")
     assert "Say what the officer needs to change." in words(refused)
-    client.post(url, data={"decision": "return", "comment": "Add evidence for disability.",
-                           "section": "evidence", "return_to": "full_assessment"})
+    decide(client, url, decision="return", comment="Add evidence for disability.",
+           section="evidence", return_to="full_assessment")
     db.refresh(eia)
     assert eia.status == "full_assessment"
     comment = eia.comments[-1]

@@ -228,11 +228,12 @@ def review_date_set(ctx: GuardContext) -> list[str]:
     return []
 
 
-def not_author(ctx: GuardContext) -> list[str]:
-    if ctx.actor is not None and ctx.actor.id == ctx.eia.owner_id:
-        return ["You wrote this EIA, so you cannot sign it off: an approver who did not write it"
-                " must do so."]
-    return []
+def segregation_of_duties(ctx: GuardContext) -> list[str]:
+    """Nobody decides on a version they wrote, edited or sent for sign-off (read from the
+    audit trail: workflows.segregation)."""
+    from .segregation import refusal
+
+    return refusal(ctx.session, ctx.eia, ctx.actor)
 
 
 def review_due_for_scheduler(ctx: GuardContext) -> list[str]:
@@ -253,7 +254,7 @@ GUARDS: dict[str, Check] = {
     "negative_impacts_mitigated": negative_impacts_mitigated,
     "outcome_chosen": outcome_chosen,
     "review_date_set": review_date_set,
-    "not_author": not_author,
+    "segregation_of_duties": segregation_of_duties,
     "review_due_for_scheduler": review_due_for_scheduler,
 }
 
@@ -273,6 +274,26 @@ def _need_attestation(ctx):
     if ctx.inputs.get("attested") is True:
         return []
     return ["Confirm that you have read the impacts on each group and had regard to them."]
+
+
+def _need_content_seen(ctx):
+    """The decision is bound to the content the person read: the page they read it on
+    carries its fingerprint (``seen``; the sign-off form always sends it), and the decision
+    is refused if the EIA has changed since (returned, edited and sent again while the page
+    was open). A caller with no page (the demo loader) sends none; the audit record of every
+    decision keeps the fingerprint of the content decided on, either way."""
+    from eia.snapshot import fingerprint_of
+
+    if "seen" not in ctx.inputs:
+        return []
+    seen = ctx.inputs.get("seen")
+    if isinstance(seen, str) and seen == fingerprint_of(ctx.eia):
+        return []
+    if not seen:
+        return ["Open the EIA again and read it before you decide: your decision did not say "
+                "which version of its content you read."]
+    return ["The EIA has changed since you opened this page (it was returned, changed and "
+            "sent again). Read it again as it is now, below, then record your decision."]
 
 
 def _need_late_reason(ctx):
@@ -303,6 +324,8 @@ NEEDS: dict[str, tuple[Check, str]] = {
                 ["Say what the officer needs to change."], "a comment saying what to change"),
     "reason": (lambda ctx: [] if _text(ctx, "reason") else ["Give a reason."], "a reason"),
     "attestation": (_need_attestation, "your confirmation that you have read the impacts"),
+    # The page sends it without the person doing anything, so it is not listed as a need.
+    "content_seen": (_need_content_seen, ""),
     "late_reason": (_need_late_reason, "a reason, if the decision date has passed"),
     "return_target": (_need_return_target, "where the EIA goes back to"),
     "review_notes": (lambda ctx: [] if _text(ctx, "review_notes") else

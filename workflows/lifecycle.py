@@ -112,22 +112,22 @@ TRANSITIONS = (
     ),
     Transition(
         "approve", "Approve", "awaiting_sign_off", "approved", _APPROVER,
-        guards=("not_author",),
-        needs=("attestation", "late_reason"),
+        guards=("segregation_of_duties",),
+        needs=("content_seen", "attestation", "late_reason"),
         effects=("record_approval", "freeze_version"),
     ),
     Transition(
         "return", "Return to the officer for full assessment", "awaiting_sign_off",
         "full_assessment", _APPROVER,
-        guards=("not_author",),
-        needs=("comment", "return_target"),
+        guards=("segregation_of_duties",),
+        needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
     ),
     Transition(
         "return", "Return to the officer for screening", "awaiting_sign_off", "screening",
         _APPROVER,
-        guards=("not_author",),
-        needs=("comment", "return_target"),
+        guards=("segregation_of_duties",),
+        needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
     ),
     Transition(
@@ -137,6 +137,7 @@ TRANSITIONS = (
     ),
     Transition(
         "confirm_review", "Confirm the EIA still stands", "under_review", "approved", _APPROVER,
+        guards=("segregation_of_duties",),
         needs=("review_notes", "next_review_date"),
         effects=("record_review_confirmed",),
     ),
@@ -188,6 +189,12 @@ def transitions_for(event: str, source: str | None = None) -> list[Transition]:
     return [
         t for t in TRANSITIONS if t.event == event and (source is None or t.source == source)
     ]
+
+
+def binds_content(event: str) -> bool:
+    """A decision on the content (approve, return): the page it is taken on carries the
+    content's fingerprint, and its audit record keeps the fingerprint decided on."""
+    return any("content_seen" in t.needs for t in transitions_for(event))
 
 
 def editable_sections(status: str) -> frozenset:

@@ -118,7 +118,7 @@ def refusal_reasons(event: str, ctx: GuardContext) -> list[str]:
 
 
 # Guards that judge the person rather than the EIA.
-PERSONAL_GUARDS = ("not_author",)
+PERSONAL_GUARDS = ("segregation_of_duties",)
 
 
 def _about_the_person(row: Transition | None, ctx: GuardContext) -> bool:
@@ -164,7 +164,7 @@ def available_events(ctx: GuardContext) -> list[EventOption]:
             reasons = _reasons(row, ctx, with_needs=False)
             needs = tuple(
                 NEEDS[n][1] for n in row.needs
-                if not (n == "late_reason" and not NEEDS[n][0](ctx))
+                if NEEDS[n][1] and not (n == "late_reason" and not NEEDS[n][0](ctx))
             )
             options.append(
                 EventOption(row.event, row.label, row.dest, not reasons, tuple(reasons), needs)
@@ -180,10 +180,11 @@ def event_readiness(ctx: GuardContext) -> list[EventOption]:
         for row in transitions_for(trigger, ctx.eia.status):
             reasons = []
             for name in row.guards:
-                if name != "not_author":
+                if name not in PERSONAL_GUARDS:
                     reasons += GUARDS[name](ctx)
             options.append(EventOption(row.event, row.label, row.dest, not reasons,
-                                       tuple(reasons), tuple(NEEDS[n][1] for n in row.needs)))
+                                       tuple(reasons),
+                                       tuple(NEEDS[n][1] for n in row.needs if NEEDS[n][1])))
     return options
 
 

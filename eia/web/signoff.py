@@ -12,8 +12,9 @@ from eia.db import get_session
 from eia.models import Eia, ImpactAssessment, IntersectionalImpact, london_date, utcnow
 from eia.models.enums import Direction, Role
 from eia.permissions import can_view
+from eia.snapshot import fingerprint_of
 from forms.signoff import SignOffForm
-from workflows import TransitionRefused, refusal_reasons
+from workflows import TransitionRefused, refusal_reasons, segregation
 from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
 
 from .auth import forbid_unless
@@ -53,9 +54,12 @@ def inbox():
     if page is None or page > pages:
         abort(404)
     eias = session.exec(query.offset((page - 1) * INBOX_PAGE_SIZE).limit(INBOX_PAGE_SIZE)).all()
+    deciders = segregation.eligible_deciders(session, eias)
     return render_template(
         "signoff/inbox.html", eias=eias, total=total, first=(page - 1) * INBOX_PAGE_SIZE + 1,
-        now=utcnow(),
+        now=utcnow(), deciders=deciders,
+        assigners=segregation.who_can_assign(session)
+        if any(not people for people in deciders.values()) else [],
         pagination=pagination(page, pages, "signoff.inbox", {}, "Pages of EIAs waiting"))
 
 
@@ -94,18 +98,29 @@ def impacts_to_read(eia: Eia) -> dict:
 
 def _may_decide(eia: Eia) -> bool:
     ctx = GuardContext(eia=eia, actor=current_user)
-    return ACTOR_RULES["directorate_approver"][0](ctx) and eia.owner_id != current_user.id
+    return ACTOR_RULES["directorate_approver"][0](ctx) and \
+        segregation.may_decide(get_session(), eia, current_user)
 
 
 def _page(eia, form, refusals, status=200):
-    """The impacts first, then the decision form (or why this person cannot decide)."""
-    if not refusals and eia.status == "awaiting_sign_off" and not _may_decide(eia):
-        ctx = GuardContext(eia=eia, actor=current_user, session=get_session(), now=utcnow())
+    """The impacts first, then the decision form (or why this person cannot decide). The
+    form carries the fingerprint of the content shown, so the decision binds to it."""
+    session = get_session()
+    waiting = eia.status == "awaiting_sign_off"
+    may_decide = waiting and _may_decide(eia)
+    if not refusals and waiting and not may_decide:
+        ctx = GuardContext(eia=eia, actor=current_user, session=session, now=utcnow())
         refusals = refusal_reasons("approve", ctx)
+    shown = fingerprint_of(eia)
+    if form.seen.data and form.seen.data != shown:
+        form.attested.data = False  # they attested to other content: read this and tick again
+    form.seen.data = shown
+    deciders = segregation.eligible_deciders(session, [eia])[eia.id] if waiting else None
     return render_template(
         "signoff/sign_off.html", eia=eia, form=form, refusals=refusals,
         read=impacts_to_read(eia), late=decision_date_passed(eia, london_date(utcnow())),
-        can_decide=eia.status == "awaiting_sign_off" and _may_decide(eia),
+        can_decide=may_decide, nobody_can_decide=waiting and not deciders,
+        assigners=segregation.who_can_assign(session) if waiting and not deciders else [],
     ), status
 
 
@@ -172,3 +187,13 @@ def next_step(eia: Eia, user, today) -> str:
         else "Nothing until the review date.",
         "under_review": "Review it: confirm it still stands or revise it.",
     }.get(eia.status, "Nothing: this EIA is closed.")
+
+
+@signoff.app_template_global("approver_needed")
+def approver_needed(eia: Eia):
+    """For templates/partials/approver_needed.html: None when someone may decide on the
+    EIA's version (or nothing awaits a decision); otherwise the administrators to ask."""
+    session = get_session()
+    if not segregation.stuck_for_want_of_approver(session, eia):
+        return None
+    return segregation.who_can_assign(session)

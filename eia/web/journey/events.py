@@ -7,7 +7,8 @@ from flask_login import current_user
 from eia import operations
 from forms.events import event_form
 from workflows import refusal_reasons
-from workflows.guards import NEEDS, decision_date_passed, who_reasons
+from workflows.guards import GUARDS, NEEDS, decision_date_passed, who_reasons
+from workflows.machine import PERSONAL_GUARDS
 from workflows.lifecycle import EVENTS, state, transitions_for
 
 from . import journey
@@ -89,6 +90,10 @@ def _blockers(eia, ctx, event: str) -> tuple[list[str], int]:
         return who, 403
     if not rows:
         return refusal_reasons(event, ctx), 409
+    personal = [r for name in rows[0].guards if name in PERSONAL_GUARDS
+                for r in GUARDS[name](ctx)]
+    if personal:  # the person may not, however ready the EIA is (segregation of duties)
+        return personal, 403
     reasons = [r for r in refusal_reasons(event, ctx) if r not in _need_reasons(rows[0], ctx)]
     return reasons, (409 if reasons else 200)
 
