@@ -7,7 +7,8 @@ from datetime import date, datetime, time
 
 from sqlmodel import Session, select
 
-from eia import audit
+from eia import audit, edit_conflicts
+from eia.edit_conflicts import EditBase
 from eia.models import (
     ActionItem,
     Characteristic,
@@ -163,6 +164,16 @@ def _plain(value):
     return value
 
 
+def _kept_as_others_saved(session, eia, actor, section, base: EditBase | None,
+                          proposed: dict[tuple, object]) -> set[tuple]:
+    """Of the fields about to be saved (by path: eia.edit_conflicts), those someone else
+    changed since the person's page was opened and the person left as they found it: they
+    keep the other person's value. Raises EditConflict when both changed a field."""
+    return edit_conflicts.merge(session, eia.id, section, base,
+                                {path: _plain(v) for path, v in proposed.items()},
+                                actor_id=actor.id)
+
+
 def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
     eia.updated_at = now
     session.add(eia)
@@ -204,34 +215,44 @@ _SECTION_FIELDS = {"proposal": PROPOSAL_FIELDS, "outcome": OUTCOME_FIELDS}
 
 
 def update_eia(session: Session, eia: Eia, section: str, actor: User, values: dict,
-               *, at: datetime | None = None):
-    """Edit the EIA's own fields for the proposal or outcome section."""
+               *, at: datetime | None = None, base: EditBase | None = None):
+    """Edit the EIA's own fields for the proposal or outcome section. ``base``: what the
+    person's page was opened at (eia.edit_conflicts), when it came from a page."""
     _check_edit(eia, actor, section)
     allowed = _SECTION_FIELDS.get(section, ())
     stray = set(values) - set(allowed)
     if stray:
         raise ValueError(f"{', '.join(sorted(stray))} not part of the {section} section")
-    changes = _apply(eia, values)
+    theirs = _kept_as_others_saved(session, eia, actor, section, base,
+                                   {(name,): v for name, v in values.items()})
+    changes = _apply(eia, {k: v for k, v in values.items() if (k,) not in theirs})
     if not changes:
         return None
     return _record_edit(session, eia, actor, section, changes, _now(at))
 
 
 def save_screening(session: Session, eia: Eia, actor: User,
-                   answers: dict[int, tuple[str | None, str]], *, at: datetime | None = None):
+                   answers: dict[int, tuple[str | None, str]], *, at: datetime | None = None,
+                   base: EditBase | None = None):
     """answers: characteristic id -> (relevance, reason)."""
     _check_edit(eia, actor, "screening")
     existing = {a.characteristic_id: a for a in eia.screening_answers}
     names = dict(session.exec(select(Characteristic.id, Characteristic.key)).all())
+    unknown = sorted(set(answers) - set(names))
+    if unknown:
+        raise ValueError(f"no characteristic {unknown[0]}")
+    theirs = _kept_as_others_saved(session, eia, actor, "screening", base, {
+        (names[cid], field): value for cid, (relevance, reason) in answers.items()
+        for field, value in (("relevance", relevance), ("reason", reason))})
     changes = {}
     for cid, (relevance, reason) in answers.items():
-        if cid not in names:
-            raise ValueError(f"no characteristic {cid}")
         answer = existing.get(cid)
         if answer is None:
             answer = ScreeningAnswer(eia=eia, characteristic_id=cid)
             session.add(answer)
-        diff = _apply(answer, {"relevance": relevance, "reason": reason})
+        mine = {field: value for field, value in (("relevance", relevance), ("reason", reason))
+                if (names[cid], field) not in theirs}
+        diff = _apply(answer, mine)
         if diff:
             changes[names[cid]] = diff
     if not changes:
@@ -246,7 +267,8 @@ EVIDENCE_FIELDS = ("evidence", "evidence_gap", "evidence_gap_reason")
 
 
 def save_impact(session: Session, eia: Eia, actor: User, characteristic_id: int,
-                values: dict, *, section: str = "impacts", at: datetime | None = None):
+                values: dict, *, section: str = "impacts", at: datetime | None = None,
+                base: EditBase | None = None):
     """Score one characteristic (section "impacts") or record its evidence ("evidence")."""
     _check_edit(eia, actor, section)
     fields = IMPACT_FIELDS if section == "impacts" else EVIDENCE_FIELDS
@@ -254,16 +276,19 @@ def save_impact(session: Session, eia: Eia, actor: User, characteristic_id: int,
     if stray:
         raise ValueError(f"{', '.join(sorted(stray))} not part of the {section} section")
     _check_scores(values)
+    characteristic = session.get(Characteristic, characteristic_id)
+    if characteristic is None:
+        raise ValueError(f"no characteristic {characteristic_id}")
+    key = characteristic.key
+    theirs = _kept_as_others_saved(session, eia, actor, section, base,
+                                   {(key, name): v for name, v in values.items()})
     impact = next((i for i in eia.impacts if i.characteristic_id == characteristic_id), None)
     if impact is None:
-        if session.get(Characteristic, characteristic_id) is None:
-            raise ValueError(f"no characteristic {characteristic_id}")
         impact = ImpactAssessment(eia=eia, characteristic_id=characteristic_id)
         session.add(impact)
-    changes = _apply(impact, values)
+    changes = _apply(impact, {k: v for k, v in values.items() if (key, k) not in theirs})
     if not changes:
         return None
-    key = session.get(Characteristic, characteristic_id).key
     record = _record_edit(session, eia, actor, section, {key: changes}, _now(at))
     if section == "evidence":
         _raise_gap_action(session, eia, actor, impact, _now(at))
@@ -301,21 +326,28 @@ def _raise_gap_action(session, eia, actor, impact, now) -> None:
 
 def save_intersectional(session: Session, eia: Eia, actor: User, values: dict,
                         characteristic_ids: list[int], *, impact_id: int | None = None,
-                        at: datetime | None = None):
+                        at: datetime | None = None, base: EditBase | None = None):
     _check_edit(eia, actor, "intersectional")
     if len(set(characteristic_ids)) < 2:
         raise ValueError("an intersectional impact combines at least two characteristics")
     _check_scores(values)
+    chars = session.exec(select(Characteristic).where(Characteristic.id.in_(characteristic_ids))
+                         ).all()
+    keys = sorted(c.key for c in chars)
+    theirs = set()
     if impact_id is None:
         impact = IntersectionalImpact(eia=eia)
         session.add(impact)
     else:
         impact = _child(eia.intersectional_impacts, impact_id)
-    chars = session.exec(select(Characteristic).where(Characteristic.id.in_(characteristic_ids))
-                         ).all()
-    changes = _apply(impact, values)
-    keys = sorted(c.key for c in chars)
-    if sorted(c.key for c in impact.characteristics) != keys:
+        row = f"#{impact_id}"
+        theirs = _kept_as_others_saved(
+            session, eia, actor, "intersectional", base,
+            {**{(row, name): v for name, v in values.items()}, (row, "characteristics"): keys})
+    changes = _apply(impact, {k: v for k, v in values.items()
+                              if (f"#{impact_id}", k) not in theirs})
+    if (f"#{impact_id}", "characteristics") not in theirs and \
+            sorted(c.key for c in impact.characteristics) != keys:
         changes["characteristics"] = [sorted(c.key for c in impact.characteristics), keys]
         impact.characteristics = list(chars)
     if not changes:
@@ -369,12 +401,15 @@ def add_engagement(session: Session, eia: Eia, actor: User, values: dict,
 
 
 def update_engagement(session: Session, eia: Eia, actor: User, record_id: int, values: dict,
-                      *, at: datetime | None = None):
+                      *, at: datetime | None = None, base: EditBase | None = None):
     """Change an engagement record ("you said, we did"); None when nothing changed."""
     record = _child(eia.engagements, record_id)
     _check_edit(eia, actor, "engagement")
     _check_engagement_fields(values)
-    changes = _apply(record, values)
+    theirs = _kept_as_others_saved(session, eia, actor, "engagement", base,
+                                   {(f"#{record_id}", k): v for k, v in values.items()})
+    changes = _apply(record, {k: v for k, v in values.items()
+                              if (f"#{record_id}", k) not in theirs})
     if not changes:
         return None
     return _record_edit(session, eia, actor, "engagement", {f"#{record.id}": changes},
@@ -398,7 +433,8 @@ ACTION_FIELDS = ("description", "owner_id", "due_date", "status", "impact_id",
 
 
 def save_action(session: Session, eia: Eia, actor: User, values: dict,
-                *, action_id: int | None = None, at: datetime | None = None):
+                *, action_id: int | None = None, at: datetime | None = None,
+                base: EditBase | None = None):
     stray = set(values) - set(ACTION_FIELDS)
     if stray:
         raise ValueError(f"{', '.join(sorted(stray))} not part of an action")
@@ -411,7 +447,10 @@ def save_action(session: Session, eia: Eia, actor: User, values: dict,
         session.flush()
         changes = {"added": {"id": action.id, **{k: v[1] for k, v in changes.items()}}}
     else:
-        changes = _apply(action, values)
+        theirs = _kept_as_others_saved(session, eia, actor, "actions", base,
+                                       {(f"#{action.id}", k): v for k, v in values.items()})
+        changes = _apply(action, {k: v for k, v in values.items()
+                                  if (f"#{action.id}", k) not in theirs})
         if not changes:
             return None
         changes = {f"#{action.id}": changes}

@@ -32,6 +32,7 @@ from eia.web.risk_matrix import impact_name
 
 from .fields import (
     AtLeast,
+    EditedTogether,
     Needed,
     blank_choice,
     button,
@@ -46,7 +47,7 @@ from .fields import (
 )
 
 
-class GuidedForm(FlaskForm):
+class GuidedForm(EditedTogether, FlaskForm):
     """A form that prefills from a row (``obj=``) and hands its answers to an operation."""
 
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
@@ -331,6 +332,12 @@ class ActionForm(GuidedForm):
         else:
             mitigates = ""
         return {**super().data_from(obj), "mitigates": mitigates}
+
+    def audit_to_form(self, name: str, value):
+        if name in MITIGATES.values() and value is not None:
+            kind = next(k for k, column in MITIGATES.items() if column == name)
+            return "mitigates", mitigates_value(kind, value)
+        return name, value
 
     def to_values(self, today: date | None = None) -> dict:
         """``completed_on`` follows the status: the day it was first marked done (``today``

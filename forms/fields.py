@@ -20,6 +20,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -30,6 +31,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, StopValidation, ValidationError
 
+from eia.edit_conflicts import EditBase
 from eia.models import london_date, utcnow
 
 LONG_TEXT_MAX = 20_000
@@ -316,3 +318,27 @@ def optional_int(value) -> int | None:
 def blank_choice(prompt: str) -> SelectChoice:
     return SelectChoice(value="", label=prompt)
 
+
+
+# --- editing together ------------------------------------------------------------------------
+
+class EditedTogether:
+    """Mixed into every form that saves a section: the form carries where the audit trail
+    stood when the page was opened (``since``) and the conflicts the person was shown and
+    chose to overwrite, so a save never silently undoes someone else's (eia.edit_conflicts).
+    The journey's ``render_section`` fills them in."""
+
+    since = HiddenField()
+    overwrite = HiddenField()
+
+    def audit_to_form(self, name: str, value):
+        """The field and form value for a field as the audit trail names it (forms whose
+        fields differ from the stored columns say how)."""
+        return name, value
+
+    def edit_base(self) -> EditBase | None:
+        """None when the post did not come from a page of ours (nothing to compare with)."""
+        raw = (self.since.data or "").strip()
+        if not raw.isdigit() or len(raw) > 18:
+            return None
+        return EditBase(int(raw), frozenset((self.overwrite.data or "").split()))

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 
 from eia.models.enums import AFFECTED_GROUP_LABELS, DECISION_TYPE_LABELS, PROPOSAL_TYPE_LABELS
 from forms.fields import (
+    EditedTogether,
     Needed,
     checkbox,
     checkboxes,
@@ -57,7 +58,7 @@ class NewEiaForm(FlaskForm):
         return False
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(EditedTogether, FlaskForm):
     """Describe the proposal. ``later`` is "Save and come back later"; ``save`` is
     "Save and continue"."""
 

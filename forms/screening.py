@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask_wtf import FlaskForm
 
 from eia.models.enums import RELEVANCE_LABELS, Relevance
-from forms.fields import Needed, button, long_text, radios
+from forms.fields import EditedTogether, Needed, button, long_text, radios
 
 RELEVANCE_HINTS = {
     Relevance.relevant: "People with this characteristic could be affected differently, for "
@@ -59,7 +59,7 @@ def questions_for(characteristics) -> list[Question]:
     return questions
 
 
-class ScreeningFormBase(FlaskForm):
+class ScreeningFormBase(EditedTogether, FlaskForm):
     save = button("Save and continue")
     later = button("Save and come back later", secondary=True)
 

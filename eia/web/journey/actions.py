@@ -129,7 +129,8 @@ def action_edit(reference: str, action_id: int):
         return _form_page(eia, action, form, errors=form_errors(form), status=400)
     values = form.to_values()
     result = save(lambda db: operations.save_action(db, eia, current_user, values,
-                                                    action_id=action.id))
+                                                    action_id=action.id,
+                                                    base=form.edit_base()))
     if not result.ok:
         return _form_page(eia, action, form, errors=result.errors,
                           status=result.status or 400)

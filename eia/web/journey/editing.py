@@ -90,7 +90,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
@@ -107,6 +107,8 @@ from eia.models import (
     SignOff,
     utcnow,
 )
+from eia import edit_conflicts
+from eia.edit_conflicts import EditConflict
 from eia.operations import EditRefused, edit_refusals
 from eia.permissions import can_view
 from forms.comments import CommentForm
@@ -275,6 +277,12 @@ def save(operation: Callable[[Session], object], *, error_href: str | None = Non
     try:
         result = operation(db)
         db.commit()
+    except EditConflict as exc:
+        # Someone else changed the same answers: render_section shows theirs and the
+        # person's, with the person's typed values kept.
+        db.rollback()
+        g.edit_conflict = exc
+        return Saved(False, errors=[], status=409)
     except (EditRefused, TransitionRefused) as exc:
         db.rollback()
         return Saved(False, errors=refusal_errors(exc.reasons, error_href),
@@ -339,6 +347,9 @@ def render_section(template: str, eia: Eia, section: str | None, *, errors=(),
                    status: int = 200, **page):
     """Render a journey page: the layout's error summary from ``errors``, the comments on
     ``section`` (none when ``section`` is None), and ``page`` for the template."""
+    form = page.get("form")
+    if hasattr(form, "edit_base"):
+        errors = [*_edited_together(eia, form), *errors]
     values = {"eia": eia, "section": section, "errors": list(errors),
               "task_list_url": task_list_url(eia), "section_url": section_url,
               "can_edit_section": can_edit(eia, section) if section in SECTIONS else False,
@@ -348,3 +359,68 @@ def render_section(template: str, eia: Eia, section: str | None, *, errors=(),
         values.update(comments_context(eia, section))
     values.update(page)
     return render_template(template, **values), status
+
+
+# --- editing together (eia.edit_conflicts) ------------------------------------------------
+
+def _edited_together(eia: Eia, form) -> list[dict]:
+    """Fill in what the form carries about when it was opened, and, after a save refused
+    because someone else changed the same answers, say so in the error summary and beside
+    each answer, keeping the person's typed values in the form.
+
+    A page opened now carries the audit trail's position now. A page shown again after a
+    post keeps the position it was opened at (its merge with others' changes holds), plus
+    the conflicts it has now shown, so saving it again keeps the person's answers."""
+    if not form.is_submitted():
+        form.since.data = str(edit_conflicts.mark(get_session(), eia.id))
+        form.overwrite.data = ""
+    conflict = g.pop("edit_conflict", None)
+    if conflict is None:
+        return []
+    tokens = set((form.overwrite.data or "").split())
+    summary = []
+    for c in conflict.conflicts:
+        tokens.add(c.change.token)
+        field, theirs, yours = _field_for_path(form, c.change.path, c.change.new, c.yours)
+        what = field.label.text if field is not None else " ".join(c.change.path)
+        text = (f"{c.change.by} changed “{what}” after you opened this page: their answer "
+                f"is “{_answer(field, theirs)}”. Yours, “{_answer(field, yours)}”, "
+                "is kept below. Save again to replace theirs with yours, or change yours.")
+        if field is not None:
+            field.errors = [*field.errors, text]
+        summary.append({"text": text, "href": f"#{field.id}"} if field is not None
+                       else {"text": text})
+    form.overwrite.data = " ".join(sorted(tokens))
+    return summary
+
+
+def _field_for_path(form, path: tuple[str, ...], theirs, yours):
+    """(field, their value, your value) in the form's terms for an audit path: a field of
+    the same name (``("title",)``, ``("#12", "who")``, ``("age", "mitigation")`` on a
+    characteristic's page), a screening answer (``("age", "relevance")`` is the field
+    ``age-relevance``), or what the form says the column is shown as."""
+    if "-".join(path[-2:]) in form:
+        return form["-".join(path[-2:])], theirs, yours
+    name, theirs = form.audit_to_form(path[-1], theirs)
+    _, yours = form.audit_to_form(path[-1], yours)
+    return (form[name] if name in form else None), theirs, yours
+
+
+def _answer(field, value) -> str:
+    """A stored value in the words the field offers (a radio's label), else as text."""
+    if value in (None, "", []):
+        return "no answer"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    words = _choice_labels(field)
+    if isinstance(value, list):
+        return ", ".join(words.get(str(v), str(v)) for v in value)
+    text = words.get(str(value), str(value))
+    return text if len(text) <= 300 else text[:297] + "…"
+
+
+def _choice_labels(field) -> dict[str, str]:
+    choices = getattr(field, "choices", None)
+    if not isinstance(choices, list | tuple):
+        return {}
+    return {str(c[0]): str(c[1]) for c in choices if isinstance(c, tuple) and len(c) >= 2}

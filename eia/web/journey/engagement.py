@@ -70,7 +70,7 @@ def engagement_edit(reference: str, record_id: int):
         return _form_page(eia, record, form, errors=form_errors(form), status=400)
     values = form.to_values()
     result = save(lambda db: operations.update_engagement(db, eia, current_user, record.id,
-                                                          values))
+                                                          values, base=form.edit_base()))
     if not result.ok:
         return _form_page(eia, record, form, errors=result.errors,
                           status=result.status or 400)

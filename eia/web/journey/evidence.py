@@ -85,7 +85,8 @@ def evidence_for(reference: str, key: str):
     values = form.to_values()
     gap_actions = _gap_actions(eia)
     result = save(lambda db: operations.save_impact(db, eia, current_user, characteristic.id,
-                                                    values, section="evidence"))
+                                                    values, section="evidence",
+                                                    base=form.edit_base()))
     if result.ok and not form.errors:
         message = f"The evidence about {characteristic.name.lower()} has been saved."
         if _gap_actions(eia) > gap_actions:

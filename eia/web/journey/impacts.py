@@ -110,7 +110,8 @@ def impact_for(reference: str, key: str):
     form.validate()
     values = form.to_values()
     result = save(lambda db: operations.save_impact(db, eia, current_user, characteristic.id,
-                                                    values, section="impacts"))
+                                                    values, section="impacts",
+                                                    base=form.edit_base()))
     if result.ok and not form.errors:
         saved = stored_impact(eia, characteristic.id)
         message = (f"The impact on {characteristic.name.lower()} has been saved. "

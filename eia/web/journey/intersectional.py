@@ -91,7 +91,8 @@ def intersectional_edit(reference: str, impact_id: int):
         result = None  # save_intersectional needs the group's characteristics
     else:
         result = save(lambda db: operations.save_intersectional(
-            db, eia, current_user, values, ids, impact_id=impact.id))
+            db, eia, current_user, values, ids, impact_id=impact.id,
+            base=form.edit_base()))
     if result is not None and result.ok and not form.errors:
         return _done(eia, form, impact)
     errors = form_errors(form) + (result.errors if result else [])

@@ -25,7 +25,8 @@ def outcome(reference: str):
 
     form.validate()
     values = valid_values(form, operations.OUTCOME_FIELDS)
-    result = save(lambda db: operations.update_eia(db, eia, "outcome", current_user, values))
+    result = save(lambda db: operations.update_eia(db, eia, "outcome", current_user, values,
+                                                   base=form.edit_base()))
     if result.ok and not form.errors:
         return finish("The outcome and review date have been saved.",
                       task_list_url(eia) if form.is_save_for_later()

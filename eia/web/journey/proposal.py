@@ -29,7 +29,8 @@ def proposal(reference: str):
 
     form.validate()
     values = valid_values(form, ProposalForm.FIELDS)
-    result = save(lambda db: operations.update_eia(db, eia, "proposal", current_user, values))
+    result = save(lambda db: operations.update_eia(db, eia, "proposal", current_user, values,
+                                                   base=form.edit_base()))
     if result.ok and not form.errors:
         later = form.is_save_for_later()
         return finish("Your answers about the proposal have been saved.",

@@ -90,7 +90,8 @@ def screening(reference: str):
 
     form.validate()
     answers = _answers_to_save(form, eia)
-    result = save(lambda db: operations.save_screening(db, eia, current_user, answers))
+    result = save(lambda db: operations.save_screening(db, eia, current_user, answers,
+                                                       base=form.edit_base()))
     if result.ok and not form.errors:
         decision = screening_decision(eia, context(eia))
         message = "Your screening answers have been saved."
