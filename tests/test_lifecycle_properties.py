@@ -1,7 +1,8 @@
 """Property-based: random sequences of events and edits by random people, on random days.
 
 Whatever happens, an EIA is only ever in a state the table allows, moves only along the
-table's edges, is never approved by its author, and the audit trail verifies with exactly
+table's edges, is never decided on (approved, returned, its review confirmed) by anyone who
+wrote, edited or submitted the version decided, and the audit trail verifies with exactly
 one record per accepted change.
 """
 
@@ -197,6 +198,13 @@ class LifecycleMachine(RuleBasedStateMachine):
         assert (record.from_state, record.event, record.to_state) == (source, event, eia.status)
         if event == "approve":
             assert actor is not None and actor.id != eia.owner_id
+        if event in ("approve", "return", "confirm_review"):
+            # Segregation of duties, checked here from the whole trail in plain Python.
+            worked_on = [r for r in self.db.exec(select(AuditRecord).where(
+                AuditRecord.eia_id == eia.id, AuditRecord.eia_version == record.eia_version,
+                AuditRecord.actor_id == actor.id)).all()
+                if r.action == "edit" or r.event in ("submit_for_sign_off", "screen_out")]
+            assert worked_on == [], (event, [(r.action, r.event) for r in worked_on])
 
     # --- invariants ------------------------------------------------------------------------
     @invariant()
