@@ -245,3 +245,27 @@ def test_the_page_takes_the_same_number_of_queries_however_many_eias(unit, make,
 def test_the_eia_page_shows_its_quality_flags(unit, world):
     html = page(unit, f"/eias/{world.eias['late'].reference}")
     assert "Signed off after the decision date" in html.select_one("#quality-flags").get_text()
+
+
+def test_the_page_says_how_completion_is_counted_and_shows_approvals_without_a_date(
+        unit, world):
+    html = page(unit, "/dashboard")
+    words = visible(html.select_one("#completion-definitions"))
+    assert "approval on the day of the decision counts as on time" in words
+    assert "once for each version" in words and "No decision date recorded" in words
+    assert "on time ÷ (on time + late + no decision date recorded + missed)" in words
+    for table in ("#table-completion-by-quarter", "#table-completion"):
+        row = next(tr for tr in html.select(f"{table} tbody tr")
+                   if NO_DATE in visible(tr))
+        headings = [visible(th) for th in html.select(f"{table} thead th")]
+        cells = dict(zip(headings[-7:], [visible(td) for td in row.select(
+            "td.govuk-table__cell--numeric")], strict=True))
+        assert cells["No decision date recorded"] == "1" and cells["Due"] == "1"
+        assert cells["Completion rate"] == "0%"
+        link = row.select("td.govuk-table__cell--numeric a")[2]
+        listing = page(unit, link["href"])
+        assert [visible(tr.th) for tr in listing.select("#drilldown tbody tr")] == [
+            world.eias["no_date"].reference]
+    flags = {visible(tr.th): visible(tr.select("td")[-1])
+             for tr in html.select("#table-quality-flags tbody tr")}
+    assert flags["Signed off with no decision date recorded"] == "1"

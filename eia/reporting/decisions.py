@@ -70,12 +70,6 @@ def decision_condition(part: str, today: date) -> sa.ColumnElement[bool]:
     }[part])
 
 
-def decisions() -> sa.Select:
-    """SELECT ... FROM eia_decision JOIN eia: add the columns and conditions."""
-    return select(EiaDecision.id).select_from(EiaDecision).join(
-        Eia, Eia.id == EiaDecision.eia_id)
-
-
 def eia_has_decision(part: str, today: date) -> sa.ColumnElement[bool]:
     """On ``Eia``: one of its decisions is ``part`` (for a quality flag on one EIA)."""
     return sa.exists(select(EiaDecision.id).where(EiaDecision.eia_id == Eia.id,
