@@ -5,8 +5,9 @@
 - as a ratio to ONE hand-written SQL statement (``BASELINE_SQL``, PostgreSQL) computing the
   same figures with per-EIA facts aggregated once (GROUP BY, GROUPING SETS, percentile_cont)
   instead of correlated subqueries, reading the same summaries as the product (the spells
-  in ``stage_spell`` and what each EIA has been through, on ``eia``); its answers are compared with the product's, figure by
-  figure, so the ratio compares like with like (``same_figures``);
+  in ``stage_spell``, each version's decision in ``eia_decision`` and what each EIA has been
+  through, on ``eia``); its answers are compared with the product's, figure by figure, so
+  the ratio compares like with like (``same_figures``);
 - the number of SQL statements the function and the page (GET /dashboard, signed in for
   real as an equality officer) run, counted with a ``before_cursor_execute`` listener: it
   must not grow with the data.
@@ -39,8 +40,6 @@ gap_no_action AS (
         WHERE a.intersectional_impact_id = x.id AND a.status <> 'cancelled')),
 base AS (
     SELECT e.id, e.status, e.directorate_id, e.decision_date, e.review_date, e.outcome,
-           e.signed_off_on_time OR e.signed_off_late AS signed,
-           e.signed_off_on_time AS on_time, e.signed_off_late AS late_sign_off,
            e.ever_fully_assessed AS fa, e.ever_screened_out AND NOT e.ever_fully_assessed AS so,
            en.eia_id IS NOT NULL AS engaged,
            coalesce(od.n, 0) AS overdue_actions,
@@ -48,22 +47,33 @@ base AS (
            e.outcome = '3' AND (coalesce(trim(e.justification_legitimate_aim), '') = ''
                OR coalesce(trim(e.justification_less_harmful), '') = ''
                OR coalesce(trim(e.justification_proportionate), '') = '') AS o3_unjustified,
-           (e.status = 'approved' AND e.review_date < :today) AS review_past,
-           (EXTRACT(year FROM e.decision_date)::int
-               - CASE WHEN EXTRACT(month FROM e.decision_date) < 4 THEN 1 ELSE 0 END) * 10
-           + CASE WHEN EXTRACT(month FROM e.decision_date) < 4 THEN 4
-                  WHEN EXTRACT(month FROM e.decision_date) <= 6 THEN 1
-                  WHEN EXTRACT(month FROM e.decision_date) <= 9 THEN 2 ELSE 3 END AS quarter
+           (e.status IN ('approved', 'under_review') AND e.review_date < :today) AS review_past
     FROM eia e
     LEFT JOIN engaged en ON en.eia_id = e.id
     LEFT JOIN overdue od ON od.eia_id = e.id
     LEFT JOIN (SELECT DISTINCT eia_id FROM gap_no_action) g ON g.eia_id = e.id),
+decisions AS (
+    -- One per version: its own date (frozen once signed off), left out for the version an
+    -- EIA was withdrawn in; quarter 0 stands for "no decision date recorded".
+    SELECT directorate_id, signed, late, decided_on,
+           CASE WHEN decided_on IS NULL THEN 0 ELSE
+           (EXTRACT(year FROM decided_on)::int
+               - CASE WHEN EXTRACT(month FROM decided_on) < 4 THEN 1 ELSE 0 END) * 10
+           + CASE WHEN EXTRACT(month FROM decided_on) < 4 THEN 4
+                  WHEN EXTRACT(month FROM decided_on) <= 6 THEN 1
+                  WHEN EXTRACT(month FROM decided_on) <= 9 THEN 2 ELSE 3 END END AS quarter
+    FROM (SELECT e.directorate_id, d.signed_off_at IS NOT NULL AS signed, d.late,
+                 CASE WHEN d.signed_off_at IS NOT NULL THEN d.decision_date
+                      ELSE e.decision_date END AS decided_on
+          FROM eia_decision d JOIN eia e ON e.id = d.eia_id
+          WHERE (d.signed_off_at IS NOT NULL OR e.decision_date IS NOT NULL)
+            AND NOT (e.status = 'withdrawn' AND d.version = e.version)) v),
 totals AS (
     SELECT json_build_object(
         'total', count(*),
-        'reviews_past_date', count(*) FILTER (WHERE review_past),
-        'reviews_under_review', count(*) FILTER (WHERE status = 'under_review'),
-        'reviews_overdue', count(*) FILTER (WHERE review_past OR status = 'under_review'),
+        'reviews_past_date', count(*) FILTER (WHERE review_past AND status = 'approved'),
+        'reviews_under_review', count(*) FILTER (WHERE review_past AND status = 'under_review'),
+        'reviews_overdue', count(*) FILTER (WHERE review_past),
         'eias_with_overdue_actions', count(*) FILTER (
             WHERE overdue_actions > 0 AND status NOT IN ('withdrawn', 'archived')),
         'overdue_actions', coalesce(sum(overdue_actions) FILTER (
@@ -75,31 +85,34 @@ totals AS (
             '1', count(*) FILTER (WHERE outcome = '1'), '2', count(*) FILTER (WHERE outcome = '2'),
             '3', count(*) FILTER (WHERE outcome = '3'), '4', count(*) FILTER (WHERE outcome = '4')),
         'flags', json_build_object(
-            'late_sign_off', count(*) FILTER (WHERE late_sign_off),
+            'late_sign_off', (SELECT count(*) FROM decisions
+                              WHERE signed AND decided_on IS NOT NULL AND late),
+            'no_decision_date', (SELECT count(*) FROM decisions
+                                 WHERE signed AND decided_on IS NULL),
             'no_engagement', count(*) FILTER (WHERE status IN ('awaiting_sign_off', 'approved',
                 'under_review', 'archived') AND fa AND NOT engaged),
             'gaps_without_actions', count(*) FILTER (WHERE status <> 'withdrawn'
                 AND gap_no_action),
             'outcome_3_unjustified', count(*) FILTER (WHERE status <> 'withdrawn'
                 AND o3_unjustified),
-            'review_overdue', count(*) FILTER (WHERE review_past OR status = 'under_review'))
+            'review_overdue', count(*) FILTER (WHERE review_past))
     ) AS j FROM base),
 states AS (
     SELECT json_object_agg(status, n) AS j
     FROM (SELECT status, count(*) AS n FROM base GROUP BY status) s),
 completion AS (
-    SELECT json_agg(json_build_array(directorate_id, quarter, on_time, late, missed,
+    SELECT json_agg(json_build_array(directorate_id, quarter, on_time, late, no_date, missed,
                                      upcoming, due)) AS j
     FROM (
-        SELECT b.directorate_id, b.quarter,
-               count(*) FILTER (WHERE on_time) AS on_time,
-               count(*) FILTER (WHERE signed AND NOT on_time) AS late,
-               count(*) FILTER (WHERE NOT signed AND decision_date < :today) AS missed,
-               count(*) FILTER (WHERE NOT signed AND decision_date >= :today) AS upcoming,
-               count(*) FILTER (WHERE signed OR decision_date < :today) AS due
-        FROM base b JOIN directorate d ON d.id = b.directorate_id
-        WHERE b.decision_date IS NOT NULL AND b.status <> 'withdrawn'
-        GROUP BY GROUPING SETS ((b.directorate_id, b.quarter), (b.quarter), ())) c),
+        SELECT c.directorate_id, c.quarter,
+               count(*) FILTER (WHERE signed AND decided_on IS NOT NULL AND NOT late) AS on_time,
+               count(*) FILTER (WHERE signed AND decided_on IS NOT NULL AND late) AS late,
+               count(*) FILTER (WHERE signed AND decided_on IS NULL) AS no_date,
+               count(*) FILTER (WHERE NOT signed AND decided_on < :today) AS missed,
+               count(*) FILTER (WHERE NOT signed AND decided_on >= :today) AS upcoming,
+               count(*) FILTER (WHERE signed OR decided_on < :today) AS due
+        FROM decisions c JOIN directorate d ON d.id = c.directorate_id
+        GROUP BY GROUPING SETS ((c.directorate_id, c.quarter), (c.quarter), ())) c),
 stages AS (
     SELECT json_object_agg(stage, json_build_array(median, n)) AS j
     FROM (SELECT stage, percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS median,
@@ -143,15 +156,20 @@ def baseline(session: Session, today: date) -> dict:
 
 # --- the same figures from both, to compare --------------------------------------------------
 
+NO_DATE = 0  # the baseline's quarter for approvals with no decision date recorded
+
+
+def _parts(c) -> tuple:
+    return c.on_time, c.late, c.no_date, c.missed, c.upcoming, c.due
+
+
 def _from_product(d) -> dict:
     completion = set()
     for c in d.completion:
-        completion.add((c.directorate_id, c.quarter.key, c.on_time, c.late, c.missed,
-                        c.upcoming, c.due))
+        completion.add((c.directorate_id, c.quarter.key if c.quarter else NO_DATE, *_parts(c)))
     for c in d.completion_by_quarter:
-        completion.add((None, c.quarter.key, c.on_time, c.late, c.missed, c.upcoming, c.due))
-    t = d.completion_total
-    completion.add((None, None, t.on_time, t.late, t.missed, t.upcoming, t.due))
+        completion.add((None, c.quarter.key if c.quarter else NO_DATE, *_parts(c)))
+    completion.add((None, None, *_parts(d.completion_total)))
     return {
         "total": d.total_eias, "states": {k: int(v) for k, v in d.states.items()},
         "reviews": (d.reviews_past_date, d.reviews_under_review, d.reviews_overdue),

@@ -8,8 +8,9 @@ What is made (deterministic for a given size and seed):
   EIAs, most a few), two approvers per directorate, equality officers, an administrator;
   every person signs in with ``benchmarks.config.PASSWORD``;
 - EIAs whose decisions span ten years, each played forward from its creation to today: the
-  old ones approved (their reviews confirmed every one to three years), archived or
-  withdrawn; the recent ones in draft, screening, full assessment or awaiting sign-off (some
+  old ones approved (their reviews confirmed every one to three years, or, about one review
+  in eight, revised into a new version with a decision of its own, then signed off again),
+  archived or withdrawn; the recent ones in draft, screening, full assessment or awaiting sign-off (some
   idle for weeks, some with the decision date close or passed); about one in eight
   screened out;
 - for every EIA that was fully assessed: screening answers and an impact on each of the ten
@@ -41,7 +42,7 @@ import sqlalchemy as sa
 from eia.audit import canonical_json, record_hash
 from eia.db import make_engine
 from eia.migrate import upgrade
-from eia.models import GENESIS_HASH, StageSpell
+from eia.models import GENESIS_HASH, EiaDecision, StageSpell
 from eia.passwords import hash_password
 from eia.reporting.summaries import rebuild as rebuild_summaries
 from notifications.calendar import is_working_day
@@ -50,6 +51,9 @@ from .config import PASSWORD, Size, database_url, ensure_database, size_named
 from .progress import progress
 
 SEED = 20100401
+# Of the reviews that come, the share that revise the EIA into a new version (with a decision
+# of its own) instead of confirming it.
+REVISED_SHARE = 0.12
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 DEPARTMENTS = (
@@ -688,7 +692,9 @@ class _Eia:
               "", None, at)
         t.add("eia_version", self.id, self.version, "approved", json.dumps(
             {"reference": self.reference, "title": self.title, "version": self.version,
-             "status": "approved", "outcome": self.outcome}), at)
+             "status": "approved", "outcome": self.outcome,
+             "decision_date": self.decision_date.isoformat() if self.decision_date else None}),
+              at)
         if self.review_date is None or self.review_date <= at.date():
             self.review_date = at.date() + timedelta(days=rng.choice((365, 730, 1095)))
         # Actions are due in the months after approval.
@@ -733,9 +739,13 @@ class _Eia:
             self.clock.t = review_at - timedelta(days=1)
             if not self.transition(1, "start_review", "under_review", None):
                 return
+            reviewer = self.approver()
+            if rng.random() < REVISED_SHARE:  # the policy must change: a new version
+                if not self.revise(reviewer) or not self.approve():
+                    return
+                continue
             notes = "Reviewed with the monitoring data: the EIA still stands."
             next_review = self.review_date + timedelta(days=rng.choice((365, 730, 1095)))
-            reviewer = self.approver()
             if not self.transition(rng.uniform(5, 60), "confirm_review", "approved",
                                    reviewer, comment=notes,
                                    details={"next_review_date": next_review.isoformat()}):
@@ -743,6 +753,32 @@ class _Eia:
             t.add("review_record", self.id, self.version, reviewer, notes,
                   next_review, "confirmed", self.clock.t)
             self.review_date = next_review
+
+    def revise(self, reviewer: int) -> bool:
+        """Under review to a new version in full assessment (the old one stays frozen, as
+        approved), with a decision of its own, then sent for sign-off."""
+        rng, t = self.rng, self.g.tables
+        at = self.clock.after(rng.uniform(5, 60))
+        if self.now_passed(at):
+            return False
+        notes = "The review found the service has changed: a new version is assessed."
+        self.version += 1  # the revise record is written with the version it opens
+        self.clock.t = at
+        self.audit(at, reviewer, "transition", "revise", self.status, "full_assessment",
+                   notes)
+        self.status, self.status_changed = "full_assessment", at
+        t.add("review_record", self.id, self.version - 1, reviewer, notes, None, "revised", at)
+        before = self.decision_date
+        if before is not None or rng.random() < 0.5:
+            self.decision_date = at.date() + timedelta(days=int(rng.uniform(40, 120)))
+        if not self.edit(rng.uniform(1, 10), "proposal", {"decision_date": [
+                before.isoformat() if before else None,
+                self.decision_date.isoformat() if self.decision_date else None]}):
+            return False
+        if not self.edit(rng.uniform(1, 20), "impacts", {"mitigation": ["", "revised"]}):
+            return False
+        return self.transition(rng.uniform(1, 10), "submit_for_sign_off", "awaiting_sign_off",
+                               self.owner)
 
     def write(self) -> None:
         g, t = self.g, self.g.tables
@@ -824,13 +860,15 @@ def generate(size: Size, url: str | None = None, today: date | None = None,
             conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                          f"COALESCE((SELECT max(id) FROM {table}), 0) + 1, false)")
         conn.commit()
-    # The dashboard's summaries, from the audit trail just written (as a migration would).
+    # The dashboard's summaries (spells, each version's decision), from the audit trail, the
+    # sign-offs and the frozen versions just written (as a migration would).
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
             rebuild_summaries(connection)
-            counts["stage_spell"] = connection.execute(
-                sa.select(sa.func.count()).select_from(StageSpell)).scalar_one()
+            for table in (StageSpell, EiaDecision):
+                counts[table.__tablename__] = connection.execute(
+                    sa.select(sa.func.count()).select_from(table)).scalar_one()
     finally:
         engine.dispose()
     with psycopg.connect(_psycopg_url(url), autocommit=True) as conn:

@@ -75,7 +75,7 @@ def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
     from sqlmodel import Session, select
 
     from eia import create_app
-    from eia.models import Eia, StageSpell
+    from eia.models import Eia, EiaDecision, StageSpell
 
     from .factories import Factories
 
@@ -91,8 +91,8 @@ def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
         kept = [(s.stage, s.entered_seq) for s in session.exec(
             select(StageSpell).order_by(StageSpell.entered_seq))]
         session.execute(sa.delete(StageSpell))
-        session.execute(sa.update(Eia).values(ever_fully_assessed=False,
-                                              signed_off_on_time=False))
+        session.execute(sa.update(Eia).values(ever_fully_assessed=False))
+        session.execute(sa.delete(EiaDecision))
         session.commit()
     result = runner.invoke(args=["db", "rebuild-summaries"])
     assert result.exit_code == 0, result.output
@@ -101,7 +101,10 @@ def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
         assert [(s.stage, s.entered_seq) for s in session.exec(
             select(StageSpell).order_by(StageSpell.entered_seq))] == kept
         eia = session.exec(select(Eia)).one()
-        assert eia.ever_fully_assessed and eia.signed_off_on_time
+        assert eia.ever_fully_assessed
+        decision = session.exec(select(EiaDecision)).one()
+        assert (decision.version, decision.late) == (1, False)
+        assert decision.signed_off_at is not None
     assert [stage for stage, _ in kept] == ["draft", "screening", "full_assessment",
                                             "awaiting_sign_off", "approved"]
     engine.dispose()

@@ -40,7 +40,7 @@ def approve_late(db, make, eia, approver):
 
 
 def build_world(db, make) -> World:
-    """Two directorates, nine EIAs with known figures (see the expectations below)."""
+    """Two directorates, eleven EIAs with known figures (see the expectations below)."""
     a, b = make.directorate("Directorate A"), make.directorate("Directorate B")
     a1, a2, b1 = make.service(a, "Service A1"), make.service(a, "Service A2"), \
         make.service(b, "Service B1")
@@ -61,7 +61,7 @@ def build_world(db, make) -> World:
     e["upcoming"] = new("awaiting_sign_off", b1, proposal_type="budget_saving")
     e["draft"] = new("draft", b1)
     e["withdrawn"] = new("withdrawn", b1)
-    e["under_review"] = new("under_review", b1)
+    e["under_review"] = new("under_review", b1)  # started early: its review date is ahead
     e["review_due"] = new("approved", a1)
     e["review_due"].review_date = today() - timedelta(days=1)
     # Screened out: every characteristic not relevant, then straight to sign-off.
@@ -69,6 +69,14 @@ def build_world(db, make) -> World:
     make.screen(screened, officers["Service B1"], relevant=())
     ops.transition(db, screened, "screen_out", officers["Service B1"])
     e["screened_out"] = screened
+    # Revised: version 1 signed off on time, version 2 (a later decision) being assessed.
+    revised = new("approved", b1)
+    ops.transition(db, revised, "start_review", officers["Service B1"])
+    ops.transition(db, revised, "revise", approvers[b.id], review_notes="The service changed.")
+    ops.update_eia(db, revised, "proposal", officers["Service B1"],
+                   {"decision_date": today() + timedelta(days=120)})
+    e["revised"] = revised
+    e["no_date"] = new("approved", b1, decision_date=None)  # signed off, no decision date
 
     # Overdue actions: two count (open, past due, on a live EIA); three do not.
     yesterday, tomorrow = today() - timedelta(days=1), today() + timedelta(days=1)
@@ -96,7 +104,7 @@ def build_world(db, make) -> World:
     e["review_due"].outcome = "3"
 
     # Engagement recorded on four of the six fully assessed EIAs sent for sign-off.
-    for key in ("on_time", "late", "missed", "upcoming"):
+    for key in ("on_time", "late", "missed", "upcoming", "no_date"):
         db.add(EngagementRecord(eia=e[key], who="Residents' panel"))
     for eia in e.values():
         db.add(eia)
@@ -109,40 +117,49 @@ def test_every_figure_has_the_expected_number(db, make):
     world = build_world(db, make)
     d = dashboard(db, Filters())
 
-    assert d.total_eias == 9
-    assert d.states == {"approved": 3, "awaiting_sign_off": 3, "under_review": 1, "draft": 1,
-                        "withdrawn": 1}
+    assert d.total_eias == 11
+    assert d.states == {"approved": 4, "awaiting_sign_off": 3, "under_review": 1, "draft": 1,
+                        "withdrawn": 1, "full_assessment": 1}
 
     total = d.completion_total
-    # on time: on_time, under_review, review_due; late; missed; to come: upcoming, screened out
-    assert (total.on_time, total.late, total.missed, total.upcoming, total.due) == (3, 1, 1, 2, 5)
-    assert total.rate == pytest.approx(0.6) and total.rate_text == "60%"
+    # Decisions: on time: on_time, under_review, review_due, revised's version 1; late;
+    # no decision date; missed; to come: upcoming, screened out, revised's version 2.
+    assert (total.on_time, total.late, total.no_date, total.missed, total.upcoming,
+            total.due) == (4, 1, 1, 1, 3, 7)
+    assert total.rate == pytest.approx(4 / 7) and total.rate_text == "57%"
     assert {c.directorate for c in d.completion} == {"Directorate A", "Directorate B"}
     a_rows = [c for c in d.completion if c.directorate == "Directorate A"]
     assert sum(c.on_time for c in a_rows) == 2 and sum(c.late for c in a_rows) == 1
     assert sum(c.missed for c in a_rows) == 1
     b_rows = [c for c in d.completion if c.directorate == "Directorate B"]
-    assert sum(c.on_time for c in b_rows) == 1 and sum(c.upcoming for c in b_rows) == 2
-    # Each row sits in the quarter of its EIAs' decision dates.
+    assert sum(c.on_time for c in b_rows) == 2 and sum(c.upcoming for c in b_rows) == 3
+    # The approval with no decision date: a row of its own, after the quarters.
+    assert [(c.directorate, c.quarter, c.no_date, c.due) for c in d.completion
+            if c.quarter is None] == [("Directorate B", None, 1, 1)]
+    assert d.completion[-1].quarter is None and d.completion_by_quarter[-1].quarter is None
+    # Each row sits in the quarter of its decisions' dates (revised: both versions').
     quarters = {Quarter.from_key(quarter_key_of(e.decision_date))
                 for e in world.eias.values() if e.decision_date and e.status != "withdrawn"}
-    assert {c.quarter for c in d.completion_by_quarter} == quarters
-    assert sum(c.due for c in d.completion_by_quarter) == 5
+    quarters.add(Quarter.of(today() + timedelta(days=60)))  # revised's version 1
+    assert {c.quarter for c in d.completion_by_quarter} == quarters | {None}
+    assert sum(c.due for c in d.completion_by_quarter) == 7
 
-    assert (d.reviews_past_date, d.reviews_under_review, d.reviews_overdue) == (1, 1, 2)
+    # Overdue: review_due alone (under_review's review was started before its date).
+    assert (d.reviews_past_date, d.reviews_under_review, d.reviews_overdue) == (1, 0, 1)
     assert (d.overdue_actions, d.eias_with_overdue_actions) == (2, 2)
-    assert (d.screened_out, d.fully_assessed, d.screening_decided) == (1, 6, 7)
-    assert d.share_screened_out == pytest.approx(1 / 7)
+    assert (d.screened_out, d.fully_assessed, d.screening_decided) == (1, 8, 9)
+    assert d.share_screened_out == pytest.approx(1 / 9)
     assert d.evidence_gaps_total == 2
     assert {(g.name, g.count) for g in d.evidence_gaps} == {("Age", 1), ("Disability", 1)}
-    assert d.outcomes == {"1": 0, "2": 5, "3": 1, "4": 0}
-    # Signed off: on_time, late, under_review, review_due (age and disability each).
+    assert d.outcomes == {"1": 0, "2": 7, "3": 1, "4": 0}
+    # Signed off: on_time, late, under_review, review_due, no_date (age and disability each).
     assert [(n.name, n.by_band, n.total) for n in d.negative_impacts] == [
-        ("Disability", {"negligible": 0, "low": 3, "medium": 0, "high": 1}, 4),
-        ("Age", {"negligible": 0, "low": 4, "medium": 0, "high": 0}, 4),
+        ("Disability", {"negligible": 0, "low": 4, "medium": 0, "high": 1}, 5),
+        ("Age", {"negligible": 0, "low": 5, "medium": 0, "high": 0}, 5),
     ]
-    assert d.flags == {"late_sign_off": 1, "no_engagement": 2, "gaps_without_actions": 1,
-                       "outcome_3_unjustified": 1, "review_overdue": 2}
+    assert d.flags == {"late_sign_off": 1, "no_decision_date": 1, "no_engagement": 2,
+                       "gaps_without_actions": 1, "outcome_3_unjustified": 1,
+                       "review_overdue": 1}
 
 
 def test_filters_narrow_every_figure(db, make):
@@ -157,7 +174,9 @@ def test_filters_narrow_every_figure(db, make):
     assert d.flags["review_overdue"] == 1 and d.overdue_actions == 2
 
     d = dashboard(db, Filters(service_id=world.services["B1"].id))
-    assert d.total_eias == 5 and d.reviews_under_review == 1 and d.overdue_actions == 0
+    assert d.total_eias == 7 and d.reviews_under_review == 0 and d.overdue_actions == 0
+    assert (d.completion_total.on_time, d.completion_total.upcoming,
+            d.completion_total.no_date) == (2, 3, 1)
 
     d = dashboard(db, Filters(proposal_type="budget_saving"))
     assert d.total_eias == 1 and d.completion_total.upcoming == 1
@@ -179,7 +198,7 @@ FIGURES = [
       for s in ("approved", "awaiting_sign_off", "under_review", "draft", "withdrawn",
                 "screening")],
     *[({"figure": "completion", "value": p}, lambda d, p=p: getattr(d.completion_total, p))
-      for p in ("on_time", "late", "missed", "upcoming", "due")],
+      for p in ("on_time", "late", "no_date", "missed", "upcoming", "due")],
     ({"figure": "reviews", "value": "past_date"}, lambda d: d.reviews_past_date),
     ({"figure": "reviews", "value": "under_review"}, lambda d: d.reviews_under_review),
     ({"figure": "reviews", "value": "all"}, lambda d: d.reviews_overdue),
@@ -192,7 +211,7 @@ FIGURES = [
     *[({"figure": "outcome", "value": o}, lambda d, o=o: d.outcomes[o]) for o in "1234"],
     ({"figure": "negative_impacts"}, lambda d: sum(n.total for n in d.negative_impacts)),
     *[({"figure": "flag", "value": f}, lambda d, f=f: d.flags[f])
-      for f in ("late_sign_off", "no_engagement", "gaps_without_actions",
+      for f in ("late_sign_off", "no_decision_date", "no_engagement", "gaps_without_actions",
                 "outcome_3_unjustified", "review_overdue")],
     *[({"figure": "stage", "value": s}, lambda d, s=s: d.stages[s].spells)
       for s in ("draft", "screening", "full_assessment", "awaiting_sign_off", "approved")],
@@ -208,10 +227,11 @@ def test_each_list_has_as_many_entries_as_its_figure(db, make, directorate):
     for args, figure in FIGURES:
         assert drilldown(db, filters, args, today()).count == figure(d), args
     # The finer cells: each directorate x quarter, each characteristic x band.
-    for c in d.completion:
-        for part in ("on_time", "late", "missed", "upcoming", "due"):
-            args = {"figure": "completion", "value": part, "group": str(c.directorate_id),
-                    "fq": c.quarter.value}
+    for c in [*d.completion, *d.completion_by_quarter]:
+        for part in ("on_time", "late", "no_date", "missed", "upcoming", "due"):
+            args = {"figure": "completion", "value": part, "fq": c.quarter_value}
+            if c.directorate_id is not None:
+                args["group"] = str(c.directorate_id)
             assert drilldown(db, filters, args, today()).count == getattr(c, part), args
     for n in d.negative_impacts:
         for band, count in n.by_band.items():
@@ -232,8 +252,14 @@ def test_the_lists_name_the_right_eias(db, make):
 
     assert refs(figure="completion", value="late") == {e["late"].reference}
     assert refs(figure="completion", value="missed") == {e["missed"].reference}
-    assert refs(figure="reviews", value="all") == {e["under_review"].reference,
-                                                  e["review_due"].reference}
+    assert refs(figure="reviews", value="all") == {e["review_due"].reference}
+    # The revised EIA is listed once per decision: version 1 on time, version 2 to come.
+    due = drilldown(db, Filters(), {"figure": "completion", "value": "upcoming"}, today())
+    assert (e["revised"].reference, today() + timedelta(days=120), [2, "Not signed off"]) in [
+        (x.reference, x.decision_date, x.details) for x in due.entries]
+    on_time = drilldown(db, Filters(), {"figure": "completion", "value": "on_time"}, today())
+    assert (e["revised"].reference, today() + timedelta(days=60), [1, today()]) in [
+        (x.reference, x.decision_date, x.details) for x in on_time.entries]
     overdue = drilldown(db, Filters(), {"figure": "actions_overdue"}, today())
     assert sorted(x.details[2] for x in overdue.entries) == ["In progress", "Planned"]
     assert refs(figure="screening", value="screened_out") == {e["screened_out"].reference}

@@ -86,7 +86,7 @@ def test_charts_are_accessible_images_with_tables(unit, world):
         assert title.get_text().strip() and desc.get_text().strip()
         assert svg["aria-labelledby"] == f"{title['id']} {desc['id']}"
     negative = html.select_one("#chart-negative")
-    assert "Disability: 1 high, 3 low (4 in all)" in negative.find("desc").get_text()
+    assert "Disability: 1 high, 4 low (5 in all)" in negative.find("desc").get_text()
     assert negative.find("pattern") is not None  # bands differ by pattern, not colour alone
     assert all(t.find("caption") for t in html.select("main table"))
     assert re.search(r"\d{4}/\d{2} Q[1-4]", html.select_one(
@@ -153,11 +153,13 @@ def test_the_directorate_by_quarter_table_shows_the_latest_quarters_and_download
              if tr.th and "All directorates" not in tr.th.get_text()}
     rows = list(csv.reader(io.StringIO(
         unit.get("/dashboard?table=completion&format=csv").data.decode("utf-8-sig"))))
-    quarters = [r[1] for r in rows[1:] if r[0] != "All directorates"]
-    assert len(set(quarters)) >= 2
-    assert shown == {quarters[-1]}  # the latest quarter only
+    quarters = sorted({Quarter.parse(_value(r[1])) for r in rows[1:]
+                       if r[0] != "All directorates" and r[1] != NO_DATE})
+    assert len(quarters) >= 2
+    # The latest quarter only, and the approvals with no decision date (no quarter).
+    assert shown == {quarters[-1].label, NO_DATE}
     note = visible(html.select_one("#completion-recent-note"))
-    assert f"shows the 1 latest quarters that have decisions, of {len(set(quarters))}" in note
+    assert f"shows the 1 latest quarters that have decisions, of {len(quarters)}" in note
     assert "the latest 1 quarters of" in visible(html.select_one("#table-completion caption"))
     # Chosen by its quarter, an earlier one is on the page.
     early = Quarter.of(today() - timedelta(days=800))
@@ -167,10 +169,19 @@ def test_the_directorate_by_quarter_table_shows_the_latest_quarters_and_download
     assert html.select_one("#completion-recent-note") is None
 
 
+NO_DATE = "No decision date recorded"
+
+
+def _value(label: str) -> str:
+    """ "2026/27 Q1" as a quarter's value, "2026-Q1"."""
+    year, number = label.split()
+    return f"{year[:4]}-{number}"
+
+
 def test_a_list_downloads_with_its_entries(unit, world):
     response = unit.get("/dashboard/eias?figure=state&value=approved&format=csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0][:3] == ["Reference", "Title", "State"] and len(rows) == 1 + 3
+    assert rows[0][:3] == ["Reference", "Title", "State"] and len(rows) == 1 + 4
     response = unit.get("/dashboard/eias?figure=actions_overdue&format=xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert sheet.max_row == 1 + 2
@@ -234,3 +245,27 @@ def test_the_page_takes_the_same_number_of_queries_however_many_eias(unit, make,
 def test_the_eia_page_shows_its_quality_flags(unit, world):
     html = page(unit, f"/eias/{world.eias['late'].reference}")
     assert "Signed off after the decision date" in html.select_one("#quality-flags").get_text()
+
+
+def test_the_page_says_how_completion_is_counted_and_shows_approvals_without_a_date(
+        unit, world):
+    html = page(unit, "/dashboard")
+    words = visible(html.select_one("#completion-definitions"))
+    assert "approval on the day of the decision counts as on time" in words
+    assert "once for each version" in words and "No decision date recorded" in words
+    assert "on time ÷ (on time + late + no decision date recorded + missed)" in words
+    for table in ("#table-completion-by-quarter", "#table-completion"):
+        row = next(tr for tr in html.select(f"{table} tbody tr")
+                   if NO_DATE in visible(tr))
+        headings = [visible(th) for th in html.select(f"{table} thead th")]
+        cells = dict(zip(headings[-7:], [visible(td) for td in row.select(
+            "td.govuk-table__cell--numeric")], strict=True))
+        assert cells["No decision date recorded"] == "1" and cells["Due"] == "1"
+        assert cells["Completion rate"] == "0%"
+        link = row.select("td.govuk-table__cell--numeric a")[2]
+        listing = page(unit, link["href"])
+        assert [visible(tr.th) for tr in listing.select("#drilldown tbody tr")] == [
+            world.eias["no_date"].reference]
+    flags = {visible(tr.th): visible(tr.select("td")[-1])
+             for tr in html.select("#table-quality-flags tbody tr")}
+    assert flags["Signed off with no decision date recorded"] == "1"

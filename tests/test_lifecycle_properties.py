@@ -84,12 +84,13 @@ class LifecycleMachine(RuleBasedStateMachine):
 
     # --- edits -----------------------------------------------------------------------------
     @rule(i=st.integers(0, 1), who=st.integers(0, 7), complete=st.booleans(),
-          days_to_decision=st.integers(-30, 120))
+          days_to_decision=st.one_of(st.none(), st.integers(-30, 120)))
     def edit_proposal(self, i, who, complete, days_to_decision):
         eia = self.eias[i]
         values = dict(summary="Summary." if complete else "", proposal_type="service_change",
                       affects=["residents"], decision_type="officer", decision_maker="Director",
-                      decision_date=(self.now + timedelta(days=days_to_decision)).date())
+                      decision_date=None if days_to_decision is None
+                      else (self.now + timedelta(days=days_to_decision)).date())
         before = self._records()
         if self._try(ops.update_eia, self.db, eia, "proposal", self.people[who], values,
                      at=self.now):

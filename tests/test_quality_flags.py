@@ -6,10 +6,12 @@ from datetime import timedelta
 import pytest
 from bs4 import BeautifulSoup
 
+from eia import operations as ops
 from eia.models import ActionItem, EngagementRecord
 from eia.reporting.drilldown import drilldown
+from eia.reporting.figures import dashboard
 from eia.reporting.filters import Filters
-from eia.reporting.quality import FLAGS, flag_counts, flags_for
+from eia.reporting.quality import FLAGS, flags_for
 
 from .conftest import sign_in
 from .test_dashboard_figures import approve_late, today
@@ -88,17 +90,36 @@ def test_review_overdue(db, make):
     db.add(eia)
     db.flush()
     assert keys(db, eia) == ["review_overdue"]
-    assert keys(db, engaged(db, make.eia("under_review"))) == ["review_overdue"]
+    # Under review: overdue once its review date has passed, not when started early.
+    early = engaged(db, make.eia("under_review"))
+    assert early.review_date > today() and keys(db, early) == []
+    early.review_date = today() - timedelta(days=1)
+    db.add(early)
+    db.flush()
+    assert keys(db, early) == ["review_overdue"]
+
+
+def test_no_decision_date_recorded(db, make):
+    eia = engaged(db, make.eia("awaiting_sign_off", decision_date=None))
+    assert keys(db, eia) == []  # not signed off yet: nothing to flag
+    approver = make.user("approver", directorate=eia.service.directorate)
+    ops.transition(db, eia, "approve", approver, attested=True)
+    db.flush()
+    assert keys(db, eia) == ["no_decision_date"]
 
 
 def test_the_dashboard_counts_and_lists_each_flag(db, make):
     late = make.eia("awaiting_sign_off")
     approve_late(db, make, late, make.user("approver", directorate=late.service.directorate))
     make.eia("awaiting_sign_off")
-    engaged(db, make.eia("under_review"))
-    counts = flag_counts(db, Filters().clause(), today())
-    assert counts == {"late_sign_off": 1, "no_engagement": 2, "gaps_without_actions": 0,
-                      "outcome_3_unjustified": 0, "review_overdue": 1}
+    overdue = engaged(db, make.eia("under_review"))
+    overdue.review_date = today() - timedelta(days=3)
+    engaged(db, make.eia("under_review"))  # started early: not overdue
+    db.flush()
+    counts = dashboard(db, Filters(), today()).flags
+    assert counts == {"late_sign_off": 1, "no_decision_date": 0, "no_engagement": 2,
+                      "gaps_without_actions": 0, "outcome_3_unjustified": 0,
+                      "review_overdue": 1}
     for flag in FLAGS:
         listed = drilldown(db, Filters(), {"figure": "flag", "value": flag.key}, today())
         assert listed.count == counts[flag.key]

@@ -1,7 +1,8 @@
-"""The dashboard's summaries (stage spells, what each EIA has been through) are kept on each
-step in the same transaction as the audit record, and always say what the audit trail and
-the sign-offs say: rebuilding them from the record changes nothing, and the migration that
-introduced them works them out for the EIAs already there."""
+"""The dashboard's summaries (stage spells, each version's decision, what each EIA has been
+through) are kept on each step in the same transaction as the audit record, and always say
+what the audit trail, the sign-offs and the frozen versions say: rebuilding them from the
+record changes nothing, and the migrations that introduced them work them out for the EIAs
+already there."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -12,7 +13,7 @@ from sqlmodel import Session, select
 from eia import operations as ops
 from eia.db import make_engine
 from eia.migrate import downgrade, upgrade
-from eia.models import Eia, StageSpell, as_utc
+from eia.models import Eia, EiaDecision, StageSpell, as_utc
 from eia.reporting.summaries import SUMMARY_COLUMNS, rebuild
 
 from workflows import TransitionRefused
@@ -37,14 +38,19 @@ class Days:
         return f"Days({self.value!r})"
 
 
-def snapshot(session) -> tuple[list, list]:
-    """Every spell and every EIA's summary columns, comparable across a rebuild."""
+def snapshot(session) -> tuple[list, list, list]:
+    """Every spell, every EIA's summary columns and every version's decision, comparable
+    across a rebuild."""
     spells = [(s.eia_id, s.stage, s.entered_seq, as_utc(s.entered_at),
                None if s.left_at is None else as_utc(s.left_at), Days(s.days))
               for s in session.exec(select(StageSpell).order_by(StageSpell.entered_seq))]
     eias = [tuple(row) for row in session.exec(
         select(Eia.id, *[getattr(Eia, c) for c in SUMMARY_COLUMNS]).order_by(Eia.id))]
-    return spells, eias
+    decisions = [(d.eia_id, d.version, None if d.signed_off_at is None
+                  else as_utc(d.signed_off_at), d.decision_date, d.late)
+                 for d in session.exec(select(EiaDecision).order_by(EiaDecision.eia_id,
+                                                                    EiaDecision.version))]
+    return spells, eias, decisions
 
 
 def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
@@ -55,13 +61,18 @@ def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
     db.expire_all()
     assert snapshot(db) == kept
     # ... and they are not empty: the world has every kind of step.
-    spells, eias = kept
+    spells, eias, decisions = kept
     assert {s[1] for s in spells} >= {"draft", "screening", "full_assessment",
                                       "awaiting_sign_off", "approved"}
     by_id = {row[0]: dict(zip(SUMMARY_COLUMNS, row[1:], strict=True)) for row in eias}
-    late = by_id[world.eias["late"].id]
-    assert late["signed_off_late"] and not late["signed_off_on_time"]
-    assert by_id[world.eias["on_time"].id]["signed_off_on_time"]
+    signed = {(d[0], d[1]): (d[3], d[4]) for d in decisions if d[2] is not None}
+    e = world.eias
+    assert signed[(e["late"].id, 1)] == (e["late"].decision_date, True)
+    assert signed[(e["on_time"].id, 1)] == (e["on_time"].decision_date, False)
+    # The revised EIA: version 1 signed off on time, version 2 open.
+    revised = [d for d in decisions if d[0] == e["revised"].id]
+    assert [(d[1], d[2] is not None, d[4]) for d in revised] == [(1, True, False),
+                                                                  (2, False, False)]
     assert any(row["ever_screened_out"] for row in by_id.values())
     assert any(row["ever_fully_assessed"] for row in by_id.values())
 
@@ -100,6 +111,26 @@ def blank_engine(request, tmp_path):
         engine.dispose()
     else:
         yield request.getfixturevalue("own_database")
+
+
+def test_the_decisions_migration_works_them_out_for_the_eias_already_there(blank_engine):
+    """0009 (a row per version's decision, instead of two columns on ``eia``) gives the
+    decisions the application keeps, for EIAs made before it."""
+    upgrade(blank_engine)
+    with Session(blank_engine, expire_on_commit=False) as session:
+        build_world(session, Factories(session))
+        session.commit()
+        kept = snapshot(session)
+    downgrade(blank_engine, "0008")
+    with blank_engine.connect() as conn:
+        inspector = sa.inspect(conn)
+        assert "eia_decision" not in inspector.get_table_names()
+        columns = {c["name"] for c in inspector.get_columns("eia")}
+        assert {"signed_off_on_time", "signed_off_late"} <= columns
+    upgrade(blank_engine)
+    with Session(blank_engine) as session:
+        assert snapshot(session) == kept
+        assert any(d[1] == 2 for d in kept[2]) and any(d[4] for d in kept[2])
 
 
 def test_the_migration_works_them_out_for_the_eias_already_there(blank_engine):

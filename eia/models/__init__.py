@@ -19,6 +19,7 @@ from .assessment import (
 from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
+from .decisions import EiaDecision
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .security import LoginAttempt
@@ -35,6 +36,7 @@ __all__ = [
     "Comment",
     "Directorate",
     "Eia",
+    "EiaDecision",
     "EiaVersion",
     "EngagementRecord",
     "ImpactAssessment",

@@ -44,11 +44,10 @@ class Eia(SQLModel, table=True):
     closing_reason: str = Field(default="", sa_type=sa.Text)
     # What the EIA has been through, kept by eia.reporting.summaries on each transition (in
     # the same transaction as its audit record) so the dashboard reads columns instead of
-    # searching the audit trail and the sign-offs of every EIA.
+    # searching the audit trail of every EIA. (How each version was signed off is kept per
+    # decision, in ``eia_decision``.)
     ever_fully_assessed: bool = Field(default=False, sa_column_kwargs=_FALSE)
     ever_screened_out: bool = Field(default=False, sa_column_kwargs=_FALSE)
-    signed_off_on_time: bool = Field(default=False, sa_column_kwargs=_FALSE)
-    signed_off_late: bool = Field(default=False, sa_column_kwargs=_FALSE)
     # Sections the officer has marked "I have completed this section" (the optional ones
     # have no other way to say "nothing more to add").
     completed_sections: list[str] = Field(default_factory=list, sa_type=sa.JSON)

@@ -5,8 +5,10 @@ as many entries as the figure says. One query per list.
 A figure is named in the query string: ``figure=state&value=approved``,
 ``figure=completion&value=late&group=<directorate id>&fq=2026-Q1``,
 ``figure=negative_impacts&characteristic=<id>&band=high`` ... (``FIGURES`` lists them).
-Most figures count EIAs; a few count actions, impacts or spells in a stage, and then the list
-has one row per action, impact or spell, each with its EIA.
+Most figures count EIAs; a few count actions, impacts, spells in a stage or decisions (the
+completion figures and the flags about decisions: one per version of an EIA, so a revised
+EIA can be listed once per version), and then the list has one row per action, impact,
+spell or decision, each with its EIA.
 """
 
 from dataclasses import dataclass, field
@@ -19,23 +21,25 @@ from eia.models import (
     Characteristic,
     Directorate,
     Eia,
+    EiaDecision,
     ImpactAssessment,
     Service,
     as_utc,
+    london_date,
 )
 from eia.models.enums import ACTION_STATUS_LABELS, OUTCOME_LABELS, Outcome
 from eia.scoring import BANDS
 from workflows.lifecycle import STATES
 
+from .decisions import PARTS as COMPLETION_PARTS
+from .decisions import counted, decision_condition, decision_date, decision_quarter_key
 from .figures import (
-    COMPLETION_PARTS,
-    completion_condition,
+    NO_DATE_LABEL,
     eia_has_overdue_action,
     evidence_gap_condition,
     negative_impact_condition,
     overdue_action_condition,
     overdue_review_condition,
-    quarter_key,
     residual_band,
     screening_condition,
 )
@@ -49,12 +53,14 @@ BAND_LABELS = {b.key: b.label for b in BANDS}
 COMPLETION_WORDS = {
     "on_time": "signed off on or before the decision date",
     "late": "signed off after the decision date",
+    "no_date": "signed off with no decision date recorded",
     "missed": "not signed off, decision date passed",
     "upcoming": "not signed off, decision still to come",
-    "due": "with a decision due (signed off, or decision date passed)",
+    "due": "due (signed off, or decision date passed)",
 }
-REVIEW_WORDS = {"past_date": "approved and past their review date",
-                "under_review": "under review", "all": "with a review overdue"}
+REVIEW_WORDS = {"past_date": "past their review date, review not started",
+                "under_review": "under review and past their review date",
+                "all": "with a review overdue"}
 SCREENING_WORDS = {"screened_out": "screened out (no full assessment)",
                    "full_assessment": "that went into full assessment",
                    "decided": "that finished screening"}
@@ -141,10 +147,17 @@ def drilldown(session: Session, filters: Filters, args, today: date) -> DrillDow
         value = own["value"] = _choice(args, "value", [o.value for o in Outcome], "an outcome")
         title, where = f"EIAs with {OUTCOME_LABELS[Outcome(value)]}", where + [
             Eia.outcome == value]
-    elif figure == "completion":
-        value = own["value"] = _choice(args, "value", COMPLETION_PARTS, "a completion figure")
-        title = f"EIAs {COMPLETION_WORDS[value]}"
-        where.append(completion_condition(value, today))
+    elif figure == "completion" or (figure == "flag" and _decision_flag(args)):
+        if figure == "completion":
+            value = own["value"] = _choice(args, "value", COMPLETION_PARTS,
+                                           "a completion figure")
+            title = f"Decisions {COMPLETION_WORDS[value]}"
+        else:
+            flag = FLAGS_BY_KEY[_decision_flag(args)]
+            own["value"], value = flag.key, flag.decision_part
+            title = f"Decisions flagged: {flag.label}"
+        where = [filters.clause(decision_date=decision_date()), counted(),
+                 decision_condition(value, today)]
         group = _whole(args, "group")
         if group is not None:
             name = session.exec(select(Directorate.name).where(Directorate.id == group)).first()
@@ -152,12 +165,23 @@ def drilldown(session: Session, filters: Filters, args, today: date) -> DrillDow
                 raise BadFigure("group", "The directorate in the link does not exist")
             own["group"], title = str(group), f"{title}: {name}"
             where.append(Eia.directorate_id == group)
-        if (args.get("fq") or "").strip():
-            quarter = Quarter.parse(args.get("fq").strip())
+        fq = (args.get("fq") or "").strip()
+        if fq == "none":
+            own["fq"], title = fq, f"{title}, {NO_DATE_LABEL.lower()}"
+            where.append(decision_date().is_(None))
+        elif fq:
+            quarter = Quarter.parse(fq)
             if quarter is None:
                 raise BadFigure("fq", "The quarter in the link is not a quarter")
             own["fq"], title = quarter.value, f"{title}, decision in {quarter.label}"
-            where.append(quarter_key() == quarter.key)
+            where.append(decision_quarter_key() == quarter.key)
+        unit, details = "decision", ["Version", "Signed off"]
+        query = (select(*_EIA_COLUMNS[:5], decision_date().label("decision_date"),
+                        EiaDecision.version, EiaDecision.signed_off_at)
+                 .select_from(EiaDecision).join(Eia, Eia.id == EiaDecision.eia_id)
+                 .join(Directorate, Directorate.id == Eia.directorate_id)
+                 .join(Service, Service.id == Eia.service_id)
+                 .where(*where).order_by(Eia.reference, EiaDecision.version))
     elif figure == "reviews":
         value = own["value"] = _choice(args, "value", REVIEW_WORDS, "a review figure")
         title = f"EIAs {REVIEW_WORDS[value]}"
@@ -224,8 +248,18 @@ def drilldown(session: Session, filters: Filters, args, today: date) -> DrillDow
     return DrillDown(title, unit, details, entries, own)
 
 
+def _decision_flag(args) -> str | None:
+    """The flag ``args`` names, when it is a flag about decisions."""
+    flag = FLAGS_BY_KEY.get((args.get("value") or "").strip())
+    return flag.key if flag is not None and flag.decision_part else None
+
+
 def _details(figure: str, values: list) -> list:
-    """The unit's own columns in words (bands as words, days to one decimal place)."""
+    """The unit's own columns in words (bands as words, days to one decimal place, the day
+    a decision was signed off)."""
+    if figure in ("completion", "flag") and len(values) == 2:
+        signed = values[1]
+        return [values[0], "Not signed off" if signed is None else london_date(_moment(signed))]
     if figure == "negative_impacts":
         return [values[0], BAND_LABELS.get(values[1], values[1])]
     if figure == "stage":

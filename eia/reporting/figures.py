@@ -9,12 +9,16 @@ its figure says.
 
 Definitions (also on the page and in the README):
 
-- **Completion**: of the EIAs whose decision date falls in a quarter of the council's
-  financial year (withdrawn ones left out), those *signed off on time* (an approval not
-  flagged late: on or before the decision date), *late* (approved only after it), *missed*
-  (not signed off and the decision date has passed) and *to come* (not signed off, decision
-  still ahead). The completion rate is on time ÷ (on time + late + missed).
-- **Overdue reviews**: approved EIAs past their review date, and EIAs under review.
+- **Completion**, counted per decision (``eia.reporting.decisions``: each version of an
+  EIA feeds one decision, in the quarter of the council's financial year of its own decision
+  date): *on time* (approved on or before the decision date: approval on the day counts as
+  on time), *late* (approved after it), *no decision date recorded* (approved with none),
+  *missed* (not signed off and the decision date has passed) and *to come* (not signed off,
+  decision still ahead). The decision of the version an EIA was withdrawn in is left out.
+  The completion rate is on time ÷ (on time + late + no decision date + missed).
+- **Overdue reviews**: the review date has passed and the review is not yet confirmed or
+  revised: approved EIAs whose review has not started, and EIAs under review (a review
+  started early, before its date, is not overdue).
 - **Overdue actions**: open actions (proposed, planned, in progress) past their due date, on
   EIAs that are not withdrawn or archived.
 - **Share screened out**: EIAs screened out (and never fully assessed) ÷ EIAs that finished
@@ -37,6 +41,7 @@ from eia.models import (
     Characteristic,
     Directorate,
     Eia,
+    EiaDecision,
     ImpactAssessment,
     london_date,
     utcnow,
@@ -44,42 +49,27 @@ from eia.models import (
 from eia.models.enums import OPEN_ACTION_STATUSES, Outcome
 from eia.scoring import BANDS, band_case
 
+from .decisions import PARTS as COMPLETION_PARTS
+from .decisions import counted, decision_condition, decision_date, decision_quarter_key
 from .filters import Filters, Quarter
-from .quality import flag_counts, fully_assessed, review_overdue, screened_out
-from .sql import count_if, financial_quarter_key
+from .quality import FLAGS, flag_counts, fully_assessed, review_overdue, screened_out
+from .sql import count_if
 from .stages import StageTime, median_days_by_stage
 
 SIGNED_OFF = ("approved", "under_review", "archived")
+NO_DATE_LABEL = "No decision date recorded"
 CLOSED = ("withdrawn", "archived")
-COMPLETION_PARTS = ("on_time", "late", "missed", "upcoming", "due")
 
 
 # --- the conditions behind the figures (shared with the drill-down) -------------------------
 
-def quarter_key():
-    return financial_quarter_key(Eia.decision_date)
-
-
-def completion_condition(part: str, today: date) -> sa.ColumnElement[bool]:
-    """Which EIAs count as ``part`` of the completion figures (whether and how an EIA was
-    signed off is kept on it by ``eia.reporting.summaries``, from its sign-offs)."""
-    on_time = Eia.signed_off_on_time.is_(True)
-    signed = sa.or_(on_time, Eia.signed_off_late.is_(True))
-    passed = Eia.decision_date < today
-    scope = sa.and_(Eia.decision_date.is_not(None), Eia.status != "withdrawn")
-    return sa.and_(scope, {
-        "on_time": on_time,
-        "late": sa.and_(signed, ~on_time),
-        "missed": sa.and_(~signed, passed),
-        "upcoming": sa.and_(~signed, ~passed),
-        "due": sa.or_(signed, passed),
-    }[part])
-
-
 def overdue_review_condition(part: str, today: date) -> sa.ColumnElement[bool]:
-    return {"past_date": sa.and_(Eia.status == "approved", Eia.review_date < today),
-            "under_review": Eia.status == "under_review",
-            "all": review_overdue(today)}[part]
+    """An overdue review (``quality.review_overdue``, the one definition), all of them or
+    those not yet started (approved) or started and not finished (under review)."""
+    overdue = review_overdue(today)
+    return {"past_date": sa.and_(overdue, Eia.status == "approved"),
+            "under_review": sa.and_(overdue, Eia.status == "under_review"),
+            "all": overdue}[part]
 
 
 def overdue_action_condition(today: date) -> sa.ColumnElement[bool]:
@@ -122,14 +112,27 @@ def negative_impact_condition() -> sa.ColumnElement[bool]:
 
 @dataclass(frozen=True)
 class Completion:
-    on_time: int
-    late: int
-    missed: int
-    upcoming: int
-    due: int
+    """Decisions in each part (``eia.reporting.decisions``). ``quarter`` is None for the
+    row of approvals with no decision date recorded (and for the totals)."""
+
+    on_time: int = 0
+    late: int = 0
+    no_date: int = 0
+    missed: int = 0
+    upcoming: int = 0
+    due: int = 0
     directorate_id: int | None = None
     directorate: str = ""
     quarter: Quarter | None = None
+
+    @property
+    def quarter_label(self) -> str:
+        return NO_DATE_LABEL if self.quarter is None else self.quarter.label
+
+    @property
+    def quarter_value(self) -> str:
+        """The quarter as a drill-down link names it ("none": no decision date)."""
+        return "none" if self.quarter is None else self.quarter.value
 
     @property
     def rate(self) -> float | None:
@@ -162,7 +165,7 @@ class Dashboard:
     today: date
     total_eias: int
     states: dict[str, int]
-    completion: list[Completion]  # by directorate and quarter
+    completion: list[Completion]  # by directorate and quarter (no decision date: last)
     completion_by_quarter: list[Completion]
     completion_total: Completion
     reviews_past_date: int
@@ -190,15 +193,17 @@ def dashboard(session: Session, filters: Filters, today: date | None = None) -> 
     today = today or london_date(utcnow())
     where = filters.clause()
     totals = _totals(session, where, today)
-    by_quarter = _completion(session, where, today, by_directorate=False, by_quarter=True)
+    by_quarter = _completion(session, filters, today, by_directorate=False, by_quarter=True)
+    completion_total = _completion(session, filters, today, by_directorate=False,
+                                   by_quarter=False)[0]
     gaps, gaps_total, negative = _by_characteristic(session, where)
+    eia_flags = flag_counts(session, where, today)
     return Dashboard(
         filters=filters, today=today, total_eias=totals["total"],
         states=_states(session, where),
-        completion=_completion(session, where, today, by_directorate=True, by_quarter=True),
+        completion=_completion(session, filters, today, by_directorate=True, by_quarter=True),
         completion_by_quarter=by_quarter,
-        completion_total=_completion(session, where, today, by_directorate=False,
-                                     by_quarter=False)[0],
+        completion_total=completion_total,
         reviews_past_date=totals["reviews_past_date"],
         reviews_under_review=totals["reviews_under_review"],
         reviews_overdue=totals["reviews_overdue"],
@@ -210,7 +215,9 @@ def dashboard(session: Session, filters: Filters, today: date | None = None) -> 
         evidence_gaps=gaps, evidence_gaps_total=gaps_total,
         outcomes={o.value: totals[f"outcome_{o.value}"] for o in Outcome},
         negative_impacts=negative,
-        flags=flag_counts(session, where, today),
+        # The flags about decisions are the completion figures' parts: one count, per decision.
+        flags={f.key: (getattr(completion_total, f.decision_part) if f.decision_part
+                       else eia_flags[f.key]) for f in FLAGS},
     )
 
 
@@ -237,29 +244,35 @@ def _states(session, where) -> dict[str, int]:
                              .group_by(Eia.status)).all())
 
 
-def _completion(session, where, today, *, by_directorate: bool, by_quarter: bool
+def _completion(session, filters: Filters, today, *, by_directorate: bool, by_quarter: bool
                 ) -> list[Completion]:
-    """Completion counts, grouped by directorate and/or quarter (or not at all)."""
-    parts = [count_if(completion_condition(p, today)).label(p) for p in COMPLETION_PARTS]
+    """Completion counts (decisions: ``eia.reporting.decisions``), grouped by directorate
+    and/or the quarter of each decision's own date (or not at all). Approvals with no
+    decision date are a row of their own, after the quarters."""
+    parts = [count_if(decision_condition(p, today)).label(p) for p in COMPLETION_PARTS]
     groups = []
     if by_directorate:
         groups += [Directorate.id.label("directorate_id"), Directorate.name.label("directorate")]
     if by_quarter:
-        groups.append(quarter_key().label("quarter"))
-    query = (select(*groups, *parts).select_from(Eia)
+        groups.append(decision_quarter_key().label("quarter"))
+    query = (select(*groups, *parts).select_from(EiaDecision)
+             .join(Eia, Eia.id == EiaDecision.eia_id)
              .join(Directorate, Directorate.id == Eia.directorate_id)
-             .where(where, Eia.decision_date.is_not(None), Eia.status != "withdrawn"))
+             .where(filters.clause(decision_date=decision_date()), counted()))
     if groups:
-        query = query.group_by(*groups).order_by(*groups[1:] if by_directorate else groups)
+        query = query.group_by(*groups)
     out = []
     for row in session.exec(query).all():
         m = row._mapping
+        key = m["quarter"] if by_quarter else None
         out.append(Completion(
-            *(int(m[p] or 0) for p in COMPLETION_PARTS),
+            **{p: int(m[p] or 0) for p in COMPLETION_PARTS},
             directorate_id=m["directorate_id"] if by_directorate else None,
             directorate=m["directorate"] if by_directorate else "",
-            quarter=Quarter.from_key(int(m["quarter"])) if by_quarter else None))
-    return out or ([] if groups else [Completion(0, 0, 0, 0, 0)])
+            quarter=Quarter.from_key(int(key)) if key is not None else None))
+    # By directorate, then quarter, the row with no decision date after the quarters.
+    out.sort(key=lambda c: (c.directorate, c.quarter is None, c.quarter or Quarter(0, 0)))
+    return out or ([] if groups else [Completion()])
 
 
 def _overdue_actions(session, where, today) -> int:

@@ -6,7 +6,8 @@ says what is wrong in words for a GOV.UK error summary; ``Filters.clause()`` is 
 clause every figure applies to ``Eia``; ``Filters.args()`` gives them back as URL values.
 
 The period is about the **decision date**: an EIA is in a period when the decision it feeds
-is dated within it (EIAs with no decision date are left out once a period is chosen).
+is dated within it (EIAs with no decision date are left out once a period is chosen). The
+completion figures count decisions, one per version, each in a period by its own date.
 """
 
 import re
@@ -16,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eia.models import Directorate, Eia, Service
+from eia.models import Directorate, Eia, EiaDecision, Service
 from eia.models.enums import PROPOSAL_TYPE_LABELS
 
 from .sql import quarter_key_of
@@ -97,8 +98,11 @@ class Filters:
             return self.quarter.first_day, self.quarter.last_day
         return self.date_from, self.date_to
 
-    def clause(self) -> sa.ColumnElement[bool]:
-        """The WHERE clause on ``Eia`` every figure applies."""
+    def clause(self, decision_date=None) -> sa.ColumnElement[bool]:
+        """The WHERE clause on ``Eia`` every figure applies; the period applies to
+        ``decision_date`` (the EIA's own, unless a figure counts decisions, each with its
+        own date: ``eia.reporting.decisions``)."""
+        decision_date = Eia.decision_date if decision_date is None else decision_date
         parts = []
         if self.directorate_id is not None:
             parts.append(Eia.directorate_id == self.directorate_id)
@@ -106,9 +110,9 @@ class Filters:
             parts.append(Eia.service_id == self.service_id)
         start, end = self.period
         if start is not None:
-            parts.append(Eia.decision_date >= start)
+            parts.append(decision_date >= start)
         if end is not None:
-            parts.append(Eia.decision_date <= end)
+            parts.append(decision_date <= end)
         if self.proposal_type is not None:
             parts.append(Eia.proposal_type == self.proposal_type)
         return sa.and_(*parts) if parts else sa.true()
@@ -158,16 +162,23 @@ class Options:
 
 
 def filter_options(session: Session, today: date) -> Options:
-    """Three queries: directorates, services, and the span of decision dates (for the
-    quarters: from the earliest decision date, or a year ago, to the latest, or a year on)."""
+    """Three queries: directorates, services, and the span of decision dates, the EIAs' and
+    their signed-off versions' (for the quarters: from the earliest decision date, or a year
+    ago, to the latest, or a year on)."""
     directorates = [tuple(r) for r in session.exec(
         select(Directorate.id, Directorate.name).order_by(Directorate.name)).all()]
     services = [tuple(r) for r in session.exec(
         select(Service.id, Service.name, Directorate.id, Directorate.name)
         .join(Directorate, Directorate.id == Service.directorate_id)
         .order_by(Directorate.name, Service.name)).all()]
-    earliest, latest = session.exec(
-        select(sa.func.min(Eia.decision_date), sa.func.max(Eia.decision_date))).one()
+    frozen = select(sa.func.min(EiaDecision.decision_date).label("earliest"),
+                    sa.func.max(EiaDecision.decision_date).label("latest")).subquery("frozen")
+    earliest, latest, frozen_earliest, frozen_latest = session.exec(
+        select(sa.func.min(Eia.decision_date), sa.func.max(Eia.decision_date),
+               sa.func.min(frozen.c.earliest), sa.func.max(frozen.c.latest))
+        .select_from(Eia).outerjoin(frozen, sa.true())).one()
+    earliest = min((d for d in (earliest, frozen_earliest) if d is not None), default=None)
+    latest = max((d for d in (latest, frozen_latest) if d is not None), default=None)
     year_ago, year_on = date(today.year - 1, today.month, 1), date(today.year + 1, today.month, 1)
     first = Quarter.of(min(d for d in (earliest, year_ago) if d is not None))
     last = Quarter.of(max(d for d in (latest, year_on) if d is not None))

@@ -4,6 +4,12 @@ Each flag is defined once, as a SQL boolean expression over ``Eia`` (correlated 
 where it looks at the EIA's rows). The dashboard counts EIAs where it holds (``flag_counts``),
 its drill-down lists them (``WHERE`` the same expression), and the EIA page shows one EIA's
 flags (``flags_for``: one query).
+
+Two flags are about the decisions an EIA fed, one per version (``eia.reporting.decisions``):
+"signed off after the decision date" and "no decision date recorded" are the completion
+figures' *late* and *no decision date recorded*. The dashboard counts them per decision, as
+the completion table does (a revised EIA once per version), so the two always agree; their
+lists are the decisions; an EIA's page shows the flag when one of its decisions raises it.
 """
 
 from collections.abc import Callable
@@ -24,6 +30,7 @@ from eia.models import (
 )
 from eia.models.enums import ActionStatus, Outcome
 
+from .decisions import eia_has_decision
 from .sql import count_if
 
 # Sent for sign-off or signed off: the record is meant to be complete.
@@ -39,11 +46,6 @@ def fully_assessed() -> sa.ColumnElement[bool]:
 def screened_out() -> sa.ColumnElement[bool]:
     """Screened out (no full assessment needed) and never fully assessed since."""
     return sa.and_(Eia.ever_screened_out.is_(True), ~fully_assessed())
-
-
-def _late_sign_off(today: date):
-    """An approval flagged late (after the decision date)."""
-    return Eia.signed_off_late.is_(True)
 
 
 def _no_engagement(today: date):
@@ -81,10 +83,16 @@ def _outcome_3_unjustified(today: date):
                           _blank(Eia.justification_proportionate)))
 
 
+# A review is pending in these states: not yet started (approved), or started and not yet
+# confirmed or revised (under review).
+REVIEW_PENDING = ("approved", "under_review")
+
+
 def review_overdue(today: date):
-    """Approved and past its review date, or under review (the review is not finished)."""
-    return sa.or_(sa.and_(Eia.status == "approved", Eia.review_date < today),
-                  Eia.status == "under_review")
+    """The review date has passed (it is before today) and the review is not yet confirmed
+    or revised, whether or not it has been started. A review started early, before its
+    date, is good practice: not overdue."""
+    return sa.and_(Eia.status.in_(REVIEW_PENDING), Eia.review_date < today)
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,9 @@ class Flag:
     condition: Callable[[date], sa.ColumnElement[bool]]
     # And, for a flag about many rows of many EIAs, the set of EIAs (``eia_id``) it is in.
     eia_set: Callable[[], sa.Select] | None = None
+    # For a flag about the decisions an EIA fed: the completion part it is (counted per
+    # decision by the dashboard, from ``eia.reporting.decisions``).
+    decision_part: str | None = None
 
     def expression(self, today: date) -> sa.ColumnElement[bool]:
         """The whole flag as one condition on ``Eia`` (for a WHERE clause)."""
@@ -104,11 +115,20 @@ class Flag:
         return sa.and_(self.condition(today), Eia.id.in_(self.eia_set()))
 
 
+def _decision_flag(part: str) -> Callable[[date], sa.ColumnElement[bool]]:
+    return lambda today: eia_has_decision(part, today)
+
+
 FLAGS = (
     Flag("late_sign_off", "Signed off after the decision date",
-         "It was approved after the date of the decision it feeds (the approval was flagged "
-         "as late): due regard must be had before the decision, not after it.",
-         _late_sign_off),
+         "A version was approved after the date of the decision it feeds (the approval was "
+         "flagged as late): due regard must be had before the decision, not after it. "
+         "Counted per decision, as in the completion table.",
+         _decision_flag("late"), decision_part="late"),
+    Flag("no_decision_date", "Signed off with no decision date recorded",
+         "A version was approved with no decision date, so nobody can tell whether it was "
+         "signed off before the decision. Counted per decision, as in the completion table.",
+         _decision_flag("no_date"), decision_part="no_date"),
     Flag("no_engagement", "No engagement recorded",
          "It went through a full assessment and was sent for sign-off, but records nobody "
          "asked: no engagement or consultation.", _no_engagement),
@@ -121,8 +141,9 @@ FLAGS = (
          "absence of a less harmful way or the proportionality is not written.",
          _outcome_3_unjustified),
     Flag("review_overdue", "Review overdue",
-         "Approved and past its review date, or under review and not yet confirmed or "
-         "revised (the continuing duty).", review_overdue),
+         "Its review date has passed and the review is not yet confirmed or revised, "
+         "started or not (the continuing duty). A review started early is not overdue.",
+         review_overdue),
 )
 FLAGS_BY_KEY = {f.key: f for f in FLAGS}
 
@@ -131,11 +152,16 @@ def flag_expressions(today: date) -> dict[str, sa.ColumnElement[bool]]:
     return {f.key: f.expression(today) for f in FLAGS}
 
 
+EIA_FLAGS = tuple(f for f in FLAGS if f.decision_part is None)
+
+
 def flag_counts(session: Session, where, today: date) -> dict[str, int]:
-    """How many EIAs (among those ``where`` selects) raise each flag: one query. A flag with
-    a set of EIAs is counted through an outer join to that set (each EIA in it once)."""
+    """How many EIAs (among those ``where`` selects) raise each flag about the EIA itself
+    (``EIA_FLAGS``; the flags about decisions are counted with the completion figures): one
+    query. A flag with a set of EIAs is counted through an outer join to that set (each EIA
+    in it once)."""
     source, counts = Eia.__table__, []
-    for f in FLAGS:
+    for f in EIA_FLAGS:
         condition = f.condition(today)
         if f.eia_set is not None:
             found = f.eia_set().subquery(f.key)

@@ -49,3 +49,33 @@ def quarter_key_of(day: date) -> int:
     start_year = day.year - (1 if day.month < 4 else 0)
     quarter = 4 if day.month < 4 else (day.month - 4) // 3 + 1
     return start_year * 10 + quarter
+
+
+class json_date(FunctionElement):  # noqa: N801 - reads as the SQL function it stands for
+    """The date stored as ISO text under ``key`` of a JSON column (NULL when absent or null)."""
+
+    type = sa.Date()
+    inherit_cache = True
+    name = "json_date"
+
+    def __init__(self, column, key: str):
+        super().__init__(column, sa.literal_column(f"'{_json_key(key)}'"))
+
+
+def _json_key(key: str) -> str:
+    if not key.replace("_", "").isalnum():
+        raise ValueError(f"not a plain JSON key: {key!r}")
+    return key
+
+
+@compiles(json_date)
+def _json_date_default(element, compiler, **kw):
+    column, key = list(element.clauses)
+    return f"CAST(({compiler.process(column, **kw)} ->> {compiler.process(key, **kw)}) AS DATE)"
+
+
+@compiles(json_date, "sqlite")
+def _json_date_sqlite(element, compiler, **kw):
+    column, key = list(element.clauses)
+    path = compiler.process(key, **kw).strip("'")
+    return f"json_extract({compiler.process(column, **kw)}, '$.{path}')"

@@ -24,19 +24,20 @@ def days(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-_COMPLETION_COLUMNS = ["Signed off on time", "Signed off late", "Missed (not signed off)",
+_COMPLETION_COLUMNS = ["Signed off on time", "Signed off late",
+                       "Signed off, no decision date recorded", "Missed (not signed off)",
                        "Decision to come", "Decisions due", "Completion rate (%)"]
 
 
 def _completion_cells(c: Completion) -> list:
-    return [c.on_time, c.late, c.missed, c.upcoming, c.due, percent(c.rate)]
+    return [c.on_time, c.late, c.no_date, c.missed, c.upcoming, c.due, percent(c.rate)]
 
 
 def completion(d: Dashboard) -> Table:
     t = Table("Completion by directorate and quarter",
               ["Directorate", "Quarter"] + _COMPLETION_COLUMNS)
     for c in d.completion:
-        t.add(c.directorate, c.quarter.label, *_completion_cells(c))
+        t.add(c.directorate, c.quarter_label, *_completion_cells(c))
     t.add("All directorates", "All quarters", *_completion_cells(d.completion_total))
     return t
 
@@ -44,7 +45,7 @@ def completion(d: Dashboard) -> Table:
 def completion_by_quarter(d: Dashboard) -> Table:
     t = Table("Completion by quarter", ["Quarter"] + _COMPLETION_COLUMNS)
     for c in d.completion_by_quarter:
-        t.add(c.quarter.label, *_completion_cells(c))
+        t.add(c.quarter_label, *_completion_cells(c))
     return t
 
 
@@ -58,9 +59,8 @@ def states(d: Dashboard) -> Table:
 
 def overdue(d: Dashboard) -> Table:
     t = Table("Overdue reviews and actions", ["Figure", "Number"])
-    t.add("Approved EIAs past their review date", d.reviews_past_date)
-    t.add("EIAs under review", d.reviews_under_review)
-    t.add("Overdue reviews (both)", d.reviews_overdue)
+    for label, n in review_rows(d):
+        t.add(label, n)
     t.add("Overdue actions", d.overdue_actions)
     t.add("EIAs with an overdue action", d.eias_with_overdue_actions)
     return t
@@ -107,10 +107,23 @@ def negative_impacts(d: Dashboard) -> Table:
 
 
 def quality_flags(d: Dashboard) -> Table:
-    t = Table("Quality flags", ["Flag", "EIAs"])
+    t = Table("Quality flags", ["Flag", "Counted in", "Number"])
     for f in FLAGS:
-        t.add(f.label, d.flags[f.key])
+        t.add(f.label, flag_unit(f), d.flags[f.key])
     return t
+
+
+def flag_unit(f) -> str:
+    """What a flag's number counts: decisions (one per version) or EIAs."""
+    return "decisions" if f.decision_part else "EIAs"
+
+
+def review_rows(d: Dashboard) -> list[tuple[str, int]]:
+    """The overdue reviews, as the page and the download word them."""
+    return [("Review date passed, review not started (approved)", d.reviews_past_date),
+            ("Review date passed, under review and not yet confirmed or revised",
+             d.reviews_under_review),
+            ("Overdue reviews (both)", d.reviews_overdue)]
 
 
 TABLES = {

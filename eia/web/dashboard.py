@@ -17,7 +17,14 @@ from eia.reporting.drilldown import BadFigure, drilldown
 from eia.reporting.filters import Options, Parsed, filter_options, parse_filters, parse_period
 from eia.reporting.quality import FLAGS, flags_for
 from eia.reporting.stages import STAGES
-from eia.reporting.tables import TABLES, cumulative_table, drilldown_table, percent
+from eia.reporting.tables import (
+    TABLES,
+    cumulative_table,
+    drilldown_table,
+    flag_unit,
+    percent,
+    review_rows,
+)
 from workflows.lifecycle import STATES
 
 from .auth import forbid_unless
@@ -78,11 +85,13 @@ RECENT_QUARTERS = 8
 
 
 def _recent_completion(d) -> tuple[list, int, int]:
-    """The rows of the latest ``RECENT_QUARTERS`` quarters, how many quarters they cover,
-    and how many quarters in all."""
-    quarters = sorted({c.quarter for c in d.completion})
+    """The rows of the latest ``RECENT_QUARTERS`` quarters (and the rows of approvals with
+    no decision date, which have no quarter), how many quarters they cover, and how many
+    quarters in all."""
+    quarters = sorted({c.quarter for c in d.completion if c.quarter is not None})
     shown = set(quarters[-RECENT_QUARTERS:])
-    return [c for c in d.completion if c.quarter in shown], len(shown), len(quarters)
+    return ([c for c in d.completion if c.quarter is None or c.quarter in shown], len(shown),
+            len(quarters))
 
 
 def _page(parsed: Parsed, options: Options, d):
@@ -92,6 +101,7 @@ def _page(parsed: Parsed, options: Options, d):
         charts=_charts(d) if d is not None else {}, flags=FLAGS, stages=STAGES,
         outcomes=[(o.value, OUTCOME_LABELS[o]) for o in Outcome], state_labels=STATE_LABELS,
         drill=_drill_links(parsed), download_url=_download_links(parsed), percent=percent,
+        review_rows=review_rows, flag_unit=flag_unit,
         warning_at=_warning_at())
 
 
@@ -112,7 +122,7 @@ def _charts(d) -> dict:
     completion = [(c.quarter.label, {"value": (c.rate or 0) * 100},
                    f"{c.rate_text} on time ({c.on_time} of {c.due} due)" if c.due
                    else "no decision due yet")
-                  for c in d.completion_by_quarter]
+                  for c in d.completion_by_quarter if c.quarter is not None]
     stages = [(STATE_LABELS[s], {"value": d.stages[s].median_days or 0},
                f"{d.stages[s].median_days:.1f} days ({_plural(d.stages[s].spells, 'spell')})"
                if d.stages[s].spells else "no finished spell")
