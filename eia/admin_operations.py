@@ -120,7 +120,8 @@ def update_user(session: Session, actor: Actor, person: User, *, name: str, role
                 service_id: int | None, directorate_id: int | None, active: bool,
                 at: datetime | None = None) -> list[AuditRecord]:
     """Change a person's name, role, team or whether they can sign in: one record for each
-    kind of change (so role grants can be listed on their own)."""
+    kind of change (so role grants can be listed on their own). A new role or team, or
+    deactivation, ends every session they have."""
     at = _at(at)
     events = []
     if person.name != name:
@@ -140,8 +141,11 @@ def update_user(session: Session, actor: Actor, person: User, *, name: str, role
         events.append(("user_reactivated" if active else "user_deactivated", {}))
     if not events:
         return []
+    ends_sessions = person.role != role or bool(team) or (person.active and not active)
     person.name, person.role, person.active = name, role, active
     person.service_id, person.directorate_id = service_id, directorate_id
+    if ends_sessions:
+        person.end_sessions()
     session.add(person)
     session.flush()
     who = _person(person)
@@ -151,8 +155,8 @@ def update_user(session: Session, actor: Actor, person: User, *, name: str, role
 
 def set_user_active(session: Session, actor: Actor, person: User, active: bool,
                     *, at: datetime | None = None) -> bool:
-    """Deactivate (they can no longer sign in) or reactivate; False when they already
-    were."""
+    """Deactivate (they can no longer sign in; their sessions end) or reactivate; False when
+    they already were."""
     if person.active == active:
         return False
     return bool(update_user(session, actor, person, name=person.name, role=person.role,
@@ -162,10 +166,11 @@ def set_user_active(session: Session, actor: Actor, person: User, active: bool,
 
 def set_password(session: Session, actor: Actor, person: User, password_hash: str,
                  *, at: datetime | None = None) -> AuditRecord:
-    """A new password (reset by an admin, or set on the command line): failed sign-ins
-    against the account are forgotten, so a person told to ask for a reset can sign in at
-    once."""
+    """A new password (reset by an admin, or set on the command line): every session of the
+    person ends, and failed sign-ins against the account are forgotten, so a person told to
+    ask for a reset can sign in at once."""
     person.password_hash = password_hash
+    person.end_sessions()
     session.add(person)
     session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == person.email,
                                                   LoginAttempt.succeeded.is_(False)))

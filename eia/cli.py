@@ -107,8 +107,8 @@ def users_create(email, name, role, service_name, directorate_name, password):
 @click.option("--email", required=True)
 @click.password_option(help="Prompted for (twice) when not given.")
 def users_set_password(email, password):
-    """Give a person a new password (recorded in the audit trail). For an administrator who
-    cannot sign in to reset it in the browser."""
+    """Give a person a new password (every session of theirs ends; recorded in the audit
+    trail). For an administrator who cannot sign in to reset it in the browser."""
     from eia.passwords import hash_password
 
     if len(password) < 12:
@@ -120,7 +120,7 @@ def users_set_password(email, password):
         admin_ops.set_password(session, admin_ops.command_line(), person,
                                hash_password(password))
         name, address = person.name, person.email
-    click.echo(f"Password set for {name} <{address}>.")
+    click.echo(f"Password set for {name} <{address}>: they are signed out everywhere.")
 
 
 @demo_cli.command("load")

@@ -154,10 +154,14 @@ def client(app):
 
 
 def sign_in(client, user) -> None:
-    """Sign ``user`` in on ``client`` the way Flask-Login remembers a signed-in person."""
+    """Sign ``user`` in on ``client`` the way Flask-Login remembers a signed-in person (with
+    their session generation, which the app checks on every request)."""
+    from eia.web.auth import SESSION_GENERATION
+
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = str(user.id)
         flask_session["_fresh"] = True
+        flask_session[SESSION_GENERATION] = user.session_generation
 
 
 @pytest.fixture

@@ -1,5 +1,11 @@
-"""Signing in and out, and the rule that every page needs a signed-in person unless it is
-listed as public here."""
+"""Signing in and out, how sessions end, and the rule that every page needs a signed-in
+person unless it is listed as public here.
+
+A session is Flask's signed cookie. It ends after SESSION_IDLE_MINUTES without a request
+(the cookie's signed age, checked by the server), after SESSION_MAX_HOURS however active,
+and, at once and everywhere, when the person's session generation moves on: signing out,
+a new password, a new role, directorate or service, and deactivation all raise it
+(User.end_sessions), and the user loader refuses a session carrying an older one."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -17,7 +23,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from sqlmodel import select
@@ -41,13 +47,33 @@ PUBLIC_ENDPOINTS |= {"public.register", "public.register_download", "public.eia_
 # Checked against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = hash_password("not a real password")
 
+# The person's session generation at sign-in (app_user.session_generation): a session whose
+# generation is no longer theirs has ended (see User.end_sessions).
+SESSION_GENERATION = "_generation"
+SESSION_ENDED = ("You have been signed out. This happens when you sign out (on any computer), "
+                 "when your password is changed, when your role, directorate or service "
+                 "changes, or when your account is closed. Sign in again to carry on: nothing "
+                 "you saved is lost.")
+
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session.get(SESSION_GENERATION) != user.session_generation:
+        return None  # signed out everywhere since, or changed: _end_stale_session says so
+    return user
+
+
+def keep_own_session(person: User) -> None:
+    """After a change that ended every session of ``person`` (a new password, role or team):
+    if they made it themselves (an admin resetting their own password), the session that
+    made it carries on; their others have ended."""
+    if current_user.is_authenticated and person.id == current_user.id:
+        session[SESSION_GENERATION] = person.session_generation
 
 
 def _safe_next(target: str | None) -> str:
@@ -102,6 +128,7 @@ def sign_in():
             session.clear()  # no session fixation: a fresh session for the signed-in person
             session.permanent = True
             session["signed_in_at"] = utcnow().timestamp()
+            session[SESSION_GENERATION] = user.session_generation
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))
         if user is None:
@@ -114,9 +141,36 @@ def sign_in():
 
 @auth.post("/sign-out")
 def sign_out():
+    """Signing out ends every session of the person, on every computer (a copy of the
+    session cookie stops working too)."""
+    if current_user.is_authenticated:
+        db = get_session()
+        person = current_user._get_current_object()
+        person.end_sessions()
+        db.add(person)
+        db.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.sign_in"))
+
+
+def _is_static(endpoint: str | None) -> bool:
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+
+
+def _end_stale_session():
+    """A session naming someone the user loader refused (signed out elsewhere, a new
+    password, role or team, deactivated): forget it, say why, and ask them to sign in again,
+    coming back to this page afterwards."""
+    if _is_static(request.endpoint) or "_user_id" not in session \
+            or current_user.is_authenticated:
+        return None
+    logout_user()
+    session.clear()
+    flash(SESSION_ENDED, "info")
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return redirect(login_url(login_manager.login_view, request.url))
 
 
 def _expire_old_sessions():
@@ -160,5 +214,6 @@ def init_auth(app: Flask) -> None:
     csrf.init_app(app)
     WTFormsHelpers(app)
     app.register_blueprint(auth)
+    app.before_request(_end_stale_session)
     app.before_request(_expire_old_sessions)
     app.before_request(_require_sign_in)

@@ -20,6 +20,7 @@ from eia.models.enums import ROLE_LABELS, Role
 from eia.passwords import hash_password
 from forms.admin import ROLE_HINTS, EditUserForm, NewUserForm, PasswordResetForm
 
+from ..auth import keep_own_session
 from .common import admin, admins_only, done, get_or_404, me
 
 # No 0/O, 1/l/I: easy to read out and type. 16 of 31 symbols is about 79 bits.
@@ -137,6 +138,7 @@ def edit_user(user_id: int):
                                   directorate_id=form.directorate_id.data,
                                   active=form.active.data)
             db.commit()
+            keep_own_session(person)
             done(f"Changes to {person.name} ({person.email}) saved"
                  + (f": {', '.join(changed)}" if changed else ": nothing had changed"))
             return redirect(url_for("admin.users"))
@@ -151,10 +153,11 @@ def reset_password(user_id: int):
     form = PasswordResetForm()
     if form.validate_on_submit():
         password = form.password.data or generate_password()
-        # Failed sign-ins are forgotten, so a locked-out person (the sign-in page tells them
-        # to ask for a reset) can sign in at once.
+        # Their sessions end; failed sign-ins are forgotten, so a locked-out person (the
+        # sign-in page tells them to ask for a reset) can sign in at once.
         admin_ops.set_password(db, me(), person, hash_password(password))
         db.commit()
+        keep_own_session(person)
         done(f"Password reset for {person.name} ({person.email})")
         return _password_page(person, None if form.password.data else password,
                               "Password reset")
