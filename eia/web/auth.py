@@ -5,12 +5,12 @@ A session is Flask's signed cookie. It ends after SESSION_IDLE_MINUTES without a
 (the cookie's signed age, checked by the server), after SESSION_MAX_HOURS however active,
 and, at once and everywhere, when the person's session generation moves on: signing out,
 a new password, a new role, directorate or service, and deactivation all raise it
-(User.end_sessions), and the user loader refuses a session carrying an older one."""
+(User.end_sessions), and the user loader refuses a session carrying an older one.
+Throttling of sign-in attempts is in throttle.py."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -29,9 +29,11 @@ from govuk_frontend_wtf.main import WTFormsHelpers
 from sqlmodel import select
 
 from eia.db import get_session
-from eia.models import LoginAttempt, User, utcnow
+from eia.models import User, utcnow
 from eia.passwords import hash_password, needs_rehash, verify_password
 from forms.auth import SignInForm
+
+from . import throttle
 
 auth = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -86,24 +88,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.index")
 
 
-def _locked_out(db, email: str, ip: str) -> bool:
-    """Too many failures lately for this account, or from this address (10x as many)."""
-    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-
-    def failures(clause) -> int:
-        return db.exec(select(sa.func.count()).select_from(LoginAttempt).where(
-            clause, LoginAttempt.at > window, LoginAttempt.succeeded.is_(False))).one()
-
-    return failures(LoginAttempt.email == email) >= limit or \
-        failures(LoginAttempt.ip_address == ip) >= limit * 10
-
-
-def _record_attempt(db, email: str, ip: str, succeeded: bool) -> None:
-    db.add(LoginAttempt(email=email, ip_address=ip, succeeded=succeeded))
-    db.commit()
-
-
 @auth.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -112,28 +96,30 @@ def sign_in():
     problem = None
     if form.validate_on_submit():
         db = get_session()
-        email, ip = form.email.data.strip().lower(), request.remote_addr or ""
-        if _locked_out(db, email, ip):
-            minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-            return render_template("auth/sign_in.html", form=form, problem=(
-                f"There have been too many attempts to sign in. Wait {minutes} minutes and "
-                "try again, or ask your system administrator to reset your password.")), 429
+        email, address = form.email.data.strip().lower(), request.remote_addr or ""
         user = db.exec(select(User).where(User.email == email)).first()
+        device = throttle.device_for(user)
+        refused = throttle.refusal(db, email, address, device)
+        if refused is not None:
+            return render_template("auth/sign_in.html", form=form,
+                                   problem=refused.message), 429
         if user is not None and user.active and verify_password(user.password_hash,
                                                                 form.password.data):
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
                 db.add(user)
-            _record_attempt(db, email, ip, True)
+            throttle.record(db, email, address, device, True)
             session.clear()  # no session fixation: a fresh session for the signed-in person
             session.permanent = True
             session["signed_in_at"] = utcnow().timestamp()
             session[SESSION_GENERATION] = user.session_generation
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            throttle.mark_browser(response, user, device)
+            return response
         if user is None:
             verify_password(_DUMMY_HASH, form.password.data)
-        _record_attempt(db, email, ip, False)
+        throttle.record(db, email, address, device, False)
         problem = "Enter a correct email address and password"
     status = 200 if not (form.errors or problem) else 400
     return render_template("auth/sign_in.html", form=form, problem=problem), status
