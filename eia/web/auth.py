@@ -159,6 +159,16 @@ def _end_stale_session():
     return redirect(login_url(login_manager.login_view, request.url))
 
 
+def _not_stored(response):
+    """Nothing shown to a signed-in person (nor the sign-in page) is kept by a browser's or a
+    shared proxy's cache. Static files (the same for everyone) keep their own headers."""
+    if _is_static(request.endpoint):
+        return response
+    if request.endpoint == "auth.sign_in" or "_user_id" in session:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _expire_old_sessions():
     """Signed out after a spell without activity (the session cookie's lifetime, renewed on
     every request) or, however active, after the longest working day allowed."""
@@ -203,3 +213,4 @@ def init_auth(app: Flask) -> None:
     app.before_request(_end_stale_session)
     app.before_request(_expire_old_sessions)
     app.before_request(_require_sign_in)
+    app.after_request(_not_stored)
