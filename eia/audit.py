@@ -64,8 +64,11 @@ def append(
     comment: str = "",
     details: dict | None = None,
     at: datetime | None = None,
+    actor_name: str | None = None,
 ) -> AuditRecord:
-    """Add the next record to the chain, in the caller's transaction (flushes, never commits)."""
+    """Add the next record to the chain, in the caller's transaction (flushes, never commits).
+    With no ``actor`` the record is the system's: ``actor_name`` says which part of it (the
+    scheduler unless told otherwise)."""
     if eia is not None and eia.id is None:
         session.flush()
     head = _lock_head(session)
@@ -73,7 +76,7 @@ def append(
         "eia_id": eia.id if eia is not None else None,
         "eia_version": eia.version if eia is not None else None,
         "actor_id": actor.id if actor is not None else None,
-        "actor_name": actor.name if actor is not None else "System (scheduler)",
+        "actor_name": actor.name if actor is not None else actor_name or "System (scheduler)",
         # Aware UTC to the microsecond, as both databases give it back.
         "occurred_at": as_utc(at or utcnow()),
         "action": action,

@@ -12,8 +12,10 @@ from sqlmodel import Session, select
 from eia.models import LONDON, AuditRecord, Eia, as_utc
 from workflows.lifecycle import SECTIONS, TRANSITIONS
 
-# The kinds of record the trail holds (AuditRecord.action).
-KINDS = {"transition": "Any change of state", "edit": "Any edit", "comment": "Any comment"}
+# The kinds of record the trail holds (AuditRecord.action); "admin": a change to people,
+# directorates, services or characteristics (eia/admin_operations.py).
+KINDS = {"transition": "Any change of state", "edit": "Any edit", "comment": "Any comment",
+         "admin": "Any administration change"}
 
 PAGE_SIZE = 50
 DOWNLOAD_LIMIT = 100_000  # a download larger than this is cut (and says so in its name)
@@ -21,7 +23,8 @@ DOWNLOAD_LIMIT = 100_000  # a download larger than this is cut (and says so in i
 
 def event_choices() -> list[tuple[str, str]]:
     """The event filter's options: a kind ("transition") or one event of it
-    ("transition:approve", "edit:screening", "comment:outcome")."""
+    ("transition:approve", "edit:screening", "comment:outcome", "admin:user_role_changed")."""
+    from eia.admin_operations import EVENTS as ADMIN_EVENTS
     from eia.web.history import TRANSITION_PHRASES, section_name
 
     choices = list(KINDS.items())
@@ -35,6 +38,8 @@ def event_choices() -> list[tuple[str, str]]:
     choices.append(("edit:created", "Edit: EIA created"))
     choices += [(f"edit:{key}", f"Edit: {section_name(key)}") for key in SECTIONS]
     choices += [(f"comment:{key}", f"Comment: {section_name(key)}") for key in SECTIONS]
+    choices += [(f"admin:{event}", f"Administration: {words}")
+                for event, words in ADMIN_EVENTS.items()]
     return choices
 
 

@@ -9,6 +9,7 @@ import click
 from flask.cli import AppGroup, FlaskGroup
 from sqlmodel import select
 
+from eia import admin_operations as admin_ops
 from eia import audit, create_app
 from eia.db import get_engine, session_scope
 from eia.models import Directorate, Service, User
@@ -72,7 +73,7 @@ def db_rebuild_summaries():
 @click.option("--directorate", "directorate_name", help="The approver's directorate.")
 @click.password_option(help="Prompted for (twice) when not given.")
 def users_create(email, name, role, service_name, directorate_name, password):
-    """Create a person who can log in."""
+    """Create a person who can log in (recorded in the audit trail)."""
     from eia.passwords import hash_password
 
     if len(password) < 12:
@@ -95,9 +96,31 @@ def users_create(email, name, role, service_name, directorate_name, password):
         if role == Role.approver and service is None and directorate is None:
             raise click.UsageError("An approver signs off a directorate's EIAs: give "
                                    "--directorate (or --service for a head of service).")
-        session.add(User(email=email.lower(), name=name, role=role, service=service,
-                         directorate=directorate, password_hash=hash_password(password)))
+        admin_ops.create_user(session, admin_ops.command_line(), name=name, email=email,
+                              role=role, password_hash=hash_password(password),
+                              service_id=service.id if service else None,
+                              directorate_id=directorate.id if directorate else None)
     click.echo(f"Created {Role(role).label.lower()} {name} <{email.lower()}>.")
+
+
+@users_cli.command("set-password")
+@click.option("--email", required=True)
+@click.password_option(help="Prompted for (twice) when not given.")
+def users_set_password(email, password):
+    """Give a person a new password (every session of theirs ends; recorded in the audit
+    trail). For an administrator who cannot sign in to reset it in the browser."""
+    from eia.passwords import hash_password
+
+    if len(password) < 12:
+        raise click.UsageError("Choose a password of at least 12 characters.")
+    with session_scope() as session:
+        person = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if person is None:
+            raise click.UsageError(f"There is no user with the email {email}.")
+        admin_ops.set_password(session, admin_ops.command_line(), person,
+                               hash_password(password))
+        name, address = person.name, person.email
+    click.echo(f"Password set for {name} <{address}>: they are signed out everywhere.")
 
 
 @demo_cli.command("load")

@@ -49,8 +49,15 @@ def load_config(instance_path: str) -> dict:
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "10")),
+        # Sign-in throttling (eia/web/throttle.py): per account and place, per address, and a
+        # slow-down (never a lockout) per account.
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        "LOGIN_SOURCE_MAX_FAILURES": int(os.environ.get("LOGIN_SOURCE_MAX_FAILURES", "50")),
+        "LOGIN_ACCOUNT_SLOWDOWN_AFTER": int(os.environ.get("LOGIN_ACCOUNT_SLOWDOWN_AFTER",
+                                                           "20")),
+        "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": int(os.environ.get(
+            "LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60")),
         # Reminder intervals and email delivery (notifications/settings.py lists them).
         **notification_settings.load(),
     }

@@ -5,6 +5,9 @@ Every EIA is played through ``eia.operations`` at backdated times, so its audit 
 complete and the guards check each step as of the day it happened. The steps of all EIAs
 are played in time order, so the audit trail reads as one chronological history.
 
+The directorates, services and people are created through ``eia.admin_operations``, so they
+are in the audit trail too (by "System (demo data)", dated before the first EIA).
+
 Loading is idempotent: directorates are found by name, services by directorate and name,
 people by email and EIAs by reference; an EIA whose reference exists is skipped entirely.
 ``load_demo`` adds to the session and flushes; the caller commits once.
@@ -16,6 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session, select
 
+from eia import admin_operations as admin_ops
 from eia import operations as ops
 from eia.demo_content import (
     BUDGET_ROUND,
@@ -62,10 +66,10 @@ class DemoResult:
 
 def load_demo(session: Session, *, today: date | None = None) -> DemoResult:
     today = today or london_date(utcnow())
-    directorates, services = _ensure_organisation(session)
     first_day = min(step.day for spec in EIAS for step in spec.history)
-    people, created_users = _ensure_people(session, directorates, services,
-                                           since=_moment(today, first_day - 30))
+    since = _moment(today, first_day - 30)  # the council was set up before the first EIA
+    directorates, services = _ensure_organisation(session, since=since)
+    people, created_users = _ensure_people(session, directorates, services, since=since)
     done = set(session.exec(
         select(Eia.reference).where(Eia.reference.in_([s.reference for s in EIAS]))
     ).all())
@@ -84,26 +88,25 @@ def load_demo(session: Session, *, today: date | None = None) -> DemoResult:
 
 # --- the organisation and its people ---------------------------------------------------------
 
-def _ensure_organisation(session: Session
+def _ensure_organisation(session: Session, *, since: datetime
                          ) -> tuple[dict[str, Directorate], dict[tuple[str, str], Service]]:
     """Find or create every directorate and service: directorates by name, services by
-    (directorate, name)."""
+    (directorate, name). What is created goes through the admin operations, so it is in
+    the audit trail like an administrator's change."""
     directorates, services = {}, {}
     for directorate_name, service_names in DIRECTORATES.items():
         directorate = session.exec(
             select(Directorate).where(Directorate.name == directorate_name)).first()
         if directorate is None:
-            directorate = Directorate(name=directorate_name)
-            session.add(directorate)
-            session.flush()
+            directorate = admin_ops.create_directorate(session, admin_ops.DEMO_DATA,
+                                                       directorate_name, at=since)
         directorates[directorate_name] = directorate
         for name in service_names:
             service = session.exec(select(Service).where(
                 Service.directorate_id == directorate.id, Service.name == name)).first()
             if service is None:
-                service = Service(name=name, directorate_id=directorate.id)
-                session.add(service)
-                session.flush()
+                service = admin_ops.create_service(session, admin_ops.DEMO_DATA, directorate,
+                                                   name, at=since)
             services[directorate_name, name] = service
     return directorates, services
 
@@ -120,11 +123,11 @@ def _ensure_people(session: Session, directorates, services, *, since: datetime
             continue
         service = services[person.directorate, person.service] if person.service else None
         directorate = directorates[person.directorate] if person.role == Role.approver else None
-        user = User(email=person.email, name=person.name, role=person.role,
-                    service_id=service.id if service else None,
-                    directorate_id=directorate.id if directorate else None,
-                    password_hash=hash_password(DEMO_PASSWORD), created_at=since)
-        session.add(user)
+        user = admin_ops.create_user(
+            session, admin_ops.DEMO_DATA, email=person.email, name=person.name,
+            role=person.role, service_id=service.id if service else None,
+            directorate_id=directorate.id if directorate else None,
+            password_hash=hash_password(DEMO_PASSWORD), at=since)
         people[person.email] = user
         created += 1
     session.flush()

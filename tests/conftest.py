@@ -154,10 +154,56 @@ def client(app):
 
 
 def sign_in(client, user) -> None:
-    """Sign ``user`` in on ``client`` the way Flask-Login remembers a signed-in person."""
+    """Sign ``user`` in on ``client`` the way Flask-Login remembers a signed-in person (with
+    their session generation, which the app checks on every request)."""
+    from eia.web.auth import SESSION_GENERATION
+
     with client.session_transaction() as flask_session:
         flask_session["_user_id"] = str(user.id)
         flask_session["_fresh"] = True
+        flask_session[SESSION_GENERATION] = user.session_generation
+
+
+@pytest.fixture
+def unaudited_commits(app, connection):
+    """Watches the application's database sessions: a commit that changed a person, a
+    directorate, a service or a characteristic without an admin audit record in the same
+    transaction is written down here (the test then asserts there were none). Used by
+    tests/test_admin_audit.py and the admin fuzzing in tests/test_admin.py."""
+    from eia.models import AuditRecord, Characteristic, Directorate, Service, User
+
+    admin_tables = (User, Directorate, Service, Characteristic)
+    problems = []
+
+    def instrumented():
+        session = session_on(connection)
+        changed, audited = set(), []
+
+        @sa.event.listens_for(session, "after_flush")
+        def _seen(s, _context):
+            for obj in [*s.new, *s.dirty, *s.deleted]:
+                if isinstance(obj, admin_tables) and (
+                        obj in s.new or obj in s.deleted or s.is_modified(obj)):
+                    changed.add(type(obj).__name__)
+                if isinstance(obj, AuditRecord) and obj.action == "admin":
+                    audited.append(obj.event)
+
+        @sa.event.listens_for(session, "after_commit")
+        def _committed(_s):
+            if changed and not audited:
+                problems.append(f"{sorted(changed)} committed without an audit record")
+            changed.clear()
+            audited.clear()
+
+        @sa.event.listens_for(session, "after_soft_rollback")
+        def _rolled_back(_s, _previous):
+            changed.clear()
+            audited.clear()
+
+        return session
+
+    app.config["SESSION_FACTORY"] = instrumented
+    return problems
 
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -467,7 +467,9 @@ FIELDS = ["name", "email", "role", "service_id", "directorate_id", "password", "
            "/admin/characteristics/{characteristic}/deactivate",
            "/admin/users/99999999999999999999", "/admin/characteristics/0/move",
        ]))
-def test_garbage_never_gives_a_server_error(client, admin, make, db, data, target):
+def test_garbage_never_gives_a_server_error(client, admin, make, db, unaudited_commits, data,
+                                           target):
+    """...and whatever is accepted is in the audit trail (tests/test_admin_audit.py)."""
     service = make.service()
     ids = {"user": make.user("officer", service=service).id, "service": service.id,
            "directorate": service.directorate_id,
@@ -475,5 +477,6 @@ def test_garbage_never_gives_a_server_error(client, admin, make, db, data, targe
     db.commit()
     response = client.post(target.format(**ids), data=data)
     assert response.status_code < 500, response.text[:500]
+    assert unaudited_commits == []
     with client.session_transaction() as flask_session:
         flask_session.pop("_flashes", None)  # keep the cookie small

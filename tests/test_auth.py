@@ -165,3 +165,131 @@ def test_security_headers(client, person):
     assert "Strict-Transport-Security" not in response.headers
     secure = client.get("/sign-in", base_url="https://localhost")
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+# --- Throttling by account and by place ------------------------------------------------------
+
+A, B = "198.51.100.7", "203.0.113.9"  # two places: an office, home
+
+
+def _from(app, address: str):
+    """A browser signing in from ``address``."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def _attempt(client, email: str, password: str = "wrong"):
+    return client.post("/sign-in", data={"email": email, "password": password})
+
+
+def test_failures_from_one_place_do_not_lock_the_person_out_elsewhere(app, person):
+    approver = person("approver")
+    attacker = _from(app, A)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        assert _attempt(attacker, approver.email).status_code == 400
+    # The approver, from home, signs in at once...
+    home = _from(app, B)
+    signed_in = _attempt(home, approver.email, PASSWORD)
+    assert (signed_in.status_code, signed_in.location) == (302, "/")
+    assert home.get("/").status_code == 200
+    # ...while the place the failures came from is paused, right password or not.
+    refused = _attempt(attacker, approver.email, PASSWORD)
+    assert refused.status_code == 429
+    assert "too many attempts to sign in. Wait 15 minutes" in text(refused)
+
+
+def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_neighbour(app, person):
+    """Colleagues share the council's address: failures from another browser there do not
+    lock out the approver's own browser, which has signed in as them before."""
+    approver = person("approver")
+    own = _from(app, A)
+    assert _attempt(own, approver.email, PASSWORD).status_code == 302
+    own.post("/sign-out")
+    neighbour = _from(app, A)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        _attempt(neighbour, approver.email)
+    assert _attempt(neighbour, approver.email, PASSWORD).status_code == 429
+    assert _attempt(own, approver.email, PASSWORD).status_code == 302
+    own.post("/sign-out")
+    # The browser's mark is for that person only: it does not help with anyone else.
+    other = person()
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        _attempt(neighbour, other.email)
+    assert _attempt(own, other.email, PASSWORD).status_code == 429
+
+
+def test_one_place_trying_many_accounts_is_paused(app, person):
+    app.config["LOGIN_SOURCE_MAX_FAILURES"] = 12
+    per_account = app.config["LOGIN_MAX_FAILURES"] - 1
+    sprayer = _from(app, A)
+    tried = 0
+    for n in range(4):
+        for _ in range(per_account):
+            if tried < 12:
+                assert _attempt(sprayer, f"guess{n}@example.gov.uk").status_code == 400
+                tried += 1
+    fresh = person()
+    refused = _attempt(sprayer, fresh.email, PASSWORD)
+    assert refused.status_code == 429
+    assert "too many attempts to sign in" in text(refused)
+    assert _attempt(_from(app, B), fresh.email, PASSWORD).status_code == 302
+
+
+def test_many_places_failing_for_one_account_slow_it_down_without_locking(app, person, db):
+    import time_machine
+
+    from eia.models import utcnow
+
+    app.config["LOGIN_ACCOUNT_SLOWDOWN_AFTER"] = 8
+    approver = person("approver")
+    for n in range(8):  # fewer than the per-place limit from each place
+        for _ in range(2):
+            _attempt(_from(app, f"192.0.2.{n}"), approver.email)
+    # Right after a run of failures, new places must wait a little between attempts...
+    waiting = _attempt(_from(app, "192.0.2.200"), approver.email, PASSWORD)
+    assert waiting.status_code == 429
+    assert "Wait" in text(waiting) and "seconds and try again" in text(waiting)
+    # ...but never long: once the pause is over, the right password gets in.
+    with time_machine.travel(utcnow().timestamp() + app.config[
+            "LOGIN_ACCOUNT_MAX_DELAY_SECONDS"] + 1, tick=False):
+        assert _attempt(_from(app, "192.0.2.201"), approver.email, PASSWORD).status_code == 302
+
+
+def test_a_known_browser_is_not_slowed_down_by_failures_elsewhere(app, person):
+    app.config["LOGIN_ACCOUNT_SLOWDOWN_AFTER"] = 4
+    approver = person("approver")
+    own = _from(app, B)
+    assert _attempt(own, approver.email, PASSWORD).status_code == 302
+    own.post("/sign-out")
+    for n in range(6):
+        _attempt(_from(app, f"192.0.2.{n}"), approver.email)
+    assert _attempt(_from(app, "192.0.2.99"), approver.email, PASSWORD).status_code == 429
+    assert _attempt(own, approver.email, PASSWORD).status_code == 302
+
+
+def test_unknown_and_known_emails_are_throttled_alike(app, person, monkeypatch):
+    """Nothing tells an unknown email from a wrong password: the same answer, one password
+    check each (the same time), and the same pause after the same number of failures."""
+    from eia.web import auth as auth_module
+
+    checks = []
+    real = auth_module.verify_password
+
+    def counted(password_hash, password):
+        checks.append(password_hash)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(auth_module, "verify_password", counted)
+    user = person()
+    answers = {}
+    for email in (user.email, "nobody@example.gov.uk"):
+        browser = _from(app, A)
+        checks.clear()
+        statuses = [_attempt(browser, email).status_code
+                    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)]
+        answers[email] = (statuses, len(checks), text(_attempt(browser, email)))
+    assert answers[user.email] == answers["nobody@example.gov.uk"]
+    statuses, checked, _ = answers[user.email]
+    assert statuses == [400] * app.config["LOGIN_MAX_FAILURES"] + [429]
+    assert checked == app.config["LOGIN_MAX_FAILURES"]  # one check per attempt let through

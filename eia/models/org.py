@@ -39,6 +39,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, sa_type=sa.String(255))
     active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
+    # Put in the session at sign-in and compared on every request: raising it ends every
+    # session of this person at once (sign-out, a new password, a new role or team, leaving).
+    session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     service: Service | None = Relationship()
     directorate: Directorate | None = Relationship()
@@ -48,6 +51,11 @@ class User(SQLModel, table=True):
         if self.directorate_id is not None:
             return self.directorate_id
         return self.service.directorate_id if self.service is not None else None
+
+    def end_sessions(self) -> None:
+        """Every session signed in as this person stops working (at the next flush). Done
+        in the database (``+ 1`` there), so two changes at once both count."""
+        self.session_generation = type(self).session_generation + 1
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles

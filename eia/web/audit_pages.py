@@ -93,6 +93,12 @@ def verify():
     return _render(form, 1, report=report)
 
 
+def _cell_sized(text: str, limit: int = 32_000) -> str:
+    """The record's details (old and new values, as JSON) within a spreadsheet cell's
+    32,767 characters: a longer one is cut, and says so."""
+    return text if len(text) <= limit else text[:limit] + " … (cut: see the database)"
+
+
 @audit_pages.get("/audit/download")
 def download_results():
     """The search's results, every page of them, as CSV or XLSX (?format=csv|xlsx)."""
@@ -105,11 +111,11 @@ def download_results():
     table = Table("Audit trail", [
         "Position", "When (London time)", "Person", "Kind", "Event", "What happened",
         "From state", "To state", "EIA reference", "EIA title", "EIA version", "Comment",
-        "Hash",
+        "Details", "Hash",
     ])
     for row in _rows(records):
         r = row["record"]
         table.add(r.seq, row["when"], r.actor_name, r.action, r.event, row["what"],
                   r.from_state, r.to_state, row["reference"], row["title"], r.eia_version,
-                  r.comment, r.hash)
+                  r.comment, _cell_sized(r.details), r.hash)
     return download(table, fmt, "audit-trail")

@@ -1,10 +1,16 @@
-"""Signing in and out, and the rule that every page needs a signed-in person unless it is
-listed as public here."""
+"""Signing in and out, how sessions end, and the rule that every page needs a signed-in
+person unless it is listed as public here.
+
+A session is Flask's signed cookie. It ends after SESSION_IDLE_MINUTES without a request
+(the cookie's signed age, checked by the server), after SESSION_MAX_HOURS however active,
+and, at once and everywhere, when the person's session generation moves on: signing out,
+a new password, a new role, directorate or service, and deactivation all raise it
+(User.end_sessions), and the user loader refuses a session carrying an older one.
+Throttling of sign-in attempts is in throttle.py."""
 
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-import sqlalchemy as sa
 from flask import (
     Blueprint,
     Flask,
@@ -17,15 +23,17 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from sqlmodel import select
 
 from eia.db import get_session
-from eia.models import LoginAttempt, User, utcnow
+from eia.models import User, utcnow
 from eia.passwords import hash_password, needs_rehash, verify_password
 from forms.auth import SignInForm
+
+from . import throttle
 
 auth = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -41,13 +49,33 @@ PUBLIC_ENDPOINTS |= {"public.register", "public.register_download", "public.eia_
 # Checked against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = hash_password("not a real password")
 
+# The person's session generation at sign-in (app_user.session_generation): a session whose
+# generation is no longer theirs has ended (see User.end_sessions).
+SESSION_GENERATION = "_generation"
+SESSION_ENDED = ("You have been signed out. This happens when you sign out (on any computer), "
+                 "when your password is changed, when your role, directorate or service "
+                 "changes, or when your account is closed. Sign in again to carry on: nothing "
+                 "you saved is lost.")
+
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = get_session().get(User, int(user_id))
-    return user if user is not None and user.active else None
+    if user is None or not user.active:
+        return None
+    if session.get(SESSION_GENERATION) != user.session_generation:
+        return None  # signed out everywhere since, or changed: _end_stale_session says so
+    return user
+
+
+def keep_own_session(person: User) -> None:
+    """After a change that ended every session of ``person`` (a new password, role or team):
+    if they made it themselves (an admin resetting their own password), the session that
+    made it carries on; their others have ended."""
+    if current_user.is_authenticated and person.id == current_user.id:
+        session[SESSION_GENERATION] = person.session_generation
 
 
 def _safe_next(target: str | None) -> str:
@@ -60,24 +88,6 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.index")
 
 
-def _locked_out(db, email: str, ip: str) -> bool:
-    """Too many failures lately for this account, or from this address (10x as many)."""
-    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-
-    def failures(clause) -> int:
-        return db.exec(select(sa.func.count()).select_from(LoginAttempt).where(
-            clause, LoginAttempt.at > window, LoginAttempt.succeeded.is_(False))).one()
-
-    return failures(LoginAttempt.email == email) >= limit or \
-        failures(LoginAttempt.ip_address == ip) >= limit * 10
-
-
-def _record_attempt(db, email: str, ip: str, succeeded: bool) -> None:
-    db.add(LoginAttempt(email=email, ip_address=ip, succeeded=succeeded))
-    db.commit()
-
-
 @auth.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
@@ -86,27 +96,30 @@ def sign_in():
     problem = None
     if form.validate_on_submit():
         db = get_session()
-        email, ip = form.email.data.strip().lower(), request.remote_addr or ""
-        if _locked_out(db, email, ip):
-            minutes = current_app.config["LOGIN_LOCKOUT_MINUTES"]
-            return render_template("auth/sign_in.html", form=form, problem=(
-                f"There have been too many attempts to sign in. Wait {minutes} minutes and "
-                "try again, or ask your system administrator to reset your password.")), 429
+        email, address = form.email.data.strip().lower(), request.remote_addr or ""
         user = db.exec(select(User).where(User.email == email)).first()
+        device = throttle.device_for(user)
+        refused = throttle.refusal(db, email, address, device)
+        if refused is not None:
+            return render_template("auth/sign_in.html", form=form,
+                                   problem=refused.message), 429
         if user is not None and user.active and verify_password(user.password_hash,
                                                                 form.password.data):
             if needs_rehash(user.password_hash):
                 user.password_hash = hash_password(form.password.data)
                 db.add(user)
-            _record_attempt(db, email, ip, True)
+            throttle.record(db, email, address, device, True)
             session.clear()  # no session fixation: a fresh session for the signed-in person
             session.permanent = True
             session["signed_in_at"] = utcnow().timestamp()
+            session[SESSION_GENERATION] = user.session_generation
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            response = redirect(_safe_next(request.args.get("next")))
+            throttle.mark_browser(response, user, device)
+            return response
         if user is None:
             verify_password(_DUMMY_HASH, form.password.data)
-        _record_attempt(db, email, ip, False)
+        throttle.record(db, email, address, device, False)
         problem = "Enter a correct email address and password"
     status = 200 if not (form.errors or problem) else 400
     return render_template("auth/sign_in.html", form=form, problem=problem), status
@@ -114,9 +127,46 @@ def sign_in():
 
 @auth.post("/sign-out")
 def sign_out():
+    """Signing out ends every session of the person, on every computer (a copy of the
+    session cookie stops working too)."""
+    if current_user.is_authenticated:
+        db = get_session()
+        person = current_user._get_current_object()
+        person.end_sessions()
+        db.add(person)
+        db.commit()
     logout_user()
     session.clear()
     return redirect(url_for("auth.sign_in"))
+
+
+def _is_static(endpoint: str | None) -> bool:
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+
+
+def _end_stale_session():
+    """A session naming someone the user loader refused (signed out elsewhere, a new
+    password, role or team, deactivated): forget it, say why, and ask them to sign in again,
+    coming back to this page afterwards."""
+    if _is_static(request.endpoint) or "_user_id" not in session \
+            or current_user.is_authenticated:
+        return None
+    logout_user()
+    session.clear()
+    flash(SESSION_ENDED, "info")
+    if request.endpoint is None or request.endpoint in PUBLIC_ENDPOINTS:
+        return None
+    return redirect(login_url(login_manager.login_view, request.url))
+
+
+def _not_stored(response):
+    """Nothing shown to a signed-in person (nor the sign-in page) is kept by a browser's or a
+    shared proxy's cache. Static files (the same for everyone) keep their own headers."""
+    if _is_static(request.endpoint):
+        return response
+    if request.endpoint == "auth.sign_in" or "_user_id" in session:
+        response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _expire_old_sessions():
@@ -160,5 +210,7 @@ def init_auth(app: Flask) -> None:
     csrf.init_app(app)
     WTFormsHelpers(app)
     app.register_blueprint(auth)
+    app.before_request(_end_stale_session)
     app.before_request(_expire_old_sessions)
     app.before_request(_require_sign_in)
+    app.after_request(_not_stored)

@@ -83,5 +83,10 @@ def history(records: list[AuditRecord]) -> list[HistoryEntry]:
 
 # --- for the audit page (eia/web/audit_pages.py): what happened, without who and when ---
 def what_happened(record: AuditRecord) -> str:
-    """ "Returned to full assessment", "Approved (late: ...)", "Screening edited"."""
+    """ "Returned to full assessment", "Approved (late: ...)", "Screening edited"; for an
+    administration change, what changed ("Role of ... changed from Officer to Approver")."""
+    if record.action == "admin":
+        from .admin_history import what_changed
+
+        return what_changed(record)
     return _what(record) + _afterword(record, json.loads(record.details or "{}"))

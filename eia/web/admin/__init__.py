@@ -1,8 +1,9 @@
 """Managing the product in the browser: people, directorates and services (admins), and the
 characteristics with their guidance (admins and the Policy and Equality Unit).
 
-These are configuration changes, not changes to EIAs, so they are not written to the EIA
-audit trail: each one is logged with the email of the person who made it.
+Every change goes through eia/admin_operations.py, which writes it to the audit trail
+(action "admin", with the old and new values) in the same transaction; it is also logged
+with the email of the person who made it.
 """
 
 from flask import Flask

@@ -14,12 +14,14 @@ import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
 from sqlmodel import select
 
+from eia import admin_operations as admin_ops
+from eia.admin_operations import is_statutory
 from eia.db import get_session
 from eia.models import Characteristic
 from eia.models.enums import CharacteristicKind
 from forms.admin import CharacteristicForm
 
-from .common import admin, done, get_or_404
+from .common import admin, done, get_or_404, me
 
 KIND_LABELS = {
     CharacteristicKind.protected: "Protected",
@@ -29,10 +31,6 @@ KIND_LABELS = {
 
 NAME_TAKEN = "There is already a characteristic with this name"
 _KEY_MAX = 64
-
-
-def is_statutory(characteristic: Characteristic) -> bool:
-    return characteristic.kind != CharacteristicKind.local
 
 
 def why_always_active(characteristic: Characteristic) -> str:
@@ -82,13 +80,11 @@ def new_characteristic():
         if _name_taken(form.name.data):
             form.name.errors.append(NAME_TAKEN)
         else:
-            last = db.exec(select(sa.func.max(Characteristic.position))).one() or 0
-            characteristic = Characteristic(
-                key=make_key(form.name.data), name=form.name.data,
-                kind=CharacteristicKind.local, position=last + 10, active=True,
-                guidance=form.guidance.data or "", borough_profile=form.borough_profile.data or "")
-            db.add(characteristic)
             try:
+                characteristic = admin_ops.create_characteristic(
+                    db, me(), key=make_key(form.name.data), name=form.name.data,
+                    guidance=form.guidance.data or "",
+                    borough_profile=form.borough_profile.data or "")
                 db.commit()
             except sa.exc.IntegrityError:  # the same key, added by someone a moment ago
                 db.rollback()
@@ -125,13 +121,12 @@ def edit_characteristic(characteristic_id: int):
         if "name" in form and _name_taken(form.name.data, except_id=characteristic.id):
             form.name.errors.append(NAME_TAKEN)
         else:
-            fields = [f for f in ("name", "guidance", "borough_profile") if f in form]
+            fields = [f for f in admin_ops.CHARACTERISTIC_FIELDS if f in form]
             changed = [form[f].label.text.split(":")[0].lower() for f in fields
                        if getattr(characteristic, f) != (form[f].data or "")]
             old_name = characteristic.name
-            for f in fields:
-                setattr(characteristic, f, form[f].data or "")
-            db.add(characteristic)
+            admin_ops.update_characteristic(db, me(), characteristic,
+                                            {f: form[f].data or "" for f in fields})
             db.commit()
             done(f"Characteristic {old_name} saved"
                  + (f": {', '.join(changed)} changed" if changed else ": nothing had changed"))
@@ -146,9 +141,7 @@ def deactivate_characteristic(characteristic_id: int):
     if is_statutory(characteristic):
         return _edit_page(characteristic, CharacteristicForm(formdata=None, obj=characteristic),
                           problem=why_always_active(characteristic), status=400)
-    if characteristic.active:
-        characteristic.active = False
-        db.add(characteristic)
+    if admin_ops.set_characteristic_active(db, me(), characteristic, False):
         db.commit()
         done(f"Characteristic {characteristic.name} deactivated: new screenings leave it out; "
              "EIAs that already answered it keep it")
@@ -159,9 +152,7 @@ def deactivate_characteristic(characteristic_id: int):
 def reactivate_characteristic(characteristic_id: int):
     db = get_session()
     characteristic = get_or_404(Characteristic, characteristic_id)
-    if not characteristic.active:
-        characteristic.active = True
-        db.add(characteristic)
+    if admin_ops.set_characteristic_active(db, me(), characteristic, True):
         db.commit()
         done(f"Characteristic {characteristic.name} reactivated: screenings include it again")
     return redirect(url_for("admin.characteristics"))
@@ -174,14 +165,7 @@ def move_characteristic(characteristic_id: int):
         abort(400)
     db = get_session()
     characteristic = get_or_404(Characteristic, characteristic_id)
-    rows = _ordered()
-    i = rows.index(characteristic)
-    j = i - 1 if direction == "up" else i + 1
-    if 0 <= j < len(rows):
-        rows[i], rows[j] = rows[j], rows[i]
-        for n, row in enumerate(rows, start=1):  # renumbered, so ties cannot stick
-            row.position = n * 10
-            db.add(row)
+    if admin_ops.move_characteristic(db, me(), characteristic, direction):
         db.commit()
         done(f"Characteristic {characteristic.name} moved {direction}")
     return redirect(url_for("admin.characteristics") + f"#characteristic-{characteristic.id}")

@@ -1,10 +1,12 @@
-"""The blueprint, who may use it, and what every change does: commit once, log who made it,
-say so in a banner."""
+"""The blueprint, who may use it, and what every change does: go through an operation of
+eia/admin_operations.py (which writes its audit record), commit once, log who made it, say
+so in a banner."""
 
 from flask import Blueprint, abort, current_app, flash, render_template
 from flask_login import current_user
 
 from eia.db import get_session
+from eia.models import User
 from eia.models.enums import ROLE_LABELS, Role
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
@@ -36,6 +38,11 @@ def is_admin() -> bool:
 def admins_only() -> None:
     if not is_admin():
         abort(403)
+
+
+def me() -> User:
+    """The signed-in administrator, as the row itself (operations record who acted)."""
+    return current_user._get_current_object()
 
 
 def get_or_404(model, row_id: int):

@@ -10,11 +10,12 @@ from flask import redirect, render_template, url_for
 from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
+from eia import admin_operations as admin_ops
 from eia.db import get_session
 from eia.models import Directorate, Eia, Service, User
 from forms.admin import DirectorateForm, ServiceForm
 
-from .common import admin, admins_only, done, get_or_404
+from .common import admin, admins_only, done, get_or_404, me
 
 
 def _count(model, clause) -> int:
@@ -73,28 +74,31 @@ def _service_taken(directorate_id: int, name: str, except_id: int | None = None)
     return get_session().exec(query).first() is not None
 
 
-def _committed() -> bool:
-    """Commit a deletion; False (rolled back) if something the counts above do not know
-    about still refers to the row."""
+REFUSED = object()  # what _committed returns when the database refused the change
+
+
+def _committed(operation, *args):
+    """Run an operation of eia/admin_operations.py as the signed-in admin and commit it
+    with its audit record: the operation's result, or REFUSED (rolled back: neither the
+    change nor its record) if the database refused it: a duplicate name added by someone
+    a moment ago, or something the counts above do not know about still referring to a row
+    being deleted."""
     db = get_session()
     try:
+        result = operation(db, me(), *args)
         db.commit()
     except sa.exc.IntegrityError:
         db.rollback()
-        return False
-    return True
+        return REFUSED
+    return result
 
 
-def _commit_or(form, message: str) -> bool:
-    """Commit; if the database refuses a duplicate name (two people at once), say so."""
-    db = get_session()
-    try:
-        db.commit()
-    except sa.exc.IntegrityError:
-        db.rollback()
+def _commit_or(form, message: str, operation, *args):
+    """Commit the operation; if the database refuses a duplicate name, say so."""
+    result = _committed(operation, *args)
+    if result is REFUSED:
         form.name.errors.append(message)
-        return False
-    return True
+    return result
 
 
 def _render_form(form, *, title: str, caption: str, back: str, thing=None, uses=None,
@@ -121,9 +125,9 @@ def new_directorate():
         if _directorate_taken(form.name.data):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
-            directorate = Directorate(name=form.name.data)
-            get_session().add(directorate)
-            if _commit_or(form, DIRECTORATE_TAKEN):
+            directorate = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.create_directorate,
+                                     form.name.data)
+            if directorate is not REFUSED:
                 done(f"Directorate {directorate.name} added")
                 return redirect(url_for("admin.directorates"))
     return _render_form(form, title="Add a directorate", caption="Directorates and services",
@@ -149,10 +153,10 @@ def edit_directorate(directorate_id: int):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
             old = directorate.name
-            directorate.name = form.name.data
-            get_session().add(directorate)
-            if _commit_or(form, DIRECTORATE_TAKEN):
-                done(f"Directorate {old} renamed to {directorate.name}" if old != directorate.name
+            renamed = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.rename_directorate,
+                                 directorate, form.name.data)
+            if renamed is not REFUSED:
+                done(f"Directorate {old} renamed to {directorate.name}" if renamed
                      else f"Directorate {directorate.name} saved: the name had not changed")
                 return redirect(url_for("admin.directorates"))
             directorate = get_or_404(Directorate, directorate_id)
@@ -162,15 +166,13 @@ def edit_directorate(directorate_id: int):
 @admin.post("/directorates/<int:directorate_id>/delete")
 def delete_directorate(directorate_id: int):
     admins_only()
-    db = get_session()
     directorate = get_or_404(Directorate, directorate_id)
     uses = directorate_uses(directorate)
     if uses:
         return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
                                  problem=_in_use_reason(directorate.name, uses), status=400)
     name = directorate.name
-    db.delete(directorate)
-    if not _committed():
+    if _committed(admin_ops.delete_directorate, directorate) is REFUSED:
         directorate = get_or_404(Directorate, directorate_id)
         return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
                                  problem=_in_use_reason(
@@ -188,9 +190,9 @@ def new_service(directorate_id: int):
         if _service_taken(directorate.id, form.name.data):
             form.name.errors.append(SERVICE_TAKEN)
         else:
-            service = Service(name=form.name.data, directorate_id=directorate.id)
-            get_session().add(service)
-            if _commit_or(form, SERVICE_TAKEN):
+            service = _commit_or(form, SERVICE_TAKEN, admin_ops.create_service, directorate,
+                                 form.name.data)
+            if service is not REFUSED:
                 done(f"Service {service.name} added to {directorate.name}")
                 return redirect(url_for("admin.directorates"))
             directorate = get_or_404(Directorate, directorate_id)
@@ -217,10 +219,10 @@ def edit_service(service_id: int):
             form.name.errors.append(SERVICE_TAKEN)
         else:
             old = service.name
-            service.name = form.name.data
-            get_session().add(service)
-            if _commit_or(form, SERVICE_TAKEN):
-                done(f"Service {old} renamed to {service.name}" if old != service.name
+            renamed = _commit_or(form, SERVICE_TAKEN, admin_ops.rename_service, service,
+                                 form.name.data)
+            if renamed is not REFUSED:
+                done(f"Service {old} renamed to {service.name}" if renamed
                      else f"Service {service.name} saved: the name had not changed")
                 return redirect(url_for("admin.directorates"))
             service = get_or_404(Service, service_id)
@@ -230,15 +232,13 @@ def edit_service(service_id: int):
 @admin.post("/services/<int:service_id>/delete")
 def delete_service(service_id: int):
     admins_only()
-    db = get_session()
     service = get_or_404(Service, service_id)
     uses = service_uses(service)
     if uses:
         return _service_page(service, ServiceForm(formdata=None, obj=service),
                              problem=_in_use_reason(service.name, uses), status=400)
     name, directorate = service.name, service.directorate.name
-    db.delete(service)
-    if not _committed():
+    if _committed(admin_ops.delete_service, service) is REFUSED:
         service = get_or_404(Service, service_id)
         return _service_page(service, ServiceForm(formdata=None, obj=service),
                              problem=_in_use_reason(

@@ -13,13 +13,15 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
+from eia import admin_operations as admin_ops
 from eia.db import get_session
-from eia.models import Directorate, LoginAttempt, Service, User
+from eia.models import Directorate, Service, User
 from eia.models.enums import ROLE_LABELS, Role
 from eia.passwords import hash_password
 from forms.admin import ROLE_HINTS, EditUserForm, NewUserForm, PasswordResetForm
 
-from .common import admin, admins_only, done, get_or_404
+from ..auth import keep_own_session
+from .common import admin, admins_only, done, get_or_404, me
 
 # No 0/O, 1/l/I: easy to read out and type. 16 of 31 symbols is about 79 bits.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -88,12 +90,11 @@ def new_user():
             form.email.errors.append(EMAIL_TAKEN)
         else:
             password = form.password.data or generate_password()
-            person = User(name=form.name.data, email=form.email.data, role=form.role.data,
-                          service_id=form.service_id.data,
-                          directorate_id=form.directorate_id.data,
-                          password_hash=hash_password(password), active=True)
-            db.add(person)
             try:
+                person = admin_ops.create_user(
+                    db, me(), name=form.name.data, email=form.email.data, role=form.role.data,
+                    service_id=form.service_id.data, directorate_id=form.directorate_id.data,
+                    password_hash=hash_password(password))
                 db.commit()
             except sa.exc.IntegrityError:  # someone added the same email a moment ago
                 db.rollback()
@@ -132,10 +133,12 @@ def edit_user(user_id: int):
                        for field in (form.name, form.role, form.service_id,
                                      form.directorate_id, form.active)
                        if getattr(person, field.name) != field.data]
-            for field in ("name", "role", "service_id", "directorate_id", "active"):
-                setattr(person, field, getattr(form, field).data)
-            db.add(person)
+            admin_ops.update_user(db, me(), person, name=form.name.data, role=form.role.data,
+                                  service_id=form.service_id.data,
+                                  directorate_id=form.directorate_id.data,
+                                  active=form.active.data)
             db.commit()
+            keep_own_session(person)
             done(f"Changes to {person.name} ({person.email}) saved"
                  + (f": {', '.join(changed)}" if changed else ": nothing had changed"))
             return redirect(url_for("admin.users"))
@@ -150,12 +153,11 @@ def reset_password(user_id: int):
     form = PasswordResetForm()
     if form.validate_on_submit():
         password = form.password.data or generate_password()
-        person.password_hash = hash_password(password)
-        db.add(person)
-        # The sign-in page tells a locked-out person to ask for a reset: let it work at once.
-        db.exec(sa.delete(LoginAttempt).where(LoginAttempt.email == person.email,
-                                              LoginAttempt.succeeded.is_(False)))
+        # Their sessions end; failed sign-ins are forgotten, so a locked-out person (the
+        # sign-in page tells them to ask for a reset) can sign in at once.
+        admin_ops.set_password(db, me(), person, hash_password(password))
         db.commit()
+        keep_own_session(person)
         done(f"Password reset for {person.name} ({person.email})")
         return _password_page(person, None if form.password.data else password,
                               "Password reset")
@@ -172,9 +174,7 @@ def deactivate_user(user_id: int):
         form = EditUserForm(formdata=None, obj=person)
         _set_choices(form)
         return _render_edit(form, person, problem=SELF_DEACTIVATE, status=400)
-    if person.active:
-        person.active = False
-        db.add(person)
+    if admin_ops.set_user_active(db, me(), person, False):
         db.commit()
         done(f"{person.name} ({person.email}) deactivated: they can no longer sign in")
     return redirect(url_for("admin.users"))
@@ -185,9 +185,7 @@ def reactivate_user(user_id: int):
     admins_only()
     db = get_session()
     person = get_or_404(User, user_id)
-    if not person.active:
-        person.active = True
-        db.add(person)
+    if admin_ops.set_user_active(db, me(), person, True):
         db.commit()
         done(f"{person.name} ({person.email}) reactivated: they can sign in again")
     return redirect(url_for("admin.users"))

@@ -1,0 +1,94 @@
+"""Administration changes in the audit trail, in plain words: "Role of Olu Officer
+(olu@islington.gov.uk) changed from Officer to Approver", "Directorate Environment added".
+
+Built from the record's details (eia/admin_operations.py writes them); a record whose
+details are not what this expects is still described, by its event's name."""
+
+import json
+
+from eia.admin_operations import EVENTS
+from eia.models import AuditRecord
+from eia.models.enums import ROLE_LABELS
+
+_FIELD_WORDS = {"name": "name", "guidance": "guidance", "borough_profile": "borough profile"}
+
+
+def _role(value) -> str:
+    return ROLE_LABELS.get(value, str(value))
+
+
+def _name(value) -> str:
+    return value.get("name", "?") if isinstance(value, dict) else "none"
+
+
+def _who(details: dict) -> str:
+    user = details.get("user") or {}
+    return f"{user.get('name', '?')} ({user.get('email', '?')})"
+
+
+def _team(details: dict) -> str:
+    parts = [(key, details[key]) for key in ("service", "directorate") if key in details]
+    if len(parts) == 1:
+        key, (old, new) = parts[0]
+        return (f"{key.capitalize()} of {_who(details)} changed from {_name(old)} to "
+                f"{_name(new)}")
+    changes = ", ".join(f"{key} from {_name(old)} to {_name(new)}" for key, (old, new) in parts)
+    return f"Service and directorate of {_who(details)} changed: {changes}"
+
+
+def _user_created(d: dict) -> str:
+    team = "".join(f", {key} {_name(d[key])}" for key in ("service", "directorate")
+                   if d.get(key))
+    return f"{_who(d)} added with the role {_role(d.get('role'))}{team}"
+
+
+def _characteristic_changed(d: dict) -> str:
+    name = d["name"][0] if "name" in d else _name(d.get("characteristic"))
+    fields = [_FIELD_WORDS[f] + (f" (now {d[f][1]})" if f == "name" else "")
+              for f in _FIELD_WORDS if f in d]
+    return f"Characteristic {name} changed: {', '.join(fields)}"
+
+
+def _moved(d: dict) -> str:
+    old, new = d.get("place", ["?", "?"])
+    return (f"Characteristic {_name(d.get('characteristic'))} moved {d.get('direction')} "
+            f"(from place {old} to {new})")
+
+
+_DESCRIBE = {
+    "user_created": _user_created,
+    "user_renamed": lambda d: (f"User {d['name'][0]} ({(d.get('user') or {}).get('email')}) "
+                               f"renamed to {d['name'][1]}"),
+    "user_role_changed": lambda d: (f"Role of {_who(d)} changed from {_role(d['role'][0])} "
+                                    f"to {_role(d['role'][1])}"),
+    "user_team_changed": _team,
+    "user_password_reset": lambda d: f"Password of {_who(d)} reset",
+    "user_deactivated": lambda d: f"{_who(d)} deactivated",
+    "user_reactivated": lambda d: f"{_who(d)} reactivated",
+    "directorate_created": lambda d: f"Directorate {_name(d['directorate'])} added",
+    "directorate_renamed": lambda d: f"Directorate {d['name'][0]} renamed to {d['name'][1]}",
+    "directorate_deleted": lambda d: f"Directorate {_name(d['directorate'])} deleted",
+    "service_created": lambda d: (f"Service {_name(d['service'])} added to "
+                                  f"{_name(d['directorate'])}"),
+    "service_renamed": lambda d: (f"Service {d['name'][0]} ({_name(d['directorate'])}) "
+                                  f"renamed to {d['name'][1]}"),
+    "service_deleted": lambda d: (f"Service {_name(d['service'])} deleted from "
+                                  f"{_name(d['directorate'])}"),
+    "characteristic_created": lambda d: (f"Local characteristic "
+                                         f"{_name(d['characteristic'])} added"),
+    "characteristic_changed": _characteristic_changed,
+    "characteristic_deactivated": lambda d: (f"Characteristic {_name(d['characteristic'])} "
+                                             "deactivated"),
+    "characteristic_reactivated": lambda d: (f"Characteristic {_name(d['characteristic'])} "
+                                             "reactivated"),
+    "characteristic_moved": _moved,
+}
+
+
+def what_changed(record: AuditRecord) -> str:
+    """The administration change a record holds, in a sentence."""
+    try:
+        return _DESCRIBE[record.event](json.loads(record.details or "{}"))
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        label = EVENTS.get(record.event, record.event.replace("_", " "))
+        return f"Administration: {label}"
