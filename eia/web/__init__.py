@@ -17,9 +17,11 @@ from .public import public
 from .security import init_security
 from .signoff import signoff
 from .templating import init_templating
+from .urls import init_urls
 
 
 def init_web(app: Flask) -> None:
+    init_urls(app)  # first: every <int:...> route below takes its converter from it
     init_templating(app)
     init_assets(app)
     init_errors(app)

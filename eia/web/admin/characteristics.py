@@ -169,11 +169,11 @@ def reactivate_characteristic(characteristic_id: int):
 
 @admin.post("/characteristics/<int:characteristic_id>/move")
 def move_characteristic(characteristic_id: int):
+    characteristic = get_or_404(Characteristic, characteristic_id)  # no such row: 404 first
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400)
     db = get_session()
-    characteristic = get_or_404(Characteristic, characteristic_id)
     rows = _ordered()
     i = rows.index(characteristic)
     j = i - 1 if direction == "up" else i + 1
