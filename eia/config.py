@@ -51,6 +51,10 @@ def load_config(instance_path: str) -> dict:
         "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "10")),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
+        # Anonymous downloads of the public PDF and register files, per address and window.
+        "PUBLIC_DOWNLOAD_LIMIT": int(os.environ.get("PUBLIC_DOWNLOAD_LIMIT", "30")),
+        "PUBLIC_DOWNLOAD_WINDOW_SECONDS": max(
+            1, int(os.environ.get("PUBLIC_DOWNLOAD_WINDOW_SECONDS", "60"))),
         # Reminder intervals and email delivery (notifications/settings.py lists them).
         **notification_settings.load(),
     }

@@ -21,6 +21,7 @@ from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
+from .public import PublicCopy, PublicPdf, RateLimitCount
 from .security import LoginAttempt
 from .stages import StageSpell
 
@@ -43,6 +44,9 @@ __all__ = [
     "LoginAttempt",
     "NotificationPreference",
     "OutboxEmail",
+    "PublicCopy",
+    "PublicPdf",
+    "RateLimitCount",
     "ReviewRecord",
     "ScoredImpact",
     "ScreeningAnswer",
