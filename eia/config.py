@@ -58,6 +58,10 @@ def load_config(instance_path: str) -> dict:
                                                            "20")),
         "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": int(os.environ.get(
             "LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60")),
+        # Anonymous downloads of the public PDF and register files, per address and window.
+        "PUBLIC_DOWNLOAD_LIMIT": int(os.environ.get("PUBLIC_DOWNLOAD_LIMIT", "30")),
+        "PUBLIC_DOWNLOAD_WINDOW_SECONDS": max(
+            1, int(os.environ.get("PUBLIC_DOWNLOAD_WINDOW_SECONDS", "60"))),
         # Reminder intervals and email delivery (notifications/settings.py lists them).
         **notification_settings.load(),
     }

@@ -14,7 +14,9 @@ from workflows.guards import GUARDS, NEEDS, GuardContext
 from workflows.lifecycle import STATES, TRANSITIONS, mermaid_diagram
 from workflows.machine import MACHINE
 
-DOMAIN = Path(__file__).resolve().parents[2] / "shared" / "docs" / "domain.md"
+ROOT = Path(__file__).resolve().parent.parent
+# The domain description lives in the repository (a clone on its own must pass its tests).
+DOMAIN = ROOT / "docs" / "domain.md"
 
 
 def _domain_events():
@@ -40,6 +42,44 @@ def test_table_covers_every_event_of_the_domain_document():
                                              .split(","))
 
 
+def _domain_table(header: str) -> list[list[str]]:
+    """The rows of the domain document's table whose header row starts with ``header``."""
+    rows, inside = [], False
+    for line in DOMAIN.read_text().splitlines():
+        if line.startswith(f"| {header} |"):
+            inside = True
+            continue
+        if inside and not line.startswith("|"):
+            break
+        if inside and not line.startswith("| ---"):
+            rows.append([cell.strip().strip("`") for cell in line.strip("|").split("|")])
+    return rows
+
+
+def test_domain_document_is_in_the_repository():
+    assert DOMAIN.is_file() and ROOT in DOMAIN.resolve().parents
+
+
+def test_domain_document_names_every_state_of_the_table():
+    rows = _domain_table("state")
+    assert [r[0] for r in rows] == [s.name for s in STATES]
+    assert {r[0] for r in rows if "(terminal)" in r[1]} == {s.name for s in STATES
+                                                            if s.terminal}
+
+
+def test_domain_document_scoring_is_the_product_s():
+    from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, band_for
+
+    labels = {int(r[0]): (r[1], r[2]) for r in _domain_table("score")}
+    assert labels == {n: (LIKELIHOOD_LABELS[n].lower(), SEVERITY_LABELS[n].lower())
+                      for n in range(1, 5)}
+    for band, scores in _domain_table("band"):
+        low, high = (int(x) for x in scores.split("–"))
+        for score in {a * b for a in range(1, 5) for b in range(1, 5)} & set(
+                range(low, high + 1)):
+            assert band_for(score).key == band, score
+
+
 def test_machine_is_built_from_the_table():
     for s in STATES:
         expected = {t.event for t in TRANSITIONS if t.source == s.name}
@@ -58,7 +98,7 @@ def test_diagram_is_generated_from_the_table():
     for t in TRANSITIONS:
         if t.event != "withdraw":
             assert f"{t.source} --> {t.dest}: {t.event}" in diagram
-    readme = Path(__file__).resolve().parents[1] / "README.md"
+    readme = ROOT / "README.md"
     assert diagram in readme.read_text(), "README's diagram is stale: run `eia diagram`"
 
 

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -24,3 +25,68 @@ def test_no_create_all_outside_tests():
         if "create_all(" in path.read_text()
     ]
     assert offenders == []
+
+
+def _before_0012() -> str:
+    """The revision 0012 follows (read from the chain, which may be renumbered)."""
+    from alembic.script import ScriptDirectory
+
+    from eia.migrate import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config()).get_revision("0012").down_revision
+
+
+def _copies_after_migrating_again(engine) -> dict:
+    """Approved, under revision and never approved EIAs made with the product; then the
+    schema taken back to before 0012 and up again, so 0012 copies what is already there."""
+    from sqlmodel import Session, select
+
+    from eia import operations as ops
+    from eia.migrate import downgrade, upgrade
+    from eia.models import PublicCopy
+
+    from .factories import Factories
+
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as s:
+        make = Factories(s)
+        approved = make.eia("approved", title="Approved Alpaca", publishable=True)
+        revised = make.eia("under_review", title="Approved Bison", publishable=True)
+        ops.transition(s, revised, "revise", revised.owner, review_notes="Changing.")
+        ops.update_eia(s, revised, "proposal", revised.owner,
+                       {"title": "DRAFT Bison", "confidential": True})
+        draft = make.eia("full_assessment", title="Never approved Cougar", publishable=True)
+        s.commit()
+        ids = {"approved": approved.id, "revised": revised.id, "draft": draft.id}
+        before = {c.eia_id: c.model_dump(exclude={"id"})
+                  for c in s.exec(select(PublicCopy)).all()}
+    downgrade(engine, _before_0012())
+    upgrade(engine)
+    with Session(engine) as s:
+        after = {c.eia_id: c.model_dump(exclude={"id"})
+                 for c in s.exec(select(PublicCopy)).all()}
+    return {"ids": ids, "before": before, "after": after}
+
+
+def _check_copies(found) -> None:
+    ids, after = found["ids"], found["after"]
+    assert set(after) == {ids["approved"], ids["revised"]}  # never approved: no copy
+    assert after == found["before"]  # the migration makes what approving makes
+    revised = after[ids["revised"]]
+    assert revised["title"] == "Approved Bison" and revised["version"] == 1
+    assert revised["publishable"] is True and revised["confidential"] is False
+
+
+def test_0012_copies_the_versions_approved_before_it(tmp_path):
+    from eia.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        _check_copies(_copies_after_migrating_again(engine))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_0012_copies_the_versions_approved_before_it_on_postgresql(own_database):
+    _check_copies(_copies_after_migrating_again(own_database))

@@ -4,6 +4,7 @@ as its frozen approved version, never a later draft, a comment or a staff email 
 import csv
 import io
 import re
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
@@ -164,14 +165,156 @@ def test_an_approval_comment_is_not_published(client, db, make, register):
     assert "Market licences Ocelot" in html and "SIGN-OFF NOTE" not in html
 
 
-def test_a_revised_eia_leaves_the_register_until_approved_again(client, db, make, register):
+def test_a_confirmed_review_moves_the_public_review_date(client, db, make, register):
     eia = register["review"]
-    owner = eia.owner
-    ops.transition(db, eia, "revise", owner, review_notes="The scheme is changing.")
+    approver = make.user("approver", directorate=eia.directorate)
+    ops.transition(db, eia, "confirm_review", approver, review_notes="Still stands.",
+                   next_review_date=date(2030, 3, 4))
+    db.commit()
+    assert "4 March 2030" in _main(client.get(f"/public/eias/{eia.reference}")
+                                   .get_data(as_text=True))
+    rows = csv.reader(io.StringIO(client.get("/public/register/download").get_data()
+                                  .decode("utf-8-sig")))
+    assert next(r for r in rows if r[0] == eia.reference)[9] == "2030-03-04"
+
+
+def _revise(db, eia, **draft):
+    """Open a new version of an EIA under review and write a draft into it."""
+    ops.transition(db, eia, "revise", eia.owner, review_notes="The scheme is changing.")
+    if draft:
+        ops.update_eia(db, eia, "proposal", eia.owner, draft)
     db.commit()
     assert eia.status == "full_assessment"
+
+
+def _register_titles(client, **query) -> str:
+    html = client.get("/public/register", query_string=query).get_data(as_text=True)
+    return html.split('id="results"', 1)[1]
+
+
+DRAFT = dict(title="Parking permits DRAFT Xylophone", summary="DRAFT SUMMARY not approved",
+             decision_date=date(2031, 5, 6))
+
+
+def test_a_revised_eia_stays_public_as_last_approved_marked_under_revision(client, db,
+                                                                           register):
+    eia = register["review"]
+    approved_title, approved_summary = eia.title, eia.summary
+    _revise(db, eia, **DRAFT)
+
+    results = _register_titles(client)
+    assert approved_title in results and "Xylophone" not in results
+    row = results.split(approved_title, 1)[1].split("</tr>", 1)[0]
+    assert "Under revision" in row and "govuk-tag" in row
+    assert "6 May 2031" not in results  # the draft's decision date
+    # The draft's words find nothing; the approved title still finds it.
+    assert "No EIAs found" in _register_titles(client, q="Xylophone")
+    assert approved_title in _register_titles(client, q="parking permits")
+    assert approved_title in _register_titles(client, state="under_revision")
+    assert approved_title not in _register_titles(client, state="under_review")
+
+    response = client.get(f"/public/eias/{eia.reference}")
+    assert response.status_code == 200
+    main = _main(response.get_data(as_text=True))
+    assert approved_title in main and approved_summary in main
+    assert "DRAFT" not in main and "Xylophone" not in main
+    assert "Under revision" in main and "govuk-notification-banner" in main
+    assert "A new version of this Equality Impact Assessment is being prepared." in main
+    assert "this page shows version 1, as it was approved" in main
+
+    rows = list(csv.reader(io.StringIO(client.get(
+        "/public/register/download", query_string={"format": "csv"}).get_data()
+        .decode("utf-8-sig"))))
+    line = next(r for r in rows if r[0] == eia.reference)
+    assert line[1] == approved_title and line[4] == "Under revision"
+    assert "2031" not in line[5]
+
+
+def test_the_new_version_replaces_the_old_once_approved(client, db, make, register):
+    eia = register["review"]
+    _revise(db, eia, **DRAFT)
+    ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    db.commit()
+    results = _register_titles(client)  # waiting for sign-off: still the approved version
+    assert "Xylophone" not in results and "Under revision" in results
+    approver = make.user("approver", directorate=eia.directorate)
+    ops.transition(db, eia, "approve", approver, attested=True)
+    db.commit()
+    results = _register_titles(client)
+    assert "Parking permits DRAFT Xylophone" in results and "Under revision" not in results
+    html = _main(client.get(f"/public/eias/{eia.reference}").get_data(as_text=True))
+    assert "DRAFT SUMMARY not approved" in html and "version 2" in html
+    assert "In force" in html and "govuk-notification-banner" not in html
+
+
+@pytest.mark.parametrize("change", [{"confidential": True}, {"publishable": False}])
+def test_a_revision_marked_confidential_or_unpublished_hides_it_at_once(client, db,
+                                                                        register, change):
+    eia = register["review"]
+    _revise(db, eia, **change)
+    assert eia.title not in _register_titles(client)
     assert client.get(f"/public/eias/{eia.reference}").status_code == 404
-    assert eia.title not in client.get("/public/register").get_data(as_text=True)
+    assert client.get(f"/public/eias/{eia.reference}.pdf").status_code == 404
+    assert eia.reference not in client.get("/public/register/download").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("approved_with", [{"publishable": False},
+                                           {"publishable": True, "confidential": True}])
+def test_a_draft_cannot_publish_what_was_approved_unpublishable(client, db, make,
+                                                                approved_with):
+    """The approved version's own flags govern: ticking "publish" (or unticking
+    "confidential") in a revision shows nothing until that revision is approved."""
+    eia = make.eia("under_review", title="Care home fees Quetzal", **approved_with)
+    db.commit()
+    _revise(db, eia, publishable=True, confidential=False)
+    assert client.get(f"/public/eias/{eia.reference}").status_code == 404
+    assert "Quetzal" not in _register_titles(client)
+    ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    ops.transition(db, eia, "approve", make.user("approver", directorate=eia.directorate),
+                   attested=True)
+    db.commit()
+    assert client.get(f"/public/eias/{eia.reference}").status_code == 200
+
+
+def test_a_published_eia_withdrawn_stays_as_the_record_marked_withdrawn(client, db,
+                                                                        register):
+    eia = register["public"]
+    ops.transition(db, eia, "withdraw", eia.owner, reason="INTERNAL: the budget fell through")
+    db.commit()
+    results = _register_titles(client)
+    row = results.split(eia.title, 1)[1].split("</tr>", 1)[0]
+    assert "Withdrawn" in row
+    assert eia.title in _register_titles(client, state="withdrawn")
+    main = _main(client.get(f"/public/eias/{eia.reference}").get_data(as_text=True))
+    assert "This proposal was withdrawn on" in main and "no longer applies" in main
+    assert "INTERNAL" not in main  # the reason given is the staff's, not published
+    assert client.get(f"/public/eias/{eia.reference}.pdf").status_code == 200
+
+
+def test_withdrawn_during_a_revision_it_shows_the_approved_version_never_the_draft(
+        client, db, register):
+    eia = register["review"]
+    approved_title = eia.title
+    _revise(db, eia, **DRAFT)
+    ops.transition(db, eia, "withdraw", eia.owner, reason="Dropped.")
+    db.commit()
+    results = _register_titles(client)
+    assert approved_title in results and "Xylophone" not in results
+    main = _main(client.get(f"/public/eias/{eia.reference}").get_data(as_text=True))
+    assert "Withdrawn" in main and "DRAFT" not in main
+
+
+def test_the_staff_page_links_to_the_public_copy_while_it_is_shown(client, db, make,
+                                                                   register):
+    eia = register["review"]
+    sign_in(client, make.user("admin"))
+    link = f'href="/public/eias/{eia.reference}"'
+    assert link in client.get(f"/eias/{eia.reference}").get_data(as_text=True)
+    _revise(db, eia, **DRAFT)
+    assert link in client.get(f"/eias/{eia.reference}").get_data(as_text=True)
+    ops.update_eia(db, eia, "proposal", eia.owner, {"confidential": True})
+    db.commit()
+    assert link not in client.get(f"/eias/{eia.reference}").get_data(as_text=True)
 
 
 def test_register_csv_and_xlsx_match_the_page(client, register):
@@ -216,8 +359,12 @@ def test_pagination(client, make, db, register):
         db.flush()
         from eia.models import EiaVersion
 
-        db.add(EiaVersion(eia_id=e.id, version=1, status="approved",
-                          snapshot={"reference": e.reference, "title": e.title}))
+        from eia.exports.public import keep_public_copy
+
+        version = EiaVersion(eia_id=e.id, version=1, status="approved", snapshot={
+            "reference": e.reference, "title": e.title, "publishable": True})
+        db.add(version)
+        keep_public_copy(db, version)  # as approving it does
     db.commit()
     first = client.get("/public/register").get_data(as_text=True)
     assert "29 EIAs" in first and "page 1 of 2" in first

@@ -1,6 +1,7 @@
 """Records an event writes after the state has changed. Each runs inside the caller's
 transaction and only adds to the session: it never commits."""
 
+from eia.exports.public import keep_public_copy
 from eia.models import Comment, EiaVersion, ReviewRecord, SignOff
 from eia.models.enums import SignOffDecision
 from eia.snapshot import snapshot_eia
@@ -83,10 +84,11 @@ def freeze_version(ctx: GuardContext) -> None:
     eia = ctx.eia
     kept = next((v for v in eia.versions if v.version == eia.version), None)
     if kept is None:
-        ctx.session.add(
-            EiaVersion(eia=eia, version=eia.version, status=eia.status,
-                       snapshot=snapshot_eia(eia), frozen_at=ctx.now)
-        )
+        kept = EiaVersion(eia=eia, version=eia.version, status=eia.status,
+                          snapshot=snapshot_eia(eia), frozen_at=ctx.now)
+        ctx.session.add(kept)
+        if kept.status == "approved":  # what the public register shows from now on
+            keep_public_copy(ctx.session, kept)
 
 
 def open_new_version(ctx: GuardContext) -> None:

@@ -38,11 +38,15 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def pdf_response(html: str, filename: str):
+    return pdf_bytes_response(html_to_pdf(html), filename)
+
+
+def pdf_bytes_response(body: bytes, filename: str):
     """Never cached: an EIA made confidential must vanish from the public at once."""
     from flask import Response
 
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename) or "eia"
-    return Response(html_to_pdf(html), mimetype="application/pdf", headers={
+    return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{safe}.pdf"',
         "Cache-Control": "no-store",
     })

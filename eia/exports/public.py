@@ -1,45 +1,72 @@
 """The public register: what anyone may read without signing in.
 
-An EIA is public when it was signed off (approved, under review or archived), its owner
-marked it to publish in the register, and it is not confidential: all three, checked in
-the one ``public_clause`` every public query uses. What the public reads is the frozen copy
-of the version that was approved (``EiaVersion``), never a later draft, passed through
-``public_document``, which keeps only named fields: no comments or internal notes (sign-off
-comments, late reasons), no flags, no action owners, no staff email addresses (the
-snapshot never holds those).
+An EIA is public when a version of it was approved, and that version was marked to publish
+and was not confidential (as frozen, in its ``PublicCopy``), and the EIA has not since been
+marked confidential or unpublished (the live row: a revision can withdraw consent, never
+give it before the next approval). All of it is the one ``public_clause`` every public query
+uses. What the public reads is always the frozen copy of the last approved version
+(``EiaVersion``), never a later draft, passed through ``public_document``, which keeps only
+named fields: no comments or internal notes (sign-off comments, late reasons), no flags, no
+action owners, no staff email addresses (the snapshot never holds those).
 
-Search works on the EIA's reference, title, directorate and service: after sign-off none of
-these can change (only the action plan stays editable), so they are those of the frozen copy.
+Its public status (``PUBLIC_STATE_LABELS``):
+- approved, under review, archived: as the lifecycle says;
+- under revision: a revision was opened (screening, full assessment or awaiting sign-off
+  again): the last approved version stays public, marked so, until the new one is approved;
+- withdrawn: a proposal withdrawn after a version of it was approved and published stays on
+  the register, marked withdrawn, showing that approved version (README: "Audit, exports
+  and the public register" says why). One withdrawn before any approval was never public.
+
+Search and sorting use the public copy's title and decision date, so the words of a draft
+being written can never find an EIA; reference, directorate and service cannot change.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
-from eia.models import Directorate, Eia, EiaVersion, Service
+from eia.models import Directorate, Eia, EiaVersion, PublicCopy, PublicPdf, Service
 
-PUBLIC_STATES = ("approved", "under_review", "archived")
+# A revision is being written: the EIA was approved before and is in one of these again.
+REVISION_STATES = ("screening", "full_assessment", "awaiting_sign_off")
+PUBLIC_STATES = ("approved", "under_review", "archived", "withdrawn", *REVISION_STATES)
 
-# The public's words for the states a published EIA can be in.
+# The public's words for the statuses a published EIA can have.
 PUBLIC_STATE_LABELS = {
     "approved": "In force",
     "under_review": "Under review",
+    "under_revision": "Under revision",
     "archived": "Archived (the policy has ended)",
+    "withdrawn": "Withdrawn (the proposal was dropped)",
 }
 
 PAGE_SIZE = 25
 
 
 def public_clause():
-    """Published, signed off, not confidential, and with a frozen approved copy."""
+    """Approved once, that version publishable and not confidential, and the EIA still
+    publishable and not confidential now. Names ``public_copy``: a query selecting from
+    ``eia`` alone gets it joined on ``eia_id`` by this clause."""
     return sa.and_(
-        Eia.status.in_(PUBLIC_STATES),
+        PublicCopy.eia_id == Eia.id,
+        PublicCopy.publishable.is_(True),
+        PublicCopy.confidential.is_(False),
         Eia.publishable.is_(True),
         Eia.confidential.is_(False),
-        sa.exists().where(EiaVersion.eia_id == Eia.id, EiaVersion.status == "approved"),
+        Eia.status.in_(PUBLIC_STATES),
     )
+
+
+def public_status_clause():
+    """The public status as SQL: the lifecycle's state, or "under_revision"."""
+    return sa.case((Eia.status.in_(REVISION_STATES), "under_revision"), else_=Eia.status)
+
+
+def public_status(eia: Eia) -> str:
+    return "under_revision" if eia.status in REVISION_STATES else eia.status
 
 
 @dataclass(frozen=True)
@@ -48,6 +75,25 @@ class PublicSearch:
     directorate_id: int | None = None
     state: str = ""
     outcome: str = ""
+
+
+@dataclass(frozen=True)
+class PublishedRow:
+    """One line of the register: the EIA (reference, directorate, service, status) and the
+    public copy of its last approved version (everything a draft could have changed)."""
+    eia: Eia
+    copy: PublicCopy
+
+    @property
+    def status(self) -> str:
+        return public_status(self.eia)
+
+    @property
+    def review_date(self):
+        """A review confirmed since approval moves the review date on the live row; while a
+        new version is being written the live row is the draft's, so the approved one's."""
+        return (self.eia.review_date if self.eia.version == self.copy.version
+                else self.copy.review_date)
 
 
 def _contains(column, text: str):
@@ -59,19 +105,20 @@ def _conditions(search: PublicSearch) -> list:
     conditions = [public_clause()]
     for word in search.text.split():
         conditions.append(sa.or_(
-            _contains(Eia.reference, word), _contains(Eia.title, word),
+            _contains(Eia.reference, word), _contains(PublicCopy.title, word),
             _contains(Directorate.name, word), _contains(Service.name, word)))
     if search.directorate_id is not None:
         conditions.append(Eia.directorate_id == search.directorate_id)
     if search.state:
-        conditions.append(Eia.status == search.state)
+        conditions.append(public_status_clause() == search.state)
     if search.outcome:
-        conditions.append(Eia.outcome == search.outcome)
+        conditions.append(PublicCopy.outcome == search.outcome)
     return conditions
 
 
 def _joined(query):
-    return (query.join(Directorate, Directorate.id == Eia.directorate_id)
+    return (query.join(PublicCopy, PublicCopy.eia_id == Eia.id)
+            .join(Directorate, Directorate.id == Eia.directorate_id)
             .join(Service, Service.id == Eia.service_id))
 
 
@@ -81,37 +128,88 @@ def count_published(session: Session, search: PublicSearch) -> int:
 
 
 def published_eias(session: Session, search: PublicSearch, *, page: int | None = 1,
-                   page_size: int = PAGE_SIZE) -> list[Eia]:
+                   page_size: int = PAGE_SIZE) -> list[PublishedRow]:
     """Published EIAs matching the search, latest decision first (``page=None``: all)."""
-    query = (_joined(select(Eia)).where(*_conditions(search))
+    query = (_joined(select(Eia, PublicCopy)).where(*_conditions(search))
              .options(joinedload(Eia.directorate), joinedload(Eia.service))
-             .order_by(Eia.decision_date.desc().nulls_last(), Eia.reference.desc()))
+             .order_by(PublicCopy.decision_date.desc().nulls_last(), Eia.reference.desc()))
     if page is not None:
         query = query.offset((page - 1) * page_size).limit(page_size)
-    return list(session.exec(query).all())
+    return [PublishedRow(eia, copy) for eia, copy in session.exec(query).all()]
 
 
 def public_directorates(session: Session) -> list[Directorate]:
     """Directorates with at least one published EIA (the filter's options)."""
     return list(session.exec(
         select(Directorate).where(Directorate.id.in_(
-            select(Eia.directorate_id).where(public_clause())))
+            select(Eia.directorate_id).join(PublicCopy, PublicCopy.eia_id == Eia.id)
+            .where(public_clause())))
         .order_by(Directorate.name)).all())
 
 
-def published_version(session: Session, reference: str) -> tuple[Eia, EiaVersion] | None:
-    """The published EIA and the frozen copy of its latest approved version, or None when
-    the EIA does not exist or is not public (the caller answers 404 either way)."""
-    eia = session.exec(select(Eia).where(Eia.reference == reference, public_clause())
-                       ).one_or_none()
-    if eia is None:
+@dataclass(frozen=True)
+class Published:
+    eia: Eia
+    copy: PublicCopy
+    version: EiaVersion
+
+    @property
+    def status(self) -> str:
+        return public_status(self.eia)
+
+
+def published_version(session: Session, reference: str) -> Published | None:
+    """The published EIA, its public copy and the frozen copy of the version that was
+    approved, or None when the EIA does not exist or is not public (the caller answers 404
+    either way)."""
+    found = session.exec(
+        select(Eia, PublicCopy).join(PublicCopy, PublicCopy.eia_id == Eia.id)
+        .where(Eia.reference == reference, public_clause())).one_or_none()
+    if found is None:
         return None
+    eia, copy = found
     version = session.exec(
-        select(EiaVersion).where(EiaVersion.eia_id == eia.id, EiaVersion.status == "approved")
-        .order_by(EiaVersion.version.desc()).limit(1)).one_or_none()
+        select(EiaVersion).where(EiaVersion.eia_id == eia.id,
+                                 EiaVersion.version == copy.version,
+                                 EiaVersion.status == "approved")).one_or_none()
     if version is None or (version.snapshot or {}).get("confidential"):
         return None
-    return eia, version
+    return Published(eia, copy, version)
+
+
+def is_public(session: Session, eia: Eia) -> bool:
+    """Whether the register shows this EIA now (for the link on its staff page)."""
+    return session.exec(select(sa.func.count()).select_from(Eia).where(
+        Eia.id == eia.id, public_clause())).one() > 0
+
+
+def keep_public_copy(session: Session, version: EiaVersion) -> PublicCopy:
+    """Keep what the register shows of an approved version: called in the transaction that
+    approves it, from the version just frozen. Replaces the EIA's copy of an earlier version
+    (and drops that version's kept PDF, never served again)."""
+    frozen = version.snapshot or {}
+    eia_id = version.eia_id if version.eia_id is not None else version.eia.id
+    copy = session.exec(select(PublicCopy).where(PublicCopy.eia_id == eia_id)).one_or_none()
+    if copy is None:
+        copy = PublicCopy(eia_id=eia_id, version=version.version)
+    copy.version = version.version
+    copy.title = (frozen.get("title") or "")[:300]
+    copy.decision_date = _day(frozen.get("decision_date"))
+    copy.review_date = _day(frozen.get("review_date"))
+    copy.outcome = frozen.get("outcome")
+    copy.publishable = bool(frozen.get("publishable"))
+    copy.confidential = bool(frozen.get("confidential"))
+    copy.approved_at = version.frozen_at
+    session.add(copy)
+    session.exec(sa.delete(PublicPdf).where(PublicPdf.eia_id == eia_id,
+                                            PublicPdf.version != version.version))
+    return copy
+
+
+def _day(value) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
 
 
 def public_document(snapshot: dict) -> dict:

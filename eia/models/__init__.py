@@ -22,6 +22,7 @@ from .characteristics import Characteristic
 from .decisions import EiaDecision
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
+from .public import PublicCopy, PublicPdf, RateLimitCount
 from .security import LoginAttempt
 from .stages import StageSpell
 
@@ -45,6 +46,9 @@ __all__ = [
     "LoginAttempt",
     "NotificationPreference",
     "OutboxEmail",
+    "PublicCopy",
+    "PublicPdf",
+    "RateLimitCount",
     "ReviewRecord",
     "ScoredImpact",
     "ScreeningAnswer",

@@ -13,13 +13,15 @@ from .journey import init_journey
 from .navigation import init_navigation
 from .notifications import init_notification_pages
 from .pages import pages
-from .public import public
+from .public import init_public
 from .security import init_security
 from .signoff import signoff
 from .templating import init_templating
+from .urls import init_urls
 
 
 def init_web(app: Flask) -> None:
+    init_urls(app)  # first: every <int:...> route below takes its converter from it
     init_templating(app)
     init_assets(app)
     init_errors(app)
@@ -31,7 +33,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(dashboard)  # the Policy and Equality Unit's dashboard
     app.register_blueprint(audit_pages)  # audit, exports and the public register
     app.register_blueprint(exports)
-    app.register_blueprint(public)
+    init_public(app)  # the public register (and its template global)
     init_journey(app)
     init_admin(app)
     init_notification_pages(app)

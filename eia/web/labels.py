@@ -1,5 +1,6 @@
 """The words (and tag colours) pages show for the values stored as codes."""
 
+from eia.exports.public import PUBLIC_STATE_LABELS
 from eia.models.enums import (
     ACTION_STATUS_LABELS,
     AFFECTED_GROUP_LABELS,
@@ -14,6 +15,7 @@ from workflows.lifecycle import STATES
 
 VOCABULARIES = {
     "state": {s.name: s.label for s in STATES},
+    "public_status": PUBLIC_STATE_LABELS,  # the public register's words (eia/exports/public.py)
     "proposal_type": PROPOSAL_TYPE_LABELS,
     "affects": AFFECTED_GROUP_LABELS,
     "decision_type": DECISION_TYPE_LABELS,
@@ -44,6 +46,13 @@ TAG_CLASSES = {
         "under_review": "govuk-tag--purple",
         "withdrawn": "govuk-tag--pink",
         "archived": "govuk-tag--grey",
+    },
+    "public_status": {
+        "approved": "govuk-tag--green",
+        "under_review": "govuk-tag--purple",
+        "under_revision": "govuk-tag--yellow",
+        "archived": "govuk-tag--grey",
+        "withdrawn": "govuk-tag--pink",
     },
     "band": {
         "negligible": "govuk-tag--grey",

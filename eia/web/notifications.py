@@ -69,6 +69,8 @@ def failed():
 def resend(outbox_id: int):
     forbid_unless(current_user.role == Role.admin)
     db = get_session()
+    if db.get(OutboxEmail, outbox_id) is None:
+        abort(404)  # an id that names no email
     try:
         row = outbox.resend(db, outbox_id)
         db.commit()  # and after the commit it goes to the worker

@@ -111,6 +111,41 @@ def _public_eia(d: Demo) -> str:
     return f"/public/eias/{reference}"
 
 
+def _public_eia_under_revision(d: Demo) -> str:
+    """The public page of a published EIA being revised: its last approved version."""
+    import sqlalchemy as sa
+
+    from eia.exports.public import REVISION_STATES, public_clause
+    from eia.models import Eia
+
+    with d.session() as s:
+        reference = s.execute(sa.select(Eia.reference).where(
+            public_clause(), Eia.status.in_(REVISION_STATES))
+            .order_by(Eia.reference)).scalars().first()
+    assert reference, "the demo data has no published EIA under revision"
+    return f"/public/eias/{reference}"
+
+
+def _too_many_downloads(d: Demo) -> str:
+    """A register download asked for past the limit on anonymous downloads: this address's
+    count is filled first (for this window and the next, should the minute turn)."""
+    from datetime import timedelta
+
+    from eia.models import RateLimitCount, utcnow
+    from eia.web.ratelimit import window_start
+    from eia.web.public import DOWNLOADS
+
+    seconds = d.app.config["PUBLIC_DOWNLOAD_WINDOW_SECONDS"]
+    start = window_start(utcnow(), seconds)
+    with d.session() as s:
+        for address in ("127.0.0.1", "::1"):
+            for window in (start, start + timedelta(seconds=seconds)):
+                s.merge(RateLimitCount(bucket=f"{DOWNLOADS}|{address}", window_start=window,
+                                       hits=10**6))
+        s.commit()
+    return "/public/register/download?format=csv"
+
+
 # --- The Policy and Equality Unit's dashboard (its entries are in PAGES below) -----------
 
 def _dashboard_cumulative(d: Demo) -> str:
@@ -241,6 +276,9 @@ PAGES: list[Page] = [as_page(entry) for entry in [
          role=None, status=400),
     Page("Public register: as the officer", lambda d: "/public/register"),
     Page("Public register: one EIA", _public_eia, role=None),
+    Page("Public register: one EIA under revision", _public_eia_under_revision, role=None),
+    Page("Public register: too many downloads (429)", _too_many_downloads, role=None,
+         status=429),
 
     # --- The Policy and Equality Unit's dashboard
     Page("Dashboard", lambda d: "/dashboard", role="equality"),

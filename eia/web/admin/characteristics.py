@@ -160,11 +160,11 @@ def reactivate_characteristic(characteristic_id: int):
 
 @admin.post("/characteristics/<int:characteristic_id>/move")
 def move_characteristic(characteristic_id: int):
+    characteristic = get_or_404(Characteristic, characteristic_id)  # no such row: 404 first
     direction = request.form.get("direction")
     if direction not in ("up", "down"):
         abort(400)
     db = get_session()
-    characteristic = get_or_404(Characteristic, characteristic_id)
     if admin_ops.move_characteristic(db, me(), characteristic, direction):
         db.commit()
         done(f"Characteristic {characteristic.name} moved {direction}")
