@@ -24,6 +24,7 @@ from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .public import PublicCopy, PublicPdf, RateLimitCount
 from .security import LoginAttempt
+from .sso import AppSetting, ClaimMapping, IdentityLink, SignInCode
 from .stages import StageSpell
 
 metadata = SQLModel.metadata
@@ -31,15 +32,18 @@ metadata = SQLModel.metadata
 __all__ = [
     "GENESIS_HASH",
     "ActionItem",
+    "AppSetting",
     "AuditChain",
     "AuditRecord",
     "Characteristic",
+    "ClaimMapping",
     "Comment",
     "Directorate",
     "Eia",
     "EiaDecision",
     "EiaVersion",
     "EngagementRecord",
+    "IdentityLink",
     "ImpactAssessment",
     "IntersectionalCharacteristic",
     "IntersectionalImpact",
@@ -53,6 +57,7 @@ __all__ = [
     "ScoredImpact",
     "ScreeningAnswer",
     "Service",
+    "SignInCode",
     "SignOff",
     "StageSpell",
     "User",
