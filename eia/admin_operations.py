@@ -20,11 +20,15 @@ from sqlmodel import Session, select
 
 from eia import audit
 from eia.models import (
+    AppSetting,
     AuditRecord,
     Characteristic,
+    ClaimMapping,
     Directorate,
+    IdentityLink,
     LoginAttempt,
     Service,
+    SignInCode,
     User,
     as_utc,
     utcnow,
@@ -34,6 +38,8 @@ from eia.models.enums import CharacteristicKind
 Actor = User | str
 
 DEMO_DATA = "System (demo data)"
+# Changes made because of what the identity provider said at a person's sign-in.
+SINGLE_SIGN_ON = "System (sign-in through the identity provider)"
 
 # Each event, as the audit page's filter names it ("Administration: role changed").
 EVENTS = {
@@ -55,6 +61,16 @@ EVENTS = {
     "characteristic_deactivated": "characteristic deactivated",
     "characteristic_reactivated": "characteristic reactivated",
     "characteristic_moved": "characteristic moved",
+    # Signing in through the council's identity provider (eia/sso/).
+    "user_email_changed": "email address changed",
+    "identity_linked": "account linked to the identity provider",
+    "sign_in_setting_changed": "sign-in setting changed",
+    "claim_mapping_created": "sign-in mapping added",
+    "claim_mapping_changed": "sign-in mapping changed",
+    "claim_mapping_deleted": "sign-in mapping removed",
+    "claim_mappings_imported": "sign-in mappings imported",
+    "sign_in_code_issued": "one-time sign-in code issued",
+    "sign_in_code_used": "signed in with a one-time code",
 }
 
 CHARACTERISTIC_FIELDS = ("name", "guidance", "borough_profile")
@@ -330,3 +346,139 @@ def move_characteristic(session: Session, actor: Actor, characteristic: Characte
         "characteristic": _characteristic(characteristic), "direction": direction,
         "place": [i + 1, j + 1]}, _at(at))
     return True
+
+
+# --- signing in through the identity provider (eia/sso/) ----------------------------------
+
+def change_email(session: Session, actor: Actor, person: User, email: str,
+                 *, at: datetime | None = None) -> bool:
+    """The provider says the person's email address is now ``email`` (the caller has made
+    sure nobody else has it). Sessions carry on: the link, not the email, says who they are."""
+    email = email.lower()
+    if person.email == email:
+        return False
+    old, person.email = person.email, email
+    session.add(person)
+    session.flush()
+    _record(session, actor, "user_email_changed",
+            {"user": _person(person), "email": [old, email]}, _at(at))
+    return True
+
+
+def link_identity(session: Session, actor: Actor, person: User, *, issuer: str,
+                  subject: str, by_email: bool = False,
+                  at: datetime | None = None) -> IdentityLink:
+    """From now on the provider's account (issuer, subject) is ``person``. ``by_email``:
+    linked to an existing account because the email addresses matched (only when an
+    administrator allows it)."""
+    at = _at(at)
+    link = IdentityLink(user_id=person.id, issuer=issuer, subject=subject, created_at=at)
+    session.add(link)
+    session.flush()
+    _record(session, actor, "identity_linked", {
+        "user": _person(person), "issuer": issuer, "subject": subject,
+        "matched_by_email": by_email}, at)
+    return link
+
+
+def set_setting(session: Session, actor: Actor, key: str, value: str,
+                *, at: datetime | None = None) -> bool:
+    """An administrator's sign-in setting (eia/sso/settings.py says which there are)."""
+    row = session.get(AppSetting, key)
+    old = row.value if row is not None else None
+    if old == value:
+        return False
+    if row is None:
+        row = AppSetting(key=key, value=value)
+    else:
+        row.value = value
+    session.add(row)
+    session.flush()
+    _record(session, actor, "sign_in_setting_changed",
+            {"setting": key, "value": [old, value]}, _at(at))
+    return True
+
+
+def mapping_details(session: Session, mapping: ClaimMapping) -> dict:
+    return {"id": mapping.id, "kind": mapping.kind, "value": mapping.value,
+            "role": mapping.role,
+            "service": _named(_get(session, Service, mapping.service_id)),
+            "directorate": _named(_get(session, Directorate, mapping.directorate_id))}
+
+
+def create_claim_mapping(session: Session, actor: Actor, *, kind: str, value: str,
+                         role: str | None, service_id: int | None,
+                         directorate_id: int | None,
+                         at: datetime | None = None) -> ClaimMapping:
+    mapping = ClaimMapping(kind=kind, value=value, role=role, service_id=service_id,
+                           directorate_id=directorate_id)
+    session.add(mapping)
+    session.flush()
+    _record(session, actor, "claim_mapping_created",
+            {"mapping": mapping_details(session, mapping)}, _at(at))
+    return mapping
+
+
+def update_claim_mapping(session: Session, actor: Actor, mapping: ClaimMapping, *,
+                         kind: str, value: str, role: str | None, service_id: int | None,
+                         directorate_id: int | None, at: datetime | None = None) -> bool:
+    before = mapping_details(session, mapping)
+    mapping.kind, mapping.value, mapping.role = kind, value, role
+    mapping.service_id, mapping.directorate_id = service_id, directorate_id
+    after = mapping_details(session, mapping)
+    if before == after:
+        return False
+    session.add(mapping)
+    session.flush()
+    _record(session, actor, "claim_mapping_changed",
+            {"mapping": after, "before": before}, _at(at))
+    return True
+
+
+def delete_claim_mapping(session: Session, actor: Actor, mapping: ClaimMapping,
+                         *, at: datetime | None = None) -> None:
+    details = {"mapping": mapping_details(session, mapping)}
+    session.delete(mapping)
+    session.flush()
+    _record(session, actor, "claim_mapping_deleted", details, _at(at))
+
+
+def replace_claim_mappings(session: Session, actor: Actor, rows: list[dict],
+                           *, at: datetime | None = None) -> int:
+    """Import: the mappings become exactly ``rows`` (each with kind, value, role,
+    service_id, directorate_id), in one change with one record holding before and after."""
+    old = session.exec(select(ClaimMapping).order_by(ClaimMapping.id)).all()
+    before = [mapping_details(session, m) for m in old]
+    for mapping in old:
+        session.delete(mapping)
+    session.flush()
+    created = []
+    for row in rows:
+        mapping = ClaimMapping(**row)
+        session.add(mapping)
+        created.append(mapping)
+    session.flush()
+    _record(session, actor, "claim_mappings_imported", {
+        "before": before, "after": [mapping_details(session, m) for m in created]}, _at(at))
+    return len(created)
+
+
+def issue_sign_in_code(session: Session, actor: Actor, person: User, code_hash: str,
+                       expires_at: datetime, *, at: datetime | None = None) -> SignInCode:
+    """A one-time break-glass code for ``person`` (the caller hashes it)."""
+    code = SignInCode(user_id=person.id, code_hash=code_hash, expires_at=expires_at,
+                      created_at=_at(at))
+    session.add(code)
+    session.flush()
+    _record(session, actor, "sign_in_code_issued",
+            {"user": _person(person), "expires_at": as_utc(expires_at).isoformat()}, _at(at))
+    return code
+
+
+def use_sign_in_code(session: Session, person: User, code: SignInCode,
+                     *, at: datetime | None = None) -> None:
+    """The code has been used to sign in (it never works again)."""
+    code.used_at = _at(at)
+    session.add(code)
+    session.flush()
+    _record(session, person, "sign_in_code_used", {"user": _person(person)}, _at(at))

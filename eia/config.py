@@ -62,6 +62,22 @@ def load_config(instance_path: str) -> dict:
         "PUBLIC_DOWNLOAD_LIMIT": int(os.environ.get("PUBLIC_DOWNLOAD_LIMIT", "30")),
         "PUBLIC_DOWNLOAD_WINDOW_SECONDS": max(
             1, int(os.environ.get("PUBLIC_DOWNLOAD_WINDOW_SECONDS", "60"))),
+        # Signing in through the council's identity provider (eia/sso/, README "Signing in
+        # with the council's account"). Unset OIDC_ISSUER: passwords only, as before.
+        "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip(),
+        "OIDC_CLIENT_ID": os.environ.get("OIDC_CLIENT_ID", "").strip(),
+        "OIDC_CLIENT_SECRET": os.environ.get("OIDC_CLIENT_SECRET", ""),
+        "OIDC_CLIENT_PRIVATE_KEY": os.environ.get("OIDC_CLIENT_PRIVATE_KEY", ""),
+        "OIDC_CLIENT_KEY_ID": os.environ.get("OIDC_CLIENT_KEY_ID", ""),
+        "OIDC_CLIENT_CERT_THUMBPRINT": os.environ.get("OIDC_CLIENT_CERT_THUMBPRINT", ""),
+        "OIDC_TENANT_ID": os.environ.get("OIDC_TENANT_ID", "").strip(),
+        "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "openid profile email"),
+        "OIDC_ACCOUNT_NAME": os.environ.get("OIDC_ACCOUNT_NAME", ""),
+        "OIDC_GROUPS_URL": os.environ.get(
+            "OIDC_GROUPS_URL", "https://graph.microsoft.com/v1.0/me/getMemberObjects"),
+        "OIDC_TIMEOUT_SECONDS": float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10")),
+        "LOCAL_SIGN_IN": "off" if os.environ.get("LOCAL_SIGN_IN", "on").strip().lower()
+                         in {"off", "false", "0", "no"} else "on",
         # Reminder intervals and email delivery (notifications/settings.py lists them).
         **notification_settings.load(),
     }

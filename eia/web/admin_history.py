@@ -55,6 +55,13 @@ def _moved(d: dict) -> str:
             f"(from place {old} to {new})")
 
 
+def _mapping(m: dict) -> str:
+    kind = "app role" if m.get("kind") == "app_role" else "group"
+    gives = [_role(m["role"])] if m.get("role") else []
+    gives += [f"{key} {_name(m[key])}" for key in ("service", "directorate") if m.get(key)]
+    return f"{kind} {m.get('value')} → {', '.join(gives) or 'nothing'}"
+
+
 _DESCRIBE = {
     "user_created": _user_created,
     "user_renamed": lambda d: (f"User {d['name'][0]} ({(d.get('user') or {}).get('email')}) "
@@ -82,6 +89,22 @@ _DESCRIBE = {
     "characteristic_reactivated": lambda d: (f"Characteristic {_name(d['characteristic'])} "
                                              "reactivated"),
     "characteristic_moved": _moved,
+    "user_email_changed": lambda d: (f"Email address of {_who(d)} changed from "
+                                     f"{d['email'][0]} to {d['email'][1]}"),
+    "identity_linked": lambda d: (f"{_who(d)} linked to their account at {d['issuer']}"
+                                  + (" (matched by email address)"
+                                     if d.get("matched_by_email") else "")),
+    "sign_in_setting_changed": lambda d: (f"Sign-in setting “{d['setting']}” changed from "
+                                          f"{d['value'][0] or 'the default'} to "
+                                          f"{d['value'][1]}"),
+    "claim_mapping_created": lambda d: f"Sign-in mapping added: {_mapping(d['mapping'])}",
+    "claim_mapping_changed": lambda d: (f"Sign-in mapping changed from "
+                                        f"{_mapping(d['before'])} to {_mapping(d['mapping'])}"),
+    "claim_mapping_deleted": lambda d: f"Sign-in mapping removed: {_mapping(d['mapping'])}",
+    "claim_mappings_imported": lambda d: (f"Sign-in mappings imported: {len(d['after'])} "
+                                          f"replaced {len(d['before'])}"),
+    "sign_in_code_issued": lambda d: f"One-time sign-in code issued to {_who(d)}",
+    "sign_in_code_used": lambda d: f"{_who(d)} signed in with a one-time code",
 }
 
 

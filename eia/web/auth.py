@@ -31,6 +31,8 @@ from sqlmodel import select
 from eia.db import get_session
 from eia.models import User, utcnow
 from eia.passwords import hash_password, needs_rehash, verify_password
+from eia.sso import codes as sso_codes
+from eia.sso import settings as sso_settings
 from forms.auth import SignInForm
 
 from . import throttle
@@ -45,6 +47,8 @@ PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.healthz", "govuk.static", "govuk_asse
 # The public register of EIAs (eia/web/public.py): signed off, published, not confidential.
 PUBLIC_ENDPOINTS |= {"public.register", "public.register_download", "public.eia_page",
                      "public.eia_pdf"}
+# Signing in with the council's account, and the page after signing out (eia/web/sso.py).
+PUBLIC_ENDPOINTS |= {"sso.start", "sso.callback", "sso.signed_out", "sso.provider_sign_out"}
 
 # Checked against when the email is unknown, so both cases take the same time.
 _DUMMY_HASH = hash_password("not a real password")
@@ -78,6 +82,12 @@ def keep_own_session(person: User) -> None:
         session[SESSION_GENERATION] = person.session_generation
 
 
+def sso_account_name() -> str:
+    from .sso import account_name
+
+    return account_name()
+
+
 def _safe_next(target: str | None) -> str:
     """Only a path on this site (never another host) after signing in."""
     if target:
@@ -88,12 +98,36 @@ def _safe_next(target: str | None) -> str:
     return url_for("pages.index")
 
 
+def start_session(user: User) -> None:
+    """A fresh session for the person just signed in (never the one they arrived with)."""
+    session.clear()
+    session.permanent = True
+    session["signed_in_at"] = utcnow().timestamp()
+    session[SESSION_GENERATION] = user.session_generation
+    login_user(user)
+
+
+def _credentials_ok(db, user: User, secret: str, passwords: bool) -> bool:
+    """A password (while passwords are allowed), or an administrator's one-time
+    break-glass code (eia/sso/codes.py)."""
+    if passwords and verify_password(user.password_hash, secret):
+        if needs_rehash(user.password_hash):
+            user.password_hash = hash_password(secret)
+            db.add(user)
+        return True
+    return sso_settings.oidc_configured() and sso_codes.redeem(db, user, secret)
+
+
 @auth.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = SignInForm()
     problem = None
+    sso = sso_settings.oidc_configured()
+    passwords = sso_settings.password_sign_in_allowed(get_session())
+    if not passwords:
+        form.password.label.text = "One-time code"
     if form.validate_on_submit():
         db = get_session()
         email, address = form.email.data.strip().lower(), request.remote_addr or ""
@@ -101,34 +135,35 @@ def sign_in():
         device = throttle.device_for(user)
         refused = throttle.refusal(db, email, address, device)
         if refused is not None:
-            return render_template("auth/sign_in.html", form=form,
-                                   problem=refused.message), 429
-        if user is not None and user.active and verify_password(user.password_hash,
-                                                                form.password.data):
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
-                db.add(user)
+            return render_template(
+                "auth/sign_in.html", form=form, problem=refused.message, sso=sso,
+                passwords=passwords, account_name=sso_account_name() if sso else None), 429
+        if user is not None and user.active and _credentials_ok(db, user, form.password.data,
+                                                                passwords):
             throttle.record(db, email, address, device, True)
-            session.clear()  # no session fixation: a fresh session for the signed-in person
-            session.permanent = True
-            session["signed_in_at"] = utcnow().timestamp()
-            session[SESSION_GENERATION] = user.session_generation
-            login_user(user)
+            start_session(user)  # no session fixation: a fresh session for the person
             response = redirect(_safe_next(request.args.get("next")))
             throttle.mark_browser(response, user, device)
             return response
         if user is None:
             verify_password(_DUMMY_HASH, form.password.data)
         throttle.record(db, email, address, device, False)
-        problem = "Enter a correct email address and password"
+        problem = ("Enter a correct email address and password" if passwords else
+                   "Enter a correct email address and one-time code")
     status = 200 if not (form.errors or problem) else 400
-    return render_template("auth/sign_in.html", form=form, problem=problem), status
+    return render_template("auth/sign_in.html", form=form, problem=problem, sso=sso,
+                           passwords=passwords, account_name=sso_account_name()
+                           if sso else None), status
 
 
 @auth.post("/sign-out")
 def sign_out():
     """Signing out ends every session of the person, on every computer (a copy of the
-    session cookie stops working too)."""
+    session cookie stops working too). A session that came through the council's identity
+    provider goes on to a page offering to sign out there too."""
+    from .sso import SSO_LINK, after_sign_out
+
+    link_id = session.get(SSO_LINK)
     if current_user.is_authenticated:
         db = get_session()
         person = current_user._get_current_object()
@@ -137,7 +172,7 @@ def sign_out():
         db.commit()
     logout_user()
     session.clear()
-    return redirect(url_for("auth.sign_in"))
+    return after_sign_out(link_id) or redirect(url_for("auth.sign_in"))
 
 
 def _is_static(endpoint: str | None) -> bool:
@@ -210,6 +245,12 @@ def init_auth(app: Flask) -> None:
     csrf.init_app(app)
     WTFormsHelpers(app)
     app.register_blueprint(auth)
+    from eia.sso.client import init_client
+
+    from .sso import sso
+
+    init_client(app)
+    app.register_blueprint(sso)
     app.before_request(_end_stale_session)
     app.before_request(_expire_old_sessions)
     app.before_request(_require_sign_in)
