@@ -381,11 +381,12 @@ def link_identity(session: Session, actor: Actor, person: User, *, issuer: str,
     return link
 
 
-def set_setting(session: Session, actor: Actor, key: str, value: str,
-                *, at: datetime | None = None) -> bool:
-    """An administrator's sign-in setting (eia/sso/settings.py says which there are)."""
+def set_setting(session: Session, actor: Actor, key: str, value: str, *,
+                default: str | None = None, at: datetime | None = None) -> bool:
+    """An administrator's sign-in setting (eia/sso/settings.py says which there are, and
+    their ``default`` values while never set)."""
     row = session.get(AppSetting, key)
-    old = row.value if row is not None else None
+    old = row.value if row is not None else default
     if old == value:
         return False
     if row is None:

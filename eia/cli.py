@@ -123,6 +123,27 @@ def users_set_password(email, password):
     click.echo(f"Password set for {name} <{address}>: they are signed out everywhere.")
 
 
+@users_cli.command("break-glass")
+@click.option("--email", required=True, help="An active administrator's email address.")
+def users_break_glass(email):
+    """A one-time code that signs an administrator in once, within 15 minutes, in the
+    password field of the sign-in page, even when password sign-in is switched off (for when
+    the council's identity provider cannot be used). In the audit trail."""
+    from eia.sso import codes
+
+    with session_scope() as session:
+        person = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if person is None:
+            raise click.UsageError(f"There is no user with the email {email}.")
+        try:
+            code = codes.issue(session, admin_ops.command_line(), person)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        address = person.email
+    click.echo(f"One-time sign-in for {address}, valid for {codes.CODE_MINUTES} minutes and "
+               f"once only. Type it in the password field.\ncode: {code}")
+
+
 @demo_cli.command("load")
 def demo_load():
     """Load the demonstration council, people and EIAs (loading twice changes nothing)."""

@@ -21,6 +21,7 @@ from eia.db import make_engine
 from eia.migrate import upgrade
 
 from .factories import Factories
+from .oidc.fixture import oidc_provider  # noqa: F401  (the OpenID Provider: tests/oidc/)
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("DATABASE_URL", "")

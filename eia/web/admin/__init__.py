@@ -9,7 +9,7 @@ with the email of the person who made it.
 from flask import Flask
 
 from .common import admin
-from . import characteristics, org, users  # noqa: F401  (their routes join the blueprint)
+from . import characteristics, org, sign_in, users  # noqa: F401  (their routes join the blueprint)
 from .common import index  # noqa: F401
 
 
