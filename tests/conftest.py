@@ -171,9 +171,10 @@ def unaudited_commits(app, connection):
     directorate, a service or a characteristic without an admin audit record in the same
     transaction is written down here (the test then asserts there were none). Used by
     tests/test_admin_audit.py and the admin fuzzing in tests/test_admin.py."""
-    from eia.models import AuditRecord, Characteristic, Directorate, Service, User
+    from eia.models import (AppSetting, AuditRecord, Characteristic, ClaimMapping,
+                            Directorate, Service, User)
 
-    admin_tables = (User, Directorate, Service, Characteristic)
+    admin_tables = (User, Directorate, Service, Characteristic, ClaimMapping, AppSetting)
     problems = []
 
     def instrumented():

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from sqlmodel import select
 
 from eia import admin_operations, audit
-from eia.models import AuditRecord, Characteristic, Directorate, User
+from eia.models import AuditRecord, Characteristic, ClaimMapping, Directorate, User
 from eia.models.enums import CharacteristicKind
 from eia.passwords import hash_password
 
@@ -51,9 +51,12 @@ def world(app, client, make, db):
     officer.password_hash = hash_password("the officer's password")
     carers = Characteristic(key="carers", name="Carers", kind=CharacteristicKind.local,
                             position=500)
-    db.add_all([officer, carers])
+    mapping = ClaimMapping(kind="group", value="group-parks", service_id=parks.id)
+    spare_mapping = ClaimMapping(kind="app_role", value="EIA.Spare", role="officer")
+    db.add_all([officer, carers, mapping, spare_mapping])
     db.commit()
     return {"admin": admin, "officer": officer, "directorate": used, "parks": parks,
+            "mapping": mapping, "spare_mapping": spare_mapping,
             "spare_service": spare_service, "spare_directorate": spare_directorate,
             "carers": carers, "age": db.exec(select(Characteristic).where(
                 Characteristic.key == "age")).one()}
@@ -104,6 +107,23 @@ def cases(w) -> dict[str, list[tuple[str, dict, set[str]]]]:
             {"characteristic_reactivated"})],
         "admin.move_characteristic": [(f"/admin/characteristics/{carers.id}/move",
                                        {"direction": "up"}, {"characteristic_moved"})],
+        # Signing in with the council's account (Manage > Sign-in).
+        "admin.sign_in_settings": [("/admin/sign-in", {
+            "password_sign_in": "off", "link_by_email": "on"}, {"sign_in_setting_changed"})],
+        "admin.new_mapping": [("/admin/sign-in/mappings/new", {
+            "kind": "app_role", "value": "EIA.Approver", "role": "approver",
+            "service_id": "", "directorate_id": str(w["directorate"].id)},
+            {"claim_mapping_created"})],
+        "admin.edit_mapping": [(f"/admin/sign-in/mappings/{w['mapping'].id}", {
+            "kind": "group", "value": "group-parks", "role": "officer",
+            "service_id": str(w["parks"].id), "directorate_id": ""},
+            {"claim_mapping_changed"})],
+        "admin.delete_mapping": [(f"/admin/sign-in/mappings/{w['spare_mapping'].id}/delete",
+                                  {}, {"claim_mapping_deleted"})],
+        "admin.import_mappings": [("/admin/sign-in/mappings/import", {
+            "file": (io.BytesIO(json.dumps({"schema": "eia-sign-in-mappings/1", "mappings": [
+                {"kind": "app_role", "value": "EIA.Admin", "role": "admin"}]}).encode()),
+                     "mappings.json")}, {"claim_mappings_imported"})],
     }
 
 

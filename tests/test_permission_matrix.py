@@ -15,8 +15,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from eia.models import (ActionItem, Characteristic, EngagementRecord, IntersectionalImpact,
-                        OutboxEmail)
+from eia.models import (ActionItem, Characteristic, ClaimMapping, EngagementRecord,
+                        IntersectionalImpact, OutboxEmail)
 from eia.models.enums import CharacteristicKind
 from workflows.lifecycle import STATES
 
@@ -132,6 +132,17 @@ RULES = {
     **{f"admin.{name}": Rule(get=only({"admin"})) for name in ("users", "directorates")},
     **{f"admin.{name}": Rule(post=only({"admin"})) for name in (
         "deactivate_user", "reactivate_user", "delete_directorate", "delete_service")},
+    # Signing in with the council's account (not set up in this matrix: "not found" to all,
+    # signed in or not); the page after signing out is open to all. Its administration
+    # (Manage > Sign-in): administrators only.
+    **{f"sso.{name}": Rule(get=lambda actor, state: "missing", public=True)
+       for name in ("start", "callback")},
+    **{f"sso.{name}": Rule(get=everyone, public=True)
+       for name in ("signed_out", "provider_sign_out")},
+    **{f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"})) for name in (
+        "sign_in_settings", "new_mapping", "edit_mapping", "import_mappings")},
+    "admin.export_mappings": Rule(get=only({"admin"})),
+    "admin.delete_mapping": Rule(post=only({"admin"})),
     # Email: everyone chooses how they get reminders; administrators see and resend the
     # emails that failed; the local mailbox (embedded mode) shows each person their own
     # mail (the world's email is the owner's), administrators everyone's.
@@ -195,6 +206,9 @@ class World:
         local = Characteristic(key="carers", name="Carers", kind=CharacteristicKind.local,
                                position=200)
         db.add(local)
+        mapping = ClaimMapping(kind="app_role", value="EIA.Officer", role="officer",
+                               service_id=s2.id)
+        db.add(mapping)
         db.commit()
         self.ids = {
             "user_id": self.people["team_officer"].id,
@@ -202,6 +216,7 @@ class World:
             "service_id": s2.id,
             "characteristic_id": local.id,
             "outbox_id": mail.id,
+            "mapping_id": mapping.id,
         }
 
     def values(self, rule, state):
