@@ -33,7 +33,7 @@ class SignInSettingsForm(FlaskForm):
         "Off: everyone signs in with their council account",
         "Keep it on only while you need it, for example while the council's sign-in service "
         "is down. When it is off, an administrator can still get in with a one-time code "
-        "from `eia users break-glass` on the server.")
+        "from “eia users break-glass” on the server.")
     link_by_email = _on_off(
         "Link existing accounts by email address",
         "On: a person signing in with their council account for the first time takes over "

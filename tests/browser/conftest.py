@@ -105,6 +105,57 @@ def live_server(live_app):
         server.server_close()
 
 
+@pytest.fixture(scope="package", autouse=True)
+def sso_servers(live_instance, live_app, oidc_provider):
+    """The product again, with the council's identity provider set up (and once more with
+    one that is down), on the same database: see tests/browser/sso.py."""
+    from eia import create_app
+
+    from ..conftest import free_port
+    from .sso import SSO, ensure_mappings, serve
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    registered = oidc_provider.register_client(
+        f"{base}/sign-in/oidc/callback", post_logout=(f"{base}/signed-out?from=provider",))
+    settings = {"DATABASE_URL": live_instance["database_url"],
+                "CELERY_BROKER_URL": "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",
+                "SMTP_HOST": "", "OIDC_CLIENT_ID": registered["client_id"],
+                "OIDC_CLIENT_SECRET": registered["client_secret"]}
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("EIA_INSTANCE_PATH", str(live_instance["path"]))
+        apps = {"base": create_app({**settings, "OIDC_ISSUER": oidc_provider.issuer}),
+                "down": create_app({**settings,
+                                    "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}"})}
+    servers = []
+    for name, app in apps.items():
+        got_request_exception.connect(_record_server_error, app, weak=False)
+        if name == "base":
+            server = make_server("127.0.0.1", port, app, threaded=True)
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            SSO[name] = base
+        else:
+            SSO[name], server, thread = serve(app)
+        servers.append((server, thread, app))
+    SSO["provider"] = oidc_provider
+    ensure_mappings(Demo(live_instance["engine"], live_app))
+    yield SSO
+    for server, thread, app in servers:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        got_request_exception.disconnect(_record_server_error, app)
+        app.extensions["eia_engine"].dispose()
+    SSO.clear()
+
+
+def _record_server_error(sender, exception, **extra):
+    import traceback
+
+    _SERVER_ERRORS.append("".join(traceback.format_exception(exception)))
+
+
 @pytest.fixture(scope="package")
 def demo(live_instance, live_app) -> Demo:
     return Demo(live_instance["engine"], live_app)

@@ -25,6 +25,7 @@ from playwright.sync_api import Response
 from eia.models import (
     ActionItem,
     Characteristic,
+    ClaimMapping,
     Directorate,
     EngagementRecord,
     IntersectionalImpact,
@@ -33,6 +34,7 @@ from eia.models import (
 from workflows.lifecycle import STATES
 
 from . import keyboard as kb
+from . import sso
 from .demo import Demo
 
 ROLES = ("officer", "approver", "equality", "admin")
@@ -174,6 +176,17 @@ PAGES: list[Page] = [as_page(entry) for entry in [
          steps=submit_malformed_email),
     Page("Sign in: wrong email or password", lambda d: "/sign-in", role=None, status=400,
          steps=submit_wrong_password),
+    # --- signing in with the council's account (tests/browser/sso.py: another server of
+    # the product, set up with the test identity provider; these steps go there)
+    Page("Sign in with the council's account offered", lambda d: "/sign-in", role=None,
+         steps=sso.sign_in_page_with_the_council_account),
+    Page("Signed in with a council account that has no role",
+         lambda d: "/sign-in/oidc/callback", role=None, steps=sso.no_role_page),
+    Page("The council's sign-in service is down", lambda d: "/sign-in/oidc", role=None,
+         status=503, steps=sso.provider_down_page),
+    Page("Signed out", lambda d: "/signed-out", role=None),
+    Page("Signed out: nothing to sign out of at the provider", lambda d: "/sign-out/provider",
+         role=None),
 
     # --- the list of EIAs, as each role sees it
     *[Page(f"EIA list as the {role}", lambda d: "/", role=role) for role in ROLES],
@@ -217,6 +230,17 @@ PAGES: list[Page] = [as_page(entry) for entry in [
          lambda d: f"/admin/directorates/{d.first_id(Directorate)}/services/new", role="admin"),
     Page("Admin: edit service", lambda d: f"/admin/services/{d.first_id(Service)}",
          role="admin"),
+    Page("Admin: sign-in settings and mappings", lambda d: "/admin/sign-in", role="admin"),
+    Page("Admin: new sign-in mapping", lambda d: "/admin/sign-in/mappings/new", role="admin"),
+    Page("Admin: new sign-in mapping with errors", lambda d: "/admin/sign-in/mappings/new",
+         role="admin", status=400, steps=lambda p: kb.activate(p, 'main button[type="submit"]')),
+    Page("Admin: edit sign-in mapping",
+         lambda d: f"/admin/sign-in/mappings/{d.first_id(ClaimMapping)}", role="admin"),
+    Page("Admin: import sign-in mappings", lambda d: "/admin/sign-in/mappings/import",
+         role="admin"),
+    Page("Admin: import sign-in mappings with no file",
+         lambda d: "/admin/sign-in/mappings/import", role="admin", status=400,
+         steps=lambda p: kb.activate(p, 'main button[type="submit"]')),
 
     # --- the guided journey (the officer's own EIAs, made for these checks)
     Page("Journey: start an EIA", lambda d: "/eias/new"),

@@ -33,6 +33,8 @@ NOT_GOVUK_LAYOUT = {"mailbox.email_html"}
 # Files to download (PDF, JSON, CSV, XLSX), not pages: the audit, exports and public register.
 NOT_PAGES |= {"audit.download_results", "exports.register_download", "exports.eia_json",
               "exports.eia_pdf", "public.register_download", "public.eia_pdf"}
+# The sign-in mappings' download (JSON).
+NOT_PAGES |= {"admin.export_mappings"}
 
 
 def load(page, live_server, demo, spec):
