@@ -44,7 +44,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter, Rule
 
 from eia import operations as ops
-from eia.models import Characteristic, Eia
+from eia.models import Characteristic, ClaimMapping, Eia
 from eia.web.history import SECTION_NAMES
 from workflows.lifecycle import EVENTS
 
@@ -139,6 +139,9 @@ def build_world(make, db, *, with_eias: bool) -> World:
               "equality": make.user("equality_officer", name="Eve Equality"),
               "admin": make.user("admin", name="Ada Admin")}
     make.user("officer", name="Vic Victim")  # a user the admin forms may change freely
+    # A sign-in mapping (Manage > Sign-in) for its change and remove forms.
+    db.add(ClaimMapping(kind="app_role", value="EIA.Fuzzed", role="officer",
+                        service_id=owner.service_id))
     world = World(people)
     if not with_eias:
         db.flush()
