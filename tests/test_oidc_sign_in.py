@@ -243,6 +243,20 @@ def test_no_mapped_role_gets_a_page_saying_whom_to_ask(sso_app, oidc_provider, c
     assert browser.get("/").status_code == 302  # and not signed in
 
 
+def test_losing_every_role_at_the_provider_ends_the_persons_sessions(
+        sso_app, oidc_provider, council, db):
+    account = oidc_provider.account(roles=["EIA.Officer"], groups=["group-repairs"])
+    browser = sso_app.test_client()
+    assert sign_in_through_provider(browser, account).status_code == 302
+    account.claims["roles"] = []
+    oidc_provider.put(account)
+    response = sign_in_through_provider(sso_app.test_client(), account)
+    assert response.status_code == 200 and "You cannot use this service yet" in text(response)
+    assert browser.get("/").status_code == 302  # the session they had has ended
+    db.expire_all()
+    assert _user(db, account).role == "officer"  # their record is kept as it was
+
+
 def test_an_officer_without_a_service_is_told_what_is_missing(sso_app, oidc_provider,
                                                               council):
     account = oidc_provider.account(roles=["EIA.Officer"], groups=[])
@@ -317,11 +331,17 @@ def test_a_code_cannot_be_used_twice(sso_app, oidc_provider, council):
 
 
 def test_pkce_and_nonce_are_sent(sso_app):
-    response = sso_app.test_client().get("/sign-in/oidc")
+    browser = sso_app.test_client()
+    response = browser.get("/sign-in/oidc")
     query = parse_qs(urlsplit(response.location).query)
     assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
     assert query["nonce"][0] and query["state"][0]
     assert query["scope"] == ["openid profile email"]
+    # Starting again forgets the unfinished attempt: the session cookie does not grow.
+    size = len(browser.get_cookie("session").value)
+    for _ in range(5):
+        browser.get("/sign-in/oidc")
+    assert len(browser.get_cookie("session").value) <= size + 8
 
 
 def test_a_client_authenticating_with_a_private_key_jwt(make_app, oidc_provider, council,

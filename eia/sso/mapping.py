@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from eia.models import ClaimMapping, Directorate, Service
-from eia.models.enums import ROLE_LABELS, Role
+from eia.models.enums import Role
 
 KINDS = {"app_role": "App role", "group": "Group"}
 RANK = {Role.admin: 4, Role.equality_officer: 3, Role.approver: 2, Role.officer: 1}
@@ -76,11 +76,6 @@ def needs_groups(session: Session) -> bool:
     """Whether any mapping is by group (if none, the groups overage does not matter)."""
     return session.exec(select(ClaimMapping.id).where(ClaimMapping.kind == "group")
                         ).first() is not None
-
-
-def describe(mapping: ClaimMapping) -> str:
-    parts = [ROLE_LABELS[Role(mapping.role)]] if mapping.role else []
-    return ", ".join(parts)
 
 
 # --- export and import ------------------------------------------------------------------------

@@ -94,6 +94,10 @@ def start():
     if current_user.is_authenticated:
         return redirect(target)
     session[NEXT] = target
+    # One sign-in under way at a time: earlier unfinished ones' state (Authlib keeps it in
+    # the session cookie) is dropped, so the cookie cannot grow with every attempt.
+    for key in [k for k in session if k.startswith("_state_")]:
+        session.pop(key)
     try:
         return oidc.authorize_redirect(url_for("sso.callback", _external=True))
     except (requests.RequestException, ValueError):
@@ -171,6 +175,12 @@ def callback():
     if outcome.refused is not None:
         db.rollback()
         if outcome.refused in {"no role", "no service", "no directorate"}:
+            if outcome.user is not None and outcome.user.active:
+                # Their access was taken away at the provider: sessions they still have
+                # here end now, not when they next go idle.
+                outcome.user.end_sessions()
+                db.add(outcome.user)
+                db.commit()
             return render_template(
                 "auth/no_role.html", reason=outcome.refused, email=outcome.email,
                 name=claims.get("name") or outcome.email, admins=_admins(),
