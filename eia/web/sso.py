@@ -100,7 +100,8 @@ def start():
         session.pop(key)
     try:
         return oidc.authorize_redirect(url_for("sso.callback", _external=True))
-    except (requests.RequestException, ValueError):
+    except (requests.RequestException, ValueError, RuntimeError):
+        # unreachable, an error status, not JSON, or no authorization_endpoint in it
         return _provider_down()
 
 
