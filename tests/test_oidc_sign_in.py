@@ -532,3 +532,44 @@ def test_a_one_time_code_lets_an_administrator_in_once(make_app, local_people, d
     refused = runner.invoke(args=["users", "break-glass", "--email",
                                   local_people["officer"].email])
     assert refused.exit_code != 0 and "administrators" in refused.output
+
+
+# --- the ID token's own checks, on a token the provider really issued ---------------------------
+
+def test_the_id_token_is_checked_for_signature_audience_issuer_nonce_and_expiry(
+        sso_app, make_app, oidc_provider, council, db):
+    """The product hands the ID token to Authlib with the provider's discovery document and
+    keys; here the same client checks a real token from the provider, then altered ones."""
+    import base64
+
+    from joserfc import jwt
+    from joserfc.errors import JoseError
+
+    from eia.sso.client import client
+
+    account = oidc_provider.account(roles=["EIA.Admin"])
+    assert sign_in_through_provider(sso_app.test_client(), account).status_code == 302
+    token = db.exec(select(IdentityLink).where(IdentityLink.subject == account.oid)
+                    ).one().last_id_token
+    header, payload, signature = token.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert claims["aud"] == sso_app.config["OIDC_CLIENT_ID"] and claims["tid"] == TENANT
+    assert claims["iss"] == oidc_provider.issuer and claims["oid"] == account.oid
+
+    def check(app, id_token, nonce=claims["nonce"], leeway=120):
+        with app.test_request_context():
+            return client().parse_id_token({"id_token": id_token}, nonce, leeway=leeway)
+
+    assert check(sso_app, token)["sub"] == account.id
+    other = oidc_provider.register_client(CALLBACK)
+    for bad in (
+        lambda: check(make_app(OIDC_CLIENT_ID=other["client_id"]), token),  # audience
+        lambda: check(sso_app, token, nonce="another nonce"),
+        lambda: check(sso_app, token, leeway=-7200),  # as if two hours later: expired
+        lambda: check(sso_app, ".".join([header, base64.urlsafe_b64encode(json.dumps(
+            {**claims, "oid": "someone-else"}).encode()).rstrip(b"=").decode(),
+            signature])),  # altered: the signature no longer matches
+        lambda: check(sso_app, jwt.encode({"alg": "HS256"}, claims, b"k" * 32)),  # not theirs
+    ):
+        with pytest.raises((JoseError, ValueError)):
+            bad()
