@@ -21,7 +21,8 @@ from .admin import clean, optional_id
 
 
 def _on_off(label: str, on: str, off: str, description: str) -> RadioField:
-    return RadioField(label, widget=GovRadioInput(), choices=[SelectChoice("on", on), SelectChoice("off", off)],
+    return RadioField(label, widget=GovRadioInput(),
+                      choices=[SelectChoice("on", on), SelectChoice("off", off)],
                       description=description, invalid_choice_message="Select on or off",
                       invalid_value_message="Select on or off")
 

@@ -219,7 +219,8 @@ def test_an_existing_account_is_linked_by_email_only_when_an_admin_allows_it(
                                                   "link_by_email": "on"})
     assert response.status_code == 302
     assert ("sign_in_setting_changed", council["admin"].name) in [
-        (r.event, r.actor_name) for r in db.exec(select(AuditRecord).order_by(AuditRecord.seq)).all()]
+        (r.event, r.actor_name)
+        for r in db.exec(select(AuditRecord).order_by(AuditRecord.seq)).all()]
     response = sign_in_through_provider(sso_app.test_client(), account)
     assert response.status_code == 302
     assert _user(db, account).id == existing.id
@@ -470,7 +471,7 @@ def test_sign_out_ends_the_session_and_offers_the_providers_sign_out(
     assert not isinstance(again, str) and 'name="password"' in again.text
 
 
-# --- passwords as the break-glass ------------------------------------------------------------------
+# --- passwords as the break-glass ----------------------------------------------------------
 
 @pytest.fixture
 def local_people(make, db, council):
