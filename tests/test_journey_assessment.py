@@ -215,6 +215,13 @@ def test_the_band_is_shown_in_words_after_scoring(signed_in, eia):
     assert "Before mitigation: Likely × Significant = 9, Medium" in listed
 
 
+def test_impacts_page_bands_only_the_scores_that_can_occur(signed_in, eia):
+    intro = words(parse(signed_in.get(url(eia, "impacts"))).find("main"))
+    assert ("Likelihood × severity gives a score, and the score a band: 1 or 2 negligible, "
+            "3 or 4 low, 6, 8 or 9 medium, 12 or 16 high. No other score can occur") in intro
+    assert "1 to 2" not in intro and "6 to 9" not in intro and "12 to 16" not in intro
+
+
 def test_impacts_page_has_the_risk_matrices_and_table_for_everything_scored(
         signed_in, officer, eia, db):
     signed_in.post(url(eia, "impacts/age"), data=SCORED)

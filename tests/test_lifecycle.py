@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from eia import operations as ops
 from eia.models import EiaVersion, SignOff
-from workflows import TransitionRefused, available_events
+from eia.sections import section_statuses
+from workflows import TransitionRefused, available_events, refusal_reasons
 from workflows.guards import GUARDS, NEEDS, GuardContext
 from workflows.lifecycle import STATES, TRANSITIONS, mermaid_diagram
 from workflows.machine import MACHINE
@@ -68,16 +69,16 @@ def test_domain_document_names_every_state_of_the_table():
 
 
 def test_domain_document_scoring_is_the_product_s():
-    from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, band_for
+    from eia.scoring import BANDS, LIKELIHOOD_LABELS, SEVERITY_LABELS, band_for
 
     labels = {int(r[0]): (r[1], r[2]) for r in _domain_table("score")}
     assert labels == {n: (LIKELIHOOD_LABELS[n].lower(), SEVERITY_LABELS[n].lower())
                       for n in range(1, 5)}
-    for band, scores in _domain_table("band"):
-        low, high = (int(x) for x in scores.split("–"))
-        for score in {a * b for a in range(1, 5) for b in range(1, 5)} & set(
-                range(low, high + 1)):
-            assert band_for(score).key == band, score
+    # Each band lists exactly the scores that can fall in it, so none seems to be skipped.
+    listed = {band: [int(x) for x in re.split(r", | or ", scores)]
+              for band, scores in _domain_table("band")}
+    possible = sorted({a * b for a in range(1, 5) for b in range(1, 5)})
+    assert listed == {b.key: [s for s in possible if band_for(s) == b] for b in BANDS}
 
 
 def test_machine_is_built_from_the_table():
@@ -138,6 +139,28 @@ def test_screen_out_needs_every_characteristic_not_relevant_with_a_reason(make, 
     ops.transition(db, eia, "screen_out", eia.owner)
     assert eia.status == "awaiting_sign_off"
     assert "No full assessment is needed" in eia.screening_conclusion
+
+
+def test_screening_s_outcome_is_not_given_as_a_reason_until_screening_is_complete(make, db):
+    """Both ways out of screening refuse an unfinished screening by saying what is missing,
+    never by presuming an outcome ("screen it out instead", "it cannot be screened out")."""
+    eia = make.eia("screening")
+
+    def refusals(event) -> list[str]:
+        return refusal_reasons(event, GuardContext(eia=eia, actor=eia.owner, session=db))
+
+    for event in ("screen_out", "start_full_assessment"):  # nothing answered yet
+        assert [r.split(":")[0] for r in refusals(event)] == ["Screening is not complete"]
+    first, second = make.characteristics()[:2]
+    ops.save_screening(db, eia, eia.owner, {first.id: ("not_relevant", "No change."),
+                                            second.id: ("relevant", "")})
+    for event in ("screen_out", "start_full_assessment"):  # part-answered
+        assert [r.split(":")[0] for r in refusals(event)] == [
+            "Screening is not complete", "Give a reason for your screening answer for "
+            + second.name.lower() + "."]
+    make.screen(eia, eia.owner, relevant=(second.key,))
+    assert refusals("screen_out")[0].startswith("A full assessment is needed because")
+    assert refusals("start_full_assessment") == []
 
 
 def test_full_assessment_is_refused_when_nothing_is_relevant(make, db):
@@ -303,10 +326,16 @@ def test_available_events_say_who_and_why_not(make, db):
         GuardContext(eia=eia, actor=eia.owner, session=db))}
     assert not officer_view["approve"].allowed
     assert "You wrote this EIA" in " ".join(officer_view["approve"].reasons)
+    assert officer_view["approve"].not_theirs  # nothing the officer does would change that
     assert officer_view["withdraw"].allowed and officer_view["withdraw"].needs == ("a reason",)
     approver_view = {o.event: o for o in available_events(
         GuardContext(eia=eia, actor=approver, session=db))}
-    assert approver_view["approve"].allowed
+    assert approver_view["approve"].allowed and not approver_view["approve"].not_theirs
+    waiting = make.eia("full_assessment")  # not ready: that is not about the person
+    officer_view = {o.event: o for o in available_events(
+        GuardContext(eia=waiting, actor=waiting.owner, session=db))}
+    assert not officer_view["submit_for_sign_off"].allowed
+    assert not officer_view["submit_for_sign_off"].not_theirs
     assert approver_view["approve"].needs == (
         "your confirmation that you have read the impacts",)
 

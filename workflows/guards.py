@@ -123,10 +123,14 @@ def screening_complete(ctx: GuardContext) -> list[str]:
     return reasons
 
 
+# What screening concludes (screen out, or a full assessment) is said only once screening is
+# complete: until then ``screening_complete``, which both events also check, says what is
+# missing, and these two say nothing about an outcome not yet known.
+
 def all_not_relevant(ctx: GuardContext) -> list[str]:
     names = [a.characteristic.name.lower() for a in ctx.eia.screening_answers
              if a.relevance in (Relevance.relevant, Relevance.unknown)]
-    if not names:
+    if not names or screening_complete(ctx):
         return []
     return ["A full assessment is needed because screening found "
             + _join(names) + " relevant or not yet known; it cannot be screened out."]
@@ -134,7 +138,7 @@ def all_not_relevant(ctx: GuardContext) -> list[str]:
 
 def any_relevant_or_unknown(ctx: GuardContext) -> list[str]:
     if any(a.relevance in (Relevance.relevant, Relevance.unknown)
-           for a in ctx.eia.screening_answers):
+           for a in ctx.eia.screening_answers) or screening_complete(ctx):
         return []
     return ["No characteristic was found relevant or unknown, so no full assessment is needed:"
             " screen the EIA out instead."]
