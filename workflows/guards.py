@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from eia.models import Eia, User, london_date, utcnow
-from eia.models.enums import Direction, Outcome, Relevance, Role
+from eia.models.enums import OPEN_ACTION_STATUSES, Direction, Outcome, Relevance, Role
 
 
 @dataclass
@@ -208,6 +208,35 @@ def negative_impacts_mitigated(ctx: GuardContext) -> list[str]:
     return ["Say how the negative impact will be mitigated for " + _join(names) + "."]
 
 
+def missing_from_action(action) -> list[str]:
+    """What an open action lacks to be a plan: "an owner", "a due date" (empty if nothing,
+    or if the action is done or cancelled)."""
+    if action.status not in OPEN_ACTION_STATUSES:
+        return []
+    return [words for words, absent in (("an owner", action.owner_id is None),
+                                        ("a due date", action.due_date is None)) if absent]
+
+
+def action_name(action, limit: int = 80) -> str:
+    """An action as a reason names it: its description, shortened at a word."""
+    text = " ".join((action.description or "").split()) or "with no description"
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def actions_planned(ctx: GuardContext) -> list[str]:
+    """An action without an owner and a due date is not a plan: the action plan is complete,
+    and the EIA can be sent for sign-off, only when every open action has both. One reason
+    per action, saying what to add (an evidence gap's action starts with no due date)."""
+    reasons = []
+    for action in sorted(ctx.eia.actions, key=lambda a: (a.id is None, a.id)):
+        missing = missing_from_action(action)
+        if missing:
+            reasons.append(f"Give the action “{action_name(action)}” {_join(missing)}.")
+    return reasons
+
+
 def outcome_chosen(ctx: GuardContext) -> list[str]:
     e = ctx.eia
     if not e.outcome:
@@ -256,6 +285,7 @@ GUARDS: dict[str, Check] = {
     "impacts_scored": impacts_scored,
     "evidence_or_gap": evidence_or_gap,
     "negative_impacts_mitigated": negative_impacts_mitigated,
+    "actions_planned": actions_planned,
     "outcome_chosen": outcome_chosen,
     "review_date_set": review_date_set,
     "segregation_of_duties": segregation_of_duties,
