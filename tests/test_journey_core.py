@@ -1,6 +1,7 @@
 """The guided journey's core: starting an EIA, the task list, the proposal and screening
 pages, comments, check your answers and the lifecycle events the team fires."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -398,6 +399,8 @@ def test_save_and_continue_asks_for_what_is_missing_and_keeps_the_rest(signed_in
         ("Select the kind of proposal", "#proposal_type"),
         ("Select who the proposal affects", "#affects"),
         ("Select the kind of decision", "#decision_type"),
+        ("Enter why the EIA should not be published, or tick to publish it",
+         "#publishing_reason"),
     ]
     assert "Your other answers have been saved" in words(parse(response))
     eia = fresh(db, eia)
@@ -472,6 +475,83 @@ def test_proposal_cannot_be_changed_once_sent(signed_in, officer, make, connecti
                                         "EIA is awaiting sign-off.", None)]
     assert parse(response).find(id="title")["value"] == "Sneaky change"  # typed text kept
     assert fingerprint(connection, eia.id) == before
+
+
+# --- publishing --------------------------------------------------------------------------
+
+def test_a_new_eia_is_marked_to_publish(signed_in, officer, db):
+    response = signed_in.post("/eias/new", data={"title": "Library opening hours",
+                                                 "service": str(officer.service_id)})
+    eia = db.exec(select(Eia).where(Eia.title == "Library opening hours")).one()
+    assert (eia.publishable, eia.confidential, eia.publishing_reason) == (True, False, "")
+    page = parse(signed_in.get(response.location.replace("/tasks", "/proposal")))
+    assert page.find("input", id="publishable").has_attr("checked")
+    assert not page.find("input", id="confidential").has_attr("checked")
+    # Without JavaScript too, the reason is there to give when publishing is unticked.
+    assert page.find("textarea", id="publishing_reason") is not None
+
+
+def test_not_publishing_needs_a_reason_which_is_kept_and_shown(signed_in, officer, make, db):
+    eia = make.eia("draft", owner=officer)
+    url = f"/eias/{eia.reference}/proposal"
+    unpublished = {k: v for k, v in PROPOSAL.items() if k != "publishable"}
+    response = signed_in.post(url, data={**unpublished, "save": "Save and continue"})
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("Enter why the EIA should not be published, or tick to publish it",
+         "#publishing_reason")]
+    assert "govuk-form-group--error" in parse(response).find(
+        id="publishing_reason").find_parent(class_="govuk-form-group")["class"]
+
+    reason = "It describes the posts of named staff."
+    response = signed_in.post(url, data={**unpublished, "publishing_reason": reason,
+                                         "save": "Save and continue"})
+    assert response.status_code == 302
+    eia = fresh(db, eia)
+    assert (eia.publishable, eia.publishing_reason) == (False, reason)
+    record = db.exec(select(AuditRecord).where(AuditRecord.eia_id == eia.id,
+                                               AuditRecord.event == "proposal")
+                     .order_by(AuditRecord.seq.desc())).first()
+    assert json.loads(record.details)["publishing_reason"] == ["", reason]
+
+    def shown(page) -> str:
+        row = parse(page).find("dt", string="Why it is not published")
+        return words(row.find_next("dd")) if row else ""
+
+    assert shown(signed_in.get(f"/eias/{eia.reference}")) == reason
+    ops.transition(db, eia, "start_screening", officer)
+    db.flush()
+    assert shown(signed_in.get(f"/eias/{eia.reference}/check")) == reason
+
+    # Published again: the reason is no longer shown (nor asked for).
+    response = signed_in.post(url, data={**PROPOSAL, "save": "Save and continue"})
+    assert response.status_code == 302 and fresh(db, eia).publishable is True
+    assert shown(signed_in.get(f"/eias/{eia.reference}")) == ""
+
+
+@pytest.mark.parametrize("button", ["save", "later"])
+def test_a_published_eia_cannot_be_confidential(signed_in, officer, make, connection,
+                                                button):
+    eia = make.eia("screening", owner=officer)
+    make.session.commit()
+    before = fingerprint(connection, eia.id)
+    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
+        **PROPOSAL, "title": eia.title, "confidential": "y", button: "y"})
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("A confidential EIA cannot be published: untick publishing and say why, or untick "
+         "confidential", "#publishable"),
+        ("A published EIA cannot be confidential: untick confidential, or untick publishing "
+         "and say why", "#confidential")]
+    page = parse(response)
+    for field in ("publishable", "confidential"):
+        group = page.find(id=field).find_parent(class_="govuk-form-group")
+        assert "govuk-form-group--error" in group["class"], field
+        assert group.find(class_="govuk-error-message") is not None, field
+    after = fingerprint(connection, eia.id)
+    columns = [c.name for c in Eia.__table__.columns]
+    for name in ("publishable", "confidential"):
+        assert after[0][columns.index(name)] == before[0][columns.index(name)]
 
 
 # --- screening -------------------------------------------------------------------------

@@ -207,7 +207,60 @@ def test_evidence_gap_needs_its_reason_and_becomes_an_action(make, db):
                     {"evidence_gap_reason": "No age breakdown of users."}, section="evidence")
     gap_actions = [a for a in eia.actions if a.from_evidence_gap]
     assert len(gap_actions) == 1 and "No age breakdown" in gap_actions[0].description
+    # An action without a due date is not a plan: the EIA cannot be sent until it has one.
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    assert refused.value.reasons == [
+        "Give the action “Close the evidence gap for age: No age breakdown of users.” a due "
+        "date."]
+    ops.save_action(db, eia, eia.owner, {"due_date": date.today() + timedelta(days=90)},
+                    action_id=gap_actions[0].id)
     ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+
+
+def test_every_open_action_needs_an_owner_and_a_due_date_before_sending(make, db):
+    eia = make.eia("full_assessment")
+    make.assess(eia, eia.owner)
+    soon = date.today() + timedelta(days=30)
+    for description, values in (
+            ("Survey the users of the route.", {}),
+            ("Count cyclists by age.", {"owner_id": eia.owner.id}),
+            ("Run a drop-in session.", {"owner_id": eia.owner.id, "due_date": soon}),
+            ("Leaflet every household " + "on the estate " * 10, {"due_date": soon}),
+            ("An idea dropped at the meeting.", {"status": "cancelled"}),
+            ("Done before anyone dated it.", {"status": "done"})):
+        ops.save_action(db, eia, eia.owner, {"description": description, **values})
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    assert refused.value.reasons == [
+        "Give the action “Survey the users of the route.” an owner and a due date.",
+        "Give the action “Count cyclists by age.” a due date.",
+        "Give the action “Leaflet every household on the estate on the estate on the estate "
+        "on the estate…” an owner."]
+    assert not refused.value.forbidden
+    # The same rule is the action plan's status on the task list.
+    actions = next(s for s in section_statuses(GuardContext(eia=eia, actor=None, session=db))
+                   if s.key == "actions")
+    assert actions.status == "In progress" and list(actions.problems) == \
+        refused.value.reasons
+    for action in eia.actions:
+        ops.save_action(db, eia, eia.owner, {"owner_id": eia.owner.id, "due_date": soon},
+                        action_id=action.id)
+    ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    assert eia.status == "awaiting_sign_off"
+
+
+def test_not_publishing_needs_a_reason_before_the_proposal_is_complete(make, db):
+    eia = make.eia("draft")
+    make.fill_proposal(eia, eia.owner, publishable=False, publishing_reason="")
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "start_screening", eia.owner)
+    assert reasons(refused) == ("The proposal is not complete: add why it will not be "
+                                "published in the register.")
+    ops.update_eia(db, eia, "proposal", eia.owner,
+                   {"publishing_reason": "It names staff whose posts would change."})
+    ops.transition(db, eia, "start_screening", eia.owner)
+    assert eia.status == "screening"
 
 
 def test_author_cannot_approve_their_own_eia(make, db):

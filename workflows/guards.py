@@ -89,6 +89,8 @@ PROPOSAL_FIELDS = {
 
 def proposal_complete(ctx: GuardContext) -> list[str]:
     missing = [label for name, label in PROPOSAL_FIELDS.items() if not getattr(ctx.eia, name)]
+    if not ctx.eia.publishable and not (ctx.eia.publishing_reason or "").strip():
+        missing.append("why it will not be published in the register")
     if not missing:
         return []
     return ["The proposal is not complete: add " + _join(missing) + "."]
