@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from eia.db import make_engine
+from eia.words import plural
 
 from . import audit_verify, dashboard, generate, mail, pages, report, sweep
 from .config import RESULTS, SIZES, database_url, ensure_database, size_named
@@ -45,7 +46,7 @@ def main(argv=None) -> int:
     only = tuple(f.strip() for f in args.only.split(",")) if args.only else FIGURES
     unknown = set(only) - set(FIGURES)
     if unknown:
-        parser.error(f"unknown figure(s): {', '.join(sorted(unknown))}")
+        parser.error(f"{plural(len(unknown), 'unknown figure')}: {', '.join(sorted(unknown))}")
     size = size_named(args.size, args.eias)
     name = args.name or args.size
     url = database_url()

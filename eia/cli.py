@@ -14,6 +14,7 @@ from eia import audit, create_app
 from eia.db import get_engine, session_scope
 from eia.models import Directorate, Service, User
 from eia.models.enums import Role
+from eia.words import plural
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
@@ -177,7 +178,8 @@ def reviews_start_due():
 
     with session_scope() as session:
         moved = start_due_reviews(session)
-    click.echo(f"Started {len(moved)} review(s)" + (": " + ", ".join(moved) if moved else "."))
+    click.echo(f"Started {plural(len(moved), 'review')}"
+               + (": " + ", ".join(moved) if moved else "."))
 
 
 @click.command("diagram")

@@ -963,7 +963,10 @@ CEO_SHIFTS = EiaSpec(
         proposal_type="staffing_change", affects=["staff"],
         decision_type="officer",
         decision_maker="Corporate Director, Environment and Climate Change",
-        decision_date=20, confidential=True,
+        decision_date=20, publishable=False, confidential=True,
+        publishing_reason="Confidential until formal consultation with staff and trade "
+                          "unions closes. Once the decision is made, we will consider "
+                          "publishing a version without the details of individual posts.",
     ),
     screening=screening(
         relevant={

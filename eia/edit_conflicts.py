@@ -32,6 +32,7 @@ from sqlmodel import Session, select
 
 from eia.audit import canonical_json
 from eia.models import AuditRecord
+from eia.words import plural
 
 # Keys of an edit's details that are not field changes: records added or removed, and the
 # officer's "I have completed this section".
@@ -79,7 +80,8 @@ class EditConflict(Exception):
     def __init__(self, section: str, conflicts: list[Conflict]):
         self.section = section
         self.conflicts = conflicts
-        super().__init__(f"{len(conflicts)} answer(s) in {section} changed by someone else")
+        super().__init__(f"{plural(len(conflicts), 'answer')} in {section} changed by someone "
+                         "else")
 
 
 def mark(session: Session, eia_id: int) -> int:

@@ -208,7 +208,7 @@ def create_eia(session: Session, actor: User, *, service: Service, at: datetime 
 
 PROPOSAL_FIELDS = ("title", "summary", "proposal_type", "affects", "decision_maker",
                    "decision_type", "decision_date", "decision_round", "publishable",
-                   "confidential")
+                   "publishing_reason", "confidential")
 OUTCOME_FIELDS = ("outcome", "outcome_reason", "justification_legitimate_aim",
                   "justification_less_harmful", "justification_proportionate", "review_date")
 _SECTION_FIELDS = {"proposal": PROPOSAL_FIELDS, "outcome": OUTCOME_FIELDS}

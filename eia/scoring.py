@@ -22,8 +22,16 @@ HIGH = Band("high", "High", 4)
 BANDS = (NEGLIGIBLE, LOW, MEDIUM, HIGH)
 
 
+SCALE = (1, 2, 3, 4)
+# The scores that can occur: one number from 1 to 4 times another. 5, 7, 10, 11, 13, 14 and
+# 15 never do.
+POSSIBLE_SCORES = tuple(sorted({likelihood * severity for likelihood in SCALE
+                                for severity in SCALE}))
+
+
 def band_for(score: int | None) -> Band | None:
-    """1-2 negligible, 3-4 low, 6-9 medium, 12-16 high (products of two 1-4 scales)."""
+    """1 or 2 negligible, 3 or 4 low, 6, 8 or 9 medium, 12 or 16 high (the scores that can
+    occur: POSSIBLE_SCORES)."""
     if score is None:
         return None
     if not 1 <= score <= 16:
@@ -35,6 +43,21 @@ def band_for(score: int | None) -> Band | None:
     if score <= 9:
         return MEDIUM
     return HIGH
+
+
+def scores_in(band: Band) -> list[int]:
+    """The scores that can occur in ``band``, lowest first."""
+    return [score for score in POSSIBLE_SCORES if band_for(score) == band]
+
+
+def bands_in_words() -> str:
+    """"1 or 2 negligible, 3 or 4 low, 6, 8 or 9 medium, 12 or 16 high": each band with
+    the scores that can fall in it, so no range seems to skip a number."""
+    def either(numbers):
+        words = [str(n) for n in numbers]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+    return ", ".join(f"{either(scores_in(band))} {band.label.lower()}" for band in BANDS)
 
 
 def band_case(likelihood_col, severity_col):

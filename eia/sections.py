@@ -48,6 +48,8 @@ def _problems(section: str, ctx: GuardContext) -> list[str]:
         return guards.characteristic_impacts_scored(ctx) + guards.negative_impacts_mitigated(ctx)
     if section == "intersectional":
         return guards.intersectional_impacts_scored(ctx)
+    if section == "actions":
+        return guards.actions_planned(ctx)
     if section == "outcome":
         return guards.outcome_chosen(ctx) + guards.review_date_set(ctx)
     return []

@@ -58,6 +58,7 @@ def snapshot_eia(eia) -> dict:
         "review_date": _iso(eia.review_date),
         "decision_round": eia.decision_round,
         "publishable": eia.publishable,
+        "publishing_reason": eia.publishing_reason,
         "confidential": eia.confidential,
         "screening_conclusion": eia.screening_conclusion,
         "overall_rating": rating.key if rating else None,

@@ -1,12 +1,14 @@
 """Starting an EIA, and describing the proposal (the first section of the journey).
 
 The proposal form checks only what a person can get wrong while typing (a date that does
-not exist, an option that is not offered, text too long to store). Whether the section is
+not exist, an option that is not offered, text too long to store, an EIA both published and
+confidential). Whether the section is
 complete is asked only when the officer presses "Save and continue": "Save and come back
 later" keeps whatever is valid and asks for nothing more.
 """
 
 from flask_wtf import FlaskForm
+from wtforms.validators import ValidationError
 
 from eia.models.enums import AFFECTED_GROUP_LABELS, DECISION_TYPE_LABELS, PROPOSAL_TYPE_LABELS
 from forms.fields import (
@@ -116,15 +118,27 @@ class ProposalForm(EditedTogether, FlaskForm):
              "combined impact can be seen, for example “Budget 2027/28”.",
         max_length=DECISION_ROUND_MAX,
     )
+    # A new EIA is marked to publish (the model's default); not publishing needs a reason.
+    # The reason is always shown, not revealed: it is asked for when the box is unticked,
+    # and a GOV.UK reveal opens when a box is ticked.
     publishable = checkbox(
         "Publish this EIA in the council's register once it is approved",
         hint="The public register shows approved EIAs to residents. Publish unless there "
              "is a good reason not to.",
     )
+    publishing_reason = long_text(
+        "If it should not be published, why not?",
+        called="The reason for not publishing",
+        hint="Only if you untick publishing. For example, it describes the posts of named "
+             "staff. If it is confidential for now, say until when.",
+        needed=Needed("Enter why the EIA should not be published, or tick to publish it",
+                      when=lambda form: not form.publishable.data),
+    )
     confidential = checkbox(
         "This EIA is confidential",
         hint="Tick only if it holds information that must not be shared yet, for example "
-             "before staff consultation or while a procurement is live.",
+             "before staff consultation or while a procurement is live. A confidential EIA "
+             "is not published.",
     )
     save = button("Save and continue")
     later = button("Save and come back later", secondary=True)
@@ -132,10 +146,28 @@ class ProposalForm(EditedTogether, FlaskForm):
     # The EIA columns this form writes (all of operations.PROPOSAL_FIELDS).
     FIELDS = ("title", "summary", "proposal_type", "affects", "decision_type",
               "decision_maker", "decision_date", "decision_round", "publishable",
-              "confidential")
+              "publishing_reason", "confidential")
 
     def is_save_for_later(self) -> bool:
         return bool(self.later.data)
+
+    # Publishing a confidential EIA is a contradiction, whichever button was pressed: both
+    # answers are refused (and neither saved) until one of them changes.
+    def validate_publishable(self, field):
+        if field.data and self.confidential.data:
+            raise ValidationError(PUBLISHED_AND_CONFIDENTIAL["publishable"])
+
+    def validate_confidential(self, field):
+        if field.data and self.publishable.data:
+            raise ValidationError(PUBLISHED_AND_CONFIDENTIAL["confidential"])
+
+
+PUBLISHED_AND_CONFIDENTIAL = {
+    "publishable": "A confidential EIA cannot be published: untick publishing and say why, "
+                   "or untick confidential",
+    "confidential": "A published EIA cannot be confidential: untick confidential, or untick "
+                    "publishing and say why",
+}
 
 
 __all__ = ["NewEiaForm", "ProposalForm"]

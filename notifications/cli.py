@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from eia.db import session_scope
+from eia.words import plural
 
 from . import outbox, settings
 
@@ -28,7 +29,8 @@ def reminders_sweep(day):
         moved = start_due_reviews(session, today)
     with session_scope() as session:
         ids = sweep_reminders(session, today, settings.current())
-    click.echo(f"Started {len(moved)} review(s); wrote {len(ids)} reminder(s).")
+    click.echo(f"Started {plural(len(moved), 'review')}; wrote "
+               f"{plural(len(ids), 'reminder')}.")
 
 
 @reminders_cli.command("digest")
@@ -39,7 +41,7 @@ def reminders_digest(any_day):
 
     with session_scope() as session:
         ids = send_digests(session, any_day=any_day)
-    click.echo(f"Wrote {len(ids)} digest email(s).")
+    click.echo(f"Wrote {plural(len(ids), 'digest email')}.")
 
 
 @emails_cli.command("sweep")
@@ -47,7 +49,7 @@ def emails_sweep():
     """Hand unsent emails to the worker (what the sweeper does every minute)."""
     with session_scope() as session:
         ids = outbox.sweep(session, settings.current())
-    click.echo(f"Queued {len(ids)} email(s) for the worker.")
+    click.echo(f"Queued {plural(len(ids), 'email')} for the worker.")
 
 
 @emails_cli.command("send-now")

@@ -9,6 +9,7 @@ from flask import current_app
 
 from eia.db import session_scope
 from eia.operations import start_due_reviews as _start_due_reviews
+from eia.words import plural
 
 from . import outbox, settings
 from .digest import send_digests as _send_digests
@@ -50,7 +51,7 @@ def sweep_outbox() -> int:
     with session_scope() as session:
         ids = outbox.sweep(session, settings.current())
     if ids:
-        log.info("Outbox sweeper queued %d email(s)", len(ids))
+        log.info("Outbox sweeper queued %s", plural(len(ids), "email"))
     return len(ids)
 
 
@@ -61,8 +62,8 @@ def reminder_sweep() -> dict:
     moved = start_due_reviews.run()
     with session_scope() as session:
         ids = sweep_reminders(session, None, settings.current())
-    log.info("Reminder sweep: %d review(s) started, %d reminder(s) written", len(moved),
-             len(ids))
+    log.info("Reminder sweep: %s started, %s written", plural(len(moved), "review"),
+             plural(len(ids), "reminder"))
     return {"reviews_started": len(moved), "reminders": len(ids)}
 
 
@@ -71,5 +72,5 @@ def send_digests() -> int:
     """Daily, on working days: each person's waiting reminders in one email."""
     with session_scope() as session:
         ids = _send_digests(session)
-    log.info("Daily digest: %d email(s)", len(ids))
+    log.info("Daily digest: %s", plural(len(ids), "email"))
     return len(ids)

@@ -68,6 +68,8 @@ class Factories:
             decision_type="committee", decision_maker="Executive",
             decision_date=date.today() + timedelta(days=60),
         )
+        if values.get("publishable") is False:
+            defaults["publishing_reason"] = "It names staff whose posts would change."
         defaults.update(values)
         ops.update_eia(self.session, eia, "proposal", actor, defaults)
 

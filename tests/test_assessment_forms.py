@@ -28,6 +28,7 @@ from forms.assessment import (
     OutcomeForm,
 )
 from forms.fields import LONG_TEXT_MAX
+from forms.proposal import PUBLISHED_AND_CONFIDENTIAL, ProposalForm
 
 AGE, DISABILITY, RACE, SEX = (Characteristic(id=n, key=k, name=k.title()) for n, k in
                               enumerate(("age", "disability", "race", "sex"), start=1))
@@ -437,6 +438,42 @@ def test_a_template_can_style_a_legend_without_losing_its_words(post):
     date_legend = BeautifulSoup(str(post(OutcomeForm, {}).review_date(params=big)),
                                 "html.parser").legend
     assert date_legend.get_text(strip=True) == "When will you review this assessment?"
+
+
+# --- publishing (the proposal) ----------------------------------------------------------------
+
+def test_a_new_eia_is_offered_ticked_to_publish(prefill):
+    from eia.models import Eia
+
+    form = prefill(ProposalForm, Eia())
+    assert form.publishable.data is True and form.confidential.data is False
+    assert rendered(form).find("input", id="publishable").has_attr("checked")
+
+
+def test_not_publishing_needs_a_reason_to_complete_but_not_to_save_for_later(post):
+    form = post(ProposalForm, {"save": "y"})
+    assert form.errors["publishing_reason"] == [
+        "Enter why the EIA should not be published, or tick to publish it"]
+    assert "publishing_reason" not in post(ProposalForm, {"later": "y"}).errors
+    assert "publishing_reason" not in post(ProposalForm, {"save": "y",
+                                                         "publishable": "y"}).errors
+    form = post(ProposalForm, {"save": "y", "publishing_reason": " Names staff. "})
+    assert "publishing_reason" not in form.errors
+    assert (form.publishable.data, form.publishing_reason.data) == (False, "Names staff.")
+
+
+@pytest.mark.parametrize("button", ["save", "later"])
+def test_published_and_confidential_together_is_an_error_on_both(post, button):
+    form = post(ProposalForm, {"publishable": "y", "confidential": "y", button: "y"})
+    assert form.errors["publishable"] == [PUBLISHED_AND_CONFIDENTIAL["publishable"]]
+    assert form.errors["confidential"] == [PUBLISHED_AND_CONFIDENTIAL["confidential"]]
+    summary = [e["href"] for e in wtforms_errors(form)["errorList"]]
+    assert "#publishable" in summary and "#confidential" in summary
+    for name in ("publishable", "confidential"):  # each shows its GOV.UK error message
+        assert rendered(form).find(id=f"{name}-error") is not None, name
+    for data in ({"confidential": "y"}, {"publishable": "y"}, {}):
+        form = post(ProposalForm, {**data, button: "y"})
+        assert not {"publishable", "confidential"} & set(form.errors), data
 
 
 # --- every form, any input --------------------------------------------------------------------

@@ -25,7 +25,7 @@ def council(make, db):
     eias = {
         "draft": make.eia("draft", owner=owner, approver=approver, title="=Nursery places"),
         "approved": make.eia("approved", owner=owner, approver=approver,
-                             title="Children's centres review"),
+                             title="Children's centres review", publishable=False),
         "other": make.eia("approved", title="Another service's EIA"),
     }
     # A late approval: its decision date passed before sign-off.

@@ -89,8 +89,9 @@ def test_a_full_assessment_from_the_browser_to_sign_off(signed_in, officer, eia,
     response = signed_in.post(url(eia, "evidence/disability"), data={
         "evidence_gap": "y", "evidence_gap_reason": "No data on disabled pupils' journeys.",
         "save": "y"})
-    assert (response.status_code, response.location) == (302, f"/eias/{ref}/tasks")
-    found = tasks(signed_in.get(response.location))
+    # After the last characteristic's evidence: on to the next section, as impacts do.
+    assert (response.status_code, response.location) == (302, f"/eias/{ref}/engagement")
+    found = tasks(signed_in.get(f"/eias/{ref}/tasks"))
     assert found["Evidence"][0] == "Completed"
 
     # Impacts, each with its band in words.
@@ -179,6 +180,60 @@ def test_an_evidence_gap_becomes_a_proposed_action_on_the_action_plan(signed_in,
         class_="govuk-task-list")).count("Evidence gap explained") == 1
 
 
+def test_save_and_continue_on_evidence_goes_to_the_next_characteristic_then_section(
+        signed_in, eia):
+    """Like every other section: the next characteristic's evidence, and after the last
+    one the next section open to the officer (engagement); "come back later" goes to the
+    task list."""
+    given = {"evidence": "Borough profile.", "save": "y"}
+    response = signed_in.post(url(eia, "evidence/age"), data=given)
+    assert response.location == url(eia, "evidence/disability")
+    response = signed_in.post(url(eia, "evidence/disability"), data=given)
+    assert response.location == url(eia, "engagement")
+    response = signed_in.post(url(eia, "evidence/disability"), data={
+        "evidence": "Borough profile.", "save_for_later": "y"})
+    assert response.location == url(eia, "tasks")
+
+
+def test_the_evidence_gap_s_action_asks_for_its_due_date_where_the_officer_is(
+        signed_in, officer, eia, db):
+    """The action an evidence gap raises has no due date yet: the message, the evidence
+    page, the action plan and the task list each say so and link to where it is set; the
+    action plan cannot be completed until it is."""
+    response = signed_in.post(url(eia, "evidence/disability"), data={
+        "evidence_gap": "y", "evidence_gap_reason": "No data on disabled pupils' journeys.",
+        "save": "y"})
+    assert ("The evidence gap has been added to the action plan as a proposed action: give "
+            "it a due date there.") in banner(signed_in.get(response.location))
+    action = db.exec(select(ActionItem).where(ActionItem.eia_id == eia.id)).one()
+    edit_url = url(eia, f"actions/{action.id}")
+
+    evidence_page = parse(signed_in.get(url(eia, "evidence/disability")))
+    gap = evidence_page.find(id="gap-action")
+    assert "which still needs a due date" in words(gap)
+    assert gap.find("a", href=edit_url) is not None
+
+    needs = parse(signed_in.get(url(eia, "actions"))).find(id=f"action-{action.id}-needs")
+    assert "A due date. Every open action needs an owner and a due date" in words(needs)
+    assert words(needs.find("a", href=edit_url)) == "Add a due date to action 1"
+
+    reason = f"Give the action “{action.description}” a due date."
+    assert reason in tasks(signed_in.get(url(eia, "tasks")))["Action plan"][2]
+    response = signed_in.post(url(eia, "actions"), data={"completed": "yes"})
+    assert response.status_code == 400
+    assert error_summary(response) == [(reason, "#completed")]
+
+    response = signed_in.post(edit_url, data=action_data(
+        officer, description=action.description, mitigates=f"impact-{action.impact_id}"))
+    assert response.location == url(eia, "actions")
+    assert parse(signed_in.get(url(eia, "actions"))).find(
+        id=f"action-{action.id}-needs") is None
+    assert words(parse(signed_in.get(url(eia, "evidence/disability"))).find(
+        id="gap-action")) == "The evidence gap is an action in the action plan. See the action"
+    response = signed_in.post(url(eia, "actions"), data={"completed": "yes"})
+    assert response.status_code == 302
+
+
 def test_evidence_continue_needs_evidence_or_a_gap_with_its_reason(signed_in, eia, db):
     response = signed_in.post(url(eia, "evidence/age"), data={"save": "y"})
     assert response.status_code == 400
@@ -213,6 +268,13 @@ def test_the_band_is_shown_in_words_after_scoring(signed_in, eia):
     assert page.find("input", id="inherent_likelihood-3").has_attr("checked")
     listed = words(parse(signed_in.get(url(eia, "impacts"))).find(class_="govuk-task-list"))
     assert "Before mitigation: Likely × Significant = 9, Medium" in listed
+
+
+def test_impacts_page_bands_only_the_scores_that_can_occur(signed_in, eia):
+    intro = words(parse(signed_in.get(url(eia, "impacts"))).find("main"))
+    assert ("Likelihood × severity gives a score, and the score a band: 1 or 2 negligible, "
+            "3 or 4 low, 6, 8 or 9 medium, 12 or 16 high. No other score can occur") in intro
+    assert "1 to 2" not in intro and "6 to 9" not in intro and "12 to 16" not in intro
 
 
 def test_impacts_page_has_the_risk_matrices_and_table_for_everything_scored(

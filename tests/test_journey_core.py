@@ -1,6 +1,7 @@
 """The guided journey's core: starting an EIA, the task list, the proposal and screening
 pages, comments, check your answers and the lifecycle events the team fires."""
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from sqlmodel import func, select
 
 from eia import operations as ops
 from eia.models import AuditRecord, Characteristic, Comment, Eia, ScreeningAnswer
+from eia.web.dates import long_date
 
 from .conftest import session_on, sign_in
 
@@ -201,8 +203,107 @@ def test_task_list_in_full_assessment_and_after_sending(signed_in, officer, make
     found = tasks(page)
     assert found["Describe the proposal"] == ("Completed", None, "")  # nothing to change now
     assert found["Check your answers and send"][0] == "Completed"
-    blocked = words(parse(page).find("h3", string="Not possible yet").find_next("dl"))
-    assert "Approve" in blocked and "Only an approver for the EIA's directorate" in blocked
+
+
+def sign_off_row(page) -> str:
+    row = parse(page).find(id="sign-off")
+    return words(row.find(class_="govuk-summary-list__value")) if row else ""
+
+
+def test_after_sending_the_task_list_says_who_has_it_not_what_others_may_do(
+        signed_in, officer, make, db):
+    """The officer could never approve or return their own EIA: the task list does not list
+    those steps as "not possible yet"; it says which approver has the EIA, and since when."""
+    approver = make.user("approver", directorate=officer.service.directorate,
+                         name="Ann Approver")
+    eia = make.eia("awaiting_sign_off", owner=officer, approver=approver)
+    page = signed_in.get(f"/eias/{eia.reference}/tasks")
+    text = words(parse(page))
+    assert "Not possible yet" not in text and "Only an approver" not in text
+    assert parse(page).find("dt", string="Approve") is None
+    assert sign_off_row(page) == \
+        f"With Ann Approver, sent on {long_date(fresh(db, eia).status_changed_at)}"
+    assert parse(page).find(id="approver-needed") is None
+    # Withdrawing is still the officer's to do.
+    assert parse(page).find("a", string=lambda s: s and "Withdraw the proposal" in s)
+
+
+def test_the_task_list_names_only_approvers_who_may_decide(signed_in, officer, make, db):
+    directorate = officer.service.directorate
+    in_service = make.user("approver", service=officer.service, directorate=directorate,
+                           name="Sam Service-Approver")
+    make.user("approver", directorate=directorate, name="Bo Approver")
+    eia = make.eia("full_assessment", owner=officer, approver=in_service)
+    make.assess(eia, officer)
+    ops.transition(db, eia, "submit_for_sign_off", officer)
+    db.flush()
+    sent = long_date(fresh(db, eia).status_changed_at)
+    assert sign_off_row(signed_in.get(f"/eias/{eia.reference}/tasks")) == \
+        f"With the approvers for {directorate.name}, sent on {sent}"
+
+    # The approver in the EIA's service changed it: they may not decide, so one is left.
+    eia = make.eia("full_assessment", owner=officer, approver=in_service)
+    make.assess(eia, officer)
+    ops.update_eia(db, eia, "proposal", in_service, {"decision_maker": "The Executive"})
+    ops.transition(db, eia, "submit_for_sign_off", officer)
+    db.flush()
+    page = signed_in.get(f"/eias/{eia.reference}/tasks")
+    assert sign_off_row(page) == \
+        f"With Bo Approver, sent on {long_date(fresh(db, eia).status_changed_at)}"
+
+    # Seen by the approver who may decide: it is with them, and they can act on it.
+    sign_in(signed_in, db.exec(select(type(officer)).where(
+        type(officer).name == "Bo Approver")).one())
+    page = signed_in.get(f"/eias/{eia.reference}/tasks")
+    assert sign_off_row(page).startswith("With you, sent on ")
+    assert parse(page).find("a", string=lambda s: s and "Sign off or return" in s)
+
+    # The one who worked on it sees who has it, and no step they could never take.
+    sign_in(signed_in, in_service)
+    text = words(parse(signed_in.get(f"/eias/{eia.reference}/tasks")))
+    assert "With Bo Approver" in text and "You worked on version 1" not in text
+
+
+def test_task_list_says_nothing_about_screening_s_outcome_until_it_is_answered(
+        signed_in, officer, make, db):
+    eia = make.eia("screening", owner=officer)
+    url = f"/eias/{eia.reference}/tasks"
+    outcome_words = ("No characteristic was found relevant", "screen the EIA out",
+                     "A full assessment is needed", "cannot be screened out")
+
+    def said():
+        text = words(parse(signed_in.get(url)))
+        return [w for w in outcome_words if w in text], text
+
+    found, text = said()  # just started: nothing answered
+    assert found == [] and "Screening is not complete" in text
+
+    characteristics = make.characteristics()
+    ops.save_screening(db, eia, officer, {c.id: ("not_relevant", "No change for them.")
+                                          for c in characteristics[:3]})
+    ops.save_screening(db, eia, officer, {characteristics[3].id: ("relevant", "")})
+    db.flush()
+    found, text = said()  # part-answered, one relevant but not yet explained
+    assert found == [] and "Screening is not complete" in text
+
+    make.screen(fresh(db, eia), officer, relevant=())
+    db.flush()
+    found, _ = said()  # answered: now it can say
+    assert found == ["No characteristic was found relevant", "screen the EIA out"]
+
+
+def test_task_list_progress_is_plain(signed_in, officer, make, db):
+    eia = make.eia("draft", owner=officer)
+
+    def progress():
+        page = parse(signed_in.get(f"/eias/{eia.reference}/tasks"))
+        row = page.find("dt", string="Progress").find_next("dd")
+        return words(row)
+
+    assert progress() == "0 of 8 sections done"
+    make.fill_proposal(eia, officer)
+    db.flush()
+    assert progress() == "1 of 8 sections done"
 
 
 def test_approver_is_sent_to_the_sign_off_page_from_the_task_list(client, make):
@@ -298,6 +399,8 @@ def test_save_and_continue_asks_for_what_is_missing_and_keeps_the_rest(signed_in
         ("Select the kind of proposal", "#proposal_type"),
         ("Select who the proposal affects", "#affects"),
         ("Select the kind of decision", "#decision_type"),
+        ("Enter why the EIA should not be published, or tick to publish it",
+         "#publishing_reason"),
     ]
     assert "Your other answers have been saved" in words(parse(response))
     eia = fresh(db, eia)
@@ -372,6 +475,83 @@ def test_proposal_cannot_be_changed_once_sent(signed_in, officer, make, connecti
                                         "EIA is awaiting sign-off.", None)]
     assert parse(response).find(id="title")["value"] == "Sneaky change"  # typed text kept
     assert fingerprint(connection, eia.id) == before
+
+
+# --- publishing --------------------------------------------------------------------------
+
+def test_a_new_eia_is_marked_to_publish(signed_in, officer, db):
+    response = signed_in.post("/eias/new", data={"title": "Library opening hours",
+                                                 "service": str(officer.service_id)})
+    eia = db.exec(select(Eia).where(Eia.title == "Library opening hours")).one()
+    assert (eia.publishable, eia.confidential, eia.publishing_reason) == (True, False, "")
+    page = parse(signed_in.get(response.location.replace("/tasks", "/proposal")))
+    assert page.find("input", id="publishable").has_attr("checked")
+    assert not page.find("input", id="confidential").has_attr("checked")
+    # Without JavaScript too, the reason is there to give when publishing is unticked.
+    assert page.find("textarea", id="publishing_reason") is not None
+
+
+def test_not_publishing_needs_a_reason_which_is_kept_and_shown(signed_in, officer, make, db):
+    eia = make.eia("draft", owner=officer)
+    url = f"/eias/{eia.reference}/proposal"
+    unpublished = {k: v for k, v in PROPOSAL.items() if k != "publishable"}
+    response = signed_in.post(url, data={**unpublished, "save": "Save and continue"})
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("Enter why the EIA should not be published, or tick to publish it",
+         "#publishing_reason")]
+    assert "govuk-form-group--error" in parse(response).find(
+        id="publishing_reason").find_parent(class_="govuk-form-group")["class"]
+
+    reason = "It describes the posts of named staff."
+    response = signed_in.post(url, data={**unpublished, "publishing_reason": reason,
+                                         "save": "Save and continue"})
+    assert response.status_code == 302
+    eia = fresh(db, eia)
+    assert (eia.publishable, eia.publishing_reason) == (False, reason)
+    record = db.exec(select(AuditRecord).where(AuditRecord.eia_id == eia.id,
+                                               AuditRecord.event == "proposal")
+                     .order_by(AuditRecord.seq.desc())).first()
+    assert json.loads(record.details)["publishing_reason"] == ["", reason]
+
+    def shown(page) -> str:
+        row = parse(page).find("dt", string="Why it is not published")
+        return words(row.find_next("dd")) if row else ""
+
+    assert shown(signed_in.get(f"/eias/{eia.reference}")) == reason
+    ops.transition(db, eia, "start_screening", officer)
+    db.flush()
+    assert shown(signed_in.get(f"/eias/{eia.reference}/check")) == reason
+
+    # Published again: the reason is no longer shown (nor asked for).
+    response = signed_in.post(url, data={**PROPOSAL, "save": "Save and continue"})
+    assert response.status_code == 302 and fresh(db, eia).publishable is True
+    assert shown(signed_in.get(f"/eias/{eia.reference}")) == ""
+
+
+@pytest.mark.parametrize("button", ["save", "later"])
+def test_a_published_eia_cannot_be_confidential(signed_in, officer, make, connection,
+                                                button):
+    eia = make.eia("screening", owner=officer)
+    make.session.commit()
+    before = fingerprint(connection, eia.id)
+    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
+        **PROPOSAL, "title": eia.title, "confidential": "y", button: "y"})
+    assert response.status_code == 400
+    assert error_summary(response) == [
+        ("A confidential EIA cannot be published: untick publishing and say why, or untick "
+         "confidential", "#publishable"),
+        ("A published EIA cannot be confidential: untick confidential, or untick publishing "
+         "and say why", "#confidential")]
+    page = parse(response)
+    for field in ("publishable", "confidential"):
+        group = page.find(id=field).find_parent(class_="govuk-form-group")
+        assert "govuk-form-group--error" in group["class"], field
+        assert group.find(class_="govuk-error-message") is not None, field
+    after = fingerprint(connection, eia.id)
+    columns = [c.name for c in Eia.__table__.columns]
+    for name in ("publishable", "confidential"):
+        assert after[0][columns.index(name)] == before[0][columns.index(name)]
 
 
 # --- screening -------------------------------------------------------------------------

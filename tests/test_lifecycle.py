@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from eia import operations as ops
 from eia.models import EiaVersion, SignOff
-from workflows import TransitionRefused, available_events
+from eia.sections import section_statuses
+from workflows import TransitionRefused, available_events, refusal_reasons
 from workflows.guards import GUARDS, NEEDS, GuardContext
 from workflows.lifecycle import STATES, TRANSITIONS, mermaid_diagram
 from workflows.machine import MACHINE
@@ -68,16 +69,16 @@ def test_domain_document_names_every_state_of_the_table():
 
 
 def test_domain_document_scoring_is_the_product_s():
-    from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, band_for
+    from eia.scoring import BANDS, LIKELIHOOD_LABELS, SEVERITY_LABELS, band_for
 
     labels = {int(r[0]): (r[1], r[2]) for r in _domain_table("score")}
     assert labels == {n: (LIKELIHOOD_LABELS[n].lower(), SEVERITY_LABELS[n].lower())
                       for n in range(1, 5)}
-    for band, scores in _domain_table("band"):
-        low, high = (int(x) for x in scores.split("–"))
-        for score in {a * b for a in range(1, 5) for b in range(1, 5)} & set(
-                range(low, high + 1)):
-            assert band_for(score).key == band, score
+    # Each band lists exactly the scores that can fall in it, so none seems to be skipped.
+    listed = {band: [int(x) for x in re.split(r", | or ", scores)]
+              for band, scores in _domain_table("band")}
+    possible = sorted({a * b for a in range(1, 5) for b in range(1, 5)})
+    assert listed == {b.key: [s for s in possible if band_for(s) == b] for b in BANDS}
 
 
 def test_machine_is_built_from_the_table():
@@ -140,6 +141,28 @@ def test_screen_out_needs_every_characteristic_not_relevant_with_a_reason(make, 
     assert "No full assessment is needed" in eia.screening_conclusion
 
 
+def test_screening_s_outcome_is_not_given_as_a_reason_until_screening_is_complete(make, db):
+    """Both ways out of screening refuse an unfinished screening by saying what is missing,
+    never by presuming an outcome ("screen it out instead", "it cannot be screened out")."""
+    eia = make.eia("screening")
+
+    def refusals(event) -> list[str]:
+        return refusal_reasons(event, GuardContext(eia=eia, actor=eia.owner, session=db))
+
+    for event in ("screen_out", "start_full_assessment"):  # nothing answered yet
+        assert [r.split(":")[0] for r in refusals(event)] == ["Screening is not complete"]
+    first, second = make.characteristics()[:2]
+    ops.save_screening(db, eia, eia.owner, {first.id: ("not_relevant", "No change."),
+                                            second.id: ("relevant", "")})
+    for event in ("screen_out", "start_full_assessment"):  # part-answered
+        assert [r.split(":")[0] for r in refusals(event)] == [
+            "Screening is not complete", "Give a reason for your screening answer for "
+            + second.name.lower() + "."]
+    make.screen(eia, eia.owner, relevant=(second.key,))
+    assert refusals("screen_out")[0].startswith("A full assessment is needed because")
+    assert refusals("start_full_assessment") == []
+
+
 def test_full_assessment_is_refused_when_nothing_is_relevant(make, db):
     eia = make.eia("screening")
     make.screen(eia, eia.owner, relevant=())
@@ -184,7 +207,60 @@ def test_evidence_gap_needs_its_reason_and_becomes_an_action(make, db):
                     {"evidence_gap_reason": "No age breakdown of users."}, section="evidence")
     gap_actions = [a for a in eia.actions if a.from_evidence_gap]
     assert len(gap_actions) == 1 and "No age breakdown" in gap_actions[0].description
+    # An action without a due date is not a plan: the EIA cannot be sent until it has one.
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    assert refused.value.reasons == [
+        "Give the action “Close the evidence gap for age: No age breakdown of users.” a due "
+        "date."]
+    ops.save_action(db, eia, eia.owner, {"due_date": date.today() + timedelta(days=90)},
+                    action_id=gap_actions[0].id)
     ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+
+
+def test_every_open_action_needs_an_owner_and_a_due_date_before_sending(make, db):
+    eia = make.eia("full_assessment")
+    make.assess(eia, eia.owner)
+    soon = date.today() + timedelta(days=30)
+    for description, values in (
+            ("Survey the users of the route.", {}),
+            ("Count cyclists by age.", {"owner_id": eia.owner.id}),
+            ("Run a drop-in session.", {"owner_id": eia.owner.id, "due_date": soon}),
+            ("Leaflet every household " + "on the estate " * 10, {"due_date": soon}),
+            ("An idea dropped at the meeting.", {"status": "cancelled"}),
+            ("Done before anyone dated it.", {"status": "done"})):
+        ops.save_action(db, eia, eia.owner, {"description": description, **values})
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    assert refused.value.reasons == [
+        "Give the action “Survey the users of the route.” an owner and a due date.",
+        "Give the action “Count cyclists by age.” a due date.",
+        "Give the action “Leaflet every household on the estate on the estate on the estate "
+        "on the estate…” an owner."]
+    assert not refused.value.forbidden
+    # The same rule is the action plan's status on the task list.
+    actions = next(s for s in section_statuses(GuardContext(eia=eia, actor=None, session=db))
+                   if s.key == "actions")
+    assert actions.status == "In progress" and list(actions.problems) == \
+        refused.value.reasons
+    for action in eia.actions:
+        ops.save_action(db, eia, eia.owner, {"owner_id": eia.owner.id, "due_date": soon},
+                        action_id=action.id)
+    ops.transition(db, eia, "submit_for_sign_off", eia.owner)
+    assert eia.status == "awaiting_sign_off"
+
+
+def test_not_publishing_needs_a_reason_before_the_proposal_is_complete(make, db):
+    eia = make.eia("draft")
+    make.fill_proposal(eia, eia.owner, publishable=False, publishing_reason="")
+    with pytest.raises(TransitionRefused) as refused:
+        ops.transition(db, eia, "start_screening", eia.owner)
+    assert reasons(refused) == ("The proposal is not complete: add why it will not be "
+                                "published in the register.")
+    ops.update_eia(db, eia, "proposal", eia.owner,
+                   {"publishing_reason": "It names staff whose posts would change."})
+    ops.transition(db, eia, "start_screening", eia.owner)
+    assert eia.status == "screening"
 
 
 def test_author_cannot_approve_their_own_eia(make, db):
@@ -303,10 +379,16 @@ def test_available_events_say_who_and_why_not(make, db):
         GuardContext(eia=eia, actor=eia.owner, session=db))}
     assert not officer_view["approve"].allowed
     assert "You wrote this EIA" in " ".join(officer_view["approve"].reasons)
+    assert officer_view["approve"].not_theirs  # nothing the officer does would change that
     assert officer_view["withdraw"].allowed and officer_view["withdraw"].needs == ("a reason",)
     approver_view = {o.event: o for o in available_events(
         GuardContext(eia=eia, actor=approver, session=db))}
-    assert approver_view["approve"].allowed
+    assert approver_view["approve"].allowed and not approver_view["approve"].not_theirs
+    waiting = make.eia("full_assessment")  # not ready: that is not about the person
+    officer_view = {o.event: o for o in available_events(
+        GuardContext(eia=waiting, actor=waiting.owner, session=db))}
+    assert not officer_view["submit_for_sign_off"].allowed
+    assert not officer_view["submit_for_sign_off"].not_theirs
     assert approver_view["approve"].needs == (
         "your confirmation that you have read the impacts",)
 

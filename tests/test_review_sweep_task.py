@@ -30,4 +30,4 @@ def test_cli_starts_due_reviews(app, make, db):
     db.commit()
     result = app.test_cli_runner().invoke(args=["reviews", "start-due"])
     assert result.exit_code == 0, result.output
-    assert f"Started 1 review(s): {due.reference}" in result.output
+    assert f"Started 1 review: {due.reference}" in result.output

@@ -180,3 +180,13 @@ def test_neighbouring_bands_and_their_words_have_enough_contrast():
                     other = band_for(l2 * s2).key
                     if other != band:  # WCAG 1.4.11, non-text contrast
                         assert contrast(fill, BAND_COLOURS[other][0]) >= 3, (band, other)
+
+
+def test_each_band_names_only_the_scores_that_can_occur():
+    """Likelihood and severity are 1 to 4, so a score is one of nine numbers: saying "6 to 9"
+    or "12 to 16" would suggest 7, 10, 11, 13, 14 and 15 can occur."""
+    from eia.scoring import BANDS, POSSIBLE_SCORES, bands_in_words, scores_in
+
+    assert POSSIBLE_SCORES == (1, 2, 3, 4, 6, 8, 9, 12, 16)
+    assert [scores_in(b) for b in BANDS] == [[1, 2], [3, 4], [6, 8, 9], [12, 16]]
+    assert bands_in_words() == "1 or 2 negligible, 3 or 4 low, 6, 8 or 9 medium, 12 or 16 high"

@@ -6,7 +6,8 @@ from datetime import date, timedelta
 from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
-from eia.models import AuditRecord, SignOff
+from eia.models import AuditRecord, SignOff, User
+from eia.web.dates import long_date
 
 from .conftest import sign_in
 
@@ -158,14 +159,51 @@ def test_return_goes_back_to_the_right_section_with_the_comment(client, make, db
     assert "Add evidence for disability." in history
 
 
-def test_my_eias_says_what_to_do_next(client, make):
+def test_my_eias_says_what_to_do_next(client, make, db):
     officer = make.user("officer")
-    make.eia("draft", owner=officer, title="My draft")
-    make.eia("awaiting_sign_off", owner=officer, title="Waiting one")
+    approver = make.user("approver", directorate=officer.service.directorate,
+                         name="Ann Approver")
+    make.eia("draft", owner=officer, title="My draft", approver=approver)
+    waiting = make.eia("awaiting_sign_off", owner=officer, title="Waiting one",
+                       approver=approver)
     sign_in(client, officer)
     page = words(client.get("/my-eias"))
     assert "My draft" in page and "Complete the proposal, then start screening." in page
-    assert "Nothing: it is with the approver." in page
+    assert (f"Nothing: it is with Ann Approver, sent on "
+            f"{long_date(waiting.status_changed_at)}.") in page
+
+
+def test_my_eias_counts_actions_in_plain_words(client, make, db):
+    from eia import operations as ops
+
+    officer = make.user("officer")
+    colleague = make.user("officer", service=officer.service)
+    mine = make.eia("approved", owner=officer, title="Mine")
+    theirs = make.eia("approved", owner=colleague, title="Theirs")
+    soon = date.today() + timedelta(days=30)
+    for eia, count in ((mine, 1), (theirs, 2)):
+        for n in range(count):
+            ops.save_action(db, eia, eia.owner, {"description": f"Action {n}",
+                                                 "owner_id": officer.id, "due_date": soon})
+    db.flush()
+    sign_in(client, officer)
+    page = words(client.get("/my-eias"))
+    assert "Deliver the action plan: 1 open action." in page
+    assert "Deliver your 2 actions." in page
+    assert "(s)" not in page
+
+
+def test_my_eias_says_when_no_approver_may_decide(client, make, db):
+    officer = make.user("officer")
+    make.eia("awaiting_sign_off", owner=officer, title="Stuck one",
+             approver=make.user("approver", directorate=officer.service.directorate))
+    for approver in db.exec(select(User).where(User.role == "approver")).all():
+        approver.active = False
+        db.add(approver)
+    db.flush()
+    sign_in(client, officer)
+    page = words(client.get("/my-eias"))
+    assert "no approver may decide on it yet" in page
 
 
 def test_sign_off_works_on_an_eia_loaded_for_its_page(make, db, connection):

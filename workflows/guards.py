@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from eia.models import Eia, User, london_date, utcnow
-from eia.models.enums import Direction, Outcome, Relevance, Role
+from eia.models.enums import OPEN_ACTION_STATUSES, Direction, Outcome, Relevance, Role
 
 
 @dataclass
@@ -89,6 +89,8 @@ PROPOSAL_FIELDS = {
 
 def proposal_complete(ctx: GuardContext) -> list[str]:
     missing = [label for name, label in PROPOSAL_FIELDS.items() if not getattr(ctx.eia, name)]
+    if not ctx.eia.publishable and not (ctx.eia.publishing_reason or "").strip():
+        missing.append("why it will not be published in the register")
     if not missing:
         return []
     return ["The proposal is not complete: add " + _join(missing) + "."]
@@ -123,10 +125,14 @@ def screening_complete(ctx: GuardContext) -> list[str]:
     return reasons
 
 
+# What screening concludes (screen out, or a full assessment) is said only once screening is
+# complete: until then ``screening_complete``, which both events also check, says what is
+# missing, and these two say nothing about an outcome not yet known.
+
 def all_not_relevant(ctx: GuardContext) -> list[str]:
     names = [a.characteristic.name.lower() for a in ctx.eia.screening_answers
              if a.relevance in (Relevance.relevant, Relevance.unknown)]
-    if not names:
+    if not names or screening_complete(ctx):
         return []
     return ["A full assessment is needed because screening found "
             + _join(names) + " relevant or not yet known; it cannot be screened out."]
@@ -134,7 +140,7 @@ def all_not_relevant(ctx: GuardContext) -> list[str]:
 
 def any_relevant_or_unknown(ctx: GuardContext) -> list[str]:
     if any(a.relevance in (Relevance.relevant, Relevance.unknown)
-           for a in ctx.eia.screening_answers):
+           for a in ctx.eia.screening_answers) or screening_complete(ctx):
         return []
     return ["No characteristic was found relevant or unknown, so no full assessment is needed:"
             " screen the EIA out instead."]
@@ -204,6 +210,35 @@ def negative_impacts_mitigated(ctx: GuardContext) -> list[str]:
     return ["Say how the negative impact will be mitigated for " + _join(names) + "."]
 
 
+def missing_from_action(action) -> list[str]:
+    """What an open action lacks to be a plan: "an owner", "a due date" (empty if nothing,
+    or if the action is done or cancelled)."""
+    if action.status not in OPEN_ACTION_STATUSES:
+        return []
+    return [words for words, absent in (("an owner", action.owner_id is None),
+                                        ("a due date", action.due_date is None)) if absent]
+
+
+def action_name(action, limit: int = 80) -> str:
+    """An action as a reason names it: its description, shortened at a word."""
+    text = " ".join((action.description or "").split()) or "with no description"
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
+def actions_planned(ctx: GuardContext) -> list[str]:
+    """An action without an owner and a due date is not a plan: the action plan is complete,
+    and the EIA can be sent for sign-off, only when every open action has both. One reason
+    per action, saying what to add (an evidence gap's action starts with no due date)."""
+    reasons = []
+    for action in sorted(ctx.eia.actions, key=lambda a: (a.id is None, a.id)):
+        missing = missing_from_action(action)
+        if missing:
+            reasons.append(f"Give the action “{action_name(action)}” {_join(missing)}.")
+    return reasons
+
+
 def outcome_chosen(ctx: GuardContext) -> list[str]:
     e = ctx.eia
     if not e.outcome:
@@ -252,6 +287,7 @@ GUARDS: dict[str, Check] = {
     "impacts_scored": impacts_scored,
     "evidence_or_gap": evidence_or_gap,
     "negative_impacts_mitigated": negative_impacts_mitigated,
+    "actions_planned": actions_planned,
     "outcome_chosen": outcome_chosen,
     "review_date_set": review_date_set,
     "segregation_of_duties": segregation_of_duties,

@@ -106,6 +106,7 @@ TRANSITIONS = (
             "impacts_scored",
             "evidence_or_gap",
             "negative_impacts_mitigated",
+            "actions_planned",
             "outcome_chosen",
             "review_date_set",
         ),

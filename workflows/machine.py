@@ -149,14 +149,18 @@ class EventOption:
     allowed: bool
     reasons: tuple[str, ...]
     needs: tuple[str, ...]
+    # Refused because of who the person is (their role, or having worked on this version),
+    # not because of the EIA's readiness: nothing they can do would let them fire it.
+    not_theirs: bool = False
 
 
 def available_events(ctx: GuardContext) -> list[EventOption]:
     """Which events this person may fire on this EIA now, and, for the others, why not.
 
     Only events leaving the current state are listed; those the person has no part in
-    (the wrong role entirely) are listed as not allowed with the reason. What the person
-    must still supply (a comment, an attestation) is listed under ``needs``.
+    (the wrong role entirely, or a decision on a version they worked on) are listed as not
+    allowed with the reason, and marked ``not_theirs``. What the person must still supply
+    (a comment, an attestation) is listed under ``needs``.
     """
     options = []
     for trigger in MACHINE.get_triggers(ctx.eia.status):
@@ -167,7 +171,8 @@ def available_events(ctx: GuardContext) -> list[EventOption]:
                 if NEEDS[n][1] and not (n == "late_reason" and not NEEDS[n][0](ctx))
             )
             options.append(
-                EventOption(row.event, row.label, row.dest, not reasons, tuple(reasons), needs)
+                EventOption(row.event, row.label, row.dest, not reasons, tuple(reasons), needs,
+                            not_theirs=bool(reasons) and _about_the_person(row, ctx))
             )
     return options
 

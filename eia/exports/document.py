@@ -7,7 +7,7 @@ number, adding a key does not):
     overall_rating (band key or null)
     proposal:      summary, proposal_type, affects[], directorate, service, owner,
                    decision_maker, decision_type, decision_date, decision_round,
-                   review_date, publishable, confidential
+                   review_date, publishable, publishing_reason, confidential
     screening:     conclusion, answers[]: characteristic, relevance, reason
     evidence[]:    characteristic, evidence, evidence_gap, evidence_gap_reason
     impacts[]:     characteristic, direction, aims{3 booleans}, evidence, evidence_gap,
@@ -69,7 +69,7 @@ def eia_document(eia, records: list[AuditRecord], exported_at: datetime,
         "proposal": {key: doc[key] for key in (
             "summary", "proposal_type", "affects", "directorate", "service", "owner",
             "decision_maker", "decision_type", "decision_date", "decision_round",
-            "review_date", "publishable", "confidential")},
+            "review_date", "publishable", "publishing_reason", "confidential")},
         "screening": {"conclusion": doc["screening_conclusion"], "answers": doc["screening"]},
         "evidence": [{key: i[key] for key in ("characteristic", "evidence", "evidence_gap",
                                                "evidence_gap_reason")}

@@ -31,8 +31,11 @@ class Eia(SQLModel, table=True):
     decision_round: str | None = Field(default=None, sa_type=sa.String(120), index=True)
     version: int = Field(default=1)
     status: str = Field(default="draft", sa_type=sa.String(32), index=True)
-    publishable: bool = Field(default=False)
+    # Published in the register once approved unless there is a good reason not to, which
+    # is given in ``publishing_reason``.
+    publishable: bool = Field(default=True)
     confidential: bool = Field(default=False)
+    publishing_reason: str = Field(default="", sa_type=sa.Text)
     # Screening conclusion, written by the product when the EIA is screened out.
     screening_conclusion: str = Field(default="", sa_type=sa.Text)
     outcome: str | None = Field(default=None, sa_type=sa.String(2))

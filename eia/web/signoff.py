@@ -13,11 +13,13 @@ from eia.models import Eia, ImpactAssessment, IntersectionalImpact, london_date,
 from eia.models.enums import Direction, Role
 from eia.permissions import can_view
 from eia.snapshot import fingerprint_of
+from eia.words import plural
 from forms.signoff import SignOffForm
 from workflows import TransitionRefused, refusal_reasons, segregation
 from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
 
 from .auth import forbid_unless
+from .dates import long_date
 from .pagination import page_count, page_number, pagination
 
 signoff = Blueprint("signoff", __name__)
@@ -154,12 +156,15 @@ def my_eias():
         select(Eia).where(sa.or_(Eia.owner_id == current_user.id,
                                  Eia.id.in_(_actions_owned(current_user.id))))
         .options(selectinload(Eia.actions), selectinload(Eia.screening_answers),
-                 selectinload(Eia.impacts))
+                 selectinload(Eia.impacts), selectinload(Eia.directorate))
         .order_by(Eia.status_changed_at.desc())
     ).all()
     today = london_date(utcnow())
+    deciders = segregation.eligible_deciders(
+        db, [e for e in rows if e.status == "awaiting_sign_off"])
     return render_template("signoff/my_eias.html", eias=rows,
-                           steps={e.id: next_step(e, current_user, today) for e in rows})
+                           steps={e.id: next_step(e, current_user, today, deciders.get(e.id))
+                                  for e in rows})
 
 
 def _actions_owned(user_id: int):
@@ -168,25 +173,47 @@ def _actions_owned(user_id: int):
     return select(ActionItem.eia_id).where(ActionItem.owner_id == user_id)
 
 
-def next_step(eia: Eia, user, today) -> str:
-    """What this person must do next on this EIA, in a sentence."""
+def next_step(eia: Eia, user, today, deciders: list | None = None) -> str:
+    """What this person must do next on this EIA, in a sentence. ``deciders``: for an EIA
+    awaiting sign-off, the approvers who may decide on it (workflows.segregation)."""
     mine = [a for a in eia.actions if a.owner_id == user.id
             and a.status in ("proposed", "planned", "in_progress")]
     overdue = [a for a in mine if a.due_date is not None and a.due_date < today]
+    late = f", {len(overdue)} overdue." if overdue else "."
     if eia.owner_id != user.id:
-        return (f"Deliver your {len(mine)} action(s)" + (f", {len(overdue)} overdue" if overdue
-                                                          else "") + ".") if mine else \
+        return f"Deliver your {plural(len(mine), 'action')}{late}" if mine else \
             "Nothing for you to do."
+    if eia.status == "awaiting_sign_off":
+        if deciders:
+            return f"Nothing: it is {with_whom(eia, deciders, user)}."
+        return (f"Nothing you can do: it was sent for sign-off on "
+                f"{long_date(eia.status_changed_at)}, but no approver may decide on it yet "
+                "(its page says who can assign one).")
     return {
         "draft": "Complete the proposal, then start screening.",
         "screening": "Answer the screening questions for every characteristic.",
         "full_assessment": "Complete the full assessment and send it for sign-off.",
-        "awaiting_sign_off": "Nothing: it is with the approver.",
-        "approved": (f"Deliver the action plan: {len(mine)} open action(s)"
-                     + (f", {len(overdue)} overdue." if overdue else ".")) if mine
-        else "Nothing until the review date.",
+        "approved": f"Deliver the action plan: {plural(len(mine), 'open action')}{late}"
+        if mine else "Nothing until the review date.",
         "under_review": "Review it: confirm it still stands or revise it.",
     }.get(eia.status, "Nothing: this EIA is closed.")
+
+
+def with_whom(eia: Eia, deciders: list, viewer=None) -> str:
+    """Where an EIA awaiting sign-off is: "with Ann Approver, sent on 3 March 2026" when one
+    approver may decide on it (workflows.segregation: not its owner, nor anyone who worked
+    on this version), "with the approvers for Environment, sent on …" when several may.
+    When nobody may, templates/partials/approver_needed.html says so and who can help."""
+    sent = long_date(eia.status_changed_at)
+    if not deciders:
+        return f"sent on {sent}"
+    if len(deciders) > 1:
+        who = f"the approvers for {eia.directorate.name}"
+    elif viewer is not None and deciders[0].id == viewer.id:
+        who = "you"
+    else:
+        who = deciders[0].name
+    return f"with {who}, sent on {sent}"
 
 
 @signoff.app_template_global("approver_needed")

@@ -3,6 +3,8 @@
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from eia.scoring import bands_in_words
+from eia.words import plural
 from workflows.lifecycle import STATES
 
 from .dates import long_date
@@ -21,5 +23,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(long_date)
     app.add_template_filter(label)
+    app.add_template_filter(plural)
     app.add_template_global(TAG_CLASSES, "tag_classes")
     app.add_template_global(STATES, "states")
+    # "1 or 2 negligible, 3 or 4 low, 6, 8 or 9 medium, 12 or 16 high"
+    app.add_template_global(bands_in_words(), "score_bands")

@@ -53,6 +53,7 @@ JOURNEY_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "journey.intersectional_new": ("Add an intersectional impact", ALL_STATES),
     "journey.actions": ("Action plan", ALL_STATES),
     "journey.action_new": ("Add an action", ALL_STATES),
+    "journey.action_edit": ("Plan the evidence gap's action", ALL_STATES),
     "journey.outcome": ("Outcome and review date", ALL_STATES),
     # Its link appears when every section is complete: it is only ever met ready to send.
     "journey.check": ("Check your answers and send", ("completed",)),
@@ -69,7 +70,6 @@ NOT_ON_THE_WAY = {
     "journey.engagement_remove": "removing a record",
     "journey.intersectional_edit": "changing an intersectional impact: the journey adds one",
     "journey.intersectional_remove": "removing an intersectional impact",
-    "journey.action_edit": "changing an action: the journey adds one",
     "journey.action_remove": "removing an action",
 }
 
@@ -336,7 +336,7 @@ def give_evidence(j: Journey) -> None:
             kb.type_into(page, "#evidence", f"The borough profile and the 2021 Census on "
                                             f"{key}.")
         j.submit(SAVE, status=200)
-    j.at("journey.tasks")
+    j.at("journey.engagement")  # after the last characteristic, on to the next section
     j.open(f"/eias/{j.reference}/evidence", "journey.evidence")
     assert page.locator("main").inner_text().count("Completed") >= len(RELEVANT)
     j.check("completed")
@@ -448,8 +448,28 @@ def action_plan(j: Journey) -> None:
     j.open(f"/eias/{j.reference}/actions", "journey.actions")
     assert "evidence gap" in j.page.locator("main").inner_text().lower(), (
         "the evidence gap's proposed action is in the plan")
+    plan_the_gap_action(j)
     _list_then_complete(j, "journey.actions", f'main a[href="/eias/{j.reference}/actions/new"]',
                         add_action)
+
+
+def plan_the_gap_action(j: Journey) -> None:
+    """The evidence gap's action has an owner (the EIA's) but no due date, and the plan
+    cannot be completed without one: its card says so and links to it. Saved with no date
+    first (the error), then with one."""
+    page = j.page
+    needs = 'main [id$="-needs"] a'
+    assert page.locator(needs).count() == 1, "the gap's action says what it still needs"
+    assert page.locator(needs).inner_text().startswith("Add a due date")
+    j.follow(needs, "journey.action_edit")
+    j.check("empty")
+    j.submit(status=400)
+    j.expect_error("#due_date-day")
+    kb.fill_date(page, "due_date", 30, 6, FUTURE_YEAR)
+    j.check("completed")
+    j.submit(status=200)
+    j.at("journey.actions")
+    assert page.locator(needs).count() == 0
 
 
 def add_action(j: Journey) -> None:

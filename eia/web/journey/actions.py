@@ -13,6 +13,7 @@ from eia.db import get_session
 from eia.models import Service, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
 from forms.assessment import ActionForm
+from workflows.guards import missing_from_action
 
 from ..dates import long_date
 from ..risk_matrix import impact_name
@@ -81,6 +82,7 @@ def actions(reference: str):
             "overdue": lambda a: (a.due_date is not None and a.due_date < today
                                   and a.status in OPEN_ACTION_STATUSES),
             "add_url": url_for("journey.action_new", reference=eia.reference),
+            "missing": missing_from_action,
         }
 
     return completion_page(eia, SECTION, "journey/actions_list.html", page)

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from eia import operations
 from forms.assessment import EvidenceForm
+from workflows.guards import _join, missing_from_action
 
 from . import journey
 from ._assessment import (
@@ -72,11 +73,13 @@ def evidence_for(reference: str, key: str):
     form = EvidenceForm(obj=impact)
 
     def page(errors=(), status=200, partly_saved=False):
+        stored = impact_for(eia, characteristic.id)
         return render("journey/evidence.html", eia, "evidence", form=form,
-                              errors=errors, status=status, partly_saved=partly_saved,
-                              characteristic=characteristic,
-                              impact=impact_for(eia, characteristic.id),
-                              list_url=url_for("journey.evidence", reference=eia.reference))
+                      errors=errors, status=status, partly_saved=partly_saved,
+                      characteristic=characteristic, impact=stored,
+                      gap_action=_gap_action(eia, stored),
+                      missing=missing_from_action,
+                      list_url=url_for("journey.evidence", reference=eia.reference))
 
     if not form.is_submitted():
         return page()
@@ -90,17 +93,29 @@ def evidence_for(reference: str, key: str):
     if result.ok and not form.errors:
         message = f"The evidence about {characteristic.name.lower()} has been saved."
         if _gap_actions(eia) > gap_actions:
+            raised = _gap_action(eia, impact_for(eia, characteristic.id))
             message += (" The evidence gap has been added to the action plan as a proposed "
-                        "action.")
+                        "action"
+                        + (f": give it {_join(missing_from_action(raised))} there."
+                           if raised is not None and missing_from_action(raised) else "."))
         if form.is_save_for_later():
             return finish(message, task_list_url(eia))
+        # Like the impacts: the next characteristic's evidence, then the next section.
         following = after(assessed_characteristics(eia), characteristic)
         return finish(message, url_for("journey.evidence_for", reference=eia.reference,
                                        key=following.key) if following
-                      else task_list_url(eia))
+                      else next_url(eia, "evidence"))
     return page(form_errors(form) + result.errors, result.status or 400,
                 partly_saved=result.ok and bool(values))
 
 
 def _gap_actions(eia) -> int:
     return sum(1 for a in eia.actions if a.from_evidence_gap)
+
+
+def _gap_action(eia, impact):
+    """The action raised from this characteristic's evidence gap, if there is one."""
+    if impact is None or impact.id is None:
+        return None
+    return next((a for a in eia.actions if a.from_evidence_gap and a.impact_id == impact.id),
+                None)

@@ -4,7 +4,9 @@ person can do next."""
 from dataclasses import dataclass, replace
 
 from flask import url_for
+from flask_login import current_user
 
+from eia.db import get_session
 from eia.sections import (
     CANNOT_START,
     COMPLETED,
@@ -16,9 +18,10 @@ from eia.sections import (
     check_answers_status,
     section_statuses,
 )
-from workflows import available_events
+from workflows import available_events, segregation
 from workflows.lifecycle import STATES, TRANSITIONS, state
 
+from ..signoff import with_whom
 from . import journey
 from .editing import can_edit, context, load_eia, page_exists, render_section, section_url
 from .events import GENERIC_EVENTS, event_url
@@ -85,10 +88,12 @@ class NextStep:
 
 
 def _next_steps(eia, ctx) -> tuple[list[NextStep], list[NextStep]]:
-    """(what this person can do now, what they cannot and why)."""
+    """(what this person can do now, what they cannot yet and why). A step the person could
+    never take (another role's, or a decision on a version they worked on) is not listed:
+    the page says who has the EIA instead."""
     ready, blocked, seen = [], [], set()
     for option in available_events(ctx):
-        if option.event in seen:
+        if option.event in seen or option.not_theirs:
             continue  # "return" has a row for each destination: one button is enough
         seen.add(option.event)
         if not option.allowed:
@@ -139,5 +144,15 @@ def tasks(reference: str):
         "journey/tasks.html", eia, "general",
         groups=groups, check_item=check_item, ready=ready, blocked=blocked,
         state_label=state(eia.status).label, sections_done=done,
-        sections_total=len(statuses),
+        sections_total=len(statuses), sign_off=_sign_off(eia),
     )
+
+
+def _sign_off(eia) -> str | None:
+    """While the EIA awaits sign-off: who has it and since when ("With Ann Approver, sent
+    on 3 March 2026")."""
+    if eia.status != "awaiting_sign_off":
+        return None
+    deciders = segregation.eligible_deciders(get_session(), [eia])[eia.id]
+    words = with_whom(eia, deciders, current_user)
+    return words[0].upper() + words[1:]
