@@ -9,7 +9,7 @@ linking existing accounts by email), audited.
 ``sign_in_code``: one-time break-glass codes issued on the command line.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 """
 from collections.abc import Sequence
 
@@ -18,7 +18,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0015'
-down_revision: str | None = '0013'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
