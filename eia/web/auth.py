@@ -120,7 +120,8 @@ def sign_in():
         if user is None:
             verify_password(_DUMMY_HASH, form.password.data)
         throttle.record(db, email, address, device, False)
-        problem = "Enter a correct email address and password"
+        # Shown on the email box too, which the error summary links to.
+        form.email.errors = [*form.email.errors, "Enter a correct email address and password"]
     status = 200 if not (form.errors or problem) else 400
     return render_template("auth/sign_in.html", form=form, problem=problem), status
 

@@ -73,6 +73,12 @@ def submit_malformed_email(page) -> Response | None:
     return kb.press_enter(page)
 
 
+def approve_without_attesting(page) -> Response | None:
+    """Choose "Approve" and record the decision with the attestation left unticked."""
+    kb.choose_radio(page, "decision", "approve", max_tabs=150)
+    return kb.activate(page, 'main form button[type="submit"], main form input[type="submit"]')
+
+
 def _eia_url(status: str | None = None, **conditions) -> Callable[[Demo], str]:
     return lambda d: f"/eias/{d.eia(status, **conditions).reference}"
 
@@ -196,6 +202,9 @@ PAGES: list[Page] = [as_page(entry) for entry in [
     Page("Sign-off inbox", lambda d: "/sign-off", role="approver"),
     Page("Sign-off page", lambda d: "/eias/{}/sign-off".format(
         d.eia("awaiting_sign_off", visible_to="approver").reference), role="approver"),
+    Page("Sign-off page: approval refused without the attestation",
+         lambda d: f"/eias/{d.new_eia('awaiting_sign_off')}/sign-off", role="approver",
+         status=409, steps=approve_without_attesting),
     Page("My EIAs", lambda d: "/my-eias", role="officer"),
 
     # --- administration
