@@ -30,7 +30,9 @@ Each page answered with an error summary must satisfy ``summary_problems``:
    and never when its words are what a lifecycle need (an input the person gives: the
    attestation, a comment, a reason) says when it is missing — those always link to their
    input;
-4. a page with inline errors has an error summary.
+4. a page with inline errors has an error summary. (Not every inline error has words of
+   its own in the summary: the screening page sums up a characteristic with neither answer
+   in one entry, point 5 of the issue.)
 """
 
 from datetime import date, timedelta
@@ -453,6 +455,31 @@ def test_refusals_about_the_person_or_the_state_are_plain_entries(client, make, 
     assert refused.status_code == 409
     assert _summary(refused) == [("“Approve” is not possible while the EIA is approved.",
                                   None)]
+
+
+def test_screening_sent_empty_has_one_entry_per_characteristic(client, make, db):
+    """Issue #13, point 5: ten short entries, not twenty; each links to the characteristic's
+    first radio; both of its fields still say what is missing."""
+    eia = make.eia("screening")
+    sign_in(client, eia.owner)
+    response = client.post(f"/eias/{eia.reference}/screening", data={})
+    assert response.status_code == 400
+    entries = _summary(response)
+    keys = [c.key for c in make.characteristics()]
+    assert [href for _, href in entries] == [f"#{key}-relevance" for key in keys]
+    assert entries[0][0] == "Age: say whether the proposal is relevant, and why"
+    for key in keys:
+        assert _inline(response, f"{key}-relevance").startswith("Select whether")
+        assert _inline(response, f"{key}-reason").startswith("Give a reason")
+    assert summary_problems(response.data, 400) == []
+
+    # A characteristic half answered keeps the one error it has, on its own field.
+    data = {f"{key}-relevance": "not_relevant" for key in keys}
+    data |= {f"{key}-reason": "Nobody is affected differently." for key in keys[:-1]}
+    response = client.post(f"/eias/{eia.reference}/screening", data=data)
+    last = make.characteristics()[-1]
+    assert _summary(response) == [
+        (f"Give a reason for your answer on {last.name.lower()}", f"#{last.key}-reason")]
 
 
 def test_every_need_names_the_input_that_gives_it():
