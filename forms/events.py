@@ -10,6 +10,7 @@ guards read (``comment``, ``reason``, ``review_notes``, ``next_review_date``, ``
 from flask_wtf import FlaskForm
 
 from forms.fields import Needed, button, checkbox, date_input, long_text, radios
+from workflows.guards import NEED_INPUTS
 
 # Words for a reason, by event: the question a person answers.
 REASON_LABELS = {
@@ -24,13 +25,18 @@ DEFAULT_REASON = ("Why?", "It is kept in the EIA's history.")
 
 
 def _field_for(need: str, event: str):
-    """(input name, unbound field) for one need."""
+    """(input name, unbound field) for one need: the name is the one the need reads
+    (guards.NEED_INPUTS), so a refusal for want of it is shown on this field."""
+    return NEED_INPUTS[need], _unbound_field(need, event)
+
+
+def _unbound_field(need: str, event: str):
     if need == "reason":
         label, hint = REASON_LABELS.get(event, DEFAULT_REASON)
-        return "reason", long_text(label, called="The reason", hint=hint,
-                                   needed=Needed("Enter the reason"))
+        return long_text(label, called="The reason", hint=hint,
+                         needed=Needed("Enter the reason"))
     if need == "comment":
-        return "comment", long_text(
+        return long_text(
             "Comment", called="Your comment",
             hint="Say what needs to change and where.",
             needed=Needed("Enter a comment saying what to change"))
@@ -39,23 +45,23 @@ def _field_for(need: str, event: str):
                 "monitoring shows and whether the actions worked."
                 if event == "confirm_review" else
                 "Say what has changed and why the EIA needs a new version.")
-        return "review_notes", long_text("Review notes", called="Review notes", hint=hint,
-                                         needed=Needed("Enter your review notes"))
+        return long_text("Review notes", called="Review notes", hint=hint,
+                         needed=Needed("Enter your review notes"))
     if need == "next_review_date":
-        return "next_review_date", date_input(
+        return date_input(
             "When should the EIA next be reviewed?", called="Next review date",
             hint="For example, 27 3 2028. It must be in the future.",
             needed=Needed("Enter the date of the next review"), future=True)
     if need == "return_target":
-        return "return_to", radios(
+        return radios(
             "Where does the EIA go back to?",
             {"full_assessment": "The full assessment", "screening": "Screening"},
             message="Select where the EIA goes back to")
     if need == "attestation":
-        return "attested", checkbox(
+        return checkbox(
             "I have read the impacts on each group myself and had due regard to them")
     if need == "late_reason":
-        return "late_reason", long_text(
+        return long_text(
             "Why is this happening after the decision date?", called="The reason",
             hint="The approval will be flagged as late.",
             needed=Needed("Enter why sign-off is late"))

@@ -195,9 +195,9 @@ def test_nothing_changed_writes_nothing(client, db, world):
 def test_refused_changes_write_nothing(client, db, world, make):
     before = last_seq(db)
     race = db.exec(select(Characteristic).where(Characteristic.key == "race")).one()
-    assert client.post(f"/admin/characteristics/{race.id}/deactivate").status_code == 400
+    assert client.post(f"/admin/characteristics/{race.id}/deactivate").status_code == 409
     assert client.post(f"/admin/directorates/{world['directorate'].id}/delete"
-                       ).status_code == 400
+                       ).status_code == 409
     assert client.post("/admin/directorates/new",
                        data={"name": "community wealth"}).status_code == 400
     assert client.post(f"/admin/users/{world['admin'].id}/deactivate").status_code == 400

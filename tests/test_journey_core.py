@@ -641,8 +641,15 @@ def test_screening_continue_asks_for_every_answer_and_reason(signed_in, officer,
     errors = error_summary(response)
     assert ("Give a reason for your answer on age", "#age-reason") in errors
     assert ("Select whether the proposal is relevant to race", "#race-relevance") in errors
-    assert ("Select whether the proposal is relevant to sex", "#sex-relevance") in errors
-    assert ("Give a reason for your answer on sex", "#sex-reason") in errors
+    # A characteristic with neither answer is one entry (ten, not twenty, for a page sent
+    # empty), linking to its first radio; both of its fields say what they lack.
+    assert ("Sex: say whether the proposal is relevant, and why", "#sex-relevance") in errors
+    assert len(errors) == 3
+    page = parse(response)
+    for field_id, words in (("sex-relevance", "Select whether the proposal is relevant to sex"),
+                            ("sex-reason", "Give a reason for your answer on sex")):
+        group = page.find(id=field_id).find_parent(class_="govuk-form-group--error")
+        assert words in group.select_one(".govuk-error-message").get_text()
     for _, href in errors:
         assert parse(response).find(id=href[1:]) is not None, href
     eia = fresh(db, eia)

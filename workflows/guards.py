@@ -369,6 +369,21 @@ NEEDS: dict[str, tuple[Check, str]] = {
     "next_review_date": (_need_next_review_date, "the next review date"),
 }
 
+# The input each need reads from ``ctx.inputs``: the name of the form field that gives it on
+# the sign-off page (forms/signoff.py) and the event pages (forms/events.py), so a refusal
+# for want of it links to that field and is shown beside it. ``seen`` is carried by the page,
+# never typed: a refusal of it is about the EIA having changed, and links to nothing.
+NEED_INPUTS: dict[str, str] = {
+    "comment": "comment",
+    "reason": "reason",
+    "attestation": "attested",
+    "content_seen": "seen",
+    "late_reason": "late_reason",
+    "return_target": "return_to",
+    "review_notes": "review_notes",
+    "next_review_date": "next_review_date",
+}
+
 
 def _join(items: list[str]) -> str:
     items = list(items)

@@ -20,12 +20,16 @@ from .lifecycle import EVENT_LABELS, STATES, TRANSITIONS, Transition, state, tra
 class TransitionRefused(Exception):
     """An event the machine will not fire now, with every reason in plain words.
     ``forbidden`` is true when the refusal is about the person (their role, or having
-    written the EIA), not about the EIA's readiness."""
+    written the EIA), not about the EIA's readiness. ``needs`` holds the reasons that are
+    about what the person gave with the event, by need (``{"attestation": [...]}``), so a
+    page can show each beside its input (guards.NEED_INPUTS)."""
 
-    def __init__(self, event: str, reasons: list[str], forbidden: bool = False):
+    def __init__(self, event: str, reasons: list[str], forbidden: bool = False,
+                 needs: dict[str, list[str]] | None = None):
         self.event = event
         self.reasons = reasons
         self.forbidden = forbidden
+        self.needs = needs or {}
         super().__init__(f"{EVENT_LABELS.get(event, event)} refused: " + " ".join(reasons))
 
 
@@ -104,8 +108,9 @@ def _reasons(row: Transition, ctx: GuardContext, *, with_needs: bool = True) -> 
     return reasons
 
 
-def refusal_reasons(event: str, ctx: GuardContext) -> list[str]:
-    """Why ``event`` cannot be fired now with these inputs (empty if it can)."""
+def refusal_reasons(event: str, ctx: GuardContext, *, with_needs: bool = True) -> list[str]:
+    """Why ``event`` cannot be fired now with these inputs (empty if it can); with
+    ``with_needs=False``, only why it cannot be fired whatever the person gives with it."""
     if event not in EVENT_LABELS:
         return [f"There is no such step as “{event}”."]
     row = _row_for(event, ctx)
@@ -114,7 +119,16 @@ def refusal_reasons(event: str, ctx: GuardContext) -> list[str]:
             f"“{EVENT_LABELS[event]}” is not possible while the EIA is "
             f"{state(ctx.eia.status).label.lower()}."
         ]
-    return _reasons(row, ctx)
+    return _reasons(row, ctx, with_needs=with_needs)
+
+
+def unmet_needs(event: str, ctx: GuardContext) -> dict[str, list[str]]:
+    """The reasons each need of ``event`` gives with these inputs, by need, for those that
+    give any: what the person must still supply."""
+    row = _row_for(event, ctx) if event in EVENT_LABELS else None
+    if row is None:
+        return {}
+    return {name: found for name in row.needs if (found := NEEDS[name][0](ctx))}
 
 
 # Guards that judge the person rather than the EIA.
@@ -133,7 +147,8 @@ def fire(event: str, ctx: GuardContext) -> tuple[str, str]:
     reasons = refusal_reasons(event, ctx)
     row = _row_for(event, ctx) if event in EVENT_LABELS else None
     if reasons:
-        raise TransitionRefused(event, reasons, forbidden=_about_the_person(row, ctx))
+        raise TransitionRefused(event, reasons, forbidden=_about_the_person(row, ctx),
+                                needs=unmet_needs(event, ctx))
     ctx.dest = row.dest
     source = ctx.eia.status
     if not MACHINE.events[event].trigger(_EiaModel(ctx), ctx=ctx):
@@ -194,4 +209,4 @@ def event_readiness(ctx: GuardContext) -> list[EventOption]:
 
 
 __all__ = ["ACTOR_RULES", "MACHINE", "EventOption", "TransitionRefused", "available_events",
-           "event_readiness", "fire", "refusal_reasons"]
+           "event_readiness", "fire", "refusal_reasons", "unmet_needs"]

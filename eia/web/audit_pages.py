@@ -44,10 +44,11 @@ def _rows(records) -> list[dict]:
 
 
 def _errors(form: AuditSearchForm, *extra: str) -> list[dict]:
-    """The error summary's items: each field's first problem, linked to its box."""
+    """The error summary's items: each field's first problem, linked to its box; then the
+    errors in the address (``?page=``, ``?format=``), which no field sets, in words only."""
     items = [{"text": field.errors[0], "href": f"#{field.id}"}
              for field in form if field.errors]
-    return items + [{"text": text, "href": "#reference"} for text in extra]
+    return items + [{"text": text} for text in extra]
 
 
 def _refuse(form: AuditSearchForm, *extra: str):

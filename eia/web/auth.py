@@ -148,8 +148,10 @@ def sign_in():
         if user is None:
             verify_password(_DUMMY_HASH, form.password.data)
         throttle.record(db, email, address, device, False)
-        problem = ("Enter a correct email address and password" if passwords else
-                   "Enter a correct email address and one-time code")
+        # Shown on the email box too, which the error summary links to.
+        wrong = ("Enter a correct email address and password" if passwords else
+                 "Enter a correct email address and one-time code")
+        form.email.errors = [*form.email.errors, wrong]
     status = 200 if not (form.errors or problem) else 400
     return render_template("auth/sign_in.html", form=form, problem=problem, sso=sso,
                            passwords=passwords, account_name=sso_account_name()

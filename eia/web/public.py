@@ -44,8 +44,10 @@ def _form():
 
 
 def _errors(form, *extra: str) -> list[dict]:
+    # ``extra``: errors in the address (a ?page= typed by hand), which no field sets: words
+    # only, linking nowhere.
     return ([{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
-            + [{"text": text, "href": "#q"} for text in extra])
+            + [{"text": text} for text in extra])
 
 
 @public.get("/register", endpoint="register")

@@ -20,6 +20,7 @@ from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
 
 from .auth import forbid_unless
 from .dates import long_date
+from .journey.editing import form_errors, refusal_errors, transition_errors
 from .pagination import page_count, page_number, pagination
 
 signoff = Blueprint("signoff", __name__)
@@ -104,22 +105,28 @@ def _may_decide(eia: Eia) -> bool:
         segregation.may_decide(get_session(), eia, current_user)
 
 
-def _page(eia, form, refusals, status=200):
+def _blockers(eia, event: str = "approve") -> list[str]:
+    """Why this person cannot decide now, whatever they send: who they are, or the EIA's
+    state (not what the decision needs, which the form asks for)."""
+    ctx = GuardContext(eia=eia, actor=current_user, session=get_session(), now=utcnow())
+    return refusal_reasons(event, ctx, with_needs=False)
+
+
+def _page(eia, form, errors=(), status=200):
     """The impacts first, then the decision form (or why this person cannot decide). The
-    form carries the fingerprint of the content shown, so the decision binds to it."""
+    form carries the fingerprint of the content shown, so the decision binds to it.
+    ``errors`` are the error summary's entries (``form_errors``, ``transition_errors``)."""
     session = get_session()
     waiting = eia.status == "awaiting_sign_off"
     may_decide = waiting and _may_decide(eia)
-    if not refusals and waiting and not may_decide:
-        ctx = GuardContext(eia=eia, actor=current_user, session=session, now=utcnow())
-        refusals = refusal_reasons("approve", ctx)
+    blockers = _blockers(eia) if waiting and not may_decide else []
     shown = fingerprint_of(eia)
     if form.seen.data and form.seen.data != shown:
         form.attested.data = False  # they attested to other content: read this and tick again
     form.seen.data = shown
     deciders = segregation.eligible_deciders(session, [eia])[eia.id] if waiting else None
     return render_template(
-        "signoff/sign_off.html", eia=eia, form=form, refusals=refusals,
+        "signoff/sign_off.html", eia=eia, form=form, errors=list(errors), blockers=blockers,
         read=impacts_to_read(eia), late=decision_date_passed(eia, london_date(utcnow())),
         can_decide=may_decide, nobody_can_decide=waiting and not deciders,
         assigners=segregation.who_can_assign(session) if waiting and not deciders else [],
@@ -132,9 +139,18 @@ def sign_off(reference: str):
     forbid_unless(current_user.role == Role.approver)
     form = SignOffForm()
     if not form.is_submitted():
-        return _page(eia, form, [])
+        return _page(eia, form)
+    waiting = eia.status == "awaiting_sign_off"
+    if not (waiting and _may_decide(eia)):
+        # Who the person is and the EIA's state decide before what they sent: the page
+        # shows them no form, so nothing on it can be what is wrong.
+        event = form.decision.data if form.decision.data in ("approve", "return") \
+            else "approve"
+        blockers = _blockers(eia, event)
+        if blockers:
+            return _page(eia, form, refusal_errors(blockers), 403 if waiting else 409)
     if not form.validate():
-        return _page(eia, form, [], 400)
+        return _page(eia, form, form_errors(form), 400)
     event = form.decision.data
     db = get_session()
     try:
@@ -143,7 +159,10 @@ def sign_off(reference: str):
     except TransitionRefused as refused:
         db.rollback()
         eia = _load(reference)
-        return _page(eia, form, refused.reasons, 403 if refused.forbidden else 409)
+        # What the decision needs (the attestation, a comment, the late reason) is shown
+        # on its field and linked from the summary; the rest is about no field.
+        return _page(eia, form, transition_errors(refused, form),
+                     403 if refused.forbidden else 409)
     flash("You approved this EIA." if event == "approve" else
           "You returned this EIA to the officer with your comment.", "success")
     return redirect(url_for("pages.eia_page", reference=reference))

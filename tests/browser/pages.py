@@ -75,6 +75,18 @@ def submit_malformed_email(page) -> Response | None:
     return kb.press_enter(page)
 
 
+def approve_without_attesting(page) -> Response | None:
+    """Choose "Approve" and record the decision with the attestation left unticked."""
+    kb.choose_radio(page, "decision", "approve", max_tabs=150)
+    return kb.activate(page, 'main form button[type="submit"], main form input[type="submit"]')
+
+
+def save_screening_empty(page) -> Response | None:
+    """Press "Save and continue" on the screening page with nothing answered."""
+    return kb.activate(page, 'main form input[type="submit"][value="Save and continue"], '
+                             'main form button:has-text("Save and continue")', max_tabs=150)
+
+
 def _eia_url(status: str | None = None, **conditions) -> Callable[[Demo], str]:
     return lambda d: f"/eias/{d.eia(status, **conditions).reference}"
 
@@ -209,6 +221,9 @@ PAGES: list[Page] = [as_page(entry) for entry in [
     Page("Sign-off inbox", lambda d: "/sign-off", role="approver"),
     Page("Sign-off page", lambda d: "/eias/{}/sign-off".format(
         d.eia("awaiting_sign_off", visible_to="approver").reference), role="approver"),
+    Page("Sign-off page: approval refused without the attestation",
+         lambda d: f"/eias/{d.new_eia('awaiting_sign_off')}/sign-off", role="approver",
+         status=409, steps=approve_without_attesting),
     Page("My EIAs", lambda d: "/my-eias", role="officer"),
 
     # --- administration
@@ -248,6 +263,9 @@ PAGES: list[Page] = [as_page(entry) for entry in [
     Page("Journey: task list, full assessment", _own("full_assessment", "/tasks")),
     Page("Journey: proposal", _own("draft", "/proposal")),
     Page("Journey: screening", _own("screening", "/screening")),
+    Page("Journey: screening sent with nothing answered (one error per characteristic)",
+         lambda d: f"/eias/{d.new_eia('screening')}/screening", status=400,
+         steps=save_screening_empty),
     Page("Journey: evidence", _own("full_assessment", "/evidence")),
     Page("Journey: evidence for one characteristic", _own("full_assessment", "/evidence/age")),
     Page("Journey: impacts", _own("full_assessment", "/impacts")),

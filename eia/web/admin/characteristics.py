@@ -140,7 +140,7 @@ def deactivate_characteristic(characteristic_id: int):
     characteristic = get_or_404(Characteristic, characteristic_id)
     if is_statutory(characteristic):
         return _edit_page(characteristic, CharacteristicForm(formdata=None, obj=characteristic),
-                          problem=why_always_active(characteristic), status=400)
+                          problem=why_always_active(characteristic), status=409)
     if admin_ops.set_characteristic_active(db, me(), characteristic, False):
         db.commit()
         done(f"Characteristic {characteristic.name} deactivated: new screenings leave it out; "

@@ -170,13 +170,13 @@ def delete_directorate(directorate_id: int):
     uses = directorate_uses(directorate)
     if uses:
         return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
-                                 problem=_in_use_reason(directorate.name, uses), status=400)
+                                 problem=_in_use_reason(directorate.name, uses), status=409)
     name = directorate.name
     if _committed(admin_ops.delete_directorate, directorate) is REFUSED:
         directorate = get_or_404(Directorate, directorate_id)
         return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
                                  problem=_in_use_reason(
-                                     name, ["other records that refer to it"]), status=400)
+                                     name, ["other records that refer to it"]), status=409)
     done(f"Directorate {name} deleted")
     return redirect(url_for("admin.directorates"))
 
@@ -236,12 +236,12 @@ def delete_service(service_id: int):
     uses = service_uses(service)
     if uses:
         return _service_page(service, ServiceForm(formdata=None, obj=service),
-                             problem=_in_use_reason(service.name, uses), status=400)
+                             problem=_in_use_reason(service.name, uses), status=409)
     name, directorate = service.name, service.directorate.name
     if _committed(admin_ops.delete_service, service) is REFUSED:
         service = get_or_404(Service, service_id)
         return _service_page(service, ServiceForm(formdata=None, obj=service),
                              problem=_in_use_reason(
-                                     name, ["other records that refer to it"]), status=400)
+                                     name, ["other records that refer to it"]), status=409)
     done(f"Service {name} deleted from {directorate}")
     return redirect(url_for("admin.directorates"))

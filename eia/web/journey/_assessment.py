@@ -29,6 +29,7 @@ from ..auth import forbid_unless
 from ..risk_matrix import Score
 from .editing import (
     context,
+    field_error,
     finish,
     form_errors,
     is_team,
@@ -154,10 +155,10 @@ def completion_page(eia, section: str, template: str, page: Callable[[], dict]):
     if complete:
         problems = next(s.problems for s in section_statuses(context(eia)) if s.key == section)
         if problems:
-            return show([{"text": p, "href": f"#{form.completed.id}"} for p in problems], 400)
+            return show([field_error(form.completed, p) for p in problems], 400)
     result = save(lambda db: operations.mark_section_complete(db, eia, current_user, section,
                                                              complete),
-                  error_href=f"#{form.completed.id}")
+                  error_field=form.completed)
     if not result.ok:
         return show(result.errors, result.status or 400)
     if complete:

@@ -39,7 +39,7 @@ def comment(reference: str, section: str):
     if form.validate():
         result = save(lambda db: operations.add_comment(db, eia, current_user, section,
                                                         form.body.data),
-                      error_href=f"#{form.body.id}")
+                      error_field=form.body)
         if result.ok:
             return finish("Your comment has been added.", back)
         errors, status = result.errors, result.status

@@ -113,7 +113,7 @@ from eia.operations import EditRefused, edit_refusals
 from eia.permissions import can_view
 from forms.comments import CommentForm
 from workflows import TransitionRefused
-from workflows.guards import ACTOR_RULES, GuardContext
+from workflows.guards import ACTOR_RULES, NEED_INPUTS, GuardContext
 from workflows.lifecycle import SECTIONS
 
 from ..auth import forbid_unless
@@ -228,8 +228,45 @@ def form_errors(form) -> list[dict]:
 
 
 def refusal_errors(reasons: Iterable[str], href: str | None = None) -> list[dict]:
-    """Error-summary entries for reasons the product refused something."""
+    """Error-summary entries for reasons the product refused something that are about no
+    field (who the person is, the EIA's state): plain text, unless ``href`` is given."""
     return [{"text": r, "href": href} if href else {"text": r} for r in reasons]
+
+
+def field_error(field, text: str) -> dict:
+    """An error-summary entry for ``text`` that links to ``field``, which shows it too (its
+    inline error message), as the GOV.UK pattern asks."""
+    if text not in field.errors:
+        field.errors = [*field.errors, text]
+    return {"text": text, "href": f"#{field.id}"}
+
+
+def need_field(form, need: str):
+    """The field of ``form`` that gives the lifecycle need ``need`` (guards.NEED_INPUTS), or
+    None when the form has none the person fills in (the page carries ``seen`` itself)."""
+    name = NEED_INPUTS.get(need)
+    if form is None or name is None or name not in form:
+        return None
+    field = form[name]
+    return None if field.type == "HiddenField" else field
+
+
+def transition_errors(refused: TransitionRefused, form=None) -> list[dict]:
+    """Error-summary entries for a refused lifecycle event, in the order of its reasons. A
+    reason a need gave (no attestation, no comment, no late reason) links to the need's
+    input on ``form`` and is shown beside it; the others — who the person is, what the EIA
+    lacks or its state — are about no field and stand as plain text."""
+    fields = {}
+    for need, reasons in refused.needs.items():
+        field = need_field(form, need)
+        if field is not None:
+            fields.update(dict.fromkeys(reasons, field))
+    entries = []
+    for reason in refused.reasons:
+        field = fields.get(reason)
+        entries.append(field_error(field, reason) if field is not None
+                       else {"text": reason})
+    return entries
 
 
 def _always_sent(f) -> bool:
@@ -265,13 +302,15 @@ class Saved:
     status: int | None = None
 
 
-def save(operation: Callable[[Session], object], *, error_href: str | None = None) -> Saved:
+def save(operation: Callable[[Session], object], *, form=None, error_field=None) -> Saved:
     """Run ``operation(session)`` (operations flush, never commit) and commit once.
 
     Refusals and bad input roll everything back and come back as errors: EditRefused (409,
     or 403 when the person is not on the EIA's team), TransitionRefused (409, or 403 when
     the person may not do it), ValueError/LookupError and values the database will not
-    store (400).
+    store (400). A refusal for want of something the person gives with an event links to
+    its field on ``form`` (``transition_errors``); other refusals are about no field and are
+    plain text. Bad input is shown on ``error_field``, the field it is about, if one is.
     """
     db = get_session()
     try:
@@ -283,22 +322,32 @@ def save(operation: Callable[[Session], object], *, error_href: str | None = Non
         db.rollback()
         g.edit_conflict = exc
         return Saved(False, errors=[], status=409)
-    except (EditRefused, TransitionRefused) as exc:
+    except TransitionRefused as exc:
         db.rollback()
-        return Saved(False, errors=refusal_errors(exc.reasons, error_href),
+        return Saved(False, errors=transition_errors(exc, form),
+                     status=403 if exc.forbidden else 409)
+    except EditRefused as exc:
+        db.rollback()
+        return Saved(False, errors=refusal_errors(exc.reasons),
                      status=403 if exc.forbidden else 409)
     except (ValueError, LookupError) as exc:
         db.rollback()
-        return Saved(False, errors=refusal_errors([_sentence(str(exc))], error_href),
+        return Saved(False, errors=_errors_on(error_field, [_sentence(str(exc))]),
                      status=400)
     except (sa.exc.DataError, sa.exc.IntegrityError):
         db.rollback()
         current_app.logger.warning("a journey save was refused by the database",
                                    exc_info=True)
-        return Saved(False, errors=refusal_errors(
-            ["Something you entered could not be saved. Check your answers and try again."],
-            error_href), status=400)
+        return Saved(False, errors=_errors_on(error_field, [
+            "Something you entered could not be saved. Check your answers and try again."]),
+            status=400)
     return Saved(True, result=result)
+
+
+def _errors_on(field, reasons: Iterable[str]) -> list[dict]:
+    if field is None:
+        return refusal_errors(reasons)
+    return [field_error(field, r) for r in reasons]
 
 
 def _sentence(text: str) -> str:

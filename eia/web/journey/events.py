@@ -122,12 +122,13 @@ def event(reference: str, event: str):
 
     if not form.is_submitted():
         return page([], status if status == 403 else 200)
-    if status == 403:  # who the person is decides before anything they typed
-        return page(refusal_errors(blockers), 403)
+    if blockers:  # who the person is, and the EIA's state, decide before anything typed:
+        # the page shows no form then, so none of its fields can be what is wrong
+        return page(refusal_errors(blockers), status)
     if not form.validate():
         return page(form_errors(form), 400)
     result = save(lambda db: operations.transition(db, eia, event, current_user,
-                                                   **form.inputs()))
+                                                   **form.inputs()), form=form)
     if result.ok:
         return finish(DONE.get(event, f"{label}: done."), task_list_url(eia))
     errors = result.errors

@@ -99,8 +99,25 @@ def screening(reference: str):
             message += f" {decision.headline}."
         return finish(message, task_list_url(eia) if form.is_save_for_later()
                       else next_url(eia, "screening"))
-    return page(form_errors(form) + result.errors, result.status or 400,
+    return page(screening_errors(form) + result.errors, result.status or 400,
                 partly_saved=result.ok and bool(answers))
+
+
+def screening_errors(form) -> list[dict]:
+    """The error summary: one entry per characteristic, so a page sent empty lists ten short
+    lines rather than twenty. A characteristic with neither answer is one entry linking to
+    its first radio; one with a single problem has that field's own error. Both fields keep
+    their inline errors."""
+    entries = []
+    asked = set()
+    for q, relevance, reason in form.answers():
+        asked |= {relevance.name, reason.name}
+        if relevance.errors and reason.errors and relevance.data is None and not reason.data:
+            entries.append({"text": f"{q.name}: say whether the proposal is relevant, and why",
+                            "href": f"#{relevance.id}"})
+        else:
+            entries += form_errors([f for f in (relevance, reason) if f.errors])
+    return form_errors([f for f in form if f.name not in asked]) + entries
 
 
 def _answers_to_save(form, eia) -> dict[int, tuple[str | None, str]]:

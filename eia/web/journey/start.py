@@ -47,7 +47,7 @@ def new_eia():
             service = db.get(Service, form.service.data)
             result = save(lambda db: operations.create_eia(db, current_user, service=service,
                                                            title=form.title.data),
-                          error_href="#title")
+                          error_field=form.title)
             if result.ok:
                 eia = result.result
                 return finish(f"{eia.reference} started. Describe the proposal first.",
