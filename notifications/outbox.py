@@ -9,6 +9,10 @@ that caused it; once that transaction commits, the row's id is handed to Celery.
   each view means every caller that commits (web pages, the CLI, Celery tasks, other
   developers' pages) gets it without remembering to; the hook only acts inside a Flask app
   (whose Celery it uses) and never raises: if the broker is down the rows simply stay queued.
+  SQLAlchemy also fires ``after_commit`` when a SAVEPOINT is released (``begin_nested``), and
+  ``after_rollback`` when one is rolled back: ids are therefore kept per savepoint. Releasing
+  one passes its ids to the transaction around it, rolling one back forgets only its own,
+  and only the commit of the outermost transaction hands anything over.
 - ``sweep`` (beat, every minute) hands over rows that never reached the broker or were lost
   with it, retries those whose back-off has passed, and releases claims of dead workers.
 """
@@ -75,8 +79,10 @@ def add(session: Session, *, key: str, recipient: User, kind: str, rule: str, te
 
 
 def remember(session: Session, ids: Iterable[int]) -> None:
-    """Hand these ids to the broker once the session's transaction commits."""
-    session.info.setdefault(_PENDING, set()).update(ids)
+    """Hand these ids to the broker once the session's outermost transaction commits (not
+    when the savepoint they were written in is released)."""
+    scope = session.get_nested_transaction()  # None: the outermost transaction
+    session.info.setdefault(_PENDING, {}).setdefault(scope, set()).update(ids)
 
 
 def forget(session: Session) -> None:
@@ -84,19 +90,52 @@ def forget(session: Session) -> None:
 
 
 def pending(session: Session) -> set[int]:
-    return set(session.info.get(_PENDING, ()))
+    return set().union(*session.info.get(_PENDING, {}).values())
+
+
+def _enclosing_savepoint(transaction):
+    """The savepoint around ``transaction``, or None for the outermost transaction."""
+    transaction = transaction.parent
+    while transaction is not None and not transaction.nested:
+        transaction = transaction.parent
+    return transaction
 
 
 @sa.event.listens_for(OrmSession, "after_commit")
 def _dispatch_after_commit(session) -> None:
-    ids = session.info.pop(_PENDING, None)
+    # During the event the transaction being committed is still the session's current one:
+    # a savepoint being released is its current nested transaction.
+    released = session.get_nested_transaction()
+    by_scope = session.info.get(_PENDING)
+    if released is not None:
+        if by_scope and released in by_scope:
+            ids = by_scope.pop(released)
+            by_scope.setdefault(_enclosing_savepoint(released), set()).update(ids)
+        return
+    # Every savepoint released has passed its ids out to here; any other scope left belongs
+    # to a savepoint closed by its parent's rollback, whose rows are gone.
+    ids = (session.info.pop(_PENDING, None) or {}).get(None)
     if ids:
         dispatch(ids)
 
 
 @sa.event.listens_for(OrmSession, "after_rollback")
 def _forget_after_rollback(session) -> None:
-    session.info.pop(_PENDING, None)
+    rolled_back = session.get_nested_transaction()
+    if rolled_back is None:
+        session.info.pop(_PENDING, None)
+        return
+    by_scope = session.info.get(_PENDING, {})
+    for scope in [s for s in by_scope if s is not None and _within(s, rolled_back)]:
+        del by_scope[scope]
+
+
+def _within(transaction, ancestor) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def _celery():

@@ -16,6 +16,7 @@ is stopped here.
 import os
 import time
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -251,3 +252,53 @@ def test_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(stack):
     stack.assert_each_once()
     [again] = [r for r in stack.rows() if r.id == interrupted[0].id]
     assert again.attempts == 2  # the interrupted attempt, then the one that worked
+
+
+def _due_for_review(engine, count: int) -> list[int]:
+    """``count`` approved EIAs whose review date has come (their history's emails sent)."""
+    with Session(engine, expire_on_commit=False) as s:
+        make = Factories(s)
+        ids = []
+        for _ in range(count):
+            eia = make.eia("approved")
+            eia.review_date = date.today() - timedelta(days=1)
+            s.add(eia)
+            ids.append(eia.id)
+        s.commit()
+        return ids
+
+
+def _send_tasks_received(worker, since: int) -> int:
+    return sum(1 for line in worker.log()[since:].splitlines()
+               if "Task notifications.send_email[" in line and line.endswith("received"))
+
+
+def test_review_emails_reach_the_worker_only_after_the_outermost_commit(stack):
+    """start_due_reviews moves each EIA in a SAVEPOINT. A real worker is waiting while the
+    transaction stays open after the moves: nothing may reach it before the commit (it would
+    find no row, skip it, and the email would wait for the sweeper), nothing at all if the
+    transaction rolls back, and everything at once after the commit."""
+    _due_for_review(stack.engine, 3)
+    stack.wait_until_delivered(len(stack.rows()), timeout=60)  # the history's own emails
+    history = len(stack.rows())
+    since = len(stack.worker.log())
+
+    with stack.app.app_context():
+        with pytest.raises(RuntimeError), session_scope() as s:
+            assert len(ops.start_due_reviews(s)) == 3
+            time.sleep(3)  # ample time for a worker handed anything to take it
+            raise RuntimeError("rolled back")
+        assert _send_tasks_received(stack.worker, since) == 0
+        assert len(stack.rows()) == history
+
+        with session_scope() as s:
+            assert len(ops.start_due_reviews(s)) == 3
+            time.sleep(3)
+            assert _send_tasks_received(stack.worker, since) == 0  # not before the commit
+            committed = time.monotonic()
+    wait_for(lambda: len(stack.smtp.snapshot()) == history + 3, 30, "the review emails")
+    # Handed over by the commit itself, not picked up later by the sweeper.
+    assert time.monotonic() - committed < float(FAST["OUTBOX_REQUEUE_AFTER_SECONDS"])
+    stack.wait_until_delivered(history + 3, timeout=30)
+    stack.assert_each_once()
+    assert all(r.attempts == 1 for r in stack.rows())

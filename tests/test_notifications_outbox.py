@@ -505,3 +505,76 @@ def test_a_closed_redis_channel_reports_a_lost_connection_not_a_crash():
     for channel in (Closed(), Orphaned()):
         with pytest.raises(redis.exceptions.ConnectionError):
             kombu_redis.Channel._connparams(channel)
+
+
+# --- handed over after the outermost commit only (savepoints are not commits) -------------
+
+def _due_for_review(make, db, count: int):
+    eias = []
+    for _ in range(count):
+        eia = make.eia("approved")
+        eia.review_date = utcnow().date() - timedelta(days=1)
+        db.add(eia)
+        eias.append(eia)
+    db.commit()
+    return eias
+
+
+def test_review_emails_go_to_the_broker_after_the_outermost_commit_not_each_savepoint(
+        app, make, db, connection, monkeypatch):
+    """start_due_reviews moves each EIA inside a SAVEPOINT; SQLAlchemy fires after_commit
+    when a SAVEPOINT is released, so the emails' ids used to reach the worker before their
+    rows were committed (the worker found nothing and the email waited for the sweeper)."""
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    eias = _due_for_review(make, db, 2)
+    handed.clear()  # the factories' own emails
+    with app.app_context():
+        assert len(ops.start_due_reviews(db)) == 2
+        assert handed == []  # both savepoints released, the transaction not committed
+        db.rollback()
+        assert handed == []  # rolled back: nothing handed over, ever
+        assert len(ops.start_due_reviews(db)) == 2
+        assert handed == []
+        db.commit()
+    rows = _rows(connection, rule="start_review")
+    assert {r.eia_id for r in rows} == {e.id for e in eias}
+    assert sorted(handed) == sorted(r.id for r in rows)
+
+
+def test_a_savepoint_rolled_back_forgets_only_the_emails_written_inside_it(
+        app, make, db, connection, monkeypatch):
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    first, owner, _ = _submitted(make, db)
+    second, other_owner, _ = _submitted(make, db)
+    handed.clear()
+    with app.app_context():
+        ops.transition(db, first, "submit_for_sign_off", owner)
+        with pytest.raises(RuntimeError):
+            with db.begin_nested():
+                ops.transition(db, second, "submit_for_sign_off", other_owner)
+                raise RuntimeError("this step is abandoned")
+        with db.begin_nested():  # an inner savepoint that is kept
+            with db.begin_nested():
+                ops.transition(db, first, "withdraw", owner, reason="Dropped.")
+        assert handed == []
+        db.commit()
+    kept = [r.id for r in _rows(connection) if r.eia_id == first.id]
+    assert kept and sorted(handed) == sorted(kept)
+    assert _rows(connection, eia_id=second.id) == []
+
+
+def test_emails_of_a_savepoint_inside_one_rolled_back_are_forgotten(app, make, db, connection,
+                                                                   monkeypatch):
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    eia, owner, _ = _submitted(make, db)
+    handed.clear()
+    with app.app_context():
+        outer = db.begin_nested()
+        db.begin_nested()  # still open when the one around it rolls back
+        ops.transition(db, eia, "submit_for_sign_off", owner)
+        outer.rollback()
+        db.commit()
+    assert handed == [] and _rows(connection, eia_id=eia.id) == []
