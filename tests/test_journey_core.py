@@ -337,6 +337,16 @@ def test_invalid_date_is_reported_and_nothing_saved_is_lost(signed_in, officer, 
     ("title", "x" * 301, "Title must be 300 characters or fewer", "#title"),
     ("summary", "nul \x00 byte", "Summary contains a character that cannot be saved: "
      "remove it", "#summary"),
+    # One-line answers end up in email subjects: a line break there stopped every email
+    # about the EIA being built.
+    ("title", "School Streets\nin Highbury", "Title must be on one line: remove any line "
+     "breaks or tabs", "#title"),
+    ("decision_maker", "Corporate\tDirector", "Decision maker must be on one line: remove "
+     "any line breaks or tabs", "#decision_maker"),
+    ("decision_round", "Budget\u20282027/28", "Decision round must be on one line: remove "
+     "any line breaks or tabs", "#decision_round"),
+    ("title", "Close\x1b the road", "Title contains an invisible character that cannot be "
+     "used: type it again rather than pasting it", "#title"),
 ])
 def test_bad_input_gets_400_and_an_error_never_a_500(signed_in, officer, make, connection,
                                                      field, value, message, href):
