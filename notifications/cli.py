@@ -58,9 +58,20 @@ def emails_send_now():
     with session_scope() as session:
         ids = outbox.sweep(session, settings.current())
         outbox.forget(session)  # sent here, not handed to a worker
-    results = [deliver(i).status for i in ids]
+    results, errors = [], []
+    for outbox_id in ids:  # one email's trouble never holds back the others
+        try:
+            results.append(deliver(outbox_id).status)
+        except Exception as exc:  # noqa: BLE001 - reported, left for the sweeper
+            errors.append(f"email {outbox_id}: {type(exc).__name__}: {exc}")
     click.echo(f"{results.count('sent')} sent, {results.count('retry')} to retry, "
                f"{results.count('failed')} failed.")
+    if errors:
+        click.echo(f"{len(errors)} could not be tried (the outbox sweeper tries them "
+                   "again):", err=True)
+        for line in errors:
+            click.echo(f"  {line}", err=True)
+        raise SystemExit(1)
 
 
 def register_cli(app) -> None:

@@ -29,6 +29,8 @@ from sqlmodel import Session, select
 from eia.models import OutboxEmail, User, utcnow
 from eia.models.notifications import Delivery, OutboxStatus
 
+from .sending import header_text
+
 log = logging.getLogger(__name__)
 
 SEND_TASK = "notifications.send_email"
@@ -55,27 +57,60 @@ def _insert(session: Session):
 
 def add(session: Session, *, key: str, recipient: User, kind: str, rule: str, template: str,
         subject: str, context: dict, eia_id: int | None = None, urgent: bool = False,
-        delivery: str = Delivery.immediate, now: datetime | None = None) -> int | None:
+        delivery: str = Delivery.immediate, now: datetime | None = None,
+        failed: str | None = None) -> int | None:
     """Write one outbox row in the caller's transaction. Returns its id, or None when a row
-    with this idempotency key already exists (nothing is written)."""
+    with this idempotency key already exists (nothing is written). ``failed``: the email
+    could not be made; the row records why, for administrators (Failed emails)."""
     now = now or utcnow()
     values = dict(
         idempotency_key=key, recipient_id=recipient.id, recipient_email=recipient.email,
-        eia_id=eia_id, kind=kind, rule=rule, template=template, subject=subject[:300],
-        context=context, delivery=delivery, urgent=urgent, status=OutboxStatus.queued,
-        attempts=0, last_error="", created_at=now,
+        eia_id=eia_id, kind=kind, rule=rule, template=template,
+        subject=header_text(subject)[:300], context=context, delivery=delivery,
+        urgent=urgent, status=OutboxStatus.failed if failed else OutboxStatus.queued,
+        attempts=0, last_error=(failed or "")[:4000], created_at=now,
         # Optimistic: the after-commit hook hands it over at once. If that fails, the
         # sweeper takes it after OUTBOX_REQUEUE_AFTER_SECONDS.
-        dispatched_at=now if delivery == Delivery.immediate else None,
+        dispatched_at=now if delivery == Delivery.immediate and not failed else None,
         transport="", message_id="", body_text="", body_html="",
     )
     stmt = (_insert(session).values(**values)
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
             .returning(OutboxEmail.__table__.c.id))
     new_id = session.execute(stmt).scalar_one_or_none()
-    if new_id is not None and delivery == Delivery.immediate:
+    if new_id is not None and delivery == Delivery.immediate and not failed:
         remember(session, [new_id])
     return new_id
+
+
+def each_apart(session: Session, items, write, on_error) -> list:
+    """``write(item)`` for each item, in the caller's transaction, such that one item that
+    cannot be written never holds back the others: all of them in one savepoint, and if
+    that fails, each in its own, ``on_error(item, exc)`` recording the ones that fail.
+    Returns what ``write`` and ``on_error`` returned, Nones left out."""
+    items = list(items)
+    try:
+        with session.begin_nested():
+            return [r for r in map(write, items) if r is not None]
+    except Exception:  # noqa: BLE001 - found below, item by item
+        log.warning("Writing %d emails together failed: writing each on its own",
+                    len(items), exc_info=True)
+    done = []
+    for item in items:
+        try:
+            with session.begin_nested():
+                result = write(item)
+        except Exception as exc:  # noqa: BLE001 - recorded by on_error
+            log.exception("Could not write the email %s", getattr(item, "key", item))
+            try:
+                with session.begin_nested():
+                    result = on_error(item, exc)
+            except Exception:  # noqa: BLE001 - logged; the others still go
+                log.exception("Could not record that failure either")
+                result = None
+        if result is not None:
+            done.append(result)
+    return done
 
 
 def remember(session: Session, ids: Iterable[int]) -> None:
@@ -174,22 +209,31 @@ def dispatch(ids: Iterable[int], celery=None) -> int:
 
 def release_dead_claims(session: Session, cfg, now: datetime) -> int:
     """A worker that claimed an email and died (killed, machine lost) leaves it "sending":
-    after the lease, put it back in the queue (or fail it if that was its last attempt).
+    once its claim has lapsed, put it back in the queue (or fail it if that was its last
+    attempt).
+
+    A claim lapses at the ``claim_expires_at`` its worker recorded: by then that attempt can
+    no longer be talking to the mail server (its conversation is cut off in time to record
+    "sent" before it), so the email is never sent again while the first attempt may still
+    be in flight, even if this sweeper's own lease is shorter than the worker's. (A claim
+    recorded before that column existed lapses after this sweeper's lease.)
 
     This is the one place an email can go twice: if the worker died after the mail server
     accepted the message but before it recorded "sent". See README: "Outbox guarantees"."""
-    expired = now - timedelta(seconds=cfg.OUTBOX_SEND_LEASE_SECONDS)
     table = OutboxEmail.__table__.c
-    stale = sa.and_(table.status == OutboxStatus.sending, table.claimed_at < expired)
+    legacy = now - timedelta(seconds=cfg.OUTBOX_SEND_LEASE_SECONDS)
+    stale = sa.and_(table.status == OutboxStatus.sending, sa.or_(
+        table.claim_expires_at < now,
+        sa.and_(table.claim_expires_at.is_(None), table.claimed_at < legacy)))
     failed = session.execute(
         sa.update(OutboxEmail).where(stale, table.attempts >= cfg.OUTBOX_MAX_ATTEMPTS)
-        .values(status=OutboxStatus.failed, claim_token=None,
+        .values(status=OutboxStatus.failed, claim_token=None, claim_expires_at=None,
                 last_error="The worker sending it stopped before it finished (last attempt).")
     ).rowcount
     released = session.execute(
         sa.update(OutboxEmail).where(stale)
-        .values(status=OutboxStatus.queued, claim_token=None, next_attempt_at=None,
-                dispatched_at=None,
+        .values(status=OutboxStatus.queued, claim_token=None, claim_expires_at=None,
+                next_attempt_at=None, dispatched_at=None,
                 last_error="The worker sending it stopped before it finished; trying again.")
     ).rowcount
     return released + failed
@@ -240,7 +284,8 @@ def resend(session: Session, outbox_id: int) -> OutboxEmail:
     changed = session.execute(
         sa.update(OutboxEmail).where(table.id == outbox_id, table.status == OutboxStatus.failed)
         .values(status=OutboxStatus.queued, attempts=0, next_attempt_at=None,
-                claim_token=None, claimed_at=None, dispatched_at=utcnow(),
+                claim_token=None, claimed_at=None, claim_expires_at=None,
+                dispatched_at=utcnow(),
                 last_error="Resent by an administrator after: " + (row.last_error or "")[:2000])
     ).rowcount
     if not changed:
