@@ -5,7 +5,10 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from sqlmodel import select
+
 from eia.db import session_scope
+from eia.models import london_date, utcnow
 
 from . import outbox, settings
 
@@ -15,8 +18,12 @@ emails_cli = AppGroup("emails", help="The email outbox.")
 
 @reminders_cli.command("sweep")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Sweep as if today were this date (YYYY-MM-DD).")
-def reminders_sweep(day):
+              help="Sweep as if today were this date (YYYY-MM-DD): today or a day before; "
+                   "a later day only with --dry-run.")
+@click.option("--dry-run", is_flag=True,
+              help="List the reviews the sweep would start and the emails it would write "
+                   "(on --date, if given), and write nothing.")
+def reminders_sweep(day, dry_run):
     """Start due reviews and write the reminders due today (running it twice writes nothing
     more)."""
     from eia.operations import start_due_reviews
@@ -24,11 +31,61 @@ def reminders_sweep(day):
     from .reminders import sweep_reminders
 
     today: date | None = day.date() if day else None
+    now = london_date(utcnow())
+    if today is not None and today > now and not dry_run:
+        raise click.BadParameter(
+            f"{today.isoformat()} is in the future (today is {now.isoformat()} in London). "
+            "A sweep records each review it starts in the audit trail and writes its "
+            "emails, so it cannot run as if it were a later day. To see what it would do "
+            "then, add --dry-run: it lists the reviews and emails and writes nothing.",
+            param_hint="'--date'")
+    if dry_run:
+        return _rehearse(today or now)
     with session_scope() as session:
         moved = start_due_reviews(session, today)
     with session_scope() as session:
         ids = sweep_reminders(session, today, settings.current())
     click.echo(f"Started {len(moved)} review(s); wrote {len(ids)} reminder(s).")
+
+
+def _rehearse(day: date) -> None:
+    """The sweep for ``day`` run for real inside one transaction, reported, then rolled back:
+    no audit record, review or email is kept, and nothing is handed to the worker."""
+    from eia.operations import start_due_reviews
+
+    from .events import day_text
+    from .reminders import sweep_reminders
+
+    with session_scope() as session:
+        try:
+            moved = start_due_reviews(session, day)
+            review_ids = sorted(outbox.pending(session))
+            reminder_ids = sweep_reminders(session, day, settings.current())
+            emails = _described(session, review_ids + reminder_ids)
+        finally:
+            session.rollback()  # the dry run: nothing is kept (the hook forgets the ids)
+    click.echo(f"Dry run for {day:%A} {day_text(day)}: nothing was written.")
+    click.echo(f"The sweep would start {len(moved)} review(s)"
+               + (":" if moved else "."))
+    for reference in moved:
+        click.echo(f"  {reference}")
+    click.echo(f"It would write {len(emails)} email(s)" + (":" if emails else "."))
+    for line in emails:
+        click.echo(f"  {line}")
+
+
+def _described(session, ids: list[int]) -> list[str]:
+    from eia.models import OutboxEmail
+
+    rows = {r.id: r for r in session.exec(
+        select(OutboxEmail).where(OutboxEmail.id.in_(ids)))} if ids else {}
+    lines = []
+    for outbox_id in ids:
+        row = rows[outbox_id]
+        how = ("urgent, at once" if row.urgent else "at once"
+               if row.delivery == "immediate" else "in the daily digest")
+        lines.append(f"{row.rule} to {row.recipient_email} ({how}): {row.subject}")
+    return lines
 
 
 @reminders_cli.command("digest")
