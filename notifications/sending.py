@@ -11,22 +11,24 @@ accepted" and the commit of "sent" (a worker dying in between sends the email tw
 2. the claim: one conditional UPDATE (``status`` queued -> sending, ``WHERE status =
    'queued'``) that also stores the bodies and the Message-ID, and records when the attempt
    started and when its claim lapses (``claim_expires_at``). Of two workers holding the same
-   id, exactly one changes the row; the other returns. A database connection for step 4 is
-   taken from the pool here too;
+   id, exactly one changes the row; the other returns. It is written on the worker's own
+   connection (``_Recorder``), taken from the pool here and kept for step 4;
 3. the SMTP conversation, cut off by a watchdog once every one of its timed waits
    (``SMTP_WAITS``) could have used its SMTP_TIMEOUT, and in any case early enough to record
    "sent" before the claim lapses; the message itself (DATA) is never handed over once that
    time has passed;
-4. "sent": one UPDATE, guarded by the claim's token, straight after the server's 250 to
-   DATA and before QUIT (on PostgreSQL in autocommit: one round trip).
+4. "sent": one UPDATE, written out beforehand and guarded by the claim's token, straight
+   after the server's 250 to DATA and before QUIT, on that connection (on PostgreSQL in
+   autocommit: one round trip).
 
 What remains is at-least-once: a worker that dies between the 250 and the commit of step 4
-(a few milliseconds: README, "The outbox guarantees", has the measurement) leaves the row
-claimed; after ``claim_expires_at`` it is sent again, with the same Message-ID (derived from
-the idempotency key), which lets mail systems that de-duplicate drop the copy. A claim is
-never released while its attempt may still be talking to the mail server: the lease is at
-least the conversation's longest possible time plus the time recording "sent" may wait for
-the database (``minimum_lease``, checked by notifications/settings.py).
+(under a millisecond at the median: README, "The outbox guarantees", has the measurements,
+made with benchmarks/duplicates.py) leaves the row claimed; after ``claim_expires_at`` it
+is sent again, with the same Message-ID (derived from the idempotency key), which lets mail
+systems that de-duplicate drop the copy. A claim is never released while its attempt may
+still be talking to the mail server: the lease is at least the conversation's longest
+possible time plus the time recording "sent" may wait for the database (``minimum_lease``,
+checked by notifications/settings.py).
 """
 
 import hashlib
@@ -339,8 +341,10 @@ def smtp_send(prepared: Prepared, cfg, accepted, seconds: float | None = None) -
 # --- the steps, each its own short transaction ---------------------------------------------
 
 def _claim(outbox_id: int, token: str, now, prepared: Prepared | None = None,
-           transport: str = "", lease: float | None = None) -> bool:
-    """Claim the row for this attempt (and store what is about to be sent)."""
+           transport: str = "", lease: float | None = None,
+           recorder: "_Recorder | None" = None) -> bool:
+    """Claim the row for this attempt (and store what is about to be sent), on the
+    recorder's connection if given."""
     c = OutboxEmail.__table__.c
     lease = settings.current().OUTBOX_SEND_LEASE_SECONDS if lease is None else lease
     values = dict(status=OutboxStatus.sending, claim_token=token, claimed_at=now,
@@ -348,14 +352,14 @@ def _claim(outbox_id: int, token: str, now, prepared: Prepared | None = None,
     if prepared is not None:
         values.update(body_text=prepared.rendered.text, body_html=prepared.rendered.html,
                       message_id=prepared.message_id, transport=transport)
+    statement = (sa.update(OutboxEmail).where(
+        c.id == outbox_id, c.status == OutboxStatus.queued, c.delivery == Delivery.immediate,
+        sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now + _EARLY))
+        .values(**values))
+    if recorder is not None:
+        return recorder.execute(statement) == 1
     with session_scope() as session:
-        return session.execute(
-            sa.update(OutboxEmail).where(
-                c.id == outbox_id, c.status == OutboxStatus.queued,
-                c.delivery == Delivery.immediate,
-                sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now + _EARLY))
-            .values(**values)
-        ).rowcount == 1
+        return session.execute(statement).rowcount == 1
 
 
 def _refuse(outbox_id: int, reason: str) -> bool:
@@ -382,68 +386,111 @@ def _finish(outbox_id: int, token: str, **values) -> bool:
 
 
 class _Recorder:
-    """Writes "sent" straight after the server's 250: one UPDATE on a connection taken from
-    the pool before the conversation (PostgreSQL: in autocommit, so the statement is its own
-    transaction, one round trip, with a lock timeout of RECORD_WAIT_SECONDS)."""
+    """The worker's own database connection for the claim and for "sent", taken from the
+    pool before the conversation, so that nothing else stands between the server's 250 and
+    the one statement that records it.
+
+    PostgreSQL: in autocommit (each statement is its own transaction: one round trip), with
+    a lock timeout of RECORD_WAIT_SECONDS. SQLite: BEGIN IMMEDIATE, the statement, COMMIT;
+    when another process holds the write lock, tried again every fifth of a millisecond
+    (SQLite's own busy handler sleeps 1, 2, 5, 10... ms between tries) for up to
+    RECORD_WAIT_SECONDS. On both, these commits do not wait for the disk
+    (``synchronous_commit`` off, ``synchronous`` NORMAL): they return once the change is in
+    the database server's memory or the WAL file, which a dying worker cannot undo. Only the
+    database server or its machine crashing in the next moment (PostgreSQL writes it out
+    within 3 x wal_writer_delay, 0.6 s by default) could lose it, and then the email would
+    go twice, as it could anyway."""
 
     def __init__(self):
         self.factory = current_app.config.get("SESSION_FACTORY")
         self.conn = None
+        self.restore = ()
         if self.factory is None:  # (tests give sessions of their own: used as they are)
             self._connect()
 
     def _connect(self) -> None:
         engine = get_engine()
         conn = engine.connect()
-        if engine.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            conn.exec_driver_sql(f"SET lock_timeout = '{RECORD_WAIT_SECONDS}s'")
         self.conn = conn
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql(
+                f"SELECT set_config('lock_timeout', '{RECORD_WAIT_SECONDS}s', false), "
+                "set_config('synchronous_commit', 'off', false)")
+            self.restore = ("RESET lock_timeout", "RESET synchronous_commit")
+        elif engine.dialect.name == "sqlite":
+            raw = self._raw()
+            level = raw.execute("PRAGMA synchronous").fetchone()[0]
+            busy = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute("PRAGMA synchronous = NORMAL")
+            raw.execute("PRAGMA busy_timeout = 0")
+            self.restore = (f"PRAGMA synchronous = {int(level)}",
+                            f"PRAGMA busy_timeout = {int(busy)}")
+
+    def _raw(self):
+        # PRAGMAs on the driver's connection: SQLAlchemy would begin (and lock) first.
+        return self.conn.connection.dbapi_connection
 
     def _autocommit(self) -> bool:
         return self.conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
 
-    def execute(self, statement) -> int:
+    def execute(self, statement, params: dict | None = None) -> int:
+        params = params or {}
         if self.factory is not None:
             with session_scope() as session:
-                return session.execute(statement).rowcount
+                return session.execute(statement, params).rowcount
         if self.conn is None or self.conn.invalidated:
             self.close()
             self._connect()
         if self._autocommit():
-            return self.conn.execute(statement).rowcount
-        with self.conn.begin():
-            return self.conn.execute(statement).rowcount
+            return self.conn.execute(statement, params).rowcount
+        give_up = time.monotonic() + RECORD_WAIT_SECONDS
+        while True:
+            try:
+                with self.conn.begin():
+                    return self.conn.execute(statement, params).rowcount
+            except sa.exc.OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() > give_up:
+                    raise
+                time.sleep(0.0002)
 
     def close(self) -> None:
-        if self.conn is not None:
-            try:
-                if self._autocommit() and not self.conn.invalidated:
-                    self.conn.exec_driver_sql("RESET lock_timeout")
-            except sa.exc.DBAPIError:
-                pass
-            finally:
-                self.conn.close()
-                self.conn = None
+        if self.conn is None:
+            return
+        try:
+            if self.restore and not self.conn.invalidated:
+                if self._autocommit():
+                    for sql in self.restore:
+                        self.conn.exec_driver_sql(sql)
+                else:
+                    if self.conn.in_transaction():
+                        self.conn.rollback()
+                    for sql in self.restore:
+                        self._raw().execute(sql)
+        except Exception:  # noqa: BLE001 - never back to the pool with our settings
+            self.conn.invalidate()
+        finally:
+            self.conn.close()
+            self.conn = None
+            self.restore = ()
 
 
-def _sent_statement(outbox_id: int, token: str):
-    """Sent, if the claim is still ours, or if it lapsed and nobody has claimed the email
-    since (the message is out: whatever the sweeper did, it must not go again)."""
-    c = OutboxEmail.__table__.c
-    return (sa.update(OutboxEmail).where(
-        c.id == outbox_id,
-        sa.or_(c.claim_token == token,
-               sa.and_(c.claim_token.is_(None),
-                       c.status.in_((OutboxStatus.queued, OutboxStatus.failed)))))
-        .values(status=OutboxStatus.sent, sent_at=utcnow(), claim_token=None,
-                claim_expires_at=None, next_attempt_at=None, last_error=""))
+# "Sent", if the claim is still ours, or if it lapsed and nobody has claimed the email since
+# (the message is out: whatever the sweeper did, it must not go again). Written out once,
+# so that nothing is built between the server's 250 and the statement.
+_SENT = sa.text(
+    "UPDATE outbox_email SET status = 'sent', sent_at = :sent_at, claim_token = NULL, "
+    "claim_expires_at = NULL, next_attempt_at = NULL, last_error = '' "
+    "WHERE id = :id AND (claim_token = :token "
+    "OR (claim_token IS NULL AND status IN ('queued', 'failed')))"
+).bindparams(sa.bindparam("sent_at", type_=OutboxEmail.__table__.c.sent_at.type))
 
 
 def _mark_sent(recorder: _Recorder, outbox_id: int, token: str) -> None:
     for attempt in range(5):  # the message is out: try hard to record it
         try:
-            if recorder.execute(_sent_statement(outbox_id, token)) != 1:
+            if recorder.execute(_SENT, {"sent_at": utcnow(), "id": outbox_id,
+                                        "token": token}) != 1:
                 log.error("Email %s was sent but another worker has claimed it since its "
                           "claim lapsed: it may go twice.", outbox_id)
             return
@@ -487,7 +534,7 @@ def deliver(outbox_id: int) -> Outcome:
     recorder = _Recorder()
     try:
         if not _claim(outbox_id, token, now, prepared, transport,
-                      cfg.OUTBOX_SEND_LEASE_SECONDS):
+                      cfg.OUTBOX_SEND_LEASE_SECONDS, recorder):
             return Outcome("skipped", detail="another worker has it")
         attempts = row.attempts + 1
         # The conversation must be over in time to record "sent" before the claim lapses

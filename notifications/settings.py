@@ -54,11 +54,12 @@ SETTINGS = (
             "an email handed to the broker but still unsent after this long is handed over "
             "again (sending it twice is prevented by its claim)"),
     Setting("OUTBOX_SEND_LEASE_SECONDS", "600", float,
-            "how long a worker's claim on an email lasts: if the worker dies, the email is "
-            "sent again after this. It must be at least each timed wait of an SMTP "
-            "conversation at SMTP_TIMEOUT, plus 30 s to record \"sent\" (7 waits, 10 with "
-            "SMTP_STARTTLS, 8 with SMTP_SSL, 5 more with SMTP_USERNAME: at least 240 with "
-            "the defaults, 480 with STARTTLS and a login); shorter is refused"),
+            "how long a worker's claim on an email lasts (recorded on the row when it "
+            "claims it): if the worker dies, the email is sent again after this. At least "
+            "each timed wait of an SMTP conversation at SMTP_TIMEOUT plus 30 s to record "
+            "\"sent\" (7 waits, 8 with SMTP_SSL, 10 with SMTP_STARTTLS, 5 more with "
+            "SMTP_USERNAME: 240 s with the defaults, 480 with STARTTLS and a login); "
+            "shorter is refused at start"),
     Setting("OUTBOX_MAX_ATTEMPTS", "8", int,
             "attempts to send before an email is marked failed (admins can resend it)"),
     Setting("OUTBOX_RETRY_BASE_SECONDS", "30", float,
@@ -67,7 +68,9 @@ SETTINGS = (
             "the longest delay between retries (kept below the broker's visibility timeout)"),
     Setting("BROKER_VISIBILITY_TIMEOUT", "3600", float,
             "seconds Redis waits before giving an unacknowledged task to another worker"),
-    Setting("SMTP_TIMEOUT", "30", float, "seconds to wait for the mail server"),
+    Setting("SMTP_TIMEOUT", "30", float,
+            "seconds to wait for each answer of the mail server; a whole conversation is "
+            "cut off after its number of waits times this"),
     Setting("SMTP_SSL", "false", bool, "connect with implicit TLS (port 465) instead of "
             "plain SMTP"),
 )

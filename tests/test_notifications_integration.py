@@ -6,7 +6,9 @@ email arrives, and none twice (counted by Message-ID and by recipient at the SMT
 - Redis stopped while 200 transitions happen, then started again (empty: it keeps
   nothing on disk) -> the sweeper hands the rows over again -> all arrive;
 - the SMTP server refusing (451) for a while -> retried with back-off, then delivered;
-- the worker killed (SIGKILL) mid-run and restarted -> nothing lost, nothing twice.
+- the worker killed (SIGKILL) mid-run and restarted -> nothing lost, nothing twice;
+- reviews started in savepoints with the transaction held open -> nothing reaches the
+  waiting worker before the commit, nothing after a rollback, all of it at the commit.
 
 Runs on SQLite (a file shared by this process and the worker) and, when DATABASE_URL names
 one, on a PostgreSQL database of its own. Every wait is bounded; every process started here

@@ -147,8 +147,7 @@ def test_after_the_servers_250_the_worker_runs_one_statement_then_quits(
                                                                             "BEGIN"))]
     assert len(updates) == 1 and others == [], after_250
     statement, parameters = updates[0]
-    assert "status" in statement and "body_text" not in statement, statement
-    assert "sent" in str(parameters)
+    assert "status = 'sent'" in statement and "body_text" not in statement, statement
     if engine.dialect.name == "postgresql":
         assert len(after_250) == 1  # autocommit: the statement is the transaction
     assert _row(engine, outbox_id).status == "sent"
