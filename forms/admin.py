@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms import SubmitField, TextAreaField
@@ -23,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from eia.models.enums import ROLE_LABELS, Role
-from forms.fields import OneLine, clean_text
+from forms.fields import OneLine, OneLineInput, clean_text
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
@@ -98,7 +97,7 @@ def _directorate_field():
 def _name_field(label="Full name", what="their full name", max_length=200):
     return StringField(
         label,
-        widget=GovTextInput(),
+        widget=OneLineInput(),
         filters=[clean_text],  # control characters are refused (OneLine), not dropped
         validators=[DataRequired(f"Enter {what}"), OneLine(label),
                     Length(max=max_length,
@@ -146,7 +145,7 @@ class NewUserForm(_PersonRules, FlaskForm):
     name = _name_field()
     email = EmailField(
         "Email address",
-        widget=GovTextInput(),
+        widget=OneLineInput(),
         filters=[clean_text, str.lower],
         description="Their council email address: they sign in with it.",
         validators=[DataRequired("Enter their email address"), OneLine("Email address"),

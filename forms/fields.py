@@ -4,6 +4,7 @@ Every field renders through a govuk_frontend_wtf widget, so a template writes
 ``{{ form.field(params={...}) }}`` and gets the GOV.UK component, its hint and its error.
 """
 
+import re
 import unicodedata
 from datetime import date
 
@@ -98,6 +99,9 @@ class Savable:
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t")
 
 
+_CONTROL_RUNS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
 def _not_text(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
 
@@ -143,6 +147,19 @@ def _with_legend(params: dict, field) -> dict:
         # New dicts: the template's own params must not change under it.
         params["fieldset"] = {**fieldset, "legend": {**legend, "text": field.label.text}}
     return params
+
+
+class OneLineInput(GovTextInput):
+    """GOV.UK's text input, showing each run of line breaks or other control characters in
+    a value saved before OneLine existed (or imported) as one space: a browser silently
+    drops them from a one-line box, gluing the words either side together when the form is
+    saved again. (A value typed with them is refused by OneLine, and shown the same way.)"""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if isinstance(params.get("value"), str):
+            params["value"] = _CONTROL_RUNS.sub(" ", params["value"])
+        return params
 
 
 class GovRadios(GovRadioInput):
@@ -289,7 +306,7 @@ def long_text(label: str, *, called: str, hint: str = "", needed: Needed | None 
 def short_text(label: str, *, called: str, hint: str = "", max_length: int = LONG_TEXT_MAX,
                needed: Needed | None = None):
     """A box of one line: any Unicode but line breaks, tabs and control characters."""
-    return StringField(label, description=hint, filters=[clean_text], widget=GovTextInput(),
+    return StringField(label, description=hint, filters=[clean_text], widget=OneLineInput(),
                        validators=_text_checks(called, max_length, needed, OneLine))
 
 
