@@ -44,17 +44,17 @@ pytestmark = pytest.mark.redis
 FAST = {
     "OUTBOX_SWEEP_SECONDS": "1",
     "OUTBOX_REQUEUE_AFTER_SECONDS": "3",
-    # The shortest lease the settings accept for SMTP_TIMEOUT below (7 waits x 3 s, plus
+    # The shortest lease the settings accept for SMTP_TIMEOUT below (7 waits x 4 s, plus
     # 30 s to record "sent"), and a little more: a live worker's claim never lapses
     # mid-send.
-    "OUTBOX_SEND_LEASE_SECONDS": "55",
+    "OUTBOX_SEND_LEASE_SECONDS": "60",
     "OUTBOX_RETRY_BASE_SECONDS": "0.5",
     "OUTBOX_RETRY_MAX_SECONDS": "2",
     "OUTBOX_MAX_ATTEMPTS": "30",
     "BROKER_VISIBILITY_TIMEOUT": "30",
     # Longer than any delay the tests' SMTP server makes (2 s): a client that timed out
     # just as the server accepted would send again, which is not the fault under test.
-    "SMTP_TIMEOUT": "3",
+    "SMTP_TIMEOUT": "4",
 }
 
 
