@@ -2,6 +2,7 @@
 audit record to the same session and flushes; the caller commits once (or rolls back, and
 then neither the change nor its record exists)."""
 
+import logging
 import uuid
 from datetime import date, datetime, time
 
@@ -33,6 +34,9 @@ from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
 from workflows.guards import ACTOR_RULES, GuardContext
 from workflows.lifecycle import SECTIONS, binds_content, editable_sections, state
+
+
+_log = logging.getLogger(__name__)
 
 
 class EditRefused(Exception):
@@ -525,4 +529,7 @@ def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
             moved.append(eia.reference)
         except TransitionRefused:
             continue  # changed under us (a person started the review); nothing to do
+        except Exception:  # noqa: BLE001 - one EIA's trouble never holds back the others
+            _log.exception("Could not start the review of EIA %s; it is tried again at the "
+                           "next sweep", eia_id)
     return moved

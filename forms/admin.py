@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms import SubmitField, TextAreaField
@@ -23,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from eia.models.enums import ROLE_LABELS, Role
+from forms.fields import OneLine, OneLineInput, clean_text
 
 PASSWORD_MIN = 12
 PASSWORD_MAX = 200
@@ -97,9 +97,9 @@ def _directorate_field():
 def _name_field(label="Full name", what="their full name", max_length=200):
     return StringField(
         label,
-        widget=GovTextInput(),
-        filters=[clean],
-        validators=[DataRequired(f"Enter {what}"),
+        widget=OneLineInput(),
+        filters=[clean_text],  # control characters are refused (OneLine), not dropped
+        validators=[DataRequired(f"Enter {what}"), OneLine(label),
                     Length(max=max_length,
                            message=f"{label} must be {max_length} characters or fewer")],
     )
@@ -111,7 +111,7 @@ def _password_field(label):
         widget=GovPasswordInput(),
         description=f"At least {PASSWORD_MIN} characters. Leave empty and a password will "
                     "be made up and shown to you once, to pass on securely.",
-        validators=[Optional(),
+        validators=[Optional(), OneLine("Password"),
                     Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
                            message=f"Password must be between {PASSWORD_MIN} and "
                                    f"{PASSWORD_MAX} characters, or leave it empty to have "
@@ -145,10 +145,10 @@ class NewUserForm(_PersonRules, FlaskForm):
     name = _name_field()
     email = EmailField(
         "Email address",
-        widget=GovTextInput(),
-        filters=[clean, lambda v: v.lower() if isinstance(v, str) else v],
+        widget=OneLineInput(),
+        filters=[clean_text, str.lower],
         description="Their council email address: they sign in with it.",
-        validators=[DataRequired("Enter their email address"),
+        validators=[DataRequired("Enter their email address"), OneLine("Email address"),
                     Length(max=320, message="Email address must be 320 characters or fewer"),
                     Email("Enter an email address in the correct format, like "
                           "name@islington.gov.uk")],

@@ -5,12 +5,14 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput,
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from forms.fields import OneLine
+
 
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter your email address"),
+        validators=[DataRequired("Enter your email address"), OneLine("Email address"),
                     Email("Enter an email address in the correct format, like "
                           "name@islington.gov.uk"),
                     Length(max=320, message="Email address must be 320 characters or fewer")],

@@ -4,6 +4,8 @@ Every field renders through a govuk_frontend_wtf widget, so a template writes
 ``{{ form.field(params={...}) }}`` and gets the GOV.UK component, its hint and its error.
 """
 
+import re
+import unicodedata
 from datetime import date
 
 from govuk_frontend_wtf.gov_form_base import GovFormBase
@@ -93,6 +95,41 @@ class Savable:
             raise ValidationError(self.message)
 
 
+# What ends a line (str.splitlines, which the email package uses on headers, splits at each
+# of these) or is no text at all: Unicode's control characters (Cc: tab, line feed, carriage
+# return, NUL, escape, the C1 controls such as NEL), and the line and paragraph separators.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\t")
+
+
+_CONTROL_RUNS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _not_text(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Zl", "Zp")
+
+
+class OneLine:
+    """A one-line answer (a title, a name, a search) has no line breaks, tabs or other
+    control characters. A box of one line cannot be typed into with them: they come from a
+    paste, another program or an import, and in an email's subject or a name in its header
+    they stop the email being sent at all. Every single-line field carries this check (the
+    builders below add it; tests/test_single_line_fields.py finds any field without it).
+    It stops the field's other checks: this is the one thing to fix."""
+
+    def __init__(self, called: str):
+        self.breaks = f"{called} must be on one line: remove any line breaks or tabs"
+        self.hidden = (f"{called} contains an invisible character that cannot be used: type "
+                       "it again rather than pasting it")
+
+    def __call__(self, form, field):
+        data = field.data
+        if not isinstance(data, str) or not any(_not_text(ch) for ch in data):
+            return
+        if any(ch in _LINE_BREAKS for ch in data):
+            raise StopValidation(self.breaks)
+        raise StopValidation(self.hidden)
+
+
 def clean_text(value) -> str:
     """Trim surrounding whitespace only. Browsers send line breaks as CRLF; storing them as
     LF keeps an unchanged answer unchanged, so re-saving it records no edit."""
@@ -112,6 +149,19 @@ def _with_legend(params: dict, field) -> dict:
         # New dicts: the template's own params must not change under it.
         params["fieldset"] = {**fieldset, "legend": {**legend, "text": field.label.text}}
     return params
+
+
+class OneLineInput(GovTextInput):
+    """GOV.UK's text input, showing each run of line breaks or other control characters in
+    a value saved before OneLine existed (or imported) as one space: a browser silently
+    drops them from a one-line box, gluing the words either side together when the form is
+    saved again. (A value typed with them is refused by OneLine, and shown the same way.)"""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        if isinstance(params.get("value"), str):
+            params["value"] = _CONTROL_RUNS.sub(" ", params["value"])
+        return params
 
 
 class GovRadios(GovRadioInput):
@@ -252,17 +302,18 @@ def _choices(labels: dict) -> list[SelectChoice]:
 def long_text(label: str, *, called: str, hint: str = "", needed: Needed | None = None):
     """A textarea for prose: any Unicode, line breaks kept, up to LONG_TEXT_MAX."""
     return TextAreaField(label, description=hint, filters=[clean_text], widget=GovTextArea(),
-                         validators=_text_checks(called, LONG_TEXT_MAX, needed))
+                         validators=_text_checks(called, LONG_TEXT_MAX, needed, Savable))
 
 
 def short_text(label: str, *, called: str, hint: str = "", max_length: int = LONG_TEXT_MAX,
                needed: Needed | None = None):
-    return StringField(label, description=hint, filters=[clean_text], widget=GovTextInput(),
-                       validators=_text_checks(called, max_length, needed))
+    """A box of one line: any Unicode but line breaks, tabs and control characters."""
+    return StringField(label, description=hint, filters=[clean_text], widget=OneLineInput(),
+                       validators=_text_checks(called, max_length, needed, OneLine))
 
 
-def _text_checks(called: str, max_length: int, needed: Needed | None) -> list:
-    return [*([needed] if needed else []), Savable(called),
+def _text_checks(called: str, max_length: int, needed: Needed | None, characters) -> list:
+    return [*([needed] if needed else []), characters(called),
             Length(max=max_length, message=f"{called} must be {max_length:,} characters or fewer")]
 
 

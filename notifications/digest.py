@@ -36,10 +36,17 @@ def waiting_items(session: Session, user_id: int | None = None,
 
 
 def _item(row: OutboxEmail) -> dict:
-    ctx = row.context or {}
-    return {"subject": row.subject, "summary": ctx.get("summary") or row.subject,
-            "path": ctx.get("path", ""), "reference": ctx.get("reference", ""),
-            "title": ctx.get("title", ""), "rule": row.rule, "urgent": row.urgent}
+    """One line of the digest, all plain text (whatever an old or imported row holds), so
+    that no item can stop the digest being built."""
+    ctx = row.context if isinstance(row.context, dict) else {}
+
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    return {"subject": text(row.subject), "summary": text(ctx.get("summary") or row.subject),
+            "path": text(ctx.get("path")), "reference": text(ctx.get("reference")),
+            "title": text(ctx.get("title")), "rule": text(row.rule),
+            "urgent": bool(row.urgent)}
 
 
 def send_digests(session: Session, now: datetime | None = None, *,
@@ -55,11 +62,11 @@ def send_digests(session: Session, now: datetime | None = None, *,
     for row in items:
         by_person.setdefault(row.recipient_id, []).append(row)
     people = users_by_id(session, by_person)
-    written = []
-    for user_id, rows in by_person.items():
-        user = people.get(user_id)
+
+    def write(user_id: int) -> int | None:
+        user, rows = people.get(user_id), by_person[user_id]
         if user is None:
-            continue  # deactivated: nobody to write to
+            return None  # deactivated: nobody to write to
         count = len(rows)
         things = "1 reminder" if count == 1 else f"{count} reminders"
         digest_id = outbox.add(
@@ -70,14 +77,26 @@ def send_digests(session: Session, now: datetime | None = None, *,
                      "items": [_item(r) for r in rows], "path": "/my-eias"},
             now=now)
         if digest_id is None:
-            continue  # today's digest has gone: these wait for tomorrow's
+            return None  # today's digest has gone: these wait for tomorrow's
         session.execute(
             sa.update(OutboxEmail)
             .where(OutboxEmail.__table__.c.id.in_([r.id for r in rows]),
                    OutboxEmail.__table__.c.status == OutboxStatus.queued)
             .values(status=OutboxStatus.in_digest, digest_id=digest_id))
-        written.append(digest_id)
-    return written
+        return digest_id
+
+    def unwritable(user_id: int, exc: Exception) -> None:
+        # This person's waiting reminders are marked failed with the reason (administrators
+        # see them under Failed emails and can send each again); everyone else's digest goes.
+        session.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.__table__.c.id.in_([r.id for r in by_person[user_id]]),
+                   OutboxEmail.__table__.c.status == OutboxStatus.queued)
+            .values(status=OutboxStatus.failed,
+                    last_error=f"Could not put it in the daily digest: "
+                               f"{type(exc).__name__}: {exc}"[:4000]))
+
+    return outbox.each_apart(session, by_person, write, unwritable)
 
 
 def set_preference(session: Session, user: User, reminders: str) -> None:

@@ -9,6 +9,10 @@ that caused it; once that transaction commits, the row's id is handed to Celery.
   each view means every caller that commits (web pages, the CLI, Celery tasks, other
   developers' pages) gets it without remembering to; the hook only acts inside a Flask app
   (whose Celery it uses) and never raises: if the broker is down the rows simply stay queued.
+  SQLAlchemy also fires ``after_commit`` when a SAVEPOINT is released (``begin_nested``), and
+  ``after_rollback`` when one is rolled back: ids are therefore kept per savepoint. Releasing
+  one passes its ids to the transaction around it, rolling one back forgets only its own,
+  and only the commit of the outermost transaction hands anything over.
 - ``sweep`` (beat, every minute) hands over rows that never reached the broker or were lost
   with it, retries those whose back-off has passed, and releases claims of dead workers.
 """
@@ -24,6 +28,8 @@ from sqlmodel import Session, select
 
 from eia.models import OutboxEmail, User, utcnow
 from eia.models.notifications import Delivery, OutboxStatus
+
+from .sending import header_text
 
 log = logging.getLogger(__name__)
 
@@ -51,32 +57,67 @@ def _insert(session: Session):
 
 def add(session: Session, *, key: str, recipient: User, kind: str, rule: str, template: str,
         subject: str, context: dict, eia_id: int | None = None, urgent: bool = False,
-        delivery: str = Delivery.immediate, now: datetime | None = None) -> int | None:
+        delivery: str = Delivery.immediate, now: datetime | None = None,
+        failed: str | None = None) -> int | None:
     """Write one outbox row in the caller's transaction. Returns its id, or None when a row
-    with this idempotency key already exists (nothing is written)."""
+    with this idempotency key already exists (nothing is written). ``failed``: the email
+    could not be made; the row records why, for administrators (Failed emails)."""
     now = now or utcnow()
     values = dict(
         idempotency_key=key, recipient_id=recipient.id, recipient_email=recipient.email,
-        eia_id=eia_id, kind=kind, rule=rule, template=template, subject=subject[:300],
-        context=context, delivery=delivery, urgent=urgent, status=OutboxStatus.queued,
-        attempts=0, last_error="", created_at=now,
+        eia_id=eia_id, kind=kind, rule=rule, template=template,
+        subject=header_text(subject)[:300], context=context, delivery=delivery,
+        urgent=urgent, status=OutboxStatus.failed if failed else OutboxStatus.queued,
+        attempts=0, last_error=(failed or "")[:4000], created_at=now,
         # Optimistic: the after-commit hook hands it over at once. If that fails, the
         # sweeper takes it after OUTBOX_REQUEUE_AFTER_SECONDS.
-        dispatched_at=now if delivery == Delivery.immediate else None,
+        dispatched_at=now if delivery == Delivery.immediate and not failed else None,
         transport="", message_id="", body_text="", body_html="",
     )
     stmt = (_insert(session).values(**values)
             .on_conflict_do_nothing(index_elements=["idempotency_key"])
             .returning(OutboxEmail.__table__.c.id))
     new_id = session.execute(stmt).scalar_one_or_none()
-    if new_id is not None and delivery == Delivery.immediate:
+    if new_id is not None and delivery == Delivery.immediate and not failed:
         remember(session, [new_id])
     return new_id
 
 
+def each_apart(session: Session, items, write, on_error) -> list:
+    """``write(item)`` for each item, in the caller's transaction, such that one item that
+    cannot be written never holds back the others: all of them in one savepoint, and if
+    that fails, each in its own, ``on_error(item, exc)`` recording the ones that fail.
+    Returns what ``write`` and ``on_error`` returned, Nones left out."""
+    items = list(items)
+    try:
+        with session.begin_nested():
+            return [r for r in map(write, items) if r is not None]
+    except Exception:  # noqa: BLE001 - found below, item by item
+        log.warning("Writing %d emails together failed: writing each on its own",
+                    len(items), exc_info=True)
+    done = []
+    for item in items:
+        try:
+            with session.begin_nested():
+                result = write(item)
+        except Exception as exc:  # noqa: BLE001 - recorded by on_error
+            log.exception("Could not write the email %s", getattr(item, "key", item))
+            try:
+                with session.begin_nested():
+                    result = on_error(item, exc)
+            except Exception:  # noqa: BLE001 - logged; the others still go
+                log.exception("Could not record that failure either")
+                result = None
+        if result is not None:
+            done.append(result)
+    return done
+
+
 def remember(session: Session, ids: Iterable[int]) -> None:
-    """Hand these ids to the broker once the session's transaction commits."""
-    session.info.setdefault(_PENDING, set()).update(ids)
+    """Hand these ids to the broker once the session's outermost transaction commits (not
+    when the savepoint they were written in is released)."""
+    scope = session.get_nested_transaction()  # None: the outermost transaction
+    session.info.setdefault(_PENDING, {}).setdefault(scope, set()).update(ids)
 
 
 def forget(session: Session) -> None:
@@ -84,19 +125,52 @@ def forget(session: Session) -> None:
 
 
 def pending(session: Session) -> set[int]:
-    return set(session.info.get(_PENDING, ()))
+    return set().union(*session.info.get(_PENDING, {}).values())
+
+
+def _enclosing_savepoint(transaction):
+    """The savepoint around ``transaction``, or None for the outermost transaction."""
+    transaction = transaction.parent
+    while transaction is not None and not transaction.nested:
+        transaction = transaction.parent
+    return transaction
 
 
 @sa.event.listens_for(OrmSession, "after_commit")
 def _dispatch_after_commit(session) -> None:
-    ids = session.info.pop(_PENDING, None)
+    # During the event the transaction being committed is still the session's current one:
+    # a savepoint being released is its current nested transaction.
+    released = session.get_nested_transaction()
+    by_scope = session.info.get(_PENDING)
+    if released is not None:
+        if by_scope and released in by_scope:
+            ids = by_scope.pop(released)
+            by_scope.setdefault(_enclosing_savepoint(released), set()).update(ids)
+        return
+    # Every savepoint released has passed its ids out to here; any other scope left belongs
+    # to a savepoint closed by its parent's rollback, whose rows are gone.
+    ids = (session.info.pop(_PENDING, None) or {}).get(None)
     if ids:
         dispatch(ids)
 
 
 @sa.event.listens_for(OrmSession, "after_rollback")
 def _forget_after_rollback(session) -> None:
-    session.info.pop(_PENDING, None)
+    rolled_back = session.get_nested_transaction()
+    if rolled_back is None:
+        session.info.pop(_PENDING, None)
+        return
+    by_scope = session.info.get(_PENDING, {})
+    for scope in [s for s in by_scope if s is not None and _within(s, rolled_back)]:
+        del by_scope[scope]
+
+
+def _within(transaction, ancestor) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def _celery():
@@ -135,22 +209,31 @@ def dispatch(ids: Iterable[int], celery=None) -> int:
 
 def release_dead_claims(session: Session, cfg, now: datetime) -> int:
     """A worker that claimed an email and died (killed, machine lost) leaves it "sending":
-    after the lease, put it back in the queue (or fail it if that was its last attempt).
+    once its claim has lapsed, put it back in the queue (or fail it if that was its last
+    attempt).
+
+    A claim lapses at the ``claim_expires_at`` its worker recorded: by then that attempt can
+    no longer be talking to the mail server (its conversation is cut off in time to record
+    "sent" before it), so the email is never sent again while the first attempt may still
+    be in flight, even if this sweeper's own lease is shorter than the worker's. (A claim
+    recorded before that column existed lapses after this sweeper's lease.)
 
     This is the one place an email can go twice: if the worker died after the mail server
     accepted the message but before it recorded "sent". See README: "Outbox guarantees"."""
-    expired = now - timedelta(seconds=cfg.OUTBOX_SEND_LEASE_SECONDS)
     table = OutboxEmail.__table__.c
-    stale = sa.and_(table.status == OutboxStatus.sending, table.claimed_at < expired)
+    legacy = now - timedelta(seconds=cfg.OUTBOX_SEND_LEASE_SECONDS)
+    stale = sa.and_(table.status == OutboxStatus.sending, sa.or_(
+        table.claim_expires_at < now,
+        sa.and_(table.claim_expires_at.is_(None), table.claimed_at < legacy)))
     failed = session.execute(
         sa.update(OutboxEmail).where(stale, table.attempts >= cfg.OUTBOX_MAX_ATTEMPTS)
-        .values(status=OutboxStatus.failed, claim_token=None,
+        .values(status=OutboxStatus.failed, claim_token=None, claim_expires_at=None,
                 last_error="The worker sending it stopped before it finished (last attempt).")
     ).rowcount
     released = session.execute(
         sa.update(OutboxEmail).where(stale)
-        .values(status=OutboxStatus.queued, claim_token=None, next_attempt_at=None,
-                dispatched_at=None,
+        .values(status=OutboxStatus.queued, claim_token=None, claim_expires_at=None,
+                next_attempt_at=None, dispatched_at=None,
                 last_error="The worker sending it stopped before it finished; trying again.")
     ).rowcount
     return released + failed
@@ -201,7 +284,8 @@ def resend(session: Session, outbox_id: int) -> OutboxEmail:
     changed = session.execute(
         sa.update(OutboxEmail).where(table.id == outbox_id, table.status == OutboxStatus.failed)
         .values(status=OutboxStatus.queued, attempts=0, next_attempt_at=None,
-                claim_token=None, claimed_at=None, dispatched_at=utcnow(),
+                claim_token=None, claimed_at=None, claim_expires_at=None,
+                dispatched_at=utcnow(),
                 last_error="Resent by an administrator after: " + (row.last_error or "")[:2000])
     ).rowcount
     if not changed:

@@ -289,16 +289,19 @@ def write_reminders(session: Session, reminders: list[Reminder]) -> list[int]:
     otherwise). Returns the ids of the rows written."""
     delivery = reminder_delivery(session, {r.recipient.id for r in reminders})
     now = utcnow()
-    ids = []
-    for r in reminders:
-        new_id = outbox.add(
+
+    def write(r: Reminder, failed: str | None = None) -> int | None:
+        return outbox.add(
             session, key=r.key, recipient=r.recipient, kind="reminder", rule=r.rule,
-            template=r.template, subject=r.subject, context=r.context, eia_id=r.eia_id,
-            urgent=r.urgent, now=now,
+            template=r.template, subject=r.subject, context={} if failed else r.context,
+            eia_id=r.eia_id, urgent=r.urgent, now=now, failed=failed,
             delivery=Delivery.immediate if r.urgent else delivery[r.recipient.id])
-        if new_id is not None:
-            ids.append(new_id)
-    return ids
+
+    def unwritable(r: Reminder, exc: Exception) -> int | None:
+        # Kept as a failed email with the reason (administrators see it), not dropped.
+        return write(r, failed=f"Could not write this reminder: {type(exc).__name__}: {exc}")
+
+    return outbox.each_apart(session, reminders, write, unwritable)
 
 
 def sweep_reminders(session: Session, today: date | None, cfg) -> list[int]:

@@ -1,26 +1,47 @@
-"""Sending one outbox email: claim it, render it, hand it to the mail server, record it.
+"""Sending one outbox email: build it, claim it, hand it to the mail server, record it.
 
-Never twice:
-1. the idempotency key is unique, so the email exists once;
-2. a worker *claims* the row before sending, with one conditional UPDATE
-   (``status`` queued -> sending, ``WHERE status = 'queued'``): of two workers holding the
-   same id, exactly one changes the row; the other returns;
-3. it records "sent" (guarded by its claim token) the moment the server accepts the
-   message, before even saying QUIT, and a task for a row already sent returns at once.
+In that order, so that as little as possible stands between the mail server's "250
+accepted" and the commit of "sent" (a worker dying in between sends the email twice):
 
-What remains is at-least-once: if the worker dies in the milliseconds between the server's
-"250 accepted" and the commit of "sent", the claim lapses after OUTBOX_SEND_LEASE_SECONDS
-and the email is sent again, with the same Message-ID (derived from the idempotency key),
-which lets mail clients and servers that de-duplicate drop the copy.
+1. everything that needs no mail server: the bodies rendered, the headers built (every
+   value cleaned, so a line break saved in a title or a name cannot stop the email), the
+   message flattened to the bytes that will be sent. An email that cannot be built is
+   marked failed with the reason (administrators see it under Failed emails), with one
+   conditional UPDATE; it never holds back another;
+2. the claim: one conditional UPDATE (``status`` queued -> sending, ``WHERE status =
+   'queued'``) that also stores the bodies and the Message-ID, and records when the attempt
+   started and when its claim lapses (``claim_expires_at``). Of two workers holding the same
+   id, exactly one changes the row; the other returns. It is written on the worker's own
+   connection (``_Recorder``), taken from the pool here and kept for step 4;
+3. the SMTP conversation, cut off by a watchdog once every one of its timed waits
+   (``SMTP_WAITS``) could have used its SMTP_TIMEOUT, and in any case early enough to record
+   "sent" before the claim lapses; the message itself (DATA) is never handed over once that
+   time has passed;
+4. "sent": one UPDATE, written out beforehand and guarded by the claim's token, straight
+   after the server's 250 to DATA and before QUIT, on that connection (on PostgreSQL in
+   autocommit: one round trip).
+
+What remains is at-least-once: a worker that dies between the 250 and the commit of step 4
+(under a millisecond at the median: README, "The outbox guarantees", has the measurements,
+made with benchmarks/duplicates.py) leaves the row claimed; after ``claim_expires_at`` it
+is sent again, with the same Message-ID (derived from the idempotency key), which lets mail
+systems that de-duplicate drop the copy. A claim is never released while its attempt may
+still be talking to the mail server: the lease is at least the conversation's longest
+possible time plus the time recording "sent" may wait for the database (``minimum_lease``,
+checked by notifications/settings.py).
 """
 
 import hashlib
 import logging
 import random
+import re
 import smtplib
+import socket
 import ssl
+import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -29,7 +50,7 @@ from email.utils import format_datetime, formataddr
 import sqlalchemy as sa
 from flask import current_app
 
-from eia.db import session_scope
+from eia.db import SQLITE_BUSY_SECONDS, get_engine, session_scope
 from eia.models import OutboxEmail, utcnow
 from eia.models.notifications import Delivery, OutboxStatus
 
@@ -39,6 +60,45 @@ log = logging.getLogger(__name__)
 
 # A retry may run this much early (countdown and database clocks differ a little).
 _EARLY = timedelta(seconds=1)
+
+# Every wait on the mail server in ``smtp_send`` up to its "250" for the message, each
+# bounded by SMTP_TIMEOUT (the socket's timeout), with the setting that brings it in.
+# smtplib's login() tries CRAM-MD5 (2 round trips), PLAIN (1) and LOGIN (2) in turn, as the
+# server offers them. tests/test_smtp_waits.py counts the real round trips against a server.
+SMTP_WAITS = (
+    ("connect", None),
+    ("TLS handshake", "SMTP_SSL"),
+    ("greeting", None),
+    ("EHLO", None),
+    ("STARTTLS", "SMTP_STARTTLS"),
+    ("TLS handshake", "SMTP_STARTTLS"),
+    ("EHLO over TLS", "SMTP_STARTTLS"),
+    ("AUTH CRAM-MD5", "SMTP_USERNAME"),
+    ("AUTH CRAM-MD5 answer", "SMTP_USERNAME"),
+    ("AUTH PLAIN", "SMTP_USERNAME"),
+    ("AUTH LOGIN", "SMTP_USERNAME"),
+    ("AUTH LOGIN password", "SMTP_USERNAME"),
+    ("MAIL FROM", None),
+    ("RCPT TO", None),
+    ("DATA", None),
+    ("the message, answered by 250", None),
+)
+# Recording "sent" after the 250 may wait this long for the database: SQLite's busy
+# timeout, and the lock timeout set for that statement on PostgreSQL.
+RECORD_WAIT_SECONDS = SQLITE_BUSY_SECONDS
+
+
+def smtp_waits(*, smtp_ssl: bool, starttls: bool, login: bool) -> int:
+    """How many timed waits one SMTP conversation has with these settings."""
+    on = {None: True, "SMTP_SSL": smtp_ssl, "SMTP_STARTTLS": starttls,
+          "SMTP_USERNAME": login}
+    return sum(1 for _, setting in SMTP_WAITS if on[setting])
+
+
+def minimum_lease(smtp_timeout: float, **options) -> float:
+    """The shortest claim that outlives every attempt: each wait of the conversation at its
+    timeout, then recording "sent" at its longest."""
+    return smtp_waits(**options) * smtp_timeout + RECORD_WAIT_SECONDS
 
 
 class TransientError(Exception):
@@ -63,6 +123,17 @@ class Rendered:
     html: str
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An email ready to go: what the server will receive, and what the row will keep."""
+    rendered: Rendered
+    message_id: str
+    sender: str
+    recipient: str
+    data: bytes
+    international: bool  # an address beyond ASCII: needs the server's SMTPUTF8
+
+
 def backoff(attempts: int, cfg) -> float:
     """Seconds before the next try after ``attempts`` tries: exponential, capped, jittered
     (never beyond the cap, which is below the broker's visibility timeout)."""
@@ -77,7 +148,29 @@ def message_id(row: OutboxEmail, mail_from: str) -> str:
 
 
 def link(path: str) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + path
+    return current_app.config["BASE_URL"].rstrip("/") + (path or "")
+
+
+# Unicode's control characters (C0, DEL, C1) and the line and paragraph separators: the
+# email package refuses a header holding any character str.splitlines breaks at.
+_NOT_TEXT = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def header_text(value) -> str:
+    """``value`` fit for an email header on one line: each run of line breaks, tabs, other
+    control characters and spaces becomes one space. Forms refuse such characters in
+    one-line answers, but data saved before that, or imported, may hold them."""
+    return " ".join(_NOT_TEXT.sub(" ", str(value or "")).split())
+
+
+def header_address(value) -> str:
+    """An address for From or To, or ValueError saying why it is not one (cleaning it would
+    send the email to someone else)."""
+    address = str(value or "").strip()
+    if not address or _NOT_TEXT.search(address) or any(c.isspace() for c in address) \
+            or address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
+        raise ValueError(f"{address!r} is not an email address")
+    return address
 
 
 def render(row: OutboxEmail) -> Rendered:
@@ -85,26 +178,28 @@ def render(row: OutboxEmail) -> Rendered:
     env = current_app.jinja_env
     config = current_app.config
     context = dict(row.context or {})
+    subject = header_text(row.subject)
     context.update(
-        subject=row.subject, urgent=row.urgent,
+        subject=subject, urgent=row.urgent,
         url=link(context["path"]) if context.get("path") else "",
         preferences_url=link("/account/email-preferences"),
         council=config["COUNCIL_NAME"], product=config["PRODUCT_NAME"], link=link,
     )
     text = env.get_template(f"email/{row.template}.txt").render(context)
     html = env.get_template(f"email/{row.template}.html").render(context)
-    return Rendered(row.subject, text, html)
+    return Rendered(subject, text, html)
 
 
 def build_message(row: OutboxEmail, rendered: Rendered) -> EmailMessage:
     config = current_app.config
     msg = EmailMessage()
-    msg["Subject"] = rendered.subject
-    msg["From"] = formataddr((f"{config['PRODUCT_NAME']} – {config['COUNCIL_NAME']}",
-                              config["MAIL_FROM"]))
-    msg["To"] = row.recipient_email
+    msg["Subject"] = header_text(rendered.subject)
+    msg["From"] = formataddr((header_text(f"{config['PRODUCT_NAME']} – "
+                                          f"{config['COUNCIL_NAME']}"),
+                              header_address(config["MAIL_FROM"])))
+    msg["To"] = header_address(row.recipient_email)
     msg["Date"] = format_datetime(utcnow())
-    msg["Message-ID"] = message_id(row, config["MAIL_FROM"])
+    msg["Message-ID"] = message_id(row, header_address(config["MAIL_FROM"]))
     msg["Auto-Submitted"] = "auto-generated"  # no out-of-office replies, please
     if row.urgent:
         msg["Importance"] = "high"
@@ -113,7 +208,22 @@ def build_message(row: OutboxEmail, rendered: Rendered) -> EmailMessage:
     return msg
 
 
-def _classify(exc: Exception) -> Exception:
+def prepare(row: OutboxEmail) -> Prepared:
+    """Everything about the email that needs no mail server, down to its bytes (as
+    smtplib's send_message would flatten it). Raises if it cannot be built."""
+    rendered = render(row)
+    msg = build_message(row, rendered)
+    sender = header_address(current_app.config["MAIL_FROM"])
+    recipient = msg["To"]
+    international = not (sender.isascii() and recipient.isascii())
+    data = msg.as_bytes(policy=msg.policy.clone(utf8=international, linesep="\r\n"))
+    return Prepared(rendered, msg["Message-ID"], sender, recipient, data, international)
+
+
+def _classify(exc: Exception, deadline: "_Deadline | None" = None) -> Exception:
+    if deadline is not None and deadline.passed:
+        return TransientError(f"The mail server took longer than {deadline.seconds:.0f}s in "
+                              f"all, so the attempt was cut off ({type(exc).__name__})")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         if codes and all(500 <= c < 600 for c in codes):
@@ -124,6 +234,8 @@ def _classify(exc: Exception) -> Exception:
         if 500 <= code < 600 and code not in (530, 534, 535):  # auth trouble: fixable, retry
             return PermanentError(f"The mail server refused it: {code} {text}")
         return TransientError(f"The mail server said: {code} {text}")
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return PermanentError(f"The mail server cannot take it: {exc}")
     return TransientError(f"Could not reach the mail server: {type(exc).__name__}: {exc}")
 
 
@@ -131,48 +243,134 @@ def _text(value) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
 
-def smtp_send(msg: EmailMessage, cfg, accepted) -> None:
-    """Send by SMTP; call ``accepted()`` the moment the server has taken the message
-    (before QUIT), so the window for a second copy is as small as it can be."""
-    host, port = cfg.SMTP_HOST, int(current_app.config["SMTP_PORT"])
-    try:
-        if cfg.SMTP_SSL:
-            smtp = smtplib.SMTP_SSL(host, port, timeout=cfg.SMTP_TIMEOUT,
-                                    context=ssl.create_default_context())
-        else:
-            smtp = smtplib.SMTP(host, port, timeout=cfg.SMTP_TIMEOUT)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise _classify(exc) from exc
-    try:
+class _Deadline:
+    """The time an SMTP conversation may take. A watchdog thread shuts the socket when it
+    comes (a server answering a byte at a time never lets a socket timeout fire), and
+    ``check`` refuses to go on once it has come (a worker paused past it)."""
+
+    def __init__(self, seconds: float):
+        self.seconds = max(seconds, 0.0)
+        self.ends = time.monotonic() + self.seconds
+        self.passed = False
+
+    @contextmanager
+    def watching(self):
+        """Set ``self.smtp`` inside: its socket is shut when the time comes."""
+        self.smtp = None
+        timer = threading.Timer(self.seconds, self._cut)
+        timer.daemon = True
+        timer.start()
         try:
-            if current_app.config.get("SMTP_STARTTLS"):
-                smtp.starttls(context=ssl.create_default_context())
-            if current_app.config.get("SMTP_USERNAME"):
-                smtp.login(current_app.config["SMTP_USERNAME"],
-                           current_app.config["SMTP_PASSWORD"])
-            smtp.send_message(msg)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise _classify(exc) from exc
-        accepted()
-    finally:
+            yield self
+        finally:
+            timer.cancel()
+
+    def _cut(self) -> None:
+        self.passed = True
+        sock = getattr(self.smtp, "sock", None)
+        if sock is not None:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def check(self) -> None:
+        if self.passed or time.monotonic() >= self.ends:
+            self.passed = True
+            raise socket.timeout("the attempt's time is up")
+
+
+def conversation_seconds(cfg) -> float:
+    """The longest one conversation may last: each of its timed waits at SMTP_TIMEOUT."""
+    config = current_app.config
+    return smtp_waits(smtp_ssl=bool(cfg.SMTP_SSL),
+                      starttls=bool(config.get("SMTP_STARTTLS")),
+                      login=bool(config.get("SMTP_USERNAME"))) * cfg.SMTP_TIMEOUT
+
+
+def smtp_send(prepared: Prepared, cfg, accepted, seconds: float | None = None) -> None:
+    """Send by SMTP within ``seconds`` (at most ``conversation_seconds``); call
+    ``accepted()`` the moment the server has taken the message (its 250 to DATA, before
+    QUIT), so the window for a second copy is as small as it can be."""
+    config = current_app.config
+    limit = conversation_seconds(cfg)
+    deadline = _Deadline(limit if seconds is None else min(seconds, limit))
+    host, port = cfg.SMTP_HOST, int(config["SMTP_PORT"])
+    if cfg.SMTP_SSL:
+        smtp = smtplib.SMTP_SSL(timeout=cfg.SMTP_TIMEOUT, context=ssl.create_default_context())
+    else:
+        smtp = smtplib.SMTP(timeout=cfg.SMTP_TIMEOUT)
+    # Not connected by the constructor, so that the watchdog holds it from the first wait;
+    # smtplib then leaves unset the name that TLS checks the certificate against.
+    smtp._host = host
+    with deadline.watching():
+        deadline.smtp = smtp
         try:
-            smtp.quit()
-        except (OSError, smtplib.SMTPException):
-            smtp.close()
+            try:
+                smtp.connect(host, port)
+                deadline.check()
+                if config.get("SMTP_STARTTLS"):
+                    smtp.starttls(context=ssl.create_default_context())
+                if config.get("SMTP_USERNAME"):
+                    smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+                smtp.ehlo_or_helo_if_needed()
+                options = ("SMTPUTF8", "BODY=8BITMIME") if prepared.international else ()
+                code, reply = smtp.mail(prepared.sender, options)
+                if code != 250:
+                    raise smtplib.SMTPSenderRefused(code, reply, prepared.sender)
+                code, reply = smtp.rcpt(prepared.recipient)
+                if code not in (250, 251):
+                    raise smtplib.SMTPRecipientsRefused({prepared.recipient: (code, reply)})
+                deadline.check()  # never hand the message over once the time is up
+                code, reply = smtp.data(prepared.data)
+                if code != 250:
+                    raise smtplib.SMTPDataError(code, reply)
+            except (OSError, smtplib.SMTPException) as exc:
+                raise _classify(exc, deadline) from exc
+            except Exception as exc:  # noqa: BLE001 - anything else: nothing was accepted
+                raise PermanentError(f"Could not send it: {type(exc).__name__}: {exc}") \
+                    from exc
+            accepted()
+        finally:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
 
 
 # --- the steps, each its own short transaction ---------------------------------------------
 
-def _claim(outbox_id: int, token: str, now) -> bool:
+def _claim(outbox_id: int, token: str, now, prepared: Prepared | None = None,
+           transport: str = "", lease: float | None = None,
+           recorder: "_Recorder | None" = None) -> bool:
+    """Claim the row for this attempt (and store what is about to be sent), on the
+    recorder's connection if given."""
+    c = OutboxEmail.__table__.c
+    lease = settings.current().OUTBOX_SEND_LEASE_SECONDS if lease is None else lease
+    values = dict(status=OutboxStatus.sending, claim_token=token, claimed_at=now,
+                  claim_expires_at=now + timedelta(seconds=lease), attempts=c.attempts + 1)
+    if prepared is not None:
+        values.update(body_text=prepared.rendered.text, body_html=prepared.rendered.html,
+                      message_id=prepared.message_id, transport=transport)
+    statement = (sa.update(OutboxEmail).where(
+        c.id == outbox_id, c.status == OutboxStatus.queued, c.delivery == Delivery.immediate,
+        sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now + _EARLY))
+        .values(**values))
+    if recorder is not None:
+        return recorder.execute(statement) == 1
+    with session_scope() as session:
+        return session.execute(statement).rowcount == 1
+
+
+def _refuse(outbox_id: int, reason: str) -> bool:
+    """Mark a queued email that cannot be built as failed, with the reason."""
     c = OutboxEmail.__table__.c
     with session_scope() as session:
         return session.execute(
-            sa.update(OutboxEmail).where(
-                c.id == outbox_id, c.status == OutboxStatus.queued,
-                c.delivery == Delivery.immediate,
-                sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now + _EARLY))
-            .values(status=OutboxStatus.sending, claim_token=token, claimed_at=now,
-                    attempts=c.attempts + 1)
+            sa.update(OutboxEmail).where(c.id == outbox_id, c.status == OutboxStatus.queued,
+                                         c.delivery == Delivery.immediate)
+            .values(status=OutboxStatus.failed, attempts=c.attempts + 1, last_error=reason,
+                    claim_token=None)
         ).rowcount == 1
 
 
@@ -183,23 +381,123 @@ def _finish(outbox_id: int, token: str, **values) -> bool:
         return session.execute(
             sa.update(OutboxEmail).where(c.id == outbox_id, c.claim_token == token,
                                          c.status == OutboxStatus.sending)
-            .values(claim_token=None, **values)
+            .values(claim_token=None, claim_expires_at=None, **values)
         ).rowcount == 1
 
 
-def _mark_sent(outbox_id: int, token: str, rendered: Rendered, transport: str,
-               msg_id: str) -> None:
+class _Recorder:
+    """The worker's own database connection for the claim and for "sent", taken from the
+    pool before the conversation, so that nothing else stands between the server's 250 and
+    the one statement that records it.
+
+    PostgreSQL: in autocommit (each statement is its own transaction: one round trip), with
+    a lock timeout of RECORD_WAIT_SECONDS. SQLite: BEGIN IMMEDIATE, the statement, COMMIT;
+    when another process holds the write lock, tried again every fifth of a millisecond
+    (SQLite's own busy handler sleeps 1, 2, 5, 10... ms between tries) for up to
+    RECORD_WAIT_SECONDS. On both, these commits do not wait for the disk
+    (``synchronous_commit`` off, ``synchronous`` NORMAL): they return once the change is in
+    the database server's memory or the WAL file, which a dying worker cannot undo. Only the
+    database server or its machine crashing in the next moment (PostgreSQL writes it out
+    within 3 x wal_writer_delay, 0.6 s by default) could lose it, and then the email would
+    go twice, as it could anyway."""
+
+    def __init__(self):
+        self.factory = current_app.config.get("SESSION_FACTORY")
+        self.conn = None
+        self.restore = ()
+        if self.factory is None:  # (tests give sessions of their own: used as they are)
+            self._connect()
+
+    def _connect(self) -> None:
+        engine = get_engine()
+        conn = engine.connect()
+        self.conn = conn
+        if engine.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.exec_driver_sql(
+                f"SELECT set_config('lock_timeout', '{RECORD_WAIT_SECONDS}s', false), "
+                "set_config('synchronous_commit', 'off', false)")
+            self.restore = ("RESET lock_timeout", "RESET synchronous_commit")
+        elif engine.dialect.name == "sqlite":
+            raw = self._raw()
+            level = raw.execute("PRAGMA synchronous").fetchone()[0]
+            busy = raw.execute("PRAGMA busy_timeout").fetchone()[0]
+            raw.execute("PRAGMA synchronous = NORMAL")
+            raw.execute("PRAGMA busy_timeout = 0")
+            self.restore = (f"PRAGMA synchronous = {int(level)}",
+                            f"PRAGMA busy_timeout = {int(busy)}")
+
+    def _raw(self):
+        # PRAGMAs on the driver's connection: SQLAlchemy would begin (and lock) first.
+        return self.conn.connection.dbapi_connection
+
+    def _autocommit(self) -> bool:
+        return self.conn.get_execution_options().get("isolation_level") == "AUTOCOMMIT"
+
+    def execute(self, statement, params: dict | None = None) -> int:
+        params = params or {}
+        if self.factory is not None:
+            with session_scope() as session:
+                return session.execute(statement, params).rowcount
+        if self.conn is None or self.conn.invalidated:
+            self.close()
+            self._connect()
+        if self._autocommit():
+            return self.conn.execute(statement, params).rowcount
+        give_up = time.monotonic() + RECORD_WAIT_SECONDS
+        while True:
+            try:
+                with self.conn.begin():
+                    return self.conn.execute(statement, params).rowcount
+            except sa.exc.OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() > give_up:
+                    raise
+                time.sleep(0.0002)
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        try:
+            if self.restore and not self.conn.invalidated:
+                if self._autocommit():
+                    for sql in self.restore:
+                        self.conn.exec_driver_sql(sql)
+                else:
+                    if self.conn.in_transaction():
+                        self.conn.rollback()
+                    for sql in self.restore:
+                        self._raw().execute(sql)
+        except Exception:  # noqa: BLE001 - never back to the pool with our settings
+            self.conn.invalidate()
+        finally:
+            self.conn.close()
+            self.conn = None
+            self.restore = ()
+
+
+# "Sent", if the claim is still ours, or if it lapsed and nobody has claimed the email since
+# (the message is out: whatever the sweeper did, it must not go again). Written out once,
+# so that nothing is built between the server's 250 and the statement.
+_SENT = sa.text(
+    "UPDATE outbox_email SET status = 'sent', sent_at = :sent_at, claim_token = NULL, "
+    "claim_expires_at = NULL, next_attempt_at = NULL, last_error = '' "
+    "WHERE id = :id AND (claim_token = :token "
+    "OR (claim_token IS NULL AND status IN ('queued', 'failed')))"
+).bindparams(sa.bindparam("sent_at", type_=OutboxEmail.__table__.c.sent_at.type))
+
+
+def _mark_sent(recorder: _Recorder, outbox_id: int, token: str) -> None:
     for attempt in range(5):  # the message is out: try hard to record it
         try:
-            if not _finish(outbox_id, token, status=OutboxStatus.sent, sent_at=utcnow(),
-                           transport=transport, message_id=msg_id, last_error="",
-                           body_text=rendered.text, body_html=rendered.html):
-                log.error("Email %s was sent but its claim had lapsed: another worker may "
-                          "send it again (raise OUTBOX_SEND_LEASE_SECONDS).", outbox_id)
+            if recorder.execute(_SENT, {"sent_at": utcnow(), "id": outbox_id,
+                                        "token": token}) != 1:
+                log.error("Email %s was sent but another worker has claimed it since its "
+                          "claim lapsed: it may go twice.", outbox_id)
             return
         except sa.exc.OperationalError:
             if attempt == 4:
                 raise
+            recorder.close()
             time.sleep(0.2 * (attempt + 1))
 
 
@@ -223,35 +521,44 @@ def deliver(outbox_id: int) -> Outcome:
         return Outcome("skipped", detail=f"already {row.status}")
     if row.next_attempt_at is not None and row.next_attempt_at > now + _EARLY:
         return Outcome("retry", (row.next_attempt_at - now).total_seconds(), "not due yet")
-    token = uuid.uuid4().hex
-    if not _claim(outbox_id, token, now):
+    try:
+        prepared = prepare(row)
+    except Exception as exc:  # noqa: BLE001 - a broken template, context or address
+        log.exception("Could not build email %s", outbox_id)
+        reason = f"Could not build the email: {type(exc).__name__}: {exc}"
+        if _refuse(outbox_id, reason[:4000]):
+            return Outcome("failed", detail=reason)
         return Outcome("skipped", detail="another worker has it")
-    row.attempts += 1
+    token = uuid.uuid4().hex
+    transport = "smtp" if cfg.SMTP_HOST else "mailbox"
+    recorder = _Recorder()
     try:
-        rendered = render(row)
-        msg = build_message(row, rendered)
-    except Exception as exc:  # a broken template or context: retrying will not mend it
-        log.exception("Could not render email %s", outbox_id)
-        _finish(outbox_id, token, status=OutboxStatus.failed,
-                last_error=f"Could not build the email: {type(exc).__name__}: {exc}")
-        return Outcome("failed", detail=str(exc))
-
-    def accepted():
-        _mark_sent(outbox_id, token, rendered, "smtp" if cfg.SMTP_HOST else "mailbox",
-                   msg["Message-ID"])
-
-    try:
-        if cfg.SMTP_HOST:
-            smtp_send(msg, cfg, accepted)
-        else:
-            accepted()  # embedded mode: the local mailbox is the row itself
-    except PermanentError as exc:
-        _finish(outbox_id, token, status=OutboxStatus.failed, last_error=str(exc))
-        log.warning("Email %s failed: %s", outbox_id, exc)
-        return Outcome("failed", detail=str(exc))
-    except TransientError as exc:
-        return _retry_or_fail(outbox_id, token, row.attempts, str(exc), cfg)
-    return Outcome("sent")
+        if not _claim(outbox_id, token, now, prepared, transport,
+                      cfg.OUTBOX_SEND_LEASE_SECONDS, recorder):
+            return Outcome("skipped", detail="another worker has it")
+        attempts = row.attempts + 1
+        # The conversation must be over in time to record "sent" before the claim lapses
+        # (the claim itself may have waited for the database).
+        spare = (cfg.OUTBOX_SEND_LEASE_SECONDS - RECORD_WAIT_SECONDS
+                 - (utcnow() - now).total_seconds())
+        try:
+            if cfg.SMTP_HOST and spare <= 0:
+                raise TransientError("The claim was nearly out of time before the mail "
+                                     "server was reached (the database was slow)")
+            if cfg.SMTP_HOST:
+                smtp_send(prepared, cfg, lambda: _mark_sent(recorder, outbox_id, token),
+                          seconds=spare)
+            else:  # embedded mode: the local mailbox is the row itself
+                _mark_sent(recorder, outbox_id, token)
+        except PermanentError as exc:
+            _finish(outbox_id, token, status=OutboxStatus.failed, last_error=str(exc))
+            log.warning("Email %s failed: %s", outbox_id, exc)
+            return Outcome("failed", detail=str(exc))
+        except TransientError as exc:
+            return _retry_or_fail(outbox_id, token, attempts, str(exc), cfg)
+        return Outcome("sent")
+    finally:
+        recorder.close()
 
 
 def _retry_or_fail(outbox_id: int, token: str, attempts: int, error: str, cfg) -> Outcome:

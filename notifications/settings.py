@@ -54,8 +54,12 @@ SETTINGS = (
             "an email handed to the broker but still unsent after this long is handed over "
             "again (sending it twice is prevented by its claim)"),
     Setting("OUTBOX_SEND_LEASE_SECONDS", "600", float,
-            "an email claimed by a worker that died is released after this long (longer "
-            "than any SMTP conversation)"),
+            "how long a worker's claim on an email lasts (recorded on the row when it "
+            "claims it): if the worker dies, the email is sent again after this. At least "
+            "each timed wait of an SMTP conversation at SMTP_TIMEOUT plus 30 s to record "
+            "\"sent\" (7 waits, 8 with SMTP_SSL, 10 with SMTP_STARTTLS, 5 more with "
+            "SMTP_USERNAME: 240 s with the defaults, 480 with STARTTLS and a login); "
+            "shorter is refused at start"),
     Setting("OUTBOX_MAX_ATTEMPTS", "8", int,
             "attempts to send before an email is marked failed (admins can resend it)"),
     Setting("OUTBOX_RETRY_BASE_SECONDS", "30", float,
@@ -64,7 +68,9 @@ SETTINGS = (
             "the longest delay between retries (kept below the broker's visibility timeout)"),
     Setting("BROKER_VISIBILITY_TIMEOUT", "3600", float,
             "seconds Redis waits before giving an unacknowledged task to another worker"),
-    Setting("SMTP_TIMEOUT", "30", float, "seconds to wait for the mail server"),
+    Setting("SMTP_TIMEOUT", "30", float,
+            "seconds to wait for each answer of the mail server; a whole conversation is "
+            "cut off after its number of waits times this"),
     Setting("SMTP_SSL", "false", bool, "connect with implicit TLS (port 465) instead of "
             "plain SMTP"),
 )
@@ -81,24 +87,40 @@ def _parse(setting: Setting, raw: str):
         raise ValueError(f"{setting.name} must be a number, not {raw!r}") from None
 
 
+def _on(raw) -> bool:
+    return str(raw or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def load(environ: Mapping[str, str] | None = None) -> dict:
     environ = os.environ if environ is None else environ
     values = {}
     for s in SETTINGS:
         raw = environ.get(s.name)
         values[s.name] = _parse(s, raw if raw not in (None, "") else s.default)
-    check(values)
+    check(values, starttls=_on(environ.get("SMTP_STARTTLS")),
+          login=bool(environ.get("SMTP_USERNAME")))
     return values
 
 
-def check(values: Mapping) -> None:
-    """Refuse settings that would send an email twice or never."""
+def check(values: Mapping, *, starttls: bool = True, login: bool = True) -> None:
+    """Refuse settings that would send an email twice or never. ``starttls`` and ``login``:
+    whether the SMTP conversation has those steps (assumed, when not known)."""
     if values["OUTBOX_RETRY_MAX_SECONDS"] >= values["BROKER_VISIBILITY_TIMEOUT"]:
         raise ValueError("OUTBOX_RETRY_MAX_SECONDS must be shorter than "
                          "BROKER_VISIBILITY_TIMEOUT, or Redis hands a waiting retry to a "
                          "second worker")
-    if values["OUTBOX_SEND_LEASE_SECONDS"] <= values.get("SMTP_TIMEOUT", 30) * 3:
-        raise ValueError("OUTBOX_SEND_LEASE_SECONDS must be well over SMTP_TIMEOUT")
+    from .sending import RECORD_WAIT_SECONDS, minimum_lease, smtp_waits
+
+    options = dict(smtp_ssl=bool(values.get("SMTP_SSL")), starttls=starttls, login=login)
+    timeout = values.get("SMTP_TIMEOUT", 30)
+    shortest = minimum_lease(timeout, **options)
+    if values["OUTBOX_SEND_LEASE_SECONDS"] < shortest:
+        raise ValueError(
+            f"OUTBOX_SEND_LEASE_SECONDS must be at least {shortest:g}: one SMTP conversation "
+            f"has {smtp_waits(**options)} timed waits of up to SMTP_TIMEOUT ({timeout:g} s) "
+            f"each, and recording \"sent\" may wait {RECORD_WAIT_SECONDS} s for the "
+            "database. A shorter claim could lapse while its email is still being sent, "
+            "and the email would be sent again.")
     if values["OUTBOX_MAX_ATTEMPTS"] < 1:
         raise ValueError("OUTBOX_MAX_ATTEMPTS must be at least 1")
     for name in ("REMINDER_SWEEP_TIME", "DIGEST_TIME"):

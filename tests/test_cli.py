@@ -108,3 +108,93 @@ def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
     assert [stage for stage, _ in kept] == ["draft", "screening", "full_assessment",
                                             "awaiting_sign_off", "approved"]
     engine.dispose()
+
+
+# --- the reminder sweep on another day ------------------------------------------------------
+
+def _counts(db) -> tuple:
+    from sqlmodel import func
+
+    from eia.models import AuditRecord, Eia, OutboxEmail
+
+    db.expire_all()
+    return (db.exec(select(func.count()).select_from(AuditRecord)).one(),
+            db.exec(select(func.count()).select_from(OutboxEmail)).one(),
+            tuple(db.exec(select(Eia.status).order_by(Eia.id)).all()))
+
+
+def _a_future_working_day():
+    from datetime import timedelta
+
+    from eia.models import london_date, utcnow
+    from notifications.calendar import working_day_on_or_after
+
+    return working_day_on_or_after(london_date(utcnow()) + timedelta(days=40))
+
+
+def _due_then(make, db, day):
+    """An approved EIA whose review falls on ``day``, and one not signed off whose decision
+    is that day (an urgent reminder to its owner and approver)."""
+    review = make.eia("approved", title="Review then")
+    review.review_date = day
+    db.add(review)
+    near = make.eia("full_assessment", title="Decided then", decision_date=day)
+    db.commit()
+    return review, near
+
+
+def test_a_future_date_is_refused_and_nothing_is_written(app, make, db):
+    day = _a_future_working_day()
+    _due_then(make, db, day)
+    before = _counts(db)
+    result = invoke(app, "reminders", "sweep", "--date", day.isoformat())
+    assert result.exit_code == 2, result.output
+    assert f"{day.isoformat()} is in the future" in result.output
+    assert "add --dry-run" in result.output and "Traceback" not in result.output
+    assert _counts(db) == before
+
+
+def test_dry_run_lists_what_the_sweep_would_do_that_day_and_writes_nothing(app, make, db):
+    from eia import audit
+
+    day = _a_future_working_day()
+    review, near = _due_then(make, db, day)
+    before = _counts(db)
+    result = invoke(app, "reminders", "sweep", "--date", day.isoformat(), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "nothing was written" in result.output
+    assert "would start 1 review(s):" in result.output and review.reference in result.output
+    lines = result.output.splitlines()
+    assert any(line.strip().startswith("start_review to " + review.owner.email)
+               and "Review due now" in line for line in lines), result.output
+    assert any(line.strip().startswith("decision_near to " + near.owner.email)
+               and "(urgent, at once)" in line and near.reference in line
+               for line in lines), result.output
+    assert _counts(db) == before  # no audit record, no email, no review started
+    assert audit.verify(db).ok
+
+
+def test_a_past_date_still_sweeps_as_before(app, make, db):
+    from datetime import timedelta
+
+    from eia.models import london_date, utcnow
+    from notifications.calendar import working_day_on_or_after
+
+    day = working_day_on_or_after(london_date(utcnow()) - timedelta(days=20))
+    if day > london_date(utcnow()):
+        day = london_date(utcnow())
+    review = make.eia("approved")
+    review.review_date = day
+    db.add(review)
+    db.commit()
+    result = invoke(app, "reminders", "sweep", "--date", day.isoformat())
+    assert result.exit_code == 0, result.output
+    assert "Started 1 review(s)" in result.output
+    db.refresh(review)
+    assert review.status == "under_review"
+
+
+def test_a_date_that_is_no_date_is_refused_plainly(app):
+    result = invoke(app, "reminders", "sweep", "--date", "2027-02-30")
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "--date" in result.output

@@ -440,6 +440,16 @@ def test_invalid_date_is_reported_and_nothing_saved_is_lost(signed_in, officer, 
     ("title", "x" * 301, "Title must be 300 characters or fewer", "#title"),
     ("summary", "nul \x00 byte", "Summary contains a character that cannot be saved: "
      "remove it", "#summary"),
+    # One-line answers end up in email subjects: a line break there stopped every email
+    # about the EIA being built.
+    ("title", "School Streets\nin Highbury", "Title must be on one line: remove any line "
+     "breaks or tabs", "#title"),
+    ("decision_maker", "Corporate\tDirector", "Decision maker must be on one line: remove "
+     "any line breaks or tabs", "#decision_maker"),
+    ("decision_round", "Budget\u20282027/28", "Decision round must be on one line: remove "
+     "any line breaks or tabs", "#decision_round"),
+    ("title", "Close\x1b the road", "Title contains an invisible character that cannot be "
+     "used: type it again rather than pasting it", "#title"),
 ])
 def test_bad_input_gets_400_and_an_error_never_a_500(signed_in, officer, make, connection,
                                                      field, value, message, href):
@@ -457,6 +467,24 @@ def test_bad_input_gets_400_and_an_error_never_a_500(signed_in, officer, make, c
     after = fingerprint(connection, eia.id)
     column = [c.name for c in Eia.__table__.columns].index(field)
     assert after[0][column] == before[0][column]  # what was stored stays
+
+
+def test_a_title_saved_with_a_line_break_is_shown_and_saved_again_with_a_space(
+        signed_in, officer, make, db):
+    """Saved before one-line answers refused line breaks (or imported): the box shows a
+    space where the break was (a browser would silently drop the break and glue the words),
+    and saving the page as shown keeps the words apart."""
+    eia = make.eia("screening", owner=officer)
+    eia.title = "School Streets\nin\r\nHighbury"
+    db.add(eia)
+    db.commit()
+    box = parse(signed_in.get(f"/eias/{eia.reference}/proposal")).find(id="title")
+    assert box["value"] == "School Streets in Highbury"
+    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
+        **{k: v for k, v in PROPOSAL.items() if k != "publishable"},
+        "title": box["value"], "later": "Save and come back later"})
+    assert response.status_code == 302, response.text[:2000]
+    assert fresh(db, eia).title == "School Streets in Highbury"
 
 
 def test_proposal_cannot_be_changed_once_sent(signed_in, officer, make, connection):

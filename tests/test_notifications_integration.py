@@ -6,7 +6,9 @@ email arrives, and none twice (counted by Message-ID and by recipient at the SMT
 - Redis stopped while 200 transitions happen, then started again (empty: it keeps
   nothing on disk) -> the sweeper hands the rows over again -> all arrive;
 - the SMTP server refusing (451) for a while -> retried with back-off, then delivered;
-- the worker killed (SIGKILL) mid-run and restarted -> nothing lost, nothing twice.
+- the worker killed (SIGKILL) mid-run and restarted -> nothing lost, nothing twice;
+- reviews started in savepoints with the transaction held open -> nothing reaches the
+  waiting worker before the commit, nothing after a rollback, all of it at the commit.
 
 Runs on SQLite (a file shared by this process and the worker) and, when DATABASE_URL names
 one, on a PostgreSQL database of its own. Every wait is bounded; every process started here
@@ -16,6 +18,7 @@ is stopped here.
 import os
 import time
 from collections import Counter
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import Session, select
@@ -41,17 +44,17 @@ pytestmark = pytest.mark.redis
 FAST = {
     "OUTBOX_SWEEP_SECONDS": "1",
     "OUTBOX_REQUEUE_AFTER_SECONDS": "3",
-    # A live worker's claim must never lapse mid-send (that sends twice, by design of the
-    # lease): on a loaded CI machine, with this process writing 200 transitions into the
-    # same SQLite file, recording "sent" can wait several seconds for the write lock.
-    "OUTBOX_SEND_LEASE_SECONDS": "30",
+    # The shortest lease the settings accept for SMTP_TIMEOUT below (7 waits x 4 s, plus
+    # 30 s to record "sent"), and a little more: a live worker's claim never lapses
+    # mid-send.
+    "OUTBOX_SEND_LEASE_SECONDS": "60",
     "OUTBOX_RETRY_BASE_SECONDS": "0.5",
     "OUTBOX_RETRY_MAX_SECONDS": "2",
     "OUTBOX_MAX_ATTEMPTS": "30",
     "BROKER_VISIBILITY_TIMEOUT": "30",
     # Longer than any delay the tests' SMTP server makes (2 s): a client that timed out
     # just as the server accepted would send again, which is not the fault under test.
-    "SMTP_TIMEOUT": "6",
+    "SMTP_TIMEOUT": "4",
 }
 
 
@@ -251,3 +254,53 @@ def test_worker_killed_mid_run_loses_nothing_and_sends_nothing_twice(stack):
     stack.assert_each_once()
     [again] = [r for r in stack.rows() if r.id == interrupted[0].id]
     assert again.attempts == 2  # the interrupted attempt, then the one that worked
+
+
+def _due_for_review(engine, count: int) -> list[int]:
+    """``count`` approved EIAs whose review date has come (their history's emails sent)."""
+    with Session(engine, expire_on_commit=False) as s:
+        make = Factories(s)
+        ids = []
+        for _ in range(count):
+            eia = make.eia("approved")
+            eia.review_date = date.today() - timedelta(days=1)
+            s.add(eia)
+            ids.append(eia.id)
+        s.commit()
+        return ids
+
+
+def _send_tasks_received(worker, since: int) -> int:
+    return sum(1 for line in worker.log()[since:].splitlines()
+               if "Task notifications.send_email[" in line and line.endswith("received"))
+
+
+def test_review_emails_reach_the_worker_only_after_the_outermost_commit(stack):
+    """start_due_reviews moves each EIA in a SAVEPOINT. A real worker is waiting while the
+    transaction stays open after the moves: nothing may reach it before the commit (it would
+    find no row, skip it, and the email would wait for the sweeper), nothing at all if the
+    transaction rolls back, and everything at once after the commit."""
+    _due_for_review(stack.engine, 3)
+    stack.wait_until_delivered(len(stack.rows()), timeout=60)  # the history's own emails
+    history = len(stack.rows())
+    since = len(stack.worker.log())
+
+    with stack.app.app_context():
+        with pytest.raises(RuntimeError), session_scope() as s:
+            assert len(ops.start_due_reviews(s)) == 3
+            time.sleep(3)  # ample time for a worker handed anything to take it
+            raise RuntimeError("rolled back")
+        assert _send_tasks_received(stack.worker, since) == 0
+        assert len(stack.rows()) == history
+
+        with session_scope() as s:
+            assert len(ops.start_due_reviews(s)) == 3
+            time.sleep(3)
+            assert _send_tasks_received(stack.worker, since) == 0  # not before the commit
+            committed = time.monotonic()
+    wait_for(lambda: len(stack.smtp.snapshot()) == history + 3, 30, "the review emails")
+    # Handed over by the commit itself, not picked up later by the sweeper.
+    assert time.monotonic() - committed < float(FAST["OUTBOX_REQUEUE_AFTER_SECONDS"])
+    stack.wait_until_delivered(history + 3, timeout=30)
+    stack.assert_each_once()
+    assert all(r.attempts == 1 for r in stack.rows())

@@ -505,3 +505,235 @@ def test_a_closed_redis_channel_reports_a_lost_connection_not_a_crash():
     for channel in (Closed(), Orphaned()):
         with pytest.raises(redis.exceptions.ConnectionError):
             kombu_redis.Channel._connparams(channel)
+
+
+# --- handed over after the outermost commit only (savepoints are not commits) -------------
+
+def _due_for_review(make, db, count: int):
+    eias = []
+    for _ in range(count):
+        eia = make.eia("approved")
+        eia.review_date = utcnow().date() - timedelta(days=1)
+        db.add(eia)
+        eias.append(eia)
+    db.commit()
+    return eias
+
+
+def test_review_emails_go_to_the_broker_after_the_outermost_commit_not_each_savepoint(
+        app, make, db, connection, monkeypatch):
+    """start_due_reviews moves each EIA inside a SAVEPOINT; SQLAlchemy fires after_commit
+    when a SAVEPOINT is released, so the emails' ids used to reach the worker before their
+    rows were committed (the worker found nothing and the email waited for the sweeper)."""
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    eias = _due_for_review(make, db, 2)
+    handed.clear()  # the factories' own emails
+    with app.app_context():
+        assert len(ops.start_due_reviews(db)) == 2
+        assert handed == []  # both savepoints released, the transaction not committed
+        db.rollback()
+        assert handed == []  # rolled back: nothing handed over, ever
+        assert len(ops.start_due_reviews(db)) == 2
+        assert handed == []
+        db.commit()
+    rows = _rows(connection, rule="start_review")
+    assert {r.eia_id for r in rows} == {e.id for e in eias}
+    assert sorted(handed) == sorted(r.id for r in rows)
+
+
+def test_a_savepoint_rolled_back_forgets_only_the_emails_written_inside_it(
+        app, make, db, connection, monkeypatch):
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    first, owner, _ = _submitted(make, db)
+    second, other_owner, _ = _submitted(make, db)
+    handed.clear()
+    with app.app_context():
+        ops.transition(db, first, "submit_for_sign_off", owner)
+        with pytest.raises(RuntimeError):
+            with db.begin_nested():
+                ops.transition(db, second, "submit_for_sign_off", other_owner)
+                raise RuntimeError("this step is abandoned")
+        with db.begin_nested():  # an inner savepoint that is kept
+            with db.begin_nested():
+                ops.transition(db, first, "withdraw", owner, reason="Dropped.")
+        assert handed == []
+        db.commit()
+    kept = [r.id for r in _rows(connection) if r.eia_id == first.id]
+    assert kept and sorted(handed) == sorted(kept)
+    assert _rows(connection, eia_id=second.id) == []
+
+
+def test_emails_of_a_savepoint_inside_one_rolled_back_are_forgotten(app, make, db, connection,
+                                                                   monkeypatch):
+    handed = []
+    monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
+    eia, owner, _ = _submitted(make, db)
+    handed.clear()
+    with app.app_context():
+        outer = db.begin_nested()
+        db.begin_nested()  # still open when the one around it rolls back
+        ops.transition(db, eia, "submit_for_sign_off", owner)
+        outer.rollback()
+        db.commit()
+    assert handed == [] and _rows(connection, eia_id=eia.id) == []
+
+
+# --- a line break saved in a title or a name, and emails that cannot be built ---------------
+
+def test_a_line_break_saved_in_a_title_or_a_name_cannot_stop_the_email(
+        in_app, smtp_server, make, db, connection):
+    """Forms refuse them now, but a title saved before (or imported) with a line break
+    stopped every email about its EIA being built ("Header values may not contain
+    linefeed"): the approver never heard of the sign-off."""
+    eia, owner, approver = _submitted(make, db)
+    eia.title = "Close the road\nand the\u2028square\r"
+    owner.name = "Olu\r\nOfficer"
+    db.add_all([eia, owner])
+    db.commit()
+    in_app.config.update(COUNCIL_NAME="Islington\nCouncil", PRODUCT_NAME="Equality\x85Impact")
+    ops.transition(db, eia, "submit_for_sign_off", owner)
+    db.commit()
+    [row] = _rows(connection, eia_id=eia.id)
+    assert deliver(row.id).status == "sent"
+    [message] = smtp_server.snapshot()
+    assert message["Subject"] == f"Sign-off needed: {eia.reference} Close the road and the square"
+    assert message["From"].addresses[0].display_name == "Equality Impact – Islington Council"
+    assert message["To"] == approver.email
+    assert "Olu\r\nOfficer" not in row.subject and "\n" not in row.subject
+    body = message.get_body(("plain",)).get_content()
+    assert "Close the road" in body and "square" in body  # the body keeps what was saved
+
+
+def _emails(make, db, connection, count: int) -> list[OutboxEmail]:
+    rows = []
+    for _ in range(count):
+        eia, owner, _ = _submitted(make, db)
+        ops.transition(db, eia, "submit_for_sign_off", owner)
+        db.commit()
+        rows += _rows(connection, eia_id=eia.id)
+    return rows
+
+
+def test_send_now_carries_on_past_emails_that_cannot_be_built_or_sent(
+        smtp_app, smtp_server, make, db, connection, client, monkeypatch):
+    first, unbuildable, boom, last = _emails(make, db, connection, 4)
+    with session_on(connection) as s:  # imported with a stray line break in the address
+        s.execute(sa.update(OutboxEmail).where(OutboxEmail.id == unbuildable.id)
+                  .values(recipient_email="ada@example.gov.uk\nbcc: all@example.gov.uk"))
+        s.execute(sa.update(OutboxEmail).values(dispatched_at=None))  # all due to the sweeper
+        s.commit()
+    real = sending.deliver
+
+    def deliver_or_break(outbox_id):
+        if outbox_id == boom.id:
+            raise RuntimeError("the database went away for a moment")
+        return real(outbox_id)
+
+    monkeypatch.setattr(sending, "deliver", deliver_or_break)
+    result = smtp_app.test_cli_runner().invoke(args=["emails", "send-now"])
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "2 sent, 0 to retry, 1 failed." in result.output
+    assert f"email {boom.id}: RuntimeError: the database went away" in result.output
+    with smtp_app.app_context():
+        mail_from = smtp_app.config["MAIL_FROM"]
+        assert sorted(m["Message-ID"] for m in smtp_server.snapshot()) == sorted(
+            sending.message_id(r, mail_from) for r in (first, last))
+    [failed] = _rows(connection, id=unbuildable.id)
+    assert failed.status == "failed" and failed.last_error.startswith(
+        "Could not build the email: ValueError: 'ada@example.gov.uk\\nbcc:")
+    assert _rows(connection, id=boom.id)[0].status == "queued"  # left for the sweeper
+    admin = make.user("admin")
+    db.commit()
+    sign_in(client, admin)
+    page = BeautifulSoup(client.get("/emails/failed").data, "html.parser")
+    assert "Could not build the email" in page.find(id=f"email-{unbuildable.id}").get_text()
+
+
+def test_the_reminder_sweep_carries_on_past_a_reminder_that_cannot_be_written(
+        make, db, connection, monkeypatch):
+    from notifications.calendar import working_day_on_or_after
+    from notifications.reminders import sweep_reminders
+
+    owner = make.user("officer")
+    approver = make.user("approver", directorate=owner.service.directorate)
+    day = working_day_on_or_after(utcnow().date() + timedelta(days=1))
+    eias = [make.eia("full_assessment", owner=owner, approver=approver, decision_date=day)
+            for _ in range(3)]
+    db.commit()
+    real_add = outbox.add
+
+    def add(session, **kwargs):
+        if f"eia:{eias[1].id}|" in kwargs["key"] and not kwargs.get("failed"):
+            raise ValueError("a context the database refuses")
+        return real_add(session, **kwargs)
+
+    monkeypatch.setattr(outbox, "add", add)
+    cfg = notification_settings.View(notification_settings.load({}))
+    ids = sweep_reminders(db, day, cfg)
+    db.commit()
+    rows = [r for r in _rows(connection, rule="decision_near")]
+    assert sorted(r.id for r in rows) == sorted(ids) and len(rows) == 6  # owner + approver
+    bad = [r for r in rows if r.eia_id == eias[1].id]
+    assert {r.status for r in bad} == {"failed"} and len(bad) == 2
+    assert all("Could not write this reminder: ValueError" in r.last_error for r in bad)
+    assert {r.status for r in rows if r.eia_id != eias[1].id} == {"queued"}
+    assert sweep_reminders(db, day, cfg) == []  # written once, failed or not
+
+
+def test_a_digest_is_built_whatever_an_item_holds_and_one_person_never_holds_back_another(
+        in_app, smtp_server, make, db, connection, monkeypatch):
+    from notifications import digest
+
+    people = [make.user("officer", name=f"Person {i}") for i in range(3)]
+    for person in people:
+        for n in range(2):
+            outbox.add(db, key=f"test|{person.id}|{n}", recipient=person, kind="reminder",
+                       rule="idle", template="idle", subject=f"Reminder {n}",
+                       context={"path": None, "title": None, "summary": ["not", "text"]}
+                       if n else {"path": "/eias/EIA-1", "title": "Fine"},
+                       delivery="digest")
+    db.commit()
+    real_add = outbox.add
+
+    def add(session, **kwargs):
+        if kwargs.get("kind") == "digest" and kwargs["recipient"].id == people[1].id:
+            raise RuntimeError("this person's digest cannot be written")
+        return real_add(session, **kwargs)
+
+    monkeypatch.setattr(outbox, "add", add)
+    written = digest.send_digests(db, any_day=True)
+    db.commit()
+    assert len(written) == 2
+    for digest_id in written:
+        assert deliver(digest_id).status == "sent"
+    assert sorted(m["To"] for m in smtp_server.snapshot()) == sorted(
+        [people[0].email, people[2].email])
+    held = [r for r in _rows(connection) if r.recipient_id == people[1].id]
+    assert {r.status for r in held} == {"failed"}
+    assert all("Could not put it in the daily digest: RuntimeError" in r.last_error
+               for r in held)
+
+
+def test_the_review_sweep_carries_on_past_an_eia_it_cannot_move(app, make, db, connection,
+                                                                monkeypatch):
+    from notifications import events
+
+    eias = _due_for_review(make, db, 3)
+    real = events.notify_transition
+
+    def notify(session, eia, *args, **kwargs):
+        if eia.id == eias[1].id:
+            raise RuntimeError("this EIA's email cannot be written")
+        return real(session, eia, *args, **kwargs)
+
+    monkeypatch.setattr(ops, "notify_transition", notify)
+    with app.app_context():
+        moved = ops.start_due_reviews(db)
+    db.commit()
+    assert moved == [eias[0].reference, eias[2].reference]
+    for eia in eias:
+        db.refresh(eia)
+    assert [e.status for e in eias] == ["under_review", "approved", "under_review"]
+    assert audit.verify(db).ok

@@ -58,6 +58,9 @@ class OutboxEmail(SQLModel, table=True):
     # The claim: which worker is sending it, since when (a dead worker's claim lapses).
     claim_token: str | None = Field(default=None, sa_type=sa.String(32))
     claimed_at: datetime | None = Field(default=None)
+    # When the claim lapses: the attempt that took it cannot be talking to the mail server
+    # any more (the worker recorded it with its own lease, which outlasts its conversation).
+    claim_expires_at: datetime | None = Field(default=None)
     sent_at: datetime | None = Field(default=None)
     # smtp | mailbox (embedded mode: kept here and read on the /mailbox page)
     transport: str = Field(default="", sa_type=sa.String(16))
