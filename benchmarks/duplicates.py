@@ -42,6 +42,7 @@ from eia.config import normalise_database_url
 from eia.db import make_engine
 from eia.migrate import upgrade
 from eia.models import OutboxEmail, User
+from eia.words import plural
 from notifications import outbox
 from notifications import settings as notification_settings
 from notifications.sending import deliver, message_id
@@ -168,7 +169,7 @@ def kills(kind: str, count: int, emails: int, seed: int) -> dict:
                 accepted = [i for i in sending if received.get(expected[i])]
                 at_kill.append({"in_flight": len(sending), "accepted_not_recorded":
                                 len(accepted)})
-                log(f"  kill {n + 1}/{count}: {len(sending)} email(s) being sent, "
+                log(f"  kill {n + 1}/{count}: {plural(len(sending), 'email')} being sent, "
                     f"{len(accepted)} of them already accepted by the server")
                 if smtp.handler.total() > len(expected) - 400:
                     more = _write(engine, 2000, f"more{n}")

@@ -17,7 +17,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from eia.models.enums import ROLE_LABELS, Role
 
-from .admin import clean, optional_id
+from .admin import optional_id
+from .fields import OneLine, OneLineInput, clean_text
 
 
 def _on_off(label: str, on: str, off: str, description: str) -> RadioField:
@@ -64,10 +65,12 @@ class MappingForm(FlaskForm):
         invalid_choice_message="Select app role or group",
         invalid_value_message="Select app role or group")
     value = StringField(
-        "App role value or group object id", widget=GovTextInput(), filters=[clean],
+        "App role value or group object id", widget=OneLineInput(),
+        filters=[clean_text],  # control characters are refused (OneLine), not dropped
         description="Exactly as Entra ID shows it, for example EIA.Approver, or "
                     "0f3e6a1c-2b4d-4e8f-9a7b-5c6d7e8f9a0b for a group.",
         validators=[DataRequired("Enter the app role value or group object id"),
+                    OneLine("The value"),
                     Length(max=200, message="The value must be 200 characters or fewer")])
     role = SelectField("Role it gives", widget=GovSelect(), choices=ROLE_CHOICES,
                        coerce=_optional_role,

@@ -163,7 +163,7 @@ def test_dry_run_lists_what_the_sweep_would_do_that_day_and_writes_nothing(app, 
     result = invoke(app, "reminders", "sweep", "--date", day.isoformat(), "--dry-run")
     assert result.exit_code == 0, result.output
     assert "nothing was written" in result.output
-    assert "would start 1 review(s):" in result.output and review.reference in result.output
+    assert "would start 1 review:" in result.output and review.reference in result.output
     lines = result.output.splitlines()
     assert any(line.strip().startswith("start_review to " + review.owner.email)
                and "Review due now" in line for line in lines), result.output
@@ -189,7 +189,7 @@ def test_a_past_date_still_sweeps_as_before(app, make, db):
     db.commit()
     result = invoke(app, "reminders", "sweep", "--date", day.isoformat())
     assert result.exit_code == 0, result.output
-    assert "Started 1 review(s)" in result.output
+    assert "Started 1 review;" in result.output
     db.refresh(review)
     assert review.status == "under_review"
 
