@@ -122,6 +122,7 @@ class RiskMatrices:
     before: Matrix
     after: Matrix
     rows: tuple[Row, ...]
+    id: str = "risk-matrix"
 
     @property
     def key(self) -> tuple[Row, ...]:
@@ -160,6 +161,7 @@ def risk_matrix_context(items, id_prefix: str = "risk-matrix") -> RiskMatrices:
                        [(r, r.before) for r in rows]),
         after=_matrix(f"{id_prefix}-after", "After mitigation", [(r, r.after) for r in rows]),
         rows=tuple(rows),
+        id=id_prefix,
     )
 
 
