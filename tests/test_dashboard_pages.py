@@ -79,15 +79,29 @@ def test_every_number_opens_a_list_as_long_as_the_number(unit, world):
 
 def test_charts_are_accessible_images_with_tables(unit, world):
     html = page(unit, "/dashboard")
-    charts = html.select("svg[role=img]")
-    assert len(charts) == 5
-    for svg in charts:
-        title, desc = svg.find("title"), svg.find("desc")
-        assert title.get_text().strip() and desc.get_text().strip()
-        assert svg["aria-labelledby"] == f"{title['id']} {desc['id']}"
+    figures = html.select("figure.app-chart")
+    assert len(figures) == 5
+    for figure in figures:
+        # Drawn wide and narrow (the stylesheet shows one), saying the same thing.
+        wide, narrow = figure.select("svg[role=img]")
+        assert "app-chart__svg--wide" in wide["class"]
+        assert "app-chart__svg--narrow" in narrow["class"]
+        assert narrow["id"] == wide["id"] + "-narrow"
+        for svg in (wide, narrow):
+            title, desc = svg.find("title"), svg.find("desc")
+            assert title.get_text().strip() and desc.get_text().strip()
+            assert svg["aria-labelledby"] == f"{title['id']} {desc['id']}"
+        assert [t.get_text() for t in wide.select("title, desc")] == \
+            [t.get_text() for t in narrow.select("title, desc")]
+        # Every label and number is written on both (the narrow one may wrap them).
+        words = [sorted(" ".join(t.get_text() for t in svg.select(".app-chart__row text")).split())
+                 for svg in (wide, narrow)]
+        assert words[0] == words[1]
     negative = html.select_one("#chart-negative")
     assert "Disability: 1 high, 4 low (5 in all)" in negative.find("desc").get_text()
     assert negative.find("pattern") is not None  # bands differ by pattern, not colour alone
+    ids = [e["id"] for e in html.select("[id]")]
+    assert len(ids) == len(set(ids)), "ids repeated between the drawings"
     assert all(t.find("caption") for t in html.select("main table"))
     assert re.search(r"\d{4}/\d{2} Q[1-4]", html.select_one(
         "#table-completion-by-quarter").get_text())

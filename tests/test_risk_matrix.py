@@ -1,5 +1,6 @@
 """The risk matrices: well-formed, accessible SVG that says in words what it shows, with a
-table giving the same facts."""
+table giving the same facts. Each is drawn wide and narrow (the page shows one): both say
+the same."""
 
 import re
 import xml.etree.ElementTree as ET
@@ -11,7 +12,8 @@ from flask import render_template_string
 
 from eia.models import Characteristic, ImpactAssessment, IntersectionalImpact
 from eia.scoring import band_for
-from eia.web.risk_matrix import BAND_COLOURS, SCALE, risk_matrix_context
+from eia.web.risk_matrix import BAND_COLOURS, NARROW, SCALE, WIDE, risk_matrix_context
+from eia.web.text_metrics import text_width
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -23,15 +25,16 @@ def impact(name, before=(None, None), after=(None, None)):
 
 @pytest.fixture
 def draw(app):
-    """draw(items) -> (the HTML, {"before": svg element, "after": svg element})."""
+    """draw(items) -> (the HTML, {"before": svg element, "after": svg element, and the
+    narrow drawings: "before-narrow", "after-narrow"})."""
     def draw(items, **kwargs):
         with app.app_context():
             html = render_template_string(
                 '{% from "partials/risk_matrix.html" import risk_matrices %}'
                 "{{ risk_matrices(ctx) }}", ctx=risk_matrix_context(items, **kwargs))
         svgs = [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
-        assert len(svgs) == 2
-        return html, dict(zip(("before", "after"), svgs))
+        assert len(svgs) == 4
+        return html, dict(zip(("before", "before-narrow", "after", "after-narrow"), svgs))
     return draw
 
 
@@ -60,11 +63,15 @@ ITEMS = [impact("Disability", before=(3, 3), after=(2, 1)),
 
 def test_each_matrix_is_an_image_with_a_title_and_a_description(draw):
     _, svgs = draw(ITEMS)
-    for when, svg in svgs.items():
+    for drawing, svg in svgs.items():
+        when = drawing.removesuffix("-narrow")
         assert svg.get("role") == "img"
+        assert "app-risk-matrix__svg--" + ("narrow" if "narrow" in drawing else "wide") in \
+            svg.get("class")
         title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
         assert svg.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
         assert title.text == f"Risk matrix: {when} mitigation"
+        assert desc.text == svgs[when].find(f"{SVG}desc").text
     assert svgs["before"].find(f"{SVG}desc").text == (
         "Before mitigation: Disability is likely and significant (medium, 9); Age is almost "
         "certain and severe (high, 16); Race is unlikely and moderate (negligible, 2). "
@@ -88,10 +95,11 @@ def test_sixteen_cells_each_say_their_band_in_words(draw):
 
 def test_markers_sit_in_the_cells_of_their_scores_and_the_key_names_them(draw):
     html, svgs = draw(ITEMS)
-    before = {at: found for at, found in markers(svgs["before"]).items() if found}
-    after = {at: found for at, found in markers(svgs["after"]).items() if found}
-    assert before == {(3, 3): ["1"], (4, 4): ["2"], (1, 2): ["3"]}
-    assert after == {(2, 1): ["1"], (3, 3): ["2"]}
+    for narrow in ("", "-narrow"):
+        before = {at: found for at, found in markers(svgs["before" + narrow]).items() if found}
+        after = {at: found for at, found in markers(svgs["after" + narrow]).items() if found}
+        assert before == {(3, 3): ["1"], (4, 4): ["2"], (1, 2): ["3"]}
+        assert after == {(2, 1): ["1"], (3, 3): ["2"]}
     key = BeautifulSoup(html, "html.parser").select(".app-risk-matrix__key li")
     assert [(li["value"], li.get_text(strip=True)) for li in key] == [
         ("1", "Disability"), ("2", "Age"), ("3", "Race")]
@@ -154,6 +162,39 @@ def test_rows_work_straight_from_the_database_models(draw):
 def test_a_crowded_cell_shows_how_many_more_there_are(draw):
     _, svgs = draw([impact(f"Group {n}", before=(2, 2)) for n in range(1, 15)])
     assert markers(svgs["before"])[(2, 2)] == [str(n) for n in range(1, 12)] + ["+3"]
+    assert markers(svgs["before-narrow"])[(2, 2)] == [str(n) for n in range(1, 6)] + ["+9"]
+
+
+def test_both_drawings_keep_their_words_and_markers_inside_at_full_size(draw):
+    """Drawn at 1:1 (width and height in px): nothing is shrunk to fit, so nothing may
+    stick out of a cell or the drawing either."""
+    _, svgs = draw([impact(f"Group {n}", before=(1, 1)) for n in range(1, 15)])
+    for drawing, geometry in (("before", WIDE), ("before-narrow", NARROW)):
+        svg = svgs[drawing]
+        assert svg.get("width") == str(geometry.width)
+        assert svg.get("viewBox") == f"0 0 {svg.get('width')} {svg.get('height')}"
+        for g in cells(svg).values():
+            rect = g.find(f"{SVG}rect")
+            left, width = float(rect.get("x")), float(rect.get("width"))
+            top, height = float(rect.get("y")), float(rect.get("height"))
+            for text in g.iter(f"{SVG}text"):
+                size = float(text.get("font-size"))
+                wide = text_width(text.text, size, bold=text.get("font-weight") == "bold")
+                x = float(text.get("x")) - (wide / 2 if text.get("text-anchor") == "middle" else 0)
+                assert left < x and x + wide < left + width, (drawing, text.text)
+            for circle in g.iter(f"{SVG}circle"):
+                cx, cy, r = (float(circle.get(a)) for a in ("cx", "cy", "r"))
+                assert left < cx - r and cx + r < left + width, drawing
+                assert top < cy - r and cy + r < top + height, drawing
+        for text in svg.findall(f"{SVG}text"):  # the axes and the key
+            size = float(text.get("font-size"))
+            wide = text_width(text.text, size, bold=text.get("font-weight") == "bold")
+            x, anchor = float(text.get("x")), text.get("text-anchor")
+            start = x - {"middle": wide / 2, "end": wide}.get(anchor, 0)
+            if text.get("transform"):
+                continue  # the upright "Likelihood", on the left of the wide drawing
+            assert 0 <= start and start + wide <= geometry.width, (drawing, text.text)
+            assert float(text.get("y")) <= float(svg.get("height")), (drawing, text.text)
 
 
 def luminance(colour: str) -> float:

@@ -3,6 +3,12 @@
 ``risk_matrix_context(items)`` lays out two 4 × 4 grids and a table saying the same in
 words; ``templates/partials/risk_matrix.html`` draws them (``risk_matrices(ctx)``). All
 text stays plain here: the template escapes it.
+
+Each grid is drawn twice, at full size, so its words never shrink with the screen (WCAG
+1.4.4, 1.4.10): WIDE, for a column at least WIDE.width px wide (a desktop's two-thirds
+column), and NARROW, 288 px, for phones and zoomed-in pages, with numbers for the axes and
+their names in a key under the grid. The page's stylesheet shows the one that fits
+(app.css) and hides the other from everyone, screen readers included.
 """
 
 from dataclasses import dataclass
@@ -23,12 +29,60 @@ BAND_COLOURS = {
 GRID_LINE = "#0b0c0c"
 
 SCALE = (1, 2, 3, 4)
-CELL_W, CELL_H = 120, 110
-LEFT, TOP = 160, 10  # room on the left for the likelihood labels
-WIDTH, HEIGHT = LEFT + 4 * CELL_W + 10, TOP + 4 * CELL_H + 70
 MARKER_R = 10
-MARKER_COLUMNS, MARKER_ROWS = 4, 3
-MARKER_SLOTS = MARKER_COLUMNS * MARKER_ROWS
+LABEL_SIZE = 14  # the axes' words and the key
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """Where things go in one drawing of a grid, in px (drawn at 1:1)."""
+
+    narrow: bool
+    left: int  # room on the left for the likelihood labels
+    top: int
+    cell_width: int
+    cell_height: int
+    band_x: int  # the band's word, from the cell's corner
+    band_y: int
+    band_size: int
+    band_bold: bool
+    marker_columns: int
+    marker_rows: int
+    marker_x: int  # the first marker's centre, from the cell's corner
+    marker_y: int
+    marker_step_x: int
+    marker_step_y: int
+    right: int = 10
+
+    @property
+    def grid_width(self) -> int:
+        return self.left + 4 * self.cell_width
+
+    @property
+    def width(self) -> int:
+        return self.grid_width + self.right
+
+    @property
+    def bottom(self) -> int:
+        return self.top + 4 * self.cell_height
+
+    @property
+    def marker_slots(self) -> int:
+        return self.marker_columns * self.marker_rows
+
+
+# Likelihood and severity in words around the grid; four markers to a row.
+WIDE = Geometry(narrow=False, left=150, top=10, cell_width=110, cell_height=110,
+                band_x=10, band_y=24, band_size=15, band_bold=True,
+                marker_columns=4, marker_rows=3, marker_x=18, marker_y=42,
+                marker_step_x=25, marker_step_y=24)
+# Numbers around the grid and their words in a key below; two markers to a row.
+NARROW = Geometry(narrow=True, left=16, top=6, cell_width=68, cell_height=100,
+                  band_x=3, band_y=19, band_size=14, band_bold=False,
+                  marker_columns=2, marker_rows=3, marker_x=17, marker_y=40,
+                  marker_step_x=28, marker_step_y=24, right=0)
+WIDTH = WIDE.width
+MARKER_SLOTS = WIDE.marker_slots
 
 
 @dataclass(frozen=True)
@@ -99,6 +153,28 @@ class Label:
     anchor: str = "middle"
     bold: bool = False
     upwards: bool = False
+    size: int = LABEL_SIZE
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """One drawing of a grid: ``geometry`` says where things go."""
+
+    id: str
+    geometry: Geometry
+    cells: tuple[Cell, ...]
+    labels: tuple[Label, ...]
+    height: int
+    marker_radius: int = MARKER_R
+    grid_line: str = GRID_LINE
+
+    @property
+    def width(self) -> int:
+        return self.geometry.width
+
+    @property
+    def narrow(self) -> bool:
+        return self.geometry.narrow
 
 
 @dataclass(frozen=True)
@@ -107,14 +183,12 @@ class Matrix:
     caption: str
     title: str
     description: str
-    cells: tuple[Cell, ...]
-    labels: tuple[Label, ...]
-    width: int = WIDTH
-    height: int = HEIGHT
-    cell_width: int = CELL_W
-    cell_height: int = CELL_H
-    marker_radius: int = MARKER_R
-    grid_line: str = GRID_LINE
+    wide: Drawing
+    narrow: Drawing
+
+    @property
+    def drawings(self) -> tuple[Drawing, Drawing]:
+        return self.wide, self.narrow
 
 
 @dataclass(frozen=True)
@@ -170,28 +244,37 @@ def _matrix(matrix_id: str, caption: str, scored: list[tuple[Row, Score | None]]
     for row, score in scored:
         if score is not None:
             at.setdefault((score.likelihood, score.severity), []).append(row.number)
-    cells = tuple(_cell(likelihood, severity, at.get((likelihood, severity), []))
-                  for likelihood in reversed(SCALE) for severity in SCALE)
     return Matrix(id=matrix_id, caption=caption, title=f"Risk matrix: {caption.lower()}",
-                  description=_description(caption, scored), cells=cells, labels=_axes())
+                  description=_description(caption, scored),
+                  wide=_drawing(matrix_id, WIDE, at),
+                  narrow=_drawing(f"{matrix_id}-narrow", NARROW, at))
 
 
-def _cell(likelihood: int, severity: int, numbers: list[int]) -> Cell:
+def _drawing(drawing_id: str, g: Geometry, at: dict) -> Drawing:
+    cells = tuple(_cell(g, likelihood, severity, at.get((likelihood, severity), []))
+                  for likelihood in reversed(SCALE) for severity in SCALE)
+    labels, height = _narrow_axes(g) if g.narrow else _axes(g)
+    return Drawing(drawing_id, g, cells, labels, height)
+
+
+def _cell(g: Geometry, likelihood: int, severity: int, numbers: list[int]) -> Cell:
     band = band_for(likelihood * severity)
     fill, ink = BAND_COLOURS[band.key]
-    x = LEFT + (severity - 1) * CELL_W
-    y = TOP + (4 - likelihood) * CELL_H
-    return Cell(likelihood, severity, x, y, band, fill, ink, _markers(x, y, numbers))
+    x = g.left + (severity - 1) * g.cell_width
+    y = g.top + (4 - likelihood) * g.cell_height
+    return Cell(likelihood, severity, x, y, band, fill, ink, _markers(g, x, y, numbers))
 
 
-def _markers(x: int, y: int, numbers: list[int]) -> tuple[Marker, ...]:
-    """Numbered circles in rows of four under the band's word; past the room there is, the
-    last place says how many more there are (the description and table list them all)."""
+def _markers(g: Geometry, x: int, y: int, numbers: list[int]) -> tuple[Marker, ...]:
+    """Numbered circles in rows under the band's word; past the room there is, the last
+    place says how many more there are (the description and table list them all)."""
     texts = [str(n) for n in numbers]
-    if len(texts) > MARKER_SLOTS:
-        texts = texts[:MARKER_SLOTS - 1] + [f"+{len(texts) - MARKER_SLOTS + 1}"]
+    slots = g.marker_slots
+    if len(texts) > slots:
+        texts = texts[:slots - 1] + [f"+{len(texts) - slots + 1}"]
     return tuple(
-        Marker(x=x + 18 + (i % MARKER_COLUMNS) * 28, y=y + 42 + (i // MARKER_COLUMNS) * 24,
+        Marker(x=x + g.marker_x + (i % g.marker_columns) * g.marker_step_x,
+               y=y + g.marker_y + (i // g.marker_columns) * g.marker_step_y,
                text=text, circled=not text.startswith("+"))
         for i, text in enumerate(texts)
     )
@@ -204,13 +287,30 @@ def _description(caption: str, scored: list[tuple[Row, Score | None]]) -> str:
     return text + "." + (f" Not scored yet: {', '.join(unscored)}." if unscored else "")
 
 
-def _axes() -> tuple[Label, ...]:
-    bottom = TOP + 4 * CELL_H
-    severity = [Label(LEFT + (s - 1) * CELL_W + CELL_W // 2, bottom + 22,
+def _axes(g: Geometry) -> tuple[tuple[Label, ...], int]:
+    """Each row and column named in words beside the grid, and the axes' names."""
+    severity = [Label(g.left + (s - 1) * g.cell_width + g.cell_width // 2, g.bottom + 22,
                       f"{s} {SEVERITY_LABELS[s]}") for s in SCALE]
-    likelihood = [Label(LEFT - 8, TOP + (4 - n) * CELL_H + CELL_H // 2 + 5,
+    likelihood = [Label(g.left - 8, g.top + (4 - n) * g.cell_height + g.cell_height // 2 + 5,
                         f"{n} {LIKELIHOOD_LABELS[n]}", anchor="end") for n in SCALE]
-    titles = [Label(LEFT + 2 * CELL_W, bottom + 52, "Severity", bold=True),
-              Label(20, TOP + 2 * CELL_H, "Likelihood", bold=True,
-                    upwards=True)]
-    return tuple(severity + likelihood + titles)
+    titles = [Label(g.left + 2 * g.cell_width, g.bottom + 52, "Severity", bold=True),
+              Label(20, g.top + 2 * g.cell_height, "Likelihood", bold=True, upwards=True)]
+    return tuple(severity + likelihood + titles), g.bottom + 70
+
+
+def _narrow_axes(g: Geometry) -> tuple[tuple[Label, ...], int]:
+    """Numbers beside the grid, then a key saying what the numbers mean."""
+    severity = [Label(g.left + (s - 1) * g.cell_width + g.cell_width // 2, g.bottom + 20,
+                      str(s), bold=True) for s in SCALE]
+    likelihood = [Label(g.left // 2, g.top + (4 - n) * g.cell_height + g.cell_height // 2 + 5,
+                        str(n), bold=True) for n in SCALE]
+    key, y = [], g.bottom + 30
+    for name, words in (("Likelihood (rows)", LIKELIHOOD_LABELS),
+                        ("Severity (columns)", SEVERITY_LABELS)):
+        key.append(Label(0, y + 14, name, anchor="start", bold=True))
+        for n in SCALE:  # two to a line: 1 and 2, then 3 and 4
+            column, line = (n - 1) % 2, (n - 1) // 2
+            key.append(Label(column * (g.width // 2), y + 34 + line * 20, f"{n} {words[n]}",
+                             anchor="start"))
+        y += 70
+    return tuple(severity + likelihood + key), y - 4
