@@ -33,9 +33,11 @@ from eia.migrate import upgrade
 from .demo import Demo
 from .helpers import (
     CHECKED,
+    REFLOWED,
     SHOTS,
     clear_artifacts,
     write_checked_pages,
+    write_reflow_pages,
     write_screenshot_index,
 )
 
@@ -247,11 +249,14 @@ def nojs_page(nojs_browser):
 @pytest.fixture(scope="package", autouse=True)
 def _axe_pages_file():
     """test-artifacts/axe-pages.txt lists every page axe checked (written as checks run and
-    once more at the end); test-artifacts/screenshots/ holds this run's screenshots, listed
+    once more at the end), reflow-pages.txt every page checked at 320 and 640 px;
+    test-artifacts/screenshots/ holds this run's screenshots, listed
     in its index.html and index.txt. An earlier run's are removed first."""
     clear_artifacts()
     yield
     if CHECKED:
         write_checked_pages()
+    if REFLOWED:
+        write_reflow_pages()
     if SHOTS:
         write_screenshot_index()

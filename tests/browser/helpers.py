@@ -26,6 +26,7 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_PAGES_FILE = ARTIFACTS / "axe-pages.txt"
+REFLOW_PAGES_FILE = ARTIFACTS / "reflow-pages.txt"
 
 SIGN_OUT_BUTTON = 'form[action$="/sign-out"] button'
 
@@ -288,5 +289,167 @@ def clear_artifacts() -> None:
 
     for folder in (SCREENSHOTS, ARTIFACTS / "axe-violations"):
         shutil.rmtree(folder, ignore_errors=True)
-    for old in [AXE_PAGES_FILE, *ARTIFACTS.glob("journey-pages-*.txt")]:
+    for old in [AXE_PAGES_FILE, REFLOW_PAGES_FILE, *ARTIFACTS.glob("journey-pages-*.txt")]:
         old.unlink(missing_ok=True)
+
+
+# --- reflow: narrow screens and zoom (WCAG 1.4.10), and the charts' text -----------------
+
+# 320 CSS px is WCAG 1.4.10's width (1280 px at 400% zoom); 640 is 1280 px at 200%.
+REFLOW_WIDTHS = (320, 640)
+REFLOW_HEIGHT = 900
+# The smallest text a chart may draw, as rendered (its font size times the SVG's scale).
+MIN_CHART_TEXT_PX = 9
+
+# Every page checked for reflow this session: (label, width, js or no-js, url, result).
+REFLOWED: list[tuple[str, int, str, str, str]] = []
+
+_REFLOW = """(minText) => {
+  const doc = document.documentElement;
+  const viewport = doc.clientWidth;
+  const describe = (e) => {
+    let d = e.tagName.toLowerCase();
+    if (e.id) d += "#" + e.id;
+    const classes = [...e.classList].filter(c => !c.startsWith("govuk-!-")).slice(0, 3);
+    if (classes.length) d += "." + classes.join(".");
+    const named = e.querySelector && e.querySelector(":scope > caption, :scope > title");
+    const words = ((named && named.textContent) || e.textContent || "").trim()
+      .replace(/\\s+/g, " ");
+    if (words) d += ` "${words.slice(0, 60)}${words.length > 60 ? "…" : ""}"`;
+    return d;
+  };
+  // Whether an ancestor that scrolls or clips holds e in (then e cannot widen the page). An
+  // absolutely positioned element escapes every such ancestor below its containing block.
+  const clipped = (e) => {
+    const position = getComputedStyle(e).position;
+    if (position === "fixed") return false;
+    let escaping = position === "absolute";
+    for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      const style = getComputedStyle(a);
+      if (escaping && (style.position !== "static" || style.transform !== "none")) escaping = false;
+      if (!escaping && style.overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  const sticksOut = (r) => r.right > viewport + 0.5 || r.left < -0.5;
+  const wide = [];
+  if (doc.scrollWidth > viewport) {
+    window.scrollTo(0, window.scrollY);
+    const out = new Map();  // what sticks out of the window and is not held in
+    for (const e of document.body.querySelectorAll("*")) {
+      const r = e.getBoundingClientRect();
+      if ((r.width || r.height) && sticksOut(r) && !clipped(e)) out.set(e, r);
+    }
+    for (const [e, r] of out) {
+      if (out.has(e.parentElement)) continue;  // name the outermost only
+      wide.push({what: describe(e), left: Math.round(r.left), right: Math.round(r.right),
+                 width: Math.round(r.width)});
+    }
+    wide.sort((a, b) => b.right - a.right || b.width - a.width);
+  }
+  const small = [], cut = [];
+  for (const t of document.querySelectorAll("svg text")) {
+    if (!t.getClientRects().length || getComputedStyle(t).visibility === "hidden") continue;
+    let svg = t.ownerSVGElement;
+    while (svg.ownerSVGElement) svg = svg.ownerSVGElement;
+    const m = t.getScreenCTM();
+    const scale = m ? Math.sqrt(Math.abs(m.a * m.d - m.b * m.c)) : 1;
+    const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+    const words = t.textContent.trim().replace(/\\s+/g, " ").slice(0, 40);
+    const where = "svg" + (svg.id ? "#" + svg.id : "");
+    if (px < minText - 0.01) small.push({where, words, px: Math.round(px * 10) / 10});
+    const r = t.getBoundingClientRect(), s = svg.getBoundingClientRect();
+    if (r.left < s.left - 1 || r.right > s.right + 1
+        || r.top < s.top - 1 || r.bottom > s.bottom + 1) {
+      cut.push({where, words});
+    }
+  }
+  // Every table in a region of its own that can scroll it, named by its caption.
+  const loose = [];
+  for (const table of document.querySelectorAll("table.govuk-table")) {
+    const region = table.parentElement, caption = table.querySelector(":scope > caption");
+    if (!(region.matches(".app-table-container[role=region][tabindex='0']") && caption
+          && caption.id && region.getAttribute("aria-labelledby") === caption.id)) {
+      loose.push(describe(table));
+    }
+  }
+  return {viewport, scrollWidth: doc.scrollWidth, wide, small, cut, loose};
+}"""
+
+
+def reflow_problems(page: Page, *, width: int, tables: bool = True) -> list[str]:
+    """What is wrong with the page at ``width`` CSS px (the tab is resized to it): the
+    document scrolls sideways (each element sticking out, widest first), chart text renders
+    smaller than MIN_CHART_TEXT_PX, or is cut off at the edge of its SVG; with ``tables``,
+    a govuk-table is not in a region of its own that scrolls it (so a new table cannot
+    widen a page on a screen or with data the tests do not have)."""
+    page.set_viewport_size({"width": width, "height": REFLOW_HEIGHT})
+    found = page.evaluate(_REFLOW, MIN_CHART_TEXT_PX)
+    problems = []
+    if found["scrollWidth"] > found["viewport"]:
+        problems.append(
+            f"the page scrolls sideways: it is {found['scrollWidth']} px wide in a "
+            f"{found['viewport']} px window; widest first:" + "".join(
+                f"\n      {w['what']} ({w['width']} px wide, {w['left']} to {w['right']})"
+                for w in found["wide"][:5]))
+    if found["small"]:
+        problems.append(
+            f"{len(found['small'])} chart text(s) smaller than {MIN_CHART_TEXT_PX} px:" + "".join(
+                f"\n      {s['where']} \"{s['words']}\" at {s['px']} px"
+                for s in found["small"][:5]))
+    if tables and found["loose"]:
+        problems.append(
+            "tables not in a scrolling region of their own (macros.html table_container, "
+            "named by the table's caption):" + "".join(f"\n      {t}" for t in found["loose"]))
+    if found["cut"]:
+        problems.append(f"{len(found['cut'])} chart text(s) cut off at the edge of the SVG:"
+                        + "".join(f"\n      {c['where']} \"{c['words']}\""
+                                  for c in found["cut"][:5]))
+    return problems
+
+
+@contextmanager
+def viewport_width(page: Page, width: int):
+    """Within this block the tab is ``width`` CSS px wide (REFLOW_HEIGHT high); after it,
+    the size it was."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": REFLOW_HEIGHT})
+    try:
+        yield page
+    finally:
+        if before:
+            page.set_viewport_size(before)
+
+
+def check_reflow(page: Page, label: str, *, javascript: bool = True,
+                 screenshot_at: int | None = None) -> str:
+    """Resize the tab to each of REFLOW_WIDTHS and check the page reflows there (see
+    ``reflow_problems``); then put the tab back to its size. Returns a report naming the
+    page, the width and each problem ("" when there is none), recorded either way in
+    test-artifacts/reflow-pages.txt. ``screenshot_at``: also take a screenshot at that width
+    ("<label> at 320px")."""
+    reports = []
+    for width in REFLOW_WIDTHS:
+        with viewport_width(page, width):
+            problems = reflow_problems(page, width=width, tables=width == REFLOW_WIDTHS[0])
+            if screenshot_at == width:
+                screenshot(page, f"{label} at {width}px")
+        REFLOWED.append((label, width, "js" if javascript else "no-js", page.url,
+                         "ok" if not problems else "FAILED: " + problems[0].split(":")[0]))
+        if problems:
+            reports.append(f"at {width} px:\n  - " + "\n  - ".join(problems))
+    write_reflow_pages()
+    if not reports:
+        return ""
+    return (f"{label} ({page.url}, {'with' if javascript else 'without'} JavaScript) does not "
+            "reflow " + "\n".join(reports))
+
+
+def write_reflow_pages() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    lines = ["# Pages checked for reflow at " + " and ".join(f"{w} px" for w in REFLOW_WIDTHS)
+             + f": no sideways scrolling, chart text at least {MIN_CHART_TEXT_PX} px",
+             "# label\twidth\tjavascript\turl\tresult"]
+    lines += ["\t".join(map(str, row)) for row in REFLOWED]
+    REFLOW_PAGES_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return REFLOW_PAGES_FILE

@@ -15,11 +15,13 @@ from .helpers import (
     SIGN_OUT_BUTTON,
     check_axe,
     check_axe_on_snapshot,
+    check_reflow,
     screenshot,
     sign_in,
     sign_out,
     slug,
     use_role,
+    viewport_width,
 )
 from .pages import PAGES
 
@@ -53,9 +55,17 @@ def load(page, live_server, demo, spec):
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: slug(spec.label))
 def test_page_has_no_axe_violations(page, live_server, demo, spec):
+    """axe finds nothing, on a desktop screen and at 320 CSS px (where tables scroll in
+    their regions), and the page reflows at 320 and 640 px (helpers.check_reflow: no
+    sideways scrolling of the page, chart text large enough). The reflow is checked before
+    axe can fail, and fails after it, so a failure names every problem of the page."""
     load(page, live_server, demo, spec)
     screenshot(page, spec.label)
+    reflow = check_reflow(page, spec.label, screenshot_at=320)
     check_axe(page, spec.label)
+    with viewport_width(page, 320):
+        check_axe(page, f"{spec.label} at 320px")
+    assert not reflow, reflow
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: slug(spec.label))
@@ -68,7 +78,9 @@ def test_page_without_javascript(nojs_page, page, live_app, live_server, demo, s
         assert nojs_page.locator("main#main-content h1").count() == 1
     else:
         assert nojs_page.locator("body").inner_text().strip(), "the page is empty"
+    reflow = check_reflow(nojs_page, spec.label, javascript=False)
     check_axe_on_snapshot(page, nojs_page, spec.label + " (no JavaScript)")
+    assert not reflow, reflow
 
 
 def endpoint_of(app, url: str) -> str | None:
