@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench setup setup-test setup-bench frontend chromium demo migrate clean
+.PHONY: run test bench wheel setup setup-test setup-bench frontend chromium demo migrate clean
 
 run: setup frontend migrate demo
 	@$(BIN)/python -m eia.launcher
@@ -26,6 +26,13 @@ SIZE ?= council
 
 bench: setup setup-bench
 	@$(BIN)/python -m benchmarks --size $(SIZE)
+
+# The installable product (README "Installing as a package"): dist/eia_engine-*.whl, with
+# the templates and GOV.UK Frontend's CSS, JavaScript and assets inside (setup.py).
+# build/ goes first: setuptools leaves it behind, and a module deleted since would linger.
+wheel: setup frontend
+	rm -rf build
+	$(BIN)/pip wheel . --no-deps --quiet -w dist
 
 # --- set-up (each step is skipped when nothing it depends on changed) --------------------
 
@@ -71,4 +78,4 @@ demo: migrate
 	@$(BIN)/eia demo load
 
 clean:
-	rm -rf $(VENV) node_modules instance .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules instance build dist .pytest_cache .hypothesis

@@ -1,21 +1,19 @@
 """The Flask application factory."""
 
-import os
 from pathlib import Path
 
 from flask import Flask
 
+from eia import paths
 from eia.config import load_config
 from eia.db import close_session, make_engine
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(
         __name__,
-        instance_path=os.environ.get("EIA_INSTANCE_PATH") or str(ROOT / "instance"),
-        template_folder=str(ROOT / "templates"),
+        instance_path=str(paths.instance_path()),
+        template_folder=str(paths.TEMPLATES),
         static_folder=None,
     )
     app.config.update(load_config(app.instance_path))

@@ -11,7 +11,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from eia.paths import SOURCE_ROOT
+
 BIN = Path(sys.executable).parent
 
 
@@ -27,8 +28,9 @@ def _commands(host: str, port: str) -> dict[str, list[str]]:
 def main() -> int:
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "5000")
+    # In a checkout the processes start in the repository; installed, where this was started.
     processes = {
-        name: subprocess.Popen(cmd, cwd=ROOT, start_new_session=True)
+        name: subprocess.Popen(cmd, cwd=SOURCE_ROOT, start_new_session=True)
         for name, cmd in _commands(host, port).items()
     }
     print(f"\n  The EIA service is starting at http://{host}:{port}/  (Ctrl-C to stop)\n",

@@ -1,17 +1,20 @@
 """Run Alembic from code: the one way the schema is made, on SQLite and PostgreSQL alike."""
 
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parent.parent
+from eia.paths import MIGRATIONS
 
 
 def alembic_config(url: str | None = None, connection=None) -> Config:
-    cfg = Config(str(ROOT / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    """The ``[alembic]`` options of alembic.ini, built here rather than read from it, so an
+    installed product (which has no alembic.ini: eia/paths.py) migrates just as a checkout
+    does. alembic.ini is for running ``alembic`` by hand in a checkout; a test keeps the two
+    alike."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("file_template", "%%(rev)s_%%(slug)s")
     if url:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:

@@ -13,15 +13,10 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from pathlib import Path
-
     from eia.config import load_config
+    from eia.paths import instance_path
 
-    import os
-
-    root = Path(__file__).resolve().parent.parent
-    instance = os.environ.get("EIA_INSTANCE_PATH") or str(root / "instance")
-    return load_config(instance)["DATABASE_URL"]
+    return load_config(str(instance_path()))["DATABASE_URL"]
 
 
 def _configure(connection) -> None:

@@ -8,9 +8,8 @@ otherwise make the server fetch it). ``data:`` URLs, which carry their content i
 the only exception.
 """
 
-from pathlib import Path
+from eia.paths import PDF_STYLESHEET as STYLESHEET
 
-STYLESHEET = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf" / "eia.css"
 PDF_VARIANT = "pdf/ua-1"  # WeasyPrint 70: implies pdf_tags=True and PDF 1.7
 
 

@@ -1,12 +1,11 @@
-"""Static files: GOV.UK Frontend straight from node_modules, and the app's own small
-stylesheet and script."""
-
-from pathlib import Path
+"""Static files: GOV.UK Frontend (from node_modules in a checkout, from the copy a wheel
+carries when installed: eia/paths.py), and the app's own small stylesheet and script."""
 
 from flask import Blueprint, Flask
 
-ROOT = Path(__file__).resolve().parents[2]
-GOVUK_DIST = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+from eia import paths
+
+GOVUK_DIST = paths.GOVUK_DIST
 
 
 def init_assets(app: Flask) -> None:
@@ -19,5 +18,5 @@ def init_assets(app: Flask) -> None:
                                      static_url_path="/assets"))
     app.register_blueprint(Blueprint("govuk", __name__, static_folder=GOVUK_DIST,
                                      static_url_path="/static/govuk"))
-    app.register_blueprint(Blueprint("app_static", __name__, static_folder="static",
+    app.register_blueprint(Blueprint("app_static", __name__, static_folder=paths.APP_STATIC,
                                      static_url_path="/static/app"))
