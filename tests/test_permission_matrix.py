@@ -19,11 +19,13 @@ from eia.models import (ActionItem, Characteristic, ClaimMapping, EngagementReco
                         IntersectionalImpact, OutboxEmail)
 from eia.models.enums import CharacteristicKind
 from workflows.lifecycle import STATES
+from eia.exports.public import PUBLIC_STATES
 
 from eia.db import make_engine
 from eia.migrate import upgrade
 
 from .conftest import session_on, sign_in
+from .factories import PATHS
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,9 @@ def engine(tmp_path_factory):
 ACTORS = ("anonymous", "owner", "team_officer", "other_officer", "directorate_approver",
           "other_approver", "equality_officer", "admin")
 STATE_NAMES = tuple(s.name for s in STATES)
+# The states the matrix's EIAs reach through an approval and in which the register shows them.
+EVER_PUBLISHED = {state for state in STATE_NAMES
+                  if "approve" in PATHS[state] and state in PUBLIC_STATES}
 
 VIEWERS = {"owner", "team_officer", "directorate_approver", "equality_officer", "admin"}
 TEAM = {"owner", "team_officer"}
@@ -154,7 +159,8 @@ RULES = {
        for name in ("email", "email_html")},
     # Audit, exports and the public register: the audit trail for the Policy and Equality
     # Unit and admins; downloads need what viewing needs; the public register is open to
-    # all, and no EIA of this matrix is published, so its public copy is "not found" to all.
+    # all. EIAs are published by default, so the public copy of an EIA that was approved and
+    # is still in a public state is open to all; any other is "not found" to all.
     **{f"audit.{name}": Rule(get=only({"equality_officer", "admin"})) for name in (
         "search", "download_results")},
     "audit.verify": Rule(post=only({"equality_officer", "admin"})),
@@ -163,7 +169,8 @@ RULES = {
     "exports.eia_pdf": Rule(get=only(VIEWERS), per_eia=True),
     "public.register": Rule(get=everyone, public=True),
     "public.register_download": Rule(get=everyone, public=True),
-    **{f"public.{name}": Rule(get=lambda actor, state: "missing", per_eia=True, public=True)
+    **{f"public.{name}": Rule(get=lambda actor, state: state in EVER_PUBLISHED or "missing",
+                              per_eia=True, public=True)
        for name in ("eia_page", "eia_pdf")},
     # The Policy and Equality Unit's dashboard: equality officers and administrators only.
     **{f"dashboard.{name}": Rule(get=only({"equality_officer", "admin"}))
