@@ -8,27 +8,19 @@ In CI (CI=true) a service the suite was told about must be there: a missing Post
 Redis fails the run instead of quietly skipping its tests.
 """
 
-import os
-from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from eia.config import normalise_database_url
 from eia.db import make_engine
 from eia.migrate import upgrade
 
 from .factories import Factories
 from .oidc.fixture import oidc_provider  # noqa: F401  (the OpenID Provider: tests/oidc/)
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-PG_URL = os.environ.get("DATABASE_URL", "")
-PG_URL = normalise_database_url(PG_URL) if PG_URL.startswith("postgres") else ""
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+from .support.db import session_on
+from .support.people import officer, person, signed_in  # noqa: F401  (shared fixtures)
+from .support.services import BACKENDS, IN_CI, PG_URL, REDIS_URL, XDIST_WORKER, free_port
 
 
 def pytest_configure(config):
@@ -56,7 +48,6 @@ def pytest_collection_modifyitems(config, items):
 
 # Under pytest-xdist (`make test` runs two workers) each worker has a PostgreSQL database
 # of its own, named after DATABASE_URL's with the worker's id ("test_gw0"), made here.
-XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def _worker_database_url(url: str, suffix: str = "") -> str:
@@ -116,11 +107,6 @@ def connection(engine):
             outer.rollback()
 
 
-def session_on(connection) -> Session:
-    return Session(bind=connection, join_transaction_mode="create_savepoint",
-                   expire_on_commit=False)
-
-
 @pytest.fixture
 def db(connection):
     session = session_on(connection)
@@ -154,25 +140,21 @@ def client(app):
     return app.test_client()
 
 
-def sign_in(client, user) -> None:
-    """Sign ``user`` in on ``client`` the way Flask-Login remembers a signed-in person (with
-    their session generation, which the app checks on every request)."""
-    from eia.web.auth import SESSION_GENERATION
-
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user.id)
-        flask_session["_fresh"] = True
-        flask_session[SESSION_GENERATION] = user.session_generation
-
-
 @pytest.fixture
 def unaudited_commits(app, connection):
     """Watches the application's database sessions: a commit that changed a person, a
     directorate, a service or a characteristic without an admin audit record in the same
     transaction is written down here (the test then asserts there were none). Used by
     tests/test_admin_audit.py and the admin fuzzing in tests/test_admin.py."""
-    from eia.models import (AppSetting, AuditRecord, Characteristic, ClaimMapping,
-                            Directorate, Service, User)
+    from eia.models import (
+        AppSetting,
+        AuditRecord,
+        Characteristic,
+        ClaimMapping,
+        Directorate,
+        Service,
+        User,
+    )
 
     admin_tables = (User, Directorate, Service, Characteristic, ClaimMapping, AppSetting)
     problems = []
@@ -206,9 +188,6 @@ def unaudited_commits(app, connection):
 
     app.config["SESSION_FACTORY"] = instrumented
     return problems
-
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -302,14 +281,6 @@ class SmtpRecorder:
         from collections import Counter
 
         return dict(Counter(m[header] for m in self.snapshot()))
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

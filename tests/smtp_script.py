@@ -8,6 +8,7 @@ each connection in a thread of its own, stopped by ``stop``.
 """
 
 import base64
+import contextlib
 import email
 import email.policy
 import socket
@@ -136,7 +137,5 @@ class ScriptedSmtp:
         except (OSError, ValueError):
             return
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass

@@ -4,7 +4,6 @@ characteristics and their guidance; and that nothing typed into these forms give
 import logging
 
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
@@ -13,33 +12,26 @@ from eia.models import Characteristic, Directorate, Service, User
 from eia.passwords import verify_password
 from workflows.guards import in_scope_characteristics
 
-from .conftest import sign_in
+from .support.html import parse, words
+from .support.people import sign_in
 
 PASSWORD = "a long enough password"
 
 
-def page(response) -> BeautifulSoup:
-    return BeautifulSoup(response.data, "html.parser")
-
-
-def text(response) -> str:
-    return " ".join(page(response).get_text().split())
-
-
 def banner(response) -> str:
-    found = page(response).select_one(".govuk-notification-banner--success")
+    found = parse(response).select_one(".govuk-notification-banner--success")
     return " ".join(found.get_text().split()) if found else ""
 
 
 def error_links(response) -> dict[str, str]:
     """The error summary: {message: the field it links to}."""
-    summary = page(response).select_one(".govuk-error-summary")
+    summary = parse(response).select_one(".govuk-error-summary")
     assert summary is not None, "no error summary"
     return {" ".join(a.get_text().split()): a["href"] for a in summary.select("a")}
 
 
 def assert_one_h1(response) -> None:
-    assert len(page(response).find_all("h1")) == 1
+    assert len(parse(response).find_all("h1")) == 1
 
 
 @pytest.fixture
@@ -64,8 +56,8 @@ def test_admin_reaches_everything(client, admin):
     index = client.get("/admin")
     assert index.status_code == 200
     assert_one_h1(index)
-    for words in ("Users", "Directorates and services", "Characteristics and guidance"):
-        assert words in text(index)
+    for heading in ("Users", "Directorates and services", "Characteristics and guidance"):
+        assert heading in words(index)
     for url in ADMIN_ONLY + CHARACTERISTIC_PAGES:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -77,7 +69,7 @@ def test_equality_officer_manages_characteristics_only(client, make):
     sign_in(client, make.user("equality_officer"))
     index = client.get("/admin")
     assert index.status_code == 200
-    assert "Characteristics and guidance" in text(index)
+    assert "Characteristics and guidance" in words(index)
     assert "/admin/users" not in index.text and "/admin/directorates" not in index.text
     for url in CHARACTERISTIC_PAGES:
         assert client.get(url).status_code == 200, url
@@ -92,7 +84,7 @@ def test_officers_and_approvers_get_the_no_access_page(client, make, role):
     for url in ["/admin"] + ADMIN_ONLY + CHARACTERISTIC_PAGES:
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "You do not have access to this page" in text(response)
+        assert "You do not have access to this page" in words(response)
     age = client.post("/admin/characteristics/1/move", data={"direction": "down"})
     assert age.status_code == 403
 
@@ -115,7 +107,7 @@ def test_create_a_user_who_then_signs_in_with_the_typed_password(app, client, ad
     assert "Olu Officer (olu.officer@islington.gov.uk) added as officer" in banner(response)
     assert PASSWORD not in response.text  # they typed it: it is not shown back
     assert response.headers["Cache-Control"] == "no-store"
-    listing = text(client.get("/admin/users"))
+    listing = words(client.get("/admin/users"))
     assert "olu.officer@islington.gov.uk" in listing and "Libraries" in listing
 
     other = app.test_client()
@@ -129,13 +121,13 @@ def test_a_made_up_password_is_shown_once_and_works(app, client, admin, make):
         "name": "Pat Unit", "email": "pat@islington.gov.uk", "role": "equality_officer",
         "service_id": "", "directorate_id": "", "password": ""})
     assert response.status_code == 200
-    password = page(response).select_one("#password").get_text().strip()
+    password = parse(response).select_one("#password").get_text().strip()
     assert len(password) >= 12
-    assert "only time the password is shown" in text(response)
+    assert "only time the password is shown" in words(response)
     assert app.test_client().post("/sign-in", data={
         "email": "pat@islington.gov.uk", "password": password}).status_code == 302
     # Never shown again: not on the list, not on the person's page.
-    person_id = page(client.get("/admin/users")).select_one(
+    person_id = parse(client.get("/admin/users")).select_one(
         "tr:-soup-contains('pat@islington.gov.uk') a")["href"]
     assert password not in client.get("/admin/users").text
     assert password not in client.get(person_id).text
@@ -160,8 +152,8 @@ def test_an_officer_needs_a_service_and_an_approver_a_directorate(client, admin,
     assert response.status_code == 400
     links = error_links(response)
     assert links["Select a service: an officer writes EIAs for a service"] == "#service_id"
-    assert page(response).select_one("#role")["value"] == "officer"
-    assert page(response).select_one("#role").has_attr("checked")
+    assert parse(response).select_one("#role")["value"] == "officer"
+    assert parse(response).select_one("#role").has_attr("checked")
 
     response = client.post("/admin/users/new", data={
         "name": "No Directorate", "email": "nd@islington.gov.uk", "role": "approver",
@@ -184,7 +176,7 @@ def test_short_password_and_missing_fields_get_an_error_summary(client, admin):
     assert links["Enter their email address"] == "#email"
     assert links["Select a role"] == "#role"
     assert any(message.startswith("Password must be between 12") for message in links)
-    assert page(response).title.get_text().startswith("Error: ")
+    assert parse(response).title.get_text().startswith("Error: ")
 
 
 def test_edit_a_user(client, admin, make, db):
@@ -199,7 +191,7 @@ def test_edit_a_user(client, admin, make, db):
         ("After Name", "approver", directorate.id, None)
     listing = client.get(response.location)
     assert "Changes to After Name" in banner(listing)
-    assert len(page(listing).select(".govuk-notification-banner")) == 1  # said once
+    assert len(parse(listing).select(".govuk-notification-banner")) == 1  # said once
     assert banner(client.get(response.location)) == ""  # and only once
 
 
@@ -245,7 +237,7 @@ def test_reset_a_password(app, client, admin, make, db):
     person = make.user("officer")
     response = client.post(f"/admin/users/{person.id}/password", data={"password": ""})
     assert response.status_code == 200
-    password = page(response).select_one("#password").get_text().strip()
+    password = parse(response).select_one("#password").get_text().strip()
     db.refresh(person)
     assert verify_password(person.password_hash, password)
     assert app.test_client().post("/sign-in", data={"email": person.email,
@@ -270,7 +262,7 @@ def test_a_reset_lifts_a_lockout(app, client, admin, make):
 
 def test_the_buttons_carry_a_csrf_token(app, client, admin, db):
     app.config["WTF_CSRF_ENABLED"] = True
-    listing = page(client.get("/admin/characteristics"))
+    listing = parse(client.get("/admin/characteristics"))
     button = listing.select_one(f"#characteristic-{characteristic(db, 'age').id} form")
     fields = {i["name"]: i["value"] for i in button.select("input")}
     assert client.post(button["action"], data={"direction": "down"}).status_code == 400
@@ -326,10 +318,10 @@ def test_nothing_in_use_is_deleted(client, admin, make, db):
     # the error summary says so in words, linking to nothing).
     refused = client.post(f"/admin/services/{service.id}/delete")
     assert refused.status_code == 409
-    assert "because it still has 1 person and 1 EIA" in text(refused)
+    assert "because it still has 1 person and 1 EIA" in words(refused)
     refused = client.post(f"/admin/directorates/{directorate.id}/delete")
     assert refused.status_code == 409
-    assert "because it still has 1 service, 1 person and 1 EIA" in text(refused)
+    assert "because it still has 1 service, 1 person and 1 EIA" in words(refused)
     assert db.get(Service, service.id) is not None
 
     unused = make.directorate(name="Unused")
@@ -374,15 +366,15 @@ def test_statutory_characteristics_cannot_be_deactivated_or_renamed(client, admi
     race = characteristic(db, "race")
     response = client.post(f"/admin/characteristics/{race.id}/deactivate")
     assert response.status_code == 409  # the law refuses it, not anything typed
-    summary = page(response).select_one(".govuk-error-summary")
+    summary = parse(response).select_one(".govuk-error-summary")
     assert "Race cannot be deactivated: it is one of the nine characteristics protected " \
            "by the Equality Act 2010" in " ".join(summary.get_text().split())
     socio = characteristic(db, "socio_economic")
     response = client.post(f"/admin/characteristics/{socio.id}/deactivate")
-    assert response.status_code == 409 and "socio-economic duty" in text(response)
+    assert response.status_code == 409 and "socio-economic duty" in words(response)
 
     edit = client.get(f"/admin/characteristics/{race.id}")
-    assert page(edit).select_one("input#name") is None
+    assert parse(edit).select_one("input#name") is None
     client.post(f"/admin/characteristics/{race.id}",
                 data={"name": "Ethnicity", "guidance": race.guidance})
     db.refresh(race)
@@ -438,7 +430,7 @@ def test_reorder_characteristics(client, admin, db):
     client.post(f"/admin/characteristics/{age.id}/move", data={"direction": "up"})
     db.expire_all()
     assert order() == before
-    listing = page(client.get("/admin/characteristics"))
+    listing = parse(client.get("/admin/characteristics"))
     first_row = listing.select_one(f"#characteristic-{age.id}")
     assert "Move up" not in first_row.get_text() and "Move down" in first_row.get_text()
     assert client.post(f"/admin/characteristics/{age.id}/move",

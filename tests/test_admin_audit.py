@@ -10,7 +10,6 @@ import json
 
 import pytest
 import sqlalchemy as sa
-from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from sqlmodel import select
 
@@ -19,13 +18,10 @@ from eia.models import AuditRecord, Characteristic, ClaimMapping, Directorate, U
 from eia.models.enums import CharacteristicKind
 from eia.passwords import hash_password
 
-from .conftest import sign_in
+from .support.html import parse, words
+from .support.people import sign_in
 
 PASSWORD = "a long enough password"
-
-
-def text(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
 
 
 def records_after(db, seq: int) -> list[AuditRecord]:
@@ -311,17 +307,17 @@ def test_the_audit_page_shows_admin_changes_in_plain_words(client, db, world):
 
     page = client.get("/audit", query_string={"event": "admin"})
     assert page.status_code == 200
-    words = text(page)
-    assert f"Role of Olu Officer ({officer.email}) changed from Officer to Approver" in words
-    assert f"Password of Olu Officer ({officer.email}) reset" in words
-    assert "Directorate Environment added" in words
-    assert "Characteristic Age changed: guidance" in words
-    assert "Ada Admin" in words
+    shown = words(page)
+    assert f"Role of Olu Officer ({officer.email}) changed from Officer to Approver" in shown
+    assert f"Password of Olu Officer ({officer.email}) reset" in shown
+    assert "Directorate Environment added" in shown
+    assert "Characteristic Age changed: guidance" in shown
+    assert "Ada Admin" in shown
 
-    roles = text(client.get("/audit", query_string={"event": "admin:user_role_changed"}))
+    roles = words(client.get("/audit", query_string={"event": "admin:user_role_changed"}))
     assert "1 record match your search" in roles and "Role of Olu Officer" in roles
     assert "Directorate Environment added" not in roles
-    options = BeautifulSoup(page.data, "html.parser").select("#event option")
+    options = parse(page).select("#event option")
     labels = {o["value"]: o.get_text().strip() for o in options}
     assert labels["admin"] == "Any administration change"
     assert labels["admin:user_role_changed"] == "Administration: role changed"

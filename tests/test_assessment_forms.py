@@ -30,6 +30,8 @@ from forms.assessment import (
 from forms.fields import LONG_TEXT_MAX
 from forms.proposal import PUBLISHED_AND_CONFIDENTIAL, ProposalForm
 
+from .support.formdata import typed
+
 AGE, DISABILITY, RACE, SEX = (Characteristic(id=n, key=k, name=k.title()) for n, k in
                               enumerate(("age", "disability", "race", "sex"), start=1))
 PEOPLE = [User(id=7, email="ann@example.gov.uk", name="Ann Owner"),
@@ -42,10 +44,6 @@ CHOICES = {
     ActionForm: dict(owners=PEOPLE, impacts=[ImpactAssessment(id=12, characteristic=RACE)],
                      intersectional_impacts=[IntersectionalImpact(id=3, description="Boys")]),
 }
-
-
-def typed(day: date) -> list[str]:
-    return [str(day.day), str(day.month), str(day.year)]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from eia import audit
 from eia.models import utcnow
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 @pytest.fixture

@@ -3,28 +3,9 @@
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
-from eia.passwords import hash_password
-
-from .conftest import sign_in
-
-PASSWORD = "a long enough password"
-
-
-@pytest.fixture
-def person(make, db):
-    def _person(role="officer", **kw):
-        user = make.user(role, **kw)
-        user.password_hash = hash_password(PASSWORD)
-        db.add(user)
-        db.commit()
-        return user
-    return _person
-
-
-def text(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
+from .support.html import words
+from .support.people import PASSWORD, sign_in
 
 
 def test_every_page_needs_sign_in(client, make):
@@ -41,7 +22,7 @@ def test_sign_in_and_out(client, person):
                                                      "password": PASSWORD})
     assert (response.status_code, response.location) == (302, "/")
     page = client.get("/")
-    assert page.status_code == 200 and user.name in text(page)
+    assert page.status_code == 200 and user.name in words(page)
     client.post("/sign-out")
     assert client.get("/").status_code == 302
 
@@ -51,14 +32,14 @@ def test_wrong_password_says_what_to_do_without_saying_which_was_wrong(client, p
     for email in (user.email, "nobody@example.gov.uk"):
         response = client.post("/sign-in", data={"email": email, "password": "wrong"})
         assert response.status_code == 400
-        assert "Enter a correct email address and password" in text(response)
+        assert "Enter a correct email address and password" in words(response)
         assert 'href="#email"' in response.text
 
 
 def test_empty_and_malformed_input_get_an_error_summary(client):
     response = client.post("/sign-in", data={"email": "not-an-email", "password": ""})
     assert response.status_code == 400
-    page = text(response)
+    page = words(response)
     assert "There is a problem" in page
     assert "Enter an email address in the correct format" in page
     assert "Enter your password" in page
@@ -89,12 +70,12 @@ def test_officer_sees_only_their_service(client, make):
                     title="Our service's proposal")
     theirs = make.eia("draft", title="Another service's proposal")
     sign_in(client, officer)
-    listing = text(client.get("/"))
+    listing = words(client.get("/"))
     assert mine.reference in listing and theirs.reference not in listing
     assert client.get(f"/eias/{mine.reference}").status_code == 200
     denied = client.get(f"/eias/{theirs.reference}")
     assert denied.status_code == 403
-    assert "You do not have access to this page" in text(denied)
+    assert "You do not have access to this page" in words(denied)
 
 
 def test_approver_sees_their_directorate_and_equality_officer_sees_all(client, make):
@@ -114,7 +95,7 @@ def test_csrf_is_enforced(app, person):
     client = app.test_client()
     refused = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert refused.status_code == 400
-    assert "Your form could not be sent" in text(refused)
+    assert "Your form could not be sent" in words(refused)
     form = client.get("/sign-in").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
     accepted = client.post("/sign-in", data={"email": user.email, "password": PASSWORD,
@@ -130,7 +111,7 @@ def test_repeated_failures_lock_the_account_for_a_while(app, client, person):
                                               "password": "wrong"}).status_code == 400
     locked = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert locked.status_code == 429
-    assert "too many attempts to sign in. Wait 15 minutes" in text(locked)
+    assert "too many attempts to sign in. Wait 15 minutes" in words(locked)
     assert client.get("/").status_code == 302  # the right password did not get in either
     other = person()
     assert client.post("/sign-in", data={"email": other.email,
@@ -146,7 +127,7 @@ def test_sign_in_expires_after_the_longest_day(app, client, person):
     response = client.get("/")
     assert response.status_code == 302
     follow = client.get(response.location)
-    assert "signed in for too long" in text(follow)
+    assert "signed in for too long" in words(follow)
 
 
 def test_idle_sessions_expire_with_the_cookie(app):
@@ -196,7 +177,7 @@ def test_failures_from_one_place_do_not_lock_the_person_out_elsewhere(app, perso
     # ...while the place the failures came from is paused, right password or not.
     refused = _attempt(attacker, approver.email, PASSWORD)
     assert refused.status_code == 429
-    assert "too many attempts to sign in. Wait 15 minutes" in text(refused)
+    assert "too many attempts to sign in. Wait 15 minutes" in words(refused)
 
 
 def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_neighbour(app, person):
@@ -232,7 +213,7 @@ def test_one_place_trying_many_accounts_is_paused(app, person):
     fresh = person()
     refused = _attempt(sprayer, fresh.email, PASSWORD)
     assert refused.status_code == 429
-    assert "too many attempts to sign in" in text(refused)
+    assert "too many attempts to sign in" in words(refused)
     assert _attempt(_from(app, B), fresh.email, PASSWORD).status_code == 302
 
 
@@ -249,7 +230,7 @@ def test_many_places_failing_for_one_account_slow_it_down_without_locking(app, p
     # Right after a run of failures, new places must wait a little between attempts...
     waiting = _attempt(_from(app, "192.0.2.200"), approver.email, PASSWORD)
     assert waiting.status_code == 429
-    assert "Wait" in text(waiting) and "seconds and try again" in text(waiting)
+    assert "Wait" in words(waiting) and "seconds and try again" in words(waiting)
     # ...but never long: once the pause is over, the right password gets in.
     with time_machine.travel(utcnow().timestamp() + app.config[
             "LOGIN_ACCOUNT_MAX_DELAY_SECONDS"] + 1, tick=False):
@@ -288,7 +269,7 @@ def test_unknown_and_known_emails_are_throttled_alike(app, person, monkeypatch):
         checks.clear()
         statuses = [_attempt(browser, email).status_code
                     for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)]
-        answers[email] = (statuses, len(checks), text(_attempt(browser, email)))
+        answers[email] = (statuses, len(checks), words(_attempt(browser, email)))
     assert answers[user.email] == answers["nobody@example.gov.uk"]
     statuses, checked, _ = answers[user.email]
     assert statuses == [400] * app.config["LOGIN_MAX_FAILURES"] + [429]

@@ -6,8 +6,8 @@ their cacheable headers."""
 
 from flask import url_for
 
-from .conftest import sign_in
-from .test_permission_matrix import World
+from .support.matrix import World
+from .support.people import sign_in
 
 
 def _static(endpoint: str) -> bool:

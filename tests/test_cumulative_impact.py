@@ -6,14 +6,14 @@ import io
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from eia.models import Characteristic, IntersectionalImpact
 from eia.reporting.cumulative import WARNING_AT, cumulative_impact
 
-from .conftest import sign_in
-from .test_dashboard_figures import today
+from .support.figures import today
+from .support.html import get_page
+from .support.people import sign_in
 
 ROUND = "Budget 2027/28"
 
@@ -73,18 +73,15 @@ def test_an_intersectional_group_and_a_period(db, budget):
     assert later.rows == [] and later.decisions == 0
 
 
-def get(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, response.data[:300]
-    return BeautifulSoup(response.data, "html.parser")
+
 
 
 def test_the_page_lists_links_and_warns(client, db, make, budget):
     sign_in(client, make.user("equality_officer"))
     disability = chars(db)["disability"].id
-    page = get(client, "/dashboard/cumulative")
+    page = get_page(client, "/dashboard/cumulative")
     assert page.select_one(".govuk-warning-text") is None  # nothing chosen yet
-    page = get(client, f"/dashboard/cumulative?characteristic={disability}&round={ROUND}")
+    page = get_page(client, f"/dashboard/cumulative?characteristic={disability}&round={ROUND}")
     warning = page.select_one(".govuk-warning-text")
     assert warning is not None and "2 decisions" in warning.get_text()
     links = [a["href"] for a in page.select("#cumulative tbody a")]
@@ -96,7 +93,7 @@ def test_the_page_lists_links_and_warns(client, db, make, budget):
     assert len(rows) == 3 and {r[0] for r in rows[1:]} == {
         budget["swimming"].reference, budget["charging"].reference}
     sex = chars(db)["sex"].id
-    page = get(client, f"/dashboard/cumulative?characteristic={sex}")
+    page = get_page(client, f"/dashboard/cumulative?characteristic={sex}")
     assert page.select_one(".govuk-warning-text") is None
     assert len(page.select("#cumulative tbody tr")) == 1
 
@@ -105,7 +102,7 @@ def test_the_warning_threshold_is_a_setting(app, client, db, make, budget):
     app.config["CUMULATIVE_IMPACT_WARNING_AT"] = 3
     sign_in(client, make.user("admin"))
     disability = chars(db)["disability"].id
-    page = get(client, f"/dashboard/cumulative?characteristic={disability}&round={ROUND}")
+    page = get_page(client, f"/dashboard/cumulative?characteristic={disability}&round={ROUND}")
     assert page.select_one(".govuk-warning-text") is None
     assert "3 or more decisions" in page.get_text()
 
@@ -120,7 +117,7 @@ def test_the_warning_threshold_is_a_setting(app, client, db, make, budget):
 ])
 def test_bad_input_is_a_clear_error(client, make, budget, query, message):
     sign_in(client, make.user("equality_officer"))
-    page = get(client, f"/dashboard/cumulative?{query}", 400)
+    page = get_page(client, f"/dashboard/cumulative?{query}", 400)
     summary = page.select_one(".govuk-error-summary")
     assert summary is not None and message in summary.get_text()
     for link in summary.select("a"):

@@ -2,115 +2,21 @@
 the filters narrowing them, the list behind each figure agreeing with it, and a number of
 SQL queries that does not grow with the data."""
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from eia import operations as ops
-from eia.models import ActionItem, EngagementRecord, london_date, utcnow
+from eia.models import ActionItem
 from eia.reporting.drilldown import BadFigure, drilldown
 from eia.reporting.figures import dashboard
 from eia.reporting.filters import Filters, Quarter, filter_options, parse_filters
 from eia.reporting.sql import quarter_key_of
 from eia.reporting.stages import median_days_by_stage
 
-
-def today() -> date:
-    return london_date(utcnow())
-
-
-@dataclass
-class World:
-    directorates: dict
-    services: dict
-    eias: dict
-    equality: object
-
-
-def approve_late(db, make, eia, approver):
-    """Approve ``eia`` (awaiting sign-off) after its decision date: flagged late."""
-    eia.decision_date = today() - timedelta(days=10)
-    db.add(eia)
-    db.flush()
-    ops.transition(db, eia, "approve", approver, attested=True,
-                   late_reason="The committee met early.")
-    db.flush()
-
-
-def build_world(db, make) -> World:
-    """Two directorates, eleven EIAs with known figures (see the expectations below)."""
-    a, b = make.directorate("Directorate A"), make.directorate("Directorate B")
-    a1, a2, b1 = make.service(a, "Service A1"), make.service(a, "Service A2"), \
-        make.service(b, "Service B1")
-    officers = {s.name: make.user("officer", service=s) for s in (a1, a2, b1)}
-    approvers = {a.id: make.user("approver", directorate=a),
-                 b.id: make.user("approver", directorate=b)}
-
-    def new(status, service, **proposal):
-        return make.eia(status, owner=officers[service.name],
-                        approver=approvers[service.directorate_id], **proposal)
-
-    e = {}
-    e["on_time"] = new("approved", a1)
-    e["late"] = new("awaiting_sign_off", a1)
-    approve_late(db, make, e["late"], approvers[a.id])
-    e["missed"] = new("awaiting_sign_off", a2)
-    e["missed"].decision_date = today() - timedelta(days=5)
-    e["upcoming"] = new("awaiting_sign_off", b1, proposal_type="budget_saving")
-    e["draft"] = new("draft", b1)
-    e["withdrawn"] = new("withdrawn", b1)
-    e["under_review"] = new("under_review", b1)  # started early: its review date is ahead
-    e["review_due"] = new("approved", a1)
-    e["review_due"].review_date = today() - timedelta(days=1)
-    # Screened out: every characteristic not relevant, then straight to sign-off.
-    screened = new("screening", b1)
-    make.screen(screened, officers["Service B1"], relevant=())
-    ops.transition(db, screened, "screen_out", officers["Service B1"])
-    e["screened_out"] = screened
-    # Revised: version 1 signed off on time, version 2 (a later decision) being assessed.
-    revised = new("approved", b1)
-    ops.transition(db, revised, "start_review", officers["Service B1"])
-    ops.transition(db, revised, "revise", approvers[b.id], review_notes="The service changed.")
-    ops.update_eia(db, revised, "proposal", officers["Service B1"],
-                   {"decision_date": today() + timedelta(days=120)})
-    e["revised"] = revised
-    e["no_date"] = new("approved", b1, decision_date=None)  # signed off, no decision date
-
-    # Overdue actions: two count (open, past due, on a live EIA); three do not.
-    yesterday, tomorrow = today() - timedelta(days=1), today() + timedelta(days=1)
-    for eia, status, due in ((e["on_time"], "planned", yesterday),
-                             (e["on_time"], "done", yesterday),
-                             (e["on_time"], "planned", tomorrow),
-                             (e["withdrawn"], "planned", yesterday),
-                             (e["review_due"], "in_progress", yesterday)):
-        db.add(ActionItem(eia=eia, description=f"Action {status}", status=status, due_date=due))
-
-    # Evidence gaps: on_time's disability (no action: flagged), late's age (with an action).
-    gap = next(i for i in e["on_time"].impacts if i.characteristic.key == "disability")
-    gap.evidence_gap, gap.evidence_gap_reason = True, "No data on disabled users."
-    gap2 = next(i for i in e["late"].impacts if i.characteristic.key == "age")
-    gap2.evidence_gap, gap2.evidence_gap_reason = True, "Ages not recorded."
-    db.flush()
-    db.add(ActionItem(eia=e["late"], description="Record ages.", impact_id=gap2.id,
-                      from_evidence_gap=True, status="proposed"))
-
-    # Late's disability impact is high after mitigation (the factory scores low: 2 x 2).
-    high = next(i for i in e["late"].impacts if i.characteristic.key == "disability")
-    high.residual_likelihood, high.residual_severity = 4, 4
-
-    # Outcome 3 without its justification on review_due.
-    e["review_due"].outcome = "3"
-
-    # Engagement recorded on four of the six fully assessed EIAs sent for sign-off.
-    for key in ("on_time", "late", "missed", "upcoming", "no_date"):
-        db.add(EngagementRecord(eia=e[key], who="Residents' panel"))
-    for eia in e.values():
-        db.add(eia)
-    db.flush()
-    return World({"A": a, "B": b}, {"A1": a1, "A2": a2, "B1": b1}, e,
-                 make.user("equality_officer"))
+from .support.db import count_queries
+from .support.figures import build_world, today
 
 
 def test_every_figure_has_the_expected_number(db, make):
@@ -352,20 +258,6 @@ def test_bad_filters_are_errors_in_words(db, make):
         assert not parsed.ok and any(message in m for _, m in parsed.errors), query
 
 
-def _count_queries(connection, run) -> int:
-    statements = []
-
-    def listener(*args):
-        statements.append(args[2])
-
-    sa.event.listen(connection, "before_cursor_execute", listener)
-    try:
-        run()
-    finally:
-        sa.event.remove(connection, "before_cursor_execute", listener)
-    return len(statements)
-
-
 def test_the_number_of_queries_does_not_grow_with_the_data(db, make, connection):
     owner = make.user("officer")
     approver = make.user("approver", directorate=owner.service.directorate)
@@ -379,7 +271,7 @@ def test_the_number_of_queries_does_not_grow_with_the_data(db, make, connection)
         db.flush()
 
     add(5)
-    small = _count_queries(connection, lambda: dashboard(db, Filters()))
+    small = count_queries(connection, lambda: dashboard(db, Filters()))
     add(45)
-    large = _count_queries(connection, lambda: dashboard(db, Filters()))
+    large = count_queries(connection, lambda: dashboard(db, Filters()))
     assert small == large <= 12

@@ -14,8 +14,10 @@ from openpyxl import load_workbook
 from eia.models import ActionItem
 from eia.reporting.filters import Quarter
 
-from .conftest import sign_in
-from .test_dashboard_figures import _count_queries, build_world, today
+from .support.db import count_queries
+from .support.figures import build_world, today
+from .support.html import get_page
+from .support.people import sign_in
 
 
 @pytest.fixture
@@ -27,12 +29,6 @@ def world(db, make):
 def unit(client, world):
     sign_in(client, world.equality)
     return client
-
-
-def page(client, url, status=200) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == status, response.data[:400]
-    return BeautifulSoup(response.data, "html.parser")
 
 
 def visible(element) -> str:
@@ -50,7 +46,7 @@ def test_only_the_policy_and_equality_unit_and_admins(client, make, role, status
     for url in ("/dashboard", "/dashboard/eias?figure=total", "/dashboard/cumulative",
                 "/dashboard?table=states&format=csv"):
         assert client.get(url).status_code == status, url
-    nav = page(client, "/", 200).select("nav a")
+    nav = get_page(client, "/", 200).select("nav a")
     assert ("Dashboard" in [a.get_text(strip=True) for a in nav]) == (status == 200)
 
 
@@ -60,7 +56,7 @@ def test_anonymous_people_are_sent_to_sign_in(client):
 
 
 def test_every_number_opens_a_list_as_long_as_the_number(unit, world):
-    html = page(unit, "/dashboard")
+    html = get_page(unit, "/dashboard")
     links = [a for a in html.select("main table a.govuk-link")
              if a["href"].startswith("/dashboard/eias")]
     assert len(links) > 60
@@ -69,7 +65,7 @@ def test_every_number_opens_a_list_as_long_as_the_number(unit, world):
         shown = visible(a)
         if not shown.isdigit():
             continue  # a median links to its spells; their number is the next column
-        listing = page(unit, a["href"])
+        listing = get_page(unit, a["href"])
         count = visible(listing.select_one("#count")).split()[0]
         assert count == shown, (a["href"], shown, count)
         assert len(listing.select("#drilldown tbody tr")) == int(shown)
@@ -78,7 +74,7 @@ def test_every_number_opens_a_list_as_long_as_the_number(unit, world):
 
 
 def test_charts_are_accessible_images_with_tables(unit, world):
-    html = page(unit, "/dashboard")
+    html = get_page(unit, "/dashboard")
     figures = html.select("figure.app-chart")
     assert len(figures) == 5
     for figure in figures:
@@ -109,13 +105,13 @@ def test_charts_are_accessible_images_with_tables(unit, world):
 
 def test_the_filters_change_the_figures_and_travel_with_the_links(unit, world):
     a = world.directorates["A"]
-    html = page(unit, f"/dashboard?directorate={a.id}")
+    html = get_page(unit, f"/dashboard?directorate={a.id}")
     states = {visible(r.th): visible(r.td) for r in html.select("#table-states tbody tr")}
     assert states["Approved"] == "3" and states["All states"] == "4"
     assert html.select_one("#directorate option[selected]")["value"] == str(a.id)
     link = html.select_one("#table-states a.govuk-link")
     assert f"directorate={a.id}" in link["href"]
-    listing = page(unit, link["href"])
+    listing = get_page(unit, link["href"])
     assert all("Directorate A" in visible(r) for r in listing.select("#drilldown tbody tr"))
 
 
@@ -138,7 +134,7 @@ PAGE_TABLES = {"completion": "table-completion", "completion_by_quarter":
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_downloads_have_the_numbers_on_the_page(unit, world, fmt):
     query = f"directorate={world.directorates['A'].id}"
-    html = page(unit, f"/dashboard?{query}")
+    html = get_page(unit, f"/dashboard?{query}")
     for name, table_id in PAGE_TABLES.items():
         response = unit.get(f"/dashboard?{query}&table={name}&format={fmt}")
         assert response.status_code == 200
@@ -151,7 +147,7 @@ def test_downloads_have_the_numbers_on_the_page(unit, world, fmt):
                     .iter_rows(min_row=2, values_only=True)]
         body = [r for r in html.select(f"#{table_id} tbody tr") if r.th]
         assert len(body) == len(rows), name
-        for tr, row in zip(body, rows):
+        for tr, row in zip(body, rows, strict=True):
             numeric = [visible(td) for td in tr.select("td.govuk-table__cell--numeric")]
             assert str(row[0]).startswith(visible(tr.th)), name
             assert _numbers(numeric) == _numbers(row[-len(numeric):]), (name, numeric, row)
@@ -162,7 +158,7 @@ def test_the_directorate_by_quarter_table_shows_the_latest_quarters_and_download
     monkeypatch.setattr(importlib.import_module("eia.web.dashboard"), "RECENT_QUARTERS", 1)
     officer = world.eias["on_time"].owner
     make.eia("screening", owner=officer, decision_date=today() - timedelta(days=800))
-    html = page(unit, "/dashboard")
+    html = get_page(unit, "/dashboard")
     shown = {visible(tr.select("td")[0]) for tr in html.select("#table-completion tbody tr")
              if tr.th and "All directorates" not in tr.th.get_text()}
     rows = list(csv.reader(io.StringIO(
@@ -177,7 +173,7 @@ def test_the_directorate_by_quarter_table_shows_the_latest_quarters_and_download
     assert "the latest 1 quarters of" in visible(html.select_one("#table-completion caption"))
     # Chosen by its quarter, an earlier one is on the page.
     early = Quarter.of(today() - timedelta(days=800))
-    html = page(unit, f"/dashboard?quarter={early.value}")
+    html = get_page(unit, f"/dashboard?quarter={early.value}")
     assert {visible(tr.select("td")[0]) for tr in html.select("#table-completion tbody tr")
             if tr.th and "All directorates" not in tr.th.get_text()} == {early.label}
     assert html.select_one("#completion-recent-note") is None
@@ -214,7 +210,7 @@ def test_a_list_downloads_with_its_entries(unit, world):
     ("table=states&format=pdf", "The download asked for does not exist"),
 ])
 def test_bad_filters_are_a_clear_error_not_a_crash(unit, world, query, message):
-    html = page(unit, f"/dashboard?{query}", 400)
+    html = get_page(unit, f"/dashboard?{query}", 400)
     summary = html.select_one(".govuk-error-summary")
     assert summary is not None and message in summary.get_text()
     assert html.title.get_text().startswith("Error: ")
@@ -229,7 +225,7 @@ def test_bad_filters_are_a_clear_error_not_a_crash(unit, world, query, message):
     "figure=total&format=docx",
 ])
 def test_a_bad_drilldown_is_a_clear_error(unit, world, query):
-    html = page(unit, f"/dashboard/eias?{query}", 400)
+    html = get_page(unit, f"/dashboard/eias?{query}", 400)
     summary = html.select_one(".govuk-error-summary")
     assert summary is not None and summary.select("a")
     assert html.select_one(summary.select_one("a")["href"]) is not None
@@ -238,7 +234,7 @@ def test_a_bad_drilldown_is_a_clear_error(unit, world, query):
 def test_the_page_takes_the_same_number_of_queries_however_many_eias(unit, make, db,
                                                                       connection, world):
     def count(url):
-        return _count_queries(connection, lambda: unit.get(url))
+        return count_queries(connection, lambda: unit.get(url))
 
     urls = ["/dashboard", "/dashboard/eias?figure=state&value=approved",
             "/dashboard/eias?figure=actions_overdue",
@@ -257,13 +253,13 @@ def test_the_page_takes_the_same_number_of_queries_however_many_eias(unit, make,
 
 
 def test_the_eia_page_shows_its_quality_flags(unit, world):
-    html = page(unit, f"/eias/{world.eias['late'].reference}")
+    html = get_page(unit, f"/eias/{world.eias['late'].reference}")
     assert "Signed off after the decision date" in html.select_one("#quality-flags").get_text()
 
 
 def test_the_page_says_how_completion_is_counted_and_shows_approvals_without_a_date(
         unit, world):
-    html = page(unit, "/dashboard")
+    html = get_page(unit, "/dashboard")
     words = visible(html.select_one("#completion-definitions"))
     assert "approval on the day of the decision counts as on time" in words
     assert "once for each version" in words and "No decision date recorded" in words
@@ -277,7 +273,7 @@ def test_the_page_says_how_completion_is_counted_and_shows_approvals_without_a_d
         assert cells["No decision date recorded"] == "1" and cells["Due"] == "1"
         assert cells["Completion rate"] == "0%"
         link = row.select("td.govuk-table__cell--numeric a")[2]
-        listing = page(unit, link["href"])
+        listing = get_page(unit, link["href"])
         assert [visible(tr.th) for tr in listing.select("#drilldown tbody tr")] == [
             world.eias["no_date"].reference]
     flags = {visible(tr.th): visible(tr.select("td")[-1])

@@ -9,7 +9,8 @@ from eia import operations as ops
 from eia.edit_conflicts import EditBase, EditConflict, mark, merge
 from eia.models import AuditRecord, Characteristic
 
-from .conftest import sign_in
+from .support.html import parse, words
+from .support.people import sign_in
 
 
 def browser_form(html) -> dict[str, list[str]]:
@@ -44,10 +45,6 @@ def post(client, form: tuple[str, dict], **changes):
     url, data = form
     data = {**data, **{k: [v] if isinstance(v, str) else v for k, v in changes.items()}}
     return client.post(url, data=data)
-
-
-def words(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
 
 
 def two_editors(app, make, db, state="draft"):
@@ -86,7 +83,7 @@ def test_a_field_both_changed_is_refused_with_both_answers_and_yours_kept(app, m
     text = words(refused)
     assert ("Sam Colleague changed “Title of the proposal” after you opened this page: "
             "their answer is “Their title”. Yours, “My title”, is kept below.") in text
-    page = BeautifulSoup(refused.data, "html.parser")
+    page = parse(refused)
     assert page.select_one("input[name=title]")["value"] == "My title"  # typed values kept
     assert "A summary I typed at the same time." in page.select_one("textarea[name=summary]"
                                                                      ).get_text()

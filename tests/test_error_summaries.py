@@ -1,8 +1,8 @@
 """Every error summary links each error to its field, and every field it names shows the
 error beside it (issue #13, point 4), over every form of every page, like the fuzzing.
 
-The forms are found as tests/test_forms_fuzz.py finds them (each POST rule's page, fetched
-as each person), then posted as a person would send them wrongly:
+The forms are found as the form fuzzing finds them (tests/support/formcrawl.py: each POST
+rule's page, fetched as each person), then posted as a person would send them wrongly:
 
 - empty: every field the person fills in blanked, radios and checkboxes left unticked, the
   hidden fields the page carries kept;
@@ -45,8 +45,17 @@ from werkzeug.exceptions import HTTPException
 from eia.models import utcnow
 from workflows.guards import NEEDS, GuardContext
 
-from .conftest import sign_in
-from .test_forms_fuzz import IDENTITIES, POST_RULES, build_world, concrete_urls, discover
+from .support.formcrawl import (
+    IDENTITIES,
+    POST_RULES,
+    build_world,
+    client_as,
+    concrete_urls,
+    discover,
+)
+from .support.formdata import multi
+from .support.html import parse
+from .support.people import sign_in
 
 # Answers in which a refusal may stand without a link, and why: nothing on the page fixes it.
 # (The one other unlinked kind is not crawled: an error in the address rather than a field,
@@ -254,20 +263,6 @@ def wrong_submissions(pairs, fields) -> list[tuple[str, list]]:
     return variants[:MAX_VARIANTS_PER_FORM]
 
 
-def _multi(pairs) -> dict:
-    data: dict[str, list] = {}
-    for name, value in pairs:
-        data.setdefault(name, []).append(value)
-    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
-
-
-def _client(app, world, identity):
-    client = app.test_client()
-    if identity != "anonymous":
-        sign_in(client, world.people[identity])
-    return client
-
-
 @pytest.mark.parametrize("rule_endpoint", POST_RULES, ids=lambda r: f"POST {r[0]}")
 def test_every_error_links_to_its_field_which_shows_it(rule_endpoint, app, make, db):
     rule = next(r for r in app.url_map.iter_rules() if (r.rule, r.endpoint) == rule_endpoint)
@@ -291,7 +286,7 @@ def test_every_error_links_to_its_field_which_shows_it(rule_endpoint, app, make,
 
     problems, summaries = [], 0
     for url, identity, what, pairs in posts[:MAX_POSTS_PER_RULE]:
-        response = _client(app, world, identity).post(url, data=_multi(pairs))
+        response = client_as(app, world, identity).post(url, data=multi(pairs))
         if "html" not in response.content_type:
             continue
         summaries += b"govuk-error-summary" in response.data
@@ -352,7 +347,7 @@ def test_search_and_filter_forms_link_each_error_to_its_field(app, make, db):
     problems, checked, forms = [], 0, 0
     for path in get_form_pages(app):
         for identity in IDENTITIES:
-            client = _client(app, world, identity)
+            client = client_as(app, world, identity)
             page = client.get(path)
             if page.status_code != 200 or "html" not in page.content_type:
                 continue
@@ -383,7 +378,7 @@ def test_search_and_filter_forms_link_each_error_to_its_field(app, make, db):
 
 def _summary(response) -> list[tuple[str, str | None]]:
     """(words, href or None) for each entry of the page's one error summary."""
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     summaries = page.select(".govuk-error-summary")
     assert len(summaries) == 1, f"{len(summaries)} error summaries"
     return [(_text(li), li.a["href"] if li.a else None) for li in summaries[0].select("li")]
@@ -391,7 +386,7 @@ def _summary(response) -> list[tuple[str, str | None]]:
 
 def _inline(response, field_id: str) -> str:
     """The inline error shown with the field ``field_id``."""
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     group = _form_group(page.find(id=field_id))
     message = group.select_one(".govuk-error-message") if group is not None else None
     assert message is not None, f"#{field_id} shows no inline error"
@@ -399,7 +394,7 @@ def _inline(response, field_id: str) -> str:
 
 
 def _decide(client, url, **data):
-    seen = BeautifulSoup(client.get(url).data, "html.parser").select_one("input[name=seen]")
+    seen = parse(client.get(url)).select_one("input[name=seen]")
     return client.post(url, data={"seen": seen["value"], **data})
 
 
@@ -443,7 +438,7 @@ def test_refusals_about_the_person_or_the_state_are_plain_entries(client, make, 
     page = client.get(f"/eias/{eia.reference}/sign-off")
     assert page.status_code == 200 and b"govuk-error-summary" not in page.data
     assert "You cannot record a decision on this EIA" in _text(
-        BeautifulSoup(page.data, "html.parser"))
+        parse(page))
     refused = client.post(f"/eias/{eia.reference}/sign-off", data={})
     assert refused.status_code == 403
     assert [href for _, href in _summary(refused)] == [None]

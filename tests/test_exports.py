@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from eia import operations as ops
 from eia.exports.document import SCHEMA, SECTIONS
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 @pytest.fixture
@@ -73,7 +73,8 @@ def test_register_csv_and_xlsx_match_the_page(client, council):
 
 def test_register_rows_say_state_dates_late_and_outcome(client, council):
     sign_in(client, council["owner"])
-    rows = {r[0]: dict(zip(rows_header := _csv(client)[0], r)) for r in _csv(client)[1:]}
+    rows = {r[0]: dict(zip(rows_header := _csv(client)[0], r, strict=True))
+            for r in _csv(client)[1:]}
     approved = rows[council["eias"]["approved"].reference]
     assert approved["State"] == "Approved"
     assert approved["Sign-off date"] == date.today().isoformat()

@@ -10,23 +10,12 @@ from eia import audit
 from eia import operations as ops
 from eia.models import ActionItem, Characteristic, EngagementRecord, IntersectionalImpact
 
-from .conftest import sign_in
-from .test_journey_core import (
-    audit_count,
-    banner,
-    error_summary,
-    fingerprint,
-    fresh,
-    parse,
-    tasks,
-    words,
-)
+from .support.db import audit_count, fingerprint, fresh
+from .support.formdata import typed
+from .support.html import banner, error_summary, parse, tasks, words
+from .support.people import sign_in
 
 NEXT_YEAR = date.today() + timedelta(days=365)
-
-
-def typed(day: date) -> list[str]:
-    return [str(day.day), str(day.month), str(day.year)]
 
 
 def char(db, key: str) -> Characteristic:
@@ -42,17 +31,6 @@ ENGAGEMENT = {"who": "Islington Disability Forum", "method": "Public meeting",
               "what_changed": "Added exemptions."}
 OUTCOME = {"outcome": "2", "outcome_reason": "Adjusted after consultation.",
            "review_date": typed(NEXT_YEAR), "save": "Save and continue"}
-
-
-@pytest.fixture
-def officer(make):
-    return make.user("officer", name="Olu Officer")
-
-
-@pytest.fixture
-def signed_in(client, officer):
-    sign_in(client, officer)
-    return client
 
 
 @pytest.fixture
@@ -542,7 +520,7 @@ def test_engagement_needs_every_answer(signed_in, eia, db):
 
 def test_add_change_and_remove_an_action_each_audited(signed_in, officer, eia, db, make):
     colleague = make.user("officer", service=officer.service, name="Ama Colleague")
-    elsewhere = make.user("officer", name="Zed Elsewhere")  # another directorate
+    make.user("officer", name="Zed Elsewhere")  # another directorate
     make.assess(eia, officer)
     db.flush()
     impact = next(i for i in eia.impacts if i.characteristic.key == "age")

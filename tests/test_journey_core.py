@@ -6,73 +6,17 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from bs4 import BeautifulSoup
-from sqlmodel import func, select
+from sqlmodel import select
 
 from eia import operations as ops
-from eia.models import AuditRecord, Characteristic, Comment, Eia, ScreeningAnswer
+from eia.models import AuditRecord, Characteristic, Comment, Eia
 from eia.web.dates import long_date
 
-from .conftest import session_on, sign_in
+from .support.db import audit_count, fingerprint, fresh
+from .support.html import banner, error_summary, parse, tasks, words
+from .support.people import sign_in
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.data, "html.parser")
-
-
-def words(element) -> str:
-    return " ".join(element.get_text().split())
-
-
-def error_summary(response) -> list[tuple[str, str | None]]:
-    """(text, href) of each entry in the error summary."""
-    summary = parse(response).find(class_="govuk-error-summary")
-    assert summary is not None, response.text[:2000]
-    return [(words(li), li.a["href"] if li.a else None) for li in summary.find_all("li")]
-
-
-def banner(response) -> str:
-    found = parse(response).find(class_="govuk-notification-banner")
-    return words(found) if found else ""
-
-
-def tasks(response_or_page) -> dict[str, tuple[str, str | None, str]]:
-    """Task list: title -> (status, link, hint)."""
-    page = response_or_page if isinstance(response_or_page, BeautifulSoup) \
-        else parse(response_or_page)
-    found = {}
-    for item in page.find_all(class_="govuk-task-list__item"):
-        name = item.find(class_="govuk-task-list__name-and-hint")
-        link = name.find("a")
-        title = words(link if link else name.find("div"))
-        hint = name.find(class_="govuk-task-list__hint")
-        found[title] = (words(item.find(class_="govuk-task-list__status")),
-                        link["href"] if link else None, words(hint) if hint else "")
-    return found
-
-
-def fingerprint(connection, eia_id: int) -> tuple:
-    """What is stored, read afresh: the EIA's columns, its children, the audit trail."""
-    with session_on(connection) as fresh:
-        eia = fresh.get(Eia, eia_id)
-        columns = tuple(getattr(eia, c.name) for c in Eia.__table__.columns)
-        answers = sorted((a.characteristic_id, a.relevance, a.reason) for a in fresh.exec(
-            select(ScreeningAnswer).where(ScreeningAnswer.eia_id == eia_id)).all())
-        comments = fresh.exec(select(func.count()).select_from(Comment)
-                              .where(Comment.eia_id == eia_id)).one()
-        audit = fresh.exec(select(func.count()).select_from(AuditRecord)).one()
-        return columns, tuple(answers), comments, audit
-
-
-def audit_count(db) -> int:
-    return db.exec(select(func.count()).select_from(AuditRecord)).one()
-
-
-def fresh(db, eia) -> Eia:
-    db.expire_all()
-    return db.get(Eia, eia.id)
 
 
 PROPOSAL = {
@@ -97,17 +41,6 @@ def screening_answers(make, relevant=(), unknown=(), skip=()) -> dict:
                                       "unknown" if c.key in unknown else "not_relevant")
         data[f"{c.key}-reason"] = f"Because of {c.name.lower()}."
     return data
-
-
-@pytest.fixture
-def officer(make):
-    return make.user("officer", name="Olu Officer")
-
-
-@pytest.fixture
-def signed_in(client, officer):
-    sign_in(client, officer)
-    return client
 
 
 # --- starting an EIA -------------------------------------------------------------------
@@ -674,10 +607,10 @@ def test_screening_continue_asks_for_every_answer_and_reason(signed_in, officer,
     assert ("Sex: say whether the proposal is relevant, and why", "#sex-relevance") in errors
     assert len(errors) == 3
     page = parse(response)
-    for field_id, words in (("sex-relevance", "Select whether the proposal is relevant to sex"),
-                            ("sex-reason", "Give a reason for your answer on sex")):
+    for field_id, message in (("sex-relevance", "Select whether the proposal is relevant to sex"),
+                              ("sex-reason", "Give a reason for your answer on sex")):
         group = page.find(id=field_id).find_parent(class_="govuk-form-group--error")
-        assert words in group.select_one(".govuk-error-message").get_text()
+        assert message in group.select_one(".govuk-error-message").get_text()
     for _, href in errors:
         assert parse(response).find(id=href[1:]) is not None, href
     eia = fresh(db, eia)

@@ -16,15 +16,14 @@ from sqlmodel import func, select
 from eia import audit
 from eia import operations as ops
 from eia.models import AuditRecord, Characteristic, SignOff
+from eia.reporting.summaries import rebuild
 from workflows import TransitionRefused
 from workflows.lifecycle import EVENTS, STATES, TRANSITIONS
 from workflows.machine import MACHINE
 
-from eia.reporting.summaries import rebuild
-
-from .conftest import session_on
 from .factories import Factories
-from .test_summaries import snapshot as summaries_snapshot
+from .support.db import session_on
+from .support.summaries import snapshot as summaries_snapshot
 
 EDGES = {(t.source, t.event, t.dest) for t in TRANSITIONS}
 STATE_NAMES = {s.name for s in STATES}
@@ -162,7 +161,7 @@ class LifecycleMachine(RuleBasedStateMachine):
     def complete_the_current_section(self, i, who, relevant, data):
         """Fill in what the current state needs, as a diligent officer would, and try to
         move on (by the officer, or by the approver who did not write it)."""
-        eia, person = self.eias[i], self.people[who]
+        eia = self.eias[i]
         steps = {
             "draft": lambda: self.edit_proposal(i, who, True, 90),
             "screening": lambda: self.screen(

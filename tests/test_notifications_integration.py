@@ -23,6 +23,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from benchmarks import services
+from benchmarks.services import wait_for
 from eia import create_app
 from eia import operations as ops
 from eia.db import make_engine, session_scope
@@ -31,11 +33,8 @@ from eia.models import Eia, OutboxEmail, User
 from notifications import settings as notification_settings
 from notifications.sending import message_id
 
-from benchmarks import services
-from benchmarks.services import wait_for
-
-from .conftest import BACKENDS, IN_CI
 from .factories import Factories
+from .support.services import BACKENDS, IN_CI
 
 pytestmark = pytest.mark.redis
 

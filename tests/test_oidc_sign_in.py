@@ -23,7 +23,6 @@ from eia import audit
 from eia.models import AuditRecord, IdentityLink, SignInCode, User
 from eia.passwords import hash_password
 
-from .conftest import free_port, session_on, sign_in
 from .oidc.fixture import (
     OTHER_TENANT,
     TENANT,
@@ -33,15 +32,15 @@ from .oidc.fixture import (
     open_login_page,
     sign_in_through_provider,
 )
+from .support.db import session_on
+from .support.html import parse, words
+from .support.people import sign_in
+from .support.services import free_port
 
 CALLBACK = "http://localhost/sign-in/oidc/callback"
 SIGNED_OUT = "http://localhost/signed-out?from=provider"
 PASSWORD = "a long enough password"
 SSO = admin_ops.SINGLE_SIGN_ON
-
-
-def text(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
 
 
 @pytest.fixture(scope="session")
@@ -117,11 +116,11 @@ def _admin_events(db, email) -> list[tuple[str, str]]:
 def test_the_sign_in_page_offers_the_council_account_first(sso_app):
     page = sso_app.test_client().get("/sign-in")
     assert page.status_code == 200
-    soup = BeautifulSoup(page.data, "html.parser")
+    soup = parse(page)
     button = soup.select_one("a#sign-in-with-account")
     assert " ".join(button.get_text().split()) == "Sign in with your Islington Council account"
     assert button["href"] == "/sign-in/oidc"
-    assert "If your Islington Council account is not working" in text(page)
+    assert "If your Islington Council account is not working" in words(page)
     assert soup.select_one("#password") is not None  # the break-glass is still there
 
 
@@ -147,7 +146,7 @@ def test_first_sign_in_creates_the_person_with_the_mapped_role_and_team(
     assert person.email == account.email and person.password_hash is None
     assert (person.role, person.service_id) == ("approver", council["repairs"].id)
     page = browser.get("/")
-    assert page.status_code == 200 and "Priya Approver" in text(page)
+    assert page.status_code == 200 and "Priya Approver" in words(page)
     link = db.exec(select(IdentityLink).where(IdentityLink.user_id == person.id)).one()
     assert (link.issuer, link.subject) == (oidc_provider.issuer, account.oid)
     assert link.last_id_token and link.last_sign_in_at is not None
@@ -197,7 +196,7 @@ def test_once_linked_a_person_is_found_by_their_link_never_by_email(
     impostor = oidc_provider.account(email=account.email, roles=["EIA.Admin"])
     response = sign_in_through_provider(sso_app.test_client(), impostor)
     assert response.status_code == 403
-    assert "There is already an account with your email address" in text(response)
+    assert "There is already an account with your email address" in words(response)
     assert _user(db, impostor) is None
     db.expire_all()
     assert db.get(User, person.id).role == "officer"
@@ -212,7 +211,7 @@ def test_an_existing_account_is_linked_by_email_only_when_an_admin_allows_it(
     account = oidc_provider.account(email=existing.email, roles=["EIA.Officer"],
                                     groups=["group-repairs"])
     refused = sign_in_through_provider(sso_app.test_client(), account)
-    assert refused.status_code == 403 and "Manage, then Sign-in" in text(refused)
+    assert refused.status_code == 403 and "Manage, then Sign-in" in words(refused)
     admin = sso_app.test_client()
     sign_in(admin, council["admin"])
     response = admin.post("/admin/sign-in", data={"password_sign_in": "on",
@@ -234,7 +233,7 @@ def test_no_mapped_role_gets_a_page_saying_whom_to_ask(sso_app, oidc_provider, c
     browser = sso_app.test_client()
     response = sign_in_through_provider(browser, account)
     assert response.status_code == 200  # a page to read, not the "no access" error
-    page = text(response)
+    page = words(response)
     assert "You cannot use this service yet" in page
     assert "has not been given a role" in page
     assert "Ada Administrator" in page and council["admin"].email in page
@@ -252,7 +251,7 @@ def test_losing_every_role_at_the_provider_ends_the_persons_sessions(
     account.claims["roles"] = []
     oidc_provider.put(account)
     response = sign_in_through_provider(sso_app.test_client(), account)
-    assert response.status_code == 200 and "You cannot use this service yet" in text(response)
+    assert response.status_code == 200 and "You cannot use this service yet" in words(response)
     assert browser.get("/").status_code == 302  # the session they had has ended
     db.expire_all()
     assert _user(db, account).role == "officer"  # their record is kept as it was
@@ -263,7 +262,7 @@ def test_an_officer_without_a_service_is_told_what_is_missing(sso_app, oidc_prov
     account = oidc_provider.account(roles=["EIA.Officer"], groups=[])
     response = sign_in_through_provider(sso_app.test_client(), account)
     assert response.status_code == 200
-    assert "the officer role without a service" in text(response)
+    assert "the officer role without a service" in words(response)
 
 
 def test_a_deactivated_person_cannot_sign_in_though_the_provider_says_yes(
@@ -279,7 +278,7 @@ def test_a_deactivated_person_cannot_sign_in_though_the_provider_says_yes(
     fresh = sso_app.test_client()
     response = sign_in_through_provider(fresh, account, http=http)
     assert response.status_code == 403
-    assert "Your account in this service has been closed" in text(response)
+    assert "Your account in this service has been closed" in words(response)
     assert fresh.get("/").status_code == 302
     db.expire_all()
     assert db.get(User, person.id).active is False  # claims never reactivate
@@ -290,7 +289,7 @@ def test_an_account_of_another_tenant_is_refused(sso_app, oidc_provider, council
     browser = sso_app.test_client()
     response = sign_in_through_provider(browser, account)
     assert response.status_code == 403
-    assert "does not belong to the council's organisation" in text(response)
+    assert "does not belong to the council's organisation" in words(response)
     assert _user(db, account) is None and browser.get("/").status_code == 302
 
 
@@ -314,7 +313,7 @@ def test_a_callback_with_a_forged_state_is_refused(sso_app, oidc_provider, counc
     query = parse_qs(urlsplit(callback).query)
     forged = f"/sign-in/oidc/callback?code={query['code'][0]}&state=forged-state"
     response = browser.get(forged)
-    assert response.status_code == 400 and "Signing in did not work" in text(response)
+    assert response.status_code == 400 and "Signing in did not work" in words(response)
     # Another browser (without the state in its session) cannot use the code either.
     assert sso_app.test_client().get(app_path(callback)).status_code == 400
     assert browser.get("/").status_code == 302 and _user(db, account) is None
@@ -375,7 +374,7 @@ def test_too_many_groups_are_read_from_the_graph_endpoint(make_app, oidc_provide
     many = [f"group-{n}" for n in range(250)] + ["group-repairs"]
     account = oidc_provider.account(roles=["EIA.Officer"], overage=True, graph_groups=many)
     response = sign_in_through_provider(app.test_client(), account)
-    assert response.status_code == 302, text(response)
+    assert response.status_code == 302, words(response)
     assert _user(db, account).service_id == council["repairs"].id
 
 
@@ -386,7 +385,7 @@ def test_when_the_groups_cannot_be_read_the_page_says_so(make_app, oidc_provider
                                     graph_groups=["group-repairs"])
     response = sign_in_through_provider(app.test_client(), account)
     assert response.status_code == 503
-    assert "We could not find out which groups you are in" in text(response)
+    assert "We could not find out which groups you are in" in words(response)
     assert _user(db, account) is None
 
 
@@ -398,7 +397,7 @@ def test_a_provider_that_is_down_gets_a_page_and_passwords_still_work(make_app, 
     browser = app.test_client()
     response = browser.get("/sign-in/oidc")
     assert response.status_code == 503
-    page = text(response)
+    page = words(response)
     assert "Signing in with your Islington Council account is not working at the moment" \
         in page and "sign in with your password" in page
     local = make.user("officer", service=council["repairs"])
@@ -417,16 +416,16 @@ def test_a_token_endpoint_that_is_down_gets_the_same_page(sso_app, oidc_provider
         response = sign_in_through_provider(sso_app.test_client(), account)
     finally:
         oidc_provider.outage()
-    assert response.status_code == 503 and "not working at the moment" in text(response)
+    assert response.status_code == 503 and "not working at the moment" in words(response)
     assert _user(db, account) is None
 
 
 def test_an_error_from_the_provider_is_explained(sso_app):
     browser = sso_app.test_client()
     response = browser.get("/sign-in/oidc/callback?error=temporarily_unavailable")
-    assert response.status_code == 503 and "not working at the moment" in text(response)
+    assert response.status_code == 503 and "not working at the moment" in words(response)
     response = browser.get("/sign-in/oidc/callback?error=access_denied")
-    assert response.status_code == 400 and "You did not finish signing in" in text(response)
+    assert response.status_code == 400 and "You did not finish signing in" in words(response)
 
 
 # --- signing out ---------------------------------------------------------------------------------
@@ -446,7 +445,7 @@ def test_sign_out_ends_the_session_and_offers_the_providers_sign_out(
     db.expire_all()
     assert db.get(User, person.id).session_generation == generation + 1
     page = browser.get("/signed-out")
-    soup = BeautifulSoup(page.data, "html.parser")
+    soup = parse(page)
     offer = soup.select_one("a#sign-out-of-account")
     assert offer.get_text(strip=True) == "Sign out of your Islington Council account too"
     response = browser.get(offer["href"])
@@ -466,7 +465,7 @@ def test_sign_out_ends_the_session_and_offers_the_providers_sign_out(
                                          data={**data, "logout": "yes"},
                                          allow_redirects=False, timeout=10))
     assert app_path(back).startswith("/signed-out?from=provider")
-    assert "and of your Islington Council account" in text(browser.get(app_path(back)))
+    assert "and of your Islington Council account" in words(browser.get(app_path(back)))
     # Signed out at the provider too: the next sign-in asks for the password again.
     again = open_login_page(sso_app.test_client(), http)
     assert not isinstance(again, str) and 'name="password"' in again.text
@@ -499,10 +498,10 @@ def test_an_admin_switches_password_sign_in_off_and_on(sso_app, local_people, db
     assert response.status_code == 302
     refused = _password_sign_in(sso_app, local_people["officer"])
     assert refused.status_code == 400
-    assert "Enter a correct email address and one-time code" in text(refused)
+    assert "Enter a correct email address and one-time code" in words(refused)
     assert _password_sign_in(sso_app, local_people["admin"]).status_code == 400
     page = sso_app.test_client().get("/sign-in")
-    assert "Administrators: sign in with a one-time code" in text(page)
+    assert "Administrators: sign in with a one-time code" in words(page)
     records = db.exec(select(AuditRecord).where(
         AuditRecord.event == "sign_in_setting_changed")).all()
     assert json.loads(records[-1].details) == {"setting": "password_sign_in",

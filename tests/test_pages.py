@@ -12,7 +12,8 @@ from eia import operations as ops
 from eia.web import assets
 from eia.web.dates import long_date
 
-from .conftest import sign_in
+from .support.html import get_page, parse, words
+from .support.people import sign_in
 
 RETURNED_AT = datetime(2026, 3, 3, 12, tzinfo=UTC)
 
@@ -22,16 +23,6 @@ def client(client, make):
     """These pages as the Policy and Equality Unit sees them: every EIA."""
     sign_in(client, make.user("equality_officer", name="Amara Equality"))
     return client
-
-
-def get_page(client, url: str, status: int = 200) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == status, response.data[:500]
-    return BeautifulSoup(response.data, "html.parser")
-
-
-def words(element) -> str:
-    return " ".join(element.get_text().split())
 
 
 def section(page: BeautifulSoup, heading: str, tag: str):
@@ -315,7 +306,7 @@ def test_user_text_is_escaped_and_keeps_its_line_breaks(client, make, db):
     response = client.get(f"/eias/{eia.reference}")
     assert b"<script>alert" not in response.data
     assert b"&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in response.data
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     assert page.find("b") is None
     summary = section(page, "The proposal", "dl").find("dd")
     assert summary.string == "First line\n<b>second</b> line"
@@ -336,7 +327,7 @@ def every_page(make, db):
 def test_every_page_has_one_h1_landmarks_and_scoped_table_headers(client, every_page):
     for url in every_page:
         response = client.get(url)
-        page = BeautifulSoup(response.data, "html.parser")
+        page = parse(response)
         assert len(page.find_all("h1")) == 1, url
         assert page.find("html")["lang"] == "en"
         assert page.find("header") and page.find("footer") and page.find("nav"), url
@@ -349,7 +340,7 @@ def test_every_page_has_one_h1_landmarks_and_scoped_table_headers(client, every_
 
 def test_pages_have_the_councils_generic_header_and_no_inline_script(client, every_page):
     for url in every_page:
-        page = BeautifulSoup(client.get(url).data, "html.parser")
+        page = parse(client.get(url))
         header = page.find("header")
         assert "Islington Council" in words(header.find(class_="govuk-generic-header"))
         assert "Equality Impact Assessment" in words(header)
@@ -393,7 +384,7 @@ def test_server_error_page_shows_no_stack_trace(app, make):
     sign_in(client, make.user("officer"))
     response = client.get("/broken")
     assert response.status_code == 500
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     assert words(page.h1) == "Sorry, there is a problem with the service"
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
 
@@ -418,7 +409,7 @@ def test_govuk_frontend_is_served(client):
 
 def test_app_starts_without_govuk_frontend_and_says_so(connection, tmp_path, monkeypatch,
                                                        caplog):
-    from .conftest import session_on
+    from .support.db import session_on
 
     monkeypatch.setattr(assets, "GOVUK_DIST", tmp_path / "missing")
     with caplog.at_level(logging.WARNING):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from eia import operations as ops
 from eia.exports.pdf import _fetcher, html_to_pdf
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 def _reader(body: bytes) -> PdfReader:

@@ -5,7 +5,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,20 +14,19 @@ from pathlib import Path
 
 import pytest
 
+from .support.services import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
 
 
 @pytest.fixture
 def product_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(EIA_INSTANCE_PATH=str(tmp_path), PORT=str(_free_port()))
+    env.update(EIA_INSTANCE_PATH=str(tmp_path), PORT=str(free_port()))
     for args in (["db", "upgrade"], ["demo", "load"]):
         done = subprocess.run([str(BIN / "eia"), *args], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=300)

@@ -17,7 +17,9 @@ from eia.exports import public_pdf
 from eia.models import PublicPdf, RateLimitCount, utcnow
 from eia.web import ratelimit
 
-from .conftest import PG_URL, session_on, sign_in
+from .support.db import session_on
+from .support.people import sign_in
+from .support.services import PG_URL
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from eia import operations as ops
 from eia.models import Eia
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 @pytest.fixture
@@ -357,9 +357,8 @@ def test_pagination(client, make, db, register):
                 status="approved", publishable=True)
         db.add(e)
         db.flush()
-        from eia.models import EiaVersion
-
         from eia.exports.public import keep_public_copy
+        from eia.models import EiaVersion
 
         version = EiaVersion(eia_id=e.id, version=1, status="approved", snapshot={
             "reference": e.reference, "title": e.title, "publishable": True})

@@ -19,6 +19,9 @@ from notifications.calendar import (
 from notifications.digest import send_digests, set_preference
 from notifications.reminders import sweep_reminders
 
+from .support.html import parse
+from .support.people import sign_in
+
 CFG = notification_settings.View(notification_settings.load({}))
 
 
@@ -87,9 +90,9 @@ def test_working_days_skip_weekends_and_bank_holidays():
 
 def test_idle_cutoff_matches_working_days_between():
     today = date(2026, 12, 30)
-    for n in range(0, 15):
+    for n in range(15):
         cutoff = idle_cutoff(today, n)
-        for back in range(0, 30):
+        for back in range(30):
             d = today - timedelta(days=back)
             assert (working_days_between(d, today) >= n) == (d < cutoff), (n, d)
 
@@ -328,11 +331,11 @@ def test_the_digest_gathers_a_persons_reminders_into_one_email(db, make, travel,
 
     # A reminder written after today's digest waits for the next working day's.
     travel(date(2026, 11, 20), 16)
-    late = outbox.add(db, key="eia:0|rule:test|period:x|user:%d" % owner.id, recipient=owner,
+    late = outbox.add(db, key=f"eia:0|rule:test|period:x|user:{owner.id}", recipient=owner,
                       kind="reminder", rule="test", template="idle", subject="Late",
                       context={}, delivery="digest")
     assert send_digests(db) != [] and db.get(OutboxEmail, late).status == "in_digest"
-    late2 = outbox.add(db, key="eia:0|rule:test|period:y|user:%d" % owner.id, recipient=owner,
+    late2 = outbox.add(db, key=f"eia:0|rule:test|period:y|user:{owner.id}", recipient=owner,
                        kind="reminder", rule="test", template="idle", subject="Later",
                        context={}, delivery="digest")
     assert send_digests(db) == []  # Friday's digest has gone
@@ -381,19 +384,15 @@ def test_choosing_immediate_sends_reminders_at_once(db, make, travel, sweep):
 
 
 def test_preferences_page(client, db, make):
-    from bs4 import BeautifulSoup
-
-    from .conftest import sign_in
-
     person = make.user("officer")
     db.commit()
     sign_in(client, person)
-    page = BeautifulSoup(client.get("/account/email-preferences").data, "html.parser")
+    page = parse(client.get("/account/email-preferences"))
     assert page.find("input", {"value": "digest"}).has_attr("checked")
     assert client.post("/account/email-preferences", data={}).status_code == 400
     response = client.post("/account/email-preferences", data={"reminders": "immediate"})
     assert response.status_code == 302
-    page = BeautifulSoup(client.get("/account/email-preferences").data, "html.parser")
+    page = parse(client.get("/account/email-preferences"))
     assert page.find("input", {"value": "immediate"}).has_attr("checked")
     assert "Email preferences" in page.find("nav").get_text()
 

@@ -34,7 +34,8 @@ def draw(app):
                 "{{ risk_matrices(ctx) }}", ctx=risk_matrix_context(items, **kwargs))
         svgs = [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
         assert len(svgs) == 4
-        return html, dict(zip(("before", "before-narrow", "after", "after-narrow"), svgs))
+        names = ("before", "before-narrow", "after", "after-narrow")
+        return html, dict(zip(names, svgs, strict=True))
     return draw
 
 
@@ -85,7 +86,7 @@ def test_sixteen_cells_each_say_their_band_in_words(draw):
     _, svgs = draw(ITEMS)
     for svg in svgs.values():
         grid = cells(svg)
-        assert sorted(grid) == [(l, s) for l in SCALE for s in SCALE]
+        assert sorted(grid) == [(lk, s) for lk in SCALE for s in SCALE]
         for (likelihood, severity), g in grid.items():
             band = band_for(likelihood * severity)
             words = [t.text for t in g.iter(f"{SVG}text")]
@@ -193,7 +194,7 @@ def test_both_drawings_keep_their_words_and_markers_inside_at_full_size(draw):
             start = x - {"middle": wide / 2, "end": wide}.get(anchor, 0)
             if text.get("transform"):
                 continue  # the upright "Likelihood", on the left of the wide drawing
-            assert 0 <= start and start + wide <= geometry.width, (drawing, text.text)
+            assert start >= 0 and start + wide <= geometry.width, (drawing, text.text)
             assert float(text.get("y")) <= float(svg.get("height")), (drawing, text.text)
 
 

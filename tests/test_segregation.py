@@ -7,20 +7,17 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from bs4 import BeautifulSoup
-from sqlmodel import func, select
+from sqlmodel import select
 
 from eia import operations as ops
-from eia.models import AuditRecord, OutboxEmail
+from eia.models import OutboxEmail
 from eia.snapshot import content_fingerprint, fingerprint_of
 from workflows import TransitionRefused, segregation
 
-from .conftest import sign_in
-from .test_signoff import decide, shown_fingerprint, words
-
-
-def records(db) -> int:
-    return db.exec(select(func.count()).select_from(AuditRecord)).one()
+from .support.db import audit_count
+from .support.html import parse, words
+from .support.people import sign_in
+from .support.signoff import decide, shown_fingerprint
 
 
 @pytest.fixture
@@ -56,13 +53,13 @@ def test_an_approver_who_edited_and_screened_out_cannot_approve(client, make, db
     assert "You worked on version 1 of this EIA" in page
     assert "changed screening and screened it out" in page
     assert "Your decision" not in page  # no form to decide with
-    before = records(db)
+    before = audit_count(db)
     response = client.post(url, data={"decision": "approve", "attested": "y",
                                       "seen": fingerprint_of(eia)})
     assert response.status_code == 403
     assert "so you cannot decide on it" in words(response)
     db.refresh(eia)
-    assert eia.status == "awaiting_sign_off" and records(db) == before
+    assert eia.status == "awaiting_sign_off" and audit_count(db) == before
     # Return is a decision too, and no other path gets round the rule.
     for event, inputs in (("approve", {"attested": True}),
                           ("return", {"comment": "Look again.", "return_to": "screening"})):
@@ -213,17 +210,17 @@ def test_a_stale_sign_off_page_cannot_approve_changed_content(app, make, db, tea
                     {"mitigation": "A free shuttle bus for older residents."})
     ops.transition(db, eia, "submit_for_sign_off", officer)
     db.commit()
-    before = records(db)
+    before = audit_count(db)
     stale = a.post(url, data={"decision": "approve", "attested": "y", "seen": old})
     assert stale.status_code == 409
     text = words(stale)
     assert "The EIA has changed since you opened this page" in text
     assert "A free shuttle bus for older residents." in text  # the new content is shown
-    page = BeautifulSoup(stale.data, "html.parser")
+    page = parse(stale)
     assert page.select_one("input[name=seen]")["value"] == fingerprint_of(eia) != old
     assert not page.select_one("input[name=attested]").has_attr("checked")
     db.refresh(eia)
-    assert eia.status == "awaiting_sign_off" and records(db) == before
+    assert eia.status == "awaiting_sign_off" and audit_count(db) == before
     # Deciding from the page as it is now works, and binds to that content.
     done = a.post(url, data={"decision": "approve", "attested": "y",
                              "seen": page.select_one("input[name=seen]")["value"]})

@@ -33,9 +33,9 @@ from notifications import outbox, sending
 from notifications import settings as notification_settings
 from notifications.sending import deliver
 
-from .conftest import BACKENDS
 from .factories import Factories
 from .smtp_script import ScriptedSmtp
+from .support.services import BACKENDS
 
 
 @pytest.fixture(params=BACKENDS)

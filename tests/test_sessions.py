@@ -4,29 +4,14 @@ reset, their role, directorate or service changes, or they are deactivated. Whoe
 the old cookie lands on the sign-in page with a message saying why; nothing saved is lost."""
 
 import pytest
-from bs4 import BeautifulSoup
+
 from eia.models import Eia
 from eia.passwords import hash_password
 
-from .conftest import sign_in
+from .support.html import words
+from .support.people import PASSWORD, sign_in
 
-PASSWORD = "a long enough password"
 SIGNED_OUT = "You have been signed out"
-
-
-def text(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
-
-
-@pytest.fixture
-def person(make, db):
-    def _person(role="officer", **kw):
-        user = make.user(role, **kw)
-        user.password_hash = hash_password(PASSWORD)
-        db.add(user)
-        db.commit()
-        return user
-    return _person
 
 
 @pytest.fixture
@@ -56,10 +41,10 @@ def assert_signed_out(client, where: str = "/"):
     response = client.get(where)
     assert response.status_code == 302
     assert response.location.startswith("/sign-in?next=")
-    page = text(client.get(response.location))
+    page = words(client.get(response.location))
     assert SIGNED_OUT in page and "nothing you saved is lost" in page
     assert client.get(where).status_code == 302  # and stays signed out
-    assert SIGNED_OUT not in text(client.get("/sign-in"))  # said once
+    assert SIGNED_OUT not in words(client.get("/sign-in"))  # said once
 
 
 def test_sign_out_ends_every_session_of_that_person(app, person):
@@ -182,5 +167,5 @@ def test_the_person_signed_out_finds_their_work_where_they_left_it(app, person, 
     assert page.status_code == 302
     back = copied.post(page.location, data={"email": user.email, "password": PASSWORD})
     assert back.location == f"/eias/{eia.reference}"
-    assert "Kept title" in text(copied.get(back.location))
+    assert "Kept title" in words(copied.get(back.location))
 

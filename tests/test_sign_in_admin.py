@@ -6,18 +6,14 @@ import io
 import json
 
 import pytest
-from bs4 import BeautifulSoup
 from sqlmodel import select
 
 from eia import audit
 from eia.models import AuditRecord, ClaimMapping
 from eia.sso.mapping import resolve
 
-from .conftest import sign_in
-
-
-def text(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
+from .support.html import words
+from .support.people import sign_in
 
 
 @pytest.fixture
@@ -49,17 +45,17 @@ def test_mappings_are_added_changed_and_removed_in_the_browser(admin_client, cou
         "directorate_id": str(council["housing"].id)})
     assert response.status_code == 302
     mapping = db.exec(select(ClaimMapping)).one()
-    page = text(admin_client.get("/admin/sign-in"))
+    page = words(admin_client.get("/admin/sign-in"))
     assert "EIA.Approver" in page and "Approver" in page and "Homes and Neighbourhoods" in page
     # The same app role twice is refused with the field's error.
     twice = admin_client.post("/admin/sign-in/mappings/new", data={
         "kind": "app_role", "value": "EIA.Approver", "role": "officer",
         "service_id": str(council["repairs"].id), "directorate_id": ""})
-    assert twice.status_code == 400 and "already mapped" in text(twice)
+    assert twice.status_code == 400 and "already mapped" in words(twice)
     # A mapping that gives nothing is refused.
     empty = admin_client.post("/admin/sign-in/mappings/new", data={
         "kind": "group", "value": "g", "role": "", "service_id": "", "directorate_id": ""})
-    assert empty.status_code == 400 and "a mapping must give something" in text(empty)
+    assert empty.status_code == 400 and "a mapping must give something" in words(empty)
     response = admin_client.post(f"/admin/sign-in/mappings/{mapping.id}", data={
         "kind": "app_role", "value": "EIA.Approver", "role": "approver", "service_id": "",
         "directorate_id": str(council["adults"].id)})
@@ -78,7 +74,7 @@ def test_mappings_are_added_changed_and_removed_in_the_browser(admin_client, cou
     assert details["mapping"]["directorate"]["name"] == "Adult Social Care"
     assert unaudited_commits == [] and audit.verify(db).ok
     # The audit page says it in words.
-    audit_page = text(admin_client.get("/audit"))
+    audit_page = words(admin_client.get("/audit"))
     assert "Sign-in mapping changed from app role EIA.Approver → Approver, directorate " \
            "Homes and Neighbourhoods to app role EIA.Approver → Approver, directorate " \
            "Adult Social Care" in audit_page
@@ -137,7 +133,7 @@ def test_a_bad_import_changes_nothing_and_says_why(admin_client, council, db, co
     response = admin_client.post("/admin/sign-in/mappings/import", data={
         "file": (io.BytesIO(content), "mappings.json")})
     assert response.status_code == 400
-    assert problem in text(response) and "There is a problem" in text(response)
+    assert problem in words(response) and "There is a problem" in words(response)
     assert [m.value for m in db.exec(select(ClaimMapping)).all()] == ["EIA.Keep"]
 
 
@@ -152,7 +148,7 @@ def test_only_administrators_manage_sign_in(app, make):
 def test_the_settings_page_without_an_identity_provider(admin_client):
     page = admin_client.get("/admin/sign-in")
     assert page.status_code == 200
-    assert "The council's identity provider is not set up" in text(page)
+    assert "The council's identity provider is not set up" in words(page)
 
 
 # --- how claims resolve --------------------------------------------------------------------

@@ -3,38 +3,21 @@
 import importlib
 from datetime import date, timedelta
 
-from bs4 import BeautifulSoup
-from sqlmodel import func, select
+from sqlmodel import select
 
-from eia.models import AuditRecord, SignOff, User
+from eia.models import SignOff, User
 from eia.web.dates import long_date
 
-from .conftest import sign_in
-
-
-def words(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
-
-
-def records(db) -> int:
-    return db.exec(select(func.count()).select_from(AuditRecord)).one()
-
-
-def shown_fingerprint(client, url) -> str:
-    """The fingerprint of the content the sign-off page shows, as its form carries it."""
-    page = BeautifulSoup(client.get(url).data, "html.parser")
-    return page.select_one("input[name=seen]")["value"]
-
-
-def decide(client, url, **data):
-    """Open the sign-off page, then post the decision from it, as a browser would."""
-    return client.post(url, data={"seen": shown_fingerprint(client, url), **data})
+from .support.db import audit_count
+from .support.html import parse, words
+from .support.people import sign_in
+from .support.signoff import decide
 
 
 def test_inbox_lists_the_directorates_eias_nearest_decision_first(client, make, db):
     later = make.eia("awaiting_sign_off", title="Later decision",
                      decision_date=date.today() + timedelta(days=90))
-    sooner = make.eia("awaiting_sign_off", owner=make.user("officer", service=later.service),
+    make.eia("awaiting_sign_off", owner=make.user("officer", service=later.service),
                       title="Sooner decision", decision_date=date.today() + timedelta(days=5))
     elsewhere = make.eia("awaiting_sign_off", title="Other directorate")
     approver = make.user("approver", directorate=later.directorate)
@@ -57,7 +40,7 @@ def test_a_long_inbox_comes_a_page_at_a_time_in_the_same_order(client, make, mon
     for n in (1, 2, 3):
         response = client.get(f"/sign-off?page={n}")
         assert response.status_code == 200
-        page = BeautifulSoup(response.data, "html.parser")
+        page = parse(response)
         assert "5 waiting" in page.caption.get_text()
         seen += [a.get_text(" ", strip=True).split(" (")[0]
                  for a in page.select("tbody th a")]
@@ -106,13 +89,13 @@ def test_author_cannot_sign_off_even_by_posting_directly(client, make, db):
     eia = make.eia("awaiting_sign_off", owner=author)
     sign_in(client, author)
     assert "You wrote this EIA" in words(client.get(f"/eias/{eia.reference}/sign-off"))
-    before = records(db)
+    before = audit_count(db)
     response = client.post(f"/eias/{eia.reference}/sign-off",
                            data={"decision": "approve", "attested": "y"})
     assert response.status_code == 403
     assert "You wrote this EIA, so you cannot decide on it" in words(response)
     db.refresh(eia)
-    assert eia.status == "awaiting_sign_off" and records(db) == before
+    assert eia.status == "awaiting_sign_off" and audit_count(db) == before
 
 
 def test_approver_outside_the_directorate_cannot_sign_off(client, make, db):
@@ -215,7 +198,7 @@ def test_sign_off_works_on_an_eia_loaded_for_its_page(make, db, connection):
     eia = make.eia("awaiting_sign_off")
     approver = make.user("approver", directorate=eia.directorate)
     db.commit()
-    from .conftest import session_on
+    from .support.db import session_on
 
     with session_on(connection) as fresh:  # loaded afresh, with the page's loader options
         loaded = eia_for_page(fresh, eia.reference)

@@ -20,14 +20,15 @@ import pkgutil
 import pytest
 import sqlalchemy as sa
 from bs4 import BeautifulSoup
-from werkzeug.datastructures import MultiDict
 from sqlmodel import SQLModel
+from werkzeug.datastructures import MultiDict
 from wtforms import Form, HiddenField, StringField, TextAreaField
 
 import forms
 from forms.auth import SignInForm
 
-from . import test_forms_fuzz as fuzz
+from .support import formcrawl
+from .support.formdata import multi
 
 # Characters no one-line answer may hold: line breaks of every kind str.splitlines knows
 # (the email package splits headers with it), tab, NUL, escape, DEL and a C1 control.
@@ -181,15 +182,15 @@ class _PagesOnce:
 
 def test_each_pages_one_line_boxes_refuse_a_line_break(app, make, db, monkeypatch):
     """One world for every rule: each post below is refused, so none changes it."""
-    monkeypatch.setattr(fuzz, "_client", _PagesOnce(fuzz._client))
-    world = fuzz.build_world(make, db, with_eias=True)
+    monkeypatch.setattr(formcrawl, "client_as", _PagesOnce(formcrawl.client_as))
+    world = formcrawl.build_world(make, db, with_eias=True)
     tried: dict[str, int] = {}
-    for rule_text, endpoint in fuzz.POST_RULES:
+    for rule_text, endpoint in formcrawl.POST_RULES:
         rule = next(r for r in app.url_map.iter_rules() if (r.rule, r.endpoint) ==
                     (rule_text, endpoint))
-        urls = fuzz.concrete_urls(app, db, rule, world)
+        urls = formcrawl.concrete_urls(app, db, rule, world)
         coverage = {"forms": 0, "fields": set(), "form_pages": set()}
-        found = fuzz.discover(app, rule, world, urls, coverage)
+        found = formcrawl.discover(app, rule, world, urls, coverage)
         for url, identity, pairs in found.baseline:
             names = [n for n, _ in pairs if found.fields.get(n) and
                      found.fields[n].kind in ONE_LINE_INPUTS
@@ -205,8 +206,8 @@ def test_each_pages_one_line_boxes_refuse_a_line_break(app, make, db, monkeypatc
 
 
 def _post_refused(app, world, url, identity, pairs, name, field) -> None:
-    data = fuzz._multi([(n, BROKEN if n == name else v) for n, v in pairs])
-    response = fuzz._client(app, world, identity).post(url, data=data)
+    data = multi([(n, BROKEN if n == name else v) for n, v in pairs])
+    response = formcrawl.client_as(app, world, identity).post(url, data=data)
     page = response.get_data(as_text=True)
     assert response.status_code == 400, (
         f"POST {url} as {identity} with a line break in {name!r} answered "

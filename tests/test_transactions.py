@@ -6,7 +6,7 @@ from sqlmodel import func, select
 from eia import audit, operations
 from eia.models import AuditRecord, Eia, SignOff
 
-from .conftest import session_on
+from .support.db import session_on
 
 
 def _state(connection, eia_id):

@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 from eia.models import metadata
 from eia.web.urls import MAX_ID
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 # Past PostgreSQL's INTEGER, past a 64-bit integer (SQLite's and psycopg's limit), and the
 # issue's own example.

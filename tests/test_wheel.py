@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from .support.services import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 GOVUK_PACKAGE = ROOT / "node_modules" / "govuk-frontend"
 # Left out of the copy the wheel is built from: git and what .gitignore lists.
@@ -64,10 +66,7 @@ def _run(args, timeout, **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
 
 
 def _wait_for(port: int, server: subprocess.Popen, log: Path) -> None:
@@ -137,7 +136,7 @@ def test_the_wheel_installs_migrates_and_serves_outside_the_repository(tmp_path)
 
     _run([venv / "bin" / "python", "-c", CHECK_INSIDE, ROOT], cwd=work, env=env, timeout=120)
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen(

@@ -113,7 +113,7 @@ def sso_servers(live_instance, live_app, oidc_provider):
     one that is down), on the same database: see tests/browser/sso.py."""
     from eia import create_app
 
-    from ..conftest import free_port
+    from ..support.services import free_port
     from .sso import SSO, ensure_mappings, serve
 
     port = free_port()

@@ -11,8 +11,8 @@
 import json
 import re
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -200,7 +200,9 @@ _VALUES_INTO_DOM = """() => {
     } else if (e.tagName === "TEXTAREA") {
       e.textContent = e.value;
     } else if (e.tagName === "SELECT") {
-      for (const o of e.options) o.selected ? o.setAttribute("selected", "") : o.removeAttribute("selected");
+      for (const o of e.options) {
+        o.selected ? o.setAttribute("selected", "") : o.removeAttribute("selected");
+      }
     } else if (!["submit", "button", "hidden", "file"].includes(e.type)) {
       e.setAttribute("value", e.value);
     }

@@ -213,7 +213,10 @@ _FOCUS_STYLE = """() => {
   const props = ["outline-style", "outline-width", "outline-color", "outline-offset",
                  "box-shadow", "background-color", "color", "text-decoration-line",
                  "border-top-color", "border-bottom-color", "border-bottom-width"];
-  const look = () => { const cs = getComputedStyle(e); return props.map(p => cs.getPropertyValue(p)).join("|"); };
+  const look = () => {
+    const cs = getComputedStyle(e);
+    return props.map(p => cs.getPropertyValue(p)).join("|");
+  };
   const focusedLook = look();
   e.blur();
   const blurredLook = look();

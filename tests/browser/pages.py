@@ -6,9 +6,11 @@ Adding a page is one line: a label and a function from the demo data (``tests.br
 to its path, optionally who is signed in (default: the demo officer), the HTTP status the
 page should have (default 200) and keyboard steps that bring it to the state to check:
 
-    Page("Journey: proposal", lambda d: f"/eias/{d.eia('draft', owner='officer').reference}/proposal"),
+    Page("Journey: proposal",
+         lambda d: f"/eias/{d.eia('draft', owner='officer').reference}/proposal"),
     Page("Journey: proposal with errors", lambda d: ..., status=400, steps=submit_form),
-    ("Journey: screening", lambda d: f"/eias/{d.eia('screening', owner='officer').reference}/screening"),
+    ("Journey: screening",
+     lambda d: f"/eias/{d.eia('screening', owner='officer').reference}/screening"),
 
 A plain (label, url) or (label, url, role) or (label, url, role, status) tuple works too.
 Roles: "officer", "approver", "equality", "admin" (the demo log-ins), an email address, or
@@ -146,8 +148,8 @@ def _too_many_downloads(d: Demo) -> str:
     from datetime import timedelta
 
     from eia.models import RateLimitCount, utcnow
-    from eia.web.ratelimit import window_start
     from eia.web.public import DOWNLOADS
+    from eia.web.ratelimit import window_start
 
     seconds = d.app.config["PUBLIC_DOWNLOAD_WINDOW_SECONDS"]
     start = window_start(utcnow(), seconds)

@@ -44,9 +44,12 @@ FORM = """
       {"value": "visitors", "text": "Visitors"}]}) }}
   {{ govukDateInput({"id": "decision_date",
       "fieldset": {"legend": {"text": "Decision date"}}, "items": [
-        {"id": "decision_date-day", "name": "decision_date", "label": "Day", "classes": "govuk-input--width-2"},
-        {"id": "decision_date-month", "name": "decision_date", "label": "Month", "classes": "govuk-input--width-2"},
-        {"id": "decision_date-year", "name": "decision_date", "label": "Year", "classes": "govuk-input--width-4"}]}) }}
+        {"id": "decision_date-day", "name": "decision_date", "label": "Day",
+         "classes": "govuk-input--width-2"},
+        {"id": "decision_date-month", "name": "decision_date", "label": "Month",
+         "classes": "govuk-input--width-2"},
+        {"id": "decision_date-year", "name": "decision_date", "label": "Year",
+         "classes": "govuk-input--width-4"}]}) }}
   {{ govukSelect({"id": "status", "name": "status", "label": {"text": "Status"}, "items": [
       {"value": "", "text": "Choose"}, {"value": "draft", "text": "Draft"},
       {"value": "approved", "text": "Approved"}, {"value": "archived", "text": "Archived"}]}) }}

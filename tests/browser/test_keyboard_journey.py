@@ -12,8 +12,8 @@ they cover every page type of the journey.
 import pytest
 
 from . import journey as steps
-from .journey import JOURNEY_PAGES, NOT_ON_THE_WAY, Journey
 from .helpers import use_role
+from .journey import JOURNEY_PAGES, NOT_ON_THE_WAY, Journey
 
 pytestmark = pytest.mark.browser
 

@@ -60,7 +60,7 @@ def test_a_wide_table_scrolls_in_its_own_region_by_keyboard(page, nojs_page, liv
     assert after["page"] == 0, "the page scrolled sideways, not the table"
     # The caption stays in view while the table scrolls.
     caption = table.locator("caption").bounding_box()
-    assert 0 <= caption["x"] and caption["x"] + caption["width"] <= 320
+    assert caption["x"] >= 0 and caption["x"] + caption["width"] <= 320
 
 
 def _drawings(page) -> list[dict]:

@@ -15,7 +15,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 import uuid
@@ -26,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import requests
 
+from ..support.services import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "oidc" / "provider.mjs"
 PACKAGE = ROOT / "node_modules" / "oidc-provider"
@@ -33,12 +34,6 @@ TENANT = "5b0d2c1e-7f3a-4c6b-9e21-0c0c1c0a0000"  # the council's tenant (a uuid,
 OTHER_TENANT = "0a1b2c3d-4e5f-4061-8273-94a5b6c7d8e9"
 PASSWORD = "provider-password-1"
 START_SECONDS = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -117,7 +112,7 @@ def oidc_provider(tmp_path_factory):
     if not PACKAGE.is_dir():
         pytest.fail("oidc-provider is not installed: run `make frontend` (npm ci)",
                     pytrace=False)
-    port, token = _free_port(), secrets.token_urlsafe(16)
+    port, token = free_port(), secrets.token_urlsafe(16)
     log_path = tmp_path_factory.mktemp("oidc-provider") / "provider.log"
     env = {**os.environ, "OIDC_TEST_PORT": str(port), "OIDC_TEST_CONTROL_TOKEN": token,
            "OIDC_TEST_ACCOUNTS": json.dumps({})}
