@@ -155,7 +155,7 @@ def kills(kind: str, count: int, emails: int, seed: int) -> dict:
             started = time.monotonic()
             for n in range(count):
                 before = smtp.handler.total()
-                wait_for(lambda: smtp.handler.total() > before + 5, 120,
+                wait_for(lambda before=before: smtp.handler.total() > before + 5, 120,
                          "the worker to be sending steadily")
                 time.sleep(rng.uniform(0.05, 1.5))
                 os.killpg(worker.proc.pid, signal.SIGKILL)

@@ -10,9 +10,9 @@ What is made (deterministic for a given size and seed):
 - EIAs whose decisions span ten years, each played forward from its creation to today: the
   old ones approved (their reviews confirmed every one to three years, or, about one review
   in eight, revised into a new version with a decision of its own, then signed off again),
-  archived or withdrawn; the recent ones in draft, screening, full assessment or awaiting sign-off (some
-  idle for weeks, some with the decision date close or passed); about one in eight
-  screened out;
+  archived or withdrawn; the recent ones in draft, screening, full assessment or awaiting
+  sign-off (some idle for weeks, some with the decision date close or passed); about one in
+  eight screened out;
 - for every EIA that was fully assessed: screening answers and an impact on each of the ten
   characteristics (direction, the three aims, inherent and residual scores, evidence, about
   one in ten with an evidence gap that raised an action), engagement records, sometimes an

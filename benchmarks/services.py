@@ -98,7 +98,7 @@ class Gunicorn:
         self.memory = None
 
     def start(self) -> "Gunicorn":
-        self.log = open(self.logfile, "ab")
+        self.log = open(self.logfile, "ab")  # noqa: SIM115  (open while gunicorn runs)
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers",
              str(self.workers), "--backlog", "256", self.app],

@@ -103,7 +103,8 @@ def _copy_approved_versions() -> None:
     bind = op.get_bind()
     batch = []
     for eia_id, number, frozen_at, current, *values in bind.execute(query):
-        kept, live = dict(zip(fields, values[:6])), dict(zip(fields, values[6:]))
+        kept, live = dict(zip(fields, values[:6], strict=False)), \
+            dict(zip(fields, values[6:], strict=False))
         for name in ("decision_date", "review_date"):
             kept[name] = date.fromisoformat(kept[name]) if kept[name] else None
         if current == number:
