@@ -1,6 +1,6 @@
 # Two commands: `make run` starts the whole product on embedded defaults (SQLite, no Redis,
-# demo data); `make test` sets up, lints and runs the whole test suite (`make lint`: ruff
-# alone).
+# demo data); `make test` sets up, lints and runs the whole test suite (`make test-fast`:
+# all but the slow tests, in about a minute; `make lint`: ruff alone).
 # Production settings come from environment variables: see README.md.
 
 PYTHON ?= python3
@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint bench wheel setup setup-test setup-bench frontend chromium demo \
+.PHONY: run test test-fast lint bench wheel setup setup-test setup-bench frontend chromium demo \
         migrate clean
 
 run: setup frontend migrate demo
@@ -20,6 +20,12 @@ PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25
 
 test: lint setup-test frontend chromium
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (browser, wheel, migrations up and down, the crawls
+# and fuzzing of every form, property tests, real workers and servers; see pyproject.toml
+# and tests/conftest.py): about a minute, on SQLite and, when DATABASE_URL is set, PostgreSQL.
+test-fast: setup-test frontend
+	@$(BIN)/pytest $(PYTEST_ARGS) -m "not slow"
 
 # ruff (pinned in pyproject.toml's test extras, configured in its [tool.ruff]): the lint rules,
 # then the layout.

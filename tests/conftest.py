@@ -32,11 +32,16 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests share one live server and one Chromium: under pytest-xdist they all go
-    to the same worker. Outside CI, tests that need an unconfigured service are skipped with
-    the reason; in CI they run and fail if the service is missing."""
+    to the same worker. Browser and wheel tests, and tests with a PostgreSQL database of
+    their own (migrated from nothing for them), are slow: `make test-fast` leaves them out,
+    with the modules and tests marked slow where they are. Outside CI, tests that need an
+    unconfigured service are skipped with the reason; in CI they run and fail if the service
+    is missing."""
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("browser"))
+        if {"browser", "wheel"} & set(item.keywords) or "own_database" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
     if IN_CI:
         return
     for item in items:

@@ -4,6 +4,7 @@ has is tried, so a new page is covered without anyone remembering to add it here
 files (the same for everyone, nothing personal) and public pages seen by the public keep
 their cacheable headers."""
 
+import pytest
 from flask import url_for
 
 from .support.matrix import World
@@ -22,6 +23,7 @@ def _get_routes(app, world: World):
             yield rule.endpoint, url_for(rule.endpoint, **world.values(rule, "approved"))
 
 
+@pytest.mark.slow  # every GET route of the app
 def test_every_page_for_a_signed_in_person_is_no_store(app, make, db):
     world = World(make, db)
     routes = list(_get_routes(app, world))

@@ -1,5 +1,6 @@
 """The `eia` command line: people, migrations, and clear errors instead of tracebacks."""
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
@@ -55,6 +56,7 @@ def test_duplicate_email_is_refused(app, make, db):
     assert "already a user with the email" in result.output
 
 
+@pytest.mark.slow  # every migration, from nothing
 def test_db_upgrade_makes_the_schema_on_an_empty_database(tmp_path):
     from eia import create_app
 
@@ -71,6 +73,7 @@ def test_db_upgrade_makes_the_schema_on_an_empty_database(tmp_path):
     assert chars == 10
 
 
+@pytest.mark.slow  # every migration, from nothing
 def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
     from sqlmodel import Session, select
 

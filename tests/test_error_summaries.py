@@ -263,6 +263,7 @@ def wrong_submissions(pairs, fields) -> list[tuple[str, list]]:
     return variants[:MAX_VARIANTS_PER_FORM]
 
 
+@pytest.mark.slow  # crawls the pages, posts every form wrongly
 @pytest.mark.parametrize("rule_endpoint", POST_RULES, ids=lambda r: f"POST {r[0]}")
 def test_every_error_links_to_its_field_which_shows_it(rule_endpoint, app, make, db):
     rule = next(r for r in app.url_map.iter_rules() if (r.rule, r.endpoint) == rule_endpoint)
@@ -342,6 +343,7 @@ def wrong_queries(fields: dict[str, tuple[str, list]]) -> list[tuple[str, list]]
             ("every field blank", blank)]
 
 
+@pytest.mark.slow  # every search form as everyone
 def test_search_and_filter_forms_link_each_error_to_its_field(app, make, db):
     world = error_world(make, db, with_eias=True)
     problems, checked, forms = [], 0, 0

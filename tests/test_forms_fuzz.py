@@ -170,6 +170,7 @@ def _coverage(rule: Rule) -> dict:
         "fields": set(), "form_pages": set(), "urls": set()})
 
 
+@pytest.mark.slow  # every form of the rule, as everyone, then Hypothesis
 @pytest.mark.parametrize("rule_endpoint", POST_RULES or [None],
                          ids=lambda r: f"POST {r[0]}" if r else "no-post-rules")
 def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
@@ -217,6 +218,7 @@ def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
     assert problem is None, problem
 
 
+@pytest.mark.slow  # crawls the pages for two rules
 def test_a_new_form_route_without_a_strategy_fails(app, make, db):
     """The guard above can fail: a POST route added with no page showing its form has no
     strategy, and is reported; the sign-in form, found on its page, has one."""

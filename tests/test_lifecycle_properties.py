@@ -8,6 +8,7 @@ one record per accepted change.
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -24,6 +25,8 @@ from workflows.machine import MACHINE
 from .factories import Factories
 from .support.db import session_on
 from .support.summaries import snapshot as summaries_snapshot
+
+pytestmark = pytest.mark.slow  # random histories, hundreds of steps each
 
 EDGES = {(t.source, t.event, t.dest) for t in TRANSITIONS}
 STATE_NAMES = {s.name for s in STATES}

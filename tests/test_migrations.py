@@ -77,6 +77,7 @@ def _check_copies(found) -> None:
     assert revised["publishable"] is True and revised["confidential"] is False
 
 
+@pytest.mark.slow  # migrates down and up again
 def test_0012_copies_the_versions_approved_before_it(tmp_path):
     from eia.db import make_engine
 

@@ -36,7 +36,7 @@ from notifications.sending import message_id
 from .factories import Factories
 from .support.services import BACKENDS, IN_CI
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow]  # a real worker, Redis and SMTP
 
 
 # Short intervals so faults heal in seconds (retry cap < visibility timeout, as in production).

@@ -37,6 +37,8 @@ from .support.html import parse, words
 from .support.people import sign_in
 from .support.services import free_port
 
+pytestmark = pytest.mark.slow  # a real OpenID Provider (Node), round trips to it
+
 CALLBACK = "http://localhost/sign-in/oidc/callback"
 SIGNED_OUT = "http://localhost/signed-out?from=provider"
 PASSWORD = "a long enough password"

@@ -23,6 +23,8 @@ from .support.db import session_on
 from .support.matrix import STATE_NAMES, World
 from .support.people import sign_in
 
+pytestmark = pytest.mark.slow  # thousands of requests, on a database of its own
+
 
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):

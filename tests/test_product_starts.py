@@ -16,6 +16,8 @@ import pytest
 
 from .support.services import free_port
 
+pytestmark = pytest.mark.slow  # gunicorn and a Celery worker started for real
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 

@@ -180,6 +180,7 @@ class _PagesOnce:
         return Cached()
 
 
+@pytest.mark.slow  # crawls every POST rule
 def test_each_pages_one_line_boxes_refuse_a_line_break(app, make, db, monkeypatch):
     """One world for every rule: each post below is refused, so none changes it."""
     monkeypatch.setattr(formcrawl, "client_as", _PagesOnce(formcrawl.client_as))

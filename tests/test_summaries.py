@@ -82,6 +82,7 @@ def blank_engine(request, tmp_path):
         yield request.getfixturevalue("own_database")
 
 
+@pytest.mark.slow  # migrates down and up again
 def test_the_decisions_migration_works_them_out_for_the_eias_already_there(blank_engine):
     """0009 (a row per version's decision, instead of two columns on ``eia``) gives the
     decisions the application keeps, for EIAs made before it."""
@@ -102,6 +103,7 @@ def test_the_decisions_migration_works_them_out_for_the_eias_already_there(blank
         assert any(d[1] == 2 for d in kept[2]) and any(d[4] for d in kept[2])
 
 
+@pytest.mark.slow  # migrates down and up again
 def test_the_migration_works_them_out_for_the_eias_already_there(blank_engine):
     upgrade(blank_engine)
     with Session(blank_engine, expire_on_commit=False) as session:
