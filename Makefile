@@ -1,6 +1,6 @@
 # Two commands: `make run` starts the whole product on embedded defaults (SQLite, no Redis,
 # demo data); `make test` sets up, lints and runs the whole test suite (`make test-fast`:
-# all but the slow tests, in about a minute; `make lint`: ruff alone).
+# all but the slow tests, in a few minutes; `make lint`: ruff alone).
 # Production settings come from environment variables: see README.md.
 
 PYTHON ?= python3
@@ -23,7 +23,7 @@ test: lint setup-test frontend chromium
 
 # Everything but the tests marked slow (browser, wheel, migrations up and down, the crawls
 # and fuzzing of every form, property tests, real workers and servers; see pyproject.toml
-# and tests/conftest.py): about a minute, on SQLite and, when DATABASE_URL is set, PostgreSQL.
+# and tests/conftest.py): a few minutes, on SQLite and, when DATABASE_URL is set, PostgreSQL.
 test-fast: setup-test frontend
 	@$(BIN)/pytest $(PYTEST_ARGS) -m "not slow"
 
