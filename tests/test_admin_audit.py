@@ -273,6 +273,7 @@ def test_the_command_line_is_audited(app, db, world):
     assert unknown.exit_code == 2 and "There is no user with the email" in unknown.output
 
 
+@pytest.mark.slow  # loads the demo council twice
 def test_the_demo_loader_is_audited_and_stays_idempotent(db, monkeypatch):
     from argon2 import PasswordHasher
 

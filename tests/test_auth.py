@@ -180,6 +180,7 @@ def test_failures_from_one_place_do_not_lock_the_person_out_elsewhere(app, perso
     assert "too many attempts to sign in. Wait 15 minutes" in words(refused)
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_neighbour(app, person):
     """Colleagues share the council's address: failures from another browser there do not
     lock out the approver's own browser, which has signed in as them before."""
@@ -200,6 +201,7 @@ def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_neighbour(app, p
     assert _attempt(own, other.email, PASSWORD).status_code == 429
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_one_place_trying_many_accounts_is_paused(app, person):
     app.config["LOGIN_SOURCE_MAX_FAILURES"] = 12
     per_account = app.config["LOGIN_MAX_FAILURES"] - 1
@@ -217,6 +219,7 @@ def test_one_place_trying_many_accounts_is_paused(app, person):
     assert _attempt(_from(app, B), fresh.email, PASSWORD).status_code == 302
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_many_places_failing_for_one_account_slow_it_down_without_locking(app, person, db):
     import time_machine
 
@@ -249,6 +252,7 @@ def test_a_known_browser_is_not_slowed_down_by_failures_elsewhere(app, person):
     assert _attempt(own, approver.email, PASSWORD).status_code == 302
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_unknown_and_known_emails_are_throttled_alike(app, person, monkeypatch):
     """Nothing tells an unknown email from a wrong password: the same answer, one password
     check each (the same time), and the same pause after the same number of failures."""

@@ -258,6 +258,7 @@ def test_bad_filters_are_errors_in_words(db, make):
         assert not parsed.ok and any(message in m for _, m in parsed.errors), query
 
 
+@pytest.mark.slow  # builds a large world
 def test_the_number_of_queries_does_not_grow_with_the_data(db, make, connection):
     owner = make.user("officer")
     approver = make.user("approver", directorate=owner.service.directorate)

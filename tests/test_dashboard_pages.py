@@ -231,6 +231,7 @@ def test_a_bad_drilldown_is_a_clear_error(unit, world, query):
     assert html.select_one(summary.select_one("a")["href"]) is not None
 
 
+@pytest.mark.slow  # builds a large world
 def test_the_page_takes_the_same_number_of_queries_however_many_eias(unit, make, db,
                                                                       connection, world):
     def count(url):

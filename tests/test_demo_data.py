@@ -30,6 +30,8 @@ from eia.passwords import verify_password
 from workflows.guards import GuardContext, proposal_complete
 from workflows.lifecycle import STATES
 
+pytestmark = pytest.mark.slow  # each test loads the demo council
+
 
 @pytest.fixture
 def fast_hashing(monkeypatch):

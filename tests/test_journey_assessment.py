@@ -773,6 +773,7 @@ def test_garbage_gets_400_and_an_error_never_a_500(signed_in, filled, db, path, 
     assert audit.verify(db).ok
 
 
+@pytest.mark.slow  # random posts to every page
 @pytest.mark.parametrize("seed", range(3))
 def test_random_posts_to_every_page_are_never_a_500(signed_in, filled, db, seed):
     import random

@@ -222,6 +222,7 @@ def _shortest_lease_accepted(timeout: str) -> int:
     raise AssertionError("no lease accepted")
 
 
+@pytest.mark.slow  # waits out a slow SMTP server
 def test_a_slow_server_gets_the_email_once_while_the_sweeper_keeps_sweeping(
         engine_of_its_own):
     """Each reply comes after 1.5 s (under SMTP_TIMEOUT, 2 s): the conversation takes
@@ -259,6 +260,7 @@ def test_a_slow_server_gets_the_email_once_while_the_sweeper_keeps_sweeping(
     assert _row(engine, outbox_id).status == "sent"
 
 
+@pytest.mark.slow  # waits out a slow SMTP server
 def test_a_server_answering_a_byte_at_a_time_is_cut_off_when_the_waits_are_up(
         engine_of_its_own):
     engine = engine_of_its_own
