@@ -11,7 +11,7 @@ from wtforms.validators import ValidationError
 
 from eia.reporting.filters import Filters, Options, Quarter
 
-from .fields import blank_choice, checkboxes, date_input, optional_int, select
+from .fields import NotBefore, blank_choice, checkboxes, date_input, optional_int, select
 
 PERIOD_HINT = "For example, 1 4 2026"
 
@@ -27,7 +27,8 @@ def _period():
             date_input("Decision date from", called="Date from", hint=PERIOD_HINT,
                        named_parts="from"),
             date_input("Decision date to", called="Date to", hint=PERIOD_HINT,
-                       named_parts="to"))
+                       named_parts="to", not_before=NotBefore(
+                           "date_from", "Date to must be the same as or after date from")))
 
 
 class DecisionPeriod(Form):
@@ -40,11 +41,6 @@ class DecisionPeriod(Form):
 
     def is_save_for_later(self) -> bool:  # the shared validators ask
         return False
-
-    def validate_date_to(self, field):
-        if (field.data and self.date_from.data and not self.date_from.errors
-                and field.data < self.date_from.data):
-            raise ValidationError("Date to must be the same as or after date from")
 
     def validate_quarter(self, field):
         if field.data and not field.errors and (self.date_from.data or self.date_to.data):

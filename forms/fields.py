@@ -87,6 +87,19 @@ class InTheFuture:
             raise ValidationError(self.message)
 
 
+class NotBefore:
+    """A date the same as or after another date field's (when that one is a real date)."""
+
+    def __init__(self, other: str, message: str):
+        self.other = other
+        self.message = message
+
+    def __call__(self, form, field):
+        other = form[self.other]
+        if field.data and other.data and not other.errors and field.data < other.data:
+            raise ValidationError(self.message)
+
+
 class Savable:
     """PostgreSQL cannot store the NUL character, and no keyboard types it."""
 
@@ -412,11 +425,13 @@ def select(label: str, *, message: str, hint: str = "", coerce=str, needed: bool
 
 
 def date_input(label: str, *, called: str, hint: str, needed: Needed | None = None,
-               future: bool = False, named_parts: str | None = None):
+               future: bool = False, not_before: NotBefore | None = None,
+               named_parts: str | None = None):
     """``called`` names the date in errors: "Enter the due date", "Due date must …".
     ``named_parts``: the name of a GET form's date whose boxes are ``<name>-day`` …"""
     checks = [*([needed] if needed else []),
-              *([InTheFuture(f"{called} must be in the future")] if future else [])]
+              *([InTheFuture(f"{called} must be in the future")] if future else []),
+              *([not_before] if not_before else [])]
     if named_parts:
         return GovDatePartsField(label, checks, called=called, description=hint,
                                  name=named_parts)
