@@ -67,6 +67,8 @@ REVIEW_WORDS = {"past_date": "past their review date, review not started",
 SCREENING_WORDS = {"screened_out": "screened out (no full assessment)",
                    "full_assessment": "that went into full assessment",
                    "decided": "that finished screening"}
+
+
 class BadFigure(ValueError):
     """The figure asked for does not exist (shown to the person as an error)."""
 
@@ -90,7 +92,7 @@ class Entry:
 @dataclass
 class DrillDown:
     title: str
-    unit: str  # "EIA", "action", "impact", "spell"
+    unit: str  # "EIA", "decision", "action", "impact", "spell"
     detail_columns: list[str]
     entries: list[Entry]
     args: dict[str, str]  # the figure's own URL values (without the filters)
