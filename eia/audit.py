@@ -152,6 +152,24 @@ def canonical_payload(prev_hash: str, values) -> str:
 
 # Positions in a streamed row: seq, prev_hash, hash, then the hashed fields in CANONICAL_ORDER.
 _STREAM_COLUMNS = ("seq", "prev_hash", "hash", *CANONICAL_ORDER)
+if CANONICAL_ORDER != ("action", "actor_id", "actor_name", "comment", "details", "eia_id",
+                       "eia_version", "event", "from_state", "occurred_at", "to_state"):
+    raise RuntimeError("HASHED_FIELDS changed: _row_payload must be changed with it")
+
+
+def _row_payload(row, _encode=encode_basestring, _value=_json_value) -> str:
+    """``canonical_payload`` for a streamed row, a fifth faster: the columns that are text and
+    never null in the table (and occurred_at, a string by now) go straight to the C escaper;
+    anything else it refuses (TypeError) takes the general way."""
+    _, prev_hash, _, action, actor_id, actor_name, comment, details, eia_id, eia_version, \
+        event, from_state, occurred_at, to_state = row
+    try:
+        return _PAYLOAD % (prev_hash, _encode(action), _value(actor_id), _encode(actor_name),
+                           _encode(comment), _encode(details), _value(eia_id),
+                           _value(eia_version), _encode(event), _value(from_state),
+                           _encode(occurred_at), _value(to_state))
+    except TypeError:
+        return canonical_payload(prev_hash, row[3:])
 _OCCURRED_AT = _STREAM_COLUMNS.index("occurred_at")
 # PostgreSQL writes occurred_at exactly as canonical_occurred_at does (tested against it).
 _PG_OCCURRED_AT = ("to_char(occurred_at AT TIME ZONE 'UTC', "
@@ -197,12 +215,12 @@ def _stream_chain(session: Session, batch_size: int):
         cursor.close()
 
 
-def verify(session: Session, batch_size: int = 10_000) -> VerifyReport:
+def verify(session: Session, batch_size: int = 2000) -> VerifyReport:
     """Walk the whole chain in position order and report the first break."""
     head = session.get(AuditChain, 1)
     expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
     last_seq = 0
-    sha256, payload_of = hashlib.sha256, canonical_payload
+    sha256, payload_of = hashlib.sha256, _row_payload
     rows = _stream_chain(session, batch_size)
     try:
         for row in rows:
@@ -212,7 +230,7 @@ def verify(session: Session, batch_size: int = 10_000) -> VerifyReport:
                            else f"records {expected_seq} to {seq - 1} are")
                 return VerifyReport(False, checked, expected_seq, "removed",
                                     f"The audit trail is broken: {missing} missing.")
-            if sha256(payload_of(prev_hash, row[3:]).encode()).hexdigest() != stored_hash:
+            if sha256(payload_of(row).encode()).hexdigest() != stored_hash:
                 return VerifyReport(
                     False, checked, seq, "altered",
                     f"The audit trail is broken: record {seq} was altered after it was "

@@ -29,10 +29,13 @@ PREV = st.text(st.sampled_from("0123456789abcdef"), min_size=64, max_size=64) | 
 
 
 def fast_payload(prev_hash: str, fields: dict) -> str:
-    """As ``verify`` gets a row: the values in CANONICAL_ORDER, occurred_at made canonical."""
-    return audit.canonical_payload(prev_hash, [
-        audit.canonical_occurred_at(fields[n]) if n == "occurred_at" else fields[n]
-        for n in audit.CANONICAL_ORDER])
+    """As ``verify`` builds it from a streamed row (seq, prev_hash, hash, the values in
+    CANONICAL_ORDER with occurred_at made canonical); its general way gives the same."""
+    values = [audit.canonical_occurred_at(fields[n]) if n == "occurred_at" else fields[n]
+              for n in audit.CANONICAL_ORDER]
+    payload = audit._row_payload((1, prev_hash, "", *values))
+    assert payload == audit.canonical_payload(prev_hash, values)
+    return payload
 
 
 @settings(max_examples=500, deadline=None)
