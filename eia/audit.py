@@ -8,9 +8,9 @@ the first record altered, removed or put out of order.
 
 import hashlib
 import json
-from json.encoder import encode_basestring
 from dataclasses import dataclass
 from datetime import datetime
+from json.encoder import encode_basestring
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -170,6 +170,8 @@ def _row_payload(row, _encode=encode_basestring, _value=_json_value) -> str:
                            _encode(occurred_at), _value(to_state))
     except TypeError:
         return canonical_payload(prev_hash, row[3:])
+
+
 _OCCURRED_AT = _STREAM_COLUMNS.index("occurred_at")
 # PostgreSQL writes occurred_at exactly as canonical_occurred_at does (tested against it).
 _PG_OCCURRED_AT = ("to_char(occurred_at AT TIME ZONE 'UTC', "
