@@ -19,6 +19,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +33,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from eia.edit_conflicts import EditBase
@@ -81,6 +84,19 @@ class InTheFuture:
 
     def __call__(self, form, field):
         if field.data is not None and field.data <= london_date(utcnow()):
+            raise ValidationError(self.message)
+
+
+class NotBefore:
+    """A date the same as or after another date field's (when that one is a real date)."""
+
+    def __init__(self, other: str, message: str):
+        self.other = other
+        self.message = message
+
+    def __call__(self, form, field):
+        other = form[self.other]
+        if field.data and other.data and not other.errors and field.data < other.data:
             raise ValidationError(self.message)
 
 
@@ -216,6 +232,43 @@ class GovDateParts(GovDateInput):
         return params
 
 
+class GovNamedDateParts(GovDateParts):
+    """Day, month and year boxes named ``<name>-day``, ``-month``, ``-year`` (GOV.UK's own
+    naming), for a GET form whose dates travel in links (``GovDatePartsField``)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, part in zip(params["items"], DATE_PARTS):
+            item["name"] = f"{field.name}-{part}"
+        return params
+
+
+class GovGroupedSelect(GovSelect):
+    """GOV.UK's select with its options under headings (``<optgroup>``): the field's first,
+    blank choice, then ``field.groups`` ([(heading, [(value, words)])]). The component has
+    no option groups, so they are written into its ``<select>``; its label, hint and error
+    are the component's own."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params["items"] = params["items"][:1]
+        return params
+
+    def __call__(self, field, **kwargs):
+        head, tail = str(super().__call__(field, **kwargs)).rsplit("</select>", 1)
+        return Markup(head) + self._groups(field) + Markup("</select>" + tail)
+
+    @staticmethod
+    def _groups(field) -> Markup:
+        chosen = "" if field.data is None else str(field.data)
+        option = Markup('<option value="{}"{}>{}</option>')
+        return Markup("").join(
+            Markup('<optgroup label="{}">{}</optgroup>').format(heading, Markup("").join(
+                option.format(value, Markup(" selected") if str(value) == chosen else "", words)
+                for value, words in items))
+            for heading, items in field.groups)
+
+
 # --- fields --------------------------------------------------------------------------------
 
 class RadiosField(RadioField):
@@ -293,6 +346,27 @@ class GovDateField(DateField):
         return ValueError(message)
 
 
+class GovDatePartsField(GovDateField):
+    """A GovDateField whose boxes travel as ``<name>-day``, ``-month``, ``-year``: a GET form
+    whose dates are carried in links and bookmarks (the dashboard's filters)."""
+
+    widget = GovNamedDateParts()
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        if formdata is not None:
+            parts = [formdata.get(f"{self.name}-{part}") or "" for part in DATE_PARTS]
+            formdata = MultiDict({self.name: parts} if any(parts) else {})
+        super().process(formdata, data, extra_filters)
+
+
+class GroupedSelectField(OptionalSelectField):
+    """A select whose options sit under headings (``groups``, set at run time with the
+    flat ``choices`` it checks an answer against)."""
+
+    widget = GovGroupedSelect()
+    groups: list = []
+
+
 # --- builders ------------------------------------------------------------------------------
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -340,18 +414,27 @@ def checkbox(label: str, *, hint: str = ""):
     return BooleanField(label, description=hint, widget=GovCheckboxInput())
 
 
-def select(label: str, *, message: str, hint: str = "", coerce=str, needed: bool = True):
-    """A select whose options the view sets at run time, a blank prompt first."""
-    return OptionalSelectField(label, description=hint, coerce=coerce, choices=[],
-                               validators=[Needed(message)] if needed else [],
-                               invalid_value_message=message, invalid_choice_message=message)
+def select(label: str, *, message: str, hint: str = "", coerce=str, needed: bool = True,
+           grouped: bool = False):
+    """A select whose options the view sets at run time, a blank prompt first (and, when
+    ``grouped``, the rest under headings: ``GroupedSelectField``)."""
+    kind = GroupedSelectField if grouped else OptionalSelectField
+    return kind(label, description=hint, coerce=coerce, choices=[],
+                validators=[Needed(message)] if needed else [],
+                invalid_value_message=message, invalid_choice_message=message)
 
 
 def date_input(label: str, *, called: str, hint: str, needed: Needed | None = None,
-               future: bool = False):
-    """``called`` names the date in errors: "Enter the due date", "Due date must …"."""
+               future: bool = False, not_before: NotBefore | None = None,
+               named_parts: str | None = None):
+    """``called`` names the date in errors: "Enter the due date", "Due date must …".
+    ``named_parts``: the name of a GET form's date whose boxes are ``<name>-day`` …"""
     checks = [*([needed] if needed else []),
-              *([InTheFuture(f"{called} must be in the future")] if future else [])]
+              *([InTheFuture(f"{called} must be in the future")] if future else []),
+              *([not_before] if not_before else [])]
+    if named_parts:
+        return GovDatePartsField(label, checks, called=called, description=hint,
+                                 name=named_parts)
     return GovDateField(label, checks, called=called, description=hint)
 
 

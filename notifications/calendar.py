@@ -10,13 +10,13 @@ import os
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays
-
 from eia.models import LONDON, as_utc, london_date, utcnow
 
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
+    import holidays  # here, not at the top: ~3 MiB that only counting working days needs
+
     days = set(holidays.country_holidays("GB", subdiv="ENG", years=year))
     for extra in os.environ.get("EXTRA_BANK_HOLIDAYS", "").split(","):
         if extra.strip():

@@ -6,14 +6,16 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.datastructures import MultiDict
 
 from eia import operations as ops
 from eia.models import ActionItem
 from eia.reporting.drilldown import BadFigure, drilldown
 from eia.reporting.figures import dashboard
-from eia.reporting.filters import Filters, Quarter, filter_options, parse_filters
+from eia.reporting.filters import Filters, Quarter, filter_options
 from eia.reporting.sql import quarter_key_of
 from eia.reporting.stages import median_days_by_stage
+from forms.dashboard import DashboardFilterForm
 
 from .support.db import count_queries
 from .support.figures import build_world, today
@@ -254,8 +256,9 @@ def test_bad_filters_are_errors_in_words(db, make):
     from urllib.parse import parse_qsl
 
     for query, message in cases.items():
-        parsed = parse_filters(dict(parse_qsl(query)), options)
-        assert not parsed.ok and any(message in m for _, m in parsed.errors), query
+        form = DashboardFilterForm(MultiDict(parse_qsl(query)), options=options)
+        assert not form.validate() and any(
+            message in m for errors in form.errors.values() for m in errors), query
 
 
 @pytest.mark.slow  # builds a large world

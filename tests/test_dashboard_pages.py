@@ -280,3 +280,22 @@ def test_the_page_says_how_completion_is_counted_and_shows_approvals_without_a_d
     flags = {visible(tr.th): visible(tr.select("td")[-1])
              for tr in html.select("#table-quality-flags tbody tr")}
     assert flags["Signed off with no decision date recorded"] == "1"
+
+
+def test_the_filters_are_the_govuk_components_with_the_links_names(unit, world):
+    """The form (forms/dashboard.py) renders GOV.UK's components, keeps the services under
+    their directorates and the dates' boxes named as the links carry them; an error links
+    to the box to fix, which shows it."""
+    a = world.directorates["A"]
+    html = page(unit, f"/dashboard?directorate={a.id}&from-day=1&from-year=2026", 400)
+    groups = html.select("#service optgroup")
+    assert groups and {g["label"] for g in groups} >= {"Directorate A"}
+    assert html.select_one("#service option")["value"] == ""
+    assert [i["name"] for i in html.select("#from input")] == [
+        "from-day", "from-month", "from-year"]
+    assert html.select_one("#from-day")["value"] == "1"
+    link = html.select_one(".govuk-error-summary a")
+    assert link["href"] == "#from-month" and "Date from must include a month" in visible(link)
+    assert "govuk-input--error" in html.select_one("#from-month")["class"]
+    assert "govuk-input--error" not in html.select_one("#from-day")["class"]
+    assert html.select_one("#from-error") is not None

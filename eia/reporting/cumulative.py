@@ -132,3 +132,10 @@ def decision_rounds(session: Session) -> list[str]:
     return list(session.exec(select(Eia.decision_round).where(Eia.decision_round.is_not(None),
                                                              Eia.decision_round != "")
                              .distinct().order_by(Eia.decision_round)).all())
+
+
+def characteristic_choices(session: Session) -> list[tuple[int, str]]:
+    """(id, name) of each characteristic in its order, for the form."""
+    return [tuple(r) for r in session.exec(
+        select(Characteristic.id, Characteristic.name)
+        .order_by(Characteristic.position, Characteristic.id)).all()]

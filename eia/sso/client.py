@@ -13,8 +13,6 @@ OIDC_CLIENT_CERT_THUMBPRINT).
 import base64
 from urllib.parse import urlsplit
 
-from authlib.integrations.flask_client import OAuth
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from flask import Flask, current_app
 
 NAME = "council"
@@ -33,6 +31,11 @@ def init_client(app: Flask) -> None:
 
     if not oidc_configured(app.config):
         return
+    # Here, not at the top: Authlib (with requests, joserfc and cryptography) adds ~12 MiB
+    # to every web worker, and is only needed where the identity provider is set up.
+    from authlib.integrations.flask_client import OAuth
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT
+
     issuer = app.config["OIDC_ISSUER"].rstrip("/")
     parts = urlsplit(issuer)
     if parts.scheme != "https" and not (parts.scheme == "http"

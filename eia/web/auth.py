@@ -30,7 +30,7 @@ from sqlmodel import select
 
 from eia.db import get_session
 from eia.models import User, utcnow
-from eia.passwords import hash_password, needs_rehash, verify_password
+from eia.passwords import hash_password, needs_rehash, unmatched_hash, verify_password
 from eia.sso import codes as sso_codes
 from eia.sso import settings as sso_settings
 from forms.auth import SignInForm
@@ -51,7 +51,7 @@ PUBLIC_ENDPOINTS |= {"public.register", "public.register_download", "public.eia_
 PUBLIC_ENDPOINTS |= {"sso.start", "sso.callback", "sso.signed_out", "sso.provider_sign_out"}
 
 # Checked against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = hash_password("not a real password")
+_DUMMY_HASH = unmatched_hash()
 
 # The person's session generation at sign-in (app_user.session_generation): a session whose
 # generation is no longer theirs has ended (see User.end_sessions).
