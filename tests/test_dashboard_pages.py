@@ -287,7 +287,7 @@ def test_the_filters_are_the_govuk_components_with_the_links_names(unit, world):
     their directorates and the dates' boxes named as the links carry them; an error links
     to the box to fix, which shows it."""
     a = world.directorates["A"]
-    html = page(unit, f"/dashboard?directorate={a.id}&from-day=1&from-year=2026", 400)
+    html = get_page(unit, f"/dashboard?directorate={a.id}&from-day=1&from-year=2026", 400)
     groups = html.select("#service optgroup")
     assert groups and {g["label"] for g in groups} >= {"Directorate A"}
     assert html.select_one("#service option")["value"] == ""

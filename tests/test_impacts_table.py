@@ -13,7 +13,8 @@ from eia import operations as ops
 from eia.models import Characteristic, IntersectionalImpact
 from eia.paths import TEMPLATES
 
-from .conftest import sign_in
+from .support.html import get_page, words
+from .support.people import sign_in
 
 HEADINGS = ["Impact", "Before mitigation", "After mitigation", "Evidence", "Mitigation"]
 
@@ -35,18 +36,9 @@ def published(make, db):
     return eia
 
 
-def _soup(response) -> BeautifulSoup:
-    assert response.status_code == 200, response.data[:300]
-    return BeautifulSoup(response.data, "html.parser")
-
-
-def _words(element) -> str:
-    return " ".join(element.get_text().split())
-
-
 def _screen_tables(html: BeautifulSoup) -> list:
     return [t for t in html.select("main table.govuk-table")
-            if t.caption and _words(t.caption) in (
+            if t.caption and words(t.caption) in (
                 "Likelihood × severity, before and after mitigation",
                 "Groups sharing more than one characteristic")]
 
@@ -54,20 +46,20 @@ def _screen_tables(html: BeautifulSoup) -> list:
 def _structure(table) -> dict:
     container = table.parent
     return {
-        "caption": _words(table.caption),
+        "caption": words(table.caption),
         "container": (container.get("class"), container.get("role"),
                       container.get("aria-labelledby") == table.caption["id"],
                       container.get("tabindex")),
-        "headings": [(_words(th), th["scope"]) for th in table.select("thead th")],
-        "rows": [[(_words(c), c.name, c.get("scope")) for c in tr.find_all(["th", "td"])]
+        "headings": [(words(th), th["scope"]) for th in table.select("thead th")],
+        "rows": [[(words(c), c.name, c.get("scope")) for c in tr.find_all(["th", "td"])]
                  for tr in table.select("tbody tr")],
     }
 
 
 def test_the_eia_page_and_the_public_page_draw_the_same_tables(client, make, published):
-    public = _screen_tables(_soup(client.get(f"/public/eias/{published.reference}")))
+    public = _screen_tables(get_page(client, f"/public/eias/{published.reference}"))
     sign_in(client, make.user("equality_officer"))
-    staff = _screen_tables(_soup(client.get(f"/eias/{published.reference}")))
+    staff = _screen_tables(get_page(client, f"/eias/{published.reference}"))
     assert len(staff) == len(public) == 2
     for first, table in zip(("Characteristic", "Group"), staff, strict=True):
         shape = _structure(table)
@@ -77,7 +69,7 @@ def test_the_eia_page_and_the_public_page_draw_the_same_tables(client, make, pub
         assert all([c[1] for c in row[1:]] == ["td"] * 5 for row in shape["rows"])
     # The public copy is the frozen approval of the same EIA: the same tables, cell for cell.
     assert [_structure(t) for t in staff] == [_structure(t) for t in public]
-    assert "Older disabled women" in _words(staff[1])
+    assert "Older disabled women" in words(staff[1])
 
 
 def test_the_pdf_prints_each_impact_with_the_same_headings(client, make, published,
@@ -95,10 +87,10 @@ def test_the_pdf_prints_each_impact_with_the_same_headings(client, make, publish
     tables = [t for t in html.select("table") if t.find("th", string="Mitigation")]
     assert len(tables) == len(published.impacts) + 1
     for table in tables:
-        headings = [_words(th) for th in table.select("tbody th")]
+        headings = [words(th) for th in table.select("tbody th")]
         assert headings == ["Impact", "Aims of the equality duty it touches", *HEADINGS[1:]]
         assert all(th["scope"] == "row" for th in table.select("th"))
-        assert table.caption and _words(table.caption)
+        assert table.caption and words(table.caption)
         assert table.find_previous_sibling("h3") is not None
 
 
