@@ -12,13 +12,17 @@ import unicodedata
 
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
-from sqlmodel import select
 
 from eia import admin_operations as admin_ops
 from eia.admin_operations import is_statutory
 from eia.db import get_session
 from eia.models import Characteristic
 from eia.models.enums import CharacteristicKind
+from eia.queries.characteristics import (
+    characteristic_keys,
+    characteristic_name_taken,
+    characteristics_in_order,
+)
 from forms.admin import CharacteristicForm
 
 from .common import admin, done, get_or_404, me
@@ -47,7 +51,7 @@ def make_key(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:_KEY_MAX - 4].strip("_")
     base = base or "local"
-    taken = set(get_session().exec(select(Characteristic.key)).all())
+    taken = characteristic_keys(get_session())
     key, n = base, 2
     while key in taken:
         key, n = f"{base}_{n}", n + 1
@@ -55,20 +59,13 @@ def make_key(name: str) -> str:
 
 
 def _name_taken(name: str, except_id: int | None = None) -> bool:
-    query = select(Characteristic.id).where(sa.func.lower(Characteristic.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Characteristic.id != except_id)
-    return get_session().exec(query).first() is not None
-
-
-def _ordered() -> list[Characteristic]:
-    return list(get_session().exec(
-        select(Characteristic).order_by(Characteristic.position, Characteristic.id)).all())
+    return characteristic_name_taken(get_session(), name, except_id)
 
 
 @admin.get("/characteristics")
 def characteristics():
-    return render_template("admin/characteristics.html", characteristics=_ordered(),
+    return render_template("admin/characteristics.html",
+                           characteristics=characteristics_in_order(get_session()),
                            kind_labels=KIND_LABELS, statutory=is_statutory)
 
 
