@@ -58,10 +58,6 @@ def make_key(name: str) -> str:
     return key
 
 
-def _name_taken(name: str, except_id: int | None = None) -> bool:
-    return characteristic_name_taken(get_session(), name, except_id)
-
-
 @admin.get("/characteristics")
 def characteristics():
     return render_template("admin/characteristics.html",
@@ -74,7 +70,7 @@ def new_characteristic():
     db = get_session()
     form = CharacteristicForm()
     if form.validate_on_submit():
-        if _name_taken(form.name.data):
+        if characteristic_name_taken(db, form.name.data):
             form.name.errors.append(NAME_TAKEN)
         else:
             try:
@@ -115,7 +111,8 @@ def edit_characteristic(characteristic_id: int):
     if is_statutory(characteristic):
         del form.name
     if form.validate_on_submit():
-        if "name" in form and _name_taken(form.name.data, except_id=characteristic.id):
+        if "name" in form and characteristic_name_taken(db, form.name.data,
+                                                        except_id=characteristic.id):
             form.name.errors.append(NAME_TAKEN)
         else:
             fields = [f for f in admin_ops.CHARACTERISTIC_FIELDS if f in form]

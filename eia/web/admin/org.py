@@ -56,14 +56,6 @@ DIRECTORATE_TAKEN = "There is already a directorate with this name"
 SERVICE_TAKEN = "There is already a service with this name in this directorate"
 
 
-def _directorate_taken(name: str, except_id: int | None = None) -> bool:
-    return directorate_name_taken(get_session(), name, except_id)
-
-
-def _service_taken(directorate_id: int, name: str, except_id: int | None = None) -> bool:
-    return service_name_taken(get_session(), directorate_id, name, except_id)
-
-
 REFUSED = object()  # what _committed returns when the database refused the change
 
 
@@ -111,7 +103,7 @@ def new_directorate():
     admins_only()
     form = DirectorateForm()
     if form.validate_on_submit():
-        if _directorate_taken(form.name.data):
+        if directorate_name_taken(get_session(), form.name.data):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
             directorate = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.create_directorate,
@@ -138,7 +130,7 @@ def edit_directorate(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     form = DirectorateForm(obj=directorate)
     if form.validate_on_submit():
-        if _directorate_taken(form.name.data, except_id=directorate.id):
+        if directorate_name_taken(get_session(), form.name.data, except_id=directorate.id):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
             old = directorate.name
@@ -176,7 +168,7 @@ def new_service(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     form = ServiceForm()
     if form.validate_on_submit():
-        if _service_taken(directorate.id, form.name.data):
+        if service_name_taken(get_session(), directorate.id, form.name.data):
             form.name.errors.append(SERVICE_TAKEN)
         else:
             service = _commit_or(form, SERVICE_TAKEN, admin_ops.create_service, directorate,
@@ -204,7 +196,8 @@ def edit_service(service_id: int):
     service = get_or_404(Service, service_id)
     form = ServiceForm(obj=service)
     if form.validate_on_submit():
-        if _service_taken(service.directorate_id, form.name.data, except_id=service.id):
+        if service_name_taken(get_session(), service.directorate_id, form.name.data,
+                              except_id=service.id):
             form.name.errors.append(SERVICE_TAKEN)
         else:
             old = service.name

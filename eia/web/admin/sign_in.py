@@ -68,10 +68,6 @@ def _set_choices(form) -> None:
         SelectChoice(str(d.id), d.name) for d in directorates_in_order(db)]
 
 
-def _taken(kind: str, value: str, except_id: int | None = None) -> bool:
-    return mapping_taken(get_session(), kind, value, except_id)
-
-
 def _values(form) -> dict:
     return {"kind": form.kind.data, "value": form.value.data, "role": form.role.data,
             "service_id": form.service_id.data, "directorate_id": form.directorate_id.data}
@@ -88,7 +84,7 @@ def new_mapping():
     form = MappingForm()
     _set_choices(form)
     if form.validate_on_submit():
-        if _taken(form.kind.data, form.value.data):
+        if mapping_taken(db, form.kind.data, form.value.data):
             form.value.errors.append(MAPPED_TWICE)
         else:
             try:
@@ -112,7 +108,7 @@ def edit_mapping(mapping_id: int):
     form = MappingForm(obj=mapping)
     _set_choices(form)
     if form.validate_on_submit():
-        if _taken(form.kind.data, form.value.data, except_id=mapping.id):
+        if mapping_taken(db, form.kind.data, form.value.data, except_id=mapping.id):
             form.value.errors.append(MAPPED_TWICE)
         else:
             changed = admin_ops.update_claim_mapping(db, me(), mapping, **_values(form))

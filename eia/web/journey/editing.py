@@ -96,7 +96,7 @@ from sqlmodel import Session
 from wtforms import BooleanField, SelectMultipleField
 
 from eia.db import get_session
-from eia.models import Comment, Eia, utcnow
+from eia.models import Eia, utcnow
 from eia import edit_conflicts
 from eia.edit_conflicts import EditConflict
 from eia.operations import EditRefused, edit_refusals
@@ -332,10 +332,6 @@ def finish(message: str | None, url: str):
 
 # --- rendering -------------------------------------------------------------------------
 
-def comments_for(eia: Eia, section: str) -> list[Comment]:
-    return section_comments(get_session(), eia.id, section)
-
-
 def may_comment(eia: Eia) -> bool:
     ctx = GuardContext(eia=eia, actor=current_user)
     return any(ACTOR_RULES[r][0](ctx)
@@ -349,7 +345,7 @@ def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
         form = CommentForm(formdata=None, data={"section": section, "next": next_path or ""})
     return {
         "comment_section": section,
-        "comments": comments_for(eia, section),
+        "comments": section_comments(get_session(), eia.id, section),
         "comment_form": form,
         "can_comment": may_comment(eia),
         "comment_action": url_for("journey.comment", reference=eia.reference,
