@@ -53,20 +53,29 @@ def _by_reference(session: Session, reference: str, *options) -> Eia | None:
     ).one_or_none()
 
 
-def eia_for_page(session: Session, reference: str) -> Eia | None:
-    """An EIA with everything its page shows."""
-    return _by_reference(
-        session, reference,
-        joinedload(Eia.service),
-        joinedload(Eia.directorate),
-        joinedload(Eia.owner),
-        selectinload(Eia.screening_answers).joinedload(ScreeningAnswer.characteristic),
-        selectinload(Eia.impacts).joinedload(ImpactAssessment.characteristic),
+def _assessment(to_one) -> tuple:
+    """Loads for the assessment as the EIA's page and the journey show it: its service,
+    directorate and owner, and its rows with the characteristic or person each names, each
+    of those (to-one) loaded by ``to_one``: ``joinedload`` or ``selectinload``."""
+    def then(option, attribute):
+        return getattr(option, to_one.__name__)(attribute)
+
+    return (
+        to_one(Eia.service), to_one(Eia.directorate), to_one(Eia.owner),
+        then(selectinload(Eia.screening_answers), ScreeningAnswer.characteristic),
+        then(selectinload(Eia.impacts), ImpactAssessment.characteristic),
         selectinload(Eia.intersectional_impacts)
         .selectinload(IntersectionalImpact.characteristics),
         selectinload(Eia.engagements),
-        selectinload(Eia.actions).joinedload(ActionItem.owner),
-        selectinload(Eia.sign_offs).joinedload(SignOff.approver),
+        then(selectinload(Eia.actions), ActionItem.owner),
+        then(selectinload(Eia.sign_offs), SignOff.approver),
+    )
+
+
+def eia_for_page(session: Session, reference: str) -> Eia | None:
+    """An EIA with everything its page shows."""
+    return _by_reference(
+        session, reference, *_assessment(joinedload),
         selectinload(Eia.reviews).joinedload(ReviewRecord.reviewer),
         selectinload(Eia.versions),
     )
@@ -78,17 +87,7 @@ def eia_for_editing(session: Session, reference: str) -> Eia | None:
     Only select-IN loads (unlike ``eia_for_page``): no outer join, so nothing stands in
     the way of locking the row these pages change (PostgreSQL refuses FOR UPDATE on the
     outer joins a joined load adds)."""
-    return _by_reference(
-        session, reference,
-        selectinload(Eia.service), selectinload(Eia.directorate), selectinload(Eia.owner),
-        selectinload(Eia.screening_answers).selectinload(ScreeningAnswer.characteristic),
-        selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
-        selectinload(Eia.intersectional_impacts)
-        .selectinload(IntersectionalImpact.characteristics),
-        selectinload(Eia.engagements),
-        selectinload(Eia.actions).selectinload(ActionItem.owner),
-        selectinload(Eia.sign_offs).selectinload(SignOff.approver),
-    )
+    return _by_reference(session, reference, *_assessment(selectinload))
 
 
 def eia_for_sign_off(session: Session, reference: str) -> Eia | None:
