@@ -193,7 +193,7 @@ def test_sign_off_works_on_an_eia_loaded_for_its_page(make, db, connection):
     """The lock is taken on the bare row, whatever loader options loaded the EIA (on
     PostgreSQL, FOR UPDATE cannot follow the outer joins of the page's loader)."""
     from eia import operations
-    from eia.web.queries import eia_for_page
+    from eia.queries.eias import eia_for_page
 
     eia = make.eia("awaiting_sign_off")
     approver = make.user("approver", directorate=eia.directorate)

@@ -26,11 +26,11 @@ from flask import (
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
-from sqlmodel import select
 
 from eia.db import get_session
 from eia.models import User, utcnow
 from eia.passwords import hash_password, needs_rehash, unmatched_hash, verify_password
+from eia.queries.people import user_by_email
 from eia.sso import codes as sso_codes
 from eia.sso import settings as sso_settings
 from forms.auth import SignInForm
@@ -131,7 +131,7 @@ def sign_in():
     if form.validate_on_submit():
         db = get_session()
         email, address = form.email.data.strip().lower(), request.remote_addr or ""
-        user = db.exec(select(User).where(User.email == email)).first()
+        user = user_by_email(db, email)
         device = throttle.device_for(user)
         refused = throttle.refusal(db, email, address, device)
         if refused is not None:

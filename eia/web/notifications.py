@@ -6,14 +6,15 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
-from sqlmodel import select
 from wtforms import RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired
 
 from eia.db import get_session
-from eia.models import LONDON, OutboxEmail, User, as_utc
+from eia.models import LONDON, OutboxEmail, as_utc
 from eia.models.enums import Role
-from eia.models.notifications import Delivery, OutboxStatus
+from eia.models.notifications import Delivery
+from eia.queries.notifications import mailbox_email, mailbox_emails
+from eia.queries.people import names_by_id
 from notifications import outbox, settings
 from notifications.digest import set_preference, waiting_items
 from notifications.people import preference_of
@@ -90,30 +91,26 @@ def _embedded_only() -> None:
         abort(404)
 
 
-def _visible_mail():
-    """Administrators read everyone's mail; everyone else their own."""
-    query = select(OutboxEmail).where(OutboxEmail.status == OutboxStatus.sent,
-                                      OutboxEmail.transport == "mailbox")
+def _reader() -> int | None:
+    """Administrators read everyone's mail (None); everyone else their own."""
     if current_user.role != Role.admin:
-        query = query.where(OutboxEmail.recipient_id == current_user.id)
-    return query
+        return current_user.id
+    return None
 
 
 @mailbox.get("/mailbox")
 def inbox():
     _embedded_only()
     db = get_session()
-    emails = db.exec(_visible_mail().order_by(OutboxEmail.sent_at.desc(),
-                                              OutboxEmail.id.desc()).limit(200)).all()
-    names = dict(db.exec(select(User.id, User.name).where(
-        User.id.in_({e.recipient_id for e in emails}))).all()) if emails else {}
+    emails = mailbox_emails(db, _reader())
+    names = names_by_id(db, {e.recipient_id for e in emails}) if emails else {}
     return render_template("notifications/mailbox.html", emails=emails, names=names,
                            waiting=waiting_items(db, current_user.id))
 
 
 def _mail(outbox_id: int) -> OutboxEmail:
     _embedded_only()
-    row = get_session().exec(_visible_mail().where(OutboxEmail.id == outbox_id)).first()
+    row = mailbox_email(get_session(), _reader(), outbox_id)
     if row is None:
         abort(404)
     return row

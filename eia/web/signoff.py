@@ -1,17 +1,15 @@
 """Sign-off: the approver's inbox and the page where the decision-maker reads the impacts
 plainly, attests to having had regard to them, and approves or returns the EIA."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 
 from eia import operations
 from eia.db import get_session
-from eia.models import Eia, ImpactAssessment, IntersectionalImpact, london_date, utcnow
+from eia.models import Eia, london_date, utcnow
 from eia.models.enums import Direction, Role
-from eia.permissions import can_view
+from eia.queries.eias import eia_for_sign_off
+from eia.queries.inbox import awaiting_sign_off, count_awaiting, eias_of
 from eia.snapshot import fingerprint_of
 from eia.words import plural
 from forms.signoff import SignOffForm
@@ -21,25 +19,10 @@ from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
 from .auth import forbid_unless
 from .dates import long_date
 from .journey.editing import form_errors, refusal_errors, transition_errors
+from .loading import load_viewable
 from .pagination import page_count, page_number, pagination
 
 signoff = Blueprint("signoff", __name__)
-
-
-def _waiting_for(user):
-    return sa.and_(Eia.status == "awaiting_sign_off",
-                   Eia.directorate_id == user.effective_directorate_id)
-
-
-def _inbox_query(user):
-    """EIAs awaiting this approver's directorate: nearest decision date first (none last),
-    then the longest waiting."""
-    return (
-        select(Eia)
-        .where(_waiting_for(user))
-        .options(selectinload(Eia.service), selectinload(Eia.owner))
-        .order_by(Eia.decision_date.is_(None), Eia.decision_date, Eia.status_changed_at)
-    )
 
 
 INBOX_PAGE_SIZE = 50
@@ -51,12 +34,12 @@ def inbox():
     forbid_unless(current_user.role == Role.approver)
     session = get_session()
     page = page_number()
-    query = _inbox_query(current_user)
-    total = session.exec(select(sa.func.count(Eia.id)).where(_waiting_for(current_user))).one()
+    total = count_awaiting(session, current_user)
     pages = page_count(total, INBOX_PAGE_SIZE)
     if page is None or page > pages:
         abort(404)
-    eias = session.exec(query.offset((page - 1) * INBOX_PAGE_SIZE).limit(INBOX_PAGE_SIZE)).all()
+    eias = awaiting_sign_off(session, current_user, offset=(page - 1) * INBOX_PAGE_SIZE,
+                             limit=INBOX_PAGE_SIZE)
     deciders = segregation.eligible_deciders(session, eias)
     return render_template(
         "signoff/inbox.html", eias=eias, total=total, first=(page - 1) * INBOX_PAGE_SIZE + 1,
@@ -67,18 +50,7 @@ def inbox():
 
 
 def _load(reference: str) -> Eia:
-    eia = get_session().exec(
-        select(Eia).where(Eia.reference == reference).options(
-            selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
-            selectinload(Eia.engagements),
-            selectinload(Eia.actions), selectinload(Eia.screening_answers),
-            selectinload(Eia.intersectional_impacts)
-            .selectinload(IntersectionalImpact.characteristics))
-    ).one_or_none()
-    if eia is None:
-        abort(404)
-    forbid_unless(can_view(current_user, eia))
-    return eia
+    return load_viewable(eia_for_sign_off, reference)
 
 
 def impacts_to_read(eia: Eia) -> dict:
@@ -171,25 +143,13 @@ def sign_off(reference: str):
 @signoff.get("/my-eias")
 def my_eias():
     db = get_session()
-    rows = db.exec(
-        select(Eia).where(sa.or_(Eia.owner_id == current_user.id,
-                                 Eia.id.in_(_actions_owned(current_user.id))))
-        .options(selectinload(Eia.actions), selectinload(Eia.screening_answers),
-                 selectinload(Eia.impacts), selectinload(Eia.directorate))
-        .order_by(Eia.status_changed_at.desc())
-    ).all()
+    rows = eias_of(db, current_user)
     today = london_date(utcnow())
     deciders = segregation.eligible_deciders(
         db, [e for e in rows if e.status == "awaiting_sign_off"])
     return render_template("signoff/my_eias.html", eias=rows,
                            steps={e.id: next_step(e, current_user, today, deciders.get(e.id))
                                   for e in rows})
-
-
-def _actions_owned(user_id: int):
-    from eia.models import ActionItem
-
-    return select(ActionItem.eia_id).where(ActionItem.owner_id == user_id)
 
 
 def next_step(eia: Eia, user, today, deciders: list | None = None) -> str:

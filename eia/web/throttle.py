@@ -24,12 +24,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import current_app, request
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from eia.models import LoginAttempt, User, as_utc, utcnow
+from eia.queries.sign_in import failed_attempts
 
 DEVICE_COOKIE = "eia_device"
 DEVICE_DAYS = 180  # a browser not used to sign in for this long is a stranger again
@@ -68,12 +68,6 @@ def mark_browser(response, user: User, device: str | None) -> None:
                         samesite="Lax")
 
 
-def _failures(db: Session, since: datetime, *clauses):
-    return db.exec(
-        select(sa.func.count(), sa.func.max(LoginAttempt.at)).select_from(LoginAttempt)
-        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at > since, *clauses)).one()
-
-
 def refusal(db: Session, email: str, address: str, device: str | None,
             now: datetime | None = None) -> Refusal | None:
     """Why this attempt is refused before its password is even checked, if it is."""
@@ -87,14 +81,14 @@ def refusal(db: Session, email: str, address: str, device: str | None,
         place = (LoginAttempt.device == device,)
     else:
         place = (LoginAttempt.ip_address == address, LoginAttempt.device.is_(None))
-    if _failures(db, since, LoginAttempt.email == email, *place)[0] \
+    if failed_attempts(db, since, LoginAttempt.email == email, *place)[0] \
             >= config["LOGIN_MAX_FAILURES"]:
         return paused
     if device is not None:
         return None
-    if _failures(db, since, *place)[0] >= config["LOGIN_SOURCE_MAX_FAILURES"]:
+    if failed_attempts(db, since, *place)[0] >= config["LOGIN_SOURCE_MAX_FAILURES"]:
         return paused
-    count, last = _failures(db, since, LoginAttempt.email == email)
+    count, last = failed_attempts(db, since, LoginAttempt.email == email)
     over = count - config["LOGIN_ACCOUNT_SLOWDOWN_AFTER"]
     if over >= 0 and last is not None:
         delay = min(config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"], 2 ** min(over + 1, 20))

@@ -12,13 +12,17 @@ import unicodedata
 
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
-from sqlmodel import select
 
 from eia import admin_operations as admin_ops
 from eia.admin_operations import is_statutory
 from eia.db import get_session
 from eia.models import Characteristic
 from eia.models.enums import CharacteristicKind
+from eia.queries.characteristics import (
+    characteristic_keys,
+    characteristic_name_taken,
+    characteristics_in_order,
+)
 from forms.admin import CharacteristicForm
 
 from .common import admin, done, get_or_404, me
@@ -47,28 +51,17 @@ def make_key(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:_KEY_MAX - 4].strip("_")
     base = base or "local"
-    taken = set(get_session().exec(select(Characteristic.key)).all())
+    taken = characteristic_keys(get_session())
     key, n = base, 2
     while key in taken:
         key, n = f"{base}_{n}", n + 1
     return key
 
 
-def _name_taken(name: str, except_id: int | None = None) -> bool:
-    query = select(Characteristic.id).where(sa.func.lower(Characteristic.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Characteristic.id != except_id)
-    return get_session().exec(query).first() is not None
-
-
-def _ordered() -> list[Characteristic]:
-    return list(get_session().exec(
-        select(Characteristic).order_by(Characteristic.position, Characteristic.id)).all())
-
-
 @admin.get("/characteristics")
 def characteristics():
-    return render_template("admin/characteristics.html", characteristics=_ordered(),
+    return render_template("admin/characteristics.html",
+                           characteristics=characteristics_in_order(get_session()),
                            kind_labels=KIND_LABELS, statutory=is_statutory)
 
 
@@ -77,7 +70,7 @@ def new_characteristic():
     db = get_session()
     form = CharacteristicForm()
     if form.validate_on_submit():
-        if _name_taken(form.name.data):
+        if characteristic_name_taken(db, form.name.data):
             form.name.errors.append(NAME_TAKEN)
         else:
             try:
@@ -118,7 +111,8 @@ def edit_characteristic(characteristic_id: int):
     if is_statutory(characteristic):
         del form.name
     if form.validate_on_submit():
-        if "name" in form and _name_taken(form.name.data, except_id=characteristic.id):
+        if "name" in form and characteristic_name_taken(db, form.name.data,
+                                                        except_id=characteristic.id):
             form.name.errors.append(NAME_TAKEN)
         else:
             fields = [f for f in admin_ops.CHARACTERISTIC_FIELDS if f in form]

@@ -7,19 +7,20 @@ trail refer to it. Renaming is always possible.
 
 import sqlalchemy as sa
 from flask import redirect, render_template, url_for
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 
 from eia import admin_operations as admin_ops
 from eia.db import get_session
-from eia.models import Directorate, Eia, Service, User
+from eia.models import Directorate, Service
+from eia.queries.org import (
+    directorate_name_taken,
+    directorate_use_counts,
+    directorates_with_services,
+    service_name_taken,
+    service_use_counts,
+)
 from forms.admin import DirectorateForm, ServiceForm
 
 from .common import admin, admins_only, done, get_or_404, me
-
-
-def _count(model, clause) -> int:
-    return get_session().exec(select(sa.func.count()).select_from(model).where(clause)).one()
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -35,18 +36,14 @@ def _uses(counts: list[tuple[int, str, str]]) -> list[str]:
 
 
 def directorate_uses(directorate: Directorate) -> list[str]:
-    return _uses([
-        (_count(Service, Service.directorate_id == directorate.id), "service", "services"),
-        (_count(User, User.directorate_id == directorate.id), "person", "people"),
-        (_count(Eia, Eia.directorate_id == directorate.id), "EIA", "EIAs"),
-    ])
+    services, people, eias = directorate_use_counts(get_session(), directorate.id)
+    return _uses([(services, "service", "services"), (people, "person", "people"),
+                  (eias, "EIA", "EIAs")])
 
 
 def service_uses(service: Service) -> list[str]:
-    return _uses([
-        (_count(User, User.service_id == service.id), "person", "people"),
-        (_count(Eia, Eia.service_id == service.id), "EIA", "EIAs"),
-    ])
+    people, eias = service_use_counts(get_session(), service.id)
+    return _uses([(people, "person", "people"), (eias, "EIA", "EIAs")])
 
 
 def _in_use_reason(name: str, uses: list[str]) -> str:
@@ -57,21 +54,6 @@ def _in_use_reason(name: str, uses: list[str]) -> str:
 
 DIRECTORATE_TAKEN = "There is already a directorate with this name"
 SERVICE_TAKEN = "There is already a service with this name in this directorate"
-
-
-def _directorate_taken(name: str, except_id: int | None = None) -> bool:
-    query = select(Directorate.id).where(sa.func.lower(Directorate.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Directorate.id != except_id)
-    return get_session().exec(query).first() is not None
-
-
-def _service_taken(directorate_id: int, name: str, except_id: int | None = None) -> bool:
-    query = select(Service.id).where(Service.directorate_id == directorate_id,
-                                     sa.func.lower(Service.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Service.id != except_id)
-    return get_session().exec(query).first() is not None
 
 
 REFUSED = object()  # what _committed returns when the database refused the change
@@ -112,9 +94,8 @@ def _render_form(form, *, title: str, caption: str, back: str, thing=None, uses=
 @admin.get("/directorates")
 def directorates():
     admins_only()
-    rows = get_session().exec(select(Directorate).options(selectinload(Directorate.services))
-                              .order_by(Directorate.name)).all()
-    return render_template("admin/directorates.html", directorates=rows)
+    return render_template("admin/directorates.html",
+                           directorates=directorates_with_services(get_session()))
 
 
 @admin.route("/directorates/new", methods=["GET", "POST"])
@@ -122,7 +103,7 @@ def new_directorate():
     admins_only()
     form = DirectorateForm()
     if form.validate_on_submit():
-        if _directorate_taken(form.name.data):
+        if directorate_name_taken(get_session(), form.name.data):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
             directorate = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.create_directorate,
@@ -149,7 +130,7 @@ def edit_directorate(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     form = DirectorateForm(obj=directorate)
     if form.validate_on_submit():
-        if _directorate_taken(form.name.data, except_id=directorate.id):
+        if directorate_name_taken(get_session(), form.name.data, except_id=directorate.id):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
             old = directorate.name
@@ -187,7 +168,7 @@ def new_service(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     form = ServiceForm()
     if form.validate_on_submit():
-        if _service_taken(directorate.id, form.name.data):
+        if service_name_taken(get_session(), directorate.id, form.name.data):
             form.name.errors.append(SERVICE_TAKEN)
         else:
             service = _commit_or(form, SERVICE_TAKEN, admin_ops.create_service, directorate,
@@ -215,7 +196,8 @@ def edit_service(service_id: int):
     service = get_or_404(Service, service_id)
     form = ServiceForm(obj=service)
     if form.validate_on_submit():
-        if _service_taken(service.directorate_id, form.name.data, except_id=service.id):
+        if service_name_taken(get_session(), service.directorate_id, form.name.data,
+                              except_id=service.id):
             form.name.errors.append(SERVICE_TAKEN)
         else:
             old = service.name

@@ -6,14 +6,19 @@ import json
 
 import sqlalchemy as sa
 from flask import Response, current_app, redirect, render_template, url_for
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from eia import admin_operations as admin_ops
 from eia.db import get_session
-from eia.models import ClaimMapping, Directorate, Service
+from eia.models import ClaimMapping
 from eia.models.enums import ROLE_LABELS
+from eia.queries.org import (
+    directorates_by_id,
+    directorates_in_order,
+    services_by_id,
+    services_in_order,
+)
+from eia.queries.sign_in import claim_mappings, mapping_taken
 from eia.sso import settings
 from eia.sso.mapping import KINDS, ImportError_, export, parse_import
 from forms.sign_in_admin import ImportMappingsForm, MappingForm, SignInSettingsForm
@@ -26,11 +31,9 @@ MAX_IMPORT_BYTES = 1_000_000
 
 def _page(form, status=200):
     db = get_session()
-    mappings = db.exec(select(ClaimMapping).order_by(ClaimMapping.kind,
-                                                     sa.func.lower(ClaimMapping.value))).all()
-    services = {s.id: s for s in db.exec(select(Service).options(
-        selectinload(Service.directorate))).all()}
-    directorates = {d.id: d for d in db.exec(select(Directorate)).all()}
+    mappings = claim_mappings(db)
+    services = services_by_id(db)
+    directorates = directorates_by_id(db)
     config = current_app.config
     return render_template(
         "admin/sign_in.html", form=form, mappings=mappings, services=services,
@@ -58,22 +61,11 @@ def sign_in_settings():
 
 def _set_choices(form) -> None:
     db = get_session()
-    services = db.exec(select(Service).join(Directorate)
-                       .options(selectinload(Service.directorate))
-                       .order_by(Directorate.name, Service.name)).all()
+    services = services_in_order(db)
     form.service_id.choices = [SelectChoice("", "None")] + [
         SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services]
     form.directorate_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(d.id), d.name) for d in db.exec(select(Directorate)
-                                                           .order_by(Directorate.name))]
-
-
-def _taken(kind: str, value: str, except_id: int | None = None) -> bool:
-    query = select(ClaimMapping.id).where(ClaimMapping.kind == kind,
-                                          ClaimMapping.value == value)
-    if except_id is not None:
-        query = query.where(ClaimMapping.id != except_id)
-    return get_session().exec(query).first() is not None
+        SelectChoice(str(d.id), d.name) for d in directorates_in_order(db)]
 
 
 def _values(form) -> dict:
@@ -92,7 +84,7 @@ def new_mapping():
     form = MappingForm()
     _set_choices(form)
     if form.validate_on_submit():
-        if _taken(form.kind.data, form.value.data):
+        if mapping_taken(db, form.kind.data, form.value.data):
             form.value.errors.append(MAPPED_TWICE)
         else:
             try:
@@ -116,7 +108,7 @@ def edit_mapping(mapping_id: int):
     form = MappingForm(obj=mapping)
     _set_choices(form)
     if form.validate_on_submit():
-        if _taken(form.kind.data, form.value.data, except_id=mapping.id):
+        if mapping_taken(db, form.kind.data, form.value.data, except_id=mapping.id):
             form.value.errors.append(MAPPED_TWICE)
         else:
             changed = admin_ops.update_claim_mapping(db, me(), mapping, **_values(form))

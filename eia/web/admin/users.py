@@ -9,15 +9,15 @@ import secrets
 import sqlalchemy as sa
 from flask import make_response, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from eia import admin_operations as admin_ops
 from eia.db import get_session
-from eia.models import Directorate, Service, User
+from eia.models import User
 from eia.models.enums import ROLE_LABELS, Role
 from eia.passwords import hash_password
+from eia.queries.org import directorates_in_order, services_in_order
+from eia.queries.people import email_taken, everyone
 from forms.admin import ROLE_HINTS, EditUserForm, NewUserForm, PasswordResetForm
 
 from ..auth import keep_own_session
@@ -43,22 +43,13 @@ def _role_items() -> list[dict]:
 
 def _set_choices(form) -> None:
     db = get_session()
-    services = db.exec(select(Service).join(Directorate)
-                       .options(selectinload(Service.directorate))
-                       .order_by(Directorate.name, Service.name)).all()
-    directorates = db.exec(select(Directorate).order_by(Directorate.name)).all()
+    services = services_in_order(db)
+    directorates = directorates_in_order(db)
     form.service_id.choices = [SelectChoice("", "None")] + [
         SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services]
     form.directorate_id.choices = [SelectChoice("", "None")] + [
         SelectChoice(str(d.id), d.name) for d in directorates]
     form.service_directorates = {s.id: s.directorate_id for s in services}
-
-
-def _email_taken(email: str, except_id: int | None = None) -> bool:
-    query = select(User.id).where(sa.func.lower(User.email) == email.lower())
-    if except_id is not None:
-        query = query.where(User.id != except_id)
-    return get_session().exec(query).first() is not None
 
 
 def _password_page(person: User, password: str | None, heading: str):
@@ -72,10 +63,7 @@ def _password_page(person: User, password: str | None, heading: str):
 @admin.get("/users")
 def users():
     admins_only()
-    people = get_session().exec(
-        select(User).options(selectinload(User.service).selectinload(Service.directorate),
-                             selectinload(User.directorate))
-        .order_by(User.active.desc(), sa.func.lower(User.name), User.id)).all()
+    people = everyone(get_session())
     return render_template("admin/users.html", people=people)
 
 
@@ -86,7 +74,7 @@ def new_user():
     form = NewUserForm()
     _set_choices(form)
     if form.validate_on_submit():
-        if _email_taken(form.email.data):
+        if email_taken(db, form.email.data):
             form.email.errors.append(EMAIL_TAKEN)
         else:
             password = form.password.data or generate_password()

@@ -3,15 +3,14 @@ mitigates. Evidence gaps arrive here as proposed actions. After approval the pla
 delivered: the team, and each action's owner for their own action, keep its status up to
 date."""
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_login import current_user
-from sqlmodel import select
 
 from eia import operations
 from eia.db import get_session
-from eia.models import Service, User, london_date, utcnow
+from eia.models import User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
+from eia.queries.people import active_in_directorate
 from forms.assessment import ActionForm
 from workflows.guards import missing_from_action
 
@@ -31,14 +30,7 @@ def _list_url(eia) -> str:
 def owner_choices(eia, action=None) -> list[User]:
     """Active people in the EIA's directorate, the EIA's owner, and whoever owns the action
     now (so an unchanged owner stays valid), by name."""
-    rows = get_session().exec(
-        select(User).outerjoin(Service, User.service_id == Service.id).where(
-            User.active,
-            sa.or_(User.directorate_id == eia.directorate_id,
-                   Service.directorate_id == eia.directorate_id),
-        )
-    ).all()
-    people = {u.id: u for u in rows}
+    people = {u.id: u for u in active_in_directorate(get_session(), eia.directorate_id)}
     for extra in (eia.owner, action.owner if action is not None else None):
         if extra is not None:
             people.setdefault(extra.id, extra)

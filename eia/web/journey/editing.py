@@ -90,33 +90,24 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 from wtforms import BooleanField, SelectMultipleField
 
 from eia.db import get_session
-from eia.models import (
-    ActionItem,
-    Comment,
-    Eia,
-    ImpactAssessment,
-    IntersectionalImpact,
-    ScreeningAnswer,
-    SignOff,
-    utcnow,
-)
+from eia.models import Eia, utcnow
 from eia import edit_conflicts
 from eia.edit_conflicts import EditConflict
 from eia.operations import EditRefused, edit_refusals
-from eia.permissions import can_view
+from eia.queries.comments import section_comments
+from eia.queries.eias import eia_for_editing
 from forms.comments import CommentForm
 from workflows import TransitionRefused
 from workflows.guards import ACTOR_RULES, NEED_INPUTS, GuardContext
 from workflows.lifecycle import SECTIONS
 
-from ..auth import forbid_unless
+from ..loading import load_viewable
 
 # The page for each section. A page that does not exist yet is simply not linked to.
 SECTION_ENDPOINTS = {
@@ -136,33 +127,10 @@ COMMENT_SECTIONS = ("general", *SECTIONS)
 
 # --- loading ---------------------------------------------------------------------------
 
-def _eia_query(reference: str):
-    """The EIA and everything the journey's pages show, in a fixed number of queries.
-
-    Only select-IN loads: ``operations.transition`` re-reads the row FOR UPDATE with the
-    same loader options, and PostgreSQL refuses FOR UPDATE on the outer joins a joined load
-    would add (so ``queries.eia_for_page`` is not used here)."""
-    return (
-        select(Eia).where(Eia.reference == reference).options(
-            selectinload(Eia.service), selectinload(Eia.directorate), selectinload(Eia.owner),
-            selectinload(Eia.screening_answers).selectinload(ScreeningAnswer.characteristic),
-            selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
-            selectinload(Eia.intersectional_impacts)
-            .selectinload(IntersectionalImpact.characteristics),
-            selectinload(Eia.engagements),
-            selectinload(Eia.actions).selectinload(ActionItem.owner),
-            selectinload(Eia.sign_offs).selectinload(SignOff.approver),
-        )
-    )
-
-
 def load_eia(reference: str) -> Eia:
-    """The EIA with everything its pages show: 404 if unknown, 403 if not visible."""
-    eia = get_session().exec(_eia_query(reference)).one_or_none()
-    if eia is None:
-        abort(404)
-    forbid_unless(can_view(current_user, eia))
-    return eia
+    """The EIA with everything its pages show (``eia_for_editing``): 404 if unknown, 403 if
+    not visible."""
+    return load_viewable(eia_for_editing, reference)
 
 
 def context(eia: Eia, *, inputs: dict | None = None) -> GuardContext:
@@ -364,13 +332,6 @@ def finish(message: str | None, url: str):
 
 # --- rendering -------------------------------------------------------------------------
 
-def comments_for(eia: Eia, section: str) -> list[Comment]:
-    return list(get_session().exec(
-        select(Comment).where(Comment.eia_id == eia.id, Comment.section == section)
-        .order_by(Comment.created_at, Comment.id)
-    ).all())
-
-
 def may_comment(eia: Eia) -> bool:
     ctx = GuardContext(eia=eia, actor=current_user)
     return any(ACTOR_RULES[r][0](ctx)
@@ -384,7 +345,7 @@ def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
         form = CommentForm(formdata=None, data={"section": section, "next": next_path or ""})
     return {
         "comment_section": section,
-        "comments": comments_for(eia, section),
+        "comments": section_comments(get_session(), eia.id, section),
         "comment_form": form,
         "can_comment": may_comment(eia),
         "comment_action": url_for("journey.comment", reference=eia.reference,

@@ -2,14 +2,13 @@
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
-from sqlmodel import select
 from wtforms import SelectChoice
 
 from eia import operations
 from eia.db import get_session
 from eia.models import Service
 from eia.models.enums import Role
+from eia.queries.org import services as all_services
 from forms.proposal import NewEiaForm
 
 from ..auth import forbid_unless
@@ -17,10 +16,6 @@ from . import journey
 from .editing import finish, form_errors, save, task_list_url
 
 STARTERS = (Role.officer, Role.approver)
-
-
-def _services(db) -> list[Service]:
-    return list(db.exec(select(Service).options(joinedload(Service.directorate))).all())
 
 
 def _default_service(services: list[Service]) -> int | None:
@@ -35,7 +30,7 @@ def _default_service(services: list[Service]) -> int | None:
 def new_eia():
     forbid_unless(current_user.role in STARTERS)
     db = get_session()
-    services = sorted(_services(db), key=lambda s: (s.directorate.name, s.name))
+    services = sorted(all_services(db), key=lambda s: (s.directorate.name, s.name))
     form = NewEiaForm()
     if not form.is_submitted():
         form.service.data = _default_service(services)
