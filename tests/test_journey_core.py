@@ -11,7 +11,7 @@ from sqlmodel import func, select
 
 from eia import operations as ops
 from eia.models import AuditRecord, Characteristic, Comment, Eia, ScreeningAnswer
-from eia.web.dates import long_date
+from eia.dates import long_date
 
 from .conftest import session_on, sign_in
 

@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from sqlmodel import func, select
 
 from eia.models import AuditRecord, SignOff, User
-from eia.web.dates import long_date
+from eia.dates import long_date
 
 from .conftest import sign_in
 

@@ -63,13 +63,13 @@ def _run_effect(name: str, event_data) -> None:
 
 MACHINE = Machine(
     model=None,
-    states=[s.name for s in STATES],
+    states=[str(s.name) for s in STATES],
     initial="draft",
     transitions=[
         {
             "trigger": row.event,
-            "source": row.source,
-            "dest": row.dest,
+            "source": str(row.source),
+            "dest": str(row.dest),
             "conditions": [_chosen_destination, partial(_still_allowed, row)],
             "after": [partial(_run_effect, name) for name in row.effects],
         }

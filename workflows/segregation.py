@@ -23,7 +23,7 @@ from eia.models.enums import Role
 from notifications.people import directorate_approvers
 
 from .guards import _join
-from .lifecycle import SECTIONS
+from .lifecycle import SECTIONS, decision_states
 
 # Transitions that hand a version over for a decision: who fires them worked on it.
 SUBMITTING_EVENTS = ("submit_for_sign_off", "screen_out")
@@ -111,7 +111,7 @@ def who_can_assign(session: Session) -> list[User]:
 
 
 # States in which a version awaits a decision by an approver (sign-off, or the review).
-AWAITING_DECISION = ("awaiting_sign_off", "under_review")
+AWAITING_DECISION = decision_states()
 
 
 def stuck_for_want_of_approver(session: Session, eia: Eia) -> bool:

@@ -10,12 +10,12 @@ from flask_login import current_user
 from eia import audit, audit_search
 from eia.db import get_session
 from eia.exports.tables import FORMATS, Table, download
+from eia.history import what_happened
 from eia.models.enums import Role
 from forms.audit import AuditSearchForm
 
 from .auth import forbid_unless
 from .pagination import page_count, page_number, pagination
-from .history import what_happened
 
 audit_pages = Blueprint("audit", __name__)
 

@@ -237,7 +237,7 @@ def cumulative():
 
 
 def _scope_words(decision_round, date_from, date_to, quarter) -> str:
-    from .dates import long_date
+    from eia.dates import long_date
 
     parts = []
     if decision_round:

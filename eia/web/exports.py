@@ -15,13 +15,13 @@ from eia.exports.document import eia_document
 from eia.exports.pdf import pdf_response
 from eia.exports.register import register_table
 from eia.exports.tables import FORMATS, download
+from eia.history import history
 from eia.models import Comment, london_date, utcnow
 from eia.permissions import can_view
 from workflows.lifecycle import state
 
 from . import queries
 from .auth import forbid_unless
-from .history import history
 from .pages import STATE_NAMES
 
 exports = Blueprint("exports", __name__)

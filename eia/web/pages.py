@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from eia.db import get_session
+from eia.history import history
 from eia.models import utcnow
 from eia.permissions import can_view
 from eia.snapshot import snapshot_eia
@@ -16,7 +17,6 @@ from workflows.lifecycle import STATES
 
 from . import queries
 from .auth import forbid_unless
-from .history import history
 
 pages = Blueprint("pages", __name__)
 

@@ -13,6 +13,7 @@ The heavy routes (the PDF, the register's downloads) are rate-limited for anonym
 
 from flask import Blueprint, Flask, abort, render_template, request, url_for
 
+from eia.dates import long_date
 from eia.db import get_session
 from eia.exports import public as published
 from eia.exports.pdf import pdf_bytes_response
@@ -23,7 +24,6 @@ from eia.models import london_date, utcnow
 from eia.models.enums import OUTCOME_LABELS
 from forms.public import PublicSearchForm
 
-from .dates import long_date
 from .pagination import page_count, page_number, pagination
 from .ratelimit import limit_anonymous
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from eia import operations
+from eia.dates import long_date
 from eia.db import get_session
 from eia.models import Eia, ImpactAssessment, IntersectionalImpact, london_date, utcnow
 from eia.models.enums import Direction, Role
@@ -19,7 +20,6 @@ from workflows import TransitionRefused, refusal_reasons, segregation
 from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
 
 from .auth import forbid_unless
-from .dates import long_date
 from .journey.editing import form_errors, refusal_errors, transition_errors
 from .pagination import page_count, page_number, pagination
 

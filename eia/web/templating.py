@@ -3,11 +3,11 @@
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
+from eia.dates import long_date
 from eia.scoring import bands_in_words
 from eia.words import plural
 from workflows.lifecycle import STATES
 
-from .dates import long_date
 from .labels import TAG_CLASSES, label
 
 

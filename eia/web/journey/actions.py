@@ -11,12 +11,12 @@ from sqlmodel import select
 from eia import operations
 from eia.db import get_session
 from eia.models import Service, User, london_date, utcnow
+from eia.dates import long_date
 from eia.models.enums import OPEN_ACTION_STATUSES
+from eia.scoring import impact_name
 from forms.assessment import ActionForm
 from workflows.guards import missing_from_action
 
-from ..dates import long_date
-from ..risk_matrix import impact_name
 from . import journey
 from ._assessment import child_or_404, completion_page, refused, removal_page, render
 from .editing import finish, form_errors, load_eia, save
