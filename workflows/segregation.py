@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
+from eia.capabilities import administrators
 from eia.models import AuditRecord, Eia, User
-from eia.models.enums import Role
 from notifications.people import directorate_approvers
 
 from .guards import _join
@@ -105,9 +105,7 @@ def may_decide(session: Session | None, eia: Eia, actor: User) -> bool:
 
 def who_can_assign(session: Session) -> list[User]:
     """The people who can give a directorate another approver: active administrators."""
-    return list(session.exec(
-        select(User).where(User.role == Role.admin, User.active.is_(True)).order_by(User.name)
-    ).all())
+    return administrators(session)
 
 
 # States in which a version awaits a decision by an approver (sign-off, or the review).

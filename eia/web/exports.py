@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 from sqlmodel import select
 
+from eia.capabilities import can_view
 from eia.db import get_session
 from eia.exports.document import eia_document
 from eia.exports.pdf import pdf_response
@@ -17,7 +18,6 @@ from eia.exports.register import register_table
 from eia.exports.tables import FORMATS, download
 from eia.history import history
 from eia.models import Comment, london_date, utcnow
-from eia.permissions import can_view
 from workflows.lifecycle import state
 
 from . import queries

@@ -10,9 +10,9 @@ from sqlmodel import select
 from wtforms import RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired
 
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.models import LONDON, OutboxEmail, User, as_utc
-from eia.models.enums import Role
 from eia.models.notifications import Delivery, OutboxStatus
 from notifications import outbox, settings
 from notifications.digest import set_preference, waiting_items
@@ -59,7 +59,7 @@ def preferences():
 
 @notifications.get("/emails/failed")
 def failed():
-    forbid_unless(current_user.role == Role.admin)
+    forbid_unless(may(current_user, Capability.administer))
     db = get_session()
     return render_template("notifications/failed.html", emails=outbox.failed_emails(db),
                            stuck=outbox.stuck_count(db, settings.current()))
@@ -67,7 +67,7 @@ def failed():
 
 @notifications.post("/emails/<int:outbox_id>/resend")
 def resend(outbox_id: int):
-    forbid_unless(current_user.role == Role.admin)
+    forbid_unless(may(current_user, Capability.administer))
     db = get_session()
     if db.get(OutboxEmail, outbox_id) is None:
         abort(404)  # an id that names no email
@@ -94,7 +94,7 @@ def _visible_mail():
     """Administrators read everyone's mail; everyone else their own."""
     query = select(OutboxEmail).where(OutboxEmail.status == OutboxStatus.sent,
                                       OutboxEmail.transport == "mailbox")
-    if current_user.role != Role.admin:
+    if not may(current_user, Capability.administer):
         query = query.where(OutboxEmail.recipient_id == current_user.id)
     return query
 

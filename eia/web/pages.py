@@ -6,10 +6,10 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 from sqlmodel import select
 
+from eia.capabilities import can_view
 from eia.db import get_session
 from eia.history import history
 from eia.models import utcnow
-from eia.permissions import can_view
 from eia.snapshot import snapshot_eia
 from workflows import event_readiness
 from workflows.guards import GuardContext

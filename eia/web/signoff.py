@@ -8,16 +8,16 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import select
 
 from eia import operations
+from eia.capabilities import Capability, can_decide, can_view, may
 from eia.dates import long_date
 from eia.db import get_session
 from eia.models import Eia, ImpactAssessment, IntersectionalImpact, london_date, utcnow
-from eia.models.enums import Direction, Role
-from eia.permissions import can_view
+from eia.models.enums import Direction
 from eia.snapshot import fingerprint_of
 from eia.words import plural
 from forms.signoff import SignOffForm
 from workflows import TransitionRefused, refusal_reasons, segregation
-from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
+from workflows.guards import GuardContext, decision_date_passed
 
 from .auth import forbid_unless
 from .journey.editing import form_errors, refusal_errors, transition_errors
@@ -48,7 +48,7 @@ INBOX_PAGE_SIZE = 50
 @signoff.get("/sign-off")
 def inbox():
     """The approver's inbox, 50 to a page (a large directorate can have hundreds waiting)."""
-    forbid_unless(current_user.role == Role.approver)
+    forbid_unless(may(current_user, Capability.sign_off))
     session = get_session()
     page = page_number()
     query = _inbox_query(current_user)
@@ -100,9 +100,7 @@ def impacts_to_read(eia: Eia) -> dict:
 
 
 def _may_decide(eia: Eia) -> bool:
-    ctx = GuardContext(eia=eia, actor=current_user)
-    return ACTOR_RULES["directorate_approver"][0](ctx) and \
-        segregation.may_decide(get_session(), eia, current_user)
+    return can_decide(get_session(), eia, current_user)
 
 
 def _blockers(eia, event: str = "approve") -> list[str]:
@@ -136,7 +134,7 @@ def _page(eia, form, errors=(), status=200):
 @signoff.route("/eias/<reference>/sign-off", methods=["GET", "POST"])
 def sign_off(reference: str):
     eia = _load(reference)
-    forbid_unless(current_user.role == Role.approver)
+    forbid_unless(may(current_user, Capability.sign_off))
     form = SignOffForm()
     if not form.is_submitted():
         return _page(eia, form)

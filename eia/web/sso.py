@@ -27,11 +27,10 @@ from flask import (
 )
 from flask_login import current_user
 from joserfc.errors import JoseError
-from sqlmodel import select
 
+from eia.capabilities import administrators
 from eia.db import get_session
 from eia.models import IdentityLink, User
-from eia.models.enums import Role
 from eia.sso import settings
 from eia.sso.client import client
 from eia.sso.groups import GroupsUnavailable, fetch_groups, has_overage
@@ -60,9 +59,7 @@ def _oidc():
 
 
 def _admins() -> list[User]:
-    return list(get_session().exec(
-        select(User).where(User.role == Role.admin, User.active.is_(True))
-        .order_by(User.name)).all())
+    return administrators(get_session())
 
 
 def _problem(kind: str, status: int, **extra):

@@ -110,10 +110,10 @@ from eia.models import (
 from eia import edit_conflicts
 from eia.edit_conflicts import EditConflict
 from eia.operations import EditRefused, edit_refusals
-from eia.permissions import can_view
+from eia.capabilities import can_comment, can_view, on_team
 from forms.comments import CommentForm
 from workflows import TransitionRefused
-from workflows.guards import ACTOR_RULES, NEED_INPUTS, GuardContext
+from workflows.guards import NEED_INPUTS, GuardContext
 from workflows.lifecycle import SECTIONS
 
 from ..auth import forbid_unless
@@ -173,7 +173,7 @@ def context(eia: Eia, *, inputs: dict | None = None) -> GuardContext:
 
 def is_team(eia: Eia) -> bool:
     """The EIA's owner or an officer in its service (who may edit it)."""
-    return ACTOR_RULES["eia_team"][0](GuardContext(eia=eia, actor=current_user))
+    return on_team(current_user, eia)
 
 
 def can_edit(eia: Eia, section: str) -> bool:
@@ -371,12 +371,6 @@ def comments_for(eia: Eia, section: str) -> list[Comment]:
     ).all())
 
 
-def may_comment(eia: Eia) -> bool:
-    ctx = GuardContext(eia=eia, actor=current_user)
-    return any(ACTOR_RULES[r][0](ctx)
-               for r in ("eia_team", "directorate_approver", "equality_officer"))
-
-
 def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
                      next_path: str | None = None) -> dict:
     """What ``journey/_comments.html`` needs for ``section``."""
@@ -386,7 +380,7 @@ def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
         "comment_section": section,
         "comments": comments_for(eia, section),
         "comment_form": form,
-        "can_comment": may_comment(eia),
+        "can_comment": can_comment(current_user, eia),
         "comment_action": url_for("journey.comment", reference=eia.reference,
                                   section=section),
     }

@@ -7,17 +7,14 @@ from sqlmodel import select
 from wtforms import SelectChoice
 
 from eia import operations
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.models import Service
-from eia.models.enums import Role
 from forms.proposal import NewEiaForm
 
 from ..auth import forbid_unless
 from . import journey
 from .editing import finish, form_errors, save, task_list_url
-
-STARTERS = (Role.officer, Role.approver)
-
 
 def _services(db) -> list[Service]:
     return list(db.exec(select(Service).options(joinedload(Service.directorate))).all())
@@ -33,7 +30,7 @@ def _default_service(services: list[Service]) -> int | None:
 
 @journey.route("/eias/new", methods=["GET", "POST"])
 def new_eia():
-    forbid_unless(current_user.role in STARTERS)
+    forbid_unless(may(current_user, Capability.start_eias))
     db = get_session()
     services = sorted(_services(db), key=lambda s: (s.directorate.name, s.name))
     form = NewEiaForm()
