@@ -1,5 +1,13 @@
 """The lifecycle as data. The machine, the guards, the README diagram and the tests all read
-this one table; change the workflow here and nowhere else.
+this one table; change the workflow here and nowhere else. It holds:
+
+- ``Status``, the states as stored, and ``STATES``: each state's words, tag colour and the
+  flags every grouping of states elsewhere is read from (``states_where(public=True)``);
+- ``SECTION_RECORDS``: the sections an officer fills in, with their names;
+- ``TRANSITIONS`` (below) and ``EVENT_RECORDS``: each event's words (its label, the
+  history's phrase, the journey's explanation and banner).
+
+tests/test_lifecycle.py fails when a state lacks a flag or words, or an event its words.
 
 Each transition names:
 - ``who``: actor rules, any one of which lets a person fire the event;
@@ -81,50 +89,60 @@ class State:
     meaning: str
     editable: frozenset = field(default_factory=frozenset)
     terminal: bool = False
-    tag: str = ""
-    signed_off: bool = False
-    submitted: bool = False
-    in_force: bool = False
-    drafting: bool = False
+    # Every state says each of these (None is "not said": tests/test_lifecycle.py fails).
+    tag: str | None = None  # "" is GOV.UK's default (blue) tag
+    signed_off: bool | None = None
+    submitted: bool | None = None
+    in_force: bool | None = None
+    drafting: bool | None = None
+    public: bool | None = None
+    revision: bool | None = None
     drafting_words: str = ""
-    public: bool = False
-    revision: bool = False
     public_label: str | None = None
     public_order: int = 0
+
+    FLAGS = ("tag", "signed_off", "submitted", "in_force", "drafting", "public", "revision")
 
     @property
     def active(self) -> bool:
         return not self.terminal
 
 
+# Every flag off: each state below turns on its own.
+_NO = dict(signed_off=False, submitted=False, in_force=False, drafting=False, public=False,
+           revision=False)
+
 STATES = (
     State(Status.draft, "Draft", "the officer describes the proposal", frozenset({"proposal"}),
-          tag="govuk-tag--grey", drafting=True, drafting_words="in draft"),
+          tag="govuk-tag--grey", **{**_NO, "drafting": True}, drafting_words="in draft"),
     State(
         Status.screening,
         "Screening",
         "the officer judges each characteristic's relevance",
         frozenset({"proposal", "screening"}),
-        tag="govuk-tag--turquoise", drafting=True, drafting_words="in screening",
-        public=True, revision=True, public_order=3,
+        tag="govuk-tag--turquoise",
+        **{**_NO, "drafting": True, "public": True, "revision": True},
+        drafting_words="in screening", public_order=3,
     ),
     State(
         Status.full_assessment,
         "Full assessment",
         "evidence, engagement, impact scoring, mitigation, action plan, outcome",
         _ASSESSMENT_SECTIONS,
-        tag="", drafting=True, drafting_words="in full assessment", public=True,
-        revision=True, public_order=3,
+        tag="",
+        **{**_NO, "drafting": True, "public": True, "revision": True},
+        drafting_words="in full assessment", public_order=3,
     ),
     State(Status.awaiting_sign_off, "Awaiting sign-off", "with the approver",
-          tag="govuk-tag--yellow", submitted=True, public=True, revision=True,
-          public_order=3),
+          tag="govuk-tag--yellow",
+          **{**_NO, "submitted": True, "public": True, "revision": True}, public_order=3),
     State(
         Status.approved,
         "Approved",
         "signed off and in force; the action plan is being delivered",
         frozenset({"actions"}),
-        tag="govuk-tag--green", signed_off=True, submitted=True, in_force=True, public=True,
+        tag="govuk-tag--green",
+        **{**_NO, "signed_off": True, "submitted": True, "in_force": True, "public": True},
         public_label="In force", public_order=1,
     ),
     State(
@@ -132,14 +150,16 @@ STATES = (
         "Under review",
         "the review date came (continuing duty): confirm or revise",
         frozenset({"actions"}),
-        tag="govuk-tag--purple", signed_off=True, submitted=True, in_force=True, public=True,
+        tag="govuk-tag--purple",
+        **{**_NO, "signed_off": True, "submitted": True, "in_force": True, "public": True},
         public_label="Under review", public_order=2,
     ),
     State(Status.withdrawn, "Withdrawn", "the proposal was dropped", terminal=True,
-          tag="govuk-tag--pink", public=True,
+          tag="govuk-tag--pink", **{**_NO, "public": True},
           public_label="Withdrawn (the proposal was dropped)", public_order=5),
     State(Status.archived, "Archived", "the policy ended", terminal=True,
-          tag="govuk-tag--grey", signed_off=True, submitted=True, public=True,
+          tag="govuk-tag--grey",
+          **{**_NO, "signed_off": True, "submitted": True, "public": True},
           public_label="Archived (the policy has ended)", public_order=4),
 )
 
