@@ -202,7 +202,7 @@ def create_eia(session: Session, actor: User, *, service: Service, at: datetime 
         eia.reference = f"EIA-{now.year}-{eia.id:05d}"
     changes = _apply(eia, values)
     record = audit.append(session, eia=eia, actor=actor, action="edit", event="created",
-                          from_state=None, to_state="draft",
+                          from_state=None, to_state=Status.draft,
                           details={"reference": eia.reference, "service": service.name,
                                    **changes}, at=now)
     summaries.record_created(session, eia, record)
@@ -516,7 +516,7 @@ def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
     now = utcnow() if today is None else datetime.combine(today, time(12), tzinfo=LONDON)
     today = london_date(now)
     due = session.exec(
-        select(Eia.id).where(Eia.status == "approved", Eia.review_date <= today)
+        select(Eia.id).where(Eia.status == Status.approved, Eia.review_date <= today)
         .order_by(Eia.review_date, Eia.id)
     ).all()
     moved = []

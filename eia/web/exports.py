@@ -18,7 +18,7 @@ from eia.exports.register import register_table
 from eia.exports.tables import FORMATS, download
 from eia.history import history
 from eia.models import Comment, london_date, utcnow
-from workflows.lifecycle import state
+from workflows.lifecycle import state, states_where
 
 from . import queries
 from .auth import forbid_unless
@@ -75,8 +75,7 @@ def eia_pdf(reference: str):
         "pdf/eia.html", doc=snapshot_eia(eia), public=False,
         version_note=(f"Version {eia.version}, {label}. Printed from the live record: "
                       "it may change until it is approved."
-                      if eia.status in ("draft", "screening", "full_assessment",
-                                        "awaiting_sign_off")
+                      if eia.status in states_where(active=True, signed_off=False)
                       else f"Version {eia.version}, {label}."),
         history=history(queries.audit_trail(session, eia.id)),
         reviews=sorted(eia.reviews, key=lambda r: r.reviewed_at),

@@ -18,6 +18,7 @@ from eia.words import plural
 from forms.signoff import SignOffForm
 from workflows import TransitionRefused, refusal_reasons, segregation
 from workflows.guards import GuardContext, decision_date_passed
+from workflows.lifecycle import Status
 
 from .auth import forbid_unless
 from .journey.editing import form_errors, refusal_errors, transition_errors
@@ -27,7 +28,7 @@ signoff = Blueprint("signoff", __name__)
 
 
 def _waiting_for(user):
-    return sa.and_(Eia.status == "awaiting_sign_off",
+    return sa.and_(Eia.status == Status.awaiting_sign_off,
                    Eia.directorate_id == user.effective_directorate_id)
 
 
@@ -115,7 +116,7 @@ def _page(eia, form, errors=(), status=200):
     form carries the fingerprint of the content shown, so the decision binds to it.
     ``errors`` are the error summary's entries (``form_errors``, ``transition_errors``)."""
     session = get_session()
-    waiting = eia.status == "awaiting_sign_off"
+    waiting = eia.status == Status.awaiting_sign_off
     may_decide = waiting and _may_decide(eia)
     blockers = _blockers(eia) if waiting and not may_decide else []
     shown = fingerprint_of(eia)
@@ -138,7 +139,7 @@ def sign_off(reference: str):
     form = SignOffForm()
     if not form.is_submitted():
         return _page(eia, form)
-    waiting = eia.status == "awaiting_sign_off"
+    waiting = eia.status == Status.awaiting_sign_off
     if not (waiting and _may_decide(eia)):
         # Who the person is and the EIA's state decide before what they sent: the page
         # shows them no form, so nothing on it can be what is wrong.
@@ -178,7 +179,7 @@ def my_eias():
     ).all()
     today = london_date(utcnow())
     deciders = segregation.eligible_deciders(
-        db, [e for e in rows if e.status == "awaiting_sign_off"])
+        db, [e for e in rows if e.status == Status.awaiting_sign_off])
     return render_template("signoff/my_eias.html", eias=rows,
                            steps={e.id: next_step(e, current_user, today, deciders.get(e.id))
                                   for e in rows})
@@ -200,7 +201,7 @@ def next_step(eia: Eia, user, today, deciders: list | None = None) -> str:
     if eia.owner_id != user.id:
         return f"Deliver your {plural(len(mine), 'action')}{late}" if mine else \
             "Nothing for you to do."
-    if eia.status == "awaiting_sign_off":
+    if eia.status == Status.awaiting_sign_off:
         if deciders:
             return f"Nothing: it is {with_whom(eia, deciders, user)}."
         return (f"Nothing you can do: it was sent for sign-off on "
