@@ -507,6 +507,7 @@ def test_groupings_derived_from_the_table_are_what_they_were():
     assert reminders.STATE_WORDS == {"draft": "in draft", "screening": "in screening",
                                      "full_assessment": "in full assessment"}
     assert segregation.AWAITING_DECISION == ("awaiting_sign_off", "under_review")
+    assert set(segregation.SUBMITTING_EVENTS) == {"submit_for_sign_off", "screen_out"}
     assert TAG_CLASSES["state"] == {
         "draft": "govuk-tag--grey", "screening": "govuk-tag--turquoise",
         "full_assessment": "", "awaiting_sign_off": "govuk-tag--yellow",

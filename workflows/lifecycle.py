@@ -301,7 +301,10 @@ class Event:
       ("Sent for sign-off"); ``phrase_detail`` is added in the history, with ``{to_state}``
       (the state it went to, in words) and ``{version}`` (the version it was in);
     - ``explanation``: what happens, said before the person confirms (journey page);
-    - ``done``: the banner once it has happened.
+    - ``done``: the banner once it has happened;
+    - ``hands_over``: firing it hands a version over for a decision, so whoever fires it
+      worked on that version (segregation of duties), in these words ("sent it for
+      sign-off").
     The sign-off decisions (approve, return) have their own page: no explanation or banner.
     """
 
@@ -311,6 +314,7 @@ class Event:
     phrase_detail: str = ""
     explanation: str = ""
     done: str = ""
+    hands_over: str = ""
 
 
 EVENT_RECORDS = (
@@ -323,7 +327,8 @@ EVENT_RECORDS = (
     Event("screen_out", "Screen out", "Screened out and sent for sign-off",
           explanation="Screening found the proposal not relevant to any characteristic. An "
                       "approver will check that decision before it stands.",
-          done="The screening has been sent for sign-off."),
+          done="The screening has been sent for sign-off.",
+          hands_over="screened it out and sent it for sign-off"),
     Event("start_full_assessment", "Start full assessment", "Full assessment started",
           explanation="Screening found at least one characteristic relevant or not yet "
                       "known, so the proposal needs a full assessment: evidence, "
@@ -333,7 +338,7 @@ EVENT_RECORDS = (
     Event("submit_for_sign_off", "Send for sign-off", "Sent for sign-off",
           explanation="The EIA goes to an approver in its directorate. Nobody can change "
                       "it while it is with them.",
-          done="The EIA has been sent for sign-off."),
+          done="The EIA has been sent for sign-off.", hands_over="sent it for sign-off"),
     Event("approve", "Approve", "Approved"),
     Event("return", "Return to officer", "Returned", phrase_detail="to {to_state}"),
     Event("start_review", "Start review", "Review started",

@@ -23,13 +23,12 @@ from eia.models import AuditRecord, Eia, User
 from notifications.people import directorate_approvers
 
 from .guards import _join
-from .lifecycle import SECTIONS, decision_states
+from .lifecycle import EVENT_RECORDS, SECTIONS, decision_states
 
 # Transitions that hand a version over for a decision: who fires them worked on it.
-SUBMITTING_EVENTS = ("submit_for_sign_off", "screen_out")
+SUBMITTING_EVENTS = tuple(e.name for e in EVENT_RECORDS if e.hands_over)
 
-_DONE = {"created": "started it", "submit_for_sign_off": "sent it for sign-off",
-         "screen_out": "screened it out and sent it for sign-off"}
+_DONE = {"created": "started it", **{e.name: e.hands_over for e in EVENT_RECORDS if e.hands_over}}
 
 
 def _involving():
