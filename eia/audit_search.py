@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eia.models import LONDON, AuditRecord, Eia, as_utc
-from workflows.lifecycle import SECTIONS, TRANSITIONS
+from workflows.lifecycle import SECTIONS, TRANSITIONS, section_short_name
+from workflows.lifecycle import event as event_words
 
 # The kinds of record the trail holds (AuditRecord.action); "admin": a change to people,
 # directorates, services or characteristics (eia/admin_operations.py).
@@ -25,7 +26,6 @@ def event_choices() -> list[tuple[str, str]]:
     """The event filter's options: a kind ("transition") or one event of it
     ("transition:approve", "edit:screening", "comment:outcome", "admin:user_role_changed")."""
     from eia.admin_operations import EVENTS as ADMIN_EVENTS
-    from eia.web.history import TRANSITION_PHRASES, section_name
 
     choices = list(KINDS.items())
     seen = set()
@@ -33,11 +33,10 @@ def event_choices() -> list[tuple[str, str]]:
         if t.event in seen:
             continue
         seen.add(t.event)
-        words = "Returned" if t.event == "return" else TRANSITION_PHRASES.get(t.event, t.label)
-        choices.append((f"transition:{t.event}", f"State change: {words}"))
+        choices.append((f"transition:{t.event}", f"State change: {event_words(t.event).phrase}"))
     choices.append(("edit:created", "Edit: EIA created"))
-    choices += [(f"edit:{key}", f"Edit: {section_name(key)}") for key in SECTIONS]
-    choices += [(f"comment:{key}", f"Comment: {section_name(key)}") for key in SECTIONS]
+    choices += [(f"edit:{key}", f"Edit: {section_short_name(key)}") for key in SECTIONS]
+    choices += [(f"comment:{key}", f"Comment: {section_short_name(key)}") for key in SECTIONS]
     choices += [(f"admin:{event}", f"Administration: {words}")
                 for event, words in ADMIN_EVENTS.items()]
     return choices

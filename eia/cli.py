@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from eia import admin_operations as admin_ops
 from eia import audit, create_app
+from eia.capabilities import ASSIGNABLE_ROLES, missing_team, password_problem
 from eia.db import get_engine, session_scope
 from eia.models import Directorate, Service, User
 from eia.models.enums import Role
@@ -69,7 +70,7 @@ def db_rebuild_summaries():
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in ASSIGNABLE_ROLES]))
 @click.option("--service", "service_name", help="The officer's service (its exact name).")
 @click.option("--directorate", "directorate_name", help="The approver's directorate.")
 @click.password_option(help="Prompted for (twice) when not given.")
@@ -77,8 +78,7 @@ def users_create(email, name, role, service_name, directorate_name, password):
     """Create a person who can log in (recorded in the audit trail)."""
     from eia.passwords import hash_password
 
-    if len(password) < 12:
-        raise click.UsageError("Choose a password of at least 12 characters.")
+    _check_password(password)
     with session_scope() as session:
         if session.exec(select(User).where(User.email == email.lower())).first():
             raise click.UsageError(f"There is already a user with the email {email}.")
@@ -92,9 +92,11 @@ def users_create(email, name, role, service_name, directorate_name, password):
                 select(Directorate).where(Directorate.name == directorate_name)).first()
             if directorate is None:
                 raise click.UsageError(f"There is no directorate called “{directorate_name}”.")
-        if role == Role.officer and service is None:
+        missing = missing_team(role, service.id if service else None,
+                               directorate.id if directorate else None)
+        if missing == "service":
             raise click.UsageError("An officer belongs to a service: give --service.")
-        if role == Role.approver and service is None and directorate is None:
+        if missing == "directorate":
             raise click.UsageError("An approver signs off a directorate's EIAs: give "
                                    "--directorate (or --service for a head of service).")
         admin_ops.create_user(session, admin_ops.command_line(), name=name, email=email,
@@ -112,8 +114,7 @@ def users_set_password(email, password):
     trail). For an administrator who cannot sign in to reset it in the browser."""
     from eia.passwords import hash_password
 
-    if len(password) < 12:
-        raise click.UsageError("Choose a password of at least 12 characters.")
+    _check_password(password)
     with session_scope() as session:
         person = session.exec(select(User).where(User.email == email.strip().lower())).first()
         if person is None:
@@ -188,6 +189,12 @@ def diagram():
     from workflows.lifecycle import mermaid_diagram
 
     click.echo(mermaid_diagram())
+
+
+def _check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
 
 
 def _safe_url(engine) -> str:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 from sqlmodel import Session, select
 
 from eia import audit, edit_conflicts
+from eia.capabilities import Capability, can_comment, may
 from eia.edit_conflicts import EditBase
 from eia.models import (
     ActionItem,
@@ -26,14 +27,12 @@ from eia.models import (
     london_date,
     utcnow,
 )
-from eia.models.enums import Role
-from eia.permissions import can_comment
 from eia.reporting import summaries
 from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
 from workflows.guards import ACTOR_RULES, GuardContext
-from workflows.lifecycle import SECTIONS, binds_content, editable_sections, state
+from workflows.lifecycle import SECTIONS, Status, binds_content, editable_sections, state
 
 
 _log = logging.getLogger(__name__)
@@ -192,18 +191,18 @@ def create_eia(session: Session, actor: User, *, service: Service, at: datetime 
                reference: str | None = None, **values) -> Eia:
     """Start a new EIA in draft, owned by ``actor``, for ``service``."""
     now = _now(at)
-    if actor.role not in (Role.officer, Role.approver):
+    if not may(actor, Capability.start_eias):
         raise EditRefused(["Only officers and approvers start EIAs."], forbidden=True)
     eia = Eia(reference=reference or f"NEW-{uuid.uuid4().hex[:24]}", service=service,
               directorate_id=service.directorate_id, owner=actor, created_at=now,
-              updated_at=now, status_changed_at=now, status="draft")
+              updated_at=now, status_changed_at=now, status=Status.draft)
     session.add(eia)
     session.flush()
     if reference is None:
         eia.reference = f"EIA-{now.year}-{eia.id:05d}"
     changes = _apply(eia, values)
     record = audit.append(session, eia=eia, actor=actor, action="edit", event="created",
-                          from_state=None, to_state="draft",
+                          from_state=None, to_state=Status.draft,
                           details={"reference": eia.reference, "service": service.name,
                                    **changes}, at=now)
     summaries.record_created(session, eia, record)
@@ -517,7 +516,7 @@ def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
     now = utcnow() if today is None else datetime.combine(today, time(12), tzinfo=LONDON)
     today = london_date(now)
     due = session.exec(
-        select(Eia.id).where(Eia.status == "approved", Eia.review_date <= today)
+        select(Eia.id).where(Eia.status == Status.approved, Eia.review_date <= today)
         .order_by(Eia.review_date, Eia.id)
     ).all()
     moved = []

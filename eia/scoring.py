@@ -79,3 +79,14 @@ def overall_rating(impacts) -> Band | None:
         if i.direction in ("negative", "unclear") and i.residual_band is not None
     ]
     return max(bands, key=lambda b: b.rank) if bands else None
+
+
+def impact_name(item) -> str:
+    """What to call an impact: its own name, its characteristic's, or the group's words."""
+    name = getattr(item, "name", None)
+    if name:
+        return name
+    characteristic = getattr(item, "characteristic", None)
+    if characteristic is not None:
+        return characteristic.name
+    return getattr(item, "description", "") or "Unnamed combination"

@@ -7,7 +7,13 @@ from eia.models import Eia
 from eia.models.enums import Relevance
 from workflows import guards
 from workflows.guards import GuardContext
-from workflows.lifecycle import SECTIONS, editable_sections
+from workflows.lifecycle import (
+    SECTIONS,
+    editable_sections,
+    sections_where,
+    states_where,
+    submitting_states,
+)
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -16,10 +22,9 @@ CANNOT_START = "Cannot start yet"
 NOT_NEEDED = "Not needed"
 
 # Sections with nothing that must be filled in: done when the officer says so.
-CONFIRMED_SECTIONS = ("engagement", "intersectional", "actions")
-FULL_ASSESSMENT_SECTIONS = ("evidence", "engagement", "impacts", "intersectional", "actions",
-                            "outcome")
-_AFTER_SUBMISSION = {"awaiting_sign_off", "approved", "under_review", "archived"}
+CONFIRMED_SECTIONS = sections_where(confirmed=True)
+FULL_ASSESSMENT_SECTIONS = sections_where(full_assessment=True)
+_AFTER_SUBMISSION = states_where(submitted=True)
 
 
 @dataclass(frozen=True)
@@ -113,7 +118,7 @@ def check_answers_status(eia: Eia, statuses: list[SectionStatus]) -> str:
     """The last task: checking answers and sending for sign-off."""
     if eia.status in _AFTER_SUBMISSION:
         return COMPLETED
-    if eia.status not in ("screening", "full_assessment"):
+    if eia.status not in submitting_states():
         return CANNOT_START
     required = [s for s in statuses if s.status not in (NOT_NEEDED,)
                 and (s.key not in CONFIRMED_SECTIONS or s.status == IN_PROGRESS)]

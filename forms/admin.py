@@ -21,11 +21,9 @@ from wtforms import SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from eia.models.enums import ROLE_LABELS, Role
+from eia.capabilities import ASSIGNABLE_ROLES, PASSWORD_MAX, PASSWORD_MIN, missing_team
+from eia.models.enums import ROLE_LABELS
 from forms.fields import OneLine, OneLineInput, clean_text
-
-PASSWORD_MIN = 12
-PASSWORD_MAX = 200
 
 # Control characters other than tab and line breaks: never wanted, and PostgreSQL refuses
 # a NUL in text outright.
@@ -51,14 +49,7 @@ def optional_id(value):
     return int(value)
 
 
-ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
-ROLE_HINTS = {
-    Role.officer: "Writes EIAs for their service and sees their team's.",
-    Role.approver: "Head of service or director: signs off the EIAs of their directorate.",
-    Role.equality_officer: "Reads every EIA, comments on quality, sees the dashboard and "
-                           "manages characteristics and guidance.",
-    Role.admin: "Manages people, directorates, services, characteristics and guidance.",
-}
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in ASSIGNABLE_ROLES]
 
 
 def _role_field():
@@ -120,19 +111,20 @@ def _password_field(label):
 
 
 class _PersonRules:
-    """An officer needs a service; an approver a directorate, or a service whose directorate
-    is used; a service chosen alongside a directorate must be in it."""
+    """The team the role needs (eia.capabilities.missing_team: an officer a service; an
+    approver a directorate, or a service whose directorate is used); a service chosen
+    alongside a directorate must be in it."""
 
     # {service id: its directorate id}, set by the view with the choices.
     service_directorates: dict[int, int] = {}
 
     def validate_service_id(self, field):
-        if self.role.data == Role.officer and field.data is None:
+        if missing_team(self.role.data, field.data, self.directorate_id.data) == "service":
             raise ValidationError("Select a service: an officer writes EIAs for a service")
 
     def validate_directorate_id(self, field):
         role, service = self.role.data, self.service_id.data
-        if role == Role.approver and field.data is None and service is None:
+        if missing_team(role, service, field.data) == "directorate":
             raise ValidationError("Select a directorate, or a service in it: an approver "
                                   "signs off the EIAs of a directorate")
         if field.data is not None and service is not None and \

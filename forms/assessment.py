@@ -27,8 +27,7 @@ from eia.models.enums import (
     Outcome,
 )
 from eia.operations import ACTION_FIELDS, EVIDENCE_FIELDS, IMPACT_FIELDS, OUTCOME_FIELDS
-from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS
-from eia.web.risk_matrix import impact_name
+from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, impact_name
 
 from .fields import (
     AtLeast,

@@ -15,7 +15,8 @@ from wtforms import RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from eia.models.enums import ROLE_LABELS, Role
+from eia.capabilities import ASSIGNABLE_ROLES
+from eia.models.enums import ROLE_LABELS
 
 from .admin import optional_id
 from .fields import OneLine, OneLineInput, clean_text
@@ -49,7 +50,7 @@ class SignInSettingsForm(FlaskForm):
 
 KIND_CHOICES = [SelectChoice("app_role", "App role"), SelectChoice("group", "Group")]
 ROLE_CHOICES = [SelectChoice("", "No role (a team only)")] + [
-    SelectChoice(r.value, ROLE_LABELS[r]) for r in Role]
+    SelectChoice(r.value, ROLE_LABELS[r]) for r in ASSIGNABLE_ROLES]
 
 
 def _optional_role(value):

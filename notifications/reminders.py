@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from eia.models import ActionItem, AuditRecord, Eia, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
 from eia.models.notifications import Delivery
+from workflows.lifecycle import STATES, Status, states_where
 from workflows.segregation import eligible_deciders
 
 from . import outbox
@@ -40,11 +41,10 @@ from .calendar import (
 from .events import day_text, eia_context
 from .people import directorate_approvers, equality_officers, reminder_delivery, users_by_id
 
-IDLE_STATES = ("draft", "screening", "full_assessment")
-NOT_SIGNED_OFF = (*IDLE_STATES, "awaiting_sign_off")
-ACTIVE_STATES = (*NOT_SIGNED_OFF, "approved", "under_review")
-STATE_WORDS = {"draft": "in draft", "screening": "in screening",
-               "full_assessment": "in full assessment"}
+IDLE_STATES = states_where(drafting=True)
+NOT_SIGNED_OFF = states_where(active=True, signed_off=False)
+ACTIVE_STATES = states_where(active=True)
+STATE_WORDS = {s.name: s.drafting_words for s in STATES if s.drafting}
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
     escalate = cfg.REMINDER_SIGNOFF_ESCALATE_DAYS
     cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
     eias = session.exec(
-        select(Eia).where(Eia.status == "awaiting_sign_off", Eia.status_changed_at < cutoff)
+        select(Eia).where(Eia.status == Status.awaiting_sign_off, Eia.status_changed_at < cutoff)
         .options(joinedload(Eia.owner)).order_by(Eia.id)
     ).all()
     deciders = eligible_deciders(session, eias)
@@ -181,7 +181,7 @@ def decision_date_near(session: Session, today: date, cfg) -> list[Reminder]:
                 continue
             is_approver = user.id != eia.owner_id
             path = (f"/eias/{eia.reference}/sign-off"
-                    if is_approver and eia.status == "awaiting_sign_off"
+                    if is_approver and eia.status == Status.awaiting_sign_off
                     else f"/eias/{eia.reference}")
             found.append(_eia_reminder(
                 eia, user, "decision_near", today.isoformat(), "decision_near",
@@ -197,7 +197,7 @@ def review_coming(session: Session, today: date, cfg) -> list[Reminder]:
     (the move into review at the date is ``start_due_reviews``, in the same sweep)."""
     horizon = today + timedelta(days=cfg.REMINDER_REVIEW_NOTICE_DAYS)
     eias = session.exec(
-        select(Eia).where(Eia.status == "approved", Eia.review_date.is_not(None),
+        select(Eia).where(Eia.status == Status.approved, Eia.review_date.is_not(None),
                           Eia.review_date > today, Eia.review_date <= horizon)
         .order_by(Eia.review_date, Eia.id)
     ).all()

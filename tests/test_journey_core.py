@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from eia import operations as ops
+from eia.dates import long_date
 from eia.models import AuditRecord, Characteristic, Comment, Eia
-from eia.web.dates import long_date
 
 from .support.db import audit_count, fingerprint, fresh
 from .support.html import banner, error_summary, parse, tasks, words

@@ -12,7 +12,7 @@ from eia.models import EiaVersion, SignOff
 from eia.sections import section_statuses
 from workflows import TransitionRefused, available_events, refusal_reasons
 from workflows.guards import GUARDS, NEEDS, GuardContext
-from workflows.lifecycle import STATES, TRANSITIONS, mermaid_diagram
+from workflows.lifecycle import SECTIONS, STATES, TRANSITIONS, mermaid_diagram
 from workflows.machine import MACHINE
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -427,3 +427,115 @@ def test_who_may_fire_an_event_does_not_depend_on_the_state():
     """Pages judge the person before the state (403 before 409), which needs this."""
     for event in {t.event for t in TRANSITIONS}:
         assert len({t.who for t in TRANSITIONS if t.event == event}) == 1, event
+
+
+# --- the table owns the states' flags and words, the events' words and the sections --------
+
+def test_every_state_has_its_tag_and_words():
+    from workflows.lifecycle import Status
+
+    assert [s.name for s in STATES] == list(Status)
+    for s in STATES:
+        assert s.label and s.meaning, s.name
+        for flag in s.FLAGS:
+            assert getattr(s, flag) is not None, f"{s.name} does not say {flag}"
+        assert s.tag == "" or s.tag.startswith("govuk-tag--"), s.name
+        assert not s.drafting or s.drafting_words, f"{s.name}: words for reminders"
+        assert not s.revision or s.public, s.name
+        if s.public:
+            assert s.public_order > 0, f"{s.name}: where it comes in the register"
+            assert s.revision or s.public_label, f"{s.name}: the public's words for it"
+        assert s.editable <= set(SECTIONS), s.name
+
+
+def test_every_event_has_its_words():
+    from workflows.lifecycle import EVENT_RECORDS, EVENTS, event, sign_off_events
+
+    assert [e.name for e in EVENT_RECORDS] == list(EVENTS)
+    for name in EVENTS:
+        words = event(name)
+        assert words.label and words.phrase, name
+        assert set(re.findall(r"{(\w*)}", words.phrase_detail)) <= {"to_state", "version"}
+        if name not in sign_off_events():  # these have their own page
+            assert words.explanation and words.done, f"{name}: its page's words"
+
+
+def test_every_section_has_its_names():
+    from workflows.lifecycle import SECTION_RECORDS
+
+    assert len({s.key for s in SECTION_RECORDS}) == len(SECTION_RECORDS)
+    for s in SECTION_RECORDS:
+        assert s.title and s.short, s.key
+    assert not {s.key for s in SECTION_RECORDS if s.confirmed} - {
+        s.key for s in SECTION_RECORDS if s.full_assessment}
+
+
+def test_groupings_derived_from_the_table_are_what_they_were():
+    """Every grouping of states elsewhere is read from the table's flags: these are the
+    values each module declared for itself before."""
+    from eia.exports import public
+    from eia.history import TRANSITION_PHRASES, section_name
+    from eia.reporting import figures, quality
+    from eia.sections import _AFTER_SUBMISSION, CONFIRMED_SECTIONS, FULL_ASSESSMENT_SECTIONS
+    from eia.web.journey.events import DONE, EXPLANATIONS, GENERIC_EVENTS, SIGN_OFF_EVENTS
+    from eia.web.labels import TAG_CLASSES
+    from notifications import reminders
+    from workflows import segregation
+    from workflows.lifecycle import submitting_states
+
+    assert figures.SIGNED_OFF == ("approved", "under_review", "archived")
+    assert set(figures.CLOSED) == {"withdrawn", "archived"}
+    assert public.REVISION_STATES == ("screening", "full_assessment", "awaiting_sign_off")
+    assert set(public.PUBLIC_STATES) == {"approved", "under_review", "archived", "withdrawn",
+                                         "screening", "full_assessment", "awaiting_sign_off"}
+    assert list(public.PUBLIC_STATE_LABELS.items()) == [
+        ("approved", "In force"), ("under_review", "Under review"),
+        ("under_revision", "Under revision"), ("archived", "Archived (the policy has ended)"),
+        ("withdrawn", "Withdrawn (the proposal was dropped)")]
+    assert set(quality.SUBMITTED) == {"awaiting_sign_off", "approved", "under_review",
+                                      "archived"} == set(_AFTER_SUBMISSION)
+    assert quality.REVIEW_PENDING == ("approved", "under_review")
+    assert submitting_states() == ("screening", "full_assessment")
+    assert CONFIRMED_SECTIONS == ("engagement", "intersectional", "actions")
+    assert FULL_ASSESSMENT_SECTIONS == ("evidence", "engagement", "impacts", "intersectional",
+                                        "actions", "outcome")
+    assert reminders.IDLE_STATES == ("draft", "screening", "full_assessment")
+    assert reminders.NOT_SIGNED_OFF == ("draft", "screening", "full_assessment",
+                                        "awaiting_sign_off")
+    assert reminders.ACTIVE_STATES == ("draft", "screening", "full_assessment",
+                                       "awaiting_sign_off", "approved", "under_review")
+    assert reminders.STATE_WORDS == {"draft": "in draft", "screening": "in screening",
+                                     "full_assessment": "in full assessment"}
+    assert segregation.AWAITING_DECISION == ("awaiting_sign_off", "under_review")
+    assert set(segregation.SUBMITTING_EVENTS) == {"submit_for_sign_off", "screen_out"}
+    assert TAG_CLASSES["state"] == {
+        "draft": "govuk-tag--grey", "screening": "govuk-tag--turquoise",
+        "full_assessment": "", "awaiting_sign_off": "govuk-tag--yellow",
+        "approved": "govuk-tag--green", "under_review": "govuk-tag--purple",
+        "withdrawn": "govuk-tag--pink", "archived": "govuk-tag--grey"}
+    assert TAG_CLASSES["public_status"] == {
+        "approved": "govuk-tag--green", "under_review": "govuk-tag--purple",
+        "under_revision": "govuk-tag--yellow", "archived": "govuk-tag--grey",
+        "withdrawn": "govuk-tag--pink"}
+    assert SIGN_OFF_EVENTS == ("approve", "return")
+    assert set(EXPLANATIONS) == set(DONE) == set(GENERIC_EVENTS)
+    assert DONE["submit_for_sign_off"] == "The EIA has been sent for sign-off."
+    assert TRANSITION_PHRASES["screen_out"] == "Screened out and sent for sign-off"
+    assert [section_name(k) for k in SECTIONS] == [
+        "Proposal", "Screening", "Evidence", "Engagement and consultation", "Impacts",
+        "Intersectional impacts", "Action plan", "Outcome and review date"]
+    assert section_name("some_thing") == "Some thing"
+
+
+def test_history_wording_comes_from_the_table():
+    from eia.history import what_happened
+    from eia.models import AuditRecord
+
+    def record(event, **kw):
+        return AuditRecord(action="transition", event=event, eia_version=2, **kw)
+
+    assert what_happened(record("return", to_state="full_assessment")) == \
+        "Returned to full assessment"
+    assert what_happened(record("revise")) == "Revised (version 2 opened)"
+    assert what_happened(record("approve")) == "Approved"
+    assert what_happened(record("no_such_event")) == "No such event"

@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from eia import create_app
 from eia import operations as ops
 from eia.web import assets
-from eia.web.dates import long_date
+from eia.dates import long_date
 
 from .support.html import get_page, parse, words
 from .support.people import sign_in

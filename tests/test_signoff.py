@@ -5,8 +5,8 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
+from eia.dates import long_date
 from eia.models import SignOff, User
-from eia.web.dates import long_date
 
 from .support.db import audit_count
 from .support.html import parse, words

@@ -7,6 +7,7 @@ from eia.models.enums import SignOffDecision
 from eia.snapshot import snapshot_eia
 
 from .guards import GuardContext, decision_date_passed
+from .lifecycle import Status
 
 
 def _text(ctx: GuardContext, name: str) -> str:
@@ -87,7 +88,7 @@ def freeze_version(ctx: GuardContext) -> None:
         kept = EiaVersion(eia=eia, version=eia.version, status=eia.status,
                           snapshot=snapshot_eia(eia), frozen_at=ctx.now)
         ctx.session.add(kept)
-        if kept.status == "approved":  # what the public register shows from now on
+        if kept.status == Status.approved:  # what the public register shows from now on
             keep_public_copy(ctx.session, kept)
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from eia.models import Eia, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES, Direction, Outcome, Relevance, Role
 
+from .lifecycle import transitions_for
+
 
 @dataclass
 class GuardContext:
@@ -350,7 +352,7 @@ def _need_next_review_date(ctx):
 
 def _need_return_target(ctx):
     target = ctx.inputs.get("return_to") or "full_assessment"
-    if target not in ("screening", "full_assessment"):
+    if target not in {t.dest for t in transitions_for("return")}:
         return ["Choose whether the EIA goes back to screening or to the full assessment."]
     return []
 

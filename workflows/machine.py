@@ -14,7 +14,15 @@ from eia.models.enums import Relevance
 
 from .effects import EFFECTS
 from .guards import ACTOR_RULES, GUARDS, NEEDS, GuardContext, who_reasons
-from .lifecycle import EVENT_LABELS, STATES, TRANSITIONS, Transition, state, transitions_for
+from .lifecycle import (
+    EVENT_LABELS,
+    STATES,
+    TRANSITIONS,
+    Status,
+    Transition,
+    state,
+    transitions_for,
+)
 
 
 class TransitionRefused(Exception):
@@ -63,13 +71,13 @@ def _run_effect(name: str, event_data) -> None:
 
 MACHINE = Machine(
     model=None,
-    states=[s.name for s in STATES],
-    initial="draft",
+    states=[str(s.name) for s in STATES],
+    initial=str(Status.draft),
     transitions=[
         {
             "trigger": row.event,
-            "source": row.source,
-            "dest": row.dest,
+            "source": str(row.source),
+            "dest": str(row.dest),
             "conditions": [_chosen_destination, partial(_still_allowed, row)],
             "after": [partial(_run_effect, name) for name in row.effects],
         }
@@ -85,7 +93,7 @@ def _default_return_target(ctx: GuardContext) -> str:
     needs_full = any(
         a.relevance in (Relevance.relevant, Relevance.unknown) for a in ctx.eia.screening_answers
     )
-    return "full_assessment" if needs_full else "screening"
+    return Status.full_assessment if needs_full else Status.screening
 
 
 def _row_for(event: str, ctx: GuardContext) -> Transition | None:

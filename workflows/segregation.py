@@ -18,18 +18,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
+from eia.capabilities import administrators
 from eia.models import AuditRecord, Eia, User
-from eia.models.enums import Role
 from notifications.people import directorate_approvers
 
 from .guards import _join
-from .lifecycle import SECTIONS
+from .lifecycle import EVENT_RECORDS, SECTIONS, decision_states
 
 # Transitions that hand a version over for a decision: who fires them worked on it.
-SUBMITTING_EVENTS = ("submit_for_sign_off", "screen_out")
+SUBMITTING_EVENTS = tuple(e.name for e in EVENT_RECORDS if e.hands_over)
 
-_DONE = {"created": "started it", "submit_for_sign_off": "sent it for sign-off",
-         "screen_out": "screened it out and sent it for sign-off"}
+_DONE = {"created": "started it", **{e.name: e.hands_over for e in EVENT_RECORDS if e.hands_over}}
 
 
 def _involving():
@@ -105,13 +104,11 @@ def may_decide(session: Session | None, eia: Eia, actor: User) -> bool:
 
 def who_can_assign(session: Session) -> list[User]:
     """The people who can give a directorate another approver: active administrators."""
-    return list(session.exec(
-        select(User).where(User.role == Role.admin, User.active.is_(True)).order_by(User.name)
-    ).all())
+    return administrators(session)
 
 
 # States in which a version awaits a decision by an approver (sign-off, or the review).
-AWAITING_DECISION = ("awaiting_sign_off", "under_review")
+AWAITING_DECISION = decision_states()
 
 
 def stuck_for_want_of_approver(session: Session, eia: Eia) -> bool:

@@ -54,7 +54,7 @@ def _iso(value):
 def eia_document(eia, records: list[AuditRecord], exported_at: datetime,
                  comments=()) -> dict:
     """``records``: the EIA's audit trail (oldest first); ``comments``: its Comment rows."""
-    from eia.web.history import describe
+    from eia.history import describe
 
     doc = snapshot_eia(eia)
     return {

@@ -29,19 +29,14 @@ from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from eia.models import Directorate, Eia, EiaVersion, PublicCopy, PublicPdf, Service
+from workflows.lifecycle import UNDER_REVISION, Status, public_statuses, states_where
 
 # A revision is being written: the EIA was approved before and is in one of these again.
-REVISION_STATES = ("screening", "full_assessment", "awaiting_sign_off")
-PUBLIC_STATES = ("approved", "under_review", "archived", "withdrawn", *REVISION_STATES)
+REVISION_STATES = states_where(revision=True)
+PUBLIC_STATES = states_where(public=True)
 
-# The public's words for the statuses a published EIA can have.
-PUBLIC_STATE_LABELS = {
-    "approved": "In force",
-    "under_review": "Under review",
-    "under_revision": "Under revision",
-    "archived": "Archived (the policy has ended)",
-    "withdrawn": "Withdrawn (the proposal was dropped)",
-}
+# The public's words for the statuses a published EIA can have (the lifecycle table's).
+PUBLIC_STATE_LABELS = {status: words for status, (words, _) in public_statuses().items()}
 
 PAGE_SIZE = 25
 
@@ -62,11 +57,11 @@ def public_clause():
 
 def public_status_clause():
     """The public status as SQL: the lifecycle's state, or "under_revision"."""
-    return sa.case((Eia.status.in_(REVISION_STATES), "under_revision"), else_=Eia.status)
+    return sa.case((Eia.status.in_(REVISION_STATES), UNDER_REVISION), else_=Eia.status)
 
 
 def public_status(eia: Eia) -> str:
-    return "under_revision" if eia.status in REVISION_STATES else eia.status
+    return UNDER_REVISION if eia.status in REVISION_STATES else eia.status
 
 
 @dataclass(frozen=True)
@@ -171,7 +166,7 @@ def published_version(session: Session, reference: str) -> Published | None:
     version = session.exec(
         select(EiaVersion).where(EiaVersion.eia_id == eia.id,
                                  EiaVersion.version == copy.version,
-                                 EiaVersion.status == "approved")).one_or_none()
+                                 EiaVersion.status == Status.approved)).one_or_none()
     if version is None or (version.snapshot or {}).get("confidential"):
         return None
     return Published(eia, copy, version)

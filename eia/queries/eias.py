@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
+from eia.capabilities import visible_clause
 from eia.models import (
     ActionItem,
     Eia,
@@ -24,7 +25,6 @@ from eia.models import (
     SignOff,
     User,
 )
-from eia.permissions import visible_clause
 
 
 def list_eias(session: Session, user: User, status: str | None = None) -> list[Eia]:

@@ -6,10 +6,11 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eia.models import ActionItem, Eia, User
+from workflows.lifecycle import Status
 
 
 def _waiting_for(user: User):
-    return sa.and_(Eia.status == "awaiting_sign_off",
+    return sa.and_(Eia.status == Status.awaiting_sign_off,
                    Eia.directorate_id == user.effective_directorate_id)
 
 

@@ -8,7 +8,6 @@ from sqlalchemy.orm import selectinload
 from sqlmodel import Session, select
 
 from eia.models import Service, User
-from eia.models.enums import Role
 
 from ._shared import taken
 
@@ -22,13 +21,6 @@ def email_taken(session: Session, email: str, except_id: int | None = None) -> b
     """Whether someone (other than ``except_id``) has this email, in any case."""
     return taken(session, User.id, sa.func.lower(User.email) == email.lower(),
                  except_id=except_id)
-
-
-def active_admins(session: Session) -> list[User]:
-    """The administrators who can sign in, by name (whom to ask for help)."""
-    return list(session.exec(
-        select(User).where(User.role == Role.admin, User.active.is_(True))
-        .order_by(User.name)).all())
 
 
 def everyone(session: Session) -> list[User]:

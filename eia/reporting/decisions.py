@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from eia.models import Eia, EiaDecision
+from workflows.lifecycle import Status
 
 from .sql import financial_quarter_key
 
@@ -50,7 +51,7 @@ def counted() -> sa.ColumnElement[bool]:
     """A decision the completion figures count: signed off or dated, and not the decision of
     the version the EIA was withdrawn in."""
     return sa.and_(sa.or_(signed(), Eia.decision_date.is_not(None)),
-                   sa.not_(sa.and_(Eia.status == "withdrawn",
+                   sa.not_(sa.and_(Eia.status == Status.withdrawn,
                                    EiaDecision.version == Eia.version)))
 
 

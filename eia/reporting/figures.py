@@ -48,6 +48,7 @@ from eia.models import (
 )
 from eia.models.enums import OPEN_ACTION_STATUSES, Outcome
 from eia.scoring import BANDS, band_case
+from workflows.lifecycle import Status, states_where
 
 from .decisions import PARTS as COMPLETION_PARTS
 from .decisions import counted, decision_condition, decision_date, decision_quarter_key
@@ -56,9 +57,9 @@ from .quality import FLAGS, flag_counts, fully_assessed, review_overdue, screene
 from .sql import count_if
 from .stages import StageTime, median_days_by_stage
 
-SIGNED_OFF = ("approved", "under_review", "archived")
+SIGNED_OFF = states_where(signed_off=True)
 NO_DATE_LABEL = "No decision date recorded"
-CLOSED = ("withdrawn", "archived")
+CLOSED = states_where(terminal=True)
 
 
 # --- the conditions behind the figures (shared with the drill-down) -------------------------
@@ -67,8 +68,8 @@ def overdue_review_condition(part: str, today: date) -> sa.ColumnElement[bool]:
     """An overdue review (``quality.review_overdue``, the one definition), all of them or
     those not yet started (approved) or started and not finished (under review)."""
     overdue = review_overdue(today)
-    return {"past_date": sa.and_(overdue, Eia.status == "approved"),
-            "under_review": sa.and_(overdue, Eia.status == "under_review"),
+    return {"past_date": sa.and_(overdue, Eia.status == Status.approved),
+            "under_review": sa.and_(overdue, Eia.status == Status.under_review),
             "all": overdue}[part]
 
 
@@ -92,7 +93,7 @@ def evidence_gap_condition() -> sa.ColumnElement[bool]:
     """On ``ImpactAssessment`` joined to its ``Eia``: an explained evidence gap."""
     return sa.and_(ImpactAssessment.evidence_gap.is_(True),
                    sa.func.coalesce(sa.func.trim(ImpactAssessment.evidence_gap_reason), "") != "",
-                   Eia.status != "withdrawn")
+                   Eia.status != Status.withdrawn)
 
 
 def residual_band():

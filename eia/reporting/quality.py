@@ -29,12 +29,13 @@ from eia.models import (
     utcnow,
 )
 from eia.models.enums import ActionStatus, Outcome
+from workflows.lifecycle import Status, states_where
 
 from .decisions import eia_has_decision
 from .sql import count_if
 
 # Sent for sign-off or signed off: the record is meant to be complete.
-SUBMITTED = ("awaiting_sign_off", "approved", "under_review", "archived")
+SUBMITTED = states_where(submitted=True)
 
 
 def fully_assessed() -> sa.ColumnElement[bool]:
@@ -68,7 +69,7 @@ def _gaps_without_actions_set() -> sa.Select:
 
 
 def _not_withdrawn(today: date):
-    return Eia.status != "withdrawn"
+    return Eia.status != Status.withdrawn
 
 
 def _blank(column):
@@ -76,7 +77,7 @@ def _blank(column):
 
 
 def _outcome_3_unjustified(today: date):
-    return sa.and_(Eia.status != "withdrawn",
+    return sa.and_(Eia.status != Status.withdrawn,
                    Eia.outcome == Outcome.continue_despite_adverse.value,
                    sa.or_(_blank(Eia.justification_legitimate_aim),
                           _blank(Eia.justification_less_harmful),
@@ -85,7 +86,7 @@ def _outcome_3_unjustified(today: date):
 
 # A review is pending in these states: not yet started (approved), or started and not yet
 # confirmed or revised (under review).
-REVIEW_PENDING = ("approved", "under_review")
+REVIEW_PENDING = states_where(in_force=True)
 
 
 def review_overdue(today: date):

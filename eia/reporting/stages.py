@@ -19,10 +19,10 @@ from sqlmodel import Session, select
 
 from eia.db import is_postgres
 from eia.models import Eia, StageSpell
+from workflows.lifecycle import states_where
 
 # The stages an EIA leaves (withdrawn and archived are final).
-STAGES = ("draft", "screening", "full_assessment", "awaiting_sign_off", "approved",
-          "under_review")
+STAGES = states_where(active=True)
 
 
 def spells(where) -> sa.Subquery:

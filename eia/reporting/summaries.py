@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from eia.models import AuditRecord, Eia, EiaDecision, EiaVersion, SignOff, StageSpell, as_utc
 from eia.models.enums import SignOffDecision
+from workflows.lifecycle import Status
 
 from .sql import days_between, json_date
 
@@ -49,7 +50,7 @@ def record_transition(session: Session, eia: Eia, event: str, record: AuditRecor
         session.add(spell)
     session.add(StageSpell(eia_id=eia.id, stage=record.to_state, entered_seq=record.seq,
                            entered_at=record.occurred_at))
-    if record.to_state == "full_assessment":
+    if record.to_state == Status.full_assessment:
         eia.ever_fully_assessed = True
     if event == "screen_out":
         eia.ever_screened_out = True
@@ -92,7 +93,7 @@ def _transitioned(**where) -> sa.ColumnElement[bool]:
 
 def summary_expressions() -> dict[str, sa.ColumnElement[bool]]:
     """Each summary column of ``eia`` as worked out from the audit trail."""
-    return {"ever_fully_assessed": _transitioned(to_state="full_assessment"),
+    return {"ever_fully_assessed": _transitioned(to_state=Status.full_assessment),
             "ever_screened_out": _transitioned(event="screen_out")}
 
 

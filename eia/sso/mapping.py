@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from eia.capabilities import ASSIGNABLE_ROLES, missing_team
 from eia.models import ClaimMapping, Directorate, Service
 from eia.models.enums import Role
 
@@ -64,11 +65,8 @@ def resolve(session: Session, app_roles, groups) -> Resolution:
             result.directorate_id = None  # the service's own directorate: said once
     if result.role is None:
         result.problem = "no role"
-    elif result.role == Role.officer and result.service_id is None:
-        result.problem = "no service"
-    elif result.role == Role.approver and result.service_id is None \
-            and result.directorate_id is None:
-        result.problem = "no directorate"
+    elif missing := missing_team(result.role, result.service_id, result.directorate_id):
+        result.problem = f"no {missing}"  # "no service", "no directorate"
     return result
 
 
@@ -125,7 +123,7 @@ def parse_import(session: Session, document) -> list[dict]:
             problems.append(f"mapping {n}: {value} is mapped twice")
             continue
         seen.add((kind, value))
-        if role is not None and role not in {r.value for r in Role}:
+        if role is not None and role not in {r.value for r in ASSIGNABLE_ROLES}:
             problems.append(f"mapping {n}: there is no role called {role}")
             continue
         row = {"kind": kind, "value": value, "role": role, "service_id": None,

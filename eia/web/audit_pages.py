@@ -8,23 +8,22 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from eia import audit, audit_search
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.exports.tables import FORMATS, Table, download
-from eia.models.enums import Role
+from eia.history import what_happened
 from forms.audit import AuditSearchForm
 
 from .auth import forbid_unless
 from .pagination import page_count, page_number, pagination
-from .history import what_happened
 
 audit_pages = Blueprint("audit", __name__)
 
-AUDITORS = (Role.equality_officer, Role.admin)
 FILTER_FIELDS = ("reference", "person", "event", "date_from", "date_to")
 
 
 def _only_auditors() -> None:
-    forbid_unless(current_user.role in AUDITORS)
+    forbid_unless(may(current_user, Capability.audit))
 
 
 def _filter_args() -> dict:

@@ -7,10 +7,11 @@ from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import wtforms_errors
 
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.exports.tables import FORMATS, download
 from eia.models import london_date, utcnow
-from eia.models.enums import OUTCOME_LABELS, Outcome, Role
+from eia.models.enums import OUTCOME_LABELS, Outcome
 from eia.reporting import figures
 from eia.reporting.cumulative import (
     WARNING_AT,
@@ -39,11 +40,10 @@ from .charts import BAND_SERIES, bar_chart
 dashboard = Blueprint("dashboard", __name__)
 
 STATE_LABELS = {s.name: s.label for s in STATES}
-UNIT_ROLES = (Role.equality_officer, Role.admin)
 
 
 def _only_the_unit() -> None:
-    forbid_unless(current_user.role in UNIT_ROLES)
+    forbid_unless(may(current_user, Capability.dashboard))
 
 
 def _plural(n, word: str) -> str:
@@ -239,7 +239,7 @@ def cumulative():
 
 
 def _scope_words(decision_round, date_from, date_to, quarter) -> str:
-    from .dates import long_date
+    from eia.dates import long_date
 
     parts = []
     if decision_round:

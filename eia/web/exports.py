@@ -13,13 +13,13 @@ from eia.exports.document import eia_document
 from eia.exports.pdf import pdf_response
 from eia.exports.register import register_table
 from eia.exports.tables import FORMATS, download
+from eia.history import history
 from eia.models import london_date, utcnow
 from eia.queries import eias
 from eia.queries.audit import audit_trail
 from eia.queries.comments import comments_with_authors
-from workflows.lifecycle import state
+from workflows.lifecycle import state, states_where
 
-from .history import history
 from .loading import load_viewable
 from .pages import STATE_NAMES
 
@@ -68,8 +68,7 @@ def eia_pdf(reference: str):
         "pdf/eia.html", doc=snapshot_eia(eia), public=False,
         version_note=(f"Version {eia.version}, {label}. Printed from the live record: "
                       "it may change until it is approved."
-                      if eia.status in ("draft", "screening", "full_assessment",
-                                        "awaiting_sign_off")
+                      if eia.status in states_where(active=True, signed_off=False)
                       else f"Version {eia.version}, {label}."),
         history=history(audit_trail(session, eia.id)),
         reviews=sorted(eia.reviews, key=lambda r: r.reviewed_at),

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from eia.db import get_session
 from eia.models import Eia
-from eia.permissions import can_view
+from eia.capabilities import can_view
 
 from .auth import forbid_unless
 

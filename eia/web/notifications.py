@@ -9,9 +9,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired
 
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.models import LONDON, OutboxEmail, as_utc
-from eia.models.enums import Role
 from eia.models.notifications import Delivery
 from eia.queries.notifications import mailbox_email, mailbox_emails
 from eia.queries.people import names_by_id
@@ -60,7 +60,7 @@ def preferences():
 
 @notifications.get("/emails/failed")
 def failed():
-    forbid_unless(current_user.role == Role.admin)
+    forbid_unless(may(current_user, Capability.administer))
     db = get_session()
     return render_template("notifications/failed.html", emails=outbox.failed_emails(db),
                            stuck=outbox.stuck_count(db, settings.current()))
@@ -68,7 +68,7 @@ def failed():
 
 @notifications.post("/emails/<int:outbox_id>/resend")
 def resend(outbox_id: int):
-    forbid_unless(current_user.role == Role.admin)
+    forbid_unless(may(current_user, Capability.administer))
     db = get_session()
     if db.get(OutboxEmail, outbox_id) is None:
         abort(404)  # an id that names no email
@@ -93,7 +93,7 @@ def _embedded_only() -> None:
 
 def _reader() -> int | None:
     """Administrators read everyone's mail (None); everyone else their own."""
-    if current_user.role != Role.admin:
+    if not may(current_user, Capability.administer):
         return current_user.id
     return None
 

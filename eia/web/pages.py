@@ -6,6 +6,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from eia.db import get_session, ping
+from eia.history import history
 from eia.models import utcnow
 from eia.queries import eias
 from eia.queries.audit import audit_trail
@@ -14,7 +15,6 @@ from workflows import event_readiness
 from workflows.guards import GuardContext
 from workflows.lifecycle import STATES
 
-from .history import history
 from .loading import load_viewable
 
 pages = Blueprint("pages", __name__)

@@ -13,6 +13,7 @@ The heavy routes (the PDF, the register's downloads) are rate-limited for anonym
 
 from flask import Blueprint, Flask, abort, render_template, request, url_for
 
+from eia.dates import long_date
 from eia.db import get_session
 from eia.exports import public as published
 from eia.exports.pdf import pdf_bytes_response
@@ -22,8 +23,8 @@ from eia.exports.tables import FORMATS, Table, download
 from eia.models import london_date, utcnow
 from eia.models.enums import OUTCOME_LABELS
 from forms.public import PublicSearchForm
+from workflows.lifecycle import Status
 
-from .dates import long_date
 from .pagination import page_count, page_number, pagination
 from .ratelimit import limit_anonymous
 
@@ -128,7 +129,7 @@ def _status_note(found, approved_on) -> str:
     if found.status == "under_revision":
         return (f"{version}. Under revision: a new version of this assessment is being "
                 "prepared. This version stands until the new one is approved.")
-    if found.status == "withdrawn":
+    if found.status == Status.withdrawn:
         return (f"{version}. Withdrawn: the proposal was dropped on "
                 f"{long_date(found.eia.status_changed_at)}, so this assessment no longer "
                 "applies. It is kept here as the public record.")

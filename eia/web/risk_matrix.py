@@ -13,7 +13,7 @@ their names in a key under the grid. The page's stylesheet shows the one that fi
 
 from dataclasses import dataclass
 
-from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, Band, band_for
+from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, Band, band_for, impact_name
 
 from .labels import TAG_CLASSES
 
@@ -201,17 +201,6 @@ class RiskMatrices:
     @property
     def key(self) -> tuple[Row, ...]:
         return tuple(r for r in self.rows if r.number is not None)
-
-
-def impact_name(item) -> str:
-    """What to call an impact: its own name, its characteristic's, or the group's words."""
-    name = getattr(item, "name", None)
-    if name:
-        return name
-    characteristic = getattr(item, "characteristic", None)
-    if characteristic is not None:
-        return characteristic.name
-    return getattr(item, "description", "") or "Unnamed combination"
 
 
 def _score(likelihood, severity) -> Score | None:

@@ -5,19 +5,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from eia import operations
+from eia.capabilities import Capability, can_decide, may
+from eia.dates import long_date
 from eia.db import get_session
 from eia.models import Eia, london_date, utcnow
-from eia.models.enums import Direction, Role
+from eia.models.enums import Direction
 from eia.queries.eias import eia_for_sign_off
 from eia.queries.inbox import awaiting_sign_off, count_awaiting, eias_of
 from eia.snapshot import fingerprint_of
 from eia.words import plural
 from forms.signoff import SignOffForm
 from workflows import TransitionRefused, refusal_reasons, segregation
-from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
+from workflows.guards import GuardContext, decision_date_passed
+from workflows.lifecycle import Status
 
 from .auth import forbid_unless
-from .dates import long_date
 from .journey.editing import form_errors, refusal_errors, transition_errors
 from .loading import load_viewable
 from .pagination import page_count, page_number, pagination
@@ -31,7 +33,7 @@ INBOX_PAGE_SIZE = 50
 @signoff.get("/sign-off")
 def inbox():
     """The approver's inbox, 50 to a page (a large directorate can have hundreds waiting)."""
-    forbid_unless(current_user.role == Role.approver)
+    forbid_unless(may(current_user, Capability.sign_off))
     session = get_session()
     page = page_number()
     total = count_awaiting(session, current_user)
@@ -72,9 +74,7 @@ def impacts_to_read(eia: Eia) -> dict:
 
 
 def _may_decide(eia: Eia) -> bool:
-    ctx = GuardContext(eia=eia, actor=current_user)
-    return ACTOR_RULES["directorate_approver"][0](ctx) and \
-        segregation.may_decide(get_session(), eia, current_user)
+    return can_decide(get_session(), eia, current_user)
 
 
 def _blockers(eia, event: str = "approve") -> list[str]:
@@ -89,7 +89,7 @@ def _page(eia, form, errors=(), status=200):
     form carries the fingerprint of the content shown, so the decision binds to it.
     ``errors`` are the error summary's entries (``form_errors``, ``transition_errors``)."""
     session = get_session()
-    waiting = eia.status == "awaiting_sign_off"
+    waiting = eia.status == Status.awaiting_sign_off
     may_decide = waiting and _may_decide(eia)
     blockers = _blockers(eia) if waiting and not may_decide else []
     shown = fingerprint_of(eia)
@@ -108,11 +108,11 @@ def _page(eia, form, errors=(), status=200):
 @signoff.route("/eias/<reference>/sign-off", methods=["GET", "POST"])
 def sign_off(reference: str):
     eia = _load(reference)
-    forbid_unless(current_user.role == Role.approver)
+    forbid_unless(may(current_user, Capability.sign_off))
     form = SignOffForm()
     if not form.is_submitted():
         return _page(eia, form)
-    waiting = eia.status == "awaiting_sign_off"
+    waiting = eia.status == Status.awaiting_sign_off
     if not (waiting and _may_decide(eia)):
         # Who the person is and the EIA's state decide before what they sent: the page
         # shows them no form, so nothing on it can be what is wrong.
@@ -146,7 +146,7 @@ def my_eias():
     rows = eias_of(db, current_user)
     today = london_date(utcnow())
     deciders = segregation.eligible_deciders(
-        db, [e for e in rows if e.status == "awaiting_sign_off"])
+        db, [e for e in rows if e.status == Status.awaiting_sign_off])
     return render_template("signoff/my_eias.html", eias=rows,
                            steps={e.id: next_step(e, current_user, today, deciders.get(e.id))
                                   for e in rows})
@@ -162,7 +162,7 @@ def next_step(eia: Eia, user, today, deciders: list | None = None) -> str:
     if eia.owner_id != user.id:
         return f"Deliver your {plural(len(mine), 'action')}{late}" if mine else \
             "Nothing for you to do."
-    if eia.status == "awaiting_sign_off":
+    if eia.status == Status.awaiting_sign_off:
         if deciders:
             return f"Nothing: it is {with_whom(eia, deciders, user)}."
         return (f"Nothing you can do: it was sent for sign-off on "

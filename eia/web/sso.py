@@ -28,14 +28,15 @@ from flask import (
 from flask_login import current_user
 from joserfc.errors import JoseError
 
+from eia.capabilities import administrators
 from eia.db import get_session
 from eia.models import IdentityLink, User
-from eia.queries.people import active_admins
 from eia.sso import settings
 from eia.sso.client import client
 from eia.sso.groups import GroupsUnavailable, fetch_groups, has_overage
 from eia.sso.mapping import needs_groups
-from eia.sso.provisioning import email_of, sign_in as provision
+from eia.sso.provisioning import email_of
+from eia.sso.provisioning import sign_in as provision
 
 sso = Blueprint("sso", __name__)
 
@@ -59,7 +60,7 @@ def _oidc():
 
 
 def _admins() -> list[User]:
-    return active_admins(get_session())
+    return administrators(get_session())
 
 
 def _problem(kind: str, status: int, **extra):

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from eia.capabilities import can_view
 from eia.demo_content import LOGINS
 from eia.demo_data import DEMO_PASSWORD
 from eia.models import Eia, EiaVersion, SignOff, User
-from eia.permissions import can_view
 
 ROLE_ALIASES = {"equality": "equality_officer"}
 

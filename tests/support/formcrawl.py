@@ -30,8 +30,8 @@ from werkzeug.routing import IntegerConverter, Rule
 
 from eia import operations as ops
 from eia.models import Characteristic, ClaimMapping, Eia
-from eia.web.history import SECTION_NAMES
 from workflows.lifecycle import EVENTS
+from workflows.lifecycle import SECTIONS as SECTION_NAMES
 
 from ..factories import PATHS
 from .people import sign_in

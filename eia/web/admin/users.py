@@ -12,13 +12,14 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from eia import admin_operations as admin_ops
+from eia.capabilities import ASSIGNABLE_ROLES, ROLE_HINTS, Capability, role_may
 from eia.db import get_session
 from eia.models import User
-from eia.models.enums import ROLE_LABELS, Role
+from eia.models.enums import ROLE_LABELS
 from eia.passwords import hash_password
 from eia.queries.org import directorates_in_order, services_in_order
 from eia.queries.people import email_taken, everyone
-from forms.admin import ROLE_HINTS, EditUserForm, NewUserForm, PasswordResetForm
+from forms.admin import EditUserForm, NewUserForm, PasswordResetForm
 
 from ..auth import keep_own_session
 from .common import admin, admins_only, done, get_or_404, me
@@ -38,7 +39,7 @@ def generate_password() -> str:
 
 
 def _role_items() -> list[dict]:
-    return [{"hint": {"text": ROLE_HINTS[role]}} for role in Role]
+    return [{"hint": {"text": ROLE_HINTS[role]}} for role in ASSIGNABLE_ROLES]
 
 
 def _set_choices(form) -> None:
@@ -89,7 +90,7 @@ def new_user():
                 form.email.errors.append(EMAIL_TAKEN)
             else:
                 done(f"{person.name} ({person.email}) added as "
-                     f"{ROLE_LABELS[Role(person.role)].lower()}")
+                     f"{ROLE_LABELS[person.role].lower()}")
                 return _password_page(person, None if form.password.data else password,
                                       "User added")
     return render_template("admin/user_new.html", form=form, role_items=_role_items()), \
@@ -114,7 +115,7 @@ def edit_user(user_id: int):
         if person.id == current_user.id:  # said together with any other problem
             if not form.active.data:
                 form.active.errors.append(SELF_DEACTIVATE)
-            if form.role.data != Role.admin:
+            if not role_may(form.role.data, Capability.administer):
                 form.role.errors.append(SELF_DEMOTE)
         if not form.errors:
             changed = [field.label.text.split(":")[0].lower()

@@ -7,15 +7,15 @@ from flask import url_for
 from flask_login import current_user
 
 from eia import operations
+from eia.dates import long_date
 from eia.db import get_session
 from eia.models import User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
 from eia.queries.people import active_in_directorate
+from eia.scoring import impact_name
 from forms.assessment import ActionForm
 from workflows.guards import missing_from_action
 
-from ..dates import long_date
-from ..risk_matrix import impact_name
 from . import journey
 from ._assessment import child_or_404, completion_page, refused, removal_page, render
 from .editing import finish, form_errors, load_eia, save

@@ -12,7 +12,7 @@ from forms.fields import button
 from forms.screening import questions_for
 from workflows import refusal_reasons
 from workflows.guards import in_scope_characteristics
-from workflows.lifecycle import SECTIONS, state
+from workflows.lifecycle import SECTIONS, Status, state, submitting_states
 
 from ..auth import forbid_unless
 from . import journey
@@ -37,7 +37,7 @@ class SendForm(FlaskForm):
 
 def sending_event(eia) -> str:
     """Screening sends itself (screened out); a full assessment is submitted."""
-    return "screen_out" if eia.status == "screening" else "submit_for_sign_off"
+    return "screen_out" if eia.status == Status.screening else "submit_for_sign_off"
 
 
 def _change_links(eia) -> dict[str, str | None]:
@@ -75,7 +75,7 @@ def check(reference: str):
 
     ctx = context(eia)
     statuses = section_statuses(ctx)
-    sendable = eia.status in ("screening", "full_assessment")
+    sendable = eia.status in submitting_states()
     blockers = refusal_reasons(event, ctx) if sendable else []
     form.submit.label.text = ("Send the screening for sign-off" if event == "screen_out"
                               else "Send for sign-off")

@@ -1,11 +1,11 @@
 """Comments on a section (or on the EIA as a whole), in any state, by the EIA's team, its
-directorate's approvers and equality officers (eia.permissions.can_comment)."""
+directorate's approvers and equality officers (eia.capabilities.can_comment)."""
 
 from flask import abort, render_template
 from flask_login import current_user
 
 from eia import operations
-from eia.permissions import can_comment
+from eia.capabilities import can_comment
 from forms.comments import CommentForm
 
 from ..auth import forbid_unless

@@ -95,16 +95,17 @@ from flask_login import current_user
 from sqlmodel import Session
 from wtforms import BooleanField, SelectMultipleField
 
-from eia.db import get_session
-from eia.models import Eia, utcnow
 from eia import edit_conflicts
+from eia.capabilities import can_comment, on_team
+from eia.db import get_session
 from eia.edit_conflicts import EditConflict
+from eia.models import Eia, utcnow
 from eia.operations import EditRefused, edit_refusals
 from eia.queries.comments import section_comments
 from eia.queries.eias import eia_for_editing
 from forms.comments import CommentForm
 from workflows import TransitionRefused
-from workflows.guards import ACTOR_RULES, NEED_INPUTS, GuardContext
+from workflows.guards import NEED_INPUTS, GuardContext
 from workflows.lifecycle import SECTIONS
 
 from ..loading import load_viewable
@@ -141,7 +142,7 @@ def context(eia: Eia, *, inputs: dict | None = None) -> GuardContext:
 
 def is_team(eia: Eia) -> bool:
     """The EIA's owner or an officer in its service (who may edit it)."""
-    return ACTOR_RULES["eia_team"][0](GuardContext(eia=eia, actor=current_user))
+    return on_team(current_user, eia)
 
 
 def can_edit(eia: Eia, section: str) -> bool:
@@ -332,10 +333,6 @@ def finish(message: str | None, url: str):
 
 # --- rendering -------------------------------------------------------------------------
 
-def may_comment(eia: Eia) -> bool:
-    ctx = GuardContext(eia=eia, actor=current_user)
-    return any(ACTOR_RULES[r][0](ctx)
-               for r in ("eia_team", "directorate_approver", "equality_officer"))
 
 
 def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
@@ -347,7 +344,7 @@ def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
         "comment_section": section,
         "comments": section_comments(get_session(), eia.id, section),
         "comment_form": form,
-        "can_comment": may_comment(eia),
+        "can_comment": can_comment(current_user, eia),
         "comment_action": url_for("journey.comment", reference=eia.reference,
                                   section=section),
     }

@@ -6,9 +6,9 @@ from flask import url_for
 from flask_login import current_user
 
 from eia import operations
+from eia.dates import long_date
 from forms.assessment import EngagementForm
 
-from ..dates import long_date
 from . import journey
 from ._assessment import child_or_404, completion_page, refused, removal_page, render
 from .editing import finish, form_errors, load_eia, save

@@ -10,6 +10,7 @@ from eia.db import get_session
 from eia.models.enums import Relevance
 from forms.screening import initial_data, questions_for, screening_form
 from workflows.guards import in_scope_characteristics, screening_complete
+from workflows.lifecycle import Status
 
 from . import journey
 from .editing import (
@@ -65,7 +66,7 @@ def screening_decision(eia, ctx) -> Decision:
             "or not yet known",
             f"You said the proposal is {' and '.join(detail)}. The full assessment gathers "
             "the evidence and scores the impact for each of these."
-            + (" Start it from the task list." if eia.status == "screening" else ""))
+            + (" Start it from the task list." if eia.status == Status.screening else ""))
     return Decision(
         False,
         "No full assessment is needed: you can send the screening for sign-off",

@@ -5,17 +5,15 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from eia import operations
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.models import Service
-from eia.models.enums import Role
 from eia.queries.org import services as all_services
 from forms.proposal import NewEiaForm
 
 from ..auth import forbid_unless
 from . import journey
 from .editing import finish, form_errors, save, task_list_url
-
-STARTERS = (Role.officer, Role.approver)
 
 
 def _default_service(services: list[Service]) -> int | None:
@@ -28,7 +26,7 @@ def _default_service(services: list[Service]) -> int | None:
 
 @journey.route("/eias/new", methods=["GET", "POST"])
 def new_eia():
-    forbid_unless(current_user.role in STARTERS)
+    forbid_unless(may(current_user, Capability.start_eias))
     db = get_session()
     services = sorted(all_services(db), key=lambda s: (s.directorate.name, s.name))
     form = NewEiaForm()

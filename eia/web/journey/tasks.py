@@ -19,7 +19,7 @@ from eia.sections import (
     section_statuses,
 )
 from workflows import available_events, segregation
-from workflows.lifecycle import STATES, TRANSITIONS, state
+from workflows.lifecycle import STATES, TRANSITIONS, Status, state
 
 from ..signoff import with_whom
 from . import journey
@@ -151,7 +151,7 @@ def tasks(reference: str):
 def _sign_off(eia) -> str | None:
     """While the EIA awaits sign-off: who has it and since when ("With Ann Approver, sent
     on 3 March 2026")."""
-    if eia.status != "awaiting_sign_off":
+    if eia.status != Status.awaiting_sign_off:
         return None
     deciders = segregation.eligible_deciders(get_session(), [eia])[eia.id]
     words = with_whom(eia, deciders, current_user)
