@@ -22,20 +22,29 @@ RUNS = 2
 
 def paged_verify(session: Session, batch_size: int = 5000) -> int:
     """The former ``verify``'s walk (its reports left out): the records checked."""
-    columns = [AuditRecord.seq, AuditRecord.prev_hash, AuditRecord.hash,
-               *[getattr(AuditRecord, n) for n in audit.HASHED_FIELDS]]
+    columns = [
+        AuditRecord.seq,
+        AuditRecord.prev_hash,
+        AuditRecord.hash,
+        *[getattr(AuditRecord, n) for n in audit.HASHED_FIELDS],
+    ]
     expected_seq, expected_prev, checked = 1, GENESIS_HASH, 0
     while True:
         rows = session.exec(
-            select(*columns).where(AuditRecord.seq >= expected_seq)
-            .order_by(AuditRecord.seq).limit(batch_size)
+            select(*columns)
+            .where(AuditRecord.seq >= expected_seq)
+            .order_by(AuditRecord.seq)
+            .limit(batch_size)
         ).all()
         if not rows:
             return checked
         for row in rows:
             fields = {name: getattr(row, name) for name in audit.HASHED_FIELDS}
-            if row.seq != expected_seq or row.prev_hash != expected_prev or \
-                    audit.record_hash(row.prev_hash, fields) != row.hash:
+            if (
+                row.seq != expected_seq
+                or row.prev_hash != expected_prev
+                or audit.record_hash(row.prev_hash, fields) != row.hash
+            ):
                 raise AssertionError(f"the baseline found a break at record {row.seq}")
             expected_prev = row.hash
             expected_seq += 1
@@ -107,8 +116,10 @@ def run(engine: sa.Engine, log=print) -> dict:
             paged.append(wall)
             paged_cpu.append(cpu)
             with_server &= server
-        log(f"  baseline (paged, json.dumps per record): {checked} records ({wall:.1f}s, "
-            f"{cpu:.1f} CPU s)")
+        log(
+            f"  baseline (paged, json.dumps per record): {checked} records ({wall:.1f}s, "
+            f"{cpu:.1f} CPU s)"
+        )
 
     def mean(xs):
         return sum(xs) / len(xs)
@@ -120,20 +131,25 @@ def run(engine: sa.Engine, log=print) -> dict:
     baseline_rate = per_second(checked, mean(paged))
     cpu_rate = per_second(report.checked, mean(streamed_cpu))
     baseline_cpu_rate = per_second(checked, mean(paged_cpu))
-    return {"records": total, "checked": report.checked, "ok": report.ok,
-            "message": report.message, "seconds": round(mean(streamed), 2),
-            "records_per_second": rate,
-            "runs_seconds": [round(s, 2) for s in streamed],
-            "cpu_seconds": round(mean(streamed_cpu), 2),
-            "records_per_cpu_second": cpu_rate,
-            "baseline_seconds": round(mean(paged), 2),
-            "baseline_records_per_second": baseline_rate,
-            "baseline_runs_seconds": [round(s, 2) for s in paged],
-            "baseline_cpu_seconds": round(mean(paged_cpu), 2),
-            "baseline_records_per_cpu_second": baseline_cpu_rate,
-            "cpu_includes_database_server": with_server,
-            "ratio_to_baseline": round(rate / baseline_rate, 1) if rate and baseline_rate
-            else None,
-            "cpu_ratio_to_baseline": round(cpu_rate / baseline_cpu_rate, 1)
-            if cpu_rate and baseline_cpu_rate else None,
-            "peak_rss_growth_mib": round(max(growth), 1) if growth else None}
+    return {
+        "records": total,
+        "checked": report.checked,
+        "ok": report.ok,
+        "message": report.message,
+        "seconds": round(mean(streamed), 2),
+        "records_per_second": rate,
+        "runs_seconds": [round(s, 2) for s in streamed],
+        "cpu_seconds": round(mean(streamed_cpu), 2),
+        "records_per_cpu_second": cpu_rate,
+        "baseline_seconds": round(mean(paged), 2),
+        "baseline_records_per_second": baseline_rate,
+        "baseline_runs_seconds": [round(s, 2) for s in paged],
+        "baseline_cpu_seconds": round(mean(paged_cpu), 2),
+        "baseline_records_per_cpu_second": baseline_cpu_rate,
+        "cpu_includes_database_server": with_server,
+        "ratio_to_baseline": round(rate / baseline_rate, 1) if rate and baseline_rate else None,
+        "cpu_ratio_to_baseline": round(cpu_rate / baseline_cpu_rate, 1)
+        if cpu_rate and baseline_cpu_rate
+        else None,
+        "peak_rss_growth_mib": round(max(growth), 1) if growth else None,
+    }

@@ -18,14 +18,24 @@ from sqlmodel import Session, select
 from eia.models import GENESIS_HASH, AuditChain, AuditRecord, Eia, User, as_utc, utcnow
 
 HASHED_FIELDS = (
-    "eia_id", "eia_version", "actor_id", "actor_name", "occurred_at", "action", "event",
-    "from_state", "to_state", "comment", "details",
+    "eia_id",
+    "eia_version",
+    "actor_id",
+    "actor_name",
+    "occurred_at",
+    "action",
+    "event",
+    "from_state",
+    "to_state",
+    "comment",
+    "details",
 )
 
 
 def canonical_json(value) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_json_default)
+    return json.dumps(
+        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default
+    )
 
 
 def _json_default(value):
@@ -100,8 +110,12 @@ def append(
         "comment": comment or "",
         "details": canonical_json(details or {}),
     }
-    record = AuditRecord(seq=head.last_seq + 1, prev_hash=head.last_hash,
-                         hash=record_hash(head.last_hash, fields), **fields)
+    record = AuditRecord(
+        seq=head.last_seq + 1,
+        prev_hash=head.last_hash,
+        hash=record_hash(head.last_hash, fields),
+        **fields,
+    )
     session.add(record)
     head.last_seq = record.seq
     head.last_hash = record.hash
@@ -126,8 +140,11 @@ class VerifyReport:
 
 # json.dumps(sort_keys=True) writes the keys in this order; each key as JSON, then a colon.
 CANONICAL_ORDER = tuple(sorted(HASHED_FIELDS))
-_PAYLOAD = "%s\n{" + ",".join(encode_basestring(name).replace("%", "%%") + ":%s"
-                             for name in CANONICAL_ORDER) + "}"
+_PAYLOAD = (
+    "%s\n{"
+    + ",".join(encode_basestring(name).replace("%", "%%") + ":%s" for name in CANONICAL_ORDER)
+    + "}"
+)
 
 
 def _json_value(value, _str=str, _int=int, _encode=encode_basestring) -> str:
@@ -152,8 +169,19 @@ def canonical_payload(prev_hash: str, values) -> str:
 
 # Positions in a streamed row: seq, prev_hash, hash, then the hashed fields in CANONICAL_ORDER.
 _STREAM_COLUMNS = ("seq", "prev_hash", "hash", *CANONICAL_ORDER)
-if CANONICAL_ORDER != ("action", "actor_id", "actor_name", "comment", "details", "eia_id",
-                       "eia_version", "event", "from_state", "occurred_at", "to_state"):
+if CANONICAL_ORDER != (
+    "action",
+    "actor_id",
+    "actor_name",
+    "comment",
+    "details",
+    "eia_id",
+    "eia_version",
+    "event",
+    "from_state",
+    "occurred_at",
+    "to_state",
+):
     raise RuntimeError("HASHED_FIELDS changed: _row_payload must be changed with it")
 
 
@@ -161,21 +189,46 @@ def _row_payload(row, _encode=encode_basestring, _value=_json_value) -> str:
     """``canonical_payload`` for a streamed row, a fifth faster: the columns that are text and
     never null in the table (and occurred_at, a string by now) go straight to the C escaper;
     anything else it refuses (TypeError) takes the general way."""
-    _, prev_hash, _, action, actor_id, actor_name, comment, details, eia_id, eia_version, \
-        event, from_state, occurred_at, to_state = row
+    (
+        _,
+        prev_hash,
+        _,
+        action,
+        actor_id,
+        actor_name,
+        comment,
+        details,
+        eia_id,
+        eia_version,
+        event,
+        from_state,
+        occurred_at,
+        to_state,
+    ) = row
     try:
-        return _PAYLOAD % (prev_hash, _encode(action), _value(actor_id), _encode(actor_name),
-                           _encode(comment), _encode(details), _value(eia_id),
-                           _value(eia_version), _encode(event), _value(from_state),
-                           _encode(occurred_at), _value(to_state))
+        return _PAYLOAD % (
+            prev_hash,
+            _encode(action),
+            _value(actor_id),
+            _encode(actor_name),
+            _encode(comment),
+            _encode(details),
+            _value(eia_id),
+            _value(eia_version),
+            _encode(event),
+            _value(from_state),
+            _encode(occurred_at),
+            _value(to_state),
+        )
     except TypeError:
         return canonical_payload(prev_hash, row[3:])
 
 
 _OCCURRED_AT = _STREAM_COLUMNS.index("occurred_at")
 # PostgreSQL writes occurred_at exactly as canonical_occurred_at does (tested against it).
-_PG_OCCURRED_AT = ("to_char(occurred_at AT TIME ZONE 'UTC', "
-                   "'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'")
+_PG_OCCURRED_AT = (
+    "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US') || '+00:00'"
+)
 
 
 def _stream_chain(session: Session, batch_size: int):
@@ -186,8 +239,7 @@ def _stream_chain(session: Session, batch_size: int):
     dialect = connection.dialect
     raw = connection.connection.dbapi_connection
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
-        columns = ", ".join(_PG_OCCURRED_AT if c == "occurred_at" else c
-                            for c in _STREAM_COLUMNS)
+        columns = ", ".join(_PG_OCCURRED_AT if c == "occurred_at" else c for c in _STREAM_COLUMNS)
         # Named: DECLARE ... CURSOR in the session's transaction, FETCHed itersize at a time.
         cursor = raw.cursor(name="eia_audit_verify", binary=True)
         cursor.itersize = batch_size
@@ -198,9 +250,10 @@ def _stream_chain(session: Session, batch_size: int):
         cursor.arraysize = batch_size
         # The values SQLAlchemy's column types would give (occurred_at: aware UTC).
         table = AuditRecord.__table__
-        processors = [(i, table.c[name].type.dialect_impl(dialect).result_processor(dialect,
-                                                                                    None))
-                      for i, name in enumerate(_STREAM_COLUMNS)]
+        processors = [
+            (i, table.c[name].type.dialect_impl(dialect).result_processor(dialect, None))
+            for i, name in enumerate(_STREAM_COLUMNS)
+        ]
         processors = [(i, p) for i, p in processors if p is not None]
 
         def convert(row):
@@ -209,6 +262,7 @@ def _stream_chain(session: Session, batch_size: int):
                 row[i] = process(row[i])
             row[_OCCURRED_AT] = canonical_occurred_at(row[_OCCURRED_AT])
             return tuple(row)
+
     try:
         cursor.execute(f"SELECT {columns} FROM audit_record ORDER BY seq")
         while rows := cursor.fetchmany(batch_size):
@@ -228,13 +282,24 @@ def verify(session: Session, batch_size: int = 2000) -> VerifyReport:
         for row in rows:
             seq, prev_hash, stored_hash = row[0], row[1], row[2]
             if seq != expected_seq:
-                missing = (f"record {expected_seq} is" if seq == expected_seq + 1
-                           else f"records {expected_seq} to {seq - 1} are")
-                return VerifyReport(False, checked, expected_seq, "removed",
-                                    f"The audit trail is broken: {missing} missing.")
+                missing = (
+                    f"record {expected_seq} is"
+                    if seq == expected_seq + 1
+                    else f"records {expected_seq} to {seq - 1} are"
+                )
+                return VerifyReport(
+                    False,
+                    checked,
+                    expected_seq,
+                    "removed",
+                    f"The audit trail is broken: {missing} missing.",
+                )
             if sha256(payload_of(row).encode()).hexdigest() != stored_hash:
                 return VerifyReport(
-                    False, checked, seq, "altered",
+                    False,
+                    checked,
+                    seq,
+                    "altered",
                     f"The audit trail is broken: record {seq} was altered after it was "
                     "written (its content no longer matches its hash).",
                 )
@@ -249,17 +314,29 @@ def verify(session: Session, batch_size: int = 2000) -> VerifyReport:
     head_seq = head.last_seq if head is not None else 0
     head_hash = head.last_hash if head is not None else GENESIS_HASH
     if head_seq > last_seq:
-        missing = (f"record {head_seq} is" if head_seq == last_seq + 1
-                   else f"records {last_seq + 1} to {head_seq} are")
-        return VerifyReport(False, checked, last_seq + 1, "removed",
-                            f"The audit trail is broken: {missing} missing from its end.")
+        missing = (
+            f"record {head_seq} is"
+            if head_seq == last_seq + 1
+            else f"records {last_seq + 1} to {head_seq} are"
+        )
+        return VerifyReport(
+            False,
+            checked,
+            last_seq + 1,
+            "removed",
+            f"The audit trail is broken: {missing} missing from its end.",
+        )
     if head_seq < last_seq or head_hash != expected_prev:
         return VerifyReport(
-            False, checked, head_seq + 1 if head_seq < last_seq else last_seq, "altered",
+            False,
+            checked,
+            head_seq + 1 if head_seq < last_seq else last_seq,
+            "altered",
             "The audit trail is broken: its last records do not match the chain's recorded head.",
         )
-    return VerifyReport(True, checked, message=f"The audit trail is intact: {checked} records "
-                        "checked.")
+    return VerifyReport(
+        True, checked, message=f"The audit trail is intact: {checked} records checked."
+    )
 
 
 def _out_of_place(session: Session, seq: int, prev_hash: str, checked: int) -> VerifyReport:
@@ -269,14 +346,19 @@ def _out_of_place(session: Session, seq: int, prev_hash: str, checked: int) -> V
     ).first()
     if original_prev is not None and original_prev != seq - 1:
         return VerifyReport(
-            False, checked, seq, "reordered",
+            False,
+            checked,
+            seq,
+            "reordered",
             f"The audit trail is broken: record {seq} is out of order (it was written "
             f"after the record now at position {original_prev}).",
         )
     return VerifyReport(
-        False, checked, seq, "removed",
-        f"The audit trail is broken: the record before record {seq} was removed or "
-        "replaced.",
+        False,
+        checked,
+        seq,
+        "removed",
+        f"The audit trail is broken: the record before record {seq} was removed or replaced.",
     )
 
 

@@ -46,20 +46,39 @@ class RoleRules:
 
 
 ROLES = (
-    RoleRules(Role.officer, frozenset({Capability.start_eias}),
-              "Writes EIAs for their service and sees their team's.", needs_service=True),
-    RoleRules(Role.approver, frozenset({Capability.start_eias, Capability.sign_off}),
-              "Head of service or director: signs off the EIAs of their directorate.",
-              needs_directorate=True),
-    RoleRules(Role.equality_officer,
-              frozenset({Capability.read_everything, Capability.dashboard, Capability.audit,
-                         Capability.manage}),
-              "Reads every EIA, comments on quality, sees the dashboard and manages "
-              "characteristics and guidance."),
-    RoleRules(Role.admin,
-              frozenset({Capability.read_everything, Capability.dashboard, Capability.audit,
-                         Capability.manage, Capability.administer}),
-              "Manages people, directorates, services, characteristics and guidance."),
+    RoleRules(
+        Role.officer,
+        frozenset({Capability.start_eias}),
+        "Writes EIAs for their service and sees their team's.",
+        needs_service=True,
+    ),
+    RoleRules(
+        Role.approver,
+        frozenset({Capability.start_eias, Capability.sign_off}),
+        "Head of service or director: signs off the EIAs of their directorate.",
+        needs_directorate=True,
+    ),
+    RoleRules(
+        Role.equality_officer,
+        frozenset(
+            {Capability.read_everything, Capability.dashboard, Capability.audit, Capability.manage}
+        ),
+        "Reads every EIA, comments on quality, sees the dashboard and manages "
+        "characteristics and guidance.",
+    ),
+    RoleRules(
+        Role.admin,
+        frozenset(
+            {
+                Capability.read_everything,
+                Capability.dashboard,
+                Capability.audit,
+                Capability.manage,
+                Capability.administer,
+            }
+        ),
+        "Manages people, directorates, services, characteristics and guidance.",
+    ),
 )
 _RULES = {r.role: r for r in ROLES}
 
@@ -94,12 +113,17 @@ def holders_clause(capability: Capability):
 
 def administrators(session: Session) -> list[User]:
     """The active administrators, by name (who can assign an approver, or help)."""
-    return list(session.exec(
-        select(User).where(holders_clause(Capability.administer), User.active.is_(True))
-        .order_by(User.name)).all())
+    return list(
+        session.exec(
+            select(User)
+            .where(holders_clause(Capability.administer), User.active.is_(True))
+            .order_by(User.name)
+        ).all()
+    )
 
 
 # --- EIAs -----------------------------------------------------------------------------------
+
 
 def can_view(user: User | None, eia: Eia) -> bool:
     if user is None or not user.active:
@@ -117,8 +141,10 @@ def visible_clause(user: User):
     """The same rule as ``can_view``, as a WHERE clause for lists."""
     if may(user, Capability.read_everything):
         return sa.true()
-    clauses = [Eia.owner_id == user.id,
-               Eia.id.in_(sa.select(ActionItem.eia_id).where(ActionItem.owner_id == user.id))]
+    clauses = [
+        Eia.owner_id == user.id,
+        Eia.id.in_(sa.select(ActionItem.eia_id).where(ActionItem.owner_id == user.id)),
+    ]
     if user.service_id is not None:
         clauses.append(Eia.service_id == user.service_id)
     if may(user, Capability.sign_off) and user.effective_directorate_id is not None:
@@ -140,8 +166,9 @@ def can_comment(user: User | None, eia: Eia) -> bool:
     from workflows.guards import ACTOR_RULES, GuardContext
 
     ctx = GuardContext(eia=eia, actor=user)
-    return any(ACTOR_RULES[r][0](ctx)
-               for r in ("eia_team", "directorate_approver", "equality_officer"))
+    return any(
+        ACTOR_RULES[r][0](ctx) for r in ("eia_team", "directorate_approver", "equality_officer")
+    )
 
 
 def can_decide(session: Session | None, eia: Eia, user: User | None) -> bool:
@@ -160,6 +187,7 @@ def can_decide(session: Session | None, eia: Eia, user: User | None) -> bool:
 
 
 # --- people ---------------------------------------------------------------------------------
+
 
 def missing_team(role, service_id: int | None, directorate_id: int | None) -> str | None:
     """What a person with ``role`` lacks: "service" (an officer needs one), "directorate"

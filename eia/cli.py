@@ -18,8 +18,12 @@ from eia.models.enums import Role
 from eia.words import plural
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
-             help="Equality Impact Assessment workflow engine.")
+@click.group(
+    cls=FlaskGroup,
+    create_app=create_app,
+    add_version_option=False,
+    help="Equality Impact Assessment workflow engine.",
+)
 def cli():
     pass
 
@@ -89,20 +93,30 @@ def users_create(email, name, role, service_name, directorate_name, password):
                 raise click.UsageError(f"There is no service called “{service_name}”.")
         if directorate_name:
             directorate = session.exec(
-                select(Directorate).where(Directorate.name == directorate_name)).first()
+                select(Directorate).where(Directorate.name == directorate_name)
+            ).first()
             if directorate is None:
                 raise click.UsageError(f"There is no directorate called “{directorate_name}”.")
-        missing = missing_team(role, service.id if service else None,
-                               directorate.id if directorate else None)
+        missing = missing_team(
+            role, service.id if service else None, directorate.id if directorate else None
+        )
         if missing == "service":
             raise click.UsageError("An officer belongs to a service: give --service.")
         if missing == "directorate":
-            raise click.UsageError("An approver signs off a directorate's EIAs: give "
-                                   "--directorate (or --service for a head of service).")
-        admin_ops.create_user(session, admin_ops.command_line(), name=name, email=email,
-                              role=role, password_hash=hash_password(password),
-                              service_id=service.id if service else None,
-                              directorate_id=directorate.id if directorate else None)
+            raise click.UsageError(
+                "An approver signs off a directorate's EIAs: give "
+                "--directorate (or --service for a head of service)."
+            )
+        admin_ops.create_user(
+            session,
+            admin_ops.command_line(),
+            name=name,
+            email=email,
+            role=role,
+            password_hash=hash_password(password),
+            service_id=service.id if service else None,
+            directorate_id=directorate.id if directorate else None,
+        )
     click.echo(f"Created {Role(role).label.lower()} {name} <{email.lower()}>.")
 
 
@@ -119,8 +133,7 @@ def users_set_password(email, password):
         person = session.exec(select(User).where(User.email == email.strip().lower())).first()
         if person is None:
             raise click.UsageError(f"There is no user with the email {email}.")
-        admin_ops.set_password(session, admin_ops.command_line(), person,
-                               hash_password(password))
+        admin_ops.set_password(session, admin_ops.command_line(), person, hash_password(password))
         name, address = person.name, person.email
     click.echo(f"Password set for {name} <{address}>: they are signed out everywhere.")
 
@@ -142,8 +155,10 @@ def users_break_glass(email):
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
         address = person.email
-    click.echo(f"One-time sign-in for {address}, valid for {codes.CODE_MINUTES} minutes and "
-               f"once only. Type it in the password field.\ncode: {code}")
+    click.echo(
+        f"One-time sign-in for {address}, valid for {codes.CODE_MINUTES} minutes and "
+        f"once only. Type it in the password field.\ncode: {code}"
+    )
 
 
 @demo_cli.command("load")
@@ -179,8 +194,9 @@ def reviews_start_due():
 
     with session_scope() as session:
         moved = start_due_reviews(session)
-    click.echo(f"Started {plural(len(moved), 'review')}"
-               + (": " + ", ".join(moved) if moved else "."))
+    click.echo(
+        f"Started {plural(len(moved), 'review')}" + (": " + ", ".join(moved) if moved else ".")
+    )
 
 
 @click.command("diagram")

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import current_app, g
 from sqlmodel import Session, select
 
-
 # How long an SQLite write waits for another writer to finish before giving up.
 SQLITE_BUSY_SECONDS = 30
 

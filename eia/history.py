@@ -54,8 +54,9 @@ def _afterword(record: AuditRecord, details: dict) -> str:
 def describe(record: AuditRecord) -> HistoryEntry:
     details = json.loads(record.details or "{}")
     who = "automatically" if record.actor_id is None else f"by {record.actor_name}"
-    headline = (f"{_what(record)} {who} on {long_date(record.occurred_at)}"
-                f"{_afterword(record, details)}")
+    headline = (
+        f"{_what(record)} {who} on {long_date(record.occurred_at)}{_afterword(record, details)}"
+    )
     return HistoryEntry(headline, record.comment)
 
 

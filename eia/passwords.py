@@ -33,10 +33,13 @@ def unmatched_hash() -> str:
     Made without hashing, which would take argon2's 64 MiB and a tenth of a second: it is
     checked against when someone signs in with an unknown email, and made as a web worker
     starts."""
+
     def b64(raw: bytes) -> str:
         return base64.b64encode(raw).decode().rstrip("=")
 
     h = _hasher
-    return (f"$argon2{h.type.name.lower()}$v={ARGON2_VERSION}$m={h.memory_cost},"
-            f"t={h.time_cost},p={h.parallelism}${b64(os.urandom(h.salt_len))}$"
-            f"{b64(os.urandom(h.hash_len))}")
+    return (
+        f"$argon2{h.type.name.lower()}$v={ARGON2_VERSION}$m={h.memory_cost},"
+        f"t={h.time_cost},p={h.parallelism}${b64(os.urandom(h.salt_len))}$"
+        f"{b64(os.urandom(h.hash_len))}"
+    )

@@ -44,10 +44,16 @@ def _problems(section: str, ctx: GuardContext) -> list[str]:
     if section == "screening":
         return guards.screening_complete(ctx)
     if section == "evidence":
-        unscored = [c.name.lower() for c in guards.characteristics_to_assess(eia)
-                    if c.id not in {i.characteristic_id for i in eia.impacts}]
-        missing = (["Give the evidence, or explain the evidence gap, for "
-                    + guards._join(unscored) + "."] if unscored else [])
+        unscored = [
+            c.name.lower()
+            for c in guards.characteristics_to_assess(eia)
+            if c.id not in {i.characteristic_id for i in eia.impacts}
+        ]
+        missing = (
+            ["Give the evidence, or explain the evidence gap, for " + guards._join(unscored) + "."]
+            if unscored
+            else []
+        )
         return missing + guards.evidence_or_gap(ctx)
     if section == "impacts":
         return guards.characteristic_impacts_scored(ctx) + guards.negative_impacts_mitigated(ctx)
@@ -92,8 +98,9 @@ def section_statuses(ctx: GuardContext) -> list[SectionStatus]:
     eia = ctx.eia
     editable = editable_sections(eia.status)
     needed = _full_assessment_needed(eia)
-    screened_out = needed is False and not any(_has_content(s, eia)
-                                               for s in FULL_ASSESSMENT_SECTIONS)
+    screened_out = needed is False and not any(
+        _has_content(s, eia) for s in FULL_ASSESSMENT_SECTIONS
+    )
     statuses = []
     for key, title in SECTIONS.items():
         problems = _problems(key, ctx)
@@ -102,8 +109,15 @@ def section_statuses(ctx: GuardContext) -> list[SectionStatus]:
             status = NOT_NEEDED
         elif key in CONFIRMED_SECTIONS:
             confirmed = key in eia.completed_sections and not problems
-            status = (COMPLETED if confirmed else IN_PROGRESS if _has_content(key, eia)
-                      else NOT_STARTED if can_edit else CANNOT_START)
+            status = (
+                COMPLETED
+                if confirmed
+                else IN_PROGRESS
+                if _has_content(key, eia)
+                else NOT_STARTED
+                if can_edit
+                else CANNOT_START
+            )
         elif not problems and _has_content(key, eia):
             status = COMPLETED
         elif _has_content(key, eia):
@@ -120,8 +134,12 @@ def check_answers_status(eia: Eia, statuses: list[SectionStatus]) -> str:
         return COMPLETED
     if eia.status not in submitting_states():
         return CANNOT_START
-    required = [s for s in statuses if s.status not in (NOT_NEEDED,)
-                and (s.key not in CONFIRMED_SECTIONS or s.status == IN_PROGRESS)]
+    required = [
+        s
+        for s in statuses
+        if s.status not in (NOT_NEEDED,)
+        and (s.key not in CONFIRMED_SECTIONS or s.status == IN_PROGRESS)
+    ]
     if all(s.status == COMPLETED for s in required):
         return NOT_STARTED
     return CANNOT_START

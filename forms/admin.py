@@ -16,8 +16,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms import SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
@@ -79,7 +87,7 @@ def _directorate_field():
         widget=GovSelect(),
         coerce=optional_id,
         description="Approvers sign off the EIAs of this directorate. Leave as 'None' to "
-                    "use the directorate of the person's service.",
+        "use the directorate of the person's service.",
         invalid_choice_message="Select a directorate from the list",
         invalid_value_message="Select a directorate from the list",
     )
@@ -90,9 +98,11 @@ def _name_field(label="Full name", what="their full name", max_length=200):
         label,
         widget=OneLineInput(),
         filters=[clean_text],  # control characters are refused (OneLine), not dropped
-        validators=[DataRequired(f"Enter {what}"), OneLine(label),
-                    Length(max=max_length,
-                           message=f"{label} must be {max_length} characters or fewer")],
+        validators=[
+            DataRequired(f"Enter {what}"),
+            OneLine(label),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+        ],
     )
 
 
@@ -101,12 +111,18 @@ def _password_field(label):
         label,
         widget=GovPasswordInput(),
         description=f"At least {PASSWORD_MIN} characters. Leave empty and a password will "
-                    "be made up and shown to you once, to pass on securely.",
-        validators=[Optional(), OneLine("Password"),
-                    Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                           message=f"Password must be between {PASSWORD_MIN} and "
-                                   f"{PASSWORD_MAX} characters, or leave it empty to have "
-                                   "one made up")],
+        "be made up and shown to you once, to pass on securely.",
+        validators=[
+            Optional(),
+            OneLine("Password"),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Password must be between {PASSWORD_MIN} and "
+                f"{PASSWORD_MAX} characters, or leave it empty to have "
+                "one made up",
+            ),
+        ],
     )
 
 
@@ -125,12 +141,18 @@ class _PersonRules:
     def validate_directorate_id(self, field):
         role, service = self.role.data, self.service_id.data
         if missing_team(role, service, field.data) == "directorate":
-            raise ValidationError("Select a directorate, or a service in it: an approver "
-                                  "signs off the EIAs of a directorate")
-        if field.data is not None and service is not None and \
-                self.service_directorates.get(service) not in (None, field.data):
-            raise ValidationError("Select the directorate the service is in, or leave the "
-                                  "directorate as 'None'")
+            raise ValidationError(
+                "Select a directorate, or a service in it: an approver "
+                "signs off the EIAs of a directorate"
+            )
+        if (
+            field.data is not None
+            and service is not None
+            and self.service_directorates.get(service) not in (None, field.data)
+        ):
+            raise ValidationError(
+                "Select the directorate the service is in, or leave the directorate as 'None'"
+            )
 
 
 class NewUserForm(_PersonRules, FlaskForm):
@@ -140,10 +162,12 @@ class NewUserForm(_PersonRules, FlaskForm):
         widget=OneLineInput(),
         filters=[clean_text, str.lower],
         description="Their council email address: they sign in with it.",
-        validators=[DataRequired("Enter their email address"), OneLine("Email address"),
-                    Length(max=320, message="Email address must be 320 characters or fewer"),
-                    Email("Enter an email address in the correct format, like "
-                          "name@islington.gov.uk")],
+        validators=[
+            DataRequired("Enter their email address"),
+            OneLine("Email address"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@islington.gov.uk"),
+        ],
     )
     role = _role_field()
     service_id = _service_field()
@@ -183,7 +207,7 @@ class CharacteristicForm(FlaskForm):
         widget=GovTextArea(),
         filters=[clean],
         description="Officers see this as hint text when they screen and assess this "
-                    "characteristic.",
+        "characteristic.",
         validators=[Length(max=5000, message="Guidance must be 5,000 characters or fewer")],
     )
     borough_profile = TextAreaField(
@@ -191,9 +215,8 @@ class CharacteristicForm(FlaskForm):
         widget=GovTextArea(),
         filters=[clean],
         description="The borough's figure for this group, with its source. For example, "
-                    "“Islington’s population is 42% from Black, Asian and other minority "
-                    "ethnic groups (2021 Census)”.",
-        validators=[Length(max=2000,
-                           message="Borough profile must be 2,000 characters or fewer")],
+        "“Islington’s population is 42% from Black, Asian and other minority "
+        "ethnic groups (2021 Census)”.",
+        validators=[Length(max=2000, message="Borough profile must be 2,000 characters or fewer")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -22,13 +22,19 @@ def _choices(blank: str, pairs) -> list[SelectChoice]:
 
 def _period():
     """A quarter of the decision date, or dates from and to (either end open), not both."""
-    return (select("Quarter of the decision date", message="Choose a quarter from the list",
-                   needed=False),
-            date_input("Decision date from", called="Date from", hint=PERIOD_HINT,
-                       named_parts="from"),
-            date_input("Decision date to", called="Date to", hint=PERIOD_HINT,
-                       named_parts="to", not_before=NotBefore(
-                           "date_from", "Date to must be the same as or after date from")))
+    return (
+        select(
+            "Quarter of the decision date", message="Choose a quarter from the list", needed=False
+        ),
+        date_input("Decision date from", called="Date from", hint=PERIOD_HINT, named_parts="from"),
+        date_input(
+            "Decision date to",
+            called="Date to",
+            hint=PERIOD_HINT,
+            named_parts="to",
+            not_before=NotBefore("date_from", "Date to must be the same as or after date from"),
+        ),
+    )
 
 
 class DecisionPeriod(Form):
@@ -51,12 +57,22 @@ class DecisionPeriod(Form):
 
 
 class DashboardFilterForm(DecisionPeriod):
-    directorate = select("Directorate", message="Choose a directorate from the list",
-                         needed=False, coerce=optional_int)
-    service = select("Service", message="Choose a service from the list", needed=False,
-                     coerce=optional_int, grouped=True)
-    proposal_type = select("Kind of proposal", message="Choose a kind of proposal from the list",
-                           needed=False)
+    directorate = select(
+        "Directorate",
+        message="Choose a directorate from the list",
+        needed=False,
+        coerce=optional_int,
+    )
+    service = select(
+        "Service",
+        message="Choose a service from the list",
+        needed=False,
+        coerce=optional_int,
+        grouped=True,
+    )
+    proposal_type = select(
+        "Kind of proposal", message="Choose a kind of proposal from the list", needed=False
+    )
     quarter, date_from, date_to = _period()
 
     def __init__(self, formdata=None, *, options: Options, **kwargs):
@@ -71,15 +87,21 @@ class DashboardFilterForm(DecisionPeriod):
         service = self.services.get(field.data)
         chosen = self.directorate.data
         if service is not None and chosen is not None and service[2] != chosen:
-            raise ValidationError(f"{service[1]} is not in the directorate chosen: choose one "
-                                  "of its services, or all services")
+            raise ValidationError(
+                f"{service[1]} is not in the directorate chosen: choose one "
+                "of its services, or all services"
+            )
 
     def criteria(self) -> Filters:
         """The filters for ``eia.reporting`` (only once the form is valid)."""
-        return Filters(directorate_id=self.directorate.data, service_id=self.service.data,
-                       date_from=self.date_from.data, date_to=self.date_to.data,
-                       quarter=self.chosen_quarter(),
-                       proposal_type=self.proposal_type.data or None)
+        return Filters(
+            directorate_id=self.directorate.data,
+            service_id=self.service.data,
+            date_from=self.date_from.data,
+            date_to=self.date_to.data,
+            quarter=self.chosen_quarter(),
+            proposal_type=self.proposal_type.data or None,
+        )
 
 
 class CumulativeForm(DecisionPeriod):
@@ -87,15 +109,18 @@ class CumulativeForm(DecisionPeriod):
     decisions (a decision round, a quarter, dates, or all)."""
 
     characteristic = checkboxes(
-        "Which group?", message="Choose characteristics from the list", coerce=int,
+        "Which group?",
+        message="Choose characteristics from the list",
+        coerce=int,
         hint="Choose one characteristic, or several for an intersectional group (for example, "
-             "race and sex).")
-    round = select("Decision round", message="Choose a decision round from the list",
-                   needed=False)
+        "race and sex).",
+    )
+    round = select("Decision round", message="Choose a decision round from the list", needed=False)
     quarter, date_from, date_to = _period()
 
-    def __init__(self, formdata=None, *, options: Options, characteristics, rounds,
-                 submitted: bool, **kwargs):
+    def __init__(
+        self, formdata=None, *, options: Options, characteristics, rounds, submitted: bool, **kwargs
+    ):
         super().__init__(formdata, options=options, **kwargs)
         self.submitted = submitted
         self.characteristic.choices = [SelectChoice(value=i, label=n) for i, n in characteristics]
@@ -103,8 +128,9 @@ class CumulativeForm(DecisionPeriod):
 
     def validate_characteristic(self, field):
         if self.submitted and not field.data and not field.errors:
-            raise ValidationError("Choose at least one characteristic: several make an "
-                                  "intersectional group")
+            raise ValidationError(
+                "Choose at least one characteristic: several make an intersectional group"
+            )
 
     def chosen(self) -> list[int]:
         """The characteristics ticked, each once, in the order given."""

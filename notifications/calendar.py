@@ -48,8 +48,7 @@ def working_days_between(start: date, end: date) -> int:
             count += 1
     # Bank holidays on weekdays in (start, end].
     for year in range(start.year, end.year + 1):
-        count -= sum(1 for h in _bank_holidays(year)
-                     if start < h <= end and h.weekday() < 5)
+        count -= sum(1 for h in _bank_holidays(year) if start < h <= end and h.weekday() < 5)
     return count
 
 
@@ -88,6 +87,13 @@ def today_in_london(now: datetime | None = None) -> date:
     return london_date(now or utcnow())
 
 
-__all__ = ["add_working_days", "idle_cutoff", "is_bank_holiday", "is_working_day",
-           "london_midnight", "today_in_london", "working_day_on_or_after",
-           "working_days_between"]
+__all__ = [
+    "add_working_days",
+    "idle_cutoff",
+    "is_bank_holiday",
+    "is_working_day",
+    "london_midnight",
+    "today_in_london",
+    "working_day_on_or_after",
+    "working_days_between",
+]

@@ -64,8 +64,9 @@ def _worker_database_url(url: str, suffix: str = "") -> str:
         admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as conn:
-                exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                      {"n": name}).first()
+                exists = conn.execute(
+                    sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                ).first()
                 if not exists:
                     conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         finally:
@@ -76,8 +77,10 @@ def _worker_database_url(url: str, suffix: str = "") -> str:
 def _fresh_postgres() -> sa.Engine:
     name = (urlparse(PG_URL).path or "/").lstrip("/")
     if "test" not in name:
-        pytest.exit(f"refusing to wipe database {name!r}: the test database's name must "
-                    "contain 'test'", returncode=3)
+        pytest.exit(
+            f"refusing to wipe database {name!r}: the test database's name must contain 'test'",
+            returncode=3,
+        )
     try:
         url = _worker_database_url(PG_URL)
     except sa.exc.OperationalError as exc:
@@ -128,15 +131,17 @@ def make(db) -> Factories:
 def app(connection, tmp_path):
     from eia import create_app
 
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
-        "SESSION_FACTORY": lambda: session_on(connection),
-        "WTF_CSRF_ENABLED": False,  # tests/test_auth.py checks CSRF with it switched on
-        "CELERY_BROKER_URL": "memory://",
-        "CELERY_RESULT_BACKEND": "cache+memory://",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
+            "SESSION_FACTORY": lambda: session_on(connection),
+            "WTF_CSRF_ENABLED": False,  # tests/test_auth.py checks CSRF with it switched on
+            "CELERY_BROKER_URL": "memory://",
+            "CELERY_RESULT_BACKEND": "cache+memory://",
+        }
+    )
     return app
 
 
@@ -172,7 +177,8 @@ def unaudited_commits(app, connection):
         def _seen(s, _context):
             for obj in [*s.new, *s.dirty, *s.deleted]:
                 if isinstance(obj, admin_tables) and (
-                        obj in s.new or obj in s.deleted or s.is_modified(obj)):
+                    obj in s.new or obj in s.deleted or s.is_modified(obj)
+                ):
                     changed.add(type(obj).__name__)
                 if isinstance(obj, AuditRecord) and obj.action == "admin":
                     audited.append(obj.event)
@@ -215,6 +221,7 @@ def own_database():
 
 
 # --- email: a real SMTP server in the test ---------------------------------------------------
+
 
 class SmtpRecorder:
     """aiosmtpd handler that keeps every message it accepts. It can refuse for a while

@@ -18,8 +18,9 @@ def test_every_page_needs_sign_in(client, make):
 
 def test_sign_in_and_out(client, person):
     user = person()
-    response = client.post("/sign-in?next=/", data={"email": user.email.upper(),
-                                                     "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=/", data={"email": user.email.upper(), "password": PASSWORD}
+    )
     assert (response.status_code, response.location) == (302, "/")
     page = client.get("/")
     assert page.status_code == 200 and user.name in words(page)
@@ -55,19 +56,22 @@ def test_inactive_person_cannot_sign_in(client, person, db):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x",
-                                    "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_next_never_leaves_the_site(client, person, target):
     user = person()
-    response = client.post(f"/sign-in?next={target}", data={"email": user.email,
-                                                              "password": PASSWORD})
+    response = client.post(
+        f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.location == "/"
 
 
 def test_officer_sees_only_their_service(client, make):
     officer = make.user("officer")
-    mine = make.eia("draft", owner=make.user("officer", service=officer.service),
-                    title="Our service's proposal")
+    mine = make.eia(
+        "draft", owner=make.user("officer", service=officer.service), title="Our service's proposal"
+    )
     theirs = make.eia("draft", title="Another service's proposal")
     sign_in(client, officer)
     listing = words(client.get("/"))
@@ -98,8 +102,9 @@ def test_csrf_is_enforced(app, person):
     assert "Your form could not be sent" in words(refused)
     form = client.get("/sign-in").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    accepted = client.post("/sign-in", data={"email": user.email, "password": PASSWORD,
-                                             "csrf_token": token})
+    accepted = client.post(
+        "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert accepted.status_code == 302
 
 
@@ -107,15 +112,19 @@ def test_repeated_failures_lock_the_account_for_a_while(app, client, person):
     user = person()
     limit = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(limit):
-        assert client.post("/sign-in", data={"email": user.email,
-                                              "password": "wrong"}).status_code == 400
+        assert (
+            client.post("/sign-in", data={"email": user.email, "password": "wrong"}).status_code
+            == 400
+        )
     locked = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert locked.status_code == 429
     assert "too many attempts to sign in. Wait 15 minutes" in words(locked)
     assert client.get("/").status_code == 302  # the right password did not get in either
     other = person()
-    assert client.post("/sign-in", data={"email": other.email,
-                                          "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": other.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_sign_in_expires_after_the_longest_day(app, client, person):
@@ -131,8 +140,7 @@ def test_sign_in_expires_after_the_longest_day(app, client, person):
 
 
 def test_idle_sessions_expire_with_the_cookie(app):
-    assert app.permanent_session_lifetime.total_seconds() == \
-        app.config["SESSION_IDLE_MINUTES"] * 60
+    assert app.permanent_session_lifetime.total_seconds() == app.config["SESSION_IDLE_MINUTES"] * 60
     assert app.config["SESSION_REFRESH_EACH_REQUEST"]
 
 
@@ -235,8 +243,9 @@ def test_many_places_failing_for_one_account_slow_it_down_without_locking(app, p
     assert waiting.status_code == 429
     assert "Wait" in words(waiting) and "seconds and try again" in words(waiting)
     # ...but never long: once the pause is over, the right password gets in.
-    with time_machine.travel(utcnow().timestamp() + app.config[
-            "LOGIN_ACCOUNT_MAX_DELAY_SECONDS"] + 1, tick=False):
+    with time_machine.travel(
+        utcnow().timestamp() + app.config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"] + 1, tick=False
+    ):
         assert _attempt(_from(app, "192.0.2.201"), approver.email, PASSWORD).status_code == 302
 
 
@@ -271,8 +280,10 @@ def test_unknown_and_known_emails_are_throttled_alike(app, person, monkeypatch):
     for email in (user.email, "nobody@example.gov.uk"):
         browser = _from(app, A)
         checks.clear()
-        statuses = [_attempt(browser, email).status_code
-                    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)]
+        statuses = [
+            _attempt(browser, email).status_code
+            for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)
+        ]
         answers[email] = (statuses, len(checks), words(_attempt(browser, email)))
     assert answers[user.email] == answers["nobody@example.gov.uk"]
     statuses, checked, _ = answers[user.email]

@@ -36,8 +36,10 @@ def test_every_page_for_a_signed_in_person_is_no_store(app, make, db):
             response = client.get(url)
             assert response.status_code < 500, (url, response.status_code)
             if "no-store" not in response.headers.get("Cache-Control", ""):
-                missing.append(f"{endpoint} {url} as {actor}: {response.status_code} "
-                               f"{response.headers.get('Cache-Control')!r}")
+                missing.append(
+                    f"{endpoint} {url} as {actor}: {response.status_code} "
+                    f"{response.headers.get('Cache-Control')!r}"
+                )
         not_found = client.get("/no-such-page")  # error pages too
         if "no-store" not in not_found.headers.get("Cache-Control", ""):
             missing.append(f"404 page as {actor}")
@@ -45,9 +47,10 @@ def test_every_page_for_a_signed_in_person_is_no_store(app, make, db):
 
 
 def test_the_sign_in_page_is_no_store_and_public_pages_stay_cacheable(client):
-    for response in (client.get("/sign-in"),
-                     client.post("/sign-in", data={"email": "x@example.gov.uk",
-                                                   "password": "wrong"})):
+    for response in (
+        client.get("/sign-in"),
+        client.post("/sign-in", data={"email": "x@example.gov.uk", "password": "wrong"}),
+    ):
         assert response.headers["Cache-Control"] == "no-store"
     for url in ("/public/register", "/healthz"):
         response = client.get(url)

@@ -57,8 +57,10 @@ def test_the_team_each_role_needs():
 
 
 def test_the_password_rule():
-    assert password_problem("x" * (PASSWORD_MIN - 1)) == \
-        f"Choose a password of at least {PASSWORD_MIN} characters."
+    assert (
+        password_problem("x" * (PASSWORD_MIN - 1))
+        == f"Choose a password of at least {PASSWORD_MIN} characters."
+    )
     assert password_problem("x" * PASSWORD_MIN) is None
     assert password_problem("x" * PASSWORD_MAX) is None
     assert password_problem("x" * (PASSWORD_MAX + 1))

@@ -64,17 +64,26 @@ def _write_report():
     if not COVERAGE:
         return
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"# POST rules fuzzed: {len(COVERAGE)} of {len(POST_RULES)} found in app.url_map",
-             f"# allowed statuses: {sorted(ALLOWED)}", ""]
+    lines = [
+        f"# POST rules fuzzed: {len(COVERAGE)} of {len(POST_RULES)} found in app.url_map",
+        f"# allowed statuses: {sorted(ALLOWED)}",
+        "",
+    ]
     for rule in sorted(COVERAGE):
         c = COVERAGE[rule]
-        lines.append(f"POST {rule}  ({c['endpoint']}): {c['posts']} posts, statuses "
-                     + ", ".join(f"{s}x{n}" for s, n in sorted(c["statuses"].items())))
-        lines.append(f"    forms read: {c['forms']}; their fields: "
-                     f"{', '.join(sorted(c['fields'])) or '(none with a name)'}")
+        lines.append(
+            f"POST {rule}  ({c['endpoint']}): {c['posts']} posts, statuses "
+            + ", ".join(f"{s}x{n}" for s, n in sorted(c["statuses"].items()))
+        )
+        lines.append(
+            f"    forms read: {c['forms']}; their fields: "
+            f"{', '.join(sorted(c['fields'])) or '(none with a name)'}"
+        )
         pages = sorted(c["form_pages"])
-        lines.append(f"    forms/links found on {len(pages)} pages: {', '.join(pages[:8]) or '-'}"
-                     + (" ..." if len(pages) > 8 else ""))
+        lines.append(
+            f"    forms/links found on {len(pages)} pages: {', '.join(pages[:8]) or '-'}"
+            + (" ..." if len(pages) > 8 else "")
+        )
         for url in sorted(c["urls"])[:12]:
             lines.append(f"    url: {url}")
         if len(c["urls"]) > 12:
@@ -85,17 +94,39 @@ def _write_report():
 def test_enumeration_finds_the_post_rules():
     """The fuzzing cannot pass vacuously: it finds POST rules, the sign-in and sign-out
     forms among them."""
-    print("POST rules fuzzed:", *(f"  {rule} ({endpoint})" for rule, endpoint in POST_RULES),
-          sep="\n")
+    print(
+        "POST rules fuzzed:", *(f"  {rule} ({endpoint})" for rule, endpoint in POST_RULES), sep="\n"
+    )
     assert POST_RULES, "app.url_map has no rule accepting POST: the enumeration is broken"
     assert {"/sign-in", "/sign-out"} <= {rule for rule, _ in POST_RULES}
 
 
 # --- random form data ----------------------------------------------------------------------
 
-NASTY = ["<script>alert(1)</script>", "\x00", "a\x00b", "' OR '1'='1", "%s%n%x", "../../etc/passwd",
-         "-1", "0", "99999999999999999999999", "1e309", "NaN", "true", "null", "[]", "{}",
-         "2026-02-30", "31 02 2026", "\u202eevil", "🦄" * 10, " ", "\r\n", "Ω≈ç√∫"]
+NASTY = [
+    "<script>alert(1)</script>",
+    "\x00",
+    "a\x00b",
+    "' OR '1'='1",
+    "%s%n%x",
+    "../../etc/passwd",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "2026-02-30",
+    "31 02 2026",
+    "\u202eevil",
+    "🦄" * 10,
+    " ",
+    "\r\n",
+    "Ω≈ç√∫",
+]
 
 scalar = st.one_of(
     st.just(""),
@@ -103,7 +134,7 @@ scalar = st.one_of(
     st.text(max_size=600),
     st.builds(lambda c, n: c * n, st.characters(), st.integers(1000, 5000)),  # very long
     st.sampled_from(NASTY),
-    st.integers(min_value=-(2 ** 70), max_value=2 ** 70).map(str),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
 )
 
 
@@ -118,13 +149,29 @@ def field_value(f: FormField):
 
 
 def form_data(fields: dict[str, FormField]):
-    known = st.fixed_dictionaries({}, optional={name: field_value(f)
-                                                for name, f in sorted(fields.items())})
+    known = st.fixed_dictionaries(
+        {}, optional={name: field_value(f) for name, f in sorted(fields.items())}
+    )
     unknown = st.dictionaries(
-        st.one_of(st.sampled_from(["unknown_field", "id", "eia_id", "owner_id", "status",
-                                   "reference", "role", "version", "__proto__"]),
-                  st.text(min_size=1, max_size=30)),
-        scalar, max_size=3)
+        st.one_of(
+            st.sampled_from(
+                [
+                    "unknown_field",
+                    "id",
+                    "eia_id",
+                    "owner_id",
+                    "status",
+                    "reference",
+                    "role",
+                    "version",
+                    "__proto__",
+                ]
+            ),
+            st.text(min_size=1, max_size=30),
+        ),
+        scalar,
+        max_size=3,
+    )
     return st.builds(lambda a, b: {**b, **a}, known, unknown)
 
 
@@ -137,19 +184,23 @@ def form_data(fields: dict[str, FormField]):
 NO_FORM_PAGE: dict[str, str] = {
     # Buttons with no field but the CSRF token, shown only in a state the fuzzing's world does
     # not have; the rules are posted to all the same (empty, and with random fields).
-    "/admin/characteristics/<int:characteristic_id>/deactivate":
+    "/admin/characteristics/<int:characteristic_id>/deactivate": (
         "shown only for a council's own active characteristic; the world has the statutory "
-        "ten, which cannot be deactivated",
-    "/admin/characteristics/<int:characteristic_id>/reactivate":
-        "shown only for a deactivated characteristic; the world has none",
-    "/admin/directorates/<int:directorate_id>/delete":
-        "shown only for a directorate nothing uses; the world's are in use",
-    "/admin/services/<int:service_id>/delete":
-        "shown only for a service nothing uses; the world's are in use",
-    "/admin/users/<int:user_id>/reactivate":
-        "shown only for a deactivated person; the world has none",
-    "/emails/<int:outbox_id>/resend":
-        "shown only beside an email that failed; the world has none",
+        "ten, which cannot be deactivated"
+    ),
+    "/admin/characteristics/<int:characteristic_id>/reactivate": (
+        "shown only for a deactivated characteristic; the world has none"
+    ),
+    "/admin/directorates/<int:directorate_id>/delete": (
+        "shown only for a directorate nothing uses; the world's are in use"
+    ),
+    "/admin/services/<int:service_id>/delete": (
+        "shown only for a service nothing uses; the world's are in use"
+    ),
+    "/admin/users/<int:user_id>/reactivate": (
+        "shown only for a deactivated person; the world has none"
+    ),
+    "/emails/<int:outbox_id>/resend": "shown only beside an email that failed; the world has none",
 }
 
 
@@ -158,25 +209,36 @@ def missing_strategy(rule: str, found: Discovered) -> str | None:
     None."""
     if found.forms_seen or rule in NO_FORM_PAGE:
         return None
-    return (f"POST {rule}: no page the fuzzer read has a form that posts to it, so it has no "
-            "strategy for the rule's fields and only posted guesses. Put the form on the "
-            "rule's own page or a page above it in the URL, or add the rule to NO_FORM_PAGE "
-            "in tests/test_forms_fuzz.py with the reason.")
+    return (
+        f"POST {rule}: no page the fuzzer read has a form that posts to it, so it has no "
+        "strategy for the rule's fields and only posted guesses. Put the form on the "
+        "rule's own page or a page above it in the URL, or add the rule to NO_FORM_PAGE "
+        "in tests/test_forms_fuzz.py with the reason."
+    )
 
 
 def _coverage(rule: Rule) -> dict:
-    return COVERAGE.setdefault(rule.rule, {
-        "endpoint": rule.endpoint, "posts": 0, "forms": 0, "statuses": Counter(),
-        "fields": set(), "form_pages": set(), "urls": set()})
+    return COVERAGE.setdefault(
+        rule.rule,
+        {
+            "endpoint": rule.endpoint,
+            "posts": 0,
+            "forms": 0,
+            "statuses": Counter(),
+            "fields": set(),
+            "form_pages": set(),
+            "urls": set(),
+        },
+    )
 
 
 @pytest.mark.slow  # every form of the rule, as everyone, then Hypothesis
-@pytest.mark.parametrize("rule_endpoint", POST_RULES or [None],
-                         ids=lambda r: f"POST {r[0]}" if r else "no-post-rules")
+@pytest.mark.parametrize(
+    "rule_endpoint", POST_RULES or [None], ids=lambda r: f"POST {r[0]}" if r else "no-post-rules"
+)
 def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
     assert rule_endpoint is not None, "app.url_map has no rule accepting POST"
-    rule = next(r for r in app.url_map.iter_rules()
-                if (r.rule, r.endpoint) == rule_endpoint)
+    rule = next(r for r in app.url_map.iter_rules() if (r.rule, r.endpoint) == rule_endpoint)
     world = build_world(make, db, with_eias="reference" in rule.arguments)
     urls = concrete_urls(app, db, rule, world)
     coverage = _coverage(rule)
@@ -185,7 +247,8 @@ def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
     def post(url, identity, data, what):
         if isinstance(data, bytes):  # a body of random bytes, sent as a form would be
             response = client_as(app, world, identity).post(
-                url, data=data, content_type="application/x-www-form-urlencoded")
+                url, data=data, content_type="application/x-www-form-urlencoded"
+            )
         else:
             response = client_as(app, world, identity).post(url, data=data)
         status = check(response, f"POST {url} as {identity} with {what}")
@@ -204,11 +267,22 @@ def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
     if found.outsiders:
         target = st.one_of(target, target, target, st.sampled_from(found.outsiders))
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
-              suppress_health_check=list(HealthCheck))
-    @given(target=target,
-           body=st.one_of(form_data(found.fields), form_data(found.fields),
-                          form_data(found.fields), st.binary(max_size=300)))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        target=target,
+        body=st.one_of(
+            form_data(found.fields),
+            form_data(found.fields),
+            form_data(found.fields),
+            st.binary(max_size=300),
+        ),
+    )
     def random_post(target, body):
         url, identity = target
         post(url, identity, body, f"{body!r:.300}")
@@ -222,15 +296,20 @@ def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
 def test_a_new_form_route_without_a_strategy_fails(app, make, db):
     """The guard above can fail: a POST route added with no page showing its form has no
     strategy, and is reported; the sign-in form, found on its page, has one."""
-    app.add_url_rule("/__unread-form/<reference>", "unread_form",
-                     lambda reference: ("thanks", 200), methods=["POST"])
+    app.add_url_rule(
+        "/__unread-form/<reference>",
+        "unread_form",
+        lambda reference: ("thanks", 200),
+        methods=["POST"],
+    )
     world = build_world(make, db, with_eias=True)
     results = {}
     for wanted in ("/__unread-form/<reference>", "/sign-in"):
         rule = next(r for r in app.url_map.iter_rules() if r.rule == wanted)
         coverage = {"forms": 0, "fields": set(), "form_pages": set()}
-        results[wanted] = discover(app, rule, world, concrete_urls(app, db, rule, world)[:2],
-                                   coverage)
+        results[wanted] = discover(
+            app, rule, world, concrete_urls(app, db, rule, world)[:2], coverage
+        )
     problem = missing_strategy("/__unread-form/<reference>", results["/__unread-form/<reference>"])
     assert problem is not None and "no strategy" in problem
     assert results["/__unread-form/<reference>"].targets, "it is posted to all the same"

@@ -23,36 +23,54 @@ HEADINGS = ["Impact", "Before mitigation", "After mitigation", "Evidence", "Miti
 def published(make, db):
     eia = make.eia("awaiting_sign_off", title="Bus lanes Osprey", publishable=True)
     two = list(db.exec(select(Characteristic).order_by(Characteristic.position).limit(2)))
-    group = IntersectionalImpact(eia=eia, description="Older disabled women",
-                                 direction="negative", inherent_likelihood=4,
-                                 inherent_severity=3, residual_likelihood=2,
-                                 residual_severity=2, mitigation="Door-to-door transport.")
+    group = IntersectionalImpact(
+        eia=eia,
+        description="Older disabled women",
+        direction="negative",
+        inherent_likelihood=4,
+        inherent_severity=3,
+        residual_likelihood=2,
+        residual_severity=2,
+        mitigation="Door-to-door transport.",
+    )
     group.characteristics = two
     db.add(group)
     db.flush()
-    ops.transition(db, eia, "approve", make.user("approver", directorate=eia.directorate),
-                   attested=True)
+    ops.transition(
+        db, eia, "approve", make.user("approver", directorate=eia.directorate), attested=True
+    )
     db.commit()
     return eia
 
 
 def _screen_tables(html: BeautifulSoup) -> list:
-    return [t for t in html.select("main table.govuk-table")
-            if t.caption and words(t.caption) in (
-                "Likelihood × severity, before and after mitigation",
-                "Groups sharing more than one characteristic")]
+    return [
+        t
+        for t in html.select("main table.govuk-table")
+        if t.caption
+        and words(t.caption)
+        in (
+            "Likelihood × severity, before and after mitigation",
+            "Groups sharing more than one characteristic",
+        )
+    ]
 
 
 def _structure(table) -> dict:
     container = table.parent
     return {
         "caption": words(table.caption),
-        "container": (container.get("class"), container.get("role"),
-                      container.get("aria-labelledby") == table.caption["id"],
-                      container.get("tabindex")),
+        "container": (
+            container.get("class"),
+            container.get("role"),
+            container.get("aria-labelledby") == table.caption["id"],
+            container.get("tabindex"),
+        ),
         "headings": [(words(th), th["scope"]) for th in table.select("thead th")],
-        "rows": [[(words(c), c.name, c.get("scope")) for c in tr.find_all(["th", "td"])]
-                 for tr in table.select("tbody tr")],
+        "rows": [
+            [(words(c), c.name, c.get("scope")) for c in tr.find_all(["th", "td"])]
+            for tr in table.select("tbody tr")
+        ],
     }
 
 
@@ -72,8 +90,7 @@ def test_the_eia_page_and_the_public_page_draw_the_same_tables(client, make, pub
     assert "Older disabled women" in words(staff[1])
 
 
-def test_the_pdf_prints_each_impact_with_the_same_headings(client, make, published,
-                                                          monkeypatch):
+def test_the_pdf_prints_each_impact_with_the_same_headings(client, make, published, monkeypatch):
     printed = {}
 
     def keep(html, filename):
@@ -102,7 +119,11 @@ def test_the_four_places_use_the_one_macro():
         text = (TEMPLATES / name).read_text(encoding="utf-8")
         assert len(re.findall(r"impacts_table\(", text)) == count, name
         assert "Before mitigation" not in text, name
-    written = [p.relative_to(TEMPLATES).as_posix() for p in TEMPLATES.rglob("*.html")
-               if re.search(r">After mitigation</th>\s*<th[^>]*>Evidence</th>",
-                            p.read_text(encoding="utf-8"))]
+    written = [
+        p.relative_to(TEMPLATES).as_posix()
+        for p in TEMPLATES.rglob("*.html")
+        if re.search(
+            r">After mitigation</th>\s*<th[^>]*>Evidence</th>", p.read_text(encoding="utf-8")
+        )
+    ]
     assert written == []

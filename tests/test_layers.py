@@ -26,7 +26,7 @@ def _imports(module: str, path: Path) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = package[:len(package) - node.level + 1] if node.level else []
+            base = package[: len(package) - node.level + 1] if node.level else []
             name = ".".join([*base, node.module] if node.module else base)
             found.add(name)
             found.update(f"{name}.{alias.name}" for alias in node.names)
@@ -35,8 +35,11 @@ def _imports(module: str, path: Path) -> set[str]:
 
 def test_nothing_outside_the_web_layer_imports_it():
     offenders = {
-        module: sorted(name for name in _imports(module, path)
-                       if name == "eia.web" or name.startswith("eia.web."))
+        module: sorted(
+            name
+            for name in _imports(module, path)
+            if name == "eia.web" or name.startswith("eia.web.")
+        )
         for module, path in _modules()
         if not module.startswith("eia.web") and module != "eia.app"  # the app wires it in
     }
@@ -58,7 +61,10 @@ def test_the_web_layer_compares_no_roles():
         if not module.startswith("eia.web"):
             continue
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-                    and node.value.id == "Role":
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "Role"
+            ):
                 found.append(f"{module}:{node.lineno}")
     assert found == []

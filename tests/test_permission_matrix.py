@@ -35,11 +35,21 @@ def engine(tmp_path_factory):
     yield eng
     eng.dispose()
 
-ACTORS = ("anonymous", "owner", "team_officer", "other_officer", "directorate_approver",
-          "other_approver", "equality_officer", "admin")
+
+ACTORS = (
+    "anonymous",
+    "owner",
+    "team_officer",
+    "other_officer",
+    "directorate_approver",
+    "other_approver",
+    "equality_officer",
+    "admin",
+)
 # The states the matrix's EIAs reach through an approval and in which the register shows them.
-EVER_PUBLISHED = {state for state in STATE_NAMES
-                  if "approve" in PATHS[state] and state in PUBLIC_STATES}
+EVER_PUBLISHED = {
+    state for state in STATE_NAMES if "approve" in PATHS[state] and state in PUBLIC_STATES
+}
 
 VIEWERS = {"owner", "team_officer", "directorate_approver", "equality_officer", "admin"}
 TEAM = {"owner", "team_officer"}
@@ -64,6 +74,7 @@ def assessed(group):
         if state in NOT_SCREENED and actor in VIEWERS:
             return "missing"
         return actor in group
+
     return rule
 
 
@@ -75,6 +86,7 @@ def viewers_of_frozen_version(actor, state):
 class Rule:
     """Who may reach a route: one predicate per method (actor, state) -> True/False/"missing".
     ``per_eia`` routes are tried on an EIA in every state."""
+
     get: object = None
     post: object = None
     per_eia: bool = False
@@ -91,8 +103,9 @@ RULES = {
     "pages.version_page": Rule(get=viewers_of_frozen_version, per_eia=True),
     "signoff.inbox": Rule(get=only(APPROVERS)),
     "signoff.my_eias": Rule(get=everyone),
-    "signoff.sign_off": Rule(get=only({"directorate_approver"}),
-                             post=only({"directorate_approver"}), per_eia=True),
+    "signoff.sign_off": Rule(
+        get=only({"directorate_approver"}), post=only({"directorate_approver"}), per_eia=True
+    ),
     # The guided journey: those who can see an EIA may open its pages; only its team may
     # change it (the page then refuses by state, 409, where the state locks a section).
     "journey.new_eia": Rule(get=only(STARTERS), post=only(STARTERS)),
@@ -100,49 +113,87 @@ RULES = {
     "journey.proposal": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
     "journey.screening": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
     "journey.check": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
-    "journey.comment": Rule(post=only(TEAM | {"directorate_approver", "equality_officer"}),
-                            per_eia=True),
+    "journey.comment": Rule(
+        post=only(TEAM | {"directorate_approver", "equality_officer"}), per_eia=True
+    ),
     # (tried with "withdraw": its team, the directorate's approvers and admins)
-    "journey.event": Rule(get=only(TEAM | {"directorate_approver", "admin"}),
-                          post=only(TEAM | {"directorate_approver", "admin"}), per_eia=True),
+    "journey.event": Rule(
+        get=only(TEAM | {"directorate_approver", "admin"}),
+        post=only(TEAM | {"directorate_approver", "admin"}),
+        per_eia=True,
+    ),
     # Evidence and impact pages exist for characteristics screening found relevant (the
     # factory's EIAs: age and disability, once screened).
-    **{f"journey.{name}": Rule(get=assessed(VIEWERS), post=assessed(TEAM), per_eia=True)
-       for name in ("evidence_for", "impact_for")},
-    **{f"journey.{name}": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True) for name in (
-        "intersectional", "intersectional_new",
-        "intersectional_edit", "intersectional_remove", "engagement", "engagement_new",
-        "engagement_edit", "engagement_remove", "actions", "action_new", "action_remove",
-        "outcome")},
-    **{f"journey.{name}": Rule(get=only(VIEWERS), per_eia=True) for name in (
-        "evidence", "impacts")},
+    **{
+        f"journey.{name}": Rule(get=assessed(VIEWERS), post=assessed(TEAM), per_eia=True)
+        for name in ("evidence_for", "impact_for")
+    },
+    **{
+        f"journey.{name}": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True)
+        for name in (
+            "intersectional",
+            "intersectional_new",
+            "intersectional_edit",
+            "intersectional_remove",
+            "engagement",
+            "engagement_new",
+            "engagement_edit",
+            "engagement_remove",
+            "actions",
+            "action_new",
+            "action_remove",
+            "outcome",
+        )
+    },
+    **{
+        f"journey.{name}": Rule(get=only(VIEWERS), per_eia=True) for name in ("evidence", "impacts")
+    },
     # An action's owner may update it too (here the owner is the EIA's owner).
     "journey.action_edit": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
     # Configuration.
     "admin.index": Rule(get=only({"admin", "equality_officer"})),
     "admin.characteristics": Rule(get=only({"admin", "equality_officer"})),
-    "admin.new_characteristic": Rule(get=only({"admin", "equality_officer"}),
-                                     post=only({"admin", "equality_officer"})),
-    "admin.edit_characteristic": Rule(get=only({"admin", "equality_officer"}),
-                                      post=only({"admin", "equality_officer"})),
+    "admin.new_characteristic": Rule(
+        get=only({"admin", "equality_officer"}), post=only({"admin", "equality_officer"})
+    ),
+    "admin.edit_characteristic": Rule(
+        get=only({"admin", "equality_officer"}), post=only({"admin", "equality_officer"})
+    ),
     "admin.move_characteristic": Rule(post=only({"admin", "equality_officer"})),
     "admin.deactivate_characteristic": Rule(post=only({"admin", "equality_officer"})),
     "admin.reactivate_characteristic": Rule(post=only({"admin", "equality_officer"})),
-    **{f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"})) for name in (
-        "new_user", "edit_user", "reset_password", "new_directorate", "edit_directorate",
-        "new_service", "edit_service")},
+    **{
+        f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"}))
+        for name in (
+            "new_user",
+            "edit_user",
+            "reset_password",
+            "new_directorate",
+            "edit_directorate",
+            "new_service",
+            "edit_service",
+        )
+    },
     **{f"admin.{name}": Rule(get=only({"admin"})) for name in ("users", "directorates")},
-    **{f"admin.{name}": Rule(post=only({"admin"})) for name in (
-        "deactivate_user", "reactivate_user", "delete_directorate", "delete_service")},
+    **{
+        f"admin.{name}": Rule(post=only({"admin"}))
+        for name in ("deactivate_user", "reactivate_user", "delete_directorate", "delete_service")
+    },
     # Signing in with the council's account (not set up in this matrix: "not found" to all,
     # signed in or not); the page after signing out is open to all. Its administration
     # (Manage > Sign-in): administrators only.
-    **{f"sso.{name}": Rule(get=lambda actor, state: "missing", public=True)
-       for name in ("start", "callback")},
-    **{f"sso.{name}": Rule(get=everyone, public=True)
-       for name in ("signed_out", "provider_sign_out")},
-    **{f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"})) for name in (
-        "sign_in_settings", "new_mapping", "edit_mapping", "import_mappings")},
+    **{
+        f"sso.{name}": Rule(get=lambda actor, state: "missing", public=True)
+        for name in ("start", "callback")
+    },
+    **{
+        f"sso.{name}": Rule(get=everyone, public=True)
+        for name in ("signed_out", "provider_sign_out")
+    },
+    **{
+        f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"}))
+        for name in ("sign_in_settings", "new_mapping", "edit_mapping", "import_mappings")
+    },
     "admin.export_mappings": Rule(get=only({"admin"})),
     "admin.delete_mapping": Rule(post=only({"admin"})),
     # Email: everyone chooses how they get reminders; administrators see and resend the
@@ -152,26 +203,35 @@ RULES = {
     "notifications.failed": Rule(get=only({"admin"})),
     "notifications.resend": Rule(post=only({"admin"})),
     "mailbox.inbox": Rule(get=everyone),
-    **{f"mailbox.{name}": Rule(get=lambda actor, state: actor in {"owner", "admin"} or "missing")
-       for name in ("email", "email_html")},
+    **{
+        f"mailbox.{name}": Rule(get=lambda actor, state: actor in {"owner", "admin"} or "missing")
+        for name in ("email", "email_html")
+    },
     # Audit, exports and the public register: the audit trail for the Policy and Equality
     # Unit and admins; downloads need what viewing needs; the public register is open to
     # all. EIAs are published by default, so the public copy of an EIA that was approved and
     # is still in a public state is open to all; any other is "not found" to all.
-    **{f"audit.{name}": Rule(get=only({"equality_officer", "admin"})) for name in (
-        "search", "download_results")},
+    **{
+        f"audit.{name}": Rule(get=only({"equality_officer", "admin"}))
+        for name in ("search", "download_results")
+    },
     "audit.verify": Rule(post=only({"equality_officer", "admin"})),
     "exports.register_download": Rule(get=everyone),
     "exports.eia_json": Rule(get=only(VIEWERS), per_eia=True),
     "exports.eia_pdf": Rule(get=only(VIEWERS), per_eia=True),
     "public.register": Rule(get=everyone, public=True),
     "public.register_download": Rule(get=everyone, public=True),
-    **{f"public.{name}": Rule(get=lambda actor, state: state in EVER_PUBLISHED or "missing",
-                              per_eia=True, public=True)
-       for name in ("eia_page", "eia_pdf")},
+    **{
+        f"public.{name}": Rule(
+            get=lambda actor, state: state in EVER_PUBLISHED or "missing", per_eia=True, public=True
+        )
+        for name in ("eia_page", "eia_pdf")
+    },
     # The Policy and Equality Unit's dashboard: equality officers and administrators only.
-    **{f"dashboard.{name}": Rule(get=only({"equality_officer", "admin"}))
-       for name in ("index", "drilldown", "cumulative")},
+    **{
+        f"dashboard.{name}": Rule(get=only({"equality_officer", "admin"}))
+        for name in ("index", "drilldown", "cumulative")
+    },
 }
 
 
@@ -215,8 +275,11 @@ def _cells(app, chunk: str):
         rule = RULES.get(url_rule.endpoint)
         if rule is None:
             continue  # reported by test_every_route_is_in_the_table
-        methods = [m for m in ("GET", "POST") if m in url_rule.methods
-                   and (rule.get if m == "GET" else rule.post) is not None]
+        methods = [
+            m
+            for m in ("GET", "POST")
+            if m in url_rule.methods and (rule.get if m == "GET" else rule.post) is not None
+        ]
         states = STATE_NAMES if rule.per_eia else (None,)
         for state in states:
             if chunk == (state or SITE_WIDE):
@@ -248,12 +311,13 @@ def test_permission_matrix(app, make, db, connection, chunk):
             expected = _expectation(rule, method, actor, state)
             got = _request(app, connection, world, actor, method, url)
             if got != expected:
-                mismatches.append(f"{method} {url} as {actor}"
-                                  f"{f' ({state})' if state else ''}: "
-                                  f"expected {expected}, got {got}")
+                mismatches.append(
+                    f"{method} {url} as {actor}"
+                    f"{f' ({state})' if state else ''}: "
+                    f"expected {expected}, got {got}"
+                )
     assert cells > 0
-    assert mismatches == [], f"{len(mismatches)} of {cells} cells differ:\n" + "\n".join(
-        mismatches)
+    assert mismatches == [], f"{len(mismatches)} of {cells} cells differ:\n" + "\n".join(mismatches)
 
 
 def _request(app, connection, world, actor, method, url) -> str:

@@ -54,8 +54,7 @@ def test_an_evidence_gap_without_an_action(db, make):
     db.add(impact)
     db.flush()
     assert keys(db, eia) == ["gaps_without_actions"]
-    action = ActionItem(eia=eia, description="Find data.", impact_id=impact.id,
-                        status="cancelled")
+    action = ActionItem(eia=eia, description="Find data.", impact_id=impact.id, status="cancelled")
     db.add(action)
     db.flush()
     assert keys(db, eia) == ["gaps_without_actions"]  # a cancelled action does not close it
@@ -117,9 +116,14 @@ def test_the_dashboard_counts_and_lists_each_flag(db, make):
     engaged(db, make.eia("under_review"))  # started early: not overdue
     db.flush()
     counts = dashboard(db, Filters(), today()).flags
-    assert counts == {"late_sign_off": 1, "no_decision_date": 0, "no_engagement": 2,
-                      "gaps_without_actions": 0, "outcome_3_unjustified": 0,
-                      "review_overdue": 1}
+    assert counts == {
+        "late_sign_off": 1,
+        "no_decision_date": 0,
+        "no_engagement": 2,
+        "gaps_without_actions": 0,
+        "outcome_3_unjustified": 0,
+        "review_overdue": 1,
+    }
     for flag in FLAGS:
         listed = drilldown(db, Filters(), {"figure": "flag", "value": flag.key}, today())
         assert listed.count == counts[flag.key]

@@ -31,8 +31,13 @@ def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
     assert snapshot(db) == kept
     # ... and they are not empty: the world has every kind of step.
     spells, eias, decisions = kept
-    assert {s[1] for s in spells} >= {"draft", "screening", "full_assessment",
-                                      "awaiting_sign_off", "approved"}
+    assert {s[1] for s in spells} >= {
+        "draft",
+        "screening",
+        "full_assessment",
+        "awaiting_sign_off",
+        "approved",
+    }
     by_id = {row[0]: dict(zip(SUMMARY_COLUMNS, row[1:], strict=True)) for row in eias}
     signed = {(d[0], d[1]): (d[3], d[4]) for d in decisions if d[2] is not None}
     e = world.eias
@@ -40,8 +45,10 @@ def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
     assert signed[(e["on_time"].id, 1)] == (e["on_time"].decision_date, False)
     # The revised EIA: version 1 signed off on time, version 2 open.
     revised = [d for d in decisions if d[0] == e["revised"].id]
-    assert [(d[1], d[2] is not None, d[4]) for d in revised] == [(1, True, False),
-                                                                  (2, False, False)]
+    assert [(d[1], d[2] is not None, d[4]) for d in revised] == [
+        (1, True, False),
+        (2, False, False),
+    ]
     assert any(row["ever_screened_out"] for row in by_id.values())
     assert any(row["ever_fully_assessed"] for row in by_id.values())
 
@@ -53,12 +60,18 @@ def test_each_step_closes_one_spell_and_opens_the_next(db, make):
     make.fill_proposal(eia, owner)
     ops.transition(db, eia, "start_screening", owner, at=start + timedelta(days=2, hours=12))
     db.flush()
-    spells = db.exec(select(StageSpell).where(StageSpell.eia_id == eia.id)
-                     .order_by(StageSpell.entered_seq)).all()
-    assert [(s.stage, s.days) for s in spells] == [("draft", pytest.approx(2.5)),
-                                                   ("screening", None)]
-    assert as_utc(spells[0].left_at) == as_utc(spells[1].entered_at) == start + timedelta(
-        days=2, hours=12)
+    spells = db.exec(
+        select(StageSpell).where(StageSpell.eia_id == eia.id).order_by(StageSpell.entered_seq)
+    ).all()
+    assert [(s.stage, s.days) for s in spells] == [
+        ("draft", pytest.approx(2.5)),
+        ("screening", None),
+    ]
+    assert (
+        as_utc(spells[0].left_at)
+        == as_utc(spells[1].entered_at)
+        == start + timedelta(days=2, hours=12)
+    )
 
 
 def test_a_refused_step_leaves_the_summaries_as_they_were(db, make):

@@ -36,8 +36,7 @@ def test_no_module_under_eia_web_builds_a_query():
         if name in ALLOWED:
             continue
         found += [f"{name}:{line}: {what}" for line, what in queries_in(path.read_text())]
-    assert found == [], ("read through a named function of eia/queries instead:\n"
-                         + "\n".join(found))
+    assert found == [], "read through a named function of eia/queries instead:\n" + "\n".join(found)
 
 
 def test_the_scan_finds_a_query():
@@ -52,6 +51,10 @@ def page(session, user_id):
     return rows, total
 """
     assert sorted(what for _, what in queries_in(source)) == [
-        ".exec(", ".exec(", ".select(", "select("]
+        ".exec(",
+        ".exec(",
+        ".select(",
+        "select(",
+    ]
     assert queries_in("def page(session):\n    return named_query(session)\n") == []
     assert queries_in("x = selected(1)\ny = session.execute(stmt)\n") == []

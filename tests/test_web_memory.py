@@ -13,9 +13,20 @@ from eia.passwords import hash_password, needs_rehash, unmatched_hash, verify_pa
 ROOT = Path(__file__).resolve().parent.parent
 
 # Loaded by the first use of what needs them, never by starting the app and showing pages.
-NOT_AT_START = ["weasyprint", "openpyxl", "docx", "authlib.integrations", "authlib.oauth2",
-                "cryptography", "celery.app", "kombu", "redis", "holidays", "hypothesis",
-                "pytest"]
+NOT_AT_START = [
+    "weasyprint",
+    "openpyxl",
+    "docx",
+    "authlib.integrations",
+    "authlib.oauth2",
+    "cryptography",
+    "celery.app",
+    "kombu",
+    "redis",
+    "holidays",
+    "hypothesis",
+    "pytest",
+]
 
 # In a process of its own (this one has imported everything): make the app, sign a person
 # in, show the home page and the sign-in page, and list what got imported.
@@ -48,13 +59,22 @@ print(json.dumps({"statuses": statuses, "modules": sorted(sys.modules)}))
 
 def test_starting_the_app_and_showing_pages_loads_no_heavy_library(tmp_path):
     env = {"PATH": "/usr/bin:/bin", "EIA_INSTANCE_PATH": str(tmp_path / "instance")}
-    done = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path / "eia.db")], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(tmp_path / "eia.db")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["statuses"] == [200, 200]
-    loaded = [m for m in result["modules"]
-              if any(m == heavy or m.startswith(heavy + ".") for heavy in NOT_AT_START)]
+    loaded = [
+        m
+        for m in result["modules"]
+        if any(m == heavy or m.startswith(heavy + ".") for heavy in NOT_AT_START)
+    ]
     assert loaded == []
 
 

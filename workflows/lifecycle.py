@@ -52,14 +52,23 @@ SECTION_RECORDS = (
     Section("proposal", "Describe the proposal", "Proposal"),
     Section("screening", "Screening", "Screening"),
     Section("evidence", "Evidence", "Evidence", full_assessment=True),
-    Section("engagement", "Engagement and consultation", "Engagement and consultation",
-            full_assessment=True, confirmed=True),
+    Section(
+        "engagement",
+        "Engagement and consultation",
+        "Engagement and consultation",
+        full_assessment=True,
+        confirmed=True,
+    ),
     Section("impacts", "Impact on each characteristic", "Impacts", full_assessment=True),
-    Section("intersectional", "Intersectional impacts", "Intersectional impacts",
-            full_assessment=True, confirmed=True),
+    Section(
+        "intersectional",
+        "Intersectional impacts",
+        "Intersectional impacts",
+        full_assessment=True,
+        confirmed=True,
+    ),
     Section("actions", "Action plan", "Action plan", full_assessment=True, confirmed=True),
-    Section("outcome", "Outcome and review date", "Outcome and review date",
-            full_assessment=True),
+    Section("outcome", "Outcome and review date", "Outcome and review date", full_assessment=True),
 )
 SECTIONS = {s.key: s.title for s in SECTION_RECORDS}
 
@@ -109,12 +118,20 @@ class State:
 
 
 # Every flag off: each state below turns on its own.
-_NO = dict(signed_off=False, submitted=False, in_force=False, drafting=False, public=False,
-           revision=False)
+_NO = dict(
+    signed_off=False, submitted=False, in_force=False, drafting=False, public=False, revision=False
+)
 
 STATES = (
-    State(Status.draft, "Draft", "the officer describes the proposal", frozenset({"proposal"}),
-          tag="govuk-tag--grey", **{**_NO, "drafting": True}, drafting_words="in draft"),
+    State(
+        Status.draft,
+        "Draft",
+        "the officer describes the proposal",
+        frozenset({"proposal"}),
+        tag="govuk-tag--grey",
+        **{**_NO, "drafting": True},
+        drafting_words="in draft",
+    ),
     State(
         Status.screening,
         "Screening",
@@ -122,7 +139,8 @@ STATES = (
         frozenset({"proposal", "screening"}),
         tag="govuk-tag--turquoise",
         **{**_NO, "drafting": True, "public": True, "revision": True},
-        drafting_words="in screening", public_order=3,
+        drafting_words="in screening",
+        public_order=3,
     ),
     State(
         Status.full_assessment,
@@ -131,11 +149,17 @@ STATES = (
         _ASSESSMENT_SECTIONS,
         tag="",
         **{**_NO, "drafting": True, "public": True, "revision": True},
-        drafting_words="in full assessment", public_order=3,
+        drafting_words="in full assessment",
+        public_order=3,
     ),
-    State(Status.awaiting_sign_off, "Awaiting sign-off", "with the approver",
-          tag="govuk-tag--yellow",
-          **{**_NO, "submitted": True, "public": True, "revision": True}, public_order=3),
+    State(
+        Status.awaiting_sign_off,
+        "Awaiting sign-off",
+        "with the approver",
+        tag="govuk-tag--yellow",
+        **{**_NO, "submitted": True, "public": True, "revision": True},
+        public_order=3,
+    ),
     State(
         Status.approved,
         "Approved",
@@ -143,7 +167,8 @@ STATES = (
         frozenset({"actions"}),
         tag="govuk-tag--green",
         **{**_NO, "signed_off": True, "submitted": True, "in_force": True, "public": True},
-        public_label="In force", public_order=1,
+        public_label="In force",
+        public_order=1,
     ),
     State(
         Status.under_review,
@@ -152,15 +177,29 @@ STATES = (
         frozenset({"actions"}),
         tag="govuk-tag--purple",
         **{**_NO, "signed_off": True, "submitted": True, "in_force": True, "public": True},
-        public_label="Under review", public_order=2,
+        public_label="Under review",
+        public_order=2,
     ),
-    State(Status.withdrawn, "Withdrawn", "the proposal was dropped", terminal=True,
-          tag="govuk-tag--pink", **{**_NO, "public": True},
-          public_label="Withdrawn (the proposal was dropped)", public_order=5),
-    State(Status.archived, "Archived", "the policy ended", terminal=True,
-          tag="govuk-tag--grey",
-          **{**_NO, "signed_off": True, "submitted": True, "public": True},
-          public_label="Archived (the policy has ended)", public_order=4),
+    State(
+        Status.withdrawn,
+        "Withdrawn",
+        "the proposal was dropped",
+        terminal=True,
+        tag="govuk-tag--pink",
+        **{**_NO, "public": True},
+        public_label="Withdrawn (the proposal was dropped)",
+        public_order=5,
+    ),
+    State(
+        Status.archived,
+        "Archived",
+        "the policy ended",
+        terminal=True,
+        tag="govuk-tag--grey",
+        **{**_NO, "signed_off": True, "submitted": True, "public": True},
+        public_label="Archived (the policy has ended)",
+        public_order=4,
+    ),
 )
 
 # The public register's status for a published EIA in a revision state.
@@ -184,8 +223,11 @@ def public_statuses() -> dict[str, tuple[str, str]]:
 def states_where(**flags) -> tuple[Status, ...]:
     """The states whose flags (or properties, e.g. ``active``) have the values given, in
     the table's order: ``states_where(signed_off=True)``."""
-    return tuple(Status(s.name) for s in STATES
-                 if all(getattr(s, flag) == value for flag, value in flags.items()))
+    return tuple(
+        Status(s.name)
+        for s in STATES
+        if all(getattr(s, flag) == value for flag, value in flags.items())
+    )
 
 
 @dataclass(frozen=True)
@@ -206,23 +248,36 @@ _NON_TERMINAL = tuple(s.name for s in STATES if not s.terminal)
 
 TRANSITIONS = (
     Transition(
-        "start_screening", "Start screening", Status.draft, Status.screening, _TEAM,
+        "start_screening",
+        "Start screening",
+        Status.draft,
+        Status.screening,
+        _TEAM,
         guards=("proposal_complete",),
     ),
     Transition(
-        "screen_out", "Screen out and send for sign-off", Status.screening,
-        Status.awaiting_sign_off, _TEAM,
+        "screen_out",
+        "Screen out and send for sign-off",
+        Status.screening,
+        Status.awaiting_sign_off,
+        _TEAM,
         guards=("screening_complete", "all_not_relevant"),
         effects=("record_screening_conclusion",),
     ),
     Transition(
-        "start_full_assessment", "Start the full assessment", Status.screening,
-        Status.full_assessment, _TEAM,
+        "start_full_assessment",
+        "Start the full assessment",
+        Status.screening,
+        Status.full_assessment,
+        _TEAM,
         guards=("screening_complete", "any_relevant_or_unknown"),
     ),
     Transition(
-        "submit_for_sign_off", "Send for sign-off", Status.full_assessment,
-        Status.awaiting_sign_off, _TEAM,
+        "submit_for_sign_off",
+        "Send for sign-off",
+        Status.full_assessment,
+        Status.awaiting_sign_off,
+        _TEAM,
         guards=(
             "proposal_complete",
             "impacts_scored",
@@ -234,46 +289,68 @@ TRANSITIONS = (
         ),
     ),
     Transition(
-        "approve", "Approve", Status.awaiting_sign_off, Status.approved, _APPROVER,
+        "approve",
+        "Approve",
+        Status.awaiting_sign_off,
+        Status.approved,
+        _APPROVER,
         guards=("segregation_of_duties",),
         needs=("content_seen", "attestation", "late_reason"),
         effects=("record_approval", "freeze_version"),
     ),
     Transition(
-        "return", "Return to the officer for full assessment", Status.awaiting_sign_off,
-        Status.full_assessment, _APPROVER,
+        "return",
+        "Return to the officer for full assessment",
+        Status.awaiting_sign_off,
+        Status.full_assessment,
+        _APPROVER,
         guards=("segregation_of_duties",),
         needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
     ),
     Transition(
-        "return", "Return to the officer for screening", Status.awaiting_sign_off,
-        Status.screening, _APPROVER,
+        "return",
+        "Return to the officer for screening",
+        Status.awaiting_sign_off,
+        Status.screening,
+        _APPROVER,
         guards=("segregation_of_duties",),
         needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
     ),
     Transition(
-        "start_review", "Start the review", Status.approved, Status.under_review,
+        "start_review",
+        "Start the review",
+        Status.approved,
+        Status.under_review,
         ("scheduler", "eia_team", "directorate_approver", "equality_officer"),
         guards=("review_due_for_scheduler",),
     ),
     Transition(
-        "confirm_review", "Confirm the EIA still stands", Status.under_review,
-        Status.approved, _APPROVER,
+        "confirm_review",
+        "Confirm the EIA still stands",
+        Status.under_review,
+        Status.approved,
+        _APPROVER,
         guards=("segregation_of_duties",),
         needs=("review_notes", "next_review_date"),
         effects=("record_review_confirmed",),
     ),
     Transition(
-        "revise", "Revise: open a new version", Status.under_review, Status.full_assessment,
+        "revise",
+        "Revise: open a new version",
+        Status.under_review,
+        Status.full_assessment,
         _TEAM + _APPROVER,
         needs=("review_notes",),
         effects=("freeze_version", "open_new_version"),
     ),
     *(
         Transition(
-            "withdraw", "Withdraw the proposal", source, Status.withdrawn,
+            "withdraw",
+            "Withdraw the proposal",
+            source,
+            Status.withdrawn,
             _TEAM + _APPROVER + ("admin",),
             needs=("reason",),
             effects=("record_closing_reason",),
@@ -281,7 +358,10 @@ TRANSITIONS = (
         for source in _NON_TERMINAL
     ),
     Transition(
-        "archive", "Archive: the policy has ended", Status.approved, Status.archived,
+        "archive",
+        "Archive: the policy has ended",
+        Status.approved,
+        Status.archived,
         _APPROVER + ("admin",),
         needs=("reason",),
         effects=("record_closing_reason",),
@@ -318,49 +398,86 @@ class Event:
 
 
 EVENT_RECORDS = (
-    Event("start_screening", "Start screening", "Screening started",
-          explanation="Screening asks, for each characteristic, whether the proposal is "
-                      "relevant to it and why. You can still change the proposal while you "
-                      "screen.",
-          done="Screening has started. Say whether the proposal is relevant to each "
-               "characteristic."),
-    Event("screen_out", "Screen out", "Screened out and sent for sign-off",
-          explanation="Screening found the proposal not relevant to any characteristic. An "
-                      "approver will check that decision before it stands.",
-          done="The screening has been sent for sign-off.",
-          hands_over="screened it out and sent it for sign-off"),
-    Event("start_full_assessment", "Start full assessment", "Full assessment started",
-          explanation="Screening found at least one characteristic relevant or not yet "
-                      "known, so the proposal needs a full assessment: evidence, "
-                      "engagement, the impact on each group, an action plan and the "
-                      "outcome.",
-          done="The full assessment has started."),
-    Event("submit_for_sign_off", "Send for sign-off", "Sent for sign-off",
-          explanation="The EIA goes to an approver in its directorate. Nobody can change "
-                      "it while it is with them.",
-          done="The EIA has been sent for sign-off.", hands_over="sent it for sign-off"),
+    Event(
+        "start_screening",
+        "Start screening",
+        "Screening started",
+        explanation="Screening asks, for each characteristic, whether the proposal is "
+        "relevant to it and why. You can still change the proposal while you "
+        "screen.",
+        done="Screening has started. Say whether the proposal is relevant to each characteristic.",
+    ),
+    Event(
+        "screen_out",
+        "Screen out",
+        "Screened out and sent for sign-off",
+        explanation="Screening found the proposal not relevant to any characteristic. An "
+        "approver will check that decision before it stands.",
+        done="The screening has been sent for sign-off.",
+        hands_over="screened it out and sent it for sign-off",
+    ),
+    Event(
+        "start_full_assessment",
+        "Start full assessment",
+        "Full assessment started",
+        explanation="Screening found at least one characteristic relevant or not yet "
+        "known, so the proposal needs a full assessment: evidence, "
+        "engagement, the impact on each group, an action plan and the "
+        "outcome.",
+        done="The full assessment has started.",
+    ),
+    Event(
+        "submit_for_sign_off",
+        "Send for sign-off",
+        "Sent for sign-off",
+        explanation="The EIA goes to an approver in its directorate. Nobody can change "
+        "it while it is with them.",
+        done="The EIA has been sent for sign-off.",
+        hands_over="sent it for sign-off",
+    ),
     Event("approve", "Approve", "Approved"),
     Event("return", "Return to officer", "Returned", phrase_detail="to {to_state}"),
-    Event("start_review", "Start review", "Review started",
-          explanation="The continuing duty: check whether the impacts are as expected and "
-                      "the actions worked, then confirm the EIA still stands or revise it.",
-          done="The review has started."),
-    Event("confirm_review", "Confirm review", "Review confirmed",
-          explanation="The EIA stays approved and the next review is set.",
-          done="The review is confirmed: the EIA still stands."),
-    Event("revise", "Revise", "Revised", phrase_detail="(version {version} opened)",
-          explanation="A new version of the EIA opens for a full assessment. The current "
-                      "version is kept, readable, as it stands; the actions and outcome "
-                      "carry forward.",
-          done="A new version has been opened for revision."),
-    Event("withdraw", "Withdraw", "Withdrawn",
-          explanation="The EIA will be closed for good because the proposal is not going "
-                      "ahead. It stays readable, with its history.",
-          done="The EIA has been withdrawn."),
-    Event("archive", "Archive", "Archived",
-          explanation="The policy has ended. The EIA will be closed for good and stay "
-                      "readable, with its history.",
-          done="The EIA has been archived."),
+    Event(
+        "start_review",
+        "Start review",
+        "Review started",
+        explanation="The continuing duty: check whether the impacts are as expected and "
+        "the actions worked, then confirm the EIA still stands or revise it.",
+        done="The review has started.",
+    ),
+    Event(
+        "confirm_review",
+        "Confirm review",
+        "Review confirmed",
+        explanation="The EIA stays approved and the next review is set.",
+        done="The review is confirmed: the EIA still stands.",
+    ),
+    Event(
+        "revise",
+        "Revise",
+        "Revised",
+        phrase_detail="(version {version} opened)",
+        explanation="A new version of the EIA opens for a full assessment. The current "
+        "version is kept, readable, as it stands; the actions and outcome "
+        "carry forward.",
+        done="A new version has been opened for revision.",
+    ),
+    Event(
+        "withdraw",
+        "Withdraw",
+        "Withdrawn",
+        explanation="The EIA will be closed for good because the proposal is not going "
+        "ahead. It stays readable, with its history.",
+        done="The EIA has been withdrawn.",
+    ),
+    Event(
+        "archive",
+        "Archive",
+        "Archived",
+        explanation="The policy has ended. The EIA will be closed for good and stay "
+        "readable, with its history.",
+        done="The EIA has been archived.",
+    ),
 )
 _EVENTS_BY_NAME = {e.name: e for e in EVENT_RECORDS}
 EVENT_LABELS = {e.name: e.label for e in EVENT_RECORDS}
@@ -375,9 +492,7 @@ def state(name: str) -> State:
 
 
 def transitions_for(event: str, source: str | None = None) -> list[Transition]:
-    return [
-        t for t in TRANSITIONS if t.event == event and (source is None or t.source == source)
-    ]
+    return [t for t in TRANSITIONS if t.event == event and (source is None or t.source == source)]
 
 
 def binds_content(event: str) -> bool:
@@ -392,8 +507,11 @@ def editable_sections(status: str) -> frozenset:
 
 def sections_where(**flags) -> tuple[str, ...]:
     """The keys of the sections whose flags have the values given, in the journey's order."""
-    return tuple(s.key for s in SECTION_RECORDS
-                 if all(getattr(s, flag) == value for flag, value in flags.items()))
+    return tuple(
+        s.key
+        for s in SECTION_RECORDS
+        if all(getattr(s, flag) == value for flag, value in flags.items())
+    )
 
 
 def section_short_name(key: str) -> str:

@@ -7,6 +7,8 @@ from eia.models import AuditRecord
 
 
 def audit_trail(session: Session, eia_id: int) -> list[AuditRecord]:
-    return list(session.exec(
-        select(AuditRecord).where(AuditRecord.eia_id == eia_id).order_by(AuditRecord.seq)
-    ).all())
+    return list(
+        session.exec(
+            select(AuditRecord).where(AuditRecord.eia_id == eia_id).order_by(AuditRecord.seq)
+        ).all()
+    )

@@ -42,8 +42,9 @@ def list_eias(session: Session, user: User, status: str | None = None) -> list[E
 
 
 def count_by_status(session: Session, user: User) -> dict[str, int]:
-    rows = session.exec(select(Eia.status, sa.func.count()).where(visible_clause(user))
-                        .group_by(Eia.status)).all()
+    rows = session.exec(
+        select(Eia.status, sa.func.count()).where(visible_clause(user)).group_by(Eia.status)
+    ).all()
     return dict(rows)
 
 
@@ -57,15 +58,17 @@ def _assessment(to_one) -> tuple:
     """Loads for the assessment as the EIA's page and the journey show it: its service,
     directorate and owner, and its rows with the characteristic or person each names, each
     of those (to-one) loaded by ``to_one``: ``joinedload`` or ``selectinload``."""
+
     def then(option, attribute):
         return getattr(option, to_one.__name__)(attribute)
 
     return (
-        to_one(Eia.service), to_one(Eia.directorate), to_one(Eia.owner),
+        to_one(Eia.service),
+        to_one(Eia.directorate),
+        to_one(Eia.owner),
         then(selectinload(Eia.screening_answers), ScreeningAnswer.characteristic),
         then(selectinload(Eia.impacts), ImpactAssessment.characteristic),
-        selectinload(Eia.intersectional_impacts)
-        .selectinload(IntersectionalImpact.characteristics),
+        selectinload(Eia.intersectional_impacts).selectinload(IntersectionalImpact.characteristics),
         selectinload(Eia.engagements),
         then(selectinload(Eia.actions), ActionItem.owner),
         then(selectinload(Eia.sign_offs), SignOff.approver),
@@ -75,7 +78,9 @@ def _assessment(to_one) -> tuple:
 def eia_for_page(session: Session, reference: str) -> Eia | None:
     """An EIA with everything its page shows."""
     return _by_reference(
-        session, reference, *_assessment(joinedload),
+        session,
+        reference,
+        *_assessment(joinedload),
         selectinload(Eia.reviews).joinedload(ReviewRecord.reviewer),
         selectinload(Eia.versions),
     )
@@ -94,12 +99,13 @@ def eia_for_sign_off(session: Session, reference: str) -> Eia | None:
     """An EIA with what the decision-maker reads before deciding: the impacts (with their
     characteristics), the engagement, the actions and the screening."""
     return _by_reference(
-        session, reference,
+        session,
+        reference,
         selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
         selectinload(Eia.engagements),
-        selectinload(Eia.actions), selectinload(Eia.screening_answers),
-        selectinload(Eia.intersectional_impacts)
-        .selectinload(IntersectionalImpact.characteristics),
+        selectinload(Eia.actions),
+        selectinload(Eia.screening_answers),
+        selectinload(Eia.intersectional_impacts).selectinload(IntersectionalImpact.characteristics),
     )
 
 

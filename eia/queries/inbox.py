@@ -10,8 +10,9 @@ from workflows.lifecycle import Status
 
 
 def _waiting_for(user: User):
-    return sa.and_(Eia.status == Status.awaiting_sign_off,
-                   Eia.directorate_id == user.effective_directorate_id)
+    return sa.and_(
+        Eia.status == Status.awaiting_sign_off, Eia.directorate_id == user.effective_directorate_id
+    )
 
 
 def count_awaiting(session: Session, user: User) -> int:
@@ -19,8 +20,7 @@ def count_awaiting(session: Session, user: User) -> int:
     return session.exec(select(sa.func.count(Eia.id)).where(_waiting_for(user))).one()
 
 
-def awaiting_sign_off(session: Session, user: User, *, offset: int, limit: int
-                      ) -> list[Eia]:
+def awaiting_sign_off(session: Session, user: User, *, offset: int, limit: int) -> list[Eia]:
     """EIAs awaiting this approver's directorate: nearest decision date first (none last),
     then the longest waiting; ``limit`` of them from ``offset``, with service and owner."""
     query = (
@@ -39,10 +39,16 @@ def _actions_owned(user_id: int):
 def eias_of(session: Session, user: User) -> list[Eia]:
     """The EIAs this person owns or owns an action on, the latest moved first, with what
     their next step is worked out from."""
-    return list(session.exec(
-        select(Eia).where(sa.or_(Eia.owner_id == user.id,
-                                 Eia.id.in_(_actions_owned(user.id))))
-        .options(selectinload(Eia.actions), selectinload(Eia.screening_answers),
-                 selectinload(Eia.impacts), selectinload(Eia.directorate))
-        .order_by(Eia.status_changed_at.desc())
-    ).all())
+    return list(
+        session.exec(
+            select(Eia)
+            .where(sa.or_(Eia.owner_id == user.id, Eia.id.in_(_actions_owned(user.id))))
+            .options(
+                selectinload(Eia.actions),
+                selectinload(Eia.screening_answers),
+                selectinload(Eia.impacts),
+                selectinload(Eia.directorate),
+            )
+            .order_by(Eia.status_changed_at.desc())
+        ).all()
+    )

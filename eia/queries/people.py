@@ -19,28 +19,38 @@ def user_by_email(session: Session, email: str) -> User | None:
 
 def email_taken(session: Session, email: str, except_id: int | None = None) -> bool:
     """Whether someone (other than ``except_id``) has this email, in any case."""
-    return taken(session, User.id, sa.func.lower(User.email) == email.lower(),
-                 except_id=except_id)
+    return taken(session, User.id, sa.func.lower(User.email) == email.lower(), except_id=except_id)
 
 
 def everyone(session: Session) -> list[User]:
     """Everyone, the active first, then by name, with their service's directorate and their
     own."""
-    return list(session.exec(
-        select(User).options(selectinload(User.service).selectinload(Service.directorate),
-                             selectinload(User.directorate))
-        .order_by(User.active.desc(), sa.func.lower(User.name), User.id)).all())
+    return list(
+        session.exec(
+            select(User)
+            .options(
+                selectinload(User.service).selectinload(Service.directorate),
+                selectinload(User.directorate),
+            )
+            .order_by(User.active.desc(), sa.func.lower(User.name), User.id)
+        ).all()
+    )
 
 
 def active_in_directorate(session: Session, directorate_id: int | None) -> list[User]:
     """Active people in the directorate: their own, or their service's."""
-    return list(session.exec(
-        select(User).outerjoin(Service, User.service_id == Service.id).where(
-            User.active,
-            sa.or_(User.directorate_id == directorate_id,
-                   Service.directorate_id == directorate_id),
-        )
-    ).all())
+    return list(
+        session.exec(
+            select(User)
+            .outerjoin(Service, User.service_id == Service.id)
+            .where(
+                User.active,
+                sa.or_(
+                    User.directorate_id == directorate_id, Service.directorate_id == directorate_id
+                ),
+            )
+        ).all()
+    )
 
 
 def names_by_id(session: Session, ids: Iterable[int]) -> dict[int, str]:

@@ -13,20 +13,29 @@ from ._shared import taken
 
 def claim_mappings(session: Session) -> list[ClaimMapping]:
     """Every mapping, app roles and groups apart, each by its value in any case."""
-    return list(session.exec(select(ClaimMapping).order_by(
-        ClaimMapping.kind, sa.func.lower(ClaimMapping.value))).all())
+    return list(
+        session.exec(
+            select(ClaimMapping).order_by(ClaimMapping.kind, sa.func.lower(ClaimMapping.value))
+        ).all()
+    )
 
 
-def mapping_taken(session: Session, kind: str, value: str, except_id: int | None = None
-                  ) -> bool:
+def mapping_taken(session: Session, kind: str, value: str, except_id: int | None = None) -> bool:
     """Whether another mapping (not ``except_id``) maps this app role or group."""
-    return taken(session, ClaimMapping.id, ClaimMapping.kind == kind,
-                 ClaimMapping.value == value, except_id=except_id)
+    return taken(
+        session,
+        ClaimMapping.id,
+        ClaimMapping.kind == kind,
+        ClaimMapping.value == value,
+        except_id=except_id,
+    )
 
 
 def failed_attempts(session: Session, since: datetime, *clauses) -> tuple[int, datetime | None]:
     """How many sign-in attempts matching ``clauses`` failed after ``since``, and when the
     last of them was."""
     return session.exec(
-        select(sa.func.count(), sa.func.max(LoginAttempt.at)).select_from(LoginAttempt)
-        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at > since, *clauses)).one()
+        select(sa.func.count(), sa.func.max(LoginAttempt.at))
+        .select_from(LoginAttempt)
+        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at > since, *clauses)
+    ).one()

@@ -61,12 +61,16 @@ COMPLETION_WORDS = {
     "upcoming": "not signed off, decision still to come",
     "due": "due (signed off, or decision date passed)",
 }
-REVIEW_WORDS = {"past_date": "past their review date, review not started",
-                "under_review": "under review and past their review date",
-                "all": "with a review overdue"}
-SCREENING_WORDS = {"screened_out": "screened out (no full assessment)",
-                   "full_assessment": "that went into full assessment",
-                   "decided": "that finished screening"}
+REVIEW_WORDS = {
+    "past_date": "past their review date, review not started",
+    "under_review": "under review and past their review date",
+    "all": "with a review overdue",
+}
+SCREENING_WORDS = {
+    "screened_out": "screened out (no full assessment)",
+    "full_assessment": "that went into full assessment",
+    "decided": "that finished screening",
+}
 
 
 class BadFigure(ValueError):
@@ -108,14 +112,23 @@ class DrillDown:
 
 # --- the units a list can count: what one row is, and its own columns ----------------------
 
-_EIA_COLUMNS = (Eia.reference, Eia.title, Eia.status, Directorate.name.label("directorate"),
-                Service.name.label("service"), Eia.decision_date)
+_EIA_COLUMNS = (
+    Eia.reference,
+    Eia.title,
+    Eia.status,
+    Directorate.name.label("directorate"),
+    Service.name.label("service"),
+    Eia.decision_date,
+)
 
 
 def _eia_query(*columns):
-    return (select(*_EIA_COLUMNS, *columns).select_from(Eia)
-            .join(Directorate, Directorate.id == Eia.directorate_id)
-            .join(Service, Service.id == Eia.service_id))
+    return (
+        select(*_EIA_COLUMNS, *columns)
+        .select_from(Eia)
+        .join(Directorate, Directorate.id == Eia.directorate_id)
+        .join(Service, Service.id == Eia.service_id)
+    )
 
 
 def _eias(filters: Filters, where: list):
@@ -124,40 +137,55 @@ def _eias(filters: Filters, where: list):
 
 def _decisions(filters: Filters, where: list):
     """One row per decision (a version of an EIA), in a period by its own date."""
-    return (select(*_EIA_COLUMNS[:5], decision_date().label("decision_date"),
-                   EiaDecision.version, EiaDecision.signed_off_at)
-            .select_from(EiaDecision).join(Eia, Eia.id == EiaDecision.eia_id)
-            .join(Directorate, Directorate.id == Eia.directorate_id)
-            .join(Service, Service.id == Eia.service_id)
-            .where(filters.clause(decision_date=decision_date()), counted(), *where)
-            .order_by(Eia.reference, EiaDecision.version))
+    return (
+        select(
+            *_EIA_COLUMNS[:5],
+            decision_date().label("decision_date"),
+            EiaDecision.version,
+            EiaDecision.signed_off_at,
+        )
+        .select_from(EiaDecision)
+        .join(Eia, Eia.id == EiaDecision.eia_id)
+        .join(Directorate, Directorate.id == Eia.directorate_id)
+        .join(Service, Service.id == Eia.service_id)
+        .where(filters.clause(decision_date=decision_date()), counted(), *where)
+        .order_by(Eia.reference, EiaDecision.version)
+    )
 
 
 def _actions(filters: Filters, where: list):
-    return (_eia_query(ActionItem.description, ActionItem.due_date, ActionItem.status)
-            .join(ActionItem, ActionItem.eia_id == Eia.id)
-            .where(filters.clause(), *where)
-            .order_by(ActionItem.due_date, Eia.reference, ActionItem.id))
+    return (
+        _eia_query(ActionItem.description, ActionItem.due_date, ActionItem.status)
+        .join(ActionItem, ActionItem.eia_id == Eia.id)
+        .where(filters.clause(), *where)
+        .order_by(ActionItem.due_date, Eia.reference, ActionItem.id)
+    )
 
 
 def _impacts(extra):
     """One row per characteristic assessed, with ``extra`` (a column of the impact)."""
+
     def query(filters: Filters, where: list):
-        return (_eia_query(Characteristic.name.label("characteristic"), extra.label("extra"))
-                .join(ImpactAssessment, ImpactAssessment.eia_id == Eia.id)
-                .join(Characteristic, Characteristic.id == ImpactAssessment.characteristic_id)
-                .where(filters.clause(), *where)
-                .order_by(Eia.reference, Characteristic.position))
+        return (
+            _eia_query(Characteristic.name.label("characteristic"), extra.label("extra"))
+            .join(ImpactAssessment, ImpactAssessment.eia_id == Eia.id)
+            .join(Characteristic, Characteristic.id == ImpactAssessment.characteristic_id)
+            .where(filters.clause(), *where)
+            .order_by(Eia.reference, Characteristic.position)
+        )
+
     return query
 
 
 def _spells(filters: Filters, where: list):
     """One row per spell in a stage (``eia.reporting.stages``: the figure counts finished
     spells, ``StageSpell.left_at`` set)."""
-    return (_eia_query(StageSpell.entered_at, StageSpell.left_at, StageSpell.days)
-            .join(StageSpell, StageSpell.eia_id == Eia.id)
-            .where(filters.clause(), StageSpell.left_at.is_not(None), *where)
-            .order_by(StageSpell.days, Eia.reference))
+    return (
+        _eia_query(StageSpell.entered_at, StageSpell.left_at, StageSpell.days)
+        .join(StageSpell, StageSpell.eia_id == Eia.id)
+        .where(filters.clause(), StageSpell.left_at.is_not(None), *where)
+        .order_by(StageSpell.days, Eia.reference)
+    )
 
 
 def _moment(value) -> datetime:
@@ -179,19 +207,37 @@ class Unit:
 
 
 EIAS = Unit("EIA", (), _eias)
-DECISIONS = Unit("decision", ("Version", "Signed off"), _decisions, lambda v: [
-    v[0], "Not signed off" if v[1] is None else london_date(_moment(v[1]))])
-ACTIONS = Unit("action", ("Action", "Due date", "Status"), _actions, lambda v: [
-    v[0], v[1], ACTION_STATUS_LABELS.get(v[2], v[2])])
-EVIDENCE_GAPS = Unit("impact", ("Characteristic", "Evidence gap"),
-                     _impacts(ImpactAssessment.evidence_gap_reason))
-NEGATIVE_IMPACTS = Unit("impact", ("Characteristic", "Band after mitigation"),
-                        _impacts(residual_band()), lambda v: [v[0], BAND_LABELS.get(v[1], v[1])])
-SPELLS = Unit("spell", ("Entered", "Left", "Days"), _spells, lambda v: [
-    _moment(v[0]), _moment(v[1]), round(float(v[2]), 1)])
+DECISIONS = Unit(
+    "decision",
+    ("Version", "Signed off"),
+    _decisions,
+    lambda v: [v[0], "Not signed off" if v[1] is None else london_date(_moment(v[1]))],
+)
+ACTIONS = Unit(
+    "action",
+    ("Action", "Due date", "Status"),
+    _actions,
+    lambda v: [v[0], v[1], ACTION_STATUS_LABELS.get(v[2], v[2])],
+)
+EVIDENCE_GAPS = Unit(
+    "impact", ("Characteristic", "Evidence gap"), _impacts(ImpactAssessment.evidence_gap_reason)
+)
+NEGATIVE_IMPACTS = Unit(
+    "impact",
+    ("Characteristic", "Band after mitigation"),
+    _impacts(residual_band()),
+    lambda v: [v[0], BAND_LABELS.get(v[1], v[1])],
+)
+SPELLS = Unit(
+    "spell",
+    ("Entered", "Left", "Days"),
+    _spells,
+    lambda v: [_moment(v[0]), _moment(v[1]), round(float(v[2]), 1)],
+)
 
 
 # --- narrowing a figure to one cell of its table --------------------------------------------
+
 
 def _number(raw: str, name: str) -> int:
     if not raw.isdigit() or len(raw) > 9:
@@ -218,12 +264,12 @@ def _quarter(session: Session, raw: str):
 
 def _characteristic(session: Session, raw: str):
     characteristic = _number(raw, "characteristic")
-    name = session.exec(select(Characteristic.name)
-                        .where(Characteristic.id == characteristic)).first()
+    name = session.exec(
+        select(Characteristic.name).where(Characteristic.id == characteristic)
+    ).first()
     if name is None:
         raise BadFigure("characteristic", "The characteristic in the link does not exist")
-    return (str(characteristic), f": {name}",
-            ImpactAssessment.characteristic_id == characteristic)
+    return (str(characteristic), f": {name}", ImpactAssessment.characteristic_id == characteristic)
 
 
 def _band(session: Session, raw: str):
@@ -241,6 +287,7 @@ _NAMES_NONE = "Choose {}: the link you followed names none that exists"
 
 
 # --- the figures ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Figure:
@@ -268,32 +315,94 @@ def _on_decisions(value: str, today: date):
 
 FIGURES = (
     Figure("total", "All EIAs", EIAS),
-    Figure("state", "EIAs in the state “{words}”", EIAS, lambda v, _: Eia.status == v,
-           STATE_LABELS, "a state"),
-    Figure("outcome", "EIAs with {words}", EIAS, lambda v, _: Eia.outcome == v,
-           {o.value: OUTCOME_LABELS[o] for o in Outcome}, "an outcome"),
-    Figure("completion", "Decisions {words}", DECISIONS, decision_condition, COMPLETION_WORDS,
-           "a completion figure", BY_CELL),
-    Figure("reviews", "EIAs {words}", EIAS, overdue_review_condition, REVIEW_WORDS,
-           "a review figure"),
-    Figure("eias_actions_overdue", "EIAs with an overdue action", EIAS,
-           lambda _, today: eia_has_overdue_action(today)),
-    Figure("actions_overdue", "Overdue actions", ACTIONS,
-           lambda _, today: overdue_action_condition(today)),
-    Figure("screening", "EIAs {words}", EIAS, lambda v, _: screening_condition(v),
-           SCREENING_WORDS, "a screening figure"),
-    Figure("evidence_gaps", "Characteristics assessed with an explained evidence gap",
-           EVIDENCE_GAPS, lambda *_: evidence_gap_condition(), narrowing=BY_IMPACT),
-    Figure("negative_impacts", "Negative impacts after mitigation in signed-off EIAs",
-           NEGATIVE_IMPACTS, lambda *_: negative_impact_condition(),
-           narrowing={**BY_IMPACT, "band": _band}),
-    Figure("stage", "Time spent in the stage “{words}” (finished spells)", SPELLS,
-           lambda v, _: StageSpell.stage == v, {s: STATE_LABELS[s] for s in STAGES}, "a stage"),
+    Figure(
+        "state",
+        "EIAs in the state “{words}”",
+        EIAS,
+        lambda v, _: Eia.status == v,
+        STATE_LABELS,
+        "a state",
+    ),
+    Figure(
+        "outcome",
+        "EIAs with {words}",
+        EIAS,
+        lambda v, _: Eia.outcome == v,
+        {o.value: OUTCOME_LABELS[o] for o in Outcome},
+        "an outcome",
+    ),
+    Figure(
+        "completion",
+        "Decisions {words}",
+        DECISIONS,
+        decision_condition,
+        COMPLETION_WORDS,
+        "a completion figure",
+        BY_CELL,
+    ),
+    Figure(
+        "reviews", "EIAs {words}", EIAS, overdue_review_condition, REVIEW_WORDS, "a review figure"
+    ),
+    Figure(
+        "eias_actions_overdue",
+        "EIAs with an overdue action",
+        EIAS,
+        lambda _, today: eia_has_overdue_action(today),
+    ),
+    Figure(
+        "actions_overdue",
+        "Overdue actions",
+        ACTIONS,
+        lambda _, today: overdue_action_condition(today),
+    ),
+    Figure(
+        "screening",
+        "EIAs {words}",
+        EIAS,
+        lambda v, _: screening_condition(v),
+        SCREENING_WORDS,
+        "a screening figure",
+    ),
+    Figure(
+        "evidence_gaps",
+        "Characteristics assessed with an explained evidence gap",
+        EVIDENCE_GAPS,
+        lambda *_: evidence_gap_condition(),
+        narrowing=BY_IMPACT,
+    ),
+    Figure(
+        "negative_impacts",
+        "Negative impacts after mitigation in signed-off EIAs",
+        NEGATIVE_IMPACTS,
+        lambda *_: negative_impact_condition(),
+        narrowing={**BY_IMPACT, "band": _band},
+    ),
+    Figure(
+        "stage",
+        "Time spent in the stage “{words}” (finished spells)",
+        SPELLS,
+        lambda v, _: StageSpell.stage == v,
+        {s: STATE_LABELS[s] for s in STAGES},
+        "a stage",
+    ),
     # The quality flags: those about decisions list decisions, like the completion figures.
-    Figure("flag", "Decisions flagged: {words}", DECISIONS, _on_decisions,
-           {f.key: f.label for f in FLAGS if f.decision_part}, "a quality flag", BY_CELL),
-    Figure("flag", "EIAs flagged: {words}", EIAS, lambda v, today: FLAGS_BY_KEY[v].expression(
-        today), {f.key: f.label for f in EIA_FLAGS}, "a quality flag"),
+    Figure(
+        "flag",
+        "Decisions flagged: {words}",
+        DECISIONS,
+        _on_decisions,
+        {f.key: f.label for f in FLAGS if f.decision_part},
+        "a quality flag",
+        BY_CELL,
+    ),
+    Figure(
+        "flag",
+        "EIAs flagged: {words}",
+        EIAS,
+        lambda v, today: FLAGS_BY_KEY[v].expression(today),
+        {f.key: f.label for f in EIA_FLAGS},
+        "a quality flag",
+    ),
 )
 
 
@@ -324,6 +433,8 @@ def drilldown(session: Session, filters: Filters, args, today: date) -> DrillDow
             own[name], ending, condition = narrow(session, raw)
             title, where = title + ending, [*where, condition]
     unit = figure.unit
-    entries = [Entry(*row[:6], unit.words(list(row[6:])))
-               for row in session.exec(unit.query(filters, where)).all()]
+    entries = [
+        Entry(*row[:6], unit.words(list(row[6:])))
+        for row in session.exec(unit.query(filters, where)).all()
+    ]
     return DrillDown(title, unit.name, list(unit.columns), entries, own)

@@ -22,8 +22,12 @@ from eia.models.enums import PROPOSAL_TYPE_LABELS
 
 from .sql import quarter_key_of
 
-QUARTER_MONTHS = {1: "April to June", 2: "July to September", 3: "October to December",
-                  4: "January to March"}
+QUARTER_MONTHS = {
+    1: "April to June",
+    2: "July to September",
+    3: "October to December",
+    4: "January to March",
+}
 _QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -78,8 +82,11 @@ class Quarter:
         return date.fromordinal(following.first_day.toordinal() - 1)
 
     def next(self) -> "Quarter":
-        return Quarter(self.start_year + 1, 1) if self.number == 4 else \
-            Quarter(self.start_year, self.number + 1)
+        return (
+            Quarter(self.start_year + 1, 1)
+            if self.number == 4
+            else Quarter(self.start_year, self.number + 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -128,8 +135,13 @@ class Filters:
             out["quarter"] = self.quarter.value
         for name, value in (("from", self.date_from), ("to", self.date_to)):
             if value is not None:
-                out.update({f"{name}-day": str(value.day), f"{name}-month": str(value.month),
-                            f"{name}-year": str(value.year)})
+                out.update(
+                    {
+                        f"{name}-day": str(value.day),
+                        f"{name}-month": str(value.month),
+                        f"{name}-year": str(value.year),
+                    }
+                )
         if self.proposal_type is not None:
             out["proposal_type"] = self.proposal_type
         return out
@@ -165,18 +177,34 @@ def filter_options(session: Session, today: date) -> Options:
     """Three queries: directorates, services, and the span of decision dates, the EIAs' and
     their signed-off versions' (for the quarters: from the earliest decision date, or a year
     ago, to the latest, or a year on)."""
-    directorates = [tuple(r) for r in session.exec(
-        select(Directorate.id, Directorate.name).order_by(Directorate.name)).all()]
-    services = [tuple(r) for r in session.exec(
-        select(Service.id, Service.name, Directorate.id, Directorate.name)
-        .join(Directorate, Directorate.id == Service.directorate_id)
-        .order_by(Directorate.name, Service.name)).all()]
-    frozen = select(sa.func.min(EiaDecision.decision_date).label("earliest"),
-                    sa.func.max(EiaDecision.decision_date).label("latest")).subquery("frozen")
+    directorates = [
+        tuple(r)
+        for r in session.exec(
+            select(Directorate.id, Directorate.name).order_by(Directorate.name)
+        ).all()
+    ]
+    services = [
+        tuple(r)
+        for r in session.exec(
+            select(Service.id, Service.name, Directorate.id, Directorate.name)
+            .join(Directorate, Directorate.id == Service.directorate_id)
+            .order_by(Directorate.name, Service.name)
+        ).all()
+    ]
+    frozen = select(
+        sa.func.min(EiaDecision.decision_date).label("earliest"),
+        sa.func.max(EiaDecision.decision_date).label("latest"),
+    ).subquery("frozen")
     earliest, latest, frozen_earliest, frozen_latest = session.exec(
-        select(sa.func.min(Eia.decision_date), sa.func.max(Eia.decision_date),
-               sa.func.min(frozen.c.earliest), sa.func.max(frozen.c.latest))
-        .select_from(Eia).outerjoin(frozen, sa.true())).one()
+        select(
+            sa.func.min(Eia.decision_date),
+            sa.func.max(Eia.decision_date),
+            sa.func.min(frozen.c.earliest),
+            sa.func.max(frozen.c.latest),
+        )
+        .select_from(Eia)
+        .outerjoin(frozen, sa.true())
+    ).one()
     earliest = min((d for d in (earliest, frozen_earliest) if d is not None), default=None)
     latest = max((d for d in (latest, frozen_latest) if d is not None), default=None)
     year_ago, year_on = date(today.year - 1, today.month, 1), date(today.year + 1, today.month, 1)

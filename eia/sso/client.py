@@ -38,8 +38,7 @@ def init_client(app: Flask) -> None:
 
     issuer = app.config["OIDC_ISSUER"].rstrip("/")
     parts = urlsplit(issuer)
-    if parts.scheme != "https" and not (parts.scheme == "http"
-                                        and parts.hostname in LOOPBACK):
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
         raise RuntimeError("OIDC_ISSUER must be an https:// address")
     client_kwargs = {
         "scope": app.config["OIDC_SCOPES"],

@@ -23,8 +23,9 @@ def issue(session: Session, actor, person: User) -> str:
     if not may(person, Capability.administer) or not person.active:
         raise ValueError("One-time codes are for active administrators only")
     code = "-".join("".join(secrets.choice(_ALPHABET) for _ in range(5)) for _ in range(5))
-    admin_ops.issue_sign_in_code(session, actor, person, hash_password(code),
-                                 utcnow() + timedelta(minutes=CODE_MINUTES))
+    admin_ops.issue_sign_in_code(
+        session, actor, person, hash_password(code), utcnow() + timedelta(minutes=CODE_MINUTES)
+    )
     return code
 
 
@@ -34,8 +35,9 @@ def redeem(session: Session, person: User, code: str) -> bool:
     if not may(person, Capability.administer) or not person.active or len(code) > 64:
         return False
     now = utcnow()
-    for row in session.exec(select(SignInCode).where(SignInCode.user_id == person.id,
-                                                     SignInCode.used_at.is_(None))).all():
+    for row in session.exec(
+        select(SignInCode).where(SignInCode.user_id == person.id, SignInCode.used_at.is_(None))
+    ).all():
         if as_utc(row.expires_at) > now and verify_password(row.code_hash, code):
             admin_ops.use_sign_in_code(session, person, row, at=now)
             return True

@@ -67,8 +67,9 @@ def _bad_format(fmt) -> bool:
 def _errors(form, *extra: tuple[str, str]) -> list[dict]:
     """The error summary's items: each field's first problem, linked to its box, then the
     problems of the address (``extra``: the id each links to, the words)."""
-    return (wtforms_errors(form)["errorList"]
-            + [{"text": text, "href": f"#{to}"} for to, text in extra])
+    return wtforms_errors(form)["errorList"] + [
+        {"text": text, "href": f"#{to}"} for to, text in extra
+    ]
 
 
 def _filter_form() -> DashboardFilterForm:
@@ -77,6 +78,7 @@ def _filter_form() -> DashboardFilterForm:
 
 
 # --- the dashboard ---------------------------------------------------------------------------
+
 
 @dashboard.get("/dashboard")
 def index():
@@ -88,9 +90,19 @@ def index():
     filters = form.criteria()
     fmt, table = _format_asked(), request.args.get("table")
     if (fmt or table) and (_bad_format(fmt) or table not in TABLES):
-        return _page(form, filters, None, _errors(form, (
-            "filters", "The download asked for does not exist: choose CSV or XLSX under one "
-                       "of the tables"))), 400
+        return _page(
+            form,
+            filters,
+            None,
+            _errors(
+                form,
+                (
+                    "filters",
+                    "The download asked for does not exist: choose CSV or XLSX under one "
+                    "of the tables",
+                ),
+            ),
+        ), 400
     d = figures.dashboard(session, filters, today)
     if fmt or table:
         return download(TABLES[table](d), fmt, f"eia-dashboard-{table}")
@@ -109,64 +121,130 @@ def _recent_completion(d) -> tuple[list, int, int]:
     quarters in all."""
     quarters = sorted({c.quarter for c in d.completion if c.quarter is not None})
     shown = set(quarters[-RECENT_QUARTERS:])
-    return ([c for c in d.completion if c.quarter is None or c.quarter in shown], len(shown),
-            len(quarters))
+    return (
+        [c for c in d.completion if c.quarter is None or c.quarter in shown],
+        len(shown),
+        len(quarters),
+    )
 
 
 def _page(form: DashboardFilterForm, filters: Filters, d, errors: list[dict]):
     return render_template(
-        "dashboard/index.html", form=form, errors=errors, d=d,
+        "dashboard/index.html",
+        form=form,
+        errors=errors,
+        d=d,
         recent=_recent_completion(d) if d is not None else ([], 0, 0),
-        charts=_charts(d) if d is not None else {}, flags=FLAGS, stages=STAGES,
-        outcomes=[(o.value, OUTCOME_LABELS[o]) for o in Outcome], state_labels=STATE_LABELS,
-        drill=_drill_links(filters), download_url=_download_links(filters), percent=percent,
-        review_rows=review_rows, flag_unit=flag_unit,
-        warning_at=_warning_at())
+        charts=_charts(d) if d is not None else {},
+        flags=FLAGS,
+        stages=STAGES,
+        outcomes=[(o.value, OUTCOME_LABELS[o]) for o in Outcome],
+        state_labels=STATE_LABELS,
+        drill=_drill_links(filters),
+        download_url=_download_links(filters),
+        percent=percent,
+        review_rows=review_rows,
+        flag_unit=flag_unit,
+        warning_at=_warning_at(),
+    )
 
 
 def _drill_links(filters: Filters):
     def drill(figure: str, **own) -> str:
-        return url_for("dashboard.drilldown", **filters.args(), figure=figure,
-                       **{k: v for k, v in own.items() if v is not None})
+        return url_for(
+            "dashboard.drilldown",
+            **filters.args(),
+            figure=figure,
+            **{k: v for k, v in own.items() if v is not None},
+        )
+
     return drill
 
 
 def _download_links(filters: Filters):
     def download_url(table: str, fmt: str) -> str:
         return url_for("dashboard.index", **filters.args(), table=table, format=fmt)
+
     return download_url
 
 
 def _charts(d) -> dict:
-    completion = [(c.quarter.label, {"value": (c.rate or 0) * 100},
-                   f"{c.rate_text} on time ({c.on_time} of {c.due} due)" if c.due
-                   else "no decision due yet")
-                  for c in d.completion_by_quarter if c.quarter is not None]
-    stages = [(STATE_LABELS[s], {"value": d.stages[s].median_days or 0},
-               f"{d.stages[s].median_days:.1f} days ({_plural(d.stages[s].spells, 'spell')})"
-               if d.stages[s].spells else "no finished spell")
-              for s in STAGES]
-    negative = [(row.name, row.by_band, ", ".join(
-        f"{row.by_band[s.key]} {s.label.lower()}" for s in BAND_SERIES if row.by_band[s.key])
-                 + f" ({row.total} in all)") for row in d.negative_impacts]
+    completion = [
+        (
+            c.quarter.label,
+            {"value": (c.rate or 0) * 100},
+            f"{c.rate_text} on time ({c.on_time} of {c.due} due)"
+            if c.due
+            else "no decision due yet",
+        )
+        for c in d.completion_by_quarter
+        if c.quarter is not None
+    ]
+    stages = [
+        (
+            STATE_LABELS[s],
+            {"value": d.stages[s].median_days or 0},
+            f"{d.stages[s].median_days:.1f} days ({_plural(d.stages[s].spells, 'spell')})"
+            if d.stages[s].spells
+            else "no finished spell",
+        )
+        for s in STAGES
+    ]
+    negative = [
+        (
+            row.name,
+            row.by_band,
+            ", ".join(
+                f"{row.by_band[s.key]} {s.label.lower()}" for s in BAND_SERIES if row.by_band[s.key]
+            )
+            + f" ({row.total} in all)",
+        )
+        for row in d.negative_impacts
+    ]
     return {
-        "completion": bar_chart("chart-completion", "Completion rate by quarter of the "
-                                "decision date", completion,
-                                empty="No EIA has a decision date in these filters."),
-        "states": bar_chart("chart-states", "EIAs in each state", [
-            (s.label, {"value": d.states.get(s.name, 0)},
-             _plural(d.states.get(s.name, 0), "EIA")) for s in STATES]),
+        "completion": bar_chart(
+            "chart-completion",
+            "Completion rate by quarter of the decision date",
+            completion,
+            empty="No EIA has a decision date in these filters.",
+        ),
+        "states": bar_chart(
+            "chart-states",
+            "EIAs in each state",
+            [
+                (
+                    s.label,
+                    {"value": d.states.get(s.name, 0)},
+                    _plural(d.states.get(s.name, 0), "EIA"),
+                )
+                for s in STATES
+            ],
+        ),
         "stages": bar_chart("chart-stages", "Median days spent in each stage", stages),
-        "outcomes": bar_chart("chart-outcomes", "EIAs by outcome", [
-            (f"Outcome {o.value}", {"value": d.outcomes[o.value]},
-             _plural(d.outcomes[o.value], "EIA")) for o in Outcome]),
-        "negative": bar_chart("chart-negative", "Negative impacts after mitigation by "
-                              "characteristic and band", negative, BAND_SERIES,
-                              empty="No signed-off EIA has a negative impact in these filters."),
+        "outcomes": bar_chart(
+            "chart-outcomes",
+            "EIAs by outcome",
+            [
+                (
+                    f"Outcome {o.value}",
+                    {"value": d.outcomes[o.value]},
+                    _plural(d.outcomes[o.value], "EIA"),
+                )
+                for o in Outcome
+            ],
+        ),
+        "negative": bar_chart(
+            "chart-negative",
+            "Negative impacts after mitigation by characteristic and band",
+            negative,
+            BAND_SERIES,
+            empty="No signed-off EIA has a negative impact in these filters.",
+        ),
     }
 
 
 # --- the list behind a figure -----------------------------------------------------------------
+
 
 @dashboard.get("/dashboard/eias", endpoint="drilldown")
 def drilldown_page():
@@ -181,24 +259,33 @@ def drilldown_page():
         problems = ["Choose CSV or XLSX to download the list"]
     else:
         try:
-            found = drilldown(get_session(), form.criteria(), request.args,
-                              london_date(utcnow()))
+            found = drilldown(get_session(), form.criteria(), request.args, london_date(utcnow()))
         except BadFigure as bad:
             problems = [bad.message]
     if found is None:
-        return render_template("dashboard/drilldown.html", found=None, filtered=False,
-                               errors=[{"text": p, "href": "#figure"} for p in problems]), 400
+        return render_template(
+            "dashboard/drilldown.html",
+            found=None,
+            filtered=False,
+            errors=[{"text": p, "href": "#figure"} for p in problems],
+        ), 400
     filters, fmt = form.criteria(), _format_asked()
     if fmt:
         return download(drilldown_table(found), fmt, f"eia-dashboard-{found.args['figure']}")
     return render_template(
-        "dashboard/drilldown.html", found=found, filtered=filters.active, errors=[],
-        download_url=lambda f: url_for("dashboard.drilldown", **filters.args(),
-                                       **found.args, format=f),
-        back=url_for("dashboard.index", **filters.args()))
+        "dashboard/drilldown.html",
+        found=found,
+        filtered=filters.active,
+        errors=[],
+        download_url=lambda f: url_for(
+            "dashboard.drilldown", **filters.args(), **found.args, format=f
+        ),
+        back=url_for("dashboard.index", **filters.args()),
+    )
 
 
 # --- cumulative impact ------------------------------------------------------------------------
+
 
 def _warning_at() -> int:
     return int(current_app.config.get("CUMULATIVE_IMPACT_WARNING_AT", WARNING_AT))
@@ -209,32 +296,58 @@ def cumulative():
     _only_the_unit()
     session = get_session()
     characteristics = characteristic_choices(session)
-    form = CumulativeForm(request.args, options=filter_options(session, london_date(utcnow())),
-                          characteristics=characteristics, rounds=decision_rounds(session),
-                          submitted=any(k != "format" for k in request.args))
+    form = CumulativeForm(
+        request.args,
+        options=filter_options(session, london_date(utcnow())),
+        characteristics=characteristics,
+        rounds=decision_rounds(session),
+        submitted=any(k != "format" for k in request.args),
+    )
     fmt = _format_asked()
     form.validate()  # the problems are in the form's errors
-    errors = _errors(form, *([("characteristic", "Choose CSV or XLSX to download the list")]
-                             if _bad_format(fmt) else []))
+    errors = _errors(
+        form,
+        *(
+            [("characteristic", "Choose CSV or XLSX to download the list")]
+            if _bad_format(fmt)
+            else []
+        ),
+    )
     result, group, scope = None, "", ""
     if form.submitted and not errors:
         chosen, quarter = form.chosen(), form.chosen_quarter()
-        date_from, date_to = ((quarter.first_day, quarter.last_day) if quarter is not None
-                              else (form.date_from.data, form.date_to.data))
+        date_from, date_to = (
+            (quarter.first_day, quarter.last_day)
+            if quarter is not None
+            else (form.date_from.data, form.date_to.data)
+        )
         names = dict(characteristics)
         group = " and ".join(names[c] for c in chosen)
         scope = _scope_words(form.round.data, date_from, date_to, quarter)
-        result = cumulative_impact(session, chosen, date_from=date_from, date_to=date_to,
-                                   decision_round=form.round.data or None,
-                                   warning_at=_warning_at())
+        result = cumulative_impact(
+            session,
+            chosen,
+            date_from=date_from,
+            date_to=date_to,
+            decision_round=form.round.data or None,
+            warning_at=_warning_at(),
+        )
         if fmt:
             return download(cumulative_table(result, group), fmt, "eia-cumulative-impact")
     return render_template(
-        "dashboard/cumulative.html", form=form, errors=errors, result=result, group=group,
-        scope=scope, warning_at=_warning_at(), state_labels=STATE_LABELS,
-        download_url=lambda f: url_for("dashboard.cumulative", **{
-            k: v for k, v in request.args.to_dict(flat=False).items() if k != "format"},
-            format=f),
+        "dashboard/cumulative.html",
+        form=form,
+        errors=errors,
+        result=result,
+        group=group,
+        scope=scope,
+        warning_at=_warning_at(),
+        state_labels=STATE_LABELS,
+        download_url=lambda f: url_for(
+            "dashboard.cumulative",
+            **{k: v for k, v in request.args.to_dict(flat=False).items() if k != "format"},
+            format=f,
+        ),
     ), 400 if errors else 200
 
 

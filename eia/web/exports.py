@@ -51,10 +51,14 @@ def eia_json(reference: str):
     comments = comments_with_authors(session, eia.id)
     doc = eia_document(eia, audit_trail(session, eia.id), utcnow(), comments)
     body = json.dumps(doc, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{eia.reference}.json"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{eia.reference}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @exports.get("/eias/<reference>.pdf")
@@ -65,11 +69,15 @@ def eia_pdf(reference: str):
 
     label = state(eia.status).label.lower()
     html = render_template(
-        "pdf/eia.html", doc=snapshot_eia(eia), public=False,
-        version_note=(f"Version {eia.version}, {label}. Printed from the live record: "
-                      "it may change until it is approved."
-                      if eia.status in states_where(active=True, signed_off=False)
-                      else f"Version {eia.version}, {label}."),
+        "pdf/eia.html",
+        doc=snapshot_eia(eia),
+        public=False,
+        version_note=(
+            f"Version {eia.version}, {label}. Printed from the live record: "
+            "it may change until it is approved."
+            if eia.status in states_where(active=True, signed_off=False)
+            else f"Version {eia.version}, {label}."
+        ),
         history=history(audit_trail(session, eia.id)),
         reviews=sorted(eia.reviews, key=lambda r: r.reviewed_at),
         produced_on=utcnow(),

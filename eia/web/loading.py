@@ -6,9 +6,9 @@ from collections.abc import Callable
 from flask import abort
 from flask_login import current_user
 
+from eia.capabilities import can_view
 from eia.db import get_session
 from eia.models import Eia
-from eia.capabilities import can_view
 
 from .auth import forbid_unless
 

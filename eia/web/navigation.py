@@ -24,9 +24,12 @@ def navigation_items() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     return [
-        {"href": url_for(endpoint), "text": words,
-         "active": request.endpoint == endpoint
-         or (endpoint == "admin.index" and request.blueprint == "admin")}
+        {
+            "href": url_for(endpoint),
+            "text": words,
+            "active": request.endpoint == endpoint
+            or (endpoint == "admin.index" and request.blueprint == "admin"),
+        }
         for endpoint, words, needs in ITEMS
         if endpoint in current_app.view_functions and (needs is None or may(current_user, needs))
     ]

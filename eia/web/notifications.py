@@ -29,10 +29,11 @@ class PreferenceForm(FlaskForm):
     reminders = RadioField(
         "How do you want to get reminders?",
         choices=[
-            SelectChoice(Delivery.digest, "One email each working morning with all my "
-                                          "reminders (recommended)"),
-            SelectChoice(Delivery.immediate, "Each reminder in its own email, as it "
-                                             "happens"),
+            SelectChoice(
+                Delivery.digest,
+                "One email each working morning with all my reminders (recommended)",
+            ),
+            SelectChoice(Delivery.immediate, "Each reminder in its own email, as it happens"),
         ],
         widget=GovRadioInput(),
         validators=[InputRequired("Select how you want to get reminders")],
@@ -52,7 +53,8 @@ def preferences():
     if not form.is_submitted():
         form.reminders.data = preference_of(db, current_user.id)
     return render_template(
-        "notifications/preferences.html", form=form,
+        "notifications/preferences.html",
+        form=form,
         waiting=waiting_items(db, current_user.id),
         embedded=not current_app.config["SMTP_HOST"],
     ), 400 if form.errors else 200
@@ -62,8 +64,11 @@ def preferences():
 def failed():
     forbid_unless(may(current_user, Capability.administer))
     db = get_session()
-    return render_template("notifications/failed.html", emails=outbox.failed_emails(db),
-                           stuck=outbox.stuck_count(db, settings.current()))
+    return render_template(
+        "notifications/failed.html",
+        emails=outbox.failed_emails(db),
+        stuck=outbox.stuck_count(db, settings.current()),
+    )
 
 
 @notifications.post("/emails/<int:outbox_id>/resend")
@@ -79,12 +84,12 @@ def resend(outbox_id: int):
         db.rollback()
         flash(str(refused), "error")
         return redirect(url_for("notifications.failed"))
-    flash(f"The email “{row.subject}” to {row.recipient_email} is being sent again.",
-          "success")
+    flash(f"The email “{row.subject}” to {row.recipient_email} is being sent again.", "success")
     return redirect(url_for("notifications.failed"))
 
 
 # --- the local mailbox (embedded mode only) -----------------------------------------------
+
 
 def _embedded_only() -> None:
     if current_app.config["SMTP_HOST"]:
@@ -104,8 +109,12 @@ def inbox():
     db = get_session()
     emails = mailbox_emails(db, _reader())
     names = names_by_id(db, {e.recipient_id for e in emails}) if emails else {}
-    return render_template("notifications/mailbox.html", emails=emails, names=names,
-                           waiting=waiting_items(db, current_user.id))
+    return render_template(
+        "notifications/mailbox.html",
+        emails=emails,
+        names=names,
+        waiting=waiting_items(db, current_user.id),
+    )
 
 
 def _mail(outbox_id: int) -> OutboxEmail:
@@ -126,17 +135,21 @@ def email_html(outbox_id: int):
     """The HTML body on its own, for the frame on the email page: no script may run in it,
     and only this site may frame it."""
     row = _mail(outbox_id)
-    return row.body_html, 200, {
-        "Content-Type": "text/html; charset=utf-8",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                   "img-src data:; frame-ancestors 'self'; base-uri 'none'; "
-                                   "form-action 'none'",
-        "X-Frame-Options": "SAMEORIGIN",
-    }
+    return (
+        row.body_html,
+        200,
+        {
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+            "img-src data:; frame-ancestors 'self'; base-uri 'none'; "
+            "form-action 'none'",
+            "X-Frame-Options": "SAMEORIGIN",
+        },
+    )
 
 
 def london_time(value) -> str:
-    """"14:05", London's clock, for a timestamp."""
+    """ "14:05", London's clock, for a timestamp."""
     return as_utc(value).astimezone(LONDON).strftime("%H:%M") if value else ""
 
 

@@ -44,16 +44,18 @@ def eia_page(reference: str):
         "eia/page.html",
         eia=eia,
         doc=snapshot_eia(eia),
-        next_steps=event_readiness(GuardContext(eia=eia, actor=None, session=session,
-                                                now=utcnow())),
+        next_steps=event_readiness(
+            GuardContext(eia=eia, actor=None, session=session, now=utcnow())
+        ),
         history=history(audit_trail(session, eia.id)),
     )
 
 
 @pages.get("/eias/<reference>/versions/<int:number>")
 def version_page(reference: str, number: int):
-    version = load_viewable(eias.frozen_version, reference, number,
-                            eia_of=lambda version: version.eia)
+    version = load_viewable(
+        eias.frozen_version, reference, number, eia_of=lambda version: version.eia
+    )
     return render_template("eia/version.html", version=version, doc=version.snapshot)
 
 

@@ -40,15 +40,22 @@ def inbox():
     pages = page_count(total, INBOX_PAGE_SIZE)
     if page is None or page > pages:
         abort(404)
-    eias = awaiting_sign_off(session, current_user, offset=(page - 1) * INBOX_PAGE_SIZE,
-                             limit=INBOX_PAGE_SIZE)
+    eias = awaiting_sign_off(
+        session, current_user, offset=(page - 1) * INBOX_PAGE_SIZE, limit=INBOX_PAGE_SIZE
+    )
     deciders = segregation.eligible_deciders(session, eias)
     return render_template(
-        "signoff/inbox.html", eias=eias, total=total, first=(page - 1) * INBOX_PAGE_SIZE + 1,
-        now=utcnow(), deciders=deciders,
+        "signoff/inbox.html",
+        eias=eias,
+        total=total,
+        first=(page - 1) * INBOX_PAGE_SIZE + 1,
+        now=utcnow(),
+        deciders=deciders,
         assigners=segregation.who_can_assign(session)
-        if any(not people for people in deciders.values()) else [],
-        pagination=pagination(page, pages, "signoff.inbox", {}, "Pages of EIAs waiting"))
+        if any(not people for people in deciders.values())
+        else [],
+        pagination=pagination(page, pages, "signoff.inbox", {}, "Pages of EIAs waiting"),
+    )
 
 
 def _load(reference: str) -> Eia:
@@ -58,12 +65,14 @@ def _load(reference: str) -> Eia:
 def impacts_to_read(eia: Eia) -> dict:
     """What the decision-maker must see before anything else (Bracking: the papers must
     convey the severity of the impacts)."""
+
     def worst_first(rows):
         return sorted(rows, key=lambda i: -(i.residual_score or 0))
 
     negative = worst_first([i for i in eia.impacts if i.direction == Direction.negative])
-    negative_x = worst_first([x for x in eia.intersectional_impacts
-                              if x.direction == Direction.negative])
+    negative_x = worst_first(
+        [x for x in eia.intersectional_impacts if x.direction == Direction.negative]
+    )
     return {
         "negative": negative,
         "negative_intersectional": negative_x,
@@ -98,9 +107,15 @@ def _page(eia, form, errors=(), status=200):
     form.seen.data = shown
     deciders = segregation.eligible_deciders(session, [eia])[eia.id] if waiting else None
     return render_template(
-        "signoff/sign_off.html", eia=eia, form=form, errors=list(errors), blockers=blockers,
-        read=impacts_to_read(eia), late=decision_date_passed(eia, london_date(utcnow())),
-        can_decide=may_decide, nobody_can_decide=waiting and not deciders,
+        "signoff/sign_off.html",
+        eia=eia,
+        form=form,
+        errors=list(errors),
+        blockers=blockers,
+        read=impacts_to_read(eia),
+        late=decision_date_passed(eia, london_date(utcnow())),
+        can_decide=may_decide,
+        nobody_can_decide=waiting and not deciders,
         assigners=segregation.who_can_assign(session) if waiting and not deciders else [],
     ), status
 
@@ -116,8 +131,7 @@ def sign_off(reference: str):
     if not (waiting and _may_decide(eia)):
         # Who the person is and the EIA's state decide before what they sent: the page
         # shows them no form, so nothing on it can be what is wrong.
-        event = form.decision.data if form.decision.data in ("approve", "return") \
-            else "approve"
+        event = form.decision.data if form.decision.data in ("approve", "return") else "approve"
         blockers = _blockers(eia, event)
         if blockers:
             return _page(eia, form, refusal_errors(blockers), 403 if waiting else 409)
@@ -133,10 +147,13 @@ def sign_off(reference: str):
         eia = _load(reference)
         # What the decision needs (the attestation, a comment, the late reason) is shown
         # on its field and linked from the summary; the rest is about no field.
-        return _page(eia, form, transition_errors(refused, form),
-                     403 if refused.forbidden else 409)
-    flash("You approved this EIA." if event == "approve" else
-          "You returned this EIA to the officer with your comment.", "success")
+        return _page(eia, form, transition_errors(refused, form), 403 if refused.forbidden else 409)
+    flash(
+        "You approved this EIA."
+        if event == "approve"
+        else "You returned this EIA to the officer with your comment.",
+        "success",
+    )
     return redirect(url_for("pages.eia_page", reference=reference))
 
 
@@ -146,34 +163,46 @@ def my_eias():
     rows = eias_of(db, current_user)
     today = london_date(utcnow())
     deciders = segregation.eligible_deciders(
-        db, [e for e in rows if e.status == Status.awaiting_sign_off])
-    return render_template("signoff/my_eias.html", eias=rows,
-                           steps={e.id: next_step(e, current_user, today, deciders.get(e.id))
-                                  for e in rows})
+        db, [e for e in rows if e.status == Status.awaiting_sign_off]
+    )
+    return render_template(
+        "signoff/my_eias.html",
+        eias=rows,
+        steps={e.id: next_step(e, current_user, today, deciders.get(e.id)) for e in rows},
+    )
 
 
 def next_step(eia: Eia, user, today, deciders: list | None = None) -> str:
     """What this person must do next on this EIA, in a sentence. ``deciders``: for an EIA
     awaiting sign-off, the approvers who may decide on it (workflows.segregation)."""
-    mine = [a for a in eia.actions if a.owner_id == user.id
-            and a.status in ("proposed", "planned", "in_progress")]
+    mine = [
+        a
+        for a in eia.actions
+        if a.owner_id == user.id and a.status in ("proposed", "planned", "in_progress")
+    ]
     overdue = [a for a in mine if a.due_date is not None and a.due_date < today]
     late = f", {len(overdue)} overdue." if overdue else "."
     if eia.owner_id != user.id:
-        return f"Deliver your {plural(len(mine), 'action')}{late}" if mine else \
-            "Nothing for you to do."
+        return (
+            f"Deliver your {plural(len(mine), 'action')}{late}"
+            if mine
+            else "Nothing for you to do."
+        )
     if eia.status == Status.awaiting_sign_off:
         if deciders:
             return f"Nothing: it is {with_whom(eia, deciders, user)}."
-        return (f"Nothing you can do: it was sent for sign-off on "
-                f"{long_date(eia.status_changed_at)}, but no approver may decide on it yet "
-                "(its page says who can assign one).")
+        return (
+            f"Nothing you can do: it was sent for sign-off on "
+            f"{long_date(eia.status_changed_at)}, but no approver may decide on it yet "
+            "(its page says who can assign one)."
+        )
     return {
         "draft": "Complete the proposal, then start screening.",
         "screening": "Answer the screening questions for every characteristic.",
         "full_assessment": "Complete the full assessment and send it for sign-off.",
         "approved": f"Deliver the action plan: {plural(len(mine), 'open action')}{late}"
-        if mine else "Nothing until the review date.",
+        if mine
+        else "Nothing until the review date.",
         "under_review": "Review it: confirm it still stands or revise it.",
     }.get(eia.status, "Nothing: this EIA is closed.")
 

@@ -14,13 +14,17 @@ from .labels import TAG_CLASSES, label
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_loader = ChoiceLoader([
-        app.jinja_loader,
-        PrefixLoader({
-            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
-            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
-        }),
-    ])
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
     # {% do list.append(...) %}: the dashboard builds a table's rows, then one macro draws it.
     app.jinja_env.add_extension("jinja2.ext.do")
     app.add_template_filter(long_date)

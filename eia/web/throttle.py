@@ -63,26 +63,36 @@ def device_for(user: User | None) -> str | None:
 def mark_browser(response, user: User, device: str | None) -> None:
     """After a successful sign-in: the browser is now a known place for this person."""
     value = _serializer().dumps({"u": user.id, "d": device or secrets.token_urlsafe(16)})
-    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-                        samesite="Lax")
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
 
 
-def refusal(db: Session, email: str, address: str, device: str | None,
-            now: datetime | None = None) -> Refusal | None:
+def refusal(
+    db: Session, email: str, address: str, device: str | None, now: datetime | None = None
+) -> Refusal | None:
     """Why this attempt is refused before its password is even checked, if it is."""
     config = current_app.config
     now = now or utcnow()
     minutes = config["LOGIN_LOCKOUT_MINUTES"]
     since = now - timedelta(minutes=minutes)
-    paused = Refusal(f"There have been too many attempts to sign in. Wait {minutes} minutes "
-                     "and try again, or ask your system administrator to reset your password.")
+    paused = Refusal(
+        f"There have been too many attempts to sign in. Wait {minutes} minutes "
+        "and try again, or ask your system administrator to reset your password."
+    )
     if device is not None:
         place = (LoginAttempt.device == device,)
     else:
         place = (LoginAttempt.ip_address == address, LoginAttempt.device.is_(None))
-    if failed_attempts(db, since, LoginAttempt.email == email, *place)[0] \
-            >= config["LOGIN_MAX_FAILURES"]:
+    if (
+        failed_attempts(db, since, LoginAttempt.email == email, *place)[0]
+        >= config["LOGIN_MAX_FAILURES"]
+    ):
         return paused
     if device is not None:
         return None
@@ -95,13 +105,14 @@ def refusal(db: Session, email: str, address: str, device: str | None,
         wait = delay - (now - as_utc(last)).total_seconds()
         if wait > 0:
             seconds = math.ceil(wait)
-            return Refusal("There have been many attempts to sign in with this email "
-                           f"address. Wait {seconds} second{'' if seconds == 1 else 's'} "
-                           "and try again.")
+            return Refusal(
+                "There have been many attempts to sign in with this email "
+                f"address. Wait {seconds} second{'' if seconds == 1 else 's'} "
+                "and try again."
+            )
     return None
 
 
-def record(db: Session, email: str, address: str, device: str | None,
-           succeeded: bool) -> None:
+def record(db: Session, email: str, address: str, device: str | None, succeeded: bool) -> None:
     db.add(LoginAttempt(email=email, ip_address=address, device=device, succeeded=succeeded))
     db.commit()

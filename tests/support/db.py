@@ -10,8 +10,9 @@ from eia.models import AuditRecord, Comment, Eia, ScreeningAnswer
 
 def session_on(connection) -> Session:
     """A session inside the test's transaction, as the ``app`` fixture gives the app."""
-    return Session(bind=connection, join_transaction_mode="create_savepoint",
-                   expire_on_commit=False)
+    return Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
 
 
 def count_queries(connection, run) -> int:
@@ -45,9 +46,14 @@ def fingerprint(connection, eia_id: int) -> tuple:
     with session_on(connection) as session:
         eia = session.get(Eia, eia_id)
         columns = tuple(getattr(eia, c.name) for c in Eia.__table__.columns)
-        answers = sorted((a.characteristic_id, a.relevance, a.reason) for a in session.exec(
-            select(ScreeningAnswer).where(ScreeningAnswer.eia_id == eia_id)).all())
-        comments = session.exec(select(func.count()).select_from(Comment)
-                                .where(Comment.eia_id == eia_id)).one()
+        answers = sorted(
+            (a.characteristic_id, a.relevance, a.reason)
+            for a in session.exec(
+                select(ScreeningAnswer).where(ScreeningAnswer.eia_id == eia_id)
+            ).all()
+        )
+        comments = session.exec(
+            select(func.count()).select_from(Comment).where(Comment.eia_id == eia_id)
+        ).one()
         audit = session.exec(select(func.count()).select_from(AuditRecord)).one()
         return columns, tuple(answers), comments, audit

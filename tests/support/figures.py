@@ -27,23 +27,33 @@ def approve_late(db, make, eia, approver):
     eia.decision_date = today() - timedelta(days=10)
     db.add(eia)
     db.flush()
-    ops.transition(db, eia, "approve", approver, attested=True,
-                   late_reason="The committee met early.")
+    ops.transition(
+        db, eia, "approve", approver, attested=True, late_reason="The committee met early."
+    )
     db.flush()
 
 
 def build_world(db, make) -> World:
     """Two directorates, eleven EIAs with known figures (see the expectations below)."""
     a, b = make.directorate("Directorate A"), make.directorate("Directorate B")
-    a1, a2, b1 = make.service(a, "Service A1"), make.service(a, "Service A2"), \
-        make.service(b, "Service B1")
+    a1, a2, b1 = (
+        make.service(a, "Service A1"),
+        make.service(a, "Service A2"),
+        make.service(b, "Service B1"),
+    )
     officers = {s.name: make.user("officer", service=s) for s in (a1, a2, b1)}
-    approvers = {a.id: make.user("approver", directorate=a),
-                 b.id: make.user("approver", directorate=b)}
+    approvers = {
+        a.id: make.user("approver", directorate=a),
+        b.id: make.user("approver", directorate=b),
+    }
 
     def new(status, service, **proposal):
-        return make.eia(status, owner=officers[service.name],
-                        approver=approvers[service.directorate_id], **proposal)
+        return make.eia(
+            status,
+            owner=officers[service.name],
+            approver=approvers[service.directorate_id],
+            **proposal,
+        )
 
     e = {}
     e["on_time"] = new("approved", a1)
@@ -66,18 +76,25 @@ def build_world(db, make) -> World:
     revised = new("approved", b1)
     ops.transition(db, revised, "start_review", officers["Service B1"])
     ops.transition(db, revised, "revise", approvers[b.id], review_notes="The service changed.")
-    ops.update_eia(db, revised, "proposal", officers["Service B1"],
-                   {"decision_date": today() + timedelta(days=120)})
+    ops.update_eia(
+        db,
+        revised,
+        "proposal",
+        officers["Service B1"],
+        {"decision_date": today() + timedelta(days=120)},
+    )
     e["revised"] = revised
     e["no_date"] = new("approved", b1, decision_date=None)  # signed off, no decision date
 
     # Overdue actions: two count (open, past due, on a live EIA); three do not.
     yesterday, tomorrow = today() - timedelta(days=1), today() + timedelta(days=1)
-    for eia, status, due in ((e["on_time"], "planned", yesterday),
-                             (e["on_time"], "done", yesterday),
-                             (e["on_time"], "planned", tomorrow),
-                             (e["withdrawn"], "planned", yesterday),
-                             (e["review_due"], "in_progress", yesterday)):
+    for eia, status, due in (
+        (e["on_time"], "planned", yesterday),
+        (e["on_time"], "done", yesterday),
+        (e["on_time"], "planned", tomorrow),
+        (e["withdrawn"], "planned", yesterday),
+        (e["review_due"], "in_progress", yesterday),
+    ):
         db.add(ActionItem(eia=eia, description=f"Action {status}", status=status, due_date=due))
 
     # Evidence gaps: on_time's disability (no action: flagged), late's age (with an action).
@@ -86,8 +103,15 @@ def build_world(db, make) -> World:
     gap2 = next(i for i in e["late"].impacts if i.characteristic.key == "age")
     gap2.evidence_gap, gap2.evidence_gap_reason = True, "Ages not recorded."
     db.flush()
-    db.add(ActionItem(eia=e["late"], description="Record ages.", impact_id=gap2.id,
-                      from_evidence_gap=True, status="proposed"))
+    db.add(
+        ActionItem(
+            eia=e["late"],
+            description="Record ages.",
+            impact_id=gap2.id,
+            from_evidence_gap=True,
+            status="proposed",
+        )
+    )
 
     # Late's disability impact is high after mitigation (the factory scores low: 2 x 2).
     high = next(i for i in e["late"].impacts if i.characteristic.key == "disability")
@@ -102,5 +126,4 @@ def build_world(db, make) -> World:
     for eia in e.values():
         db.add(eia)
     db.flush()
-    return World({"A": a, "B": b}, {"A1": a1, "A2": a2, "B1": b1}, e,
-                 make.user("equality_officer"))
+    return World({"A": a, "B": b}, {"A1": a1, "A2": a2, "B1": b1}, e, make.user("equality_officer"))

@@ -48,26 +48,31 @@ IDENTITIES = ("owner", "approver", "equality", "admin", "anonymous")
 
 # --- the rules, found when this module is collected -----------------------------------------
 
+
 def _app_for_enumeration():
     from eia import create_app
 
     with tempfile.TemporaryDirectory() as instance, pytest.MonkeyPatch.context() as env:
         env.setenv("EIA_INSTANCE_PATH", instance)
-        return create_app({
-            "TESTING": True, "SECRET_KEY": "enumeration",
-            "DATABASE_URL": f"sqlite:///{instance}/unused.db",
-            "CELERY_BROKER_URL": "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",
-        })
+        return create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "enumeration",
+                "DATABASE_URL": f"sqlite:///{instance}/unused.db",
+                "CELERY_BROKER_URL": "memory://",
+                "CELERY_RESULT_BACKEND": "cache+memory://",
+            }
+        )
 
 
 def post_rules(app) -> list[tuple[str, str]]:
-    return sorted({(r.rule, r.endpoint) for r in app.url_map.iter_rules()
-                   if "POST" in r.methods})
+    return sorted({(r.rule, r.endpoint) for r in app.url_map.iter_rules() if "POST" in r.methods})
 
 
 POST_RULES = post_rules(_app_for_enumeration())
 
 # --- the world the forms act on --------------------------------------------------------------
+
 
 @dataclass
 class World:
@@ -78,20 +83,25 @@ class World:
 def build_world(make, db, *, with_eias: bool) -> World:
     owner = make.user("officer", name="Olive Owner")
     approver = make.user("approver", directorate=owner.service.directorate, name="Abe Approver")
-    people = {"owner": owner, "approver": approver,
-              "equality": make.user("equality_officer", name="Eve Equality"),
-              "admin": make.user("admin", name="Ada Admin")}
+    people = {
+        "owner": owner,
+        "approver": approver,
+        "equality": make.user("equality_officer", name="Eve Equality"),
+        "admin": make.user("admin", name="Ada Admin"),
+    }
     make.user("officer", name="Vic Victim")  # a user the admin forms may change freely
     # A sign-in mapping (Manage > Sign-in) for its change and remove forms.
-    db.add(ClaimMapping(kind="app_role", value="EIA.Fuzzed", role="officer",
-                        service_id=owner.service_id))
+    db.add(
+        ClaimMapping(
+            kind="app_role", value="EIA.Fuzzed", role="officer", service_id=owner.service_id
+        )
+    )
     world = World(people)
     if not with_eias:
         db.flush()
         return world
     for state in PATHS:
-        world.eias.append(make.eia(state, owner=owner, approver=approver,
-                                   title=f"Fuzzed {state}"))
+        world.eias.append(make.eia(state, owner=owner, approver=approver, title=f"Fuzzed {state}"))
     with _attempt(db):  # version 2: revised after its review came round
         revised = make.eia("under_review", owner=owner, approver=approver, title="Revised")
         ops.transition(db, revised, "revise", owner, review_notes="Revised for the fuzzing.")
@@ -100,14 +110,27 @@ def build_world(make, db, *, with_eias: bool) -> World:
     open_eia = next(e for e in world.eias if e.status == "full_assessment")
     chars = make.characteristics()
     with _attempt(db):
-        ops.add_engagement(db, open_eia, owner, {"who": "Residents", "method": "Survey",
-                                                 "what_they_said": "Keep the crossing.",
-                                                 "what_changed": "Kept the crossing."})
+        ops.add_engagement(
+            db,
+            open_eia,
+            owner,
+            {
+                "who": "Residents",
+                "method": "Survey",
+                "what_they_said": "Keep the crossing.",
+                "what_changed": "Kept the crossing.",
+            },
+        )
     with _attempt(db):
         ops.save_action(db, open_eia, owner, {"description": "Publish an easy read summary."})
     with _attempt(db):
-        ops.save_intersectional(db, open_eia, owner, {"description": "Older disabled people."},
-                                [chars[0].id, chars[1].id])
+        ops.save_intersectional(
+            db,
+            open_eia,
+            owner,
+            {"description": "Older disabled people."},
+            [chars[0].id, chars[1].id],
+        )
     db.flush()
     return world
 
@@ -125,6 +148,7 @@ def _attempt(db):
 
 
 # --- concrete URLs for a rule ------------------------------------------------------------------
+
 
 def _tables_for(argument: str, rule: Rule) -> list[sa.Table]:
     """The tables an id argument names: ``action_id`` -> action_item; ``impact_id`` under
@@ -151,26 +175,38 @@ def _ids(db, argument: str, rule: Rule, eia: Eia | None, world: World) -> list[i
     if argument == "number":
         if eia is None:
             return [1, MISSING_ID]
-        return list(db.execute(sa.text("SELECT version FROM eia_version WHERE eia_id = :e")
-                               .bindparams(e=eia.id)).scalars()) + [MISSING_ID]
+        return list(
+            db.execute(
+                sa.text("SELECT version FROM eia_version WHERE eia_id = :e").bindparams(e=eia.id)
+            ).scalars()
+        ) + [MISSING_ID]
     actors = {u.id for u in world.people.values()}
     found: list[int] = []
     for table in _tables_for(argument, rule):
         query = sa.select(table.c.id).order_by(table.c.id.desc())
         if eia is not None and "eia_id" in table.c:
             query = query.where(table.c.eia_id == eia.id)
-        ids = [i for i in db.execute(query.limit(20)).scalars()
-               if not (table.name == "app_user" and i in actors)]
+        ids = [
+            i
+            for i in db.execute(query.limit(20)).scalars()
+            if not (table.name == "app_user" and i in actors)
+        ]
         found += ids[:3]
     return found + [MISSING_ID]
 
 
 def _strings(db, argument: str, eia: Eia | None) -> list[str]:
-    keys = list(db.exec(select(Characteristic.key).where(Characteristic.active)
-                        .order_by(Characteristic.position)).all())
+    keys = list(
+        db.exec(
+            select(Characteristic.key)
+            .where(Characteristic.active)
+            .order_by(Characteristic.position)
+        ).all()
+    )
     if eia is not None:  # the EIA's relevant characteristics first
-        relevant = [a.characteristic.key for a in eia.screening_answers
-                    if a.relevance != "not_relevant"]
+        relevant = [
+            a.characteristic.key for a in eia.screening_answers if a.relevance != "not_relevant"
+        ]
         keys = relevant + [k for k in keys if k not in relevant]
     if argument in ("key", "characteristic", "characteristic_key"):
         return keys[:4] + ["no-such-characteristic"]
@@ -192,8 +228,11 @@ def concrete_urls(app, db, rule: Rule, world: World) -> list[str]:
         for argument in arguments:
             if argument == "reference":
                 choices.append([eia.reference if eia is not None else MISSING_REFERENCE])
-            elif isinstance(rule._converters.get(argument), IntegerConverter) or \
-                    argument == "id" or argument.endswith("_id"):
+            elif (
+                isinstance(rule._converters.get(argument), IntegerConverter)
+                or argument == "id"
+                or argument.endswith("_id")
+            ):
                 choices.append(_ids(db, argument, rule, eia, world))
             else:
                 choices.append(_strings(db, argument, eia))
@@ -207,12 +246,16 @@ def concrete_urls(app, db, rule: Rule, world: World) -> list[str]:
     with app.test_request_context():
         adapter = app.url_map.bind("localhost")
         for combo in picked[:MAX_URLS_PER_RULE]:
-            urls.append(adapter.build(rule.endpoint, dict(zip(arguments, combo, strict=True)),
-                                      method="POST"))
+            urls.append(
+                adapter.build(
+                    rule.endpoint, dict(zip(arguments, combo, strict=True)), method="POST"
+                )
+            )
     return list(dict.fromkeys(urls))
 
 
 # --- reading forms -------------------------------------------------------------------------
+
 
 @dataclass
 class FormField:
@@ -222,8 +265,9 @@ class FormField:
     count: int = 0
 
 
-def read_forms(html: bytes, page_url: str, app, endpoint: str
-               ) -> tuple[dict[str, FormField], list[tuple[str, list]], set[str]]:
+def read_forms(
+    html: bytes, page_url: str, app, endpoint: str
+) -> tuple[dict[str, FormField], list[tuple[str, list]], set[str]]:
     """The fields of the page's POST forms that submit to ``endpoint``; each such form's
     action and data as a browser would send it unchanged; and every URL (form action or
     link) on the page that reaches ``endpoint``."""
@@ -240,8 +284,9 @@ def read_forms(html: bytes, page_url: str, app, endpoint: str
             matched, _ = adapter.match(parts.path, method="POST")
         except HTTPException:
             return None
-        return parts.path + (f"?{parts.query}" if parts.query else "") \
-            if matched == endpoint else None
+        return (
+            parts.path + (f"?{parts.query}" if parts.query else "") if matched == endpoint else None
+        )
 
     for link in soup.find_all("a", href=True):
         if (url := target(link["href"])) is not None:
@@ -258,15 +303,21 @@ def read_forms(html: bytes, page_url: str, app, endpoint: str
             if not name:
                 continue
             tag = element.name
-            kind = (element.get("type") or ("submit" if tag == "button" else "text")).lower() \
-                if tag in ("input", "button") else tag
+            kind = (
+                (element.get("type") or ("submit" if tag == "button" else "text")).lower()
+                if tag in ("input", "button")
+                else tag
+            )
             f = fields.setdefault(name, FormField(kind))
             f.count += 1
             if tag == "select":
                 options = [o.get("value", o.get_text()) for o in element.find_all("option")]
                 f.options.update(options)
-                chosen = [o.get("value", o.get_text()) for o in element.find_all("option")
-                          if o.has_attr("selected")] or options[:1]
+                chosen = [
+                    o.get("value", o.get_text())
+                    for o in element.find_all("option")
+                    if o.has_attr("selected")
+                ] or options[:1]
                 submission += [(name, v) for v in chosen]
             elif tag == "textarea":
                 f.defaults.append(element.get_text())
@@ -294,7 +345,8 @@ def client_as(app, world: World, identity: str):
 def check(response, what: str) -> int:
     status = response.status_code
     assert status < 500 and status in ALLOWED, (
-        f"{what} answered {status}: {response.get_data(as_text=True)[:800]}")
+        f"{what} answered {status}: {response.get_data(as_text=True)[:800]}"
+    )
     return status
 
 
@@ -314,10 +366,15 @@ def discover(app, rule: Rule, world: World, urls: list[str], coverage: dict) -> 
     """Fetch the rule's own page (and the pages above it in the URL, whose buttons may post
     to it) as each person, then the pages their links and forms lead to (one level), and
     read the forms that post to the rule."""
-    pages = [r for r in app.url_map.iter_rules()
-             if "GET" in r.methods and r.arguments <= rule.arguments
-             and rule.rule.startswith(r.rule) and not r.endpoint.endswith("static")
-             and (r.rule != "/" or not rule.arguments)]
+    pages = [
+        r
+        for r in app.url_map.iter_rules()
+        if "GET" in r.methods
+        and r.arguments <= rule.arguments
+        and rule.rule.startswith(r.rule)
+        and not r.endpoint.endswith("static")
+        and (r.rule != "/" or not rule.arguments)
+    ]
     fields: dict[str, FormField] = {}
     targets: list[tuple[str, str]] = []
     seen_targets = set()
@@ -327,24 +384,31 @@ def discover(app, rule: Rule, world: World, urls: list[str], coverage: dict) -> 
         for page_rule in pages:
             with app.test_request_context():
                 page_url = app.url_map.bind("localhost").build(
-                    page_rule.endpoint, {k: values[k] for k in page_rule.arguments})
+                    page_rule.endpoint, {k: values[k] for k in page_rule.arguments}
+                )
             # Its own page as everyone; the pages above it as those likeliest to have forms.
-            for identity in (IDENTITIES if page_rule is rule else ("owner", "admin")):
+            for identity in IDENTITIES if page_rule is rule else ("owner", "admin"):
                 queue.append((page_url, identity, page_rule is not rule))
     # When those show no form for it (an event's button on the task list, a comment box on a
     # section's page), look on its sibling pages too: same first path segment, no other
     # arguments; for one URL per EIA.
-    siblings = [r for r in app.url_map.iter_rules()
-                if "GET" in r.methods and r.arguments <= rule.arguments and r not in pages
-                and r.rule.split("/")[1:2] == rule.rule.split("/")[1:2]
-                and not r.endpoint.endswith("static")]
+    siblings = [
+        r
+        for r in app.url_map.iter_rules()
+        if "GET" in r.methods
+        and r.arguments <= rule.arguments
+        and r not in pages
+        and r.rule.split("/")[1:2] == rule.rule.split("/")[1:2]
+        and not r.endpoint.endswith("static")
+    ]
     later = []
-    for url in urls[:len(world.eias) + 1]:
+    for url in urls[: len(world.eias) + 1]:
         values = dict(zip(sorted(rule.arguments), arguments_of(app, url, rule), strict=True))
         for page_rule in siblings:
             with app.test_request_context():
                 page_url = app.url_map.bind("localhost").build(
-                    page_rule.endpoint, {k: values[k] for k in page_rule.arguments})
+                    page_rule.endpoint, {k: values[k] for k in page_rule.arguments}
+                )
             later += [(page_url, identity, True) for identity in ("owner", "admin")]
     fetched, baseline, forms_seen = set(), [], 0
     while (queue or (later and not forms_seen)) and len(fetched) < MAX_PAGES_FETCHED:
@@ -377,8 +441,12 @@ def discover(app, rule: Rule, world: World, urls: list[str], coverage: dict) -> 
             if follow and "GET" in rule.methods:  # its own page, reached as people reach it
                 queue.insert(0, (target_url, identity, False))
         baseline += [(action, identity, pairs) for action, pairs in submissions[:2]]
-    outsiders = [(url, identity) for url in urls[:3] for identity in IDENTITIES
-                 if (url, identity) not in seen_targets]
+    outsiders = [
+        (url, identity)
+        for url in urls[:3]
+        for identity in IDENTITIES
+        if (url, identity) not in seen_targets
+    ]
     if not targets:  # no page shows a form for it (or none could be read): post anyway
         targets, outsiders = [(url, i) for url in urls for i in IDENTITIES], []
     coverage["fields"] |= set(fields)

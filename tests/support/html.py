@@ -30,16 +30,20 @@ def error_summary(response) -> list[tuple[str, str | None]]:
 
 def tasks(response_or_page) -> dict[str, tuple[str, str | None, str]]:
     """Task list: title -> (status, link, hint)."""
-    page = response_or_page if isinstance(response_or_page, BeautifulSoup) \
-        else parse(response_or_page)
+    page = (
+        response_or_page if isinstance(response_or_page, BeautifulSoup) else parse(response_or_page)
+    )
     found = {}
     for item in page.find_all(class_="govuk-task-list__item"):
         name = item.find(class_="govuk-task-list__name-and-hint")
         link = name.find("a")
         title = words(link if link else name.find("div"))
         hint = name.find(class_="govuk-task-list__hint")
-        found[title] = (words(item.find(class_="govuk-task-list__status")),
-                        link["href"] if link else None, words(hint) if hint else "")
+        found[title] = (
+            words(item.find(class_="govuk-task-list__status")),
+            link["href"] if link else None,
+            words(hint) if hint else "",
+        )
     return found
 
 

@@ -36,25 +36,42 @@ class World:
         }
         self.eias = {}
         for state in STATE_NAMES:
-            eia = make.eia(state, owner=self.people["owner"],
-                           approver=self.people["directorate_approver"])
-            db.add(ActionItem(eia=eia, description="Publish easy read.", status="planned",
-                              owner_id=self.people["owner"].id,
-                              due_date=date.today() + timedelta(days=30)))
+            eia = make.eia(
+                state, owner=self.people["owner"], approver=self.people["directorate_approver"]
+            )
+            db.add(
+                ActionItem(
+                    eia=eia,
+                    description="Publish easy read.",
+                    status="planned",
+                    owner_id=self.people["owner"].id,
+                    due_date=date.today() + timedelta(days=30),
+                )
+            )
             db.add(EngagementRecord(eia=eia, who="Residents' panel"))
             db.add(IntersectionalImpact(eia=eia, description="Older disabled residents"))
             self.eias[state] = eia
-        mail = OutboxEmail(idempotency_key="matrix-mail", recipient_id=self.people["owner"].id,
-                           recipient_email=self.people["owner"].email, kind="event",
-                           rule="submitted", template="submitted", subject="Sign-off needed",
-                           status="sent", transport="mailbox", body_text="Hello",
-                           body_html="<p>Hello</p>")
+        mail = OutboxEmail(
+            idempotency_key="matrix-mail",
+            recipient_id=self.people["owner"].id,
+            recipient_email=self.people["owner"].email,
+            kind="event",
+            rule="submitted",
+            template="submitted",
+            subject="Sign-off needed",
+            status="sent",
+            transport="mailbox",
+            body_text="Hello",
+            body_html="<p>Hello</p>",
+        )
         db.add(mail)
-        local = Characteristic(key="carers", name="Carers", kind=CharacteristicKind.local,
-                               position=200)
+        local = Characteristic(
+            key="carers", name="Carers", kind=CharacteristicKind.local, position=200
+        )
         db.add(local)
-        mapping = ClaimMapping(kind="app_role", value="EIA.Officer", role="officer",
-                               service_id=s2.id)
+        mapping = ClaimMapping(
+            kind="app_role", value="EIA.Officer", role="officer", service_id=s2.id
+        )
         db.add(mapping)
         db.commit()
         self.ids = {
@@ -71,8 +88,14 @@ class World:
         eia = self.eias.get(state)
         values = dict(self.ids)
         if eia is not None:
-            values.update(reference=eia.reference, number=1, section="proposal",
-                          event="withdraw", key="age", action_id=eia.actions[0].id,
-                          record_id=eia.engagements[0].id,
-                          impact_id=eia.intersectional_impacts[0].id)
+            values.update(
+                reference=eia.reference,
+                number=1,
+                section="proposal",
+                event="withdraw",
+                key="age",
+                action_id=eia.actions[0].id,
+                record_id=eia.engagements[0].id,
+                impact_id=eia.intersectional_impacts[0].id,
+            )
         return {name: values[name] for name in rule.arguments}

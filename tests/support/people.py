@@ -41,4 +41,5 @@ def person(make, db):
         db.add(user)
         db.commit()
         return user
+
     return _person

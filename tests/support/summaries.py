@@ -26,13 +26,31 @@ class Days:
 def snapshot(session) -> tuple[list, list, list]:
     """Every spell, every EIA's summary columns and every version's decision, comparable
     across a rebuild."""
-    spells = [(s.eia_id, s.stage, s.entered_seq, as_utc(s.entered_at),
-               None if s.left_at is None else as_utc(s.left_at), Days(s.days))
-              for s in session.exec(select(StageSpell).order_by(StageSpell.entered_seq))]
-    eias = [tuple(row) for row in session.exec(
-        select(Eia.id, *[getattr(Eia, c) for c in SUMMARY_COLUMNS]).order_by(Eia.id))]
-    decisions = [(d.eia_id, d.version, None if d.signed_off_at is None
-                  else as_utc(d.signed_off_at), d.decision_date, d.late)
-                 for d in session.exec(select(EiaDecision).order_by(EiaDecision.eia_id,
-                                                                    EiaDecision.version))]
+    spells = [
+        (
+            s.eia_id,
+            s.stage,
+            s.entered_seq,
+            as_utc(s.entered_at),
+            None if s.left_at is None else as_utc(s.left_at),
+            Days(s.days),
+        )
+        for s in session.exec(select(StageSpell).order_by(StageSpell.entered_seq))
+    ]
+    eias = [
+        tuple(row)
+        for row in session.exec(
+            select(Eia.id, *[getattr(Eia, c) for c in SUMMARY_COLUMNS]).order_by(Eia.id)
+        )
+    ]
+    decisions = [
+        (
+            d.eia_id,
+            d.version,
+            None if d.signed_off_at is None else as_utc(d.signed_off_at),
+            d.decision_date,
+            d.late,
+        )
+        for d in session.exec(select(EiaDecision).order_by(EiaDecision.eia_id, EiaDecision.version))
+    ]
     return spells, eias, decisions

@@ -37,8 +37,9 @@ def _uses(counts: list[tuple[int, str, str]]) -> list[str]:
 
 def directorate_uses(directorate: Directorate) -> list[str]:
     services, people, eias = directorate_use_counts(get_session(), directorate.id)
-    return _uses([(services, "service", "services"), (people, "person", "people"),
-                  (eias, "EIA", "EIAs")])
+    return _uses(
+        [(services, "service", "services"), (people, "person", "people"), (eias, "EIA", "EIAs")]
+    )
 
 
 def service_uses(service: Service) -> list[str]:
@@ -47,9 +48,11 @@ def service_uses(service: Service) -> list[str]:
 
 
 def _in_use_reason(name: str, uses: list[str]) -> str:
-    return (f"You cannot delete {name} because it still has {_join(uses)}. Anything in use "
-            "is kept, so that people, EIAs and the audit trail stay correct: you can rename "
-            "it instead.")
+    return (
+        f"You cannot delete {name} because it still has {_join(uses)}. Anything in use "
+        "is kept, so that people, EIAs and the audit trail stay correct: you can rename "
+        "it instead."
+    )
 
 
 DIRECTORATE_TAKEN = "There is already a directorate with this name"
@@ -83,19 +86,38 @@ def _commit_or(form, message: str, operation, *args):
     return result
 
 
-def _render_form(form, *, title: str, caption: str, back: str, thing=None, uses=None,
-                 delete_url=None, problem=None, status=None):
+def _render_form(
+    form,
+    *,
+    title: str,
+    caption: str,
+    back: str,
+    thing=None,
+    uses=None,
+    delete_url=None,
+    problem=None,
+    status=None,
+):
     status = status or (400 if form.errors or problem else 200)
-    return render_template("admin/name_form.html", form=form, title=title, caption=caption,
-                           back=back, thing=thing, delete_url=delete_url, problem=problem,
-                           in_use=_in_use_reason(thing, uses) if uses else None), status
+    return render_template(
+        "admin/name_form.html",
+        form=form,
+        title=title,
+        caption=caption,
+        back=back,
+        thing=thing,
+        delete_url=delete_url,
+        problem=problem,
+        in_use=_in_use_reason(thing, uses) if uses else None,
+    ), status
 
 
 @admin.get("/directorates")
 def directorates():
     admins_only()
-    return render_template("admin/directorates.html",
-                           directorates=directorates_with_services(get_session()))
+    return render_template(
+        "admin/directorates.html", directorates=directorates_with_services(get_session())
+    )
 
 
 @admin.route("/directorates/new", methods=["GET", "POST"])
@@ -106,22 +128,33 @@ def new_directorate():
         if directorate_name_taken(get_session(), form.name.data):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
-            directorate = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.create_directorate,
-                                     form.name.data)
+            directorate = _commit_or(
+                form, DIRECTORATE_TAKEN, admin_ops.create_directorate, form.name.data
+            )
             if directorate is not REFUSED:
                 done(f"Directorate {directorate.name} added")
                 return redirect(url_for("admin.directorates"))
-    return _render_form(form, title="Add a directorate", caption="Directorates and services",
-                        back=url_for("admin.directorates"))
+    return _render_form(
+        form,
+        title="Add a directorate",
+        caption="Directorates and services",
+        back=url_for("admin.directorates"),
+    )
 
 
 def _directorate_page(directorate, form, problem=None, status=None):
     uses = directorate_uses(directorate)
     return _render_form(
-        form, title=f"Rename {directorate.name}", caption="Directorates and services",
-        back=url_for("admin.directorates"), thing=directorate.name, uses=uses,
+        form,
+        title=f"Rename {directorate.name}",
+        caption="Directorates and services",
+        back=url_for("admin.directorates"),
+        thing=directorate.name,
+        uses=uses,
         delete_url=url_for("admin.delete_directorate", directorate_id=directorate.id),
-        problem=problem, status=status)
+        problem=problem,
+        status=status,
+    )
 
 
 @admin.route("/directorates/<int:directorate_id>", methods=["GET", "POST"])
@@ -134,11 +167,15 @@ def edit_directorate(directorate_id: int):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
             old = directorate.name
-            renamed = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.rename_directorate,
-                                 directorate, form.name.data)
+            renamed = _commit_or(
+                form, DIRECTORATE_TAKEN, admin_ops.rename_directorate, directorate, form.name.data
+            )
             if renamed is not REFUSED:
-                done(f"Directorate {old} renamed to {directorate.name}" if renamed
-                     else f"Directorate {directorate.name} saved: the name had not changed")
+                done(
+                    f"Directorate {old} renamed to {directorate.name}"
+                    if renamed
+                    else f"Directorate {directorate.name} saved: the name had not changed"
+                )
                 return redirect(url_for("admin.directorates"))
             directorate = get_or_404(Directorate, directorate_id)
     return _directorate_page(directorate, form)
@@ -150,14 +187,21 @@ def delete_directorate(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     uses = directorate_uses(directorate)
     if uses:
-        return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
-                                 problem=_in_use_reason(directorate.name, uses), status=409)
+        return _directorate_page(
+            directorate,
+            DirectorateForm(formdata=None, obj=directorate),
+            problem=_in_use_reason(directorate.name, uses),
+            status=409,
+        )
     name = directorate.name
     if _committed(admin_ops.delete_directorate, directorate) is REFUSED:
         directorate = get_or_404(Directorate, directorate_id)
-        return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
-                                 problem=_in_use_reason(
-                                     name, ["other records that refer to it"]), status=409)
+        return _directorate_page(
+            directorate,
+            DirectorateForm(formdata=None, obj=directorate),
+            problem=_in_use_reason(name, ["other records that refer to it"]),
+            status=409,
+        )
     done(f"Directorate {name} deleted")
     return redirect(url_for("admin.directorates"))
 
@@ -171,23 +215,33 @@ def new_service(directorate_id: int):
         if service_name_taken(get_session(), directorate.id, form.name.data):
             form.name.errors.append(SERVICE_TAKEN)
         else:
-            service = _commit_or(form, SERVICE_TAKEN, admin_ops.create_service, directorate,
-                                 form.name.data)
+            service = _commit_or(
+                form, SERVICE_TAKEN, admin_ops.create_service, directorate, form.name.data
+            )
             if service is not REFUSED:
                 done(f"Service {service.name} added to {directorate.name}")
                 return redirect(url_for("admin.directorates"))
             directorate = get_or_404(Directorate, directorate_id)
-    return _render_form(form, title=f"Add a service to {directorate.name}",
-                        caption="Directorates and services",
-                        back=url_for("admin.directorates"))
+    return _render_form(
+        form,
+        title=f"Add a service to {directorate.name}",
+        caption="Directorates and services",
+        back=url_for("admin.directorates"),
+    )
 
 
 def _service_page(service, form, problem=None, status=None):
     return _render_form(
-        form, title=f"Rename {service.name}", caption=service.directorate.name,
-        back=url_for("admin.directorates"), thing=service.name, uses=service_uses(service),
-        delete_url=url_for("admin.delete_service", service_id=service.id), problem=problem,
-        status=status)
+        form,
+        title=f"Rename {service.name}",
+        caption=service.directorate.name,
+        back=url_for("admin.directorates"),
+        thing=service.name,
+        uses=service_uses(service),
+        delete_url=url_for("admin.delete_service", service_id=service.id),
+        problem=problem,
+        status=status,
+    )
 
 
 @admin.route("/services/<int:service_id>", methods=["GET", "POST"])
@@ -196,16 +250,21 @@ def edit_service(service_id: int):
     service = get_or_404(Service, service_id)
     form = ServiceForm(obj=service)
     if form.validate_on_submit():
-        if service_name_taken(get_session(), service.directorate_id, form.name.data,
-                              except_id=service.id):
+        if service_name_taken(
+            get_session(), service.directorate_id, form.name.data, except_id=service.id
+        ):
             form.name.errors.append(SERVICE_TAKEN)
         else:
             old = service.name
-            renamed = _commit_or(form, SERVICE_TAKEN, admin_ops.rename_service, service,
-                                 form.name.data)
+            renamed = _commit_or(
+                form, SERVICE_TAKEN, admin_ops.rename_service, service, form.name.data
+            )
             if renamed is not REFUSED:
-                done(f"Service {old} renamed to {service.name}" if renamed
-                     else f"Service {service.name} saved: the name had not changed")
+                done(
+                    f"Service {old} renamed to {service.name}"
+                    if renamed
+                    else f"Service {service.name} saved: the name had not changed"
+                )
                 return redirect(url_for("admin.directorates"))
             service = get_or_404(Service, service_id)
     return _service_page(service, form)
@@ -217,13 +276,20 @@ def delete_service(service_id: int):
     service = get_or_404(Service, service_id)
     uses = service_uses(service)
     if uses:
-        return _service_page(service, ServiceForm(formdata=None, obj=service),
-                             problem=_in_use_reason(service.name, uses), status=409)
+        return _service_page(
+            service,
+            ServiceForm(formdata=None, obj=service),
+            problem=_in_use_reason(service.name, uses),
+            status=409,
+        )
     name, directorate = service.name, service.directorate.name
     if _committed(admin_ops.delete_service, service) is REFUSED:
         service = get_or_404(Service, service_id)
-        return _service_page(service, ServiceForm(formdata=None, obj=service),
-                             problem=_in_use_reason(
-                                     name, ["other records that refer to it"]), status=409)
+        return _service_page(
+            service,
+            ServiceForm(formdata=None, obj=service),
+            problem=_in_use_reason(name, ["other records that refer to it"]),
+            status=409,
+        )
     done(f"Service {name} deleted from {directorate}")
     return redirect(url_for("admin.directorates"))

@@ -27,10 +27,14 @@ from .common import admin, admins_only, done, get_or_404, me
 # No 0/O, 1/l/I: easy to read out and type. 16 of 31 symbols is about 79 bits.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
-SELF_DEACTIVATE = ("You cannot deactivate your own account: ask another administrator, so "
-                   "the council is never left without one")
-SELF_DEMOTE = ("You cannot remove your own administrator role: ask another administrator, "
-               "so the council is never left without one")
+SELF_DEACTIVATE = (
+    "You cannot deactivate your own account: ask another administrator, so "
+    "the council is never left without one"
+)
+SELF_DEMOTE = (
+    "You cannot remove your own administrator role: ask another administrator, "
+    "so the council is never left without one"
+)
 EMAIL_TAKEN = "There is already a user with this email address"
 
 
@@ -47,16 +51,21 @@ def _set_choices(form) -> None:
     services = services_in_order(db)
     directorates = directorates_in_order(db)
     form.service_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services]
+        SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services
+    ]
     form.directorate_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(d.id), d.name) for d in directorates]
+        SelectChoice(str(d.id), d.name) for d in directorates
+    ]
     form.service_directorates = {s.id: s.directorate_id for s in services}
 
 
 def _password_page(person: User, password: str | None, heading: str):
     """The one time a made-up password is shown: never cached, never stored."""
-    response = make_response(render_template(
-        "admin/user_password_shown.html", person=person, password=password, heading=heading))
+    response = make_response(
+        render_template(
+            "admin/user_password_shown.html", person=person, password=password, heading=heading
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -81,26 +90,38 @@ def new_user():
             password = form.password.data or generate_password()
             try:
                 person = admin_ops.create_user(
-                    db, me(), name=form.name.data, email=form.email.data, role=form.role.data,
-                    service_id=form.service_id.data, directorate_id=form.directorate_id.data,
-                    password_hash=hash_password(password))
+                    db,
+                    me(),
+                    name=form.name.data,
+                    email=form.email.data,
+                    role=form.role.data,
+                    service_id=form.service_id.data,
+                    directorate_id=form.directorate_id.data,
+                    password_hash=hash_password(password),
+                )
                 db.commit()
             except sa.exc.IntegrityError:  # someone added the same email a moment ago
                 db.rollback()
                 form.email.errors.append(EMAIL_TAKEN)
             else:
-                done(f"{person.name} ({person.email}) added as "
-                     f"{ROLE_LABELS[person.role].lower()}")
-                return _password_page(person, None if form.password.data else password,
-                                      "User added")
-    return render_template("admin/user_new.html", form=form, role_items=_role_items()), \
-        400 if form.errors else 200
+                done(f"{person.name} ({person.email}) added as {ROLE_LABELS[person.role].lower()}")
+                return _password_page(
+                    person, None if form.password.data else password, "User added"
+                )
+    return render_template(
+        "admin/user_new.html", form=form, role_items=_role_items()
+    ), 400 if form.errors else 200
 
 
 def _render_edit(form, person, problem=None, status=200):
-    return render_template("admin/user_edit.html", form=form, person=person,
-                           role_items=_role_items(), problem=problem,
-                           is_self=person.id == current_user.id), status
+    return render_template(
+        "admin/user_edit.html",
+        form=form,
+        person=person,
+        role_items=_role_items(),
+        problem=problem,
+        is_self=person.id == current_user.id,
+    ), status
 
 
 @admin.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -118,18 +139,33 @@ def edit_user(user_id: int):
             if not role_may(form.role.data, Capability.administer):
                 form.role.errors.append(SELF_DEMOTE)
         if not form.errors:
-            changed = [field.label.text.split(":")[0].lower()
-                       for field in (form.name, form.role, form.service_id,
-                                     form.directorate_id, form.active)
-                       if getattr(person, field.name) != field.data]
-            admin_ops.update_user(db, me(), person, name=form.name.data, role=form.role.data,
-                                  service_id=form.service_id.data,
-                                  directorate_id=form.directorate_id.data,
-                                  active=form.active.data)
+            changed = [
+                field.label.text.split(":")[0].lower()
+                for field in (
+                    form.name,
+                    form.role,
+                    form.service_id,
+                    form.directorate_id,
+                    form.active,
+                )
+                if getattr(person, field.name) != field.data
+            ]
+            admin_ops.update_user(
+                db,
+                me(),
+                person,
+                name=form.name.data,
+                role=form.role.data,
+                service_id=form.service_id.data,
+                directorate_id=form.directorate_id.data,
+                active=form.active.data,
+            )
             db.commit()
             keep_own_session(person)
-            done(f"Changes to {person.name} ({person.email}) saved"
-                 + (f": {', '.join(changed)}" if changed else ": nothing had changed"))
+            done(
+                f"Changes to {person.name} ({person.email}) saved"
+                + (f": {', '.join(changed)}" if changed else ": nothing had changed")
+            )
             return redirect(url_for("admin.users"))
     return _render_edit(form, person, status=400 if form.errors else 200)
 
@@ -148,10 +184,10 @@ def reset_password(user_id: int):
         db.commit()
         keep_own_session(person)
         done(f"Password reset for {person.name} ({person.email})")
-        return _password_page(person, None if form.password.data else password,
-                              "Password reset")
-    return render_template("admin/user_reset_password.html", form=form, person=person), \
-        400 if form.errors else 200
+        return _password_page(person, None if form.password.data else password, "Password reset")
+    return render_template(
+        "admin/user_reset_password.html", form=form, person=person
+    ), 400 if form.errors else 200
 
 
 @admin.post("/users/<int:user_id>/deactivate")

@@ -42,9 +42,12 @@ def _impacts(eia):
 
 
 def _form(eia, action=None) -> ActionForm:
-    return ActionForm(obj=action, owners=owner_choices(eia, action), impacts=_impacts(eia),
-                      intersectional_impacts=sorted(eia.intersectional_impacts,
-                                                    key=lambda i: i.id))
+    return ActionForm(
+        obj=action,
+        owners=owner_choices(eia, action),
+        impacts=_impacts(eia),
+        intersectional_impacts=sorted(eia.intersectional_impacts, key=lambda i: i.id),
+    )
 
 
 def mitigates(action) -> str:
@@ -71,8 +74,9 @@ def actions(reference: str):
             "actions": rows,
             "changeable": changeable,
             "mitigates": mitigates,
-            "overdue": lambda a: (a.due_date is not None and a.due_date < today
-                                  and a.status in OPEN_ACTION_STATUSES),
+            "overdue": lambda a: (
+                a.due_date is not None and a.due_date < today and a.status in OPEN_ACTION_STATUSES
+            ),
             "add_url": url_for("journey.action_new", reference=eia.reference),
             "missing": missing_from_action,
         }
@@ -86,9 +90,18 @@ def _form_page(eia, action, form, *, errors=(), status=200):
         # An action's owner may update their own action, even outside the EIA's team.
         reasons = operations.edit_refusals(eia, current_user, SECTION, action=action)
         page = {"can_edit_section": not reasons, "edit_refusals": reasons}
-    return render("journey/action.html", eia, SECTION, form=form, action=action,
-                  errors=errors, status=status, list_url=_list_url(eia),
-                  mitigates=mitigates, **page)
+    return render(
+        "journey/action.html",
+        eia,
+        SECTION,
+        form=form,
+        action=action,
+        errors=errors,
+        status=status,
+        list_url=_list_url(eia),
+        mitigates=mitigates,
+        **page,
+    )
 
 
 @journey.route("/eias/<reference>/actions/new", methods=["GET", "POST"])
@@ -122,12 +135,13 @@ def action_edit(reference: str, action_id: int):
     if not form.validate():
         return _form_page(eia, action, form, errors=form_errors(form), status=400)
     values = form.to_values()
-    result = save(lambda db: operations.save_action(db, eia, current_user, values,
-                                                    action_id=action.id,
-                                                    base=form.edit_base()))
+    result = save(
+        lambda db: operations.save_action(
+            db, eia, current_user, values, action_id=action.id, base=form.edit_base()
+        )
+    )
     if not result.ok:
-        return _form_page(eia, action, form, errors=result.errors,
-                          status=result.status or 400)
+        return _form_page(eia, action, form, errors=result.errors, status=result.status or 400)
     return finish("The action has been saved.", _list_url(eia))
 
 
@@ -135,12 +149,19 @@ def action_edit(reference: str, action_id: int):
 def action_remove(reference: str, action_id: int):
     eia = load_eia(reference)
     action = child_or_404(eia.actions, action_id)
-    summary = [("Action", action.description),
-               ("Owner", action.owner.name if action.owner else "No owner yet"),
-               ("Due", long_date(action.due_date) or "Not set")]
+    summary = [
+        ("Action", action.description),
+        ("Owner", action.owner.name if action.owner else "No owner yet"),
+        ("Due", long_date(action.due_date) or "Not set"),
+    ]
     if action.from_evidence_gap:
         summary.append(("Raised from", "An evidence gap"))
     return removal_page(
-        eia, SECTION, what="this action", summary=summary,
+        eia,
+        SECTION,
+        what="this action",
+        summary=summary,
         remove=lambda db: operations.remove_action(db, eia, current_user, action.id),
-        done="The action has been removed from the action plan.", back=_list_url(eia))
+        done="The action has been removed from the action plan.",
+        back=_list_url(eia),
+    )

@@ -128,6 +128,7 @@ COMMENT_SECTIONS = ("general", *SECTIONS)
 
 # --- loading ---------------------------------------------------------------------------
 
+
 def load_eia(reference: str) -> Eia:
     """The EIA with everything its pages show (``eia_for_editing``): 404 if unknown, 403 if
     not visible."""
@@ -136,8 +137,13 @@ def load_eia(reference: str) -> Eia:
 
 def context(eia: Eia, *, inputs: dict | None = None) -> GuardContext:
     """The guard context for the signed-in person, now."""
-    return GuardContext(eia=eia, actor=current_user._get_current_object(), inputs=inputs or {},
-                        session=get_session(), now=utcnow())
+    return GuardContext(
+        eia=eia,
+        actor=current_user._get_current_object(),
+        inputs=inputs or {},
+        session=get_session(),
+        now=utcnow(),
+    )
 
 
 def is_team(eia: Eia) -> bool:
@@ -150,6 +156,7 @@ def can_edit(eia: Eia, section: str) -> bool:
 
 
 # --- where to go -----------------------------------------------------------------------
+
 
 def task_list_url(eia: Eia, **kwargs) -> str:
     return url_for("journey.tasks", reference=eia.reference, **kwargs)
@@ -171,7 +178,7 @@ def next_url(eia: Eia, section: str) -> str:
     """After "Save and continue": the next section this person can work on now, if it has
     a page; otherwise the task list."""
     keys = list(SECTIONS)
-    for later in keys[keys.index(section) + 1:]:
+    for later in keys[keys.index(section) + 1 :]:
         url = section_url(eia, later)
         if url is not None and can_edit(eia, later):
             return url
@@ -180,8 +187,7 @@ def next_url(eia: Eia, section: str) -> str:
 
 def safe_path(target: str | None, default: str) -> str:
     """``target`` if it is a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and "\\" not in target:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -189,6 +195,7 @@ def safe_path(target: str | None, default: str) -> str:
 
 
 # --- forms -----------------------------------------------------------------------------
+
 
 def form_errors(form) -> list[dict]:
     """Error-summary entries for every field in error, in the form's order, each linking
@@ -233,8 +240,7 @@ def transition_errors(refused: TransitionRefused, form=None) -> list[dict]:
     entries = []
     for reason in refused.reasons:
         field = fields.get(reason)
-        entries.append(field_error(field, reason) if field is not None
-                       else {"text": reason})
+        entries.append(field_error(field, reason) if field is not None else {"text": reason})
     return entries
 
 
@@ -260,6 +266,7 @@ def valid_values(form, names: Iterable[str]) -> dict:
 
 
 # --- saving ----------------------------------------------------------------------------
+
 
 @dataclass
 class Saved:
@@ -293,23 +300,28 @@ def save(operation: Callable[[Session], object], *, form=None, error_field=None)
         return Saved(False, errors=[], status=409)
     except TransitionRefused as exc:
         db.rollback()
-        return Saved(False, errors=transition_errors(exc, form),
-                     status=403 if exc.forbidden else 409)
+        return Saved(
+            False, errors=transition_errors(exc, form), status=403 if exc.forbidden else 409
+        )
     except EditRefused as exc:
         db.rollback()
-        return Saved(False, errors=refusal_errors(exc.reasons),
-                     status=403 if exc.forbidden else 409)
+        return Saved(
+            False, errors=refusal_errors(exc.reasons), status=403 if exc.forbidden else 409
+        )
     except (ValueError, LookupError) as exc:
         db.rollback()
-        return Saved(False, errors=_errors_on(error_field, [_sentence(str(exc))]),
-                     status=400)
+        return Saved(False, errors=_errors_on(error_field, [_sentence(str(exc))]), status=400)
     except (sa.exc.DataError, sa.exc.IntegrityError):
         db.rollback()
-        current_app.logger.warning("a journey save was refused by the database",
-                                   exc_info=True)
-        return Saved(False, errors=_errors_on(error_field, [
-            "Something you entered could not be saved. Check your answers and try again."]),
-            status=400)
+        current_app.logger.warning("a journey save was refused by the database", exc_info=True)
+        return Saved(
+            False,
+            errors=_errors_on(
+                error_field,
+                ["Something you entered could not be saved. Check your answers and try again."],
+            ),
+            status=400,
+        )
     return Saved(True, result=result)
 
 
@@ -334,9 +346,9 @@ def finish(message: str | None, url: str):
 # --- rendering -------------------------------------------------------------------------
 
 
-
-def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
-                     next_path: str | None = None) -> dict:
+def comments_context(
+    eia: Eia, section: str, *, form: CommentForm | None = None, next_path: str | None = None
+) -> dict:
     """What ``journey/_comments.html`` needs for ``section``."""
     if form is None:
         form = CommentForm(formdata=None, data={"section": section, "next": next_path or ""})
@@ -345,23 +357,27 @@ def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
         "comments": section_comments(get_session(), eia.id, section),
         "comment_form": form,
         "can_comment": can_comment(current_user, eia),
-        "comment_action": url_for("journey.comment", reference=eia.reference,
-                                  section=section),
+        "comment_action": url_for("journey.comment", reference=eia.reference, section=section),
     }
 
 
-def render_section(template: str, eia: Eia, section: str | None, *, errors=(),
-                   status: int = 200, **page):
+def render_section(
+    template: str, eia: Eia, section: str | None, *, errors=(), status: int = 200, **page
+):
     """Render a journey page: the layout's error summary from ``errors``, the comments on
     ``section`` (none when ``section`` is None), and ``page`` for the template."""
     form = page.get("form")
     if hasattr(form, "edit_base"):
         errors = [*_edited_together(eia, form), *errors]
-    values = {"eia": eia, "section": section, "errors": list(errors),
-              "task_list_url": task_list_url(eia), "section_url": section_url,
-              "can_edit_section": can_edit(eia, section) if section in SECTIONS else False,
-              "edit_refusals": edit_refusals(eia, current_user, section)
-              if section in SECTIONS else []}
+    values = {
+        "eia": eia,
+        "section": section,
+        "errors": list(errors),
+        "task_list_url": task_list_url(eia),
+        "section_url": section_url,
+        "can_edit_section": can_edit(eia, section) if section in SECTIONS else False,
+        "edit_refusals": edit_refusals(eia, current_user, section) if section in SECTIONS else [],
+    }
     if section is not None:
         values.update(comments_context(eia, section))
     values.update(page)
@@ -369,6 +385,7 @@ def render_section(template: str, eia: Eia, section: str | None, *, errors=(),
 
 
 # --- editing together (eia.edit_conflicts) ------------------------------------------------
+
 
 def _edited_together(eia: Eia, form) -> list[dict]:
     """Fill in what the form carries about when it was opened, and, after a save refused
@@ -390,13 +407,16 @@ def _edited_together(eia: Eia, form) -> list[dict]:
         tokens.add(c.change.token)
         field, theirs, yours = _field_for_path(form, c.change.path, c.change.new, c.yours)
         what = field.label.text if field is not None else " ".join(c.change.path)
-        text = (f"{c.change.by} changed “{what}” after you opened this page: their answer "
-                f"is “{_answer(field, theirs)}”. Yours, “{_answer(field, yours)}”, "
-                "is kept below. Save again to replace theirs with yours, or change yours.")
+        text = (
+            f"{c.change.by} changed “{what}” after you opened this page: their answer "
+            f"is “{_answer(field, theirs)}”. Yours, “{_answer(field, yours)}”, "
+            "is kept below. Save again to replace theirs with yours, or change yours."
+        )
         if field is not None:
             field.errors = [*field.errors, text]
-        summary.append({"text": text, "href": f"#{field.id}"} if field is not None
-                       else {"text": text})
+        summary.append(
+            {"text": text, "href": f"#{field.id}"} if field is not None else {"text": text}
+        )
     form.overwrite.data = " ".join(sorted(tokens))
     return summary
 
@@ -410,7 +430,8 @@ def _field_for_path(form, path: tuple[str, ...], theirs, yours):
         return form["-".join(path[-2:])], theirs, yours
     name, theirs = form.audit_to_form(path[-1], theirs)
     _, yours = form.audit_to_form(path[-1], yours)
-    return (form[name] if name in form else None), theirs, yours
+    field = form[name] if name in form else None  # noqa: SIM401 (a Form has no .get)
+    return field, theirs, yours
 
 
 def _answer(field, value) -> str:

@@ -8,8 +8,8 @@ from eia import operations
 from forms.events import event_form
 from workflows import refusal_reasons
 from workflows.guards import GUARDS, NEEDS, decision_date_passed, who_reasons
-from workflows.machine import PERSONAL_GUARDS
 from workflows.lifecycle import EVENT_RECORDS, EVENTS, sign_off_events, state, transitions_for
+from workflows.machine import PERSONAL_GUARDS
 
 from . import journey
 from .editing import (
@@ -57,8 +57,7 @@ def _blockers(eia, ctx, event: str) -> tuple[list[str], int]:
         return who, 403
     if not rows:
         return refusal_reasons(event, ctx), 409
-    personal = [r for name in rows[0].guards if name in PERSONAL_GUARDS
-                for r in GUARDS[name](ctx)]
+    personal = [r for name in rows[0].guards if name in PERSONAL_GUARDS for r in GUARDS[name](ctx)]
     if personal:  # the person may not, however ready the EIA is (segregation of duties)
         return personal, 403
     reasons = [r for r in refusal_reasons(event, ctx) if r not in _need_reasons(rows[0], ctx)]
@@ -82,10 +81,19 @@ def event(reference: str, event: str):
     errors = []
 
     def page(errors, status):
-        return render_section("journey/event.html", eia, None, errors=errors, status=status,
-                              form=form, event=event, label=label, blockers=blockers,
-                              explanation=EXPLANATIONS.get(event, ""),
-                              state_label=state(eia.status).label)
+        return render_section(
+            "journey/event.html",
+            eia,
+            None,
+            errors=errors,
+            status=status,
+            form=form,
+            event=event,
+            label=label,
+            blockers=blockers,
+            explanation=EXPLANATIONS.get(event, ""),
+            state_label=state(eia.status).label,
+        )
 
     if not form.is_submitted():
         return page([], status if status == 403 else 200)
@@ -94,8 +102,9 @@ def event(reference: str, event: str):
         return page(refusal_errors(blockers), status)
     if not form.validate():
         return page(form_errors(form), 400)
-    result = save(lambda db: operations.transition(db, eia, event, current_user,
-                                                   **form.inputs()), form=form)
+    result = save(
+        lambda db: operations.transition(db, eia, event, current_user, **form.inputs()), form=form
+    )
     if result.ok:
         return finish(DONE.get(event, f"{label}: done."), task_list_url(eia))
     errors = result.errors

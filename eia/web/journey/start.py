@@ -32,19 +32,24 @@ def new_eia():
     form = NewEiaForm()
     if not form.is_submitted():
         form.service.data = _default_service(services)
-    form.service.choices = [SelectChoice(s.id, f"{s.name} ({s.directorate.name})")
-                            for s in services]
+    form.service.choices = [
+        SelectChoice(s.id, f"{s.name} ({s.directorate.name})") for s in services
+    ]
     errors, status = [], 200
     if form.is_submitted():
         if form.validate():
             service = db.get(Service, form.service.data)
-            result = save(lambda db: operations.create_eia(db, current_user, service=service,
-                                                           title=form.title.data),
-                          error_field=form.title)
+            result = save(
+                lambda db: operations.create_eia(
+                    db, current_user, service=service, title=form.title.data
+                ),
+                error_field=form.title,
+            )
             if result.ok:
                 eia = result.result
-                return finish(f"{eia.reference} started. Describe the proposal first.",
-                              task_list_url(eia))
+                return finish(
+                    f"{eia.reference} started. Describe the proposal first.", task_list_url(eia)
+                )
             errors, status = result.errors, result.status
         else:
             errors, status = form_errors(form), 400
