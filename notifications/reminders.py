@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from eia.models import ActionItem, AuditRecord, Eia, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
 from eia.models.notifications import Delivery
+from eia.words import plural
 from workflows.lifecycle import STATES, Status, states_where
 from workflows.segregation import eligible_deciders
 
@@ -61,10 +62,6 @@ class Reminder:
     @property
     def key(self) -> str:
         return outbox.reminder_key(self.eia_id, self.rule, self.period, self.recipient.id)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _repeat_period(start: date, elapsed: int, first: int, every: int) -> str:
@@ -125,9 +122,9 @@ def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
                     "idle",
                     _repeat_period(since, idle, after, every),
                     "idle",
-                    f"Reminder: {eia.reference} has not changed for {_plural(idle, 'working day')}",
+                    f"Reminder: {eia.reference} has not changed for {plural(idle, 'working day')}",
                     summary=f"{eia.reference} has been {words['state_words']} with no change "
-                    f"since {words['since']} ({_plural(idle, 'working day')}).",
+                    f"since {words['since']} ({plural(idle, 'working day')}).",
                     **words,
                 )
             )
@@ -143,9 +140,9 @@ def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
                         since.isoformat(),
                         "idle_escalation",
                         f"Stalled: {eia.reference} has not changed for "
-                        f"{_plural(idle, 'working day')}",
+                        f"{plural(idle, 'working day')}",
                         summary=f"{eia.reference} ({eia.owner.name}) has not moved for "
-                        f"{_plural(idle, 'working day')}.",
+                        f"{plural(idle, 'working day')}.",
                         owner_name=eia.owner.name,
                         **words,
                     )
@@ -187,7 +184,7 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
                         _repeat_period(since, waiting, after, every),
                         "signoff_pending",
                         f"Reminder: {eia.reference} is waiting for your sign-off",
-                        summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
+                        summary=f"{eia.reference} has waited {plural(waiting, 'working day')} "
                         "for sign-off.",
                         **words,
                     )
@@ -202,8 +199,8 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
                         since.isoformat(),
                         "signoff_escalation",
                         f"Sign-off overdue: {eia.reference} has waited "
-                        f"{_plural(waiting, 'working day')}",
-                        summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
+                        f"{plural(waiting, 'working day')}",
+                        summary=f"{eia.reference} has waited {plural(waiting, 'working day')} "
                         "for its approver.",
                         **{**words, "path": f"/eias/{eia.reference}"},
                     )
@@ -230,7 +227,7 @@ def decision_date_near(session: Session, today: date, cfg) -> list[Reminder]:
     found = []
     for eia in eias:
         left = working_days_between(today, eia.decision_date)
-        when = "today" if left == 0 else f"in {_plural(left, 'working day')}"
+        when = "today" if left == 0 else f"in {plural(left, 'working day')}"
         people = [owners.get(eia.owner_id)] + deciders[eia.id]
         for user in people:
             if user is None:
@@ -292,7 +289,7 @@ def review_coming(session: Session, today: date, cfg) -> list[Reminder]:
                 f"Review coming: {eia.reference} is due for review on {day_text(eia.review_date)}",
                 days_left=days,
                 summary=f"{eia.reference} is due for review on "
-                f"{day_text(eia.review_date)} (in {_plural(days, 'day')}).",
+                f"{day_text(eia.review_date)} (in {plural(days, 'day')}).",
             )
         )
     return found

@@ -31,6 +31,7 @@ from eia.reporting.tables import (
     percent,
     review_rows,
 )
+from eia.words import plural
 from forms.dashboard import CumulativeForm, DashboardFilterForm
 from workflows.lifecycle import STATES
 
@@ -44,10 +45,6 @@ STATE_LABELS = {s.name: s.label for s in STATES}
 
 def _only_the_unit() -> None:
     forbid_unless(may(current_user, Capability.dashboard))
-
-
-def _plural(n, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 @dashboard.app_template_global("quality_flags")
@@ -184,7 +181,7 @@ def _charts(d) -> dict:
         (
             STATE_LABELS[s],
             {"value": d.stages[s].median_days or 0},
-            f"{d.stages[s].median_days:.1f} days ({_plural(d.stages[s].spells, 'spell')})"
+            f"{d.stages[s].median_days:.1f} days ({plural(d.stages[s].spells, 'spell')})"
             if d.stages[s].spells
             else "no finished spell",
         )
@@ -215,7 +212,7 @@ def _charts(d) -> dict:
                 (
                     s.label,
                     {"value": d.states.get(s.name, 0)},
-                    _plural(d.states.get(s.name, 0), "EIA"),
+                    plural(d.states.get(s.name, 0), "EIA"),
                 )
                 for s in STATES
             ],
@@ -228,7 +225,7 @@ def _charts(d) -> dict:
                 (
                     f"Outcome {o.value}",
                     {"value": d.outcomes[o.value]},
-                    _plural(d.outcomes[o.value], "EIA"),
+                    plural(d.outcomes[o.value], "EIA"),
                 )
                 for o in Outcome
             ],

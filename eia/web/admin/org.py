@@ -18,13 +18,10 @@ from eia.queries.org import (
     service_name_taken,
     service_use_counts,
 )
+from eia.words import plural
 from forms.admin import DirectorateForm, ServiceForm
 
 from .common import admin, admins_only, done, get_or_404, me
-
-
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
 
 
 def _join(parts: list[str]) -> str:
@@ -32,7 +29,7 @@ def _join(parts: list[str]) -> str:
 
 
 def _uses(counts: list[tuple[int, str, str]]) -> list[str]:
-    return [_plural(n, one, many) for n, one, many in counts if n]
+    return [plural(n, one, many) for n, one, many in counts if n]
 
 
 def directorate_uses(directorate: Directorate) -> list[str]:
