@@ -512,6 +512,9 @@ def test_beat_runs_the_sweeper_the_reminders_and_the_digest(app):
     assert schedule["daily-digest"]["task"] == "notifications.send_digests"
     assert schedule["daily-digest"]["schedule"] == crontab(hour=7, minute=30)
     assert conf.timezone == "Europe/London"
+    # The tasks are registered when a worker starts and imports the app's includes (as
+    # celery_worker.py's worker does), not when the web app is made.
+    app.extensions["celery"].loader.import_default_modules()
     registered = set(app.extensions["celery"].tasks)
     assert {e["task"] for e in schedule.values()} <= registered
 
