@@ -13,7 +13,7 @@ from pathlib import Path
 
 from celery import Celery, Task
 from celery.schedules import crontab
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
 from flask import Flask
 
 from .settings import hour_minute
@@ -121,6 +121,13 @@ def init_celery(app: Flask) -> Celery:
     def _own_connections(**_kwargs):
         # A forked pool process must not share the parent's database connections.
         app.extensions["eia_engine"].dispose(close=False)
+
+    @worker_process_shutdown.connect(weak=False)
+    def _quit_smtp(**_kwargs):
+        # The SMTP connection a pool process kept open between batches: QUIT it.
+        from .sending import close_worker_link
+
+        close_worker_link()
 
     @worker_ready.connect(weak=False)
     def _embedded_first_sweep(sender=None, **_kwargs):

@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 from eia.models import OutboxEmail, User, utcnow
 from eia.models.notifications import Delivery, OutboxStatus
 
+from . import settings
 from .sending import header_text
 
 log = logging.getLogger(__name__)
@@ -181,27 +182,30 @@ def _celery():
     return current_app.extensions.get("celery")
 
 
-def dispatch(ids: Iterable[int], celery=None) -> int:
-    """Hand outbox ids to the broker; returns how many were handed over. Never raises: an id
-    not handed over stays queued in the database for the sweeper."""
+def dispatch(ids: Iterable[int], celery=None, batch: int | None = None) -> int:
+    """Hand outbox ids to the broker, ``batch`` (OUTBOX_BATCH_SIZE) to a task; returns how
+    many were handed over. Never raises: an id not handed over stays queued in the database
+    for the sweeper."""
     celery = celery or _celery()
     if celery is None:
         return 0
     ids = sorted(ids)
+    size = max(int(batch or settings.current().OUTBOX_BATCH_SIZE), 1)
     done = 0
-    for outbox_id in ids:
+    for start in range(0, len(ids), size):
+        chunk = ids[start:start + size]
         try:
             # retry=False: with the broker down, fail at once rather than hold up a web
-            # request (the row is safe in the database).
+            # request (the rows are safe in the database).
             # ignore_result: otherwise a Redis result backend subscribes for the result
             # first, and retries for a long time while Redis is down.
-            celery.send_task(SEND_TASK, args=[outbox_id], retry=False, ignore_result=True)
+            celery.send_task(SEND_TASK, args=[chunk], retry=False, ignore_result=True)
         except Exception as exc:  # noqa: BLE001 - any broker failure means "later"
-            log.warning("Could not hand email %s (and %d more) to the broker: %s. The "
-                        "outbox sweeper will send them.", outbox_id,
-                        len(ids) - done - 1, exc)
+            log.warning("Could not hand emails %s (and %d more) to the broker: %s. The "
+                        "outbox sweeper will send them.", chunk,
+                        len(ids) - done - len(chunk), exc)
             break
-        done += 1
+        done += len(chunk)
     return done
 
 

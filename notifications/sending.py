@@ -288,54 +288,177 @@ def conversation_seconds(cfg) -> float:
                       login=bool(config.get("SMTP_USERNAME"))) * cfg.SMTP_TIMEOUT
 
 
-def smtp_send(prepared: Prepared, cfg, accepted, seconds: float | None = None) -> None:
-    """Send by SMTP within ``seconds`` (at most ``conversation_seconds``); call
-    ``accepted()`` the moment the server has taken the message (its 250 to DATA, before
-    QUIT), so the window for a second copy is as small as it can be."""
-    config = current_app.config
-    limit = conversation_seconds(cfg)
-    deadline = _Deadline(limit if seconds is None else min(seconds, limit))
-    host, port = cfg.SMTP_HOST, int(config["SMTP_PORT"])
-    if cfg.SMTP_SSL:
-        smtp = smtplib.SMTP_SSL(timeout=cfg.SMTP_TIMEOUT, context=ssl.create_default_context())
-    else:
-        smtp = smtplib.SMTP(timeout=cfg.SMTP_TIMEOUT)
-    # Not connected by the constructor, so that the watchdog holds it from the first wait;
-    # smtplib then leaves unset the name that TLS checks the certificate against.
-    smtp._host = host
-    with deadline.watching():
+class SmtpLink:
+    """One SMTP connection kept open across messages: a worker process's (``worker_link``),
+    or one message's alone (``deliver`` called on its own).
+
+    Opened on first use; used again for the next message while it stays healthy; shut
+    (QUIT, else dropped) on any error or cut-off, when it has been idle for
+    SMTP_KEEPALIVE_SECONDS, and when the worker process stops. A message's conversation on a
+    reused connection is MAIL, RCPT, DATA and the message: fewer waits than a fresh one, so
+    the deadline and the lease, which count a whole fresh conversation, still hold. If the
+    server has dropped a reused connection (its own idle timeout), the first command fails
+    before anything was handed over: the connection is opened again, within the same
+    deadline, once."""
+
+    def __init__(self):
+        self.smtp = None
+        self.last_used = 0.0
+        self.lock = threading.RLock()  # one message at a time; the idle closer waits
+        self._idle_timer = None
+
+    def open(self, cfg, deadline: "_Deadline") -> tuple[smtplib.SMTP, bool]:
+        """The connection, ready for MAIL FROM, and whether it was used before."""
+        config = current_app.config
+        keep = float(getattr(cfg, "SMTP_KEEPALIVE_SECONDS", 0) or 0)
+        if self.smtp is not None and time.monotonic() - self.last_used > keep:
+            self.close()
+        if self.smtp is not None:
+            deadline.smtp = self.smtp
+            return self.smtp, True
+        host, port = cfg.SMTP_HOST, int(config["SMTP_PORT"])
+        if cfg.SMTP_SSL:
+            smtp = smtplib.SMTP_SSL(timeout=cfg.SMTP_TIMEOUT,
+                                    context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(timeout=cfg.SMTP_TIMEOUT)
+        # Not connected by the constructor, so that the watchdog holds it from the first
+        # wait; smtplib then leaves unset the name that TLS checks the certificate against.
+        smtp._host = host
         deadline.smtp = smtp
-        try:
-            try:
-                smtp.connect(host, port)
-                deadline.check()
-                if config.get("SMTP_STARTTLS"):
-                    smtp.starttls(context=ssl.create_default_context())
-                if config.get("SMTP_USERNAME"):
-                    smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
-                smtp.ehlo_or_helo_if_needed()
-                options = ("SMTPUTF8", "BODY=8BITMIME") if prepared.international else ()
-                code, reply = smtp.mail(prepared.sender, options)
-                if code != 250:
-                    raise smtplib.SMTPSenderRefused(code, reply, prepared.sender)
-                code, reply = smtp.rcpt(prepared.recipient)
-                if code not in (250, 251):
-                    raise smtplib.SMTPRecipientsRefused({prepared.recipient: (code, reply)})
-                deadline.check()  # never hand the message over once the time is up
-                code, reply = smtp.data(prepared.data)
-                if code != 250:
-                    raise smtplib.SMTPDataError(code, reply)
-            except (OSError, smtplib.SMTPException) as exc:
-                raise _classify(exc, deadline) from exc
-            except Exception as exc:  # noqa: BLE001 - anything else: nothing was accepted
-                raise PermanentError(f"Could not send it: {type(exc).__name__}: {exc}") \
-                    from exc
-            accepted()
-        finally:
+        self.smtp = smtp
+        smtp.connect(host, port)
+        deadline.check()
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"])
+        smtp.ehlo_or_helo_if_needed()
+        return smtp, False
+
+    def used(self) -> None:
+        self.last_used = time.monotonic()
+
+    def drop(self) -> None:
+        """Forget the connection without a word to the server (after an error)."""
+        smtp, self.smtp = self.smtp, None
+        if smtp is not None:
+            smtp.close()
+
+    def close(self) -> None:
+        """QUIT, or drop the connection if the server does not answer."""
+        with self.lock:
+            self._cancel_idle()
+            smtp, self.smtp = self.smtp, None
+            if smtp is None:
+                return
             try:
                 smtp.quit()
             except (OSError, smtplib.SMTPException):
                 smtp.close()
+
+    def close_when_idle(self, seconds: float) -> None:
+        """Shut the connection if nothing else is sent on it within ``seconds``."""
+        with self.lock:
+            self._cancel_idle()
+            if self.smtp is None:
+                return
+            timer = threading.Timer(max(seconds, 0.0), self._idle)
+            timer.daemon = True
+            self._idle_timer = timer
+            timer.start()
+
+    def _idle(self) -> None:
+        with self.lock:
+            if self._idle_timer is not None and self._idle_timer is threading.current_thread():
+                self._idle_timer = None
+                self.close()
+
+    def _cancel_idle(self) -> None:
+        timer, self._idle_timer = self._idle_timer, None
+        if timer is not None and timer is not threading.current_thread():
+            timer.cancel()
+
+
+_worker_link = None
+
+
+def worker_link() -> SmtpLink:
+    """This process's SMTP connection (a worker's pool process keeps one)."""
+    global _worker_link
+    if _worker_link is None:
+        _worker_link = SmtpLink()
+    return _worker_link
+
+
+def close_worker_link() -> None:
+    """At the worker process's shutdown: QUIT the connection it kept."""
+    if _worker_link is not None:
+        _worker_link.close()
+
+
+def _disconnected(exc: Exception) -> bool:
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, BrokenPipeError))
+
+
+def smtp_send(prepared: Prepared, cfg, accepted, seconds: float | None = None,
+              link: SmtpLink | None = None) -> None:
+    """Send by SMTP within ``seconds`` (at most ``conversation_seconds``); call
+    ``accepted()`` the moment the server has taken the message (its 250 to DATA, before
+    anything else), so the window for a second copy is as small as it can be. On ``link``
+    (kept open for the next message) or, without one, on a connection of its own, closed
+    with QUIT at the end."""
+    limit = conversation_seconds(cfg)
+    deadline = _Deadline(limit if seconds is None else min(seconds, limit))
+    own = link is None
+    link = link or SmtpLink()
+    with link.lock:
+        link._cancel_idle()
+        try:
+            with deadline.watching():
+                try:
+                    try:
+                        smtp, reused = link.open(cfg, deadline)
+                        try:
+                            _envelope(smtp, prepared)
+                        except (OSError, smtplib.SMTPException) as exc:
+                            if not (reused and _disconnected(exc)):
+                                raise
+                            # The server dropped the idle connection: nothing was handed
+                            # over; once more on a new one, within the same deadline.
+                            link.drop()
+                            deadline.check()
+                            smtp, _ = link.open(cfg, deadline)
+                            _envelope(smtp, prepared)
+                        deadline.check()  # never hand the message over once time is up
+                        code, reply = smtp.data(prepared.data)
+                        if code != 250:
+                            raise smtplib.SMTPDataError(code, reply)
+                    except (OSError, smtplib.SMTPException) as exc:
+                        link.drop()
+                        raise _classify(exc, deadline) from exc
+                    except Exception as exc:  # noqa: BLE001 - anything else: nothing accepted
+                        link.drop()
+                        raise PermanentError(
+                            f"Could not send it: {type(exc).__name__}: {exc}") from exc
+                    link.used()
+                    accepted()
+                finally:
+                    if deadline.passed:  # the watchdog may have shut the socket
+                        link.drop()
+        finally:
+            if own:
+                link.close()
+
+
+def _envelope(smtp: smtplib.SMTP, prepared: Prepared) -> None:
+    options = ("SMTPUTF8", "BODY=8BITMIME") if prepared.international else ()
+    code, reply = smtp.mail(prepared.sender, options)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, reply, prepared.sender)
+    code, reply = smtp.rcpt(prepared.recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({prepared.recipient: (code, reply)})
 
 
 # --- the steps, each its own short transaction ---------------------------------------------
@@ -501,20 +624,56 @@ def _mark_sent(recorder: _Recorder, outbox_id: int, token: str) -> None:
             time.sleep(0.2 * (attempt + 1))
 
 
-def _load(outbox_id: int) -> OutboxEmail | None:
+def _load(ids) -> dict[int, OutboxEmail]:
     with session_scope() as session:
-        row = session.get(OutboxEmail, outbox_id)
-        if row is not None:
+        rows = session.exec(sa.select(OutboxEmail).where(
+            OutboxEmail.__table__.c.id.in_(list(ids)))).scalars().all()
+        for row in rows:
             session.expunge(row)
-        return row
+        return {row.id: row for row in rows}
 
 
-def deliver(outbox_id: int) -> Outcome:
+def deliver(outbox_id: int, link: "SmtpLink | None" = None) -> Outcome:
     """Send one outbox email, at most once. Returns what happened; ``retry_in`` says when
-    to try again (the row is already back in the queue with that time)."""
+    to try again (the row is already back in the queue with that time). Without ``link``,
+    on an SMTP connection of its own, closed when it is done."""
+    return deliver_many([outbox_id], link)[outbox_id]
+
+
+def deliver_many(ids, link: "SmtpLink | None" = None, on_error=None) -> dict[int, Outcome]:
+    """Send these outbox emails one after another, each as ``deliver`` would (claimed, sent
+    and recorded "sent" on its own), loaded with one query, claimed and recorded on one
+    database connection and sent on ``link``. ``on_error(outbox_id, exc)``: an email that
+    could not be tried (the database failing) is reported there and the next one goes on
+    (the sweeper hands it over again); without it, the exception is raised."""
+    ids = list(dict.fromkeys(ids))
     cfg = settings.current()
+    rows = _load(ids)
+    outcomes: dict[int, Outcome] = {}
+    recorder = None
+    try:
+        for outbox_id in ids:
+            try:
+                if recorder is None:
+                    recorder = _Recorder()
+                outcomes[outbox_id] = _deliver_row(outbox_id, rows.get(outbox_id), cfg,
+                                                   recorder, link)
+            except Exception as exc:
+                if on_error is None:
+                    raise
+                on_error(outbox_id, exc)
+                if recorder is not None:  # it may be what failed: a new one for the next
+                    recorder.close()
+                    recorder = None
+    finally:
+        if recorder is not None:
+            recorder.close()
+    return outcomes
+
+
+def _deliver_row(outbox_id: int, row: OutboxEmail | None, cfg, recorder: "_Recorder",
+                 link: "SmtpLink | None") -> Outcome:
     now = utcnow()
-    row = _load(outbox_id)
     if row is None:
         return Outcome("skipped", detail="no such email (its transaction rolled back)")
     if row.status != OutboxStatus.queued or row.delivery != Delivery.immediate:
@@ -531,34 +690,30 @@ def deliver(outbox_id: int) -> Outcome:
         return Outcome("skipped", detail="another worker has it")
     token = uuid.uuid4().hex
     transport = "smtp" if cfg.SMTP_HOST else "mailbox"
-    recorder = _Recorder()
+    if not _claim(outbox_id, token, now, prepared, transport,
+                  cfg.OUTBOX_SEND_LEASE_SECONDS, recorder):
+        return Outcome("skipped", detail="another worker has it")
+    attempts = row.attempts + 1
+    # The conversation must be over in time to record "sent" before the claim lapses
+    # (the claim itself may have waited for the database).
+    spare = (cfg.OUTBOX_SEND_LEASE_SECONDS - RECORD_WAIT_SECONDS
+             - (utcnow() - now).total_seconds())
     try:
-        if not _claim(outbox_id, token, now, prepared, transport,
-                      cfg.OUTBOX_SEND_LEASE_SECONDS, recorder):
-            return Outcome("skipped", detail="another worker has it")
-        attempts = row.attempts + 1
-        # The conversation must be over in time to record "sent" before the claim lapses
-        # (the claim itself may have waited for the database).
-        spare = (cfg.OUTBOX_SEND_LEASE_SECONDS - RECORD_WAIT_SECONDS
-                 - (utcnow() - now).total_seconds())
-        try:
-            if cfg.SMTP_HOST and spare <= 0:
-                raise TransientError("The claim was nearly out of time before the mail "
-                                     "server was reached (the database was slow)")
-            if cfg.SMTP_HOST:
-                smtp_send(prepared, cfg, lambda: _mark_sent(recorder, outbox_id, token),
-                          seconds=spare)
-            else:  # embedded mode: the local mailbox is the row itself
-                _mark_sent(recorder, outbox_id, token)
-        except PermanentError as exc:
-            _finish(outbox_id, token, status=OutboxStatus.failed, last_error=str(exc))
-            log.warning("Email %s failed: %s", outbox_id, exc)
-            return Outcome("failed", detail=str(exc))
-        except TransientError as exc:
-            return _retry_or_fail(outbox_id, token, attempts, str(exc), cfg)
-        return Outcome("sent")
-    finally:
-        recorder.close()
+        if cfg.SMTP_HOST and spare <= 0:
+            raise TransientError("The claim was nearly out of time before the mail "
+                                 "server was reached (the database was slow)")
+        if cfg.SMTP_HOST:
+            smtp_send(prepared, cfg, lambda: _mark_sent(recorder, outbox_id, token),
+                      seconds=spare, link=link)
+        else:  # embedded mode: the local mailbox is the row itself
+            _mark_sent(recorder, outbox_id, token)
+    except PermanentError as exc:
+        _finish(outbox_id, token, status=OutboxStatus.failed, last_error=str(exc))
+        log.warning("Email %s failed: %s", outbox_id, exc)
+        return Outcome("failed", detail=str(exc))
+    except TransientError as exc:
+        return _retry_or_fail(outbox_id, token, attempts, str(exc), cfg)
+    return Outcome("sent")
 
 
 def _retry_or_fail(outbox_id: int, token: str, attempts: int, error: str, cfg) -> Outcome:

@@ -66,6 +66,12 @@ SETTINGS = (
             "delay before the first retry; it doubles each time"),
     Setting("OUTBOX_RETRY_MAX_SECONDS", "1800", float,
             "the longest delay between retries (kept below the broker's visibility timeout)"),
+    Setting("OUTBOX_BATCH_SIZE", "20", int,
+            "emails handed to a worker in one task: it sends them one after another over "
+            "one SMTP connection, each claimed and recorded \"sent\" on its own"),
+    Setting("SMTP_KEEPALIVE_SECONDS", "30", float,
+            "how long a worker keeps its SMTP connection open with nothing to send (it is "
+            "closed at once on any error, and when the worker stops)"),
     Setting("BROKER_VISIBILITY_TIMEOUT", "3600", float,
             "seconds Redis waits before giving an unacknowledged task to another worker"),
     Setting("SMTP_TIMEOUT", "30", float,
@@ -121,6 +127,8 @@ def check(values: Mapping, *, starttls: bool = True, login: bool = True) -> None
             f"each, and recording \"sent\" may wait {RECORD_WAIT_SECONDS} s for the "
             "database. A shorter claim could lapse while its email is still being sent, "
             "and the email would be sent again.")
+    if values.get("OUTBOX_BATCH_SIZE", 1) < 1:
+        raise ValueError("OUTBOX_BATCH_SIZE must be at least 1")
     if values["OUTBOX_MAX_ATTEMPTS"] < 1:
         raise ValueError("OUTBOX_MAX_ATTEMPTS must be at least 1")
     for name in ("REMINDER_SWEEP_TIME", "DIGEST_TIME"):
