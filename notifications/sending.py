@@ -398,7 +398,10 @@ def close_worker_link() -> None:
 
 
 def _disconnected(exc: Exception) -> bool:
-    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError, BrokenPipeError))
+    """The server has closed (or is closing: 421) the connection."""
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code == 421
+    return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError))
 
 
 def smtp_send(prepared: Prepared, cfg, accepted, seconds: float | None = None,

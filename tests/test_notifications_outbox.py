@@ -737,3 +737,93 @@ def test_the_review_sweep_carries_on_past_an_eia_it_cannot_move(app, make, db, c
         db.refresh(eia)
     assert [e.status for e in eias] == ["under_review", "approved", "under_review"]
     assert audit.verify(db).ok
+
+
+# --- a worker's batches over one kept SMTP connection ----------------------------------------
+
+def _counting_connects(monkeypatch) -> list:
+    import smtplib
+
+    opened = []
+    real = smtplib.SMTP.connect
+
+    def connect(self, *args, **kwargs):
+        opened.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", connect)
+    return opened
+
+
+def test_a_batch_goes_over_one_connection_kept_for_the_next(in_app, smtp_server, make, db,
+                                                           connection, monkeypatch):
+    rows = _emails(make, db, connection, 4)
+    opened = _counting_connects(monkeypatch)
+    link = sending.SmtpLink()
+    first = sending.deliver_many([r.id for r in rows[:3]], link)
+    assert [o.status for o in first.values()] == ["sent"] * 3
+    assert sending.deliver_many([rows[3].id], link)[rows[3].id].status == "sent"
+    assert len(opened) == 1 and link.smtp is not None  # still open for the next batch
+    link.close()
+    assert link.smtp is None
+    assert {r.status for r in _rows(connection)} == {"sent"}
+    assert sorted(m["Message-ID"] for m in smtp_server.snapshot()) == sorted(
+        sending.message_id(r, in_app.config["MAIL_FROM"]) for r in rows)
+
+
+def test_a_refusal_drops_the_kept_connection_and_the_next_email_opens_another(
+        in_app, smtp_server, make, db, connection, monkeypatch):
+    rows = _emails(make, db, connection, 2)
+    opened = _counting_connects(monkeypatch)
+    link = sending.SmtpLink()
+    smtp_server.refuse_for(60)
+    assert sending.deliver_many([rows[0].id], link)[rows[0].id].status == "retry"
+    assert link.smtp is None  # dropped on the error
+    smtp_server.refuse_for(0)
+    assert sending.deliver_many([rows[1].id], link)[rows[1].id].status == "sent"
+    assert len(opened) == 2
+    link.close()
+
+
+def test_a_connection_the_server_dropped_while_idle_is_opened_again_for_the_same_email(
+        in_app, smtp_server, make, db, connection, monkeypatch):
+    rows = _emails(make, db, connection, 2)
+    opened = _counting_connects(monkeypatch)
+    link = sending.SmtpLink()
+    assert sending.deliver(rows[0].id, link).status == "sent"
+    import socket
+
+    link.smtp.sock.shutdown(socket.SHUT_RDWR)  # as if the server had hung up while idle
+    assert sending.deliver(rows[1].id, link).status == "sent"  # not a retry: sent at once
+    assert len(opened) == 2
+    [again] = _rows(connection, id=rows[1].id)
+    assert again.attempts == 1 and len(smtp_server.snapshot()) == 2
+    link.close()
+
+
+def test_a_connection_idle_too_long_is_closed(in_app, smtp_server, make, db, connection,
+                                              monkeypatch):
+    import time
+
+    rows = _emails(make, db, connection, 1)
+    link = sending.SmtpLink()
+    assert sending.deliver(rows[0].id, link).status == "sent"
+    link.close_when_idle(0.05)
+    deadline = time.monotonic() + 10
+    while link.smtp is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert link.smtp is None
+
+
+def test_a_task_carries_a_batch_of_ids(monkeypatch, app):
+    sent = []
+
+    class Broker:
+        def send_task(self, name, args, **kwargs):
+            sent.append((name, args))
+
+    app.config["OUTBOX_BATCH_SIZE"] = 3
+    with app.app_context():
+        assert outbox.dispatch([5, 1, 4, 2, 3, 7, 6], Broker()) == 7
+    assert sent == [(outbox.SEND_TASK, [[1, 2, 3]]), (outbox.SEND_TASK, [[4, 5, 6]]),
+                    (outbox.SEND_TASK, [[7]])]
