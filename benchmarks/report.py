@@ -189,6 +189,10 @@ def markdown(r: dict) -> str:
                       [[e["emails"], e.get("seconds"), e.get("emails_per_second"),
                         e.get("received"), e.get("lost"), e.get("duplicated"),
                         e.get("each_sent_once"), e.get("attempts")]])
+        for note in e.get("compared_with", []):  # runs of other code, close in time
+            out += [f"- {note}"]
+        if e.get("compared_with"):
+            out += [""]
 
     out += ["## 5. Audit verify", ""]
     a = figs.get("audit_verify")
