@@ -18,8 +18,15 @@ accepted" and the commit of "sent" (a worker dying in between sends the email tw
    "sent" before the claim lapses; the message itself (DATA) is never handed over once that
    time has passed;
 4. "sent": one UPDATE, written out beforehand and guarded by the claim's token, straight
-   after the server's 250 to DATA and before QUIT, on that connection (on PostgreSQL in
-   autocommit: one round trip).
+   after the server's 250 to DATA and before anything else (QUIT, or the next message's
+   MAIL FROM on a kept connection), on that connection (on PostgreSQL in autocommit: one
+   round trip).
+
+A worker sends a batch of emails this way one after another (``deliver_many``): one query
+loads them, one database connection claims and records them, and its SMTP connection
+(``SmtpLink``) stays open from one message, and one batch, to the next. Each email is still
+claimed on its own, just before its conversation, so a worker that dies mid-batch leaves at
+most one email claimed; the rest are still queued for whoever gets the batch next.
 
 What remains is at-least-once: a worker that dies between the 250 and the commit of step 4
 (under a millisecond at the median: README, "The outbox guarantees", has the measurements,
@@ -643,19 +650,27 @@ def deliver(outbox_id: int, link: "SmtpLink | None" = None) -> Outcome:
     return deliver_many([outbox_id], link)[outbox_id]
 
 
-def deliver_many(ids, link: "SmtpLink | None" = None, on_error=None) -> dict[int, Outcome]:
+def deliver_many(ids, link: "SmtpLink | None" = None, on_error=None,
+                 seconds: float | None = None) -> dict[int, Outcome]:
     """Send these outbox emails one after another, each as ``deliver`` would (claimed, sent
     and recorded "sent" on its own), loaded with one query, claimed and recorded on one
     database connection and sent on ``link``. ``on_error(outbox_id, exc)``: an email that
     could not be tried (the database failing) is reported there and the next one goes on
-    (the sweeper hands it over again); without it, the exception is raised."""
+    (the sweeper hands it over again); without it, the exception is raised. ``seconds``:
+    once the batch has taken this long (a slow or silent server), the emails not yet tried
+    are left queued and returned as due for a retry at once, so that a task never outlasts
+    the broker's visibility timeout."""
     ids = list(dict.fromkeys(ids))
     cfg = settings.current()
     rows = _load(ids)
     outcomes: dict[int, Outcome] = {}
     recorder = None
+    ends = None if seconds is None else time.monotonic() + seconds
     try:
         for outbox_id in ids:
+            if ends is not None and outcomes and time.monotonic() > ends:
+                outcomes[outbox_id] = Outcome("retry", 0.0, "handed back: the batch ran long")
+                continue
             try:
                 if recorder is None:
                     recorder = _Recorder()

@@ -39,7 +39,10 @@ def send_email(self, outbox_ids: int | list[int]) -> dict:
     ids = [outbox_ids] if isinstance(outbox_ids, int) else list(outbox_ids)
     link = worker_link()
     try:
-        outcomes = deliver_many(ids, link, on_error=_could_not_try)
+        # Half the visibility timeout: Redis never hands this task to a second worker
+        # while it runs (the claims would keep the emails from going twice anyway).
+        outcomes = deliver_many(ids, link, on_error=_could_not_try,
+                                seconds=settings.current().BROKER_VISIBILITY_TIMEOUT / 2)
     finally:
         link.close_when_idle(settings.current().SMTP_KEEPALIVE_SECONDS)
     for outbox_id, outcome in outcomes.items():

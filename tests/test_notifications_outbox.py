@@ -827,3 +827,15 @@ def test_a_task_carries_a_batch_of_ids(monkeypatch, app):
         assert outbox.dispatch([5, 1, 4, 2, 3, 7, 6], Broker()) == 7
     assert sent == [(outbox.SEND_TASK, [[1, 2, 3]]), (outbox.SEND_TASK, [[4, 5, 6]]),
                     (outbox.SEND_TASK, [[7]])]
+
+
+def test_a_batch_that_runs_long_hands_back_what_it_has_not_tried(in_app, smtp_server, make,
+                                                                 db, connection):
+    rows = _emails(make, db, connection, 3)
+    link = sending.SmtpLink()
+    outcomes = sending.deliver_many([r.id for r in rows], link, seconds=0)
+    link.close()
+    # The first is always tried; the time is then up for the others, left queued.
+    assert [o.status for o in outcomes.values()] == ["sent", "retry", "retry"]
+    assert all(o.retry_in == 0 for o in list(outcomes.values())[1:])
+    assert [r.status for r in _rows(connection)] == ["sent", "queued", "queued"]
