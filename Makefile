@@ -1,5 +1,6 @@
 # Two commands: `make run` starts the whole product on embedded defaults (SQLite, no Redis,
-# demo data); `make test` sets up and runs the whole test suite.
+# demo data); `make test` sets up, lints and runs the whole test suite (`make test-fast`:
+# all but the slow tests, in a few minutes; `make lint`: ruff alone).
 # Production settings come from environment variables: see README.md.
 
 PYTHON ?= python3
@@ -7,7 +8,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test bench wheel setup setup-test setup-bench frontend chromium demo migrate clean
+.PHONY: run test test-fast lint bench wheel setup setup-test setup-bench frontend chromium demo \
+        migrate clean
 
 run: setup frontend migrate demo
 	@$(BIN)/python -m eia.launcher
@@ -16,8 +18,20 @@ run: setup frontend migrate demo
 # slowest tests are listed at the end (where to look when the suite gets slow).
 PYTEST_ARGS ?= -n 2 --dist loadgroup --durations=25
 
-test: setup-test frontend chromium
+test: lint setup-test frontend chromium
 	@$(BIN)/pytest $(PYTEST_ARGS)
+
+# Everything but the tests marked slow (browser, wheel, migrations up and down, the crawls
+# and fuzzing of every form, property tests, real workers and servers; see pyproject.toml
+# and tests/conftest.py): a few minutes, on SQLite and, when DATABASE_URL is set, PostgreSQL.
+test-fast: setup-test frontend
+	@$(BIN)/pytest $(PYTEST_ARGS) -m "not slow"
+
+# ruff (pinned in pyproject.toml's test extras, configured in its [tool.ruff]): the lint rules,
+# then the layout.
+lint: setup-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # Benchmarks (see README "Benchmarks"): SIZE=small (seconds, as CI runs it), council
 # (10,000 EIAs) or national (100,000). Needs PostgreSQL (BENCH_DATABASE_URL, default

@@ -47,12 +47,16 @@ def _govuk_frontend() -> Path:
     try:
         found = json.loads((source / "package.json").read_text())["version"]
     except FileNotFoundError:
-        raise FileError(f"GOV.UK Frontend is not in {GOVUK}: run `npm ci` (`make frontend`) "
-                        "before building the wheel, which carries its CSS, JavaScript and "
-                        "assets.") from None
+        raise FileError(
+            f"GOV.UK Frontend is not in {GOVUK}: run `npm ci` (`make frontend`) "
+            "before building the wheel, which carries its CSS, JavaScript and "
+            "assets."
+        ) from None
     if found != wanted:
-        raise FileError(f"{GOVUK} holds GOV.UK Frontend {found} but package.json asks for "
-                        f"{wanted}: run `npm ci` (`make frontend`) again.")
+        raise FileError(
+            f"{GOVUK} holds GOV.UK Frontend {found} but package.json asks for "
+            f"{wanted}: run `npm ci` (`make frontend`) again."
+        )
     return source
 
 

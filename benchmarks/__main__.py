@@ -37,8 +37,11 @@ def main(argv=None) -> int:
     parser.add_argument("--size", default="council", choices=tuple(SIZES))
     parser.add_argument("--eias", type=int, help="override the size's number of EIAs")
     parser.add_argument("--only", help=f"comma-separated figures: {', '.join(FIGURES)}")
-    parser.add_argument("--reuse", action="store_true",
-                        help="keep the data already generated for this size (if it is)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data already generated for this size (if it is)",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="folder for the results")
     parser.add_argument("--name", help="results file name (default: the size)")
     parser.add_argument("--seed", type=int, default=generate.SEED)
@@ -55,23 +58,35 @@ def main(argv=None) -> int:
     engine = make_engine(url)
     results_file = args.out / f"{name}.json"
     previous = json.loads(results_file.read_text()) if results_file.exists() else None
-    results = {"size": args.size, "date": report.now_text(), "machine": report.machine(engine),
-               "figures": {}, "errors": {}}
+    results = {
+        "size": args.size,
+        "date": report.now_text(),
+        "machine": report.machine(engine),
+        "figures": {},
+        "errors": {},
+    }
     if previous and set(only) != set(FIGURES):
         # A partial run updates the figures it ran and keeps the others.
-        results = {**previous, "figures": dict(previous.get("figures", {})),
-                   "errors": {k: v for k, v in previous.get("errors", {}).items()
-                              if k not in only},
-                   "reruns": dict(previous.get("reruns", {}))}
+        results = {
+            **previous,
+            "figures": dict(previous.get("figures", {})),
+            "errors": {k: v for k, v in previous.get("errors", {}).items() if k not in only},
+            "reruns": dict(previous.get("reruns", {})),
+        }
         for figure in only:
             results["reruns"][figure] = report.now_text()
 
     # --- the data
     today = generate.last_working_day(date.today())
     held = generate.marker(url)
-    if args.reuse and held and held.get("size") == size.name and \
-            held.get("eias") == size.eias and held.get("seed") == args.seed and \
-            held.get("today") == today.isoformat():
+    if (
+        args.reuse
+        and held
+        and held.get("size") == size.name
+        and held.get("eias") == size.eias
+        and held.get("seed") == args.seed
+        and held.get("today") == today.isoformat()
+    ):
         log(f"Reusing the {size.name} data already in the database ({size.eias:,} EIAs).")
         from eia.migrate import upgrade
 
@@ -107,8 +122,11 @@ def main(argv=None) -> int:
             results["errors"][figure] = f"{type(exc).__name__}: {exc}"
     engine.dispose()
     results["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    results["run_seconds"] = round(time.perf_counter() - started, 1) if set(only) == set(
-        FIGURES) else results.get("run_seconds")
+    results["run_seconds"] = (
+        round(time.perf_counter() - started, 1)
+        if set(only) == set(FIGURES)
+        else results.get("run_seconds")
+    )
     js, md = report.write(results, args.out, name)
     log(f"Results: {md} and {js.name}")
     return 1 if results["errors"] else 0

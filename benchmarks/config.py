@@ -26,19 +26,42 @@ class Size:
     approvers_per_directorate: int
     equality_officers: int
     # the figures
-    page_seconds: float       # per page, after a warm-up
+    page_seconds: float  # per page, after a warm-up
     page_warmup: float
     dashboard_runs: int
     emails: int
 
 
 SIZES = {
-    "small": Size("small", 200, 4, 3, 30, 2, 2, page_seconds=0.8, page_warmup=0.3,
-                  dashboard_runs=5, emails=50),
-    "council": Size("council", 10_000, 8, 6, 400, 2, 4, page_seconds=20, page_warmup=3,
-                    dashboard_runs=30, emails=2_000),
-    "national": Size("national", 100_000, 60, 6, 4_000, 2, 12, page_seconds=20,
-                     page_warmup=3, dashboard_runs=20, emails=2_000),
+    "small": Size(
+        "small", 200, 4, 3, 30, 2, 2, page_seconds=0.8, page_warmup=0.3, dashboard_runs=5, emails=50
+    ),
+    "council": Size(
+        "council",
+        10_000,
+        8,
+        6,
+        400,
+        2,
+        4,
+        page_seconds=20,
+        page_warmup=3,
+        dashboard_runs=30,
+        emails=2_000,
+    ),
+    "national": Size(
+        "national",
+        100_000,
+        60,
+        6,
+        4_000,
+        2,
+        12,
+        page_seconds=20,
+        page_warmup=3,
+        dashboard_runs=20,
+        emails=2_000,
+    ),
 }
 
 
@@ -53,8 +76,10 @@ def database_url() -> str:
     if not url.startswith("postgresql"):
         raise SystemExit("The benchmarks need PostgreSQL: set BENCH_DATABASE_URL to one.")
     if name in ("", "test", "postgres", "template0", "template1"):
-        raise SystemExit(f"Refusing to use the database {name!r} for benchmarks: it is wiped. "
-                         "Name a database of its own (default eia_bench).")
+        raise SystemExit(
+            f"Refusing to use the database {name!r} for benchmarks: it is wiped. "
+            "Name a database of its own (default eia_bench)."
+        )
     return url
 
 
@@ -62,12 +87,14 @@ def ensure_database(url: str) -> None:
     """Create the benchmark database if it does not exist (like `createdb`)."""
     parts = urlparse(url)
     name = parts.path.lstrip("/")
-    admin = sa.create_engine(parts._replace(path="/postgres").geturl(),
-                             isolation_level="AUTOCOMMIT")
+    admin = sa.create_engine(
+        parts._replace(path="/postgres").geturl(), isolation_level="AUTOCOMMIT"
+    )
     try:
         with admin.connect() as conn:
-            if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                {"n": name}).first():
+            if not conn.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+            ).first():
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     finally:
         admin.dispose()

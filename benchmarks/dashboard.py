@@ -171,20 +171,29 @@ def _from_product(d) -> dict:
         completion.add((None, c.quarter.key if c.quarter else NO_DATE, *_parts(c)))
     completion.add((None, None, *_parts(d.completion_total)))
     return {
-        "total": d.total_eias, "states": {k: int(v) for k, v in d.states.items()},
+        "total": d.total_eias,
+        "states": {k: int(v) for k, v in d.states.items()},
         "reviews": (d.reviews_past_date, d.reviews_under_review, d.reviews_overdue),
         "overdue_actions": (d.overdue_actions, d.eias_with_overdue_actions),
         "screening": (d.screened_out, d.fully_assessed, d.screening_decided),
         "outcomes": {k: int(v) for k, v in d.outcomes.items()},
         "flags": {k: int(v) for k, v in d.flags.items()},
         "completion": completion,
-        "stages": {s: (round(v.median_days, 4) if v.median_days is not None else None,
-                       v.spells) for s, v in d.stages.items()},
-        "gaps": ({g.characteristic_id: g.count for g in d.evidence_gaps},
-                 d.evidence_gaps_total),
-        "negative": {n.characteristic_id: (n.total, n.by_band["negligible"], n.by_band["low"],
-                                           n.by_band["medium"], n.by_band["high"])
-                     for n in d.negative_impacts},
+        "stages": {
+            s: (round(v.median_days, 4) if v.median_days is not None else None, v.spells)
+            for s, v in d.stages.items()
+        },
+        "gaps": ({g.characteristic_id: g.count for g in d.evidence_gaps}, d.evidence_gaps_total),
+        "negative": {
+            n.characteristic_id: (
+                n.total,
+                n.by_band["negligible"],
+                n.by_band["low"],
+                n.by_band["medium"],
+                n.by_band["high"],
+            )
+            for n in d.negative_impacts
+        },
     }
 
 
@@ -193,14 +202,18 @@ def _from_baseline(b: dict, stage_names) -> dict:
     stages = b["stages"] or {}
     chars = b["characteristics"] or []
     return {
-        "total": t["total"], "states": b["states"] or {},
+        "total": t["total"],
+        "states": b["states"] or {},
         "reviews": (t["reviews_past_date"], t["reviews_under_review"], t["reviews_overdue"]),
         "overdue_actions": (t["overdue_actions"], t["eias_with_overdue_actions"]),
         "screening": (t["screened_out"], t["fully_assessed"], t["screening_decided"]),
-        "outcomes": t["outcomes"], "flags": t["flags"],
+        "outcomes": t["outcomes"],
+        "flags": t["flags"],
         "completion": {tuple(row) for row in (b["completion"] or [])},
-        "stages": {s: (round(stages[s][0], 4), stages[s][1]) if s in stages else (None, 0)
-                   for s in stage_names},
+        "stages": {
+            s: (round(stages[s][0], 4), stages[s][1]) if s in stages else (None, 0)
+            for s in stage_names
+        },
         "gaps": ({c[0]: c[1] for c in chars if c[1]}, sum(c[1] for c in chars)),
         "negative": {c[0]: tuple(c[2:]) for c in chars if c[2]},
     }
@@ -211,6 +224,7 @@ def compare(product: dict, base: dict) -> list[str]:
 
 
 # --- counting statements -------------------------------------------------------------------
+
 
 class StatementCounter:
     def __init__(self, engine: sa.Engine):
@@ -242,9 +256,12 @@ def _timed(fn, runs: int, budget: float = 90.0) -> tuple[list[float], object]:
 
 
 def _summary(times: list[float]) -> dict:
-    return {"runs": len(times), "p50_ms": round(percentile(times, 50) * 1000, 2),
-            "p95_ms": round(percentile(times, 95) * 1000, 2),
-            "min_ms": round(min(times) * 1000, 2)}
+    return {
+        "runs": len(times),
+        "p50_ms": round(percentile(times, 50) * 1000, 2),
+        "p95_ms": round(percentile(times, 95) * 1000, 2),
+        "min_ms": round(min(times) * 1000, 2),
+    }
 
 
 def page_statements(engine: sa.Engine, url: str) -> dict:
@@ -252,17 +269,27 @@ def page_statements(engine: sa.Engine, url: str) -> dict:
     as an equality officer: how many statements the whole request runs."""
     from eia import create_app
 
-    app = create_app({"ENGINE": engine, "DATABASE_URL": url, "SECRET_KEY": "bench",
-                      "CELERY_BROKER_URL": "memory://",
-                      "CELERY_RESULT_BACKEND": "cache+memory://"})
+    app = create_app(
+        {
+            "ENGINE": engine,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench",
+            "CELERY_BROKER_URL": "memory://",
+            "CELERY_RESULT_BACKEND": "cache+memory://",
+        }
+    )
     with engine.connect() as conn:
-        email = conn.execute(sa.text("SELECT email FROM app_user WHERE role = "
-                                     "'equality_officer' ORDER BY id LIMIT 1")).scalar_one()
+        email = conn.execute(
+            sa.text(
+                "SELECT email FROM app_user WHERE role = 'equality_officer' ORDER BY id LIMIT 1"
+            )
+        ).scalar_one()
     client = app.test_client()
     page = client.get("/sign-in").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    signed = client.post("/sign-in", data={"csrf_token": token, "email": email,
-                                           "password": PASSWORD})
+    signed = client.post(
+        "/sign-in", data={"csrf_token": token, "email": email, "password": PASSWORD}
+    )
     if signed.status_code != 302:
         raise RuntimeError(f"sign-in as {email} gave {signed.status_code}")
     client.get("/dashboard")  # warm: templates compiled, characteristics cached
@@ -270,8 +297,11 @@ def page_statements(engine: sa.Engine, url: str) -> dict:
         t0 = time.perf_counter()
         response = client.get("/dashboard")
         elapsed = time.perf_counter() - t0
-    return {"status": response.status_code, "statements": counter.count,
-            "ms": round(elapsed * 1000, 1)}
+    return {
+        "status": response.status_code,
+        "statements": counter.count,
+        "ms": round(elapsed * 1000, 1),
+    }
 
 
 def run(engine: sa.Engine, url: str, size, today: date, log=print) -> dict:
@@ -300,10 +330,16 @@ def run(engine: sa.Engine, url: str, size, today: date, log=print) -> dict:
     log("  the hand-written single query")
     b_times, b = _timed(hand_written, size.dashboard_runs)
     mismatched = compare(_from_product(d), _from_baseline(b, STAGES))
-    out = {"measured": True, "eias": d.total_eias, "today": today.isoformat(),
-           "function": _summary(p_times), "single_query": _summary(b_times),
-           "function_statements": statements,
-           "same_figures": not mismatched, "figures_that_differ": mismatched}
+    out = {
+        "measured": True,
+        "eias": d.total_eias,
+        "today": today.isoformat(),
+        "function": _summary(p_times),
+        "single_query": _summary(b_times),
+        "function_statements": statements,
+        "same_figures": not mismatched,
+        "figures_that_differ": mismatched,
+    }
     out["p50_ratio"] = ratio(out["function"]["p50_ms"], out["single_query"]["p50_ms"])
     out["p95_ratio"] = ratio(out["function"]["p95_ms"], out["single_query"]["p95_ms"])
     try:

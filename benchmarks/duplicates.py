@@ -54,10 +54,16 @@ MAIL_FROM = "eia-noreply@duplicates.example.gov.uk"
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/eia_duplicates"
 # Short, so the interrupted emails come round again within the run (the lease must still be
 # longer than an SMTP conversation may last: notifications/settings.py checks it).
-SETTINGS = {"SMTP_TIMEOUT": "1", "OUTBOX_SEND_LEASE_SECONDS": "40",
-            "OUTBOX_SWEEP_SECONDS": "1", "OUTBOX_REQUEUE_AFTER_SECONDS": "30",
-            "OUTBOX_RETRY_BASE_SECONDS": "1", "OUTBOX_RETRY_MAX_SECONDS": "5",
-            "OUTBOX_MAX_ATTEMPTS": "50", "BROKER_VISIBILITY_TIMEOUT": "20"}
+SETTINGS = {
+    "SMTP_TIMEOUT": "1",
+    "OUTBOX_SEND_LEASE_SECONDS": "40",
+    "OUTBOX_SWEEP_SECONDS": "1",
+    "OUTBOX_REQUEUE_AFTER_SECONDS": "30",
+    "OUTBOX_RETRY_BASE_SECONDS": "1",
+    "OUTBOX_RETRY_MAX_SECONDS": "5",
+    "OUTBOX_MAX_ATTEMPTS": "50",
+    "BROKER_VISIBILITY_TIMEOUT": "20",
+}
 
 
 def log(message: str) -> None:
@@ -70,8 +76,10 @@ def _database(kind: str, tmp: Path) -> str:
     url = normalise_database_url(os.environ.get("DUPLICATES_DATABASE_URL") or PG_DEFAULT)
     name = urlparse(url).path.lstrip("/")
     if name in ("", "postgres", "template0", "template1") or "duplicates" not in name:
-        raise SystemExit("DUPLICATES_DATABASE_URL must name a database of its own, with "
-                         "'duplicates' in its name: it is wiped")
+        raise SystemExit(
+            "DUPLICATES_DATABASE_URL must name a database of its own, with "
+            "'duplicates' in its name: it is wiped"
+        )
     ensure_database(url)
     engine = make_engine(url)
     with engine.begin() as conn:
@@ -83,22 +91,34 @@ def _database(kind: str, tmp: Path) -> str:
 def _write(engine, count: int, tag: str) -> list[int]:
     """``count`` immediate emails to one person, not yet handed to the broker."""
     with Session(engine, expire_on_commit=False) as s:
-        person = s.exec(select(User).where(User.email == "ada@duplicates.example.gov.uk")
-                        ).first()
+        person = s.exec(select(User).where(User.email == "ada@duplicates.example.gov.uk")).first()
         if person is None:
-            person = User(email="ada@duplicates.example.gov.uk", name="Ada Approver",
-                          role="approver")
+            person = User(
+                email="ada@duplicates.example.gov.uk", name="Ada Approver", role="approver"
+            )
             s.add(person)
             s.flush()
         ids = []
         for i in range(count):
-            ids.append(outbox.add(
-                s, key=f"duplicates|{tag}|{i}", recipient=person, kind="transition",
-                rule="submit_for_sign_off", template="signoff_requested",
-                subject=f"Sign-off needed: EIA-2026-{i:05d} Close the road",
-                context={"reference": f"EIA-2026-{i:05d}", "title": "Close the road",
-                         "recipient_name": person.name, "actor_name": "Olu Officer",
-                         "decision_date": "", "path": f"/eias/EIA-2026-{i:05d}/sign-off"}))
+            ids.append(
+                outbox.add(
+                    s,
+                    key=f"duplicates|{tag}|{i}",
+                    recipient=person,
+                    kind="transition",
+                    rule="submit_for_sign_off",
+                    template="signoff_requested",
+                    subject=f"Sign-off needed: EIA-2026-{i:05d} Close the road",
+                    context={
+                        "reference": f"EIA-2026-{i:05d}",
+                        "title": "Close the road",
+                        "recipient_name": person.name,
+                        "actor_name": "Olu Officer",
+                        "decision_date": "",
+                        "path": f"/eias/EIA-2026-{i:05d}/sign-off",
+                    },
+                )
+            )
         outbox.forget(s)
         s.commit()
         return ids
@@ -106,8 +126,9 @@ def _write(engine, count: int, tag: str) -> list[int]:
 
 def _statuses(engine) -> dict:
     with engine.connect() as conn:
-        return dict(conn.execute(sa.text(
-            "SELECT status, count(*) FROM outbox_email GROUP BY status")).all())
+        return dict(
+            conn.execute(sa.text("SELECT status, count(*) FROM outbox_email GROUP BY status")).all()
+        )
 
 
 def _expected_ids(app, engine) -> dict[int, str]:
@@ -126,6 +147,7 @@ def _received(smtp) -> dict[str, int]:
 
 # --- 1. kill the worker at random during steady sending ------------------------------------
 
+
 def kills(kind: str, count: int, emails: int, seed: int) -> dict:
     rng = random.Random(seed)
     with tempfile.TemporaryDirectory(prefix="eia-duplicates-") as tmp:
@@ -136,15 +158,28 @@ def kills(kind: str, count: int, emails: int, seed: int) -> dict:
         redis = RedisServer(tmp).start()
         smtp = SmtpServer().start()
         env = {k: v for k, v in os.environ.items() if k not in ("CI", "DATABASE_URL")}
-        env.update(SETTINGS, DATABASE_URL=url, REDIS_URL=redis.url,
-                   EIA_INSTANCE_PATH=str(tmp), SMTP_HOST="127.0.0.1",
-                   SMTP_PORT=str(smtp.port), MAIL_FROM=MAIL_FROM,
-                   SECRET_KEY="duplicates-not-for-production")
+        env.update(
+            SETTINGS,
+            DATABASE_URL=url,
+            REDIS_URL=redis.url,
+            EIA_INSTANCE_PATH=str(tmp),
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(smtp.port),
+            MAIL_FROM=MAIL_FROM,
+            SECRET_KEY="duplicates-not-for-production",
+        )
         worker = CeleryWorker(env, tmp / "worker.log", beat=True, name="duplicates")
-        app = create_app({"ENGINE": engine, "DATABASE_URL": url,
-                          "CELERY_BROKER_URL": redis.url, "CELERY_RESULT_BACKEND": redis.url,
-                          "MAIL_FROM": MAIL_FROM, "SECRET_KEY": "duplicates",
-                          "EIA_INSTANCE_PATH": str(tmp)})
+        app = create_app(
+            {
+                "ENGINE": engine,
+                "DATABASE_URL": url,
+                "CELERY_BROKER_URL": redis.url,
+                "CELERY_RESULT_BACKEND": redis.url,
+                "MAIL_FROM": MAIL_FROM,
+                "SECRET_KEY": "duplicates",
+                "EIA_INSTANCE_PATH": str(tmp),
+            }
+        )
         celery = app.extensions["celery"]
         at_kill, seen = [], set()
         try:
@@ -155,22 +190,30 @@ def kills(kind: str, count: int, emails: int, seed: int) -> dict:
             started = time.monotonic()
             for n in range(count):
                 before = smtp.handler.total()
-                wait_for(lambda: smtp.handler.total() > before + 5, 120,
-                         "the worker to be sending steadily")
+                wait_for(
+                    lambda before=before: smtp.handler.total() > before + 5,
+                    120,
+                    "the worker to be sending steadily",
+                )
                 time.sleep(rng.uniform(0.05, 1.5))
                 os.killpg(worker.proc.pid, signal.SIGKILL)
                 worker.proc.wait(timeout=10)
                 with engine.connect() as conn:
-                    sending = {r[0] for r in conn.execute(sa.text(
-                        "SELECT id FROM outbox_email WHERE status = 'sending'"))}
+                    sending = {
+                        r[0]
+                        for r in conn.execute(
+                            sa.text("SELECT id FROM outbox_email WHERE status = 'sending'")
+                        )
+                    }
                 # Claims left by earlier kills wait for their lease: count this kill's own.
                 sending, seen = sending - seen, seen | sending
                 received = _received(smtp)
                 accepted = [i for i in sending if received.get(expected[i])]
-                at_kill.append({"in_flight": len(sending), "accepted_not_recorded":
-                                len(accepted)})
-                log(f"  kill {n + 1}/{count}: {plural(len(sending), 'email')} being sent, "
-                    f"{len(accepted)} of them already accepted by the server")
+                at_kill.append({"in_flight": len(sending), "accepted_not_recorded": len(accepted)})
+                log(
+                    f"  kill {n + 1}/{count}: {plural(len(sending), 'email')} being sent, "
+                    f"{len(accepted)} of them already accepted by the server"
+                )
                 if smtp.handler.total() > len(expected) - 400:
                     more = _write(engine, 2000, f"more{n}")
                     expected = _expected_ids(app, engine)
@@ -179,8 +222,11 @@ def kills(kind: str, count: int, emails: int, seed: int) -> dict:
             killing = time.monotonic() - started
             log("  letting every claim lapse and the sweeper finish the rest")
             total = len(expected)
-            wait_for(lambda: _statuses(engine).get("sent", 0) == total, 600,
-                     f"all {total} emails to be sent")
+            wait_for(
+                lambda: _statuses(engine).get("sent", 0) == total,
+                600,
+                f"all {total} emails to be sent",
+            )
             time.sleep(3)
             received = _received(smtp)
         finally:
@@ -192,16 +238,23 @@ def kills(kind: str, count: int, emails: int, seed: int) -> dict:
     copies = sum(v - 1 for v in received.values() if v > 1)
     predicted = sum(k["accepted_not_recorded"] for k in at_kill)
     in_flight = sum(k["in_flight"] for k in at_kill)
-    return {"database": kind, "kills": count, "emails": total, "seconds_killing":
-            round(killing, 1), "in_flight_at_kills": in_flight,
-            "accepted_not_recorded_at_kills": predicted, "copies_received": copies,
-            "lost": len(set(expected.values()) - set(received)),
-            "kills_causing_a_copy": sum(1 for k in at_kill if k["accepted_not_recorded"]),
-            "copy_per_kill": round(copies / count, 3) if count else None,
-            "copy_per_email_in_flight": round(predicted / in_flight, 3) if in_flight else None}
+    return {
+        "database": kind,
+        "kills": count,
+        "emails": total,
+        "seconds_killing": round(killing, 1),
+        "in_flight_at_kills": in_flight,
+        "accepted_not_recorded_at_kills": predicted,
+        "copies_received": copies,
+        "lost": len(set(expected.values()) - set(received)),
+        "kills_causing_a_copy": sum(1 for k in at_kill if k["accepted_not_recorded"]),
+        "copy_per_kill": round(copies / count, 3) if count else None,
+        "copy_per_email_in_flight": round(predicted / in_flight, 3) if in_flight else None,
+    }
 
 
 # --- 2. time the window in this process ----------------------------------------------------
+
 
 def timed(kind: str, count: int) -> dict:
     with tempfile.TemporaryDirectory(prefix="eia-duplicates-") as tmp:
@@ -210,13 +263,21 @@ def timed(kind: str, count: int) -> dict:
         engine = make_engine(url)
         upgrade(engine)
         smtp = SmtpServer().start()
-        settings = {k: v for k, v in notification_settings.load(SETTINGS).items()
-                    if k in SETTINGS}
-        app = create_app({"ENGINE": engine, "DATABASE_URL": url, "CELERY_BROKER_URL":
-                          "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",
-                          "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp.port,
-                          "MAIL_FROM": MAIL_FROM, "SECRET_KEY": "duplicates",
-                          "EIA_INSTANCE_PATH": str(tmp), **settings})
+        settings = {k: v for k, v in notification_settings.load(SETTINGS).items() if k in SETTINGS}
+        app = create_app(
+            {
+                "ENGINE": engine,
+                "DATABASE_URL": url,
+                "CELERY_BROKER_URL": "memory://",
+                "CELERY_RESULT_BACKEND": "cache+memory://",
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": smtp.port,
+                "MAIL_FROM": MAIL_FROM,
+                "SECRET_KEY": "duplicates",
+                "EIA_INSTANCE_PATH": str(tmp),
+                **settings,
+            }
+        )
         marks = {}
         real_data, real_quit = smtplib.SMTP.data, smtplib.SMTP.quit
 
@@ -252,12 +313,18 @@ def timed(kind: str, count: int) -> dict:
     def ms(values, q):
         return round(statistics.quantiles(values, n=100)[q - 1] * 1000, 2)
 
-    return {"database": kind, "emails": len(windows),
-            "window_ms": {"median": round(statistics.median(windows) * 1000, 2),
-                          "p90": ms(windows, 90), "p99": ms(windows, 99),
-                          "max": round(max(windows) * 1000, 2)},
-            "per_email_ms": {"median": round(statistics.median(totals) * 1000, 2)},
-            "window_share_of_email": round(sum(windows) / sum(totals), 3)}
+    return {
+        "database": kind,
+        "emails": len(windows),
+        "window_ms": {
+            "median": round(statistics.median(windows) * 1000, 2),
+            "p90": ms(windows, 90),
+            "p99": ms(windows, 99),
+            "max": round(max(windows) * 1000, 2),
+        },
+        "per_email_ms": {"median": round(statistics.median(totals) * 1000, 2)},
+        "window_share_of_email": round(sum(windows) / sum(totals), 3),
+    }
 
 
 def _stop_cleanly(signum, _frame):
@@ -267,13 +334,19 @@ def _stop_cleanly(signum, _frame):
 def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, _stop_cleanly)
     signal.signal(signal.SIGINT, _stop_cleanly)
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.duplicates",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.duplicates",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--kills", type=int, default=0, help="kills of the worker")
-    parser.add_argument("--emails", type=int, default=3000,
-                        help="emails written before the kills start (more as needed)")
+    parser.add_argument(
+        "--emails",
+        type=int,
+        default=3000,
+        help="emails written before the kills start (more as needed)",
+    )
     parser.add_argument("--timed", type=int, default=0, help="emails timed in this process")
     parser.add_argument("--seed", type=int, default=20261129)
     parser.add_argument("--out", type=Path, help="write the results here as JSON")

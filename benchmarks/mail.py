@@ -39,32 +39,53 @@ def _write_rows(app, engine, today: date, count: int) -> list[int]:
         for i in range(count):
             r = found[i % len(found)]
             key = r.key if i < len(found) else f"{r.key}|bench:{i}"
-            new_id = outbox.add(session, key=key, recipient=r.recipient, kind="reminder",
-                                rule=r.rule, template=r.template, subject=r.subject,
-                                context=r.context, eia_id=r.eia_id, urgent=r.urgent,
-                                delivery="immediate")
+            new_id = outbox.add(
+                session,
+                key=key,
+                recipient=r.recipient,
+                kind="reminder",
+                rule=r.rule,
+                template=r.template,
+                subject=r.subject,
+                context=r.context,
+                eia_id=r.eia_id,
+                urgent=r.urgent,
+                delivery="immediate",
+            )
             ids.append(new_id)
         outbox.forget(session)  # handed over below, when the clock starts
         session.commit()
         return ids
 
 
-def run(engine: sa.Engine, url: str, count: int, today: date, base_env: dict,
-        log=print) -> dict:
+def run(engine: sa.Engine, url: str, count: int, today: date, base_env: dict, log=print) -> dict:
     with tempfile.TemporaryDirectory(prefix="eia-bench-mail-") as tmp:
         tmp = Path(tmp)
         redis = RedisServer(tmp).start()
         smtp = SmtpServer().start()
         env = {k: v for k, v in base_env.items() if k not in ("CI",)}
-        env.update(DATABASE_URL=url, REDIS_URL=redis.url, EIA_INSTANCE_PATH=str(tmp),
-                   SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp.port), MAIL_FROM=MAIL_FROM,
-                   SECRET_KEY="benchmark-secret-key-not-for-production",
-                   BASE_URL="https://eia.bench.example")
+        env.update(
+            DATABASE_URL=url,
+            REDIS_URL=redis.url,
+            EIA_INSTANCE_PATH=str(tmp),
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(smtp.port),
+            MAIL_FROM=MAIL_FROM,
+            SECRET_KEY="benchmark-secret-key-not-for-production",
+            BASE_URL="https://eia.bench.example",
+        )
         worker = CeleryWorker(env, tmp / "worker.log")
-        app = create_app({"ENGINE": engine, "DATABASE_URL": url,
-                          "CELERY_BROKER_URL": redis.url, "CELERY_RESULT_BACKEND": redis.url,
-                          "MAIL_FROM": MAIL_FROM, "SECRET_KEY": "bench",
-                          "EIA_INSTANCE_PATH": str(tmp)})
+        app = create_app(
+            {
+                "ENGINE": engine,
+                "DATABASE_URL": url,
+                "CELERY_BROKER_URL": redis.url,
+                "CELERY_RESULT_BACKEND": redis.url,
+                "MAIL_FROM": MAIL_FROM,
+                "SECRET_KEY": "bench",
+                "EIA_INSTANCE_PATH": str(tmp),
+            }
+        )
         celery = app.extensions["celery"]
         result = {"emails": count, "worker_concurrency": worker.concurrency}
         try:
@@ -80,15 +101,20 @@ def run(engine: sa.Engine, url: str, count: int, today: date, base_env: dict,
 
             def sent() -> int:
                 with engine.connect() as conn:
-                    return conn.execute(sa.text(
-                        "SELECT count(*) FROM outbox_email WHERE status = 'sent'")).scalar()
+                    return conn.execute(
+                        sa.text("SELECT count(*) FROM outbox_email WHERE status = 'sent'")
+                    ).scalar()
 
-            wait_for(lambda: sent() >= count and smtp.handler.total() >= count,
-                     timeout=120 + count / 5, what=f"{count} emails to be sent",
-                     interval=0.2)
+            wait_for(
+                lambda: sent() >= count and smtp.handler.total() >= count,
+                timeout=120 + count / 5,
+                what=f"{count} emails to be sent",
+                interval=0.2,
+            )
             with engine.connect() as conn:
-                last_sent = conn.execute(sa.text(
-                    "SELECT extract(epoch FROM max(sent_at)) FROM outbox_email")).scalar()
+                last_sent = conn.execute(
+                    sa.text("SELECT extract(epoch FROM max(sent_at)) FROM outbox_email")
+                ).scalar()
             elapsed = float(last_sent) - started_wall
             # Any second copy would come now: wait, then count.
             time.sleep(3 if count > 100 else 1.5)
@@ -104,16 +130,25 @@ def run(engine: sa.Engine, url: str, count: int, today: date, base_env: dict,
             duplicated = {k: v for k, v in received.items() if v > 1}
             unexpected = sorted(set(received) - expected)
             result.update(
-                handed_to_broker=handed, dispatch_seconds=round(dispatch_seconds, 2),
+                handed_to_broker=handed,
+                dispatch_seconds=round(dispatch_seconds, 2),
                 seconds=round(elapsed, 2),
                 emails_per_second=round(count / elapsed, 1) if elapsed > 0 else None,
-                received=smtp.handler.total(), distinct_message_ids=len(received),
-                lost=len(lost), duplicated=len(duplicated), unexpected=len(unexpected),
-                statuses=statuses, attempts=attempts,
-                each_sent_once=(not lost and not duplicated and not unexpected
-                                and statuses == {"sent": count}))
-            log(f"  {count} emails in {elapsed:.1f}s; lost {len(lost)}, "
-                f"duplicated {len(duplicated)}")
+                received=smtp.handler.total(),
+                distinct_message_ids=len(received),
+                lost=len(lost),
+                duplicated=len(duplicated),
+                unexpected=len(unexpected),
+                statuses=statuses,
+                attempts=attempts,
+                each_sent_once=(
+                    not lost and not duplicated and not unexpected and statuses == {"sent": count}
+                ),
+            )
+            log(
+                f"  {count} emails in {elapsed:.1f}s; lost {len(lost)}, "
+                f"duplicated {len(duplicated)}"
+            )
         finally:
             worker.stop()
             smtp.stop()
@@ -123,4 +158,3 @@ def run(engine: sa.Engine, url: str, count: int, today: date, base_env: dict,
         if not result.get("each_sent_once"):
             result["worker_log_tail"] = worker.log()[-2000:] if worker.logfile.exists() else ""
     return result
-

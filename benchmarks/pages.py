@@ -54,12 +54,20 @@ def sign_in(port: int, email: str, password: str = PASSWORD) -> str:
         found = _CSRF.search(page)
         if response.status != 200 or not found:
             raise SignInFailed(f"GET /sign-in gave {response.status} with no CSRF token")
-        body = urllib.parse.urlencode({"csrf_token": found.group(1) or found.group(2),
-                                       "email": email, "password": password})
+        body = urllib.parse.urlencode(
+            {"csrf_token": found.group(1) or found.group(2), "email": email, "password": password}
+        )
         conn.close()
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        conn.request("POST", "/sign-in", body=body, headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Cookie": _cookie_header(jar)})
+        conn.request(
+            "POST",
+            "/sign-in",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Cookie": _cookie_header(jar),
+            },
+        )
         response = conn.getresponse()
         response.read()
         _cookies(response, jar)
@@ -70,8 +78,14 @@ def sign_in(port: int, email: str, password: str = PASSWORD) -> str:
     return _cookie_header(jar)
 
 
-def load(port: int, paths: list[str], cookie: str | None, seconds: float, warmup: float,
-         clients: int = CLIENTS) -> dict:
+def load(
+    port: int,
+    paths: list[str],
+    cookie: str | None,
+    seconds: float,
+    warmup: float,
+    clients: int = CLIENTS,
+) -> dict:
     """``clients`` threads GET ``paths`` in turn for ``warmup`` + ``seconds``; only requests
     that finish after the warm-up count."""
     headers = {"Cookie": cookie} if cookie else {}
@@ -138,34 +152,71 @@ def pick_targets(engine: sa.Engine) -> dict:
     the approvers of the directorate with most EIAs waiting (their inbox and the sign-off
     pages of what waits), an equality officer (the dashboard)."""
     with engine.connect() as conn:
-        officer_id, officer_email = conn.execute(sa.text(
-            "SELECT u.id, u.email FROM eia e JOIN app_user u ON u.id = e.owner_id "
-            "WHERE u.role = 'officer' GROUP BY u.id, u.email ORDER BY count(*) DESC, u.id "
-            "LIMIT 1")).one()
-        task_refs = conn.execute(sa.text(
-            "SELECT reference FROM eia WHERE owner_id = :o ORDER BY id LIMIT 50"),
-            {"o": officer_id}).scalars().all()
-        directorate_id, waiting = conn.execute(sa.text(
-            "SELECT directorate_id, count(*) FROM eia WHERE status = 'awaiting_sign_off' "
-            "GROUP BY directorate_id ORDER BY count(*) DESC, directorate_id LIMIT 1")).one()
-        approver_email = conn.execute(sa.text(
-            "SELECT email FROM app_user WHERE role = 'approver' AND directorate_id = :d "
-            "ORDER BY id LIMIT 1"), {"d": directorate_id}).scalar_one()
-        signoff_refs = conn.execute(sa.text(
-            "SELECT reference FROM eia WHERE directorate_id = :d AND status = "
-            "'awaiting_sign_off' ORDER BY id LIMIT 50"), {"d": directorate_id}).scalars().all()
-        equality_email = conn.execute(sa.text(
-            "SELECT email FROM app_user WHERE role = 'equality_officer' ORDER BY id LIMIT 1")
+        officer_id, officer_email = conn.execute(
+            sa.text(
+                "SELECT u.id, u.email FROM eia e JOIN app_user u ON u.id = e.owner_id "
+                "WHERE u.role = 'officer' GROUP BY u.id, u.email ORDER BY count(*) DESC, u.id "
+                "LIMIT 1"
+            )
+        ).one()
+        task_refs = (
+            conn.execute(
+                sa.text("SELECT reference FROM eia WHERE owner_id = :o ORDER BY id LIMIT 50"),
+                {"o": officer_id},
+            )
+            .scalars()
+            .all()
+        )
+        directorate_id, waiting = conn.execute(
+            sa.text(
+                "SELECT directorate_id, count(*) FROM eia WHERE status = 'awaiting_sign_off' "
+                "GROUP BY directorate_id ORDER BY count(*) DESC, directorate_id LIMIT 1"
+            )
+        ).one()
+        approver_email = conn.execute(
+            sa.text(
+                "SELECT email FROM app_user WHERE role = 'approver' AND directorate_id = :d "
+                "ORDER BY id LIMIT 1"
+            ),
+            {"d": directorate_id},
         ).scalar_one()
-    return {"officer": officer_email, "task_refs": task_refs, "approver": approver_email,
-            "signoff_refs": signoff_refs, "inbox_size": waiting, "equality": equality_email}
+        signoff_refs = (
+            conn.execute(
+                sa.text(
+                    "SELECT reference FROM eia WHERE directorate_id = :d AND status = "
+                    "'awaiting_sign_off' ORDER BY id LIMIT 50"
+                ),
+                {"d": directorate_id},
+            )
+            .scalars()
+            .all()
+        )
+        equality_email = conn.execute(
+            sa.text(
+                "SELECT email FROM app_user WHERE role = 'equality_officer' ORDER BY id LIMIT 1"
+            )
+        ).scalar_one()
+    return {
+        "officer": officer_email,
+        "task_refs": task_refs,
+        "approver": approver_email,
+        "signoff_refs": signoff_refs,
+        "inbox_size": waiting,
+        "equality": equality_email,
+    }
 
 
 def product_env(base_env: dict, url: str, instance: Path) -> dict:
-    env = {k: v for k, v in base_env.items()
-           if k not in ("DATABASE_URL", "REDIS_URL", "SMTP_HOST", "CI")}
-    env.update(DATABASE_URL=url, EIA_INSTANCE_PATH=str(instance),
-               SECRET_KEY="benchmark-secret-key-not-for-production")
+    env = {
+        k: v
+        for k, v in base_env.items()
+        if k not in ("DATABASE_URL", "REDIS_URL", "SMTP_HOST", "CI")
+    }
+    env.update(
+        DATABASE_URL=url,
+        EIA_INSTANCE_PATH=str(instance),
+        SECRET_KEY="benchmark-secret-key-not-for-production",
+    )
     return env
 
 
@@ -184,12 +235,18 @@ def _route_exists(port: int, path: str) -> bool:
 
 def run(engine: sa.Engine, url: str, size, base_env: dict, log=print) -> dict:
     targets = pick_targets(engine)
-    out = {"clients": CLIENTS, "gunicorn_workers": 2, "seconds_per_page": size.page_seconds,
-           "warmup_seconds": size.page_warmup, "pages": {}}
+    out = {
+        "clients": CLIENTS,
+        "gunicorn_workers": 2,
+        "seconds_per_page": size.page_seconds,
+        "warmup_seconds": size.page_warmup,
+        "pages": {},
+    }
     with tempfile.TemporaryDirectory(prefix="eia-bench-pages-") as tmp:
         tmp = Path(tmp)
-        hello = Gunicorn("benchmarks.hello_app:app", product_env(base_env, url, tmp),
-                         tmp / "hello.log").start()
+        hello = Gunicorn(
+            "benchmarks.hello_app:app", product_env(base_env, url, tmp), tmp / "hello.log"
+        ).start()
         try:
             log("  baseline: bare Flask page")
             baseline = load(hello.port, ["/hello"], None, size.page_seconds, size.page_warmup)
@@ -204,23 +261,44 @@ def run(engine: sa.Engine, url: str, size, base_env: dict, log=print) -> dict:
             # Sign in (argon2 takes a while) on both workers at once.
             who = ["officer", "approver"] + (["equality"] if has_dashboard else [])
             with ThreadPoolExecutor(len(who)) as pool:
-                cookies = dict(zip(who, pool.map(lambda w: sign_in(web.port, targets[w]),
-                                                 who), strict=True))
+                cookies = dict(
+                    zip(who, pool.map(lambda w: sign_in(web.port, targets[w]), who), strict=True)
+                )
             officer, approver = cookies["officer"], cookies["approver"]
             pages = [
-                ("task_list", "/eias/<ref>/tasks (the EIA's owner)",
-                 [f"/eias/{r}/tasks" for r in targets["task_refs"]], officer),
-                ("sign_off", "/eias/<ref>/sign-off (an approver)",
-                 [f"/eias/{r}/sign-off" for r in targets["signoff_refs"]], approver),
-                ("approver_inbox", f"/sign-off (an approver; {targets['inbox_size']} EIAs "
-                 "waiting)", ["/sign-off"], approver),
+                (
+                    "task_list",
+                    "/eias/<ref>/tasks (the EIA's owner)",
+                    [f"/eias/{r}/tasks" for r in targets["task_refs"]],
+                    officer,
+                ),
+                (
+                    "sign_off",
+                    "/eias/<ref>/sign-off (an approver)",
+                    [f"/eias/{r}/sign-off" for r in targets["signoff_refs"]],
+                    approver,
+                ),
+                (
+                    "approver_inbox",
+                    f"/sign-off (an approver; {targets['inbox_size']} EIAs waiting)",
+                    ["/sign-off"],
+                    approver,
+                ),
             ]
             if has_dashboard:
-                pages.append(("dashboard", "/dashboard (an equality officer)", ["/dashboard"],
-                              cookies["equality"]))
+                pages.append(
+                    (
+                        "dashboard",
+                        "/dashboard (an equality officer)",
+                        ["/dashboard"],
+                        cookies["equality"],
+                    )
+                )
             else:
-                out["pages"]["dashboard"] = {"label": "/dashboard",
-                                             "skipped": "not measured: dashboard not present"}
+                out["pages"]["dashboard"] = {
+                    "label": "/dashboard",
+                    "skipped": "not measured: dashboard not present",
+                }
             for key, label, paths, cookie in pages:
                 if not paths:
                     out["pages"][key] = {"label": label, "skipped": "no such EIA in the data"}
@@ -228,8 +306,9 @@ def run(engine: sa.Engine, url: str, size, base_env: dict, log=print) -> dict:
                 log(f"  {label}")
                 result = load(web.port, paths, cookie, size.page_seconds, size.page_warmup)
                 result["label"] = label
-                result["rps_ratio_to_hello"] = ratio(result["requests_per_second"],
-                                                     baseline["requests_per_second"])
+                result["rps_ratio_to_hello"] = ratio(
+                    result["requests_per_second"], baseline["requests_per_second"]
+                )
                 result["p50_ratio_to_hello"] = ratio(result["p50_ms"], baseline["p50_ms"])
                 result["p95_ratio_to_hello"] = ratio(result["p95_ms"], baseline["p95_ms"])
                 out["pages"][key] = result

@@ -16,8 +16,12 @@ class _Plain:
         if now - self.shown >= 2 or self.done >= self.total:
             self.shown = now
             rate = self.done / max(now - self.started, 1e-9)
-            print(f"{self.desc}: {self.done:,}/{self.total:,} {self.unit} "
-                  f"({rate:,.0f} {self.unit}/s)", file=sys.stderr, flush=True)
+            print(
+                f"{self.desc}: {self.done:,}/{self.total:,} {self.unit} "
+                f"({rate:,.0f} {self.unit}/s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
 
 @contextmanager
@@ -27,6 +31,7 @@ def progress(total: int, desc: str, unit: str = "it"):
     except ImportError:
         yield _Plain(total, desc, unit)
         return
-    with tqdm(total=total, desc=desc, unit=unit, unit_scale=True, mininterval=1,
-              file=sys.stderr) as bar:
+    with tqdm(
+        total=total, desc=desc, unit=unit, unit_scale=True, mininterval=1, file=sys.stderr
+    ) as bar:
         yield bar

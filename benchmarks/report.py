@@ -202,6 +202,27 @@ def markdown(r: dict) -> str:
         out += _table(["records", "checked", "seconds", "records/s", "intact"],
                       [[a["records"], a["checked"], a["seconds"], a["records_per_second"],
                         a["ok"]]])
+        if a.get("baseline_records_per_second"):
+            out += ["Streamed through the driver's cursor (`eia/audit.py`), against the former "
+                    "walk measured in the same run (pages of 5,000 rows through SQLAlchemy "
+                    "Core, a json.dumps per record; `benchmarks/audit_verify.py`), "
+                    f"{len(a.get('runs_seconds', []))} runs each, alternately, means:", ""]
+            cpu = ("CPU s (process + PostgreSQL)" if a.get("cpu_includes_database_server")
+                   else "CPU s (this process)")
+            out += _table(["", "seconds", "records/s", "runs (s)", cpu, "records per CPU s"],
+                          [["verify (streamed)", a["seconds"], a["records_per_second"],
+                            ", ".join(map(str, a.get("runs_seconds", []))),
+                            a.get("cpu_seconds"), a.get("records_per_cpu_second")],
+                           ["former walk (baseline)", a["baseline_seconds"],
+                            a["baseline_records_per_second"],
+                            ", ".join(map(str, a.get("baseline_runs_seconds", []))),
+                            a.get("baseline_cpu_seconds"),
+                            a.get("baseline_records_per_cpu_second")],
+                           ["ratio", "", a.get("ratio_to_baseline"), "", "",
+                            a.get("cpu_ratio_to_baseline")]])
+            if a.get("peak_rss_growth_mib") is not None:
+                out += [f"- Peak memory growth while verifying (VmHWM over the RSS at the "
+                        f"start): {a['peak_rss_growth_mib']} MiB", ""]
 
     out += ["## 6. Memory (peak RSS, VmHWM)", ""]
     rows = []

@@ -44,6 +44,7 @@ def stop_group(proc: subprocess.Popen, timeout: float) -> None:
 
 # --- memory ------------------------------------------------------------------------------------
 
+
 def children(pid: int) -> list[int]:
     """Every descendant of ``pid`` (from /proc: each process's parent)."""
     parents: dict[int, list[int]] = {}
@@ -81,12 +82,15 @@ def memory_of(pid: int) -> dict:
     kids = {c: peak_rss_kib(c) for c in children(pid)}
     mib = {c: round(v / 1024, 1) for c, v in kids.items() if v is not None}
     master = peak_rss_kib(pid)
-    return {"master_mib": round(master / 1024, 1) if master else None,
-            "children_mib": sorted(mib.values(), reverse=True),
-            "max_child_mib": max(mib.values()) if mib else None}
+    return {
+        "master_mib": round(master / 1024, 1) if master else None,
+        "children_mib": sorted(mib.values(), reverse=True),
+        "max_child_mib": max(mib.values()) if mib else None,
+    }
 
 
 # --- gunicorn ------------------------------------------------------------------------------------
+
 
 class Gunicorn:
     """`gunicorn --workers 2 <app>` on a free port, as `make run` starts the product."""
@@ -98,15 +102,33 @@ class Gunicorn:
         self.memory = None
 
     def start(self) -> "Gunicorn":
-        self.log = open(self.logfile, "ab")
+        self.log = open(self.logfile, "ab")  # noqa: SIM115  (open while gunicorn runs)
         self.proc = subprocess.Popen(
-            [str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers",
-             str(self.workers), "--backlog", "256", self.app],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        wait_for(lambda: self.proc.poll() is not None or
-                 len(children(self.proc.pid)) >= self.workers and self._answers(), 60,
-                 f"gunicorn {self.app} to start")
+            [
+                str(BIN / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--backlog",
+                "256",
+                self.app,
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        wait_for(
+            lambda: (
+                self.proc.poll() is not None
+                or len(children(self.proc.pid)) >= self.workers
+                and self._answers()
+            ),
+            60,
+            f"gunicorn {self.app} to start",
+        )
         if self.proc.poll() is not None:
             raise RuntimeError(f"gunicorn {self.app} stopped: see {self.logfile}")
         return self
@@ -135,6 +157,7 @@ class Gunicorn:
 
 # --- redis and Celery --------------------------------------------------------------------------
 
+
 class ServiceMissing(RuntimeError):
     """A program the figure needs is not installed."""
 
@@ -158,9 +181,24 @@ class RedisServer:
         if binary is None:
             raise ServiceMissing("redis-server is not installed (apt-get install redis-server)")
         self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(self.workdir), "--daemonize", "no"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         wait_for(self.ping, 10, "redis-server to start")
         return self
 
@@ -191,8 +229,15 @@ class CeleryWorker:
     broker -> worker -> SMTP, not the sweeper). It may be started again after ``kill`` or
     ``stop``; ``memory`` holds its peak memory when stopped."""
 
-    def __init__(self, env: dict, logfile: Path, concurrency: int = 2, *, beat: bool = False,
-                 name: str = "worker"):
+    def __init__(
+        self,
+        env: dict,
+        logfile: Path,
+        concurrency: int = 2,
+        *,
+        beat: bool = False,
+        name: str = "worker",
+    ):
         self.env, self.logfile, self.concurrency = env, logfile, concurrency
         self.beat, self.name = beat, name
         self.proc = None
@@ -204,27 +249,49 @@ class CeleryWorker:
         self.starts += 1
         self.log_offset = self.logfile.stat().st_size if self.logfile.exists() else 0
         self.proc = subprocess.Popen(
-            [str(BIN / "celery"), "-A", "celery_worker", "worker", *(["-B"] if self.beat else []),
-             "--loglevel", "INFO", "--concurrency", str(self.concurrency),
-             "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-n", f"{self.name}-{os.getpid()}-{self.starts}@%h",
-             "--logfile", str(self.logfile)],
-            cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-            start_new_session=True)
+            [
+                str(BIN / "celery"),
+                "-A",
+                "celery_worker",
+                "worker",
+                *(["-B"] if self.beat else []),
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                str(self.concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{self.name}-{os.getpid()}-{self.starts}@%h",
+                "--logfile",
+                str(self.logfile),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         # Ready when the pool's processes are up and this start has said so in the log.
-        wait_for(lambda: self.proc.poll() is not None or
-                 len(children(self.proc.pid)) >= self.concurrency and self._ready(), 90,
-                 "the Celery worker to be ready")
+        wait_for(
+            lambda: (
+                self.proc.poll() is not None
+                or len(children(self.proc.pid)) >= self.concurrency
+                and self._ready()
+            ),
+            90,
+            "the Celery worker to be ready",
+        )
         if self.proc.poll() is not None:
             raise RuntimeError(f"the Celery worker stopped: {self.log()[-3000:]}")
         return self
 
     def _ready(self) -> bool:
-        return "ready." in self.log()[self.log_offset:]
+        return "ready." in self.log()[self.log_offset :]
 
     def log(self) -> str:
-        return self.logfile.read_bytes().decode(errors="replace") if self.logfile.exists() \
-            else ""
+        return self.logfile.read_bytes().decode(errors="replace") if self.logfile.exists() else ""
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool: no clean-up, no acknowledgements."""
@@ -239,6 +306,7 @@ class CeleryWorker:
 
 
 # --- SMTP ----------------------------------------------------------------------------------------
+
 
 class SmtpCounter:
     """An aiosmtpd handler counting what it accepts, by Message-ID and by recipient."""

@@ -31,7 +31,13 @@ def run(engine: sa.Engine, today: date, log=print) -> dict:
         statements = counter.count
     by_rule = Counter(r.rule for r in found)
     log(f"  {len(found)} reminders due on {today}, {statements} SQL statements")
-    return {"today": today.isoformat(), "runs": RUNS, "reminders_found": len(found),
-            "by_rule": dict(sorted(by_rule.items())), "statements": statements,
-            "p50_ms": round(percentile(times, 50) * 1000, 1),
-            "min_ms": round(min(times) * 1000, 1), "max_ms": round(max(times) * 1000, 1)}
+    return {
+        "today": today.isoformat(),
+        "runs": RUNS,
+        "reminders_found": len(found),
+        "by_rule": dict(sorted(by_rule.items())),
+        "statements": statements,
+        "p50_ms": round(percentile(times, 50) * 1000, 1),
+        "min_ms": round(min(times) * 1000, 1),
+        "max_ms": round(max(times) * 1000, 1),
+    }

@@ -85,15 +85,25 @@ def command_line() -> str:
         return "Command line"
 
 
-def _record(session: Session, actor: Actor, event: str, details: dict,
-            at: datetime | None) -> AuditRecord:
+def _record(
+    session: Session, actor: Actor, event: str, details: dict, at: datetime | None
+) -> AuditRecord:
     if event not in EVENTS:
         raise ValueError(f"no admin event called {event!r}")
     if isinstance(actor, str):
-        return audit.append(session, eia=None, actor=None, actor_name=actor, action="admin",
-                            event=event, details=details, at=at)
-    return audit.append(session, eia=None, actor=actor, action="admin", event=event,
-                        details=details, at=at)
+        return audit.append(
+            session,
+            eia=None,
+            actor=None,
+            actor_name=actor,
+            action="admin",
+            event=event,
+            details=details,
+            at=at,
+        )
+    return audit.append(
+        session, eia=None, actor=actor, action="admin", event=event, details=details, at=at
+    )
 
 
 def _person(user: User) -> dict:
@@ -114,27 +124,60 @@ def _at(at: datetime | None) -> datetime:
 
 # --- people --------------------------------------------------------------------------------
 
-def create_user(session: Session, actor: Actor, *, name: str, email: str, role: str,
-                password_hash: str, service_id: int | None = None,
-                directorate_id: int | None = None, at: datetime | None = None) -> User:
+
+def create_user(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    password_hash: str,
+    service_id: int | None = None,
+    directorate_id: int | None = None,
+    at: datetime | None = None,
+) -> User:
     """A new person who can sign in (the caller hashes the password)."""
     at = _at(at)
-    person = User(name=name, email=email.lower(), role=role, service_id=service_id,
-                  directorate_id=directorate_id, password_hash=password_hash, active=True,
-                  created_at=at)
+    person = User(
+        name=name,
+        email=email.lower(),
+        role=role,
+        service_id=service_id,
+        directorate_id=directorate_id,
+        password_hash=password_hash,
+        active=True,
+        created_at=at,
+    )
     session.add(person)
     session.flush()
-    _record(session, actor, "user_created", {
-        "user": _person(person), "role": role,
-        "service": _named(_get(session, Service, service_id)),
-        "directorate": _named(_get(session, Directorate, directorate_id)),
-    }, at)
+    _record(
+        session,
+        actor,
+        "user_created",
+        {
+            "user": _person(person),
+            "role": role,
+            "service": _named(_get(session, Service, service_id)),
+            "directorate": _named(_get(session, Directorate, directorate_id)),
+        },
+        at,
+    )
     return person
 
 
-def update_user(session: Session, actor: Actor, person: User, *, name: str, role: str,
-                service_id: int | None, directorate_id: int | None, active: bool,
-                at: datetime | None = None) -> list[AuditRecord]:
+def update_user(
+    session: Session,
+    actor: Actor,
+    person: User,
+    *,
+    name: str,
+    role: str,
+    service_id: int | None,
+    directorate_id: int | None,
+    active: bool,
+    at: datetime | None = None,
+) -> list[AuditRecord]:
     """Change a person's name, role, team or whether they can sign in: one record for each
     kind of change (so role grants can be listed on their own). A new role or team, or
     deactivation, ends every session they have."""
@@ -146,11 +189,15 @@ def update_user(session: Session, actor: Actor, person: User, *, name: str, role
         events.append(("user_role_changed", {"role": [person.role, role]}))
     team = {}
     if person.service_id != service_id:
-        team["service"] = [_named(_get(session, Service, person.service_id)),
-                           _named(_get(session, Service, service_id))]
+        team["service"] = [
+            _named(_get(session, Service, person.service_id)),
+            _named(_get(session, Service, service_id)),
+        ]
     if person.directorate_id != directorate_id:
-        team["directorate"] = [_named(_get(session, Directorate, person.directorate_id)),
-                               _named(_get(session, Directorate, directorate_id))]
+        team["directorate"] = [
+            _named(_get(session, Directorate, person.directorate_id)),
+            _named(_get(session, Directorate, directorate_id)),
+        ]
     if team:
         events.append(("user_team_changed", team))
     if person.active != active:
@@ -165,61 +212,90 @@ def update_user(session: Session, actor: Actor, person: User, *, name: str, role
     session.add(person)
     session.flush()
     who = _person(person)
-    return [_record(session, actor, event, {"user": who, **details}, at)
-            for event, details in events]
+    return [
+        _record(session, actor, event, {"user": who, **details}, at) for event, details in events
+    ]
 
 
-def set_user_active(session: Session, actor: Actor, person: User, active: bool,
-                    *, at: datetime | None = None) -> bool:
+def set_user_active(
+    session: Session, actor: Actor, person: User, active: bool, *, at: datetime | None = None
+) -> bool:
     """Deactivate (they can no longer sign in; their sessions end) or reactivate; False when
     they already were."""
     if person.active == active:
         return False
-    return bool(update_user(session, actor, person, name=person.name, role=person.role,
-                            service_id=person.service_id,
-                            directorate_id=person.directorate_id, active=active, at=at))
+    return bool(
+        update_user(
+            session,
+            actor,
+            person,
+            name=person.name,
+            role=person.role,
+            service_id=person.service_id,
+            directorate_id=person.directorate_id,
+            active=active,
+            at=at,
+        )
+    )
 
 
-def set_password(session: Session, actor: Actor, person: User, password_hash: str,
-                 *, at: datetime | None = None) -> AuditRecord:
+def set_password(
+    session: Session, actor: Actor, person: User, password_hash: str, *, at: datetime | None = None
+) -> AuditRecord:
     """A new password (reset by an admin, or set on the command line): every session of the
     person ends, and failed sign-ins against the account are forgotten, so a person told to
     ask for a reset can sign in at once."""
     person.password_hash = password_hash
     person.end_sessions()
     session.add(person)
-    session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == person.email,
-                                                  LoginAttempt.succeeded.is_(False)))
+    session.execute(
+        sa.delete(LoginAttempt).where(
+            LoginAttempt.email == person.email, LoginAttempt.succeeded.is_(False)
+        )
+    )
     session.flush()
     return _record(session, actor, "user_password_reset", {"user": _person(person)}, _at(at))
 
 
 # --- directorates and services ---------------------------------------------------------------
 
-def create_directorate(session: Session, actor: Actor, name: str,
-                       *, at: datetime | None = None) -> Directorate:
+
+def create_directorate(
+    session: Session, actor: Actor, name: str, *, at: datetime | None = None
+) -> Directorate:
     directorate = Directorate(name=name)
     session.add(directorate)
     session.flush()
-    _record(session, actor, "directorate_created", {"directorate": _named(directorate)},
-            _at(at))
+    _record(session, actor, "directorate_created", {"directorate": _named(directorate)}, _at(at))
     return directorate
 
 
-def rename_directorate(session: Session, actor: Actor, directorate: Directorate, name: str,
-                       *, at: datetime | None = None) -> bool:
+def rename_directorate(
+    session: Session,
+    actor: Actor,
+    directorate: Directorate,
+    name: str,
+    *,
+    at: datetime | None = None,
+) -> bool:
     if directorate.name == name:
         return False
     old, directorate.name = directorate.name, name
     session.add(directorate)
     session.flush()
-    _record(session, actor, "directorate_renamed",
-            {"directorate": _named(directorate), "name": [old, name]}, _at(at))
+    _record(
+        session,
+        actor,
+        "directorate_renamed",
+        {"directorate": _named(directorate), "name": [old, name]},
+        _at(at),
+    )
     return True
 
 
-def delete_directorate(session: Session, actor: Actor, directorate: Directorate,
-                       *, at: datetime | None = None) -> None:
+def delete_directorate(
+    session: Session, actor: Actor, directorate: Directorate, *, at: datetime | None = None
+) -> None:
     """Raises IntegrityError (at the flush) if something still refers to it."""
     details = {"directorate": _named(directorate)}
     session.delete(directorate)
@@ -227,31 +303,52 @@ def delete_directorate(session: Session, actor: Actor, directorate: Directorate,
     _record(session, actor, "directorate_deleted", details, _at(at))
 
 
-def create_service(session: Session, actor: Actor, directorate: Directorate, name: str,
-                   *, at: datetime | None = None) -> Service:
+def create_service(
+    session: Session,
+    actor: Actor,
+    directorate: Directorate,
+    name: str,
+    *,
+    at: datetime | None = None,
+) -> Service:
     service = Service(name=name, directorate_id=directorate.id)
     session.add(service)
     session.flush()
-    _record(session, actor, "service_created",
-            {"service": _named(service), "directorate": _named(directorate)}, _at(at))
+    _record(
+        session,
+        actor,
+        "service_created",
+        {"service": _named(service), "directorate": _named(directorate)},
+        _at(at),
+    )
     return service
 
 
-def rename_service(session: Session, actor: Actor, service: Service, name: str,
-                   *, at: datetime | None = None) -> bool:
+def rename_service(
+    session: Session, actor: Actor, service: Service, name: str, *, at: datetime | None = None
+) -> bool:
     if service.name == name:
         return False
     old, service.name = service.name, name
     session.add(service)
     session.flush()
-    _record(session, actor, "service_renamed",
-            {"service": _named(service), "directorate": _named(service.directorate),
-             "name": [old, name]}, _at(at))
+    _record(
+        session,
+        actor,
+        "service_renamed",
+        {
+            "service": _named(service),
+            "directorate": _named(service.directorate),
+            "name": [old, name],
+        },
+        _at(at),
+    )
     return True
 
 
-def delete_service(session: Session, actor: Actor, service: Service,
-                   *, at: datetime | None = None) -> None:
+def delete_service(
+    session: Session, actor: Actor, service: Service, *, at: datetime | None = None
+) -> None:
     """Raises IntegrityError (at the flush) if something still refers to it."""
     details = {"service": _named(service), "directorate": _named(service.directorate)}
     session.delete(service)
@@ -261,6 +358,7 @@ def delete_service(session: Session, actor: Actor, service: Service,
 
 # --- characteristics and their guidance ------------------------------------------------------
 
+
 def _characteristic(c: Characteristic) -> dict:
     return {"id": c.id, "key": c.key, "name": c.name}
 
@@ -269,47 +367,87 @@ def is_statutory(characteristic: Characteristic) -> bool:
     return characteristic.kind != CharacteristicKind.local
 
 
-def create_characteristic(session: Session, actor: Actor, *, key: str, name: str,
-                          guidance: str = "", borough_profile: str = "",
-                          at: datetime | None = None) -> Characteristic:
+def create_characteristic(
+    session: Session,
+    actor: Actor,
+    *,
+    key: str,
+    name: str,
+    guidance: str = "",
+    borough_profile: str = "",
+    at: datetime | None = None,
+) -> Characteristic:
     """A local characteristic (carers, care leavers...), added at the end of the list."""
     last = session.exec(select(sa.func.max(Characteristic.position))).one() or 0
-    characteristic = Characteristic(key=key, name=name, kind=CharacteristicKind.local,
-                                    position=last + 10, active=True, guidance=guidance,
-                                    borough_profile=borough_profile)
+    characteristic = Characteristic(
+        key=key,
+        name=name,
+        kind=CharacteristicKind.local,
+        position=last + 10,
+        active=True,
+        guidance=guidance,
+        borough_profile=borough_profile,
+    )
     session.add(characteristic)
     session.flush()
-    _record(session, actor, "characteristic_created", {
-        "characteristic": _characteristic(characteristic), "guidance": guidance,
-        "borough_profile": borough_profile}, _at(at))
+    _record(
+        session,
+        actor,
+        "characteristic_created",
+        {
+            "characteristic": _characteristic(characteristic),
+            "guidance": guidance,
+            "borough_profile": borough_profile,
+        },
+        _at(at),
+    )
     return characteristic
 
 
-def update_characteristic(session: Session, actor: Actor, characteristic: Characteristic,
-                          values: dict, *, at: datetime | None = None) -> list[str]:
+def update_characteristic(
+    session: Session,
+    actor: Actor,
+    characteristic: Characteristic,
+    values: dict,
+    *,
+    at: datetime | None = None,
+) -> list[str]:
     """Change the name (local ones only), guidance or borough profile; the fields that
     changed, each recorded as [old, new]."""
     stray = set(values) - set(CHARACTERISTIC_FIELDS)
     if stray:
         raise ValueError(f"{', '.join(sorted(stray))} cannot be changed here")
-    if "name" in values and is_statutory(characteristic) \
-            and values["name"] != characteristic.name:
+    if "name" in values and is_statutory(characteristic) and values["name"] != characteristic.name:
         raise ValueError(f"{characteristic.name} is named in law: it cannot be renamed")
-    changes = {field: [getattr(characteristic, field), value]
-               for field, value in values.items() if getattr(characteristic, field) != value}
+    changes = {
+        field: [getattr(characteristic, field), value]
+        for field, value in values.items()
+        if getattr(characteristic, field) != value
+    }
     if not changes:
         return []
     for field, (_, value) in changes.items():
         setattr(characteristic, field, value)
     session.add(characteristic)
     session.flush()
-    _record(session, actor, "characteristic_changed",
-            {"characteristic": _characteristic(characteristic), **changes}, _at(at))
+    _record(
+        session,
+        actor,
+        "characteristic_changed",
+        {"characteristic": _characteristic(characteristic), **changes},
+        _at(at),
+    )
     return list(changes)
 
 
-def set_characteristic_active(session: Session, actor: Actor, characteristic: Characteristic,
-                              active: bool, *, at: datetime | None = None) -> bool:
+def set_characteristic_active(
+    session: Session,
+    actor: Actor,
+    characteristic: Characteristic,
+    active: bool,
+    *,
+    at: datetime | None = None,
+) -> bool:
     """Deactivate a local characteristic (new screenings leave it out) or reactivate it;
     False when it already was."""
     if characteristic.active == active:
@@ -319,20 +457,33 @@ def set_characteristic_active(session: Session, actor: Actor, characteristic: Ch
     characteristic.active = active
     session.add(characteristic)
     session.flush()
-    _record(session, actor,
-            "characteristic_reactivated" if active else "characteristic_deactivated",
-            {"characteristic": _characteristic(characteristic)}, _at(at))
+    _record(
+        session,
+        actor,
+        "characteristic_reactivated" if active else "characteristic_deactivated",
+        {"characteristic": _characteristic(characteristic)},
+        _at(at),
+    )
     return True
 
 
-def move_characteristic(session: Session, actor: Actor, characteristic: Characteristic,
-                        direction: str, *, at: datetime | None = None) -> bool:
+def move_characteristic(
+    session: Session,
+    actor: Actor,
+    characteristic: Characteristic,
+    direction: str,
+    *,
+    at: datetime | None = None,
+) -> bool:
     """One place up or down the list (all renumbered, so ties cannot stick); False at
     either end."""
     if direction not in ("up", "down"):
         raise ValueError(f"move up or down, not {direction!r}")
-    rows = list(session.exec(
-        select(Characteristic).order_by(Characteristic.position, Characteristic.id)).all())
+    rows = list(
+        session.exec(
+            select(Characteristic).order_by(Characteristic.position, Characteristic.id)
+        ).all()
+    )
     i = rows.index(characteristic)
     j = i - 1 if direction == "up" else i + 1
     if not 0 <= j < len(rows):
@@ -342,16 +493,26 @@ def move_characteristic(session: Session, actor: Actor, characteristic: Characte
         row.position = n * 10
         session.add(row)
     session.flush()
-    _record(session, actor, "characteristic_moved", {
-        "characteristic": _characteristic(characteristic), "direction": direction,
-        "place": [i + 1, j + 1]}, _at(at))
+    _record(
+        session,
+        actor,
+        "characteristic_moved",
+        {
+            "characteristic": _characteristic(characteristic),
+            "direction": direction,
+            "place": [i + 1, j + 1],
+        },
+        _at(at),
+    )
     return True
 
 
 # --- signing in through the identity provider (eia/sso/) ----------------------------------
 
-def change_email(session: Session, actor: Actor, person: User, email: str,
-                 *, at: datetime | None = None) -> bool:
+
+def change_email(
+    session: Session, actor: Actor, person: User, email: str, *, at: datetime | None = None
+) -> bool:
     """The provider says the person's email address is now ``email`` (the caller has made
     sure nobody else has it). Sessions carry on: the link, not the email, says who they are."""
     email = email.lower()
@@ -360,14 +521,26 @@ def change_email(session: Session, actor: Actor, person: User, email: str,
     old, person.email = person.email, email
     session.add(person)
     session.flush()
-    _record(session, actor, "user_email_changed",
-            {"user": _person(person), "email": [old, email]}, _at(at))
+    _record(
+        session,
+        actor,
+        "user_email_changed",
+        {"user": _person(person), "email": [old, email]},
+        _at(at),
+    )
     return True
 
 
-def link_identity(session: Session, actor: Actor, person: User, *, issuer: str,
-                  subject: str, by_email: bool = False,
-                  at: datetime | None = None) -> IdentityLink:
+def link_identity(
+    session: Session,
+    actor: Actor,
+    person: User,
+    *,
+    issuer: str,
+    subject: str,
+    by_email: bool = False,
+    at: datetime | None = None,
+) -> IdentityLink:
     """From now on the provider's account (issuer, subject) is ``person``. ``by_email``:
     linked to an existing account because the email addresses matched (only when an
     administrator allows it)."""
@@ -375,14 +548,30 @@ def link_identity(session: Session, actor: Actor, person: User, *, issuer: str,
     link = IdentityLink(user_id=person.id, issuer=issuer, subject=subject, created_at=at)
     session.add(link)
     session.flush()
-    _record(session, actor, "identity_linked", {
-        "user": _person(person), "issuer": issuer, "subject": subject,
-        "matched_by_email": by_email}, at)
+    _record(
+        session,
+        actor,
+        "identity_linked",
+        {
+            "user": _person(person),
+            "issuer": issuer,
+            "subject": subject,
+            "matched_by_email": by_email,
+        },
+        at,
+    )
     return link
 
 
-def set_setting(session: Session, actor: Actor, key: str, value: str, *,
-                default: str | None = None, at: datetime | None = None) -> bool:
+def set_setting(
+    session: Session,
+    actor: Actor,
+    key: str,
+    value: str,
+    *,
+    default: str | None = None,
+    at: datetime | None = None,
+) -> bool:
     """An administrator's sign-in setting (eia/sso/settings.py says which there are, and
     their ``default`` values while never set)."""
     row = session.get(AppSetting, key)
@@ -395,34 +584,61 @@ def set_setting(session: Session, actor: Actor, key: str, value: str, *,
         row.value = value
     session.add(row)
     session.flush()
-    _record(session, actor, "sign_in_setting_changed",
-            {"setting": key, "value": [old, value]}, _at(at))
+    _record(
+        session, actor, "sign_in_setting_changed", {"setting": key, "value": [old, value]}, _at(at)
+    )
     return True
 
 
 def mapping_details(session: Session, mapping: ClaimMapping) -> dict:
-    return {"id": mapping.id, "kind": mapping.kind, "value": mapping.value,
-            "role": mapping.role,
-            "service": _named(_get(session, Service, mapping.service_id)),
-            "directorate": _named(_get(session, Directorate, mapping.directorate_id))}
+    return {
+        "id": mapping.id,
+        "kind": mapping.kind,
+        "value": mapping.value,
+        "role": mapping.role,
+        "service": _named(_get(session, Service, mapping.service_id)),
+        "directorate": _named(_get(session, Directorate, mapping.directorate_id)),
+    }
 
 
-def create_claim_mapping(session: Session, actor: Actor, *, kind: str, value: str,
-                         role: str | None, service_id: int | None,
-                         directorate_id: int | None,
-                         at: datetime | None = None) -> ClaimMapping:
-    mapping = ClaimMapping(kind=kind, value=value, role=role, service_id=service_id,
-                           directorate_id=directorate_id)
+def create_claim_mapping(
+    session: Session,
+    actor: Actor,
+    *,
+    kind: str,
+    value: str,
+    role: str | None,
+    service_id: int | None,
+    directorate_id: int | None,
+    at: datetime | None = None,
+) -> ClaimMapping:
+    mapping = ClaimMapping(
+        kind=kind, value=value, role=role, service_id=service_id, directorate_id=directorate_id
+    )
     session.add(mapping)
     session.flush()
-    _record(session, actor, "claim_mapping_created",
-            {"mapping": mapping_details(session, mapping)}, _at(at))
+    _record(
+        session,
+        actor,
+        "claim_mapping_created",
+        {"mapping": mapping_details(session, mapping)},
+        _at(at),
+    )
     return mapping
 
 
-def update_claim_mapping(session: Session, actor: Actor, mapping: ClaimMapping, *,
-                         kind: str, value: str, role: str | None, service_id: int | None,
-                         directorate_id: int | None, at: datetime | None = None) -> bool:
+def update_claim_mapping(
+    session: Session,
+    actor: Actor,
+    mapping: ClaimMapping,
+    *,
+    kind: str,
+    value: str,
+    role: str | None,
+    service_id: int | None,
+    directorate_id: int | None,
+    at: datetime | None = None,
+) -> bool:
     before = mapping_details(session, mapping)
     mapping.kind, mapping.value, mapping.role = kind, value, role
     mapping.service_id, mapping.directorate_id = service_id, directorate_id
@@ -431,21 +647,22 @@ def update_claim_mapping(session: Session, actor: Actor, mapping: ClaimMapping, 
         return False
     session.add(mapping)
     session.flush()
-    _record(session, actor, "claim_mapping_changed",
-            {"mapping": after, "before": before}, _at(at))
+    _record(session, actor, "claim_mapping_changed", {"mapping": after, "before": before}, _at(at))
     return True
 
 
-def delete_claim_mapping(session: Session, actor: Actor, mapping: ClaimMapping,
-                         *, at: datetime | None = None) -> None:
+def delete_claim_mapping(
+    session: Session, actor: Actor, mapping: ClaimMapping, *, at: datetime | None = None
+) -> None:
     details = {"mapping": mapping_details(session, mapping)}
     session.delete(mapping)
     session.flush()
     _record(session, actor, "claim_mapping_deleted", details, _at(at))
 
 
-def replace_claim_mappings(session: Session, actor: Actor, rows: list[dict],
-                           *, at: datetime | None = None) -> int:
+def replace_claim_mappings(
+    session: Session, actor: Actor, rows: list[dict], *, at: datetime | None = None
+) -> int:
     """Import: the mappings become exactly ``rows`` (each with kind, value, role,
     service_id, directorate_id), in one change with one record holding before and after."""
     old = session.exec(select(ClaimMapping).order_by(ClaimMapping.id)).all()
@@ -459,25 +676,44 @@ def replace_claim_mappings(session: Session, actor: Actor, rows: list[dict],
         session.add(mapping)
         created.append(mapping)
     session.flush()
-    _record(session, actor, "claim_mappings_imported", {
-        "before": before, "after": [mapping_details(session, m) for m in created]}, _at(at))
+    _record(
+        session,
+        actor,
+        "claim_mappings_imported",
+        {"before": before, "after": [mapping_details(session, m) for m in created]},
+        _at(at),
+    )
     return len(created)
 
 
-def issue_sign_in_code(session: Session, actor: Actor, person: User, code_hash: str,
-                       expires_at: datetime, *, at: datetime | None = None) -> SignInCode:
+def issue_sign_in_code(
+    session: Session,
+    actor: Actor,
+    person: User,
+    code_hash: str,
+    expires_at: datetime,
+    *,
+    at: datetime | None = None,
+) -> SignInCode:
     """A one-time break-glass code for ``person`` (the caller hashes it)."""
-    code = SignInCode(user_id=person.id, code_hash=code_hash, expires_at=expires_at,
-                      created_at=_at(at))
+    code = SignInCode(
+        user_id=person.id, code_hash=code_hash, expires_at=expires_at, created_at=_at(at)
+    )
     session.add(code)
     session.flush()
-    _record(session, actor, "sign_in_code_issued",
-            {"user": _person(person), "expires_at": as_utc(expires_at).isoformat()}, _at(at))
+    _record(
+        session,
+        actor,
+        "sign_in_code_issued",
+        {"user": _person(person), "expires_at": as_utc(expires_at).isoformat()},
+        _at(at),
+    )
     return code
 
 
-def use_sign_in_code(session: Session, person: User, code: SignInCode,
-                     *, at: datetime | None = None) -> None:
+def use_sign_in_code(
+    session: Session, person: User, code: SignInCode, *, at: datetime | None = None
+) -> None:
     """The code has been used to sign in (it never works again)."""
     code.used_at = _at(at)
     session.add(code)

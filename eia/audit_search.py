@@ -10,12 +10,17 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eia.models import LONDON, AuditRecord, Eia, as_utc
-from workflows.lifecycle import SECTIONS, TRANSITIONS
+from workflows.lifecycle import SECTIONS, TRANSITIONS, section_short_name
+from workflows.lifecycle import event as event_words
 
 # The kinds of record the trail holds (AuditRecord.action); "admin": a change to people,
 # directorates, services or characteristics (eia/admin_operations.py).
-KINDS = {"transition": "Any change of state", "edit": "Any edit", "comment": "Any comment",
-         "admin": "Any administration change"}
+KINDS = {
+    "transition": "Any change of state",
+    "edit": "Any edit",
+    "comment": "Any comment",
+    "admin": "Any administration change",
+}
 
 PAGE_SIZE = 50
 DOWNLOAD_LIMIT = 100_000  # a download larger than this is cut (and says so in its name)
@@ -25,7 +30,6 @@ def event_choices() -> list[tuple[str, str]]:
     """The event filter's options: a kind ("transition") or one event of it
     ("transition:approve", "edit:screening", "comment:outcome", "admin:user_role_changed")."""
     from eia.admin_operations import EVENTS as ADMIN_EVENTS
-    from eia.web.history import TRANSITION_PHRASES, section_name
 
     choices = list(KINDS.items())
     seen = set()
@@ -33,13 +37,13 @@ def event_choices() -> list[tuple[str, str]]:
         if t.event in seen:
             continue
         seen.add(t.event)
-        words = "Returned" if t.event == "return" else TRANSITION_PHRASES.get(t.event, t.label)
-        choices.append((f"transition:{t.event}", f"State change: {words}"))
+        choices.append((f"transition:{t.event}", f"State change: {event_words(t.event).phrase}"))
     choices.append(("edit:created", "Edit: EIA created"))
-    choices += [(f"edit:{key}", f"Edit: {section_name(key)}") for key in SECTIONS]
-    choices += [(f"comment:{key}", f"Comment: {section_name(key)}") for key in SECTIONS]
-    choices += [(f"admin:{event}", f"Administration: {words}")
-                for event, words in ADMIN_EVENTS.items()]
+    choices += [(f"edit:{key}", f"Edit: {section_short_name(key)}") for key in SECTIONS]
+    choices += [(f"comment:{key}", f"Comment: {section_short_name(key)}") for key in SECTIONS]
+    choices += [
+        (f"admin:{event}", f"Administration: {words}") for event, words in ADMIN_EVENTS.items()
+    ]
     return choices
 
 
@@ -53,8 +57,7 @@ class AuditFilter:
 
     @property
     def empty(self) -> bool:
-        return not (self.reference or self.person or self.event or self.date_from
-                    or self.date_to)
+        return not (self.reference or self.person or self.event or self.date_from or self.date_to)
 
 
 def _contains(column, text: str):
@@ -88,22 +91,28 @@ def _conditions(f: AuditFilter) -> list:
 
 
 def _base(f: AuditFilter):
-    return (select(AuditRecord, Eia.reference, Eia.title)
-            .join(Eia, Eia.id == AuditRecord.eia_id, isouter=True)
-            .where(*_conditions(f)))
+    return (
+        select(AuditRecord, Eia.reference, Eia.title)
+        .join(Eia, Eia.id == AuditRecord.eia_id, isouter=True)
+        .where(*_conditions(f))
+    )
 
 
 def count(session: Session, f: AuditFilter) -> int:
-    query = (select(sa.func.count()).select_from(AuditRecord)
-             .join(Eia, Eia.id == AuditRecord.eia_id, isouter=True).where(*_conditions(f)))
+    query = (
+        select(sa.func.count())
+        .select_from(AuditRecord)
+        .join(Eia, Eia.id == AuditRecord.eia_id, isouter=True)
+        .where(*_conditions(f))
+    )
     return session.exec(query).one()
 
 
-def search(session: Session, f: AuditFilter, *, page: int = 1,
-           page_size: int = PAGE_SIZE) -> list:
+def search(session: Session, f: AuditFilter, *, page: int = 1, page_size: int = PAGE_SIZE) -> list:
     """One page of (record, reference, title) rows, newest first (by chain position)."""
-    query = (_base(f).order_by(AuditRecord.seq.desc())
-             .offset((page - 1) * page_size).limit(page_size))
+    query = (
+        _base(f).order_by(AuditRecord.seq.desc()).offset((page - 1) * page_size).limit(page_size)
+    )
     return list(session.exec(query).all())
 
 

@@ -11,14 +11,19 @@ from sqlmodel import select
 
 from eia import admin_operations as admin_ops
 from eia import audit, create_app
+from eia.capabilities import ASSIGNABLE_ROLES, missing_team, password_problem
 from eia.db import get_engine, session_scope
 from eia.models import Directorate, Service, User
 from eia.models.enums import Role
 from eia.words import plural
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False,
-             help="Equality Impact Assessment workflow engine.")
+@click.group(
+    cls=FlaskGroup,
+    create_app=create_app,
+    add_version_option=False,
+    help="Equality Impact Assessment workflow engine.",
+)
 def cli():
     pass
 
@@ -69,7 +74,7 @@ def db_rebuild_summaries():
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--role", required=True, type=click.Choice([r.value for r in ASSIGNABLE_ROLES]))
 @click.option("--service", "service_name", help="The officer's service (its exact name).")
 @click.option("--directorate", "directorate_name", help="The approver's directorate.")
 @click.password_option(help="Prompted for (twice) when not given.")
@@ -77,8 +82,7 @@ def users_create(email, name, role, service_name, directorate_name, password):
     """Create a person who can log in (recorded in the audit trail)."""
     from eia.passwords import hash_password
 
-    if len(password) < 12:
-        raise click.UsageError("Choose a password of at least 12 characters.")
+    _check_password(password)
     with session_scope() as session:
         if session.exec(select(User).where(User.email == email.lower())).first():
             raise click.UsageError(f"There is already a user with the email {email}.")
@@ -89,18 +93,30 @@ def users_create(email, name, role, service_name, directorate_name, password):
                 raise click.UsageError(f"There is no service called “{service_name}”.")
         if directorate_name:
             directorate = session.exec(
-                select(Directorate).where(Directorate.name == directorate_name)).first()
+                select(Directorate).where(Directorate.name == directorate_name)
+            ).first()
             if directorate is None:
                 raise click.UsageError(f"There is no directorate called “{directorate_name}”.")
-        if role == Role.officer and service is None:
+        missing = missing_team(
+            role, service.id if service else None, directorate.id if directorate else None
+        )
+        if missing == "service":
             raise click.UsageError("An officer belongs to a service: give --service.")
-        if role == Role.approver and service is None and directorate is None:
-            raise click.UsageError("An approver signs off a directorate's EIAs: give "
-                                   "--directorate (or --service for a head of service).")
-        admin_ops.create_user(session, admin_ops.command_line(), name=name, email=email,
-                              role=role, password_hash=hash_password(password),
-                              service_id=service.id if service else None,
-                              directorate_id=directorate.id if directorate else None)
+        if missing == "directorate":
+            raise click.UsageError(
+                "An approver signs off a directorate's EIAs: give "
+                "--directorate (or --service for a head of service)."
+            )
+        admin_ops.create_user(
+            session,
+            admin_ops.command_line(),
+            name=name,
+            email=email,
+            role=role,
+            password_hash=hash_password(password),
+            service_id=service.id if service else None,
+            directorate_id=directorate.id if directorate else None,
+        )
     click.echo(f"Created {Role(role).label.lower()} {name} <{email.lower()}>.")
 
 
@@ -112,14 +128,12 @@ def users_set_password(email, password):
     trail). For an administrator who cannot sign in to reset it in the browser."""
     from eia.passwords import hash_password
 
-    if len(password) < 12:
-        raise click.UsageError("Choose a password of at least 12 characters.")
+    _check_password(password)
     with session_scope() as session:
         person = session.exec(select(User).where(User.email == email.strip().lower())).first()
         if person is None:
             raise click.UsageError(f"There is no user with the email {email}.")
-        admin_ops.set_password(session, admin_ops.command_line(), person,
-                               hash_password(password))
+        admin_ops.set_password(session, admin_ops.command_line(), person, hash_password(password))
         name, address = person.name, person.email
     click.echo(f"Password set for {name} <{address}>: they are signed out everywhere.")
 
@@ -141,8 +155,10 @@ def users_break_glass(email):
         except ValueError as exc:
             raise click.UsageError(str(exc)) from exc
         address = person.email
-    click.echo(f"One-time sign-in for {address}, valid for {codes.CODE_MINUTES} minutes and "
-               f"once only. Type it in the password field.\ncode: {code}")
+    click.echo(
+        f"One-time sign-in for {address}, valid for {codes.CODE_MINUTES} minutes and "
+        f"once only. Type it in the password field.\ncode: {code}"
+    )
 
 
 @demo_cli.command("load")
@@ -178,8 +194,9 @@ def reviews_start_due():
 
     with session_scope() as session:
         moved = start_due_reviews(session)
-    click.echo(f"Started {plural(len(moved), 'review')}"
-               + (": " + ", ".join(moved) if moved else "."))
+    click.echo(
+        f"Started {plural(len(moved), 'review')}" + (": " + ", ".join(moved) if moved else ".")
+    )
 
 
 @click.command("diagram")
@@ -188,6 +205,12 @@ def diagram():
     from workflows.lifecycle import mermaid_diagram
 
     click.echo(mermaid_diagram())
+
+
+def _check_password(password: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise click.UsageError(problem)
 
 
 def _safe_url(engine) -> str:

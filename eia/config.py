@@ -54,14 +54,15 @@ def load_config(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_MINUTES": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
         "LOGIN_SOURCE_MAX_FAILURES": int(os.environ.get("LOGIN_SOURCE_MAX_FAILURES", "50")),
-        "LOGIN_ACCOUNT_SLOWDOWN_AFTER": int(os.environ.get("LOGIN_ACCOUNT_SLOWDOWN_AFTER",
-                                                           "20")),
-        "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": int(os.environ.get(
-            "LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60")),
+        "LOGIN_ACCOUNT_SLOWDOWN_AFTER": int(os.environ.get("LOGIN_ACCOUNT_SLOWDOWN_AFTER", "20")),
+        "LOGIN_ACCOUNT_MAX_DELAY_SECONDS": int(
+            os.environ.get("LOGIN_ACCOUNT_MAX_DELAY_SECONDS", "60")
+        ),
         # Anonymous downloads of the public PDF and register files, per address and window.
         "PUBLIC_DOWNLOAD_LIMIT": int(os.environ.get("PUBLIC_DOWNLOAD_LIMIT", "30")),
         "PUBLIC_DOWNLOAD_WINDOW_SECONDS": max(
-            1, int(os.environ.get("PUBLIC_DOWNLOAD_WINDOW_SECONDS", "60"))),
+            1, int(os.environ.get("PUBLIC_DOWNLOAD_WINDOW_SECONDS", "60"))
+        ),
         # Signing in through the council's identity provider (eia/sso/, README "Signing in
         # with the council's account"). Unset OIDC_ISSUER: passwords only, as before.
         "OIDC_ISSUER": os.environ.get("OIDC_ISSUER", "").strip(),
@@ -74,10 +75,12 @@ def load_config(instance_path: str) -> dict:
         "OIDC_SCOPES": os.environ.get("OIDC_SCOPES", "openid profile email"),
         "OIDC_ACCOUNT_NAME": os.environ.get("OIDC_ACCOUNT_NAME", ""),
         "OIDC_GROUPS_URL": os.environ.get(
-            "OIDC_GROUPS_URL", "https://graph.microsoft.com/v1.0/me/getMemberObjects"),
+            "OIDC_GROUPS_URL", "https://graph.microsoft.com/v1.0/me/getMemberObjects"
+        ),
         "OIDC_TIMEOUT_SECONDS": float(os.environ.get("OIDC_TIMEOUT_SECONDS", "10")),
-        "LOCAL_SIGN_IN": "off" if os.environ.get("LOCAL_SIGN_IN", "on").strip().lower()
-                         in {"off", "false", "0", "no"} else "on",
+        "LOCAL_SIGN_IN": "off"
+        if os.environ.get("LOCAL_SIGN_IN", "on").strip().lower() in {"off", "false", "0", "no"}
+        else "on",
         # Reminder intervals and email delivery (notifications/settings.py lists them).
         **notification_settings.load(),
     }

@@ -4,8 +4,7 @@ from contextlib import contextmanager
 
 import sqlalchemy as sa
 from flask import current_app, g
-from sqlmodel import Session
-
+from sqlmodel import Session, select
 
 # How long an SQLite write waits for another writer to finish before giving up.
 SQLITE_BUSY_SECONDS = 30
@@ -69,6 +68,11 @@ def session_scope(engine: sa.Engine | None = None):
         raise
     finally:
         session.close()
+
+
+def ping(session: Session) -> None:
+    """Ask the database a question that needs no table: raises if it does not answer."""
+    session.exec(select(1)).one()
 
 
 def is_postgres(session: Session) -> bool:

@@ -70,49 +70,63 @@ def load_demo(session: Session, *, today: date | None = None) -> DemoResult:
     since = _moment(today, first_day - 30)  # the council was set up before the first EIA
     directorates, services = _ensure_organisation(session, since=since)
     people, created_users = _ensure_people(session, directorates, services, since=since)
-    done = set(session.exec(
-        select(Eia.reference).where(Eia.reference.in_([s.reference for s in EIAS]))
-    ).all())
+    done = set(
+        session.exec(
+            select(Eia.reference).where(Eia.reference.in_([s.reference for s in EIAS]))
+        ).all()
+    )
     characteristics = {c.key: c for c in session.exec(select(Characteristic)).all()}
-    runs = [_Run(session, spec, index, today, people, services, characteristics)
-            for index, spec in enumerate(EIAS) if spec.reference not in done]
-    timeline = sorted((item for run in runs for item in run.schedule()),
-                      key=lambda item: item[:3])
+    runs = [
+        _Run(session, spec, index, today, people, services, characteristics)
+        for index, spec in enumerate(EIAS)
+        if spec.reference not in done
+    ]
+    timeline = sorted((item for run in runs for item in run.schedule()), key=lambda item: item[:3])
     for when, _, _, run, step in timeline:
         run.apply(step, when)
     session.flush()
-    logins = [DemoLogin(role, people[email].name, email, DEMO_PASSWORD)
-              for role, email in LOGINS.items()]
+    logins = [
+        DemoLogin(role, people[email].name, email, DEMO_PASSWORD) for role, email in LOGINS.items()
+    ]
     return DemoResult(created_users=created_users, created_eias=len(runs), logins=logins)
 
 
 # --- the organisation and its people ---------------------------------------------------------
 
-def _ensure_organisation(session: Session, *, since: datetime
-                         ) -> tuple[dict[str, Directorate], dict[tuple[str, str], Service]]:
+
+def _ensure_organisation(
+    session: Session, *, since: datetime
+) -> tuple[dict[str, Directorate], dict[tuple[str, str], Service]]:
     """Find or create every directorate and service: directorates by name, services by
     (directorate, name). What is created goes through the admin operations, so it is in
     the audit trail like an administrator's change."""
     directorates, services = {}, {}
     for directorate_name, service_names in DIRECTORATES.items():
         directorate = session.exec(
-            select(Directorate).where(Directorate.name == directorate_name)).first()
+            select(Directorate).where(Directorate.name == directorate_name)
+        ).first()
         if directorate is None:
-            directorate = admin_ops.create_directorate(session, admin_ops.DEMO_DATA,
-                                                       directorate_name, at=since)
+            directorate = admin_ops.create_directorate(
+                session, admin_ops.DEMO_DATA, directorate_name, at=since
+            )
         directorates[directorate_name] = directorate
         for name in service_names:
-            service = session.exec(select(Service).where(
-                Service.directorate_id == directorate.id, Service.name == name)).first()
+            service = session.exec(
+                select(Service).where(
+                    Service.directorate_id == directorate.id, Service.name == name
+                )
+            ).first()
             if service is None:
-                service = admin_ops.create_service(session, admin_ops.DEMO_DATA, directorate,
-                                                   name, at=since)
+                service = admin_ops.create_service(
+                    session, admin_ops.DEMO_DATA, directorate, name, at=since
+                )
             services[directorate_name, name] = service
     return directorates, services
 
 
-def _ensure_people(session: Session, directorates, services, *, since: datetime
-                   ) -> tuple[dict[str, User], int]:
+def _ensure_people(
+    session: Session, directorates, services, *, since: datetime
+) -> tuple[dict[str, User], int]:
     """Find people by email, or create them with the demo password; officers belong to a
     service, approvers to a directorate (and a head of service to a service as well)."""
     emails = [p.email for p in PEOPLE]
@@ -124,10 +138,16 @@ def _ensure_people(session: Session, directorates, services, *, since: datetime
         service = services[person.directorate, person.service] if person.service else None
         directorate = directorates[person.directorate] if person.role == Role.approver else None
         user = admin_ops.create_user(
-            session, admin_ops.DEMO_DATA, email=person.email, name=person.name,
-            role=person.role, service_id=service.id if service else None,
+            session,
+            admin_ops.DEMO_DATA,
+            email=person.email,
+            name=person.name,
+            role=person.role,
+            service_id=service.id if service else None,
             directorate_id=directorate.id if directorate else None,
-            password_hash=hash_password(DEMO_PASSWORD), at=since)
+            password_hash=hash_password(DEMO_PASSWORD),
+            at=since,
+        )
         people[person.email] = user
         created += 1
     session.flush()
@@ -135,6 +155,7 @@ def _ensure_people(session: Session, directorates, services, *, since: datetime
 
 
 # --- time ------------------------------------------------------------------------------------
+
 
 def _moment(today: date, day: int, minutes: int = 0) -> datetime:
     """``minutes`` past 9am London time, ``day`` days from today, as aware UTC."""
@@ -148,15 +169,26 @@ def budget_round(today: date) -> str:
     return f"Budget {year}/{(year + 1) % 100:02d}"
 
 
-_DATE_FIELDS = {"decision_date", "review_date", "due_date", "completed_on", "held_on",
-                "next_review_date"}
+_DATE_FIELDS = {
+    "decision_date",
+    "review_date",
+    "due_date",
+    "completed_on",
+    "held_on",
+    "next_review_date",
+}
 
 
 # --- playing one EIA's history ---------------------------------------------------------------
 
 # Who does a step when the step does not say: its owner, except for these.
-_DEFAULT_ACTOR = {"approve": "approver", "return": "approver", "confirm_review": "approver",
-                  "archive": "approver", "comment": "equality"}
+_DEFAULT_ACTOR = {
+    "approve": "approver",
+    "return": "approver",
+    "confirm_review": "approver",
+    "archive": "approver",
+    "comment": "equality",
+}
 
 
 class _Run:
@@ -167,8 +199,11 @@ class _Run:
         self.people = people
         self.service = services[spec.directorate, spec.service]
         self.owner = people[spec.owner]
-        self.approver = next(people[p.email] for p in PEOPLE
-                             if p.role == Role.approver and p.directorate == spec.directorate)
+        self.approver = next(
+            people[p.email]
+            for p in PEOPLE
+            if p.role == Role.approver and p.directorate == spec.directorate
+        )
         self.chars = characteristics
         self.eia: Eia | None = None
         self.action_ids: dict[int, int] = {}
@@ -199,8 +234,12 @@ class _Run:
 
     def _actor(self, step: Step) -> User | None:
         who = step.args.get("by") or _DEFAULT_ACTOR.get(step.do, "owner")
-        named = {"scheduler": None, "owner": self.owner, "approver": self.approver,
-                 "equality": self.people[EQUALITY]}
+        named = {
+            "scheduler": None,
+            "owner": self.owner,
+            "approver": self.approver,
+            "equality": self.people[EQUALITY],
+        }
         return named[who] if who in named else self.people[who]
 
     def _values(self, values: dict) -> dict:
@@ -226,22 +265,33 @@ class _Run:
     # -- the sections
 
     def _do_create(self, step, when):
-        self.eia = ops.create_eia(self.session, self._actor(step), service=self.service,
-                                  at=when, reference=self.spec.reference, title=self.spec.title)
+        self.eia = ops.create_eia(
+            self.session,
+            self._actor(step),
+            service=self.service,
+            at=when,
+            reference=self.spec.reference,
+            title=self.spec.title,
+        )
 
     def _do_proposal(self, step, when):
         values = self._values({**self.spec.proposal, **step.args.get("changes", {})})
         ops.update_eia(self.session, self.eia, "proposal", self._actor(step), values, at=when)
 
     def _do_screening(self, step, when):
-        answers = {self.chars[key].id: answer
-                   for key, answer in self._chosen(step, self.spec.screening.items())
-                   if key in self.chars}
+        answers = {
+            self.chars[key].id: answer
+            for key, answer in self._chosen(step, self.spec.screening.items())
+            if key in self.chars
+        }
         if "only" not in step.args:  # characteristics the council added itself
             for c in self.chars.values():
                 if c.active and c.key not in self.spec.screening:
-                    answers[c.id] = ("not_relevant", "Considered at screening: no particular "
-                                                     "impact on this group was identified.")
+                    answers[c.id] = (
+                        "not_relevant",
+                        "Considered at screening: no particular "
+                        "impact on this group was identified.",
+                    )
         ops.save_screening(self.session, self.eia, self._actor(step), answers, at=when)
 
     def _do_evidence(self, step, when):
@@ -256,52 +306,71 @@ class _Run:
             if key not in self.chars:
                 continue
             values = {**values_of(impact), **changes.get(key, {})}
-            ops.save_impact(self.session, self.eia, self._actor(step), self.chars[key].id,
-                            values, section=section, at=when)
+            ops.save_impact(
+                self.session,
+                self.eia,
+                self._actor(step),
+                self.chars[key].id,
+                values,
+                section=section,
+                at=when,
+            )
 
     def _do_intersectional(self, step, when):
         for n, combo in self._chosen(step, enumerate(self.spec.intersectional)):
             ids = [self.chars[k].id for k in combo.characteristics if k in self.chars]
-            values = {"description": combo.description, **_impact_values(combo.impact),
-                      **_evidence_values(combo.impact)}
-            ops.save_intersectional(self.session, self.eia, self._actor(step), values, ids,
-                                    at=when)
-            self.intersectional_ids[n] = max(x.id for x in self.eia.intersectional_impacts
-                                             if x.description == combo.description)
+            values = {
+                "description": combo.description,
+                **_impact_values(combo.impact),
+                **_evidence_values(combo.impact),
+            }
+            ops.save_intersectional(self.session, self.eia, self._actor(step), values, ids, at=when)
+            self.intersectional_ids[n] = max(
+                x.id for x in self.eia.intersectional_impacts if x.description == combo.description
+            )
 
     def _do_engagement(self, step, when):
         for _, record in self._chosen(step, enumerate(self.spec.engagement)):
-            values = self._values(dict(who=record.who, method=record.method,
-                                       held_on=record.held_on, what_they_said=record.said,
-                                       what_changed=record.changed))
+            values = self._values(
+                dict(
+                    who=record.who,
+                    method=record.method,
+                    held_on=record.held_on,
+                    what_they_said=record.said,
+                    what_changed=record.changed,
+                )
+            )
             if values["held_on"] > london_date(when):
-                raise ValueError(f"{self.spec.reference}: engagement with {record.who!r} is "
-                                 "recorded before it was held")
+                raise ValueError(
+                    f"{self.spec.reference}: engagement with {record.who!r} is "
+                    "recorded before it was held"
+                )
             ops.add_engagement(self.session, self.eia, self._actor(step), values, at=when)
 
     def _do_actions(self, step, when):
         actor = self._actor(step)
         for n, action in self._chosen(step, enumerate(self.spec.actions)):
             owner = self.people[action.owner] if action.owner else self.owner
-            values = self._values(dict(owner_id=owner.id, due_date=action.due,
-                                       status=action.status))
+            values = self._values(
+                dict(owner_id=owner.id, due_date=action.due, status=action.status)
+            )
             if action.from_gap:  # the action the evidence gap raised: plan it
                 impact_id = self._impact_id(action.from_gap)
-                raised = next(a for a in self.eia.actions
-                              if a.from_evidence_gap and a.impact_id == impact_id)
-                ops.save_action(self.session, self.eia, actor, values, action_id=raised.id,
-                                at=when)
+                raised = next(
+                    a for a in self.eia.actions if a.from_evidence_gap and a.impact_id == impact_id
+                )
+                ops.save_action(self.session, self.eia, actor, values, action_id=raised.id, at=when)
                 self.action_ids[n] = raised.id
                 continue
             values["description"] = action.description
             if action.impact:
                 values["impact_id"] = self._impact_id(action.impact)
             if action.intersectional is not None:
-                values["intersectional_impact_id"] = self.intersectional_ids[
-                    action.intersectional]
+                values["intersectional_impact_id"] = self.intersectional_ids[action.intersectional]
             ops.save_action(self.session, self.eia, actor, values, at=when)
-            self.action_ids[n] = max(a.id for a in self.eia.actions
-                                     if a.description == action.description)
+            self.action_ids[n] = max(
+                a.id for a in self.eia.actions if a.description == action.description
+            )
 
     def _do_progress(self, step, when):
         """The action's owner updates its status (``n`` is its place in the spec)."""
@@ -318,8 +387,14 @@ class _Run:
         ops.update_eia(self.session, self.eia, "outcome", self._actor(step), values, at=when)
 
     def _do_comment(self, step, when):
-        ops.add_comment(self.session, self.eia, self._actor(step),
-                        step.args.get("section", "general"), step.args["body"], at=when)
+        ops.add_comment(
+            self.session,
+            self.eia,
+            self._actor(step),
+            step.args.get("section", "general"),
+            step.args["body"],
+            at=when,
+        )
 
     def _event(self, step, when):
         inputs = self._values({k: v for k, v in step.args.items() if k != "by"})
@@ -344,5 +419,8 @@ def _impact_values(impact: Impact) -> dict:
 
 
 def _evidence_values(impact: Impact) -> dict:
-    return {"evidence": impact.evidence, "evidence_gap": bool(impact.gap),
-            "evidence_gap_reason": impact.gap}
+    return {
+        "evidence": impact.evidence,
+        "evidence_gap": bool(impact.gap),
+        "evidence_gap_reason": impact.gap,
+    }

@@ -64,8 +64,7 @@ class Change:
     def token(self) -> str:
         """Names this field *and* the other person's value, so an overwrite of one answer
         never covers a later one."""
-        return hashlib.sha256(canonical_json([list(self.path), self.new]).encode()
-                              ).hexdigest()[:20]
+        return hashlib.sha256(canonical_json([list(self.path), self.new]).encode()).hexdigest()[:20]
 
 
 @dataclass(frozen=True)
@@ -80,15 +79,15 @@ class EditConflict(Exception):
     def __init__(self, section: str, conflicts: list[Conflict]):
         self.section = section
         self.conflicts = conflicts
-        super().__init__(f"{plural(len(conflicts), 'answer')} in {section} changed by someone "
-                         "else")
+        super().__init__(f"{plural(len(conflicts), 'answer')} in {section} changed by someone else")
 
 
 def mark(session: Session, eia_id: int) -> int:
     """The EIA's audit trail position now: what a form opened now carries."""
     return session.exec(
-        select(sa.func.coalesce(sa.func.max(AuditRecord.seq), 0))
-        .where(AuditRecord.eia_id == eia_id)
+        select(sa.func.coalesce(sa.func.max(AuditRecord.seq), 0)).where(
+            AuditRecord.eia_id == eia_id
+        )
     ).one()
 
 
@@ -103,20 +102,24 @@ def _leaves(details, prefix: Path = ()):
             yield prefix + (key,), value
 
 
-def changes_since(session: Session, eia_id: int, section: str, since: int, *,
-                  not_by: int | None = None) -> dict[Path, Change]:
+def changes_since(
+    session: Session, eia_id: int, section: str, since: int, *, not_by: int | None = None
+) -> dict[Path, Change]:
     """The changes saved to ``section`` of the EIA after position ``since`` by anyone but
     ``not_by``, by field: the value when the form was opened, the value now, and who
     changed it last."""
     query = (
         select(AuditRecord.details, AuditRecord.actor_name, AuditRecord.occurred_at)
-        .where(AuditRecord.eia_id == eia_id, AuditRecord.action == "edit",
-               AuditRecord.event == section, AuditRecord.seq > since)
+        .where(
+            AuditRecord.eia_id == eia_id,
+            AuditRecord.action == "edit",
+            AuditRecord.event == section,
+            AuditRecord.seq > since,
+        )
         .order_by(AuditRecord.seq)
     )
     if not_by is not None:
-        query = query.where(sa.or_(AuditRecord.actor_id.is_(None),
-                                   AuditRecord.actor_id != not_by))
+        query = query.where(sa.or_(AuditRecord.actor_id.is_(None), AuditRecord.actor_id != not_by))
     rows = session.exec(query).all()
     found: dict[Path, Change] = {}
     for details, by, at in rows:
@@ -130,8 +133,15 @@ def _same(a, b) -> bool:
     return canonical_json(a) == canonical_json(b)
 
 
-def merge(session: Session, eia_id: int, section: str, base: EditBase | None,
-          proposed: dict[Path, object], *, actor_id: int) -> set[Path]:
+def merge(
+    session: Session,
+    eia_id: int,
+    section: str,
+    base: EditBase | None,
+    proposed: dict[Path, object],
+    *,
+    actor_id: int,
+) -> set[Path]:
     """The paths of ``proposed`` (plain values, as the audit details hold them) to leave as
     the other person saved them. Raises EditConflict when a field was changed both by
     someone else and by this person, differently, and the person has not yet seen it.

@@ -18,10 +18,27 @@ BIN = Path(sys.executable).parent
 
 def _commands(host: str, port: str) -> dict[str, list[str]]:
     return {
-        "web": [str(BIN / "gunicorn"), "--bind", f"{host}:{port}", "--workers", "2",
-                "--access-logfile", "-", "eia:create_app()"],
-        "worker": [str(BIN / "celery"), "-A", "celery_worker", "worker", "-B",
-                   "--loglevel", "INFO", "--concurrency", "2"],
+        "web": [
+            str(BIN / "gunicorn"),
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            "2",
+            "--access-logfile",
+            "-",
+            "eia:create_app()",
+        ],
+        "worker": [
+            str(BIN / "celery"),
+            "-A",
+            "celery_worker",
+            "worker",
+            "-B",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+        ],
     }
 
 
@@ -33,8 +50,9 @@ def main() -> int:
         name: subprocess.Popen(cmd, cwd=SOURCE_ROOT, start_new_session=True)
         for name, cmd in _commands(host, port).items()
     }
-    print(f"\n  The EIA service is starting at http://{host}:{port}/  (Ctrl-C to stop)\n",
-          flush=True)
+    print(
+        f"\n  The EIA service is starting at http://{host}:{port}/  (Ctrl-C to stop)\n", flush=True
+    )
 
     stopping = False
 
@@ -48,8 +66,10 @@ def main() -> int:
     while not stopping:
         for name, proc in processes.items():
             if proc.poll() is not None:
-                print(f"The {name} process stopped (exit {proc.returncode}); stopping the rest.",
-                      file=sys.stderr)
+                print(
+                    f"The {name} process stopped (exit {proc.returncode}); stopping the rest.",
+                    file=sys.stderr,
+                )
                 exit_code = proc.returncode or 1
                 stopping = True
         time.sleep(0.5)

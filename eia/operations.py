@@ -9,8 +9,10 @@ from datetime import date, datetime, time
 from sqlmodel import Session, select
 
 from eia import audit, edit_conflicts
+from eia.capabilities import Capability, can_comment, may
 from eia.edit_conflicts import EditBase
 from eia.models import (
+    LONDON,
     ActionItem,
     Characteristic,
     Comment,
@@ -20,21 +22,17 @@ from eia.models import (
     IntersectionalImpact,
     ScreeningAnswer,
     Service,
-    LONDON,
     User,
     as_utc,
     london_date,
     utcnow,
 )
-from eia.models.enums import Role
-from eia.permissions import can_comment
 from eia.reporting import summaries
 from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
 from workflows.guards import ACTOR_RULES, GuardContext
-from workflows.lifecycle import SECTIONS, binds_content, editable_sections, state
-
+from workflows.lifecycle import SECTIONS, Status, binds_content, editable_sections, state
 
 _log = logging.getLogger(__name__)
 
@@ -55,12 +53,11 @@ def _now(at: datetime | None) -> datetime:
 def lock_eia(session: Session, eia_id: int) -> Eia | None:
     """Load an EIA and hold its row until commit (PostgreSQL), so two people cannot move it
     at once; SQLite serialises writers by itself."""
-    return session.exec(
-        select(Eia).where(Eia.id == eia_id).with_for_update()
-    ).one_or_none()
+    return session.exec(select(Eia).where(Eia.id == eia_id).with_for_update()).one_or_none()
 
 
 # --- transitions ---------------------------------------------------------------------------
+
 
 def transition(
     session: Session,
@@ -88,18 +85,36 @@ def transition(
     eia.status_changed_at = now
     eia.updated_at = now
     session.add(eia)
-    details = {k: v for k, v in inputs.items()
-               if k in ("return_to", "late_reason", "attested", "next_review_date", "section")
-               and v not in (None, "")}
+    details = {
+        k: v
+        for k, v in inputs.items()
+        if k in ("return_to", "late_reason", "attested", "next_review_date", "section")
+        and v not in (None, "")
+    }
     if event == "approve":
         details["late"] = bool(eia.sign_offs and eia.sign_offs[-1].late)
     if decided_on is not None:
         details["content"] = decided_on
-    comment = next((inputs[k] for k in ("comment", "reason", "review_notes")
-                    if isinstance(inputs.get(k), str) and inputs[k].strip()), "")
-    record = audit.append(session, eia=eia, actor=actor, action="transition", event=event,
-                          from_state=source, to_state=dest, comment=comment.strip(),
-                          details=details, at=now)
+    comment = next(
+        (
+            inputs[k]
+            for k in ("comment", "reason", "review_notes")
+            if isinstance(inputs.get(k), str) and inputs[k].strip()
+        ),
+        "",
+    )
+    record = audit.append(
+        session,
+        eia=eia,
+        actor=actor,
+        action="transition",
+        event=event,
+        from_state=source,
+        to_state=dest,
+        comment=comment.strip(),
+        details=details,
+        at=now,
+    )
     summaries.record_transition(session, eia, event, record, late=details.get("late", False))
     # The emails this step causes, in the same transaction (the outbox).
     notify_transition(session, eia, event, actor, record, now)
@@ -112,8 +127,10 @@ def _needs_lock(session: Session) -> bool:
 
 # --- who may edit what -------------------------------------------------------------------
 
-def edit_refusals(eia: Eia, actor: User | None, section: str, *, action: ActionItem | None = None
-                  ) -> list[str]:
+
+def edit_refusals(
+    eia: Eia, actor: User | None, section: str, *, action: ActionItem | None = None
+) -> list[str]:
     """Why ``actor`` may not change ``section`` now: first who they are, then the state."""
     return _person_refusals(eia, actor, action) or _state_refusals(eia, section)
 
@@ -130,8 +147,10 @@ def _state_refusals(eia: Eia, section: str) -> list[str]:
     if section not in SECTIONS:
         return [f"There is no section called “{section}”."]
     if section not in editable_sections(eia.status):
-        return [f"{SECTIONS[section]} cannot be changed while the EIA is "
-                f"{state(eia.status).label.lower()}."]
+        return [
+            f"{SECTIONS[section]} cannot be changed while the EIA is "
+            f"{state(eia.status).label.lower()}."
+        ]
     return []
 
 
@@ -145,8 +164,9 @@ def _check_edit(eia, actor, section, *, action=None):
 
 
 # The state machine alone moves an EIA's status and version (never a form's populate_obj).
-_NEVER_EDITED = {Eia: ("id", "status", "version", "reference", "owner_id",
-                       *summaries.SUMMARY_COLUMNS)}
+_NEVER_EDITED = {
+    Eia: ("id", "status", "version", "reference", "owner_id", *summaries.SUMMARY_COLUMNS)
+}
 
 
 def _apply(obj, values: dict) -> dict:
@@ -168,58 +188,119 @@ def _plain(value):
     return value
 
 
-def _kept_as_others_saved(session, eia, actor, section, base: EditBase | None,
-                          proposed: dict[tuple, object]) -> set[tuple]:
+def _kept_as_others_saved(
+    session, eia, actor, section, base: EditBase | None, proposed: dict[tuple, object]
+) -> set[tuple]:
     """Of the fields about to be saved (by path: eia.edit_conflicts), those someone else
     changed since the person's page was opened and the person left as they found it: they
     keep the other person's value. Raises EditConflict when both changed a field."""
-    return edit_conflicts.merge(session, eia.id, section, base,
-                                {path: _plain(v) for path, v in proposed.items()},
-                                actor_id=actor.id)
+    return edit_conflicts.merge(
+        session,
+        eia.id,
+        section,
+        base,
+        {path: _plain(v) for path, v in proposed.items()},
+        actor_id=actor.id,
+    )
 
 
 def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
     eia.updated_at = now
     session.add(eia)
-    return audit.append(session, eia=eia, actor=actor, action="edit", event=section,
-                        from_state=eia.status, to_state=eia.status, comment=comment,
-                        details=changes, at=now)
+    return audit.append(
+        session,
+        eia=eia,
+        actor=actor,
+        action="edit",
+        event=section,
+        from_state=eia.status,
+        to_state=eia.status,
+        comment=comment,
+        details=changes,
+        at=now,
+    )
 
 
 # --- creating and editing ----------------------------------------------------------------
 
-def create_eia(session: Session, actor: User, *, service: Service, at: datetime | None = None,
-               reference: str | None = None, **values) -> Eia:
+
+def create_eia(
+    session: Session,
+    actor: User,
+    *,
+    service: Service,
+    at: datetime | None = None,
+    reference: str | None = None,
+    **values,
+) -> Eia:
     """Start a new EIA in draft, owned by ``actor``, for ``service``."""
     now = _now(at)
-    if actor.role not in (Role.officer, Role.approver):
+    if not may(actor, Capability.start_eias):
         raise EditRefused(["Only officers and approvers start EIAs."], forbidden=True)
-    eia = Eia(reference=reference or f"NEW-{uuid.uuid4().hex[:24]}", service=service,
-              directorate_id=service.directorate_id, owner=actor, created_at=now,
-              updated_at=now, status_changed_at=now, status="draft")
+    eia = Eia(
+        reference=reference or f"NEW-{uuid.uuid4().hex[:24]}",
+        service=service,
+        directorate_id=service.directorate_id,
+        owner=actor,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+        status=Status.draft,
+    )
     session.add(eia)
     session.flush()
     if reference is None:
         eia.reference = f"EIA-{now.year}-{eia.id:05d}"
     changes = _apply(eia, values)
-    record = audit.append(session, eia=eia, actor=actor, action="edit", event="created",
-                          from_state=None, to_state="draft",
-                          details={"reference": eia.reference, "service": service.name,
-                                   **changes}, at=now)
+    record = audit.append(
+        session,
+        eia=eia,
+        actor=actor,
+        action="edit",
+        event="created",
+        from_state=None,
+        to_state=Status.draft,
+        details={"reference": eia.reference, "service": service.name, **changes},
+        at=now,
+    )
     summaries.record_created(session, eia, record)
     return eia
 
 
-PROPOSAL_FIELDS = ("title", "summary", "proposal_type", "affects", "decision_maker",
-                   "decision_type", "decision_date", "decision_round", "publishable",
-                   "publishing_reason", "confidential")
-OUTCOME_FIELDS = ("outcome", "outcome_reason", "justification_legitimate_aim",
-                  "justification_less_harmful", "justification_proportionate", "review_date")
+PROPOSAL_FIELDS = (
+    "title",
+    "summary",
+    "proposal_type",
+    "affects",
+    "decision_maker",
+    "decision_type",
+    "decision_date",
+    "decision_round",
+    "publishable",
+    "publishing_reason",
+    "confidential",
+)
+OUTCOME_FIELDS = (
+    "outcome",
+    "outcome_reason",
+    "justification_legitimate_aim",
+    "justification_less_harmful",
+    "justification_proportionate",
+    "review_date",
+)
 _SECTION_FIELDS = {"proposal": PROPOSAL_FIELDS, "outcome": OUTCOME_FIELDS}
 
 
-def update_eia(session: Session, eia: Eia, section: str, actor: User, values: dict,
-               *, at: datetime | None = None, base: EditBase | None = None):
+def update_eia(
+    session: Session,
+    eia: Eia,
+    section: str,
+    actor: User,
+    values: dict,
+    *,
+    at: datetime | None = None,
+    base: EditBase | None = None,
+):
     """Edit the EIA's own fields for the proposal or outcome section. ``base``: what the
     person's page was opened at (eia.edit_conflicts), when it came from a page."""
     _check_edit(eia, actor, section)
@@ -227,17 +308,24 @@ def update_eia(session: Session, eia: Eia, section: str, actor: User, values: di
     stray = set(values) - set(allowed)
     if stray:
         raise ValueError(f"{', '.join(sorted(stray))} not part of the {section} section")
-    theirs = _kept_as_others_saved(session, eia, actor, section, base,
-                                   {(name,): v for name, v in values.items()})
+    theirs = _kept_as_others_saved(
+        session, eia, actor, section, base, {(name,): v for name, v in values.items()}
+    )
     changes = _apply(eia, {k: v for k, v in values.items() if (k,) not in theirs})
     if not changes:
         return None
     return _record_edit(session, eia, actor, section, changes, _now(at))
 
 
-def save_screening(session: Session, eia: Eia, actor: User,
-                   answers: dict[int, tuple[str | None, str]], *, at: datetime | None = None,
-                   base: EditBase | None = None):
+def save_screening(
+    session: Session,
+    eia: Eia,
+    actor: User,
+    answers: dict[int, tuple[str | None, str]],
+    *,
+    at: datetime | None = None,
+    base: EditBase | None = None,
+):
     """answers: characteristic id -> (relevance, reason)."""
     _check_edit(eia, actor, "screening")
     existing = {a.characteristic_id: a for a in eia.screening_answers}
@@ -245,17 +333,29 @@ def save_screening(session: Session, eia: Eia, actor: User,
     unknown = sorted(set(answers) - set(names))
     if unknown:
         raise ValueError(f"no characteristic {unknown[0]}")
-    theirs = _kept_as_others_saved(session, eia, actor, "screening", base, {
-        (names[cid], field): value for cid, (relevance, reason) in answers.items()
-        for field, value in (("relevance", relevance), ("reason", reason))})
+    theirs = _kept_as_others_saved(
+        session,
+        eia,
+        actor,
+        "screening",
+        base,
+        {
+            (names[cid], field): value
+            for cid, (relevance, reason) in answers.items()
+            for field, value in (("relevance", relevance), ("reason", reason))
+        },
+    )
     changes = {}
     for cid, (relevance, reason) in answers.items():
         answer = existing.get(cid)
         if answer is None:
             answer = ScreeningAnswer(eia=eia, characteristic_id=cid)
             session.add(answer)
-        mine = {field: value for field, value in (("relevance", relevance), ("reason", reason))
-                if (names[cid], field) not in theirs}
+        mine = {
+            field: value
+            for field, value in (("relevance", relevance), ("reason", reason))
+            if (names[cid], field) not in theirs
+        }
         diff = _apply(answer, mine)
         if diff:
             changes[names[cid]] = diff
@@ -264,15 +364,31 @@ def save_screening(session: Session, eia: Eia, actor: User,
     return _record_edit(session, eia, actor, "screening", changes, _now(at))
 
 
-IMPACT_FIELDS = ("direction", "aim_discrimination", "aim_opportunity", "aim_relations",
-                 "inherent_likelihood", "inherent_severity", "residual_likelihood",
-                 "residual_severity", "mitigation")
+IMPACT_FIELDS = (
+    "direction",
+    "aim_discrimination",
+    "aim_opportunity",
+    "aim_relations",
+    "inherent_likelihood",
+    "inherent_severity",
+    "residual_likelihood",
+    "residual_severity",
+    "mitigation",
+)
 EVIDENCE_FIELDS = ("evidence", "evidence_gap", "evidence_gap_reason")
 
 
-def save_impact(session: Session, eia: Eia, actor: User, characteristic_id: int,
-                values: dict, *, section: str = "impacts", at: datetime | None = None,
-                base: EditBase | None = None):
+def save_impact(
+    session: Session,
+    eia: Eia,
+    actor: User,
+    characteristic_id: int,
+    values: dict,
+    *,
+    section: str = "impacts",
+    at: datetime | None = None,
+    base: EditBase | None = None,
+):
     """Score one characteristic (section "impacts") or record its evidence ("evidence")."""
     _check_edit(eia, actor, section)
     fields = IMPACT_FIELDS if section == "impacts" else EVIDENCE_FIELDS
@@ -284,8 +400,9 @@ def save_impact(session: Session, eia: Eia, actor: User, characteristic_id: int,
     if characteristic is None:
         raise ValueError(f"no characteristic {characteristic_id}")
     key = characteristic.key
-    theirs = _kept_as_others_saved(session, eia, actor, section, base,
-                                   {(key, name): v for name, v in values.items()})
+    theirs = _kept_as_others_saved(
+        session, eia, actor, section, base, {(key, name): v for name, v in values.items()}
+    )
     impact = next((i for i in eia.impacts if i.characteristic_id == characteristic_id), None)
     if impact is None:
         impact = ImpactAssessment(eia=eia, characteristic_id=characteristic_id)
@@ -300,8 +417,12 @@ def save_impact(session: Session, eia: Eia, actor: User, characteristic_id: int,
 
 
 def _check_scores(values: dict) -> None:
-    for name in ("inherent_likelihood", "inherent_severity", "residual_likelihood",
-                 "residual_severity"):
+    for name in (
+        "inherent_likelihood",
+        "inherent_severity",
+        "residual_likelihood",
+        "residual_severity",
+    ):
         v = values.get(name)
         if v is not None and v not in (1, 2, 3, 4):
             raise ValueError(f"{name} must be 1, 2, 3 or 4")
@@ -315,28 +436,51 @@ def _raise_gap_action(session, eia, actor, impact, now) -> None:
     if any(a.from_evidence_gap and a.impact_id == impact.id for a in eia.actions):
         return
     name = session.get(Characteristic, impact.characteristic_id).name
-    action = ActionItem(eia=eia, impact_id=impact.id, from_evidence_gap=True,
-                        owner_id=eia.owner_id, status="proposed",
-                        created_in_version=eia.version,
-                        description=f"Close the evidence gap for {name.lower()}: "
-                                    f"{impact.evidence_gap_reason.strip()}")
+    action = ActionItem(
+        eia=eia,
+        impact_id=impact.id,
+        from_evidence_gap=True,
+        owner_id=eia.owner_id,
+        status="proposed",
+        created_in_version=eia.version,
+        description=f"Close the evidence gap for {name.lower()}: "
+        f"{impact.evidence_gap_reason.strip()}",
+    )
     session.add(action)
     session.flush()
-    audit.append(session, eia=eia, actor=actor, action="edit", event="actions",
-                 from_state=eia.status, to_state=eia.status,
-                 details={"added": {"id": action.id, "description": action.description,
-                                    "from_evidence_gap": True}}, at=now)
+    audit.append(
+        session,
+        eia=eia,
+        actor=actor,
+        action="edit",
+        event="actions",
+        from_state=eia.status,
+        to_state=eia.status,
+        details={
+            "added": {"id": action.id, "description": action.description, "from_evidence_gap": True}
+        },
+        at=now,
+    )
 
 
-def save_intersectional(session: Session, eia: Eia, actor: User, values: dict,
-                        characteristic_ids: list[int], *, impact_id: int | None = None,
-                        at: datetime | None = None, base: EditBase | None = None):
+def save_intersectional(
+    session: Session,
+    eia: Eia,
+    actor: User,
+    values: dict,
+    characteristic_ids: list[int],
+    *,
+    impact_id: int | None = None,
+    at: datetime | None = None,
+    base: EditBase | None = None,
+):
     _check_edit(eia, actor, "intersectional")
     if len(set(characteristic_ids)) < 2:
         raise ValueError("an intersectional impact combines at least two characteristics")
     _check_scores(values)
-    chars = session.exec(select(Characteristic).where(Characteristic.id.in_(characteristic_ids))
-                         ).all()
+    chars = session.exec(
+        select(Characteristic).where(Characteristic.id.in_(characteristic_ids))
+    ).all()
     keys = sorted(c.key for c in chars)
     theirs = set()
     if impact_id is None:
@@ -346,23 +490,30 @@ def save_intersectional(session: Session, eia: Eia, actor: User, values: dict,
         impact = _child(eia.intersectional_impacts, impact_id)
         row = f"#{impact_id}"
         theirs = _kept_as_others_saved(
-            session, eia, actor, "intersectional", base,
-            {**{(row, name): v for name, v in values.items()}, (row, "characteristics"): keys})
-    changes = _apply(impact, {k: v for k, v in values.items()
-                              if (f"#{impact_id}", k) not in theirs})
-    if (f"#{impact_id}", "characteristics") not in theirs and \
-            sorted(c.key for c in impact.characteristics) != keys:
+            session,
+            eia,
+            actor,
+            "intersectional",
+            base,
+            {**{(row, name): v for name, v in values.items()}, (row, "characteristics"): keys},
+        )
+    changes = _apply(
+        impact, {k: v for k, v in values.items() if (f"#{impact_id}", k) not in theirs}
+    )
+    if (f"#{impact_id}", "characteristics") not in theirs and sorted(
+        c.key for c in impact.characteristics
+    ) != keys:
         changes["characteristics"] = [sorted(c.key for c in impact.characteristics), keys]
         impact.characteristics = list(chars)
     if not changes:
         return None
     session.flush()
-    return _record_edit(session, eia, actor, "intersectional", {f"#{impact.id}": changes},
-                        _now(at))
+    return _record_edit(session, eia, actor, "intersectional", {f"#{impact.id}": changes}, _now(at))
 
 
-def remove_intersectional(session: Session, eia: Eia, actor: User, impact_id: int,
-                          *, at: datetime | None = None):
+def remove_intersectional(
+    session: Session, eia: Eia, actor: User, impact_id: int, *, at: datetime | None = None
+):
     """Remove an intersectional impact; an action that mitigated it stays in the plan,
     no longer linked to it."""
     impact = _child(eia.intersectional_impacts, impact_id)
@@ -375,12 +526,14 @@ def remove_intersectional(session: Session, eia: Eia, actor: User, impact_id: in
             unlinked.append(action.id)
     eia.intersectional_impacts.remove(impact)
     session.delete(impact)
-    removed = {"id": impact_id, "description": impact.description,
-               "characteristics": sorted(c.key for c in impact.characteristics)}
+    removed = {
+        "id": impact_id,
+        "description": impact.description,
+        "characteristics": sorted(c.key for c in impact.characteristics),
+    }
     if unlinked:
         removed["actions_unlinked"] = unlinked
-    return _record_edit(session, eia, actor, "intersectional", {"removed": removed},
-                        _now(at))
+    return _record_edit(session, eia, actor, "intersectional", {"removed": removed}, _now(at))
 
 
 ENGAGEMENT_FIELDS = ("who", "method", "held_on", "what_they_said", "what_changed")
@@ -392,53 +545,92 @@ def _check_engagement_fields(values: dict) -> None:
         raise ValueError(f"{', '.join(sorted(stray))} not part of an engagement record")
 
 
-def add_engagement(session: Session, eia: Eia, actor: User, values: dict,
-                   *, at: datetime | None = None):
+def add_engagement(
+    session: Session, eia: Eia, actor: User, values: dict, *, at: datetime | None = None
+):
     _check_edit(eia, actor, "engagement")
     _check_engagement_fields(values)
     record = EngagementRecord(eia=eia, **values)
     session.add(record)
     session.flush()
-    return _record_edit(session, eia, actor, "engagement",
-                        {"added": {"id": record.id, **{k: _plain(v) for k, v in values.items()}}},
-                        _now(at))
+    return _record_edit(
+        session,
+        eia,
+        actor,
+        "engagement",
+        {"added": {"id": record.id, **{k: _plain(v) for k, v in values.items()}}},
+        _now(at),
+    )
 
 
-def update_engagement(session: Session, eia: Eia, actor: User, record_id: int, values: dict,
-                      *, at: datetime | None = None, base: EditBase | None = None):
+def update_engagement(
+    session: Session,
+    eia: Eia,
+    actor: User,
+    record_id: int,
+    values: dict,
+    *,
+    at: datetime | None = None,
+    base: EditBase | None = None,
+):
     """Change an engagement record ("you said, we did"); None when nothing changed."""
     record = _child(eia.engagements, record_id)
     _check_edit(eia, actor, "engagement")
     _check_engagement_fields(values)
-    theirs = _kept_as_others_saved(session, eia, actor, "engagement", base,
-                                   {(f"#{record_id}", k): v for k, v in values.items()})
-    changes = _apply(record, {k: v for k, v in values.items()
-                              if (f"#{record_id}", k) not in theirs})
+    theirs = _kept_as_others_saved(
+        session,
+        eia,
+        actor,
+        "engagement",
+        base,
+        {(f"#{record_id}", k): v for k, v in values.items()},
+    )
+    changes = _apply(
+        record, {k: v for k, v in values.items() if (f"#{record_id}", k) not in theirs}
+    )
     if not changes:
         return None
-    return _record_edit(session, eia, actor, "engagement", {f"#{record.id}": changes},
-                        _now(at))
+    return _record_edit(session, eia, actor, "engagement", {f"#{record.id}": changes}, _now(at))
 
 
-def remove_engagement(session: Session, eia: Eia, actor: User, record_id: int,
-                      *, at: datetime | None = None):
+def remove_engagement(
+    session: Session, eia: Eia, actor: User, record_id: int, *, at: datetime | None = None
+):
     record = _child(eia.engagements, record_id)
     _check_edit(eia, actor, "engagement")
     eia.engagements.remove(record)
     session.delete(record)
-    return _record_edit(session, eia, actor, "engagement",
-                        {"removed": {"id": record_id, "who": record.who,
-                                     "held_on": _plain(record.held_on)}},
-                        _now(at))
+    return _record_edit(
+        session,
+        eia,
+        actor,
+        "engagement",
+        {"removed": {"id": record_id, "who": record.who, "held_on": _plain(record.held_on)}},
+        _now(at),
+    )
 
 
-ACTION_FIELDS = ("description", "owner_id", "due_date", "status", "impact_id",
-                 "intersectional_impact_id", "completed_on")
+ACTION_FIELDS = (
+    "description",
+    "owner_id",
+    "due_date",
+    "status",
+    "impact_id",
+    "intersectional_impact_id",
+    "completed_on",
+)
 
 
-def save_action(session: Session, eia: Eia, actor: User, values: dict,
-                *, action_id: int | None = None, at: datetime | None = None,
-                base: EditBase | None = None):
+def save_action(
+    session: Session,
+    eia: Eia,
+    actor: User,
+    values: dict,
+    *,
+    action_id: int | None = None,
+    at: datetime | None = None,
+    base: EditBase | None = None,
+):
     stray = set(values) - set(ACTION_FIELDS)
     if stray:
         raise ValueError(f"{', '.join(sorted(stray))} not part of an action")
@@ -451,29 +643,49 @@ def save_action(session: Session, eia: Eia, actor: User, values: dict,
         session.flush()
         changes = {"added": {"id": action.id, **{k: v[1] for k, v in changes.items()}}}
     else:
-        theirs = _kept_as_others_saved(session, eia, actor, "actions", base,
-                                       {(f"#{action.id}", k): v for k, v in values.items()})
-        changes = _apply(action, {k: v for k, v in values.items()
-                                  if (f"#{action.id}", k) not in theirs})
+        theirs = _kept_as_others_saved(
+            session,
+            eia,
+            actor,
+            "actions",
+            base,
+            {(f"#{action.id}", k): v for k, v in values.items()},
+        )
+        changes = _apply(
+            action, {k: v for k, v in values.items() if (f"#{action.id}", k) not in theirs}
+        )
         if not changes:
             return None
         changes = {f"#{action.id}": changes}
     return _record_edit(session, eia, actor, "actions", changes, _now(at))
 
 
-def remove_action(session: Session, eia: Eia, actor: User, action_id: int,
-                  *, at: datetime | None = None):
+def remove_action(
+    session: Session, eia: Eia, actor: User, action_id: int, *, at: datetime | None = None
+):
     action = _child(eia.actions, action_id)
     _check_edit(eia, actor, "actions")
     eia.actions.remove(action)
     session.delete(action)
-    return _record_edit(session, eia, actor, "actions",
-                        {"removed": {"id": action_id, "description": action.description}},
-                        _now(at))
+    return _record_edit(
+        session,
+        eia,
+        actor,
+        "actions",
+        {"removed": {"id": action_id, "description": action.description}},
+        _now(at),
+    )
 
 
-def mark_section_complete(session: Session, eia: Eia, actor: User, section: str,
-                          complete: bool, *, at: datetime | None = None):
+def mark_section_complete(
+    session: Session,
+    eia: Eia,
+    actor: User,
+    section: str,
+    complete: bool,
+    *,
+    at: datetime | None = None,
+):
     """The officer's "I have completed this section" (or takes it back)."""
     _check_edit(eia, actor, section)
     marked = set(eia.completed_sections or [])
@@ -481,26 +693,40 @@ def mark_section_complete(session: Session, eia: Eia, actor: User, section: str,
         return None
     marked = marked | {section} if complete else marked - {section}
     eia.completed_sections = sorted(marked)
-    return _record_edit(session, eia, actor, section, {"completed": [not complete, complete]},
-                        _now(at))
+    return _record_edit(
+        session, eia, actor, section, {"completed": [not complete, complete]}, _now(at)
+    )
 
 
-def add_comment(session: Session, eia: Eia, actor: User, section: str, body: str,
-                *, at: datetime | None = None) -> Comment:
+def add_comment(
+    session: Session, eia: Eia, actor: User, section: str, body: str, *, at: datetime | None = None
+) -> Comment:
     """Authors, approvers and equality officers comment on any section, in any state."""
     if not can_comment(actor, eia):
-        raise EditRefused(["Only the EIA's team, its approvers and equality officers can "
-                           "comment on it."], forbidden=True)
+        raise EditRefused(
+            ["Only the EIA's team, its approvers and equality officers can comment on it."],
+            forbidden=True,
+        )
     if not body.strip():
         raise EditRefused(["Write a comment before saving it."])
     now = _now(at)
-    comment = Comment(eia=eia, eia_version=eia.version, section=section, author=actor,
-                      body=body, created_at=now)
+    comment = Comment(
+        eia=eia, eia_version=eia.version, section=section, author=actor, body=body, created_at=now
+    )
     session.add(comment)
     session.flush()
-    audit.append(session, eia=eia, actor=actor, action="comment", event=section,
-                 from_state=eia.status, to_state=eia.status, comment=body,
-                 details={"comment_id": comment.id}, at=now)
+    audit.append(
+        session,
+        eia=eia,
+        actor=actor,
+        action="comment",
+        event=section,
+        from_state=eia.status,
+        to_state=eia.status,
+        comment=body,
+        details={"comment_id": comment.id},
+        at=now,
+    )
     return comment
 
 
@@ -517,7 +743,8 @@ def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
     now = utcnow() if today is None else datetime.combine(today, time(12), tzinfo=LONDON)
     today = london_date(now)
     due = session.exec(
-        select(Eia.id).where(Eia.status == "approved", Eia.review_date <= today)
+        select(Eia.id)
+        .where(Eia.status == Status.approved, Eia.review_date <= today)
         .order_by(Eia.review_date, Eia.id)
     ).all()
     moved = []
@@ -530,6 +757,7 @@ def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
         except TransitionRefused:
             continue  # changed under us (a person started the review); nothing to do
         except Exception:  # noqa: BLE001 - one EIA's trouble never holds back the others
-            _log.exception("Could not start the review of EIA %s; it is tried again at the "
-                           "next sweep", eia_id)
+            _log.exception(
+                "Could not start the review of EIA %s; it is tried again at the next sweep", eia_id
+            )
     return moved

@@ -1,7 +1,11 @@
 """Password hashing with argon2 (argon2-cffi's recommended parameters)."""
 
+import base64
+import os
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import ARGON2_VERSION
 
 _hasher = PasswordHasher()
 
@@ -21,3 +25,21 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+def unmatched_hash() -> str:
+    """A hash in hash_password's form, with its parameters (so checking a password against it
+    takes as long as against a real one), that no password matches: a random salt and digest.
+    Made without hashing, which would take argon2's 64 MiB and a tenth of a second: it is
+    checked against when someone signs in with an unknown email, and made as a web worker
+    starts."""
+
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode().rstrip("=")
+
+    h = _hasher
+    return (
+        f"$argon2{h.type.name.lower()}$v={ARGON2_VERSION}$m={h.memory_cost},"
+        f"t={h.time_cost},p={h.parallelism}${b64(os.urandom(h.salt_len))}$"
+        f"{b64(os.urandom(h.hash_len))}"
+    )

@@ -25,8 +25,9 @@ BANDS = (NEGLIGIBLE, LOW, MEDIUM, HIGH)
 SCALE = (1, 2, 3, 4)
 # The scores that can occur: one number from 1 to 4 times another. 5, 7, 10, 11, 13, 14 and
 # 15 never do.
-POSSIBLE_SCORES = tuple(sorted({likelihood * severity for likelihood in SCALE
-                                for severity in SCALE}))
+POSSIBLE_SCORES = tuple(
+    sorted({likelihood * severity for likelihood in SCALE for severity in SCALE})
+)
 
 
 def band_for(score: int | None) -> Band | None:
@@ -51,8 +52,9 @@ def scores_in(band: Band) -> list[int]:
 
 
 def bands_in_words() -> str:
-    """"1 or 2 negligible, 3 or 4 low, 6, 8 or 9 medium, 12 or 16 high": each band with
+    """ "1 or 2 negligible, 3 or 4 low, 6, 8 or 9 medium, 12 or 16 high": each band with
     the scores that can fall in it, so no range seems to skip a number."""
+
     def either(numbers):
         words = [str(n) for n in numbers]
         return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
@@ -79,3 +81,14 @@ def overall_rating(impacts) -> Band | None:
         if i.direction in ("negative", "unclear") and i.residual_band is not None
     ]
     return max(bands, key=lambda b: b.rank) if bands else None
+
+
+def impact_name(item) -> str:
+    """What to call an impact: its own name, its characteristic's, or the group's words."""
+    name = getattr(item, "name", None)
+    if name:
+        return name
+    characteristic = getattr(item, "characteristic", None)
+    if characteristic is not None:
+        return characteristic.name
+    return getattr(item, "description", "") or "Unnamed combination"

@@ -7,7 +7,13 @@ from eia.models import Eia
 from eia.models.enums import Relevance
 from workflows import guards
 from workflows.guards import GuardContext
-from workflows.lifecycle import SECTIONS, editable_sections
+from workflows.lifecycle import (
+    SECTIONS,
+    editable_sections,
+    sections_where,
+    states_where,
+    submitting_states,
+)
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -16,10 +22,9 @@ CANNOT_START = "Cannot start yet"
 NOT_NEEDED = "Not needed"
 
 # Sections with nothing that must be filled in: done when the officer says so.
-CONFIRMED_SECTIONS = ("engagement", "intersectional", "actions")
-FULL_ASSESSMENT_SECTIONS = ("evidence", "engagement", "impacts", "intersectional", "actions",
-                            "outcome")
-_AFTER_SUBMISSION = {"awaiting_sign_off", "approved", "under_review", "archived"}
+CONFIRMED_SECTIONS = sections_where(confirmed=True)
+FULL_ASSESSMENT_SECTIONS = sections_where(full_assessment=True)
+_AFTER_SUBMISSION = states_where(submitted=True)
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,16 @@ def _problems(section: str, ctx: GuardContext) -> list[str]:
     if section == "screening":
         return guards.screening_complete(ctx)
     if section == "evidence":
-        unscored = [c.name.lower() for c in guards.characteristics_to_assess(eia)
-                    if c.id not in {i.characteristic_id for i in eia.impacts}]
-        missing = (["Give the evidence, or explain the evidence gap, for "
-                    + guards._join(unscored) + "."] if unscored else [])
+        unscored = [
+            c.name.lower()
+            for c in guards.characteristics_to_assess(eia)
+            if c.id not in {i.characteristic_id for i in eia.impacts}
+        ]
+        missing = (
+            ["Give the evidence, or explain the evidence gap, for " + guards._join(unscored) + "."]
+            if unscored
+            else []
+        )
         return missing + guards.evidence_or_gap(ctx)
     if section == "impacts":
         return guards.characteristic_impacts_scored(ctx) + guards.negative_impacts_mitigated(ctx)
@@ -87,8 +98,9 @@ def section_statuses(ctx: GuardContext) -> list[SectionStatus]:
     eia = ctx.eia
     editable = editable_sections(eia.status)
     needed = _full_assessment_needed(eia)
-    screened_out = needed is False and not any(_has_content(s, eia)
-                                               for s in FULL_ASSESSMENT_SECTIONS)
+    screened_out = needed is False and not any(
+        _has_content(s, eia) for s in FULL_ASSESSMENT_SECTIONS
+    )
     statuses = []
     for key, title in SECTIONS.items():
         problems = _problems(key, ctx)
@@ -97,8 +109,15 @@ def section_statuses(ctx: GuardContext) -> list[SectionStatus]:
             status = NOT_NEEDED
         elif key in CONFIRMED_SECTIONS:
             confirmed = key in eia.completed_sections and not problems
-            status = (COMPLETED if confirmed else IN_PROGRESS if _has_content(key, eia)
-                      else NOT_STARTED if can_edit else CANNOT_START)
+            status = (
+                COMPLETED
+                if confirmed
+                else IN_PROGRESS
+                if _has_content(key, eia)
+                else NOT_STARTED
+                if can_edit
+                else CANNOT_START
+            )
         elif not problems and _has_content(key, eia):
             status = COMPLETED
         elif _has_content(key, eia):
@@ -113,10 +132,14 @@ def check_answers_status(eia: Eia, statuses: list[SectionStatus]) -> str:
     """The last task: checking answers and sending for sign-off."""
     if eia.status in _AFTER_SUBMISSION:
         return COMPLETED
-    if eia.status not in ("screening", "full_assessment"):
+    if eia.status not in submitting_states():
         return CANNOT_START
-    required = [s for s in statuses if s.status not in (NOT_NEEDED,)
-                and (s.key not in CONFIRMED_SECTIONS or s.status == IN_PROGRESS)]
+    required = [
+        s
+        for s in statuses
+        if s.status not in (NOT_NEEDED,)
+        and (s.key not in CONFIRMED_SECTIONS or s.status == IN_PROGRESS)
+    ]
     if all(s.status == COMPLETED for s in required):
         return NOT_STARTED
     return CANNOT_START

@@ -26,12 +26,18 @@ def _scored(i) -> dict:
             "advance_equality_of_opportunity": i.aim_opportunity,
             "foster_good_relations": i.aim_relations,
         },
-        "inherent": {"likelihood": i.inherent_likelihood, "severity": i.inherent_severity,
-                     "score": i.inherent_score,
-                     "band": i.inherent_band.key if i.inherent_band else None},
-        "residual": {"likelihood": i.residual_likelihood, "severity": i.residual_severity,
-                     "score": i.residual_score,
-                     "band": i.residual_band.key if i.residual_band else None},
+        "inherent": {
+            "likelihood": i.inherent_likelihood,
+            "severity": i.inherent_severity,
+            "score": i.inherent_score,
+            "band": i.inherent_band.key if i.inherent_band else None,
+        },
+        "residual": {
+            "likelihood": i.residual_likelihood,
+            "severity": i.residual_severity,
+            "score": i.residual_score,
+            "band": i.residual_band.key if i.residual_band else None,
+        },
         "evidence": i.evidence,
         "evidence_gap": i.evidence_gap,
         "evidence_gap_reason": i.evidence_gap_reason,
@@ -63,8 +69,7 @@ def snapshot_eia(eia) -> dict:
         "screening_conclusion": eia.screening_conclusion,
         "overall_rating": rating.key if rating else None,
         "screening": [
-            {"characteristic": a.characteristic.name, "relevance": a.relevance,
-             "reason": a.reason}
+            {"characteristic": a.characteristic.name, "relevance": a.relevance, "reason": a.reason}
             for a in sorted(eia.screening_answers, key=lambda a: a.characteristic.position)
         ],
         "impacts": [
@@ -72,19 +77,31 @@ def snapshot_eia(eia) -> dict:
             for i in sorted(eia.impacts, key=lambda i: i.characteristic.position)
         ],
         "intersectional_impacts": [
-            {"description": x.description,
-             "characteristics": sorted(c.name for c in x.characteristics), **_scored(x)}
+            {
+                "description": x.description,
+                "characteristics": sorted(c.name for c in x.characteristics),
+                **_scored(x),
+            }
             for x in eia.intersectional_impacts
         ],
         "engagement": [
-            {"who": r.who, "method": r.method, "held_on": _iso(r.held_on),
-             "what_they_said": r.what_they_said, "what_changed": r.what_changed}
+            {
+                "who": r.who,
+                "method": r.method,
+                "held_on": _iso(r.held_on),
+                "what_they_said": r.what_they_said,
+                "what_changed": r.what_changed,
+            }
             for r in eia.engagements
         ],
         "actions": [
-            {"description": a.description, "owner": a.owner.name if a.owner else None,
-             "due_date": _iso(a.due_date), "status": a.status,
-             "from_evidence_gap": a.from_evidence_gap}
+            {
+                "description": a.description,
+                "owner": a.owner.name if a.owner else None,
+                "due_date": _iso(a.due_date),
+                "status": a.status,
+                "from_evidence_gap": a.from_evidence_gap,
+            }
             for a in eia.actions
         ],
         "outcome": eia.outcome,
@@ -95,10 +112,16 @@ def snapshot_eia(eia) -> dict:
             "proportionate": eia.justification_proportionate,
         },
         "sign_offs": [
-            {"approver": s.approver.name if s.approver else None, "decision": s.decision,
-             "version": s.eia_version, "attested": s.attested, "late": s.late,
-             "late_reason": s.late_reason, "comment": s.comment,
-             "signed_at": _iso(s.signed_at)}
+            {
+                "approver": s.approver.name if s.approver else None,
+                "decision": s.decision,
+                "version": s.eia_version,
+                "attested": s.attested,
+                "late": s.late,
+                "late_reason": s.late_reason,
+                "comment": s.comment,
+                "signed_at": _iso(s.signed_at),
+            }
             for s in eia.sign_offs
         ],
     }

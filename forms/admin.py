@@ -16,16 +16,22 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms import SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from eia.models.enums import ROLE_LABELS, Role
+from eia.capabilities import ASSIGNABLE_ROLES, PASSWORD_MAX, PASSWORD_MIN, missing_team
+from eia.models.enums import ROLE_LABELS
 from forms.fields import OneLine, OneLineInput, clean_text
-
-PASSWORD_MIN = 12
-PASSWORD_MAX = 200
 
 # Control characters other than tab and line breaks: never wanted, and PostgreSQL refuses
 # a NUL in text outright.
@@ -51,14 +57,7 @@ def optional_id(value):
     return int(value)
 
 
-ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in Role]
-ROLE_HINTS = {
-    Role.officer: "Writes EIAs for their service and sees their team's.",
-    Role.approver: "Head of service or director: signs off the EIAs of their directorate.",
-    Role.equality_officer: "Reads every EIA, comments on quality, sees the dashboard and "
-                           "manages characteristics and guidance.",
-    Role.admin: "Manages people, directorates, services, characteristics and guidance.",
-}
+ROLE_CHOICES = [SelectChoice(role.value, ROLE_LABELS[role]) for role in ASSIGNABLE_ROLES]
 
 
 def _role_field():
@@ -88,7 +87,7 @@ def _directorate_field():
         widget=GovSelect(),
         coerce=optional_id,
         description="Approvers sign off the EIAs of this directorate. Leave as 'None' to "
-                    "use the directorate of the person's service.",
+        "use the directorate of the person's service.",
         invalid_choice_message="Select a directorate from the list",
         invalid_value_message="Select a directorate from the list",
     )
@@ -99,9 +98,11 @@ def _name_field(label="Full name", what="their full name", max_length=200):
         label,
         widget=OneLineInput(),
         filters=[clean_text],  # control characters are refused (OneLine), not dropped
-        validators=[DataRequired(f"Enter {what}"), OneLine(label),
-                    Length(max=max_length,
-                           message=f"{label} must be {max_length} characters or fewer")],
+        validators=[
+            DataRequired(f"Enter {what}"),
+            OneLine(label),
+            Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+        ],
     )
 
 
@@ -110,35 +111,48 @@ def _password_field(label):
         label,
         widget=GovPasswordInput(),
         description=f"At least {PASSWORD_MIN} characters. Leave empty and a password will "
-                    "be made up and shown to you once, to pass on securely.",
-        validators=[Optional(), OneLine("Password"),
-                    Length(min=PASSWORD_MIN, max=PASSWORD_MAX,
-                           message=f"Password must be between {PASSWORD_MIN} and "
-                                   f"{PASSWORD_MAX} characters, or leave it empty to have "
-                                   "one made up")],
+        "be made up and shown to you once, to pass on securely.",
+        validators=[
+            Optional(),
+            OneLine("Password"),
+            Length(
+                min=PASSWORD_MIN,
+                max=PASSWORD_MAX,
+                message=f"Password must be between {PASSWORD_MIN} and "
+                f"{PASSWORD_MAX} characters, or leave it empty to have "
+                "one made up",
+            ),
+        ],
     )
 
 
 class _PersonRules:
-    """An officer needs a service; an approver a directorate, or a service whose directorate
-    is used; a service chosen alongside a directorate must be in it."""
+    """The team the role needs (eia.capabilities.missing_team: an officer a service; an
+    approver a directorate, or a service whose directorate is used); a service chosen
+    alongside a directorate must be in it."""
 
     # {service id: its directorate id}, set by the view with the choices.
     service_directorates: dict[int, int] = {}
 
     def validate_service_id(self, field):
-        if self.role.data == Role.officer and field.data is None:
+        if missing_team(self.role.data, field.data, self.directorate_id.data) == "service":
             raise ValidationError("Select a service: an officer writes EIAs for a service")
 
     def validate_directorate_id(self, field):
         role, service = self.role.data, self.service_id.data
-        if role == Role.approver and field.data is None and service is None:
-            raise ValidationError("Select a directorate, or a service in it: an approver "
-                                  "signs off the EIAs of a directorate")
-        if field.data is not None and service is not None and \
-                self.service_directorates.get(service) not in (None, field.data):
-            raise ValidationError("Select the directorate the service is in, or leave the "
-                                  "directorate as 'None'")
+        if missing_team(role, service, field.data) == "directorate":
+            raise ValidationError(
+                "Select a directorate, or a service in it: an approver "
+                "signs off the EIAs of a directorate"
+            )
+        if (
+            field.data is not None
+            and service is not None
+            and self.service_directorates.get(service) not in (None, field.data)
+        ):
+            raise ValidationError(
+                "Select the directorate the service is in, or leave the directorate as 'None'"
+            )
 
 
 class NewUserForm(_PersonRules, FlaskForm):
@@ -148,10 +162,12 @@ class NewUserForm(_PersonRules, FlaskForm):
         widget=OneLineInput(),
         filters=[clean_text, str.lower],
         description="Their council email address: they sign in with it.",
-        validators=[DataRequired("Enter their email address"), OneLine("Email address"),
-                    Length(max=320, message="Email address must be 320 characters or fewer"),
-                    Email("Enter an email address in the correct format, like "
-                          "name@islington.gov.uk")],
+        validators=[
+            DataRequired("Enter their email address"),
+            OneLine("Email address"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+            Email("Enter an email address in the correct format, like name@islington.gov.uk"),
+        ],
     )
     role = _role_field()
     service_id = _service_field()
@@ -191,7 +207,7 @@ class CharacteristicForm(FlaskForm):
         widget=GovTextArea(),
         filters=[clean],
         description="Officers see this as hint text when they screen and assess this "
-                    "characteristic.",
+        "characteristic.",
         validators=[Length(max=5000, message="Guidance must be 5,000 characters or fewer")],
     )
     borough_profile = TextAreaField(
@@ -199,9 +215,8 @@ class CharacteristicForm(FlaskForm):
         widget=GovTextArea(),
         filters=[clean],
         description="The borough's figure for this group, with its source. For example, "
-                    "“Islington’s population is 42% from Black, Asian and other minority "
-                    "ethnic groups (2021 Census)”.",
-        validators=[Length(max=2000,
-                           message="Borough profile must be 2,000 characters or fewer")],
+        "“Islington’s population is 42% from Black, Asian and other minority "
+        "ethnic groups (2021 Census)”.",
+        validators=[Length(max=2000, message="Borough profile must be 2,000 characters or fewer")],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -27,8 +27,7 @@ from eia.models.enums import (
     Outcome,
 )
 from eia.operations import ACTION_FIELDS, EVIDENCE_FIELDS, IMPACT_FIELDS, OUTCOME_FIELDS
-from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS
-from eia.web.risk_matrix import impact_name
+from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, impact_name
 
 from .fields import (
     AtLeast,
@@ -79,6 +78,7 @@ class SectionForm(GuidedForm):
 # Field mixins, declared in the order the pages ask the questions: WTForms orders a form's
 # fields by when they were made, and the error summary follows that order.
 
+
 class GroupFields:
     characteristic_ids = checkboxes(
         "Which characteristics does the group share?",
@@ -91,13 +91,13 @@ class GroupFields:
         "Describe the group",
         called="Description",
         hint="In words, for example, Black Caribbean boys and school exclusions",
-        needed=Needed("Describe the group, for example, Black Caribbean boys and school "
-                      "exclusions"),
+        needed=Needed(
+            "Describe the group, for example, Black Caribbean boys and school exclusions"
+        ),
     )
 
     def data_from(self, obj) -> dict:
-        return {**super().data_from(obj),
-                "characteristic_ids": [c.id for c in obj.characteristics]}
+        return {**super().data_from(obj), "characteristic_ids": [c.id for c in obj.characteristics]}
 
 
 AIMS = {
@@ -108,8 +108,14 @@ AIMS = {
 
 
 def _score(label: str, labels: dict, message: str, hint: str = ""):
-    return radios(label, labels, message=message, hint=hint, coerce=int,
-                  hints={n: f"Scores {n}" for n in labels})
+    return radios(
+        label,
+        labels,
+        message=message,
+        hint=hint,
+        coerce=int,
+        hints={n: f"Scores {n}" for n in labels},
+    )
 
 
 class ImpactFields:
@@ -120,7 +126,7 @@ class ImpactFields:
         hints={
             Direction.positive: "It would benefit people, or advance equality",
             Direction.negative: "It would disadvantage people: you will need to say how you "
-                                "will mitigate it",
+            "will mitigate it",
             Direction.neutral: "It would affect people no differently from anyone else",
             Direction.unclear: "You do not know yet",
         },
@@ -132,35 +138,40 @@ class ImpactFields:
         message="Select aims from the list",
     )
     inherent_likelihood = _score(
-        "How likely is the impact before mitigation?", LIKELIHOOD_LABELS,
+        "How likely is the impact before mitigation?",
+        LIKELIHOOD_LABELS,
         "Select how likely the impact is before mitigation",
         hint="Before mitigation means as the proposal stands, before anything is done to "
-             "reduce the impact",
+        "reduce the impact",
     )
     inherent_severity = _score(
-        "How severe would the impact be before mitigation?", SEVERITY_LABELS,
+        "How severe would the impact be before mitigation?",
+        SEVERITY_LABELS,
         "Select how severe the impact would be before mitigation",
     )
     residual_likelihood = _score(
-        "How likely is the impact after mitigation?", LIKELIHOOD_LABELS,
+        "How likely is the impact after mitigation?",
+        LIKELIHOOD_LABELS,
         "Select how likely the impact is after mitigation",
     )
     residual_severity = _score(
-        "How severe would the impact be after mitigation?", SEVERITY_LABELS,
+        "How severe would the impact be after mitigation?",
+        SEVERITY_LABELS,
         "Select how severe the impact would be after mitigation",
     )
     mitigation = long_text(
         "How will you mitigate the impact?",
         called="Mitigation",
         hint="What you will do to remove or reduce a negative impact. Add each step to the "
-             "action plan too.",
-        needed=Needed("Enter how you will mitigate the negative impact",
-                      when=lambda form: form.direction.data == Direction.negative),
+        "action plan too.",
+        needed=Needed(
+            "Enter how you will mitigate the negative impact",
+            when=lambda form: form.direction.data == Direction.negative,
+        ),
     )
 
     def data_from(self, obj) -> dict:
-        return {**super().data_from(obj),
-                "aims": [aim for aim in AIMS if getattr(obj, aim)]}
+        return {**super().data_from(obj), "aims": [aim for aim in AIMS if getattr(obj, aim)]}
 
     def impact_values(self) -> dict:
         values = self._values(name for name in IMPACT_FIELDS if name not in AIMS)
@@ -174,9 +185,11 @@ class EvidenceFields:
         "What does the evidence say?",
         called="Evidence",
         hint="What data and research say: the borough profile, service-user data, "
-             "complaints, national research",
-        needed=Needed("Enter the evidence, or tick that there is a gap in the evidence",
-                      when=lambda form: not form.evidence_gap.data),
+        "complaints, national research",
+        needed=Needed(
+            "Enter the evidence, or tick that there is a gap in the evidence",
+            when=lambda form: not form.evidence_gap.data,
+        ),
     )
     evidence_gap = checkbox(
         "There is a gap in the evidence",
@@ -186,8 +199,9 @@ class EvidenceFields:
         "What evidence is missing, and why?",
         called="The evidence gap",
         hint="For example, the service does not record its users' ethnicity",
-        needed=Needed("Enter what evidence is missing and why",
-                      when=lambda form: form.evidence_gap.data),
+        needed=Needed(
+            "Enter what evidence is missing and why", when=lambda form: form.evidence_gap.data
+        ),
     )
 
     def evidence_values(self) -> dict:
@@ -214,14 +228,18 @@ class IntersectionalForm(GroupFields, ImpactFields, EvidenceFields, SectionForm)
 
     def __init__(self, *args, characteristics, **kwargs):
         super().__init__(*args, **kwargs)
-        self.characteristic_ids.choices = [SelectChoice(value=str(c.id), label=c.name)
-                                           for c in characteristics]
+        self.characteristic_ids.choices = [
+            SelectChoice(value=str(c.id), label=c.name) for c in characteristics
+        ]
 
     def to_values(self) -> tuple[dict, list[int]]:
         """``values, characteristic_ids`` for ``ops.save_intersectional``, which refuses
         fewer than two: save nothing while ``characteristic_ids`` has an error."""
-        values = {**self.impact_values(), **self.evidence_values(),
-                  **self._values(("description",))}
+        values = {
+            **self.impact_values(),
+            **self.evidence_values(),
+            **self._values(("description",)),
+        }
         return values, list(self.characteristic_ids.data or ())
 
 
@@ -235,7 +253,7 @@ class EngagementForm(GuidedForm):
         "Who did you ask?",
         called="Who you asked",
         hint="For example, the Disability Forum, tenants on the Andover estate, staff in the "
-             "service",
+        "service",
         needed=Needed("Enter who you asked"),
     )
     method = short_text(
@@ -314,14 +332,20 @@ class ActionForm(GuidedForm):
         super().__init__(*args, **kwargs)
         obj = kwargs.get("obj")
         self._completed_on = obj.completed_on if obj is not None else None
-        self.owner_id.choices = [blank_choice("Choose an owner"),
-                                 *(SelectChoice(value=str(u.id), label=u.name) for u in owners)]
+        self.owner_id.choices = [
+            blank_choice("Choose an owner"),
+            *(SelectChoice(value=str(u.id), label=u.name) for u in owners),
+        ]
         self.mitigates.choices = [
             blank_choice("None of them"),
-            *(SelectChoice(value=mitigates_value("impact", i.id), label=impact_name(i))
-              for i in impacts),
-            *(SelectChoice(value=mitigates_value("intersectional", i.id), label=impact_name(i))
-              for i in intersectional_impacts),
+            *(
+                SelectChoice(value=mitigates_value("impact", i.id), label=impact_name(i))
+                for i in impacts
+            ),
+            *(
+                SelectChoice(value=mitigates_value("intersectional", i.id), label=impact_name(i))
+                for i in intersectional_impacts
+            ),
         ]
 
     def data_from(self, obj) -> dict:
@@ -351,25 +375,31 @@ class ActionForm(GuidedForm):
         if not self.status.errors:
             done = self.status.data == ActionStatus.done
             values["completed_on"] = (
-                (self._completed_on or today or london_date(utcnow())) if done else None)
+                (self._completed_on or today or london_date(utcnow())) if done else None
+            )
         return values
 
 
 OUTCOME_HINTS = {
     Outcome.no_major_change: "The assessment shows the proposal is robust: no potential for "
-                             "discrimination or adverse impact, and every opportunity to "
-                             "advance equality has been taken",
+    "discrimination or adverse impact, and every opportunity to "
+    "advance equality has been taken",
     Outcome.adjust: "Change the proposal to remove barriers or better advance equality, for "
-                    "example through the actions in the action plan",
+    "example through the actions in the action plan",
     Outcome.continue_despite_adverse: "Go ahead despite an adverse impact or a missed "
-                                      "opportunity. You must justify this.",
+    "opportunity. You must justify this.",
     Outcome.stop: "The proposal shows actual or potential unlawful discrimination",
 }
 
 
 def _justification(label: str, called: str, message: str):
-    return long_text(label, called=called, needed=Needed(
-        message, when=lambda form: form.outcome.data == Outcome.continue_despite_adverse))
+    return long_text(
+        label,
+        called=called,
+        needed=Needed(
+            message, when=lambda form: form.outcome.data == Outcome.continue_despite_adverse
+        ),
+    )
 
 
 class OutcomeForm(SectionForm):
@@ -394,14 +424,20 @@ class OutcomeForm(SectionForm):
         needed=Needed("Enter why this is the right outcome"),
     )
     justification_legitimate_aim = _justification(
-        "What is the legitimate aim of the proposal?", "The legitimate aim",
-        "Enter the legitimate aim of the proposal")
+        "What is the legitimate aim of the proposal?",
+        "The legitimate aim",
+        "Enter the legitimate aim of the proposal",
+    )
     justification_less_harmful = _justification(
-        "Why is there no less harmful way to achieve the aim?", "Why there is no less harmful "
-        "way", "Enter why there is no less harmful way to achieve the aim")
+        "Why is there no less harmful way to achieve the aim?",
+        "Why there is no less harmful way",
+        "Enter why there is no less harmful way to achieve the aim",
+    )
     justification_proportionate = _justification(
-        "Why is the impact proportionate to the aim?", "Why the impact is proportionate",
-        "Enter why the impact is proportionate to the aim")
+        "Why is the impact proportionate to the aim?",
+        "Why the impact is proportionate",
+        "Enter why the impact is proportionate to the aim",
+    )
     review_date = date_input(
         "When will you review this assessment?",
         called="Review date",
@@ -414,8 +450,10 @@ class OutcomeForm(SectionForm):
         return self._values(OUTCOME_FIELDS)
 
 
-COMPLETED_LABELS = {"yes": "Yes, I have completed this section",
-                    "no": "No, I'll come back to it later"}
+COMPLETED_LABELS = {
+    "yes": "Yes, I have completed this section",
+    "no": "No, I'll come back to it later",
+}
 
 
 class SectionCompletedForm(GuidedForm):

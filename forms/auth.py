@@ -12,15 +12,19 @@ class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[DataRequired("Enter your email address"), OneLine("Email address"),
-                    Email("Enter an email address in the correct format, like "
-                          "name@islington.gov.uk"),
-                    Length(max=320, message="Email address must be 320 characters or fewer")],
+        validators=[
+            DataRequired("Enter your email address"),
+            OneLine("Email address"),
+            Email("Enter an email address in the correct format, like name@islington.gov.uk"),
+            Length(max=320, message="Email address must be 320 characters or fewer"),
+        ],
     )
     password = PasswordField(
         "Password",
         widget=GovPasswordInput(),
-        validators=[DataRequired("Enter your password"),
-                    Length(max=200, message="Password must be 200 characters or fewer")],
+        validators=[
+            DataRequired("Enter your password"),
+            Length(max=200, message="Password must be 200 characters or fewer"),
+        ],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())

@@ -18,7 +18,7 @@ class CommentForm(FlaskForm):
         "Add a comment",
         called="Your comment",
         hint="Comments are kept with the EIA and shown to its team, its approvers and the "
-             "Policy and Equality Unit.",
+        "Policy and Equality Unit.",
         needed=Needed("Enter your comment"),
     )
     section = HiddenField()

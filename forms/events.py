@@ -14,12 +14,15 @@ from workflows.guards import NEED_INPUTS
 
 # Words for a reason, by event: the question a person answers.
 REASON_LABELS = {
-    "withdraw": ("Why is the proposal being withdrawn?",
-                 "For example, “The Executive decided not to go ahead” or “Replaced by "
-                 "EIA-2027-00012”. It is kept in the EIA's history."),
-    "archive": ("Why is the policy being archived?",
-                "For example, “The scheme ended on 31 March 2027”. It is kept in the EIA's "
-                "history."),
+    "withdraw": (
+        "Why is the proposal being withdrawn?",
+        "For example, “The Executive decided not to go ahead” or “Replaced by "
+        "EIA-2027-00012”. It is kept in the EIA's history.",
+    ),
+    "archive": (
+        "Why is the policy being archived?",
+        "For example, “The scheme ended on 31 March 2027”. It is kept in the EIA's history.",
+    ),
 }
 DEFAULT_REASON = ("Why?", "It is kept in the EIA's history.")
 
@@ -33,38 +36,50 @@ def _field_for(need: str, event: str):
 def _unbound_field(need: str, event: str):
     if need == "reason":
         label, hint = REASON_LABELS.get(event, DEFAULT_REASON)
-        return long_text(label, called="The reason", hint=hint,
-                         needed=Needed("Enter the reason"))
+        return long_text(label, called="The reason", hint=hint, needed=Needed("Enter the reason"))
     if need == "comment":
         return long_text(
-            "Comment", called="Your comment",
+            "Comment",
+            called="Your comment",
             hint="Say what needs to change and where.",
-            needed=Needed("Enter a comment saying what to change"))
+            needed=Needed("Enter a comment saying what to change"),
+        )
     if need == "review_notes":
-        hint = ("Say what the review found: whether the impacts are as expected, what the "
-                "monitoring shows and whether the actions worked."
-                if event == "confirm_review" else
-                "Say what has changed and why the EIA needs a new version.")
-        return long_text("Review notes", called="Review notes", hint=hint,
-                         needed=Needed("Enter your review notes"))
+        hint = (
+            "Say what the review found: whether the impacts are as expected, what the "
+            "monitoring shows and whether the actions worked."
+            if event == "confirm_review"
+            else "Say what has changed and why the EIA needs a new version."
+        )
+        return long_text(
+            "Review notes",
+            called="Review notes",
+            hint=hint,
+            needed=Needed("Enter your review notes"),
+        )
     if need == "next_review_date":
         return date_input(
-            "When should the EIA next be reviewed?", called="Next review date",
+            "When should the EIA next be reviewed?",
+            called="Next review date",
             hint="For example, 27 3 2028. It must be in the future.",
-            needed=Needed("Enter the date of the next review"), future=True)
+            needed=Needed("Enter the date of the next review"),
+            future=True,
+        )
     if need == "return_target":
         return radios(
             "Where does the EIA go back to?",
             {"full_assessment": "The full assessment", "screening": "Screening"},
-            message="Select where the EIA goes back to")
+            message="Select where the EIA goes back to",
+        )
     if need == "attestation":
-        return checkbox(
-            "I have read the impacts on each group myself and had due regard to them")
+        return checkbox("I have read the impacts on each group myself and had due regard to them")
     if need == "late_reason":
         return long_text(
-            "Why is this happening after the decision date?", called="The reason",
+            "Why is this happening after the decision date?",
+            called="The reason",
             hint="The approval will be flagged as late.",
-            needed=Needed("Enter why sign-off is late"))
+            needed=Needed("Enter why sign-off is late"),
+        )
     raise KeyError(f"no field for the need {need!r}")
 
 

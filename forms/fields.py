@@ -19,6 +19,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +33,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.utils import unset_value
 from wtforms.validators import Length, StopValidation, ValidationError
 
 from eia.edit_conflicts import EditBase
@@ -41,6 +44,7 @@ DATE_PARTS = ("day", "month", "year")
 
 
 # --- validators ----------------------------------------------------------------------------
+
 
 def _blank(data) -> bool:
     return data is None or data == "" or data == []
@@ -84,6 +88,19 @@ class InTheFuture:
             raise ValidationError(self.message)
 
 
+class NotBefore:
+    """A date the same as or after another date field's (when that one is a real date)."""
+
+    def __init__(self, other: str, message: str):
+        self.other = other
+        self.message = message
+
+    def __call__(self, form, field):
+        other = form[self.other]
+        if field.data and other.data and not other.errors and field.data < other.data:
+            raise ValidationError(self.message)
+
+
 class Savable:
     """PostgreSQL cannot store the NUL character, and no keyboard types it."""
 
@@ -118,8 +135,10 @@ class OneLine:
 
     def __init__(self, called: str):
         self.breaks = f"{called} must be on one line: remove any line breaks or tabs"
-        self.hidden = (f"{called} contains an invisible character that cannot be used: type "
-                       "it again rather than pasting it")
+        self.hidden = (
+            f"{called} contains an invisible character that cannot be used: type "
+            "it again rather than pasting it"
+        )
 
     def __call__(self, form, field):
         data = field.data
@@ -139,6 +158,7 @@ def clean_text(value) -> str:
 
 
 # --- widgets -------------------------------------------------------------------------------
+
 
 def _with_legend(params: dict, field) -> dict:
     """The stock widgets drop the field's label when a template passes ``fieldset`` params
@@ -200,23 +220,74 @@ class GovDateParts(GovDateInput):
 
     def map_gov_params(self, field, **kwargs):
         params = _with_legend(GovFormBase.map_gov_params(self, field, **kwargs), field)
-        params.setdefault("items", [
-            {
-                "label": part.capitalize(),
-                "id": f"{field.name}-{part}",
-                "name": field.name,
-                "classes": " ".join(filter(None, [
-                    f"govuk-input--width-{4 if part == 'year' else 2}",
-                    "govuk-input--error" if part in field.parts_in_error else "",
-                ])),
-                "value": value,
-            }
-            for part, value in zip(DATE_PARTS, field.typed_parts())
-        ])
+        params.setdefault(
+            "items",
+            [
+                {
+                    "label": part.capitalize(),
+                    "id": f"{field.name}-{part}",
+                    "name": field.name,
+                    "classes": " ".join(
+                        filter(
+                            None,
+                            [
+                                f"govuk-input--width-{4 if part == 'year' else 2}",
+                                "govuk-input--error" if part in field.parts_in_error else "",
+                            ],
+                        )
+                    ),
+                    "value": value,
+                }
+                for part, value in zip(DATE_PARTS, field.typed_parts(), strict=True)
+            ],
+        )
         return params
 
 
+class GovNamedDateParts(GovDateParts):
+    """Day, month and year boxes named ``<name>-day``, ``-month``, ``-year`` (GOV.UK's own
+    naming), for a GET form whose dates travel in links (``GovDatePartsField``)."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        for item, part in zip(params["items"], DATE_PARTS, strict=True):
+            item["name"] = f"{field.name}-{part}"
+        return params
+
+
+class GovGroupedSelect(GovSelect):
+    """GOV.UK's select with its options under headings (``<optgroup>``): the field's first,
+    blank choice, then ``field.groups`` ([(heading, [(value, words)])]). The component has
+    no option groups, so they are written into its ``<select>``; its label, hint and error
+    are the component's own."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params["items"] = params["items"][:1]
+        return params
+
+    def __call__(self, field, **kwargs):
+        head, tail = str(super().__call__(field, **kwargs)).rsplit("</select>", 1)
+        return Markup(head) + self._groups(field) + Markup("</select>" + tail)
+
+    @staticmethod
+    def _groups(field) -> Markup:
+        chosen = "" if field.data is None else str(field.data)
+        option = Markup('<option value="{}"{}>{}</option>')
+        return Markup("").join(
+            Markup('<optgroup label="{}">{}</optgroup>').format(
+                heading,
+                Markup("").join(
+                    option.format(value, Markup(" selected") if str(value) == chosen else "", words)
+                    for value, words in items
+                ),
+            )
+            for heading, items in field.groups
+        )
+
+
 # --- fields --------------------------------------------------------------------------------
+
 
 class RadiosField(RadioField):
     """Radios that may be left unanswered (a required answer is Needed's business), whose
@@ -274,7 +345,7 @@ class GovDateField(DateField):
         day, month, year = parts = [p.strip() for p in (list(valuelist) + ["", ""])[:3]]
         if not any(parts):
             return
-        missing = tuple(name for name, value in zip(DATE_PARTS, parts) if not value)
+        missing = tuple(name for name, value in zip(DATE_PARTS, parts, strict=True) if not value)
         if missing:
             raise self._invalid(missing, f"{self.called} must include a {' and '.join(missing)}")
         if not all(p.isascii() and p.isdigit() for p in parts):
@@ -293,7 +364,29 @@ class GovDateField(DateField):
         return ValueError(message)
 
 
+class GovDatePartsField(GovDateField):
+    """A GovDateField whose boxes travel as ``<name>-day``, ``-month``, ``-year``: a GET form
+    whose dates are carried in links and bookmarks (the dashboard's filters)."""
+
+    widget = GovNamedDateParts()
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        if formdata is not None:
+            parts = [formdata.get(f"{self.name}-{part}") or "" for part in DATE_PARTS]
+            formdata = MultiDict({self.name: parts} if any(parts) else {})
+        super().process(formdata, data, extra_filters)
+
+
+class GroupedSelectField(OptionalSelectField):
+    """A select whose options sit under headings (``groups``, set at run time with the
+    flat ``choices`` it checks an answer against)."""
+
+    widget = GovGroupedSelect()
+    groups: list = []
+
+
 # --- builders ------------------------------------------------------------------------------
+
 
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(value=str(value), label=text) for value, text in labels.items()]
@@ -301,57 +394,134 @@ def _choices(labels: dict) -> list[SelectChoice]:
 
 def long_text(label: str, *, called: str, hint: str = "", needed: Needed | None = None):
     """A textarea for prose: any Unicode, line breaks kept, up to LONG_TEXT_MAX."""
-    return TextAreaField(label, description=hint, filters=[clean_text], widget=GovTextArea(),
-                         validators=_text_checks(called, LONG_TEXT_MAX, needed, Savable))
+    return TextAreaField(
+        label,
+        description=hint,
+        filters=[clean_text],
+        widget=GovTextArea(),
+        validators=_text_checks(called, LONG_TEXT_MAX, needed, Savable),
+    )
 
 
-def short_text(label: str, *, called: str, hint: str = "", max_length: int = LONG_TEXT_MAX,
-               needed: Needed | None = None):
+def short_text(
+    label: str,
+    *,
+    called: str,
+    hint: str = "",
+    max_length: int = LONG_TEXT_MAX,
+    needed: Needed | None = None,
+):
     """A box of one line: any Unicode but line breaks, tabs and control characters."""
-    return StringField(label, description=hint, filters=[clean_text], widget=OneLineInput(),
-                       validators=_text_checks(called, max_length, needed, OneLine))
+    return StringField(
+        label,
+        description=hint,
+        filters=[clean_text],
+        widget=OneLineInput(),
+        validators=_text_checks(called, max_length, needed, OneLine),
+    )
 
 
 def _text_checks(called: str, max_length: int, needed: Needed | None, characters) -> list:
-    return [*([needed] if needed else []), characters(called),
-            Length(max=max_length, message=f"{called} must be {max_length:,} characters or fewer")]
+    return [
+        *([needed] if needed else []),
+        characters(called),
+        Length(max=max_length, message=f"{called} must be {max_length:,} characters or fewer"),
+    ]
 
 
-def radios(label: str, labels: dict, *, message: str, hint: str = "", hints: dict | None = None,
-           coerce=str, needed: bool = True, default=None):
+def radios(
+    label: str,
+    labels: dict,
+    *,
+    message: str,
+    hint: str = "",
+    hints: dict | None = None,
+    coerce=str,
+    needed: bool = True,
+    default=None,
+):
     """Radios from a ``{value: words}`` vocabulary. ``message`` is the GOV.UK "Select …"
     error, given both when an answer is needed and when the posted value is not an option."""
-    return RadiosField(label, description=hint, choices=_choices(labels), coerce=coerce,
-                       hints={str(k): v for k, v in (hints or {}).items()}, default=default,
-                       validators=[Needed(message)] if needed else [],
-                       invalid_value_message=message, invalid_choice_message=message)
+    return RadiosField(
+        label,
+        description=hint,
+        choices=_choices(labels),
+        coerce=coerce,
+        hints={str(k): v for k, v in (hints or {}).items()},
+        default=default,
+        validators=[Needed(message)] if needed else [],
+        invalid_value_message=message,
+        invalid_choice_message=message,
+    )
 
 
-def checkboxes(label: str, labels: dict | None = None, *, message: str, hint: str = "",
-               coerce=str, validators=()):
+def checkboxes(
+    label: str,
+    labels: dict | None = None,
+    *,
+    message: str,
+    hint: str = "",
+    coerce=str,
+    validators=(),
+):
     """Checkboxes; ``labels=None`` when the view offers the options at run time."""
-    return CheckboxesField(label, description=hint, coerce=coerce,
-                           choices=_choices(labels) if labels else [],
-                           validators=list(validators), invalid_value_message=message,
-                           invalid_choice_message=message)
+    return CheckboxesField(
+        label,
+        description=hint,
+        coerce=coerce,
+        choices=_choices(labels) if labels else [],
+        validators=list(validators),
+        invalid_value_message=message,
+        invalid_choice_message=message,
+    )
 
 
 def checkbox(label: str, *, hint: str = ""):
     return BooleanField(label, description=hint, widget=GovCheckboxInput())
 
 
-def select(label: str, *, message: str, hint: str = "", coerce=str, needed: bool = True):
-    """A select whose options the view sets at run time, a blank prompt first."""
-    return OptionalSelectField(label, description=hint, coerce=coerce, choices=[],
-                               validators=[Needed(message)] if needed else [],
-                               invalid_value_message=message, invalid_choice_message=message)
+def select(
+    label: str,
+    *,
+    message: str,
+    hint: str = "",
+    coerce=str,
+    needed: bool = True,
+    grouped: bool = False,
+):
+    """A select whose options the view sets at run time, a blank prompt first (and, when
+    ``grouped``, the rest under headings: ``GroupedSelectField``)."""
+    kind = GroupedSelectField if grouped else OptionalSelectField
+    return kind(
+        label,
+        description=hint,
+        coerce=coerce,
+        choices=[],
+        validators=[Needed(message)] if needed else [],
+        invalid_value_message=message,
+        invalid_choice_message=message,
+    )
 
 
-def date_input(label: str, *, called: str, hint: str, needed: Needed | None = None,
-               future: bool = False):
-    """``called`` names the date in errors: "Enter the due date", "Due date must …"."""
-    checks = [*([needed] if needed else []),
-              *([InTheFuture(f"{called} must be in the future")] if future else [])]
+def date_input(
+    label: str,
+    *,
+    called: str,
+    hint: str,
+    needed: Needed | None = None,
+    future: bool = False,
+    not_before: NotBefore | None = None,
+    named_parts: str | None = None,
+):
+    """``called`` names the date in errors: "Enter the due date", "Due date must …".
+    ``named_parts``: the name of a GET form's date whose boxes are ``<name>-day`` …"""
+    checks = [
+        *([needed] if needed else []),
+        *([InTheFuture(f"{called} must be in the future")] if future else []),
+        *([not_before] if not_before else []),
+    ]
+    if named_parts:
+        return GovDatePartsField(label, checks, called=called, description=hint, name=named_parts)
     return GovDateField(label, checks, called=called, description=hint)
 
 
@@ -370,8 +540,8 @@ def blank_choice(prompt: str) -> SelectChoice:
     return SelectChoice(value="", label=prompt)
 
 
-
 # --- editing together ------------------------------------------------------------------------
+
 
 class EditedTogether:
     """Mixed into every form that saves a section: the form carries where the audit trail

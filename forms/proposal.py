@@ -14,6 +14,7 @@ from eia.models.enums import AFFECTED_GROUP_LABELS, DECISION_TYPE_LABELS, PROPOS
 from forms.fields import (
     EditedTogether,
     Needed,
+    button,
     checkbox,
     checkboxes,
     date_input,
@@ -22,7 +23,6 @@ from forms.fields import (
     radios,
     select,
     short_text,
-    button,
 )
 
 # The widths of the columns these answers are stored in.
@@ -36,7 +36,7 @@ def _title(needed: Needed | None):
         "Title of the proposal",
         called="Title",
         hint="A short name people in the council will recognise, for example “School Streets "
-             "in Highbury” or “Reduce library opening hours on Sundays”.",
+        "in Highbury” or “Reduce library opening hours on Sundays”.",
         max_length=TITLE_MAX,
         needed=needed,
     )
@@ -51,7 +51,7 @@ class NewEiaForm(FlaskForm):
         "Which service is making the proposal?",
         message="Select the service making the proposal",
         hint="The EIA belongs to this service: its officers can work on it and its "
-             "directorate's approvers sign it off.",
+        "directorate's approvers sign it off.",
         coerce=optional_int,
     )
     submit = button("Start the EIA")
@@ -69,9 +69,9 @@ class ProposalForm(EditedTogether, FlaskForm):
         "Summary of the proposal",
         called="Summary",
         hint="Say what will change, for whom, why, and when. Write it so a resident could "
-             "understand it: an approver and the public register will read this first. "
-             "Good summaries say what happens now, what will happen instead, and how many "
-             "people it touches.",
+        "understand it: an approver and the public register will read this first. "
+        "Good summaries say what happens now, what will happen instead, and how many "
+        "people it touches.",
         needed=Needed("Enter a summary of the proposal"),
     )
     proposal_type = radios(
@@ -85,23 +85,25 @@ class ProposalForm(EditedTogether, FlaskForm):
         AFFECTED_GROUP_LABELS,
         message="Select who the proposal affects",
         hint="Select all that apply. Staff changes affect staff; most service changes affect "
-             "service users and residents.",
+        "service users and residents.",
         validators=[Needed("Select who the proposal affects")],
     )
     decision_type = radios(
         "What kind of decision does this EIA inform?",
         DECISION_TYPE_LABELS,
         message="Select the kind of decision",
-        hints={"committee": "Taken by the Executive, a committee or full Council, with a "
-                            "report the EIA goes with.",
-               "officer": "Taken by a director or head of service under delegated powers."},
+        hints={
+            "committee": "Taken by the Executive, a committee or full Council, with a "
+            "report the EIA goes with.",
+            "officer": "Taken by a director or head of service under delegated powers.",
+        },
     )
     decision_maker = short_text(
         "Who makes the decision?",
         called="Decision maker",
         hint="The person or body who decides, for example “Executive” or “Corporate "
-             "Director of Environment”. They must have the impacts in front of them when "
-             "they decide.",
+        "Director of Environment”. They must have the impacts in front of them when "
+        "they decide.",
         max_length=DECISION_MAKER_MAX,
         needed=Needed("Enter who makes the decision"),
     )
@@ -109,13 +111,13 @@ class ProposalForm(EditedTogether, FlaskForm):
         "When will the decision be made?",
         called="Decision date",
         hint="For example, 27 3 2027. Leave it blank if it has not been set yet. The EIA "
-             "must be signed off before this date.",
+        "must be signed off before this date.",
     )
     decision_round = short_text(
         "Decision round (optional)",
         called="Decision round",
         hint="If the proposal is one of a set decided together, name the set so their "
-             "combined impact can be seen, for example “Budget 2027/28”.",
+        "combined impact can be seen, for example “Budget 2027/28”.",
         max_length=DECISION_ROUND_MAX,
     )
     # A new EIA is marked to publish (the model's default); not publishing needs a reason.
@@ -124,29 +126,41 @@ class ProposalForm(EditedTogether, FlaskForm):
     publishable = checkbox(
         "Publish this EIA in the council's register once it is approved",
         hint="The public register shows approved EIAs to residents. Publish unless there "
-             "is a good reason not to.",
+        "is a good reason not to.",
     )
     publishing_reason = long_text(
         "If it should not be published, why not?",
         called="The reason for not publishing",
         hint="Only if you untick publishing. For example, it describes the posts of named "
-             "staff. If it is confidential for now, say until when.",
-        needed=Needed("Enter why the EIA should not be published, or tick to publish it",
-                      when=lambda form: not form.publishable.data),
+        "staff. If it is confidential for now, say until when.",
+        needed=Needed(
+            "Enter why the EIA should not be published, or tick to publish it",
+            when=lambda form: not form.publishable.data,
+        ),
     )
     confidential = checkbox(
         "This EIA is confidential",
         hint="Tick only if it holds information that must not be shared yet, for example "
-             "before staff consultation or while a procurement is live. A confidential EIA "
-             "is not published.",
+        "before staff consultation or while a procurement is live. A confidential EIA "
+        "is not published.",
     )
     save = button("Save and continue")
     later = button("Save and come back later", secondary=True)
 
     # The EIA columns this form writes (all of operations.PROPOSAL_FIELDS).
-    FIELDS = ("title", "summary", "proposal_type", "affects", "decision_type",
-              "decision_maker", "decision_date", "decision_round", "publishable",
-              "publishing_reason", "confidential")
+    FIELDS = (
+        "title",
+        "summary",
+        "proposal_type",
+        "affects",
+        "decision_type",
+        "decision_maker",
+        "decision_date",
+        "decision_round",
+        "publishable",
+        "publishing_reason",
+        "confidential",
+    )
 
     def is_save_for_later(self) -> bool:
         return bool(self.later.data)
@@ -164,9 +178,9 @@ class ProposalForm(EditedTogether, FlaskForm):
 
 PUBLISHED_AND_CONFIDENTIAL = {
     "publishable": "A confidential EIA cannot be published: untick publishing and say why, "
-                   "or untick confidential",
+    "or untick confidential",
     "confidential": "A published EIA cannot be confidential: untick confidential, or untick "
-                    "publishing and say why",
+    "publishing and say why",
 }
 
 

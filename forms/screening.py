@@ -16,9 +16,9 @@ from forms.fields import EditedTogether, Needed, button, long_text, radios
 
 RELEVANCE_HINTS = {
     Relevance.relevant: "People with this characteristic could be affected differently, for "
-                        "better or worse.",
+    "better or worse.",
     Relevance.not_relevant: "Nobody would be affected differently because of this "
-                            "characteristic. Say how you know.",
+    "characteristic. Say how you know.",
     Relevance.unknown: "You need more information to say. The full assessment will find out.",
 }
 
@@ -54,8 +54,7 @@ def questions_for(characteristics) -> list[Question]:
         if stem in taken:
             stem = f"{stem}_{c.id}"
         taken.add(stem)
-        questions.append(Question(c.id, c.name, c.guidance or "", c.borough_profile or "",
-                                  stem))
+        questions.append(Question(c.id, c.name, c.guidance or "", c.borough_profile or "", stem))
     return questions
 
 
@@ -89,7 +88,7 @@ def screening_form(questions: list[Question]) -> type[ScreeningFormBase]:
             f"Reason for your answer on {what}",
             called=f"The reason for {what}",
             hint="Say what you know and how you know it. An approver checks every answer, "
-                 "“not relevant” most of all.",
+            "“not relevant” most of all.",
             needed=Needed(f"Give a reason for your answer on {what}"),
         )
     return type("ScreeningForm", (ScreeningFormBase,), attrs)

@@ -27,36 +27,43 @@ LONG_TEXT = Length(max=20000, message="Keep this to 20,000 characters or fewer")
 class SignOffForm(FlaskForm):
     decision = RadioField(
         "What is your decision?",
-        choices=[SelectChoice("approve", "Approve: sign off this EIA"),
-                 SelectChoice("return", "Return it to the officer with what to change")],
+        choices=[
+            SelectChoice("approve", "Approve: sign off this EIA"),
+            SelectChoice("return", "Return it to the officer with what to change"),
+        ],
         widget=GovRadioInput(),
         validators=[InputRequired("Select approve or return")],
     )
     attested = BooleanField(
-        "I have read the impacts above myself and had due regard to them in making this "
-        "decision",
+        "I have read the impacts above myself and had due regard to them in making this decision",
         widget=GovCheckboxInput(),
     )
     late_reason = TextAreaField(
         "Why is sign-off happening after the decision date?",
-        widget=GovTextArea(), validators=[Optional(), LONG_TEXT],
+        widget=GovTextArea(),
+        validators=[Optional(), LONG_TEXT],
     )
     comment = TextAreaField(
         "Comment for the officer",
-        widget=GovTextArea(), validators=[Optional(), LONG_TEXT],
+        widget=GovTextArea(),
+        validators=[Optional(), LONG_TEXT],
     )
     section = SelectField(
         "Which section needs changing?",
         choices=[SelectChoice("", "The EIA as a whole")]
         + [SelectChoice(key, title) for key, title in SECTIONS.items()],
-        widget=GovSelect(), validators=[Optional()],
+        widget=GovSelect(),
+        validators=[Optional()],
     )
     return_to = RadioField(
         "Where does the EIA go back to?",
-        choices=[SelectChoice("full_assessment", "The full assessment"),
-                 SelectChoice("screening", "Screening")],
+        choices=[
+            SelectChoice("full_assessment", "The full assessment"),
+            SelectChoice("screening", "Screening"),
+        ],
         default="full_assessment",
-        widget=GovRadioInput(), validators=[Optional()],
+        widget=GovRadioInput(),
+        validators=[Optional()],
     )
     # The fingerprint of the content the page showed: the decision binds to it.
     seen = HiddenField()
@@ -65,7 +72,15 @@ class SignOffForm(FlaskForm):
     def inputs(self) -> dict:
         """What the lifecycle event needs, from the form."""
         if self.decision.data == "approve":
-            return {"attested": bool(self.attested.data), "late_reason": self.late_reason.data,
-                    "comment": self.comment.data, "seen": self.seen.data}
-        return {"comment": self.comment.data, "return_to": self.return_to.data or None,
-                "section": self.section.data or None, "seen": self.seen.data}
+            return {
+                "attested": bool(self.attested.data),
+                "late_reason": self.late_reason.data,
+                "comment": self.comment.data,
+                "seen": self.seen.data,
+            }
+        return {
+            "comment": self.comment.data,
+            "return_to": self.return_to.data or None,
+            "section": self.section.data or None,
+            "seen": self.seen.data,
+        }

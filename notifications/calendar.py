@@ -10,13 +10,13 @@ import os
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 
-import holidays
-
 from eia.models import LONDON, as_utc, london_date, utcnow
 
 
 @lru_cache(maxsize=64)
 def _bank_holidays(year: int) -> frozenset[date]:
+    import holidays  # here, not at the top: ~3 MiB that only counting working days needs
+
     days = set(holidays.country_holidays("GB", subdiv="ENG", years=year))
     for extra in os.environ.get("EXTRA_BANK_HOLIDAYS", "").split(","):
         if extra.strip():
@@ -48,8 +48,7 @@ def working_days_between(start: date, end: date) -> int:
             count += 1
     # Bank holidays on weekdays in (start, end].
     for year in range(start.year, end.year + 1):
-        count -= sum(1 for h in _bank_holidays(year)
-                     if start < h <= end and h.weekday() < 5)
+        count -= sum(1 for h in _bank_holidays(year) if start < h <= end and h.weekday() < 5)
     return count
 
 
@@ -88,6 +87,13 @@ def today_in_london(now: datetime | None = None) -> date:
     return london_date(now or utcnow())
 
 
-__all__ = ["add_working_days", "idle_cutoff", "is_bank_holiday", "is_working_day",
-           "london_midnight", "today_in_london", "working_day_on_or_after",
-           "working_days_between"]
+__all__ = [
+    "add_working_days",
+    "idle_cutoff",
+    "is_bank_holiday",
+    "is_working_day",
+    "london_midnight",
+    "today_in_london",
+    "working_day_on_or_after",
+    "working_days_between",
+]

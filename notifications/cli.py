@@ -4,7 +4,6 @@ from datetime import date
 
 import click
 from flask.cli import AppGroup
-
 from sqlmodel import select
 
 from eia.db import session_scope
@@ -18,12 +17,19 @@ emails_cli = AppGroup("emails", help="The email outbox.")
 
 
 @reminders_cli.command("sweep")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]),
-              help="Sweep as if today were this date (YYYY-MM-DD): today or a day before; "
-                   "a later day only with --dry-run.")
-@click.option("--dry-run", is_flag=True,
-              help="List the reviews the sweep would start and the emails it would write "
-                   "(on --date, if given), and write nothing.")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Sweep as if today were this date (YYYY-MM-DD): today or a day before; "
+    "a later day only with --dry-run.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="List the reviews the sweep would start and the emails it would write "
+    "(on --date, if given), and write nothing.",
+)
 def reminders_sweep(day, dry_run):
     """Start due reviews and write the reminders due today (running it twice writes nothing
     more)."""
@@ -39,15 +45,15 @@ def reminders_sweep(day, dry_run):
             "A sweep records each review it starts in the audit trail and writes its "
             "emails, so it cannot run as if it were a later day. To see what it would do "
             "then, add --dry-run: it lists the reviews and emails and writes nothing.",
-            param_hint="'--date'")
+            param_hint="'--date'",
+        )
     if dry_run:
         return _rehearse(today or now)
     with session_scope() as session:
         moved = start_due_reviews(session, today)
     with session_scope() as session:
         ids = sweep_reminders(session, today, settings.current())
-    click.echo(f"Started {plural(len(moved), 'review')}; wrote "
-               f"{plural(len(ids), 'reminder')}.")
+    click.echo(f"Started {plural(len(moved), 'review')}; wrote {plural(len(ids), 'reminder')}.")
 
 
 def _rehearse(day: date) -> None:
@@ -67,8 +73,7 @@ def _rehearse(day: date) -> None:
         finally:
             session.rollback()  # the dry run: nothing is kept (the hook forgets the ids)
     click.echo(f"Dry run for {day:%A} {day_text(day)}: nothing was written.")
-    click.echo(f"The sweep would start {plural(len(moved), 'review')}"
-               + (":" if moved else "."))
+    click.echo(f"The sweep would start {plural(len(moved), 'review')}" + (":" if moved else "."))
     for reference in moved:
         click.echo(f"  {reference}")
     click.echo(f"It would write {plural(len(emails), 'email')}" + (":" if emails else "."))
@@ -79,13 +84,21 @@ def _rehearse(day: date) -> None:
 def _described(session, ids: list[int]) -> list[str]:
     from eia.models import OutboxEmail
 
-    rows = {r.id: r for r in session.exec(
-        select(OutboxEmail).where(OutboxEmail.id.in_(ids)))} if ids else {}
+    rows = (
+        {r.id: r for r in session.exec(select(OutboxEmail).where(OutboxEmail.id.in_(ids)))}
+        if ids
+        else {}
+    )
     lines = []
     for outbox_id in ids:
         row = rows[outbox_id]
-        how = ("urgent, at once" if row.urgent else "at once"
-               if row.delivery == "immediate" else "in the daily digest")
+        how = (
+            "urgent, at once"
+            if row.urgent
+            else "at once"
+            if row.delivery == "immediate"
+            else "in the daily digest"
+        )
         lines.append(f"{row.rule} to {row.recipient_email} ({how}): {row.subject}")
     return lines
 
@@ -123,11 +136,14 @@ def emails_send_now():
             results.append(deliver(outbox_id).status)
         except Exception as exc:  # noqa: BLE001 - reported, left for the sweeper
             errors.append(f"email {outbox_id}: {type(exc).__name__}: {exc}")
-    click.echo(f"{results.count('sent')} sent, {results.count('retry')} to retry, "
-               f"{results.count('failed')} failed.")
+    click.echo(
+        f"{results.count('sent')} sent, {results.count('retry')} to retry, "
+        f"{results.count('failed')} failed."
+    )
     if errors:
-        click.echo(f"{len(errors)} could not be tried (the outbox sweeper tries them "
-                   "again):", err=True)
+        click.echo(
+            f"{len(errors)} could not be tried (the outbox sweeper tries them again):", err=True
+        )
         for line in errors:
             click.echo(f"  {line}", err=True)
         raise SystemExit(1)

@@ -22,17 +22,26 @@ from .events import day_text
 from .people import users_by_id
 
 
-def waiting_items(session: Session, user_id: int | None = None,
-                  before: datetime | None = None) -> list[OutboxEmail]:
-    query = select(OutboxEmail).where(OutboxEmail.status == OutboxStatus.queued,
-                                      OutboxEmail.delivery == Delivery.digest)
+def waiting_items(
+    session: Session, user_id: int | None = None, before: datetime | None = None
+) -> list[OutboxEmail]:
+    query = select(OutboxEmail).where(
+        OutboxEmail.status == OutboxStatus.queued, OutboxEmail.delivery == Delivery.digest
+    )
     if user_id is not None:
         query = query.where(OutboxEmail.recipient_id == user_id)
     if before is not None:
         query = query.where(OutboxEmail.created_at <= before)
-    return list(session.exec(query.order_by(OutboxEmail.recipient_id,
-                                            OutboxEmail.urgent.desc(),
-                                            OutboxEmail.eia_id, OutboxEmail.id)).all())
+    return list(
+        session.exec(
+            query.order_by(
+                OutboxEmail.recipient_id,
+                OutboxEmail.urgent.desc(),
+                OutboxEmail.eia_id,
+                OutboxEmail.id,
+            )
+        ).all()
+    )
 
 
 def _item(row: OutboxEmail) -> dict:
@@ -43,14 +52,20 @@ def _item(row: OutboxEmail) -> dict:
     def text(value) -> str:
         return "" if value is None else str(value)
 
-    return {"subject": text(row.subject), "summary": text(ctx.get("summary") or row.subject),
-            "path": text(ctx.get("path")), "reference": text(ctx.get("reference")),
-            "title": text(ctx.get("title")), "rule": text(row.rule),
-            "urgent": bool(row.urgent)}
+    return {
+        "subject": text(row.subject),
+        "summary": text(ctx.get("summary") or row.subject),
+        "path": text(ctx.get("path")),
+        "reference": text(ctx.get("reference")),
+        "title": text(ctx.get("title")),
+        "rule": text(row.rule),
+        "urgent": bool(row.urgent),
+    }
 
 
-def send_digests(session: Session, now: datetime | None = None, *,
-                 any_day: bool = False) -> list[int]:
+def send_digests(
+    session: Session, now: datetime | None = None, *, any_day: bool = False
+) -> list[int]:
     """Write today's digest for everyone with waiting items (the caller commits; the digests
     go after the commit). Not on weekends and bank holidays unless ``any_day``."""
     now = now or utcnow()
@@ -70,19 +85,32 @@ def send_digests(session: Session, now: datetime | None = None, *,
         count = len(rows)
         things = "1 reminder" if count == 1 else f"{count} reminders"
         digest_id = outbox.add(
-            session, key=outbox.digest_key(today, user_id), recipient=user, kind="digest",
-            rule="digest", template="digest",
+            session,
+            key=outbox.digest_key(today, user_id),
+            recipient=user,
+            kind="digest",
+            rule="digest",
+            template="digest",
             subject=f"Your EIA reminders for {day_text(today)}: {things}",
-            context={"recipient_name": user.name, "day": day_text(today), "count": count,
-                     "items": [_item(r) for r in rows], "path": "/my-eias"},
-            now=now)
+            context={
+                "recipient_name": user.name,
+                "day": day_text(today),
+                "count": count,
+                "items": [_item(r) for r in rows],
+                "path": "/my-eias",
+            },
+            now=now,
+        )
         if digest_id is None:
             return None  # today's digest has gone: these wait for tomorrow's
         session.execute(
             sa.update(OutboxEmail)
-            .where(OutboxEmail.__table__.c.id.in_([r.id for r in rows]),
-                   OutboxEmail.__table__.c.status == OutboxStatus.queued)
-            .values(status=OutboxStatus.in_digest, digest_id=digest_id))
+            .where(
+                OutboxEmail.__table__.c.id.in_([r.id for r in rows]),
+                OutboxEmail.__table__.c.status == OutboxStatus.queued,
+            )
+            .values(status=OutboxStatus.in_digest, digest_id=digest_id)
+        )
         return digest_id
 
     def unwritable(user_id: int, exc: Exception) -> None:
@@ -90,11 +118,17 @@ def send_digests(session: Session, now: datetime | None = None, *,
         # see them under Failed emails and can send each again); everyone else's digest goes.
         session.execute(
             sa.update(OutboxEmail)
-            .where(OutboxEmail.__table__.c.id.in_([r.id for r in by_person[user_id]]),
-                   OutboxEmail.__table__.c.status == OutboxStatus.queued)
-            .values(status=OutboxStatus.failed,
-                    last_error=f"Could not put it in the daily digest: "
-                               f"{type(exc).__name__}: {exc}"[:4000]))
+            .where(
+                OutboxEmail.__table__.c.id.in_([r.id for r in by_person[user_id]]),
+                OutboxEmail.__table__.c.status == OutboxStatus.queued,
+            )
+            .values(
+                status=OutboxStatus.failed,
+                last_error=f"Could not put it in the daily digest: {type(exc).__name__}: {exc}"[
+                    :4000
+                ],
+            )
+        )
 
     return outbox.each_apart(session, by_person, write, unwritable)
 
@@ -115,7 +149,11 @@ def set_preference(session: Session, user: User, reminders: str) -> None:
         waiting = [r.id for r in waiting_items(session, user.id)]
         if waiting:
             session.execute(
-                sa.update(OutboxEmail).where(OutboxEmail.__table__.c.id.in_(waiting),
-                                             OutboxEmail.__table__.c.status == "queued")
-                .values(delivery=Delivery.immediate, dispatched_at=utcnow()))
+                sa.update(OutboxEmail)
+                .where(
+                    OutboxEmail.__table__.c.id.in_(waiting),
+                    OutboxEmail.__table__.c.status == "queued",
+                )
+                .values(delivery=Delivery.immediate, dispatched_at=utcnow())
+            )
             outbox.remember(session, waiting)

@@ -11,10 +11,9 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from eia.models import AuditRecord, Eia, User, utcnow
-
-from . import outbox
 from workflows.segregation import eligible_deciders
 
+from . import outbox
 from .people import users_by_id
 
 # A transition dated further back than this is history being loaded (the demo data, an
@@ -50,21 +49,25 @@ def _approvers(session: Session, eia: Eia) -> list[User]:
 
 
 def _signoff_requested(eia, record, ctx):
-    ctx.update(path=f"/eias/{eia.reference}/sign-off",
-               summary=f"{eia.reference} is waiting for your sign-off.")
+    ctx.update(
+        path=f"/eias/{eia.reference}/sign-off",
+        summary=f"{eia.reference} is waiting for your sign-off.",
+    )
     return f"Sign-off needed: {eia.reference} {ctx['title']}"
 
 
 def _returned(eia, record, ctx):
-    ctx.update(comment=record.comment, returned_to=record.to_state,
-               summary=f"{eia.reference} was returned to you with what to change.")
+    ctx.update(
+        comment=record.comment,
+        returned_to=record.to_state,
+        summary=f"{eia.reference} was returned to you with what to change.",
+    )
     return f"Returned to you: {eia.reference} {ctx['title']}"
 
 
 def _approved(eia, record, ctx):
     late = bool(json.loads(record.details or "{}").get("late"))
-    ctx.update(late=late, comment=record.comment,
-               summary=f"{eia.reference} was approved.")
+    ctx.update(late=late, comment=record.comment, summary=f"{eia.reference} was approved.")
     return f"Approved: {eia.reference} {ctx['title']}"
 
 
@@ -83,8 +86,9 @@ TRANSITION_EMAILS = {
 }
 
 
-def notify_transition(session: Session, eia: Eia, event: str, actor: User | None,
-                      record: AuditRecord, now: datetime) -> list[int]:
+def notify_transition(
+    session: Session, eia: Eia, event: str, actor: User | None, record: AuditRecord, now: datetime
+) -> list[int]:
     """Write the outbox rows this step causes (in the caller's transaction). Returns ids."""
     spec = TRANSITION_EMAILS.get(event)
     if spec is None or now < utcnow() - BACKDATED:
@@ -98,9 +102,17 @@ def notify_transition(session: Session, eia: Eia, event: str, actor: User | None
         ctx["actor_name"] = actor.name if actor is not None else "The scheduler"
         subject = build(eia, record, ctx)
         new_id = outbox.add(
-            session, key=outbox.transition_key(eia.id, event, record.seq, user.id),
-            recipient=user, kind="transition", rule=event, template=template,
-            subject=subject, context=ctx, eia_id=eia.id, now=now)
+            session,
+            key=outbox.transition_key(eia.id, event, record.seq, user.id),
+            recipient=user,
+            kind="transition",
+            rule=event,
+            template=template,
+            subject=subject,
+            context=ctx,
+            eia_id=eia.id,
+            now=now,
+        )
         if new_id is not None:
             ids.append(new_id)
     return ids

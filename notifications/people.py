@@ -13,15 +13,17 @@ from eia.models.enums import Role
 from eia.models.notifications import Delivery
 
 
-def directorate_approvers(session: Session, directorate_ids: Iterable[int]
-                          ) -> dict[int, list[User]]:
+def directorate_approvers(
+    session: Session, directorate_ids: Iterable[int]
+) -> dict[int, list[User]]:
     """Active approvers by the directorate they sign off (their own, or their service's)."""
     ids = set(directorate_ids)
     if not ids:
         return {}
     effective = sa.func.coalesce(User.directorate_id, Service.directorate_id)
     rows = session.exec(
-        select(User, effective).outerjoin(Service, Service.id == User.service_id)
+        select(User, effective)
+        .outerjoin(Service, Service.id == User.service_id)
         .where(User.role == Role.approver, User.active.is_(True), effective.in_(ids))
         .order_by(User.id)
     ).all()
@@ -32,10 +34,13 @@ def directorate_approvers(session: Session, directorate_ids: Iterable[int]
 
 
 def equality_officers(session: Session) -> list[User]:
-    return list(session.exec(
-        select(User).where(User.role == Role.equality_officer, User.active.is_(True))
-        .order_by(User.id)
-    ).all())
+    return list(
+        session.exec(
+            select(User)
+            .where(User.role == Role.equality_officer, User.active.is_(True))
+            .order_by(User.id)
+        ).all()
+    )
 
 
 def users_by_id(session: Session, ids: Iterable[int]) -> dict[int, User]:
@@ -51,10 +56,13 @@ def reminder_delivery(session: Session, user_ids: Iterable[int]) -> dict[int, st
     ids = set(user_ids)
     chosen = {}
     if ids:
-        chosen = dict(session.exec(
-            select(NotificationPreference.user_id, NotificationPreference.reminders)
-            .where(NotificationPreference.user_id.in_(ids))
-        ).all())
+        chosen = dict(
+            session.exec(
+                select(NotificationPreference.user_id, NotificationPreference.reminders).where(
+                    NotificationPreference.user_id.in_(ids)
+                )
+            ).all()
+        )
     return {i: chosen.get(i, Delivery.digest) for i in ids}
 
 

@@ -27,6 +27,7 @@ from sqlmodel import Session, select
 from eia.models import ActionItem, AuditRecord, Eia, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
 from eia.models.notifications import Delivery
+from workflows.lifecycle import STATES, Status, states_where
 from workflows.segregation import eligible_deciders
 
 from . import outbox
@@ -40,11 +41,10 @@ from .calendar import (
 from .events import day_text, eia_context
 from .people import directorate_approvers, equality_officers, reminder_delivery, users_by_id
 
-IDLE_STATES = ("draft", "screening", "full_assessment")
-NOT_SIGNED_OFF = (*IDLE_STATES, "awaiting_sign_off")
-ACTIVE_STATES = (*NOT_SIGNED_OFF, "approved", "under_review")
-STATE_WORDS = {"draft": "in draft", "screening": "in screening",
-               "full_assessment": "in full assessment"}
+IDLE_STATES = states_where(drafting=True)
+NOT_SIGNED_OFF = states_where(active=True, signed_off=False)
+ACTIVE_STATES = states_where(active=True)
+STATE_WORDS = {s.name: s.drafting_words for s in STATES if s.drafting}
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,16 @@ def _repeat_period(start: date, elapsed: int, first: int, every: int) -> str:
     return f"{start.isoformat()}.r{(elapsed - first) // every}"
 
 
-def _eia_reminder(eia: Eia, user: User, rule: str, period: str, template: str,
-                  subject: str, urgent: bool = False, **extra) -> Reminder:
+def _eia_reminder(
+    eia: Eia,
+    user: User,
+    rule: str,
+    period: str,
+    template: str,
+    subject: str,
+    urgent: bool = False,
+    **extra,
+) -> Reminder:
     ctx = eia_context(eia, user)
     ctx.update(extra)
     return Reminder(eia.id, rule, period, user, template, subject, ctx, urgent)
@@ -80,19 +88,26 @@ def _eia_reminder(eia: Eia, user: User, rule: str, period: str, template: str,
 
 # --- the rules ---------------------------------------------------------------------------
 
+
 def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
     """Draft, screening or full assessment with no audit record for N working days: remind
     the author, again every M working days, and tell the directorate's approvers after K."""
     after, every = cfg.REMINDER_IDLE_AFTER_DAYS, cfg.REMINDER_IDLE_REPEAT_DAYS
     escalate = cfg.REMINDER_IDLE_ESCALATE_DAYS
-    last = (select(AuditRecord.eia_id, sa.func.max(AuditRecord.occurred_at).label("last_at"))
-            .join(Eia, Eia.id == AuditRecord.eia_id)
-            .where(Eia.status.in_(IDLE_STATES))
-            .group_by(AuditRecord.eia_id).subquery())
+    last = (
+        select(AuditRecord.eia_id, sa.func.max(AuditRecord.occurred_at).label("last_at"))
+        .join(Eia, Eia.id == AuditRecord.eia_id)
+        .where(Eia.status.in_(IDLE_STATES))
+        .group_by(AuditRecord.eia_id)
+        .subquery()
+    )
     cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
     rows = session.exec(
-        select(Eia, last.c.last_at).join(last, last.c.eia_id == Eia.id)
-        .where(last.c.last_at < cutoff).options(joinedload(Eia.owner)).order_by(Eia.id)
+        select(Eia, last.c.last_at)
+        .join(last, last.c.eia_id == Eia.id)
+        .where(last.c.last_at < cutoff)
+        .options(joinedload(Eia.owner))
+        .order_by(Eia.id)
     ).all()
     owners = users_by_id(session, [e.owner_id for e, _ in rows])
     approvers = directorate_approvers(session, {e.directorate_id for e, _ in rows})
@@ -103,22 +118,38 @@ def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
         words = dict(idle_days=idle, since=day_text(since), state_words=STATE_WORDS[eia.status])
         owner = owners.get(eia.owner_id)
         if owner is not None and idle >= after:
-            found.append(_eia_reminder(
-                eia, owner, "idle", _repeat_period(since, idle, after, every), "idle",
-                f"Reminder: {eia.reference} has not changed for {_plural(idle, 'working day')}",
-                summary=f"{eia.reference} has been {words['state_words']} with no change "
-                        f"since {words['since']} ({_plural(idle, 'working day')}).", **words))
+            found.append(
+                _eia_reminder(
+                    eia,
+                    owner,
+                    "idle",
+                    _repeat_period(since, idle, after, every),
+                    "idle",
+                    f"Reminder: {eia.reference} has not changed for {_plural(idle, 'working day')}",
+                    summary=f"{eia.reference} has been {words['state_words']} with no change "
+                    f"since {words['since']} ({_plural(idle, 'working day')}).",
+                    **words,
+                )
+            )
         if idle >= escalate:
             for approver in approvers.get(eia.directorate_id, []):
                 if approver.id == eia.owner_id:
                     continue
-                found.append(_eia_reminder(
-                    eia, approver, "idle_escalation", since.isoformat(), "idle_escalation",
-                    f"Stalled: {eia.reference} has not changed for "
-                    f"{_plural(idle, 'working day')}",
-                    summary=f"{eia.reference} ({eia.owner.name}) has not moved for "
-                            f"{_plural(idle, 'working day')}.",
-                    owner_name=eia.owner.name, **words))
+                found.append(
+                    _eia_reminder(
+                        eia,
+                        approver,
+                        "idle_escalation",
+                        since.isoformat(),
+                        "idle_escalation",
+                        f"Stalled: {eia.reference} has not changed for "
+                        f"{_plural(idle, 'working day')}",
+                        summary=f"{eia.reference} ({eia.owner.name}) has not moved for "
+                        f"{_plural(idle, 'working day')}.",
+                        owner_name=eia.owner.name,
+                        **words,
+                    )
+                )
     return found
 
 
@@ -129,8 +160,10 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
     escalate = cfg.REMINDER_SIGNOFF_ESCALATE_DAYS
     cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
     eias = session.exec(
-        select(Eia).where(Eia.status == "awaiting_sign_off", Eia.status_changed_at < cutoff)
-        .options(joinedload(Eia.owner)).order_by(Eia.id)
+        select(Eia)
+        .where(Eia.status == Status.awaiting_sign_off, Eia.status_changed_at < cutoff)
+        .options(joinedload(Eia.owner))
+        .order_by(Eia.id)
     ).all()
     deciders = eligible_deciders(session, eias)
     unit = equality_officers(session) if eias else []
@@ -138,25 +171,43 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
     for eia in eias:
         since = london_date(eia.status_changed_at)
         waiting = working_days_between(since, today)
-        words = dict(waiting_days=waiting, since=day_text(since), owner_name=eia.owner.name,
-                     path=f"/eias/{eia.reference}/sign-off")
+        words = dict(
+            waiting_days=waiting,
+            since=day_text(since),
+            owner_name=eia.owner.name,
+            path=f"/eias/{eia.reference}/sign-off",
+        )
         if waiting >= after:
             for approver in deciders[eia.id]:
-                found.append(_eia_reminder(
-                    eia, approver, "signoff_pending",
-                    _repeat_period(since, waiting, after, every), "signoff_pending",
-                    f"Reminder: {eia.reference} is waiting for your sign-off",
-                    summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
-                            "for sign-off.", **words))
+                found.append(
+                    _eia_reminder(
+                        eia,
+                        approver,
+                        "signoff_pending",
+                        _repeat_period(since, waiting, after, every),
+                        "signoff_pending",
+                        f"Reminder: {eia.reference} is waiting for your sign-off",
+                        summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
+                        "for sign-off.",
+                        **words,
+                    )
+                )
         if waiting >= escalate:
             for officer in unit:
-                found.append(_eia_reminder(
-                    eia, officer, "signoff_escalation", since.isoformat(),
-                    "signoff_escalation",
-                    f"Sign-off overdue: {eia.reference} has waited "
-                    f"{_plural(waiting, 'working day')}",
-                    summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
-                            "for its approver.", **{**words, "path": f"/eias/{eia.reference}"}))
+                found.append(
+                    _eia_reminder(
+                        eia,
+                        officer,
+                        "signoff_escalation",
+                        since.isoformat(),
+                        "signoff_escalation",
+                        f"Sign-off overdue: {eia.reference} has waited "
+                        f"{_plural(waiting, 'working day')}",
+                        summary=f"{eia.reference} has waited {_plural(waiting, 'working day')} "
+                        "for its approver.",
+                        **{**words, "path": f"/eias/{eia.reference}"},
+                    )
+                )
     return found
 
 
@@ -165,8 +216,13 @@ def decision_date_near(session: Session, today: date, cfg) -> list[Reminder]:
     and the approvers, once each working day."""
     horizon = add_working_days(today, cfg.REMINDER_DECISION_WITHIN_DAYS)
     eias = session.exec(
-        select(Eia).where(Eia.status.in_(NOT_SIGNED_OFF), Eia.decision_date.is_not(None),
-                          Eia.decision_date >= today, Eia.decision_date <= horizon)
+        select(Eia)
+        .where(
+            Eia.status.in_(NOT_SIGNED_OFF),
+            Eia.decision_date.is_not(None),
+            Eia.decision_date >= today,
+            Eia.decision_date <= horizon,
+        )
         .order_by(Eia.decision_date, Eia.id)
     ).all()
     owners = users_by_id(session, [e.owner_id for e in eias])
@@ -180,15 +236,28 @@ def decision_date_near(session: Session, today: date, cfg) -> list[Reminder]:
             if user is None:
                 continue
             is_approver = user.id != eia.owner_id
-            path = (f"/eias/{eia.reference}/sign-off"
-                    if is_approver and eia.status == "awaiting_sign_off"
-                    else f"/eias/{eia.reference}")
-            found.append(_eia_reminder(
-                eia, user, "decision_near", today.isoformat(), "decision_near",
-                f"Urgent: {eia.reference} is not signed off and the decision is {when}",
-                urgent=True, days_left=left, when=when, is_approver=is_approver, path=path,
-                summary=f"{eia.reference} is not signed off and the decision is {when} "
-                        f"({day_text(eia.decision_date)})."))
+            path = (
+                f"/eias/{eia.reference}/sign-off"
+                if is_approver and eia.status == Status.awaiting_sign_off
+                else f"/eias/{eia.reference}"
+            )
+            found.append(
+                _eia_reminder(
+                    eia,
+                    user,
+                    "decision_near",
+                    today.isoformat(),
+                    "decision_near",
+                    f"Urgent: {eia.reference} is not signed off and the decision is {when}",
+                    urgent=True,
+                    days_left=left,
+                    when=when,
+                    is_approver=is_approver,
+                    path=path,
+                    summary=f"{eia.reference} is not signed off and the decision is {when} "
+                    f"({day_text(eia.decision_date)}).",
+                )
+            )
     return found
 
 
@@ -197,8 +266,13 @@ def review_coming(session: Session, today: date, cfg) -> list[Reminder]:
     (the move into review at the date is ``start_due_reviews``, in the same sweep)."""
     horizon = today + timedelta(days=cfg.REMINDER_REVIEW_NOTICE_DAYS)
     eias = session.exec(
-        select(Eia).where(Eia.status == "approved", Eia.review_date.is_not(None),
-                          Eia.review_date > today, Eia.review_date <= horizon)
+        select(Eia)
+        .where(
+            Eia.status == Status.approved,
+            Eia.review_date.is_not(None),
+            Eia.review_date > today,
+            Eia.review_date <= horizon,
+        )
         .order_by(Eia.review_date, Eia.id)
     ).all()
     owners = users_by_id(session, [e.owner_id for e in eias])
@@ -208,12 +282,19 @@ def review_coming(session: Session, today: date, cfg) -> list[Reminder]:
         if owner is None:
             continue
         days = (eia.review_date - today).days
-        found.append(_eia_reminder(
-            eia, owner, "review_coming", f"review-{eia.review_date.isoformat()}",
-            "review_coming", f"Review coming: {eia.reference} is due for review on "
-                             f"{day_text(eia.review_date)}",
-            days_left=days, summary=f"{eia.reference} is due for review on "
-                                    f"{day_text(eia.review_date)} (in {_plural(days, 'day')})."))
+        found.append(
+            _eia_reminder(
+                eia,
+                owner,
+                "review_coming",
+                f"review-{eia.review_date.isoformat()}",
+                "review_coming",
+                f"Review coming: {eia.reference} is due for review on {day_text(eia.review_date)}",
+                days_left=days,
+                summary=f"{eia.reference} is due for review on "
+                f"{day_text(eia.review_date)} (in {_plural(days, 'day')}).",
+            )
+        )
     return found
 
 
@@ -223,10 +304,15 @@ def actions_due(session: Session, today: date, cfg) -> list[Reminder]:
     horizon = add_working_days(today, cfg.REMINDER_ACTION_DUE_WITHIN_DAYS)
     every = cfg.REMINDER_ACTION_OVERDUE_REPEAT_DAYS
     rows = session.exec(
-        select(ActionItem, Eia).join(Eia, Eia.id == ActionItem.eia_id)
-        .where(Eia.status.in_(ACTIVE_STATES), ActionItem.status.in_(OPEN_ACTION_STATUSES),
-               ActionItem.owner_id.is_not(None), ActionItem.due_date.is_not(None),
-               ActionItem.due_date <= horizon)
+        select(ActionItem, Eia)
+        .join(Eia, Eia.id == ActionItem.eia_id)
+        .where(
+            Eia.status.in_(ACTIVE_STATES),
+            ActionItem.status.in_(OPEN_ACTION_STATUSES),
+            ActionItem.owner_id.is_not(None),
+            ActionItem.due_date.is_not(None),
+            ActionItem.due_date <= horizon,
+        )
         .order_by(ActionItem.due_date, ActionItem.id)
     ).all()
     owners = users_by_id(session, [a.owner_id for a, _ in rows])
@@ -235,26 +321,47 @@ def actions_due(session: Session, today: date, cfg) -> list[Reminder]:
         owner = owners.get(action.owner_id)
         if owner is None:
             continue
-        words = dict(action=action.description, due=day_text(action.due_date),
-                     path=f"/eias/{eia.reference}")
+        words = dict(
+            action=action.description, due=day_text(action.due_date), path=f"/eias/{eia.reference}"
+        )
         if action.due_date >= today:
             left = working_days_between(today, action.due_date)
             when = "today" if action.due_date == today else f"on {words['due']}"
-            found.append(_eia_reminder(
-                eia, owner, "action_due",
-                f"action-{action.id}-due-{action.due_date.isoformat()}", "action_due",
-                f"Action due {when}: {eia.reference}", days_left=left, when=when,
-                summary=f"Your action on {eia.reference} is due {when}: "
-                        f"{_short(action.description)}", **words))
+            found.append(
+                _eia_reminder(
+                    eia,
+                    owner,
+                    "action_due",
+                    f"action-{action.id}-due-{action.due_date.isoformat()}",
+                    "action_due",
+                    f"Action due {when}: {eia.reference}",
+                    days_left=left,
+                    when=when,
+                    summary=f"Your action on {eia.reference} is due {when}: "
+                    f"{_short(action.description)}",
+                    **words,
+                )
+            )
         else:
             late = working_days_between(action.due_date, today)
-            period = (f"action-{action.id}-overdue-{action.due_date.isoformat()}"
-                      f".r{max(late - 1, 0) // every}")
-            found.append(_eia_reminder(
-                eia, owner, "action_overdue", period, "action_overdue",
-                f"Action overdue: {eia.reference} (due {words['due']})", days_late=late,
-                summary=f"Your action on {eia.reference} was due on {words['due']}: "
-                        f"{_short(action.description)}", **words))
+            period = (
+                f"action-{action.id}-overdue-{action.due_date.isoformat()}"
+                f".r{max(late - 1, 0) // every}"
+            )
+            found.append(
+                _eia_reminder(
+                    eia,
+                    owner,
+                    "action_overdue",
+                    period,
+                    "action_overdue",
+                    f"Action overdue: {eia.reference} (due {words['due']})",
+                    days_late=late,
+                    summary=f"Your action on {eia.reference} was due on {words['due']}: "
+                    f"{_short(action.description)}",
+                    **words,
+                )
+            )
     return found
 
 
@@ -274,6 +381,7 @@ RULES: dict[str, Callable[[Session, date, object], list[Reminder]]] = {
 
 # --- the sweep ---------------------------------------------------------------------------
 
+
 def due_reminders(session: Session, today: date, cfg) -> list[Reminder]:
     if not is_working_day(today):
         return []
@@ -292,10 +400,20 @@ def write_reminders(session: Session, reminders: list[Reminder]) -> list[int]:
 
     def write(r: Reminder, failed: str | None = None) -> int | None:
         return outbox.add(
-            session, key=r.key, recipient=r.recipient, kind="reminder", rule=r.rule,
-            template=r.template, subject=r.subject, context={} if failed else r.context,
-            eia_id=r.eia_id, urgent=r.urgent, now=now, failed=failed,
-            delivery=Delivery.immediate if r.urgent else delivery[r.recipient.id])
+            session,
+            key=r.key,
+            recipient=r.recipient,
+            kind="reminder",
+            rule=r.rule,
+            template=r.template,
+            subject=r.subject,
+            context={} if failed else r.context,
+            eia_id=r.eia_id,
+            urgent=r.urgent,
+            now=now,
+            failed=failed,
+            delivery=Delivery.immediate if r.urgent else delivery[r.recipient.id],
+        )
 
     def unwritable(r: Reminder, exc: Exception) -> int | None:
         # Kept as a failed email with the reason (administrators see it), not dropped.

@@ -284,7 +284,7 @@ class _Deadline:
     def check(self) -> None:
         if self.passed or time.monotonic() >= self.ends:
             self.passed = True
-            raise socket.timeout("the attempt's time is up")
+            raise TimeoutError("the attempt's time is up")
 
 
 def conversation_seconds(cfg) -> float:

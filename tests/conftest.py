@@ -8,27 +8,19 @@ In CI (CI=true) a service the suite was told about must be there: a missing Post
 Redis fails the run instead of quietly skipping its tests.
 """
 
-import os
-from pathlib import Path
 from urllib.parse import urlparse, urlunparse
 
 import pytest
 import sqlalchemy as sa
-from sqlmodel import Session
 
-from eia.config import normalise_database_url
 from eia.db import make_engine
 from eia.migrate import upgrade
 
 from .factories import Factories
 from .oidc.fixture import oidc_provider  # noqa: F401  (the OpenID Provider: tests/oidc/)
-
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-PG_URL = os.environ.get("DATABASE_URL", "")
-PG_URL = normalise_database_url(PG_URL) if PG_URL.startswith("postgres") else ""
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+from .support.db import session_on
+from .support.people import officer, person, signed_in  # noqa: F401  (shared fixtures)
+from .support.services import BACKENDS, IN_CI, PG_URL, REDIS_URL, XDIST_WORKER, free_port
 
 
 def pytest_configure(config):
@@ -40,11 +32,16 @@ def pytest_configure(config):
 
 def pytest_collection_modifyitems(config, items):
     """Browser tests share one live server and one Chromium: under pytest-xdist they all go
-    to the same worker. Outside CI, tests that need an unconfigured service are skipped with
-    the reason; in CI they run and fail if the service is missing."""
+    to the same worker. Browser and wheel tests, and tests with a PostgreSQL database of
+    their own (migrated from nothing for them), are slow: `make test-fast` leaves them out,
+    with the modules and tests marked slow where they are. Outside CI, tests that need an
+    unconfigured service are skipped with the reason; in CI they run and fail if the service
+    is missing."""
     for item in items:
         if "browser" in item.keywords:
             item.add_marker(pytest.mark.xdist_group("browser"))
+        if {"browser", "wheel"} & set(item.keywords) or "own_database" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
     if IN_CI:
         return
     for item in items:
@@ -56,7 +53,6 @@ def pytest_collection_modifyitems(config, items):
 
 # Under pytest-xdist (`make test` runs two workers) each worker has a PostgreSQL database
 # of its own, named after DATABASE_URL's with the worker's id ("test_gw0"), made here.
-XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 def _worker_database_url(url: str, suffix: str = "") -> str:
@@ -68,8 +64,9 @@ def _worker_database_url(url: str, suffix: str = "") -> str:
         admin = make_engine(url).execution_options(isolation_level="AUTOCOMMIT")
         try:
             with admin.connect() as conn:
-                exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"),
-                                      {"n": name}).first()
+                exists = conn.execute(
+                    sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
+                ).first()
                 if not exists:
                     conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
         finally:
@@ -80,8 +77,10 @@ def _worker_database_url(url: str, suffix: str = "") -> str:
 def _fresh_postgres() -> sa.Engine:
     name = (urlparse(PG_URL).path or "/").lstrip("/")
     if "test" not in name:
-        pytest.exit(f"refusing to wipe database {name!r}: the test database's name must "
-                    "contain 'test'", returncode=3)
+        pytest.exit(
+            f"refusing to wipe database {name!r}: the test database's name must contain 'test'",
+            returncode=3,
+        )
     try:
         url = _worker_database_url(PG_URL)
     except sa.exc.OperationalError as exc:
@@ -116,11 +115,6 @@ def connection(engine):
             outer.rollback()
 
 
-def session_on(connection) -> Session:
-    return Session(bind=connection, join_transaction_mode="create_savepoint",
-                   expire_on_commit=False)
-
-
 @pytest.fixture
 def db(connection):
     session = session_on(connection)
@@ -137,15 +131,17 @@ def make(db) -> Factories:
 def app(connection, tmp_path):
     from eia import create_app
 
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
-        "SESSION_FACTORY": lambda: session_on(connection),
-        "WTF_CSRF_ENABLED": False,  # tests/test_auth.py checks CSRF with it switched on
-        "CELERY_BROKER_URL": "memory://",
-        "CELERY_RESULT_BACKEND": "cache+memory://",
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
+            "SESSION_FACTORY": lambda: session_on(connection),
+            "WTF_CSRF_ENABLED": False,  # tests/test_auth.py checks CSRF with it switched on
+            "CELERY_BROKER_URL": "memory://",
+            "CELERY_RESULT_BACKEND": "cache+memory://",
+        }
+    )
     return app
 
 
@@ -154,25 +150,21 @@ def client(app):
     return app.test_client()
 
 
-def sign_in(client, user) -> None:
-    """Sign ``user`` in on ``client`` the way Flask-Login remembers a signed-in person (with
-    their session generation, which the app checks on every request)."""
-    from eia.web.auth import SESSION_GENERATION
-
-    with client.session_transaction() as flask_session:
-        flask_session["_user_id"] = str(user.id)
-        flask_session["_fresh"] = True
-        flask_session[SESSION_GENERATION] = user.session_generation
-
-
 @pytest.fixture
 def unaudited_commits(app, connection):
     """Watches the application's database sessions: a commit that changed a person, a
     directorate, a service or a characteristic without an admin audit record in the same
     transaction is written down here (the test then asserts there were none). Used by
     tests/test_admin_audit.py and the admin fuzzing in tests/test_admin.py."""
-    from eia.models import (AppSetting, AuditRecord, Characteristic, ClaimMapping,
-                            Directorate, Service, User)
+    from eia.models import (
+        AppSetting,
+        AuditRecord,
+        Characteristic,
+        ClaimMapping,
+        Directorate,
+        Service,
+        User,
+    )
 
     admin_tables = (User, Directorate, Service, Characteristic, ClaimMapping, AppSetting)
     problems = []
@@ -185,7 +177,8 @@ def unaudited_commits(app, connection):
         def _seen(s, _context):
             for obj in [*s.new, *s.dirty, *s.deleted]:
                 if isinstance(obj, admin_tables) and (
-                        obj in s.new or obj in s.deleted or s.is_modified(obj)):
+                    obj in s.new or obj in s.deleted or s.is_modified(obj)
+                ):
                     changed.add(type(obj).__name__)
                 if isinstance(obj, AuditRecord) and obj.action == "admin":
                     audited.append(obj.event)
@@ -208,9 +201,6 @@ def unaudited_commits(app, connection):
     return problems
 
 
-ROOT = Path(__file__).resolve().parent.parent
-
-
 @pytest.fixture
 def own_database():
     """A PostgreSQL database of its own, for tests that commit for real from several
@@ -231,6 +221,7 @@ def own_database():
 
 
 # --- email: a real SMTP server in the test ---------------------------------------------------
+
 
 class SmtpRecorder:
     """aiosmtpd handler that keeps every message it accepts. It can refuse for a while
@@ -302,14 +293,6 @@ class SmtpRecorder:
         from collections import Counter
 
         return dict(Counter(m[header] for m in self.snapshot()))
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

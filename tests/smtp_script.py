@@ -8,6 +8,7 @@ each connection in a thread of its own, stopped by ``stop``.
 """
 
 import base64
+import contextlib
 import email
 import email.policy
 import socket
@@ -17,12 +18,18 @@ import time
 
 
 class ScriptedSmtp:
-    def __init__(self, *, delay: float = 0.0, trickle: float | None = None,
-                 starttls: ssl.SSLContext | None = None, auth: bool = False,
-                 refuse_auth: tuple[str, ...] = ()):
+    def __init__(
+        self,
+        *,
+        delay: float = 0.0,
+        trickle: float | None = None,
+        starttls: ssl.SSLContext | None = None,
+        auth: bool = False,
+        refuse_auth: tuple[str, ...] = (),
+    ):
         self.delay, self.trickle = delay, trickle
         self.tls, self.auth, self.refuse_auth = starttls, auth, refuse_auth
-        self.waits = 0          # connections accepted + replies sent + TLS handshakes
+        self.waits = 0  # connections accepted + replies sent + TLS handshakes
         self.messages = []
         self.commands = []
         self._lock = threading.Lock()
@@ -69,7 +76,7 @@ class ScriptedSmtp:
         line = b"220-still thinking\r\n"
         while not self._stopping.is_set():
             for i in range(len(line)):
-                conn.sendall(line[i:i + 1])
+                conn.sendall(line[i : i + 1])
                 time.sleep(self.trickle)
 
     def _talk(self, conn) -> None:
@@ -94,9 +101,13 @@ class ScriptedSmtp:
                         features.append("STARTTLS")
                     if self.auth:
                         features.append("AUTH CRAM-MD5 PLAIN LOGIN")
-                    self._reply(conn, "\r\n".join(
-                        f"250{'-' if i < len(features) - 1 else ' '}{f}"
-                        for i, f in enumerate(features)))
+                    self._reply(
+                        conn,
+                        "\r\n".join(
+                            f"250{'-' if i < len(features) - 1 else ' '}{f}"
+                            for i, f in enumerate(features)
+                        ),
+                    )
                 elif verb == "STARTTLS":
                     self._reply(conn, "220 Go ahead")
                     conn = self.tls.wrap_socket(conn, server_side=True)
@@ -104,8 +115,7 @@ class ScriptedSmtp:
                     reader = conn.makefile("rb")
                 elif verb == "AUTH":
                     mechanism = command.split(" ")[1].upper()
-                    ok = "235 Authenticated" if mechanism not in self.refuse_auth \
-                        else "535 No"
+                    ok = "235 Authenticated" if mechanism not in self.refuse_auth else "535 No"
                     if mechanism == "CRAM-MD5":
                         self._reply(conn, "334 " + base64.b64encode(b"<1@scripted>").decode())
                         reader.readline()
@@ -123,8 +133,7 @@ class ScriptedSmtp:
                         if not part or part == b".\r\n":
                             break
                         lines.append(part[1:] if part.startswith(b"..") else part)
-                    message = email.message_from_bytes(b"".join(lines),
-                                                       policy=email.policy.default)
+                    message = email.message_from_bytes(b"".join(lines), policy=email.policy.default)
                     with self._lock:
                         self.messages.append(message)
                     self._reply(conn, "250 Accepted")
@@ -136,7 +145,5 @@ class ScriptedSmtp:
         except (OSError, ValueError):
             return
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass

@@ -4,7 +4,6 @@ characteristics and their guidance; and that nothing typed into these forms give
 import logging
 
 import pytest
-from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlmodel import select
@@ -13,33 +12,26 @@ from eia.models import Characteristic, Directorate, Service, User
 from eia.passwords import verify_password
 from workflows.guards import in_scope_characteristics
 
-from .conftest import sign_in
+from .support.html import parse, words
+from .support.people import sign_in
 
 PASSWORD = "a long enough password"
 
 
-def page(response) -> BeautifulSoup:
-    return BeautifulSoup(response.data, "html.parser")
-
-
-def text(response) -> str:
-    return " ".join(page(response).get_text().split())
-
-
 def banner(response) -> str:
-    found = page(response).select_one(".govuk-notification-banner--success")
+    found = parse(response).select_one(".govuk-notification-banner--success")
     return " ".join(found.get_text().split()) if found else ""
 
 
 def error_links(response) -> dict[str, str]:
     """The error summary: {message: the field it links to}."""
-    summary = page(response).select_one(".govuk-error-summary")
+    summary = parse(response).select_one(".govuk-error-summary")
     assert summary is not None, "no error summary"
     return {" ".join(a.get_text().split()): a["href"] for a in summary.select("a")}
 
 
 def assert_one_h1(response) -> None:
-    assert len(page(response).find_all("h1")) == 1
+    assert len(parse(response).find_all("h1")) == 1
 
 
 @pytest.fixture
@@ -55,8 +47,7 @@ def characteristic(db, key: str) -> Characteristic:
 
 # --- Who may -------------------------------------------------------------------------------
 
-ADMIN_ONLY = ["/admin/users", "/admin/users/new", "/admin/directorates",
-              "/admin/directorates/new"]
+ADMIN_ONLY = ["/admin/users", "/admin/users/new", "/admin/directorates", "/admin/directorates/new"]
 CHARACTERISTIC_PAGES = ["/admin/characteristics", "/admin/characteristics/new"]
 
 
@@ -64,8 +55,8 @@ def test_admin_reaches_everything(client, admin):
     index = client.get("/admin")
     assert index.status_code == 200
     assert_one_h1(index)
-    for words in ("Users", "Directorates and services", "Characteristics and guidance"):
-        assert words in text(index)
+    for heading in ("Users", "Directorates and services", "Characteristics and guidance"):
+        assert heading in words(index)
     for url in ADMIN_ONLY + CHARACTERISTIC_PAGES:
         response = client.get(url)
         assert response.status_code == 200, url
@@ -77,7 +68,7 @@ def test_equality_officer_manages_characteristics_only(client, make):
     sign_in(client, make.user("equality_officer"))
     index = client.get("/admin")
     assert index.status_code == 200
-    assert "Characteristics and guidance" in text(index)
+    assert "Characteristics and guidance" in words(index)
     assert "/admin/users" not in index.text and "/admin/directorates" not in index.text
     for url in CHARACTERISTIC_PAGES:
         assert client.get(url).status_code == 200, url
@@ -92,7 +83,7 @@ def test_officers_and_approvers_get_the_no_access_page(client, make, role):
     for url in ["/admin"] + ADMIN_ONLY + CHARACTERISTIC_PAGES:
         response = client.get(url)
         assert response.status_code == 403, url
-        assert "You do not have access to this page" in text(response)
+        assert "You do not have access to this page" in words(response)
     age = client.post("/admin/characteristics/1/move", data={"direction": "down"})
     assert age.status_code == 403
 
@@ -106,73 +97,122 @@ def test_anonymous_people_are_sent_to_sign_in(client):
 
 # --- People --------------------------------------------------------------------------------
 
+
 def test_create_a_user_who_then_signs_in_with_the_typed_password(app, client, admin, make):
     service = make.service(name="Libraries")
-    response = client.post("/admin/users/new", data={
-        "name": "Olu Officer", "email": "Olu.Officer@Islington.gov.uk", "role": "officer",
-        "service_id": str(service.id), "directorate_id": "", "password": PASSWORD})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Olu Officer",
+            "email": "Olu.Officer@Islington.gov.uk",
+            "role": "officer",
+            "service_id": str(service.id),
+            "directorate_id": "",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 200
     assert "Olu Officer (olu.officer@islington.gov.uk) added as officer" in banner(response)
     assert PASSWORD not in response.text  # they typed it: it is not shown back
     assert response.headers["Cache-Control"] == "no-store"
-    listing = text(client.get("/admin/users"))
+    listing = words(client.get("/admin/users"))
     assert "olu.officer@islington.gov.uk" in listing and "Libraries" in listing
 
     other = app.test_client()
-    signed_in = other.post("/sign-in", data={"email": "olu.officer@islington.gov.uk",
-                                             "password": PASSWORD})
+    signed_in = other.post(
+        "/sign-in", data={"email": "olu.officer@islington.gov.uk", "password": PASSWORD}
+    )
     assert (signed_in.status_code, signed_in.location) == (302, "/")
 
 
 def test_a_made_up_password_is_shown_once_and_works(app, client, admin, make):
-    response = client.post("/admin/users/new", data={
-        "name": "Pat Unit", "email": "pat@islington.gov.uk", "role": "equality_officer",
-        "service_id": "", "directorate_id": "", "password": ""})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Pat Unit",
+            "email": "pat@islington.gov.uk",
+            "role": "equality_officer",
+            "service_id": "",
+            "directorate_id": "",
+            "password": "",
+        },
+    )
     assert response.status_code == 200
-    password = page(response).select_one("#password").get_text().strip()
+    password = parse(response).select_one("#password").get_text().strip()
     assert len(password) >= 12
-    assert "only time the password is shown" in text(response)
-    assert app.test_client().post("/sign-in", data={
-        "email": "pat@islington.gov.uk", "password": password}).status_code == 302
+    assert "only time the password is shown" in words(response)
+    assert (
+        app.test_client()
+        .post("/sign-in", data={"email": "pat@islington.gov.uk", "password": password})
+        .status_code
+        == 302
+    )
     # Never shown again: not on the list, not on the person's page.
-    person_id = page(client.get("/admin/users")).select_one(
-        "tr:-soup-contains('pat@islington.gov.uk') a")["href"]
+    person_id = parse(client.get("/admin/users")).select_one(
+        "tr:-soup-contains('pat@islington.gov.uk') a"
+    )["href"]
     assert password not in client.get("/admin/users").text
     assert password not in client.get(person_id).text
 
 
 def test_duplicate_email_is_refused_whatever_its_case(client, admin, make, db):
     existing = make.user("officer")
-    response = client.post("/admin/users/new", data={
-        "name": "Someone Else", "email": existing.email.upper(), "role": "equality_officer",
-        "password": PASSWORD})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Someone Else",
+            "email": existing.email.upper(),
+            "role": "equality_officer",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 400
-    assert error_links(response) == {"There is already a user with this email address":
-                                     "#email"}
+    assert error_links(response) == {"There is already a user with this email address": "#email"}
     assert 'value="Someone Else"' in response.text  # what was typed is kept
     assert db.exec(select(User).where(User.name == "Someone Else")).first() is None
 
 
 def test_an_officer_needs_a_service_and_an_approver_a_directorate(client, admin, make):
-    response = client.post("/admin/users/new", data={
-        "name": "No Service", "email": "ns@islington.gov.uk", "role": "officer",
-        "service_id": "", "directorate_id": "", "password": PASSWORD})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "No Service",
+            "email": "ns@islington.gov.uk",
+            "role": "officer",
+            "service_id": "",
+            "directorate_id": "",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 400
     links = error_links(response)
     assert links["Select a service: an officer writes EIAs for a service"] == "#service_id"
-    assert page(response).select_one("#role")["value"] == "officer"
-    assert page(response).select_one("#role").has_attr("checked")
+    assert parse(response).select_one("#role")["value"] == "officer"
+    assert parse(response).select_one("#role").has_attr("checked")
 
-    response = client.post("/admin/users/new", data={
-        "name": "No Directorate", "email": "nd@islington.gov.uk", "role": "approver",
-        "password": PASSWORD})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "No Directorate",
+            "email": "nd@islington.gov.uk",
+            "role": "approver",
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 400
     assert "#directorate_id" in error_links(response).values()
 
     service = make.service()  # a head of service: the service's directorate is used
-    response = client.post("/admin/users/new", data={
-        "name": "Head Of Service", "email": "hos@islington.gov.uk", "role": "approver",
-        "service_id": str(service.id), "password": PASSWORD})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "name": "Head Of Service",
+            "email": "hos@islington.gov.uk",
+            "role": "approver",
+            "service_id": str(service.id),
+            "password": PASSWORD,
+        },
+    )
     assert response.status_code == 200
 
 
@@ -184,22 +224,33 @@ def test_short_password_and_missing_fields_get_an_error_summary(client, admin):
     assert links["Enter their email address"] == "#email"
     assert links["Select a role"] == "#role"
     assert any(message.startswith("Password must be between 12") for message in links)
-    assert page(response).title.get_text().startswith("Error: ")
+    assert parse(response).title.get_text().startswith("Error: ")
 
 
 def test_edit_a_user(client, admin, make, db):
     person = make.user("officer", name="Before Name")
     directorate = make.directorate(name="Children's Services")
-    response = client.post(f"/admin/users/{person.id}", data={
-        "name": "After Name", "role": "approver", "service_id": "",
-        "directorate_id": str(directorate.id), "active": "y"})
+    response = client.post(
+        f"/admin/users/{person.id}",
+        data={
+            "name": "After Name",
+            "role": "approver",
+            "service_id": "",
+            "directorate_id": str(directorate.id),
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     db.refresh(person)
-    assert (person.name, person.role, person.directorate_id, person.service_id) == \
-        ("After Name", "approver", directorate.id, None)
+    assert (person.name, person.role, person.directorate_id, person.service_id) == (
+        "After Name",
+        "approver",
+        directorate.id,
+        None,
+    )
     listing = client.get(response.location)
     assert "Changes to After Name" in banner(listing)
-    assert len(page(listing).select(".govuk-notification-banner")) == 1  # said once
+    assert len(parse(listing).select(".govuk-notification-banner")) == 1  # said once
     assert banner(client.get(response.location)) == ""  # and only once
 
 
@@ -208,8 +259,10 @@ def test_an_admin_cannot_deactivate_themselves_or_drop_their_own_role(client, ad
     assert response.status_code == 400
     assert "You cannot deactivate your own account" in " ".join(error_links(response))
 
-    response = client.post(f"/admin/users/{admin.id}", data={
-        "name": admin.name, "role": "officer", "service_id": "", "directorate_id": ""})
+    response = client.post(
+        f"/admin/users/{admin.id}",
+        data={"name": admin.name, "role": "officer", "service_id": "", "directorate_id": ""},
+    )
     assert response.status_code == 400
     messages = " ".join(error_links(response))
     assert "You cannot deactivate your own account" in messages  # "active" was unticked
@@ -219,37 +272,52 @@ def test_an_admin_cannot_deactivate_themselves_or_drop_their_own_role(client, ad
 
 
 def test_a_deactivated_user_cannot_sign_in_and_can_be_reactivated(app, client, admin, make, db):
-    client.post("/admin/users/new", data={
-        "name": "Leaver", "email": "leaver@islington.gov.uk", "role": "equality_officer",
-        "password": PASSWORD})
+    client.post(
+        "/admin/users/new",
+        data={
+            "name": "Leaver",
+            "email": "leaver@islington.gov.uk",
+            "role": "equality_officer",
+            "password": PASSWORD,
+        },
+    )
     leaver = db.exec(select(User).where(User.email == "leaver@islington.gov.uk")).one()
     theirs = app.test_client()
-    assert theirs.post("/sign-in", data={"email": leaver.email,
-                                         "password": PASSWORD}).status_code == 302
+    assert (
+        theirs.post("/sign-in", data={"email": leaver.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
     response = client.post(f"/admin/users/{leaver.id}/deactivate")
     assert response.status_code == 302
     assert "Leaver (leaver@islington.gov.uk) deactivated" in banner(client.get(response.location))
     assert theirs.get("/").status_code == 302  # their session ends too
-    refused = app.test_client().post("/sign-in", data={"email": leaver.email,
-                                                        "password": PASSWORD})
+    refused = app.test_client().post("/sign-in", data={"email": leaver.email, "password": PASSWORD})
     assert refused.status_code == 400
     assert db.get(User, leaver.id) is not None  # never deleted
 
     client.post(f"/admin/users/{leaver.id}/reactivate")
-    assert app.test_client().post("/sign-in", data={"email": leaver.email,
-                                                     "password": PASSWORD}).status_code == 302
+    assert (
+        app.test_client()
+        .post("/sign-in", data={"email": leaver.email, "password": PASSWORD})
+        .status_code
+        == 302
+    )
 
 
 def test_reset_a_password(app, client, admin, make, db):
     person = make.user("officer")
     response = client.post(f"/admin/users/{person.id}/password", data={"password": ""})
     assert response.status_code == 200
-    password = page(response).select_one("#password").get_text().strip()
+    password = parse(response).select_one("#password").get_text().strip()
     db.refresh(person)
     assert verify_password(person.password_hash, password)
-    assert app.test_client().post("/sign-in", data={"email": person.email,
-                                                     "password": password}).status_code == 302
+    assert (
+        app.test_client()
+        .post("/sign-in", data={"email": person.email, "password": password})
+        .status_code
+        == 302
+    )
 
     typed = client.post(f"/admin/users/{person.id}/password", data={"password": PASSWORD})
     assert typed.status_code == 200 and PASSWORD not in typed.text
@@ -264,13 +332,15 @@ def test_a_reset_lifts_a_lockout(app, client, admin, make):
     for _ in range(app.config["LOGIN_MAX_FAILURES"]):
         theirs.post("/sign-in", data={"email": person.email, "password": "wrong"})
     client.post(f"/admin/users/{person.id}/password", data={"password": PASSWORD})
-    assert theirs.post("/sign-in", data={"email": person.email,
-                                         "password": PASSWORD}).status_code == 302
+    assert (
+        theirs.post("/sign-in", data={"email": person.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_the_buttons_carry_a_csrf_token(app, client, admin, db):
     app.config["WTF_CSRF_ENABLED"] = True
-    listing = page(client.get("/admin/characteristics"))
+    listing = parse(client.get("/admin/characteristics"))
     button = listing.select_one(f"#characteristic-{characteristic(db, 'age').id} form")
     fields = {i["name"]: i["value"] for i in button.select("input")}
     assert client.post(button["action"], data={"direction": "down"}).status_code == 400
@@ -280,19 +350,20 @@ def test_the_buttons_carry_a_csrf_token(app, client, admin, db):
 def test_changes_are_logged_with_who_made_them(client, admin, caplog):
     with caplog.at_level(logging.INFO):
         client.post("/admin/directorates/new", data={"name": "Environment"})
-    assert any(admin.email in r.getMessage() and "Environment" in r.getMessage()
-               for r in caplog.records)
+    assert any(
+        admin.email in r.getMessage() and "Environment" in r.getMessage() for r in caplog.records
+    )
 
 
 # --- Directorates and services -------------------------------------------------------------
+
 
 def test_add_and_rename_directorates_and_services(client, admin, db):
     response = client.post("/admin/directorates/new", data={"name": "  Community Wealth  "})
     assert response.status_code == 302
     listing = client.get(response.location)
     assert "Directorate Community Wealth added" in banner(listing)
-    directorate = db.exec(select(Directorate).where(
-        Directorate.name == "Community Wealth")).one()
+    directorate = db.exec(select(Directorate).where(Directorate.name == "Community Wealth")).one()
 
     duplicate = client.post("/admin/directorates/new", data={"name": "community wealth"})
     assert duplicate.status_code == 400
@@ -306,14 +377,17 @@ def test_add_and_rename_directorates_and_services(client, admin, db):
     other = client.post("/admin/directorates/new", data={"name": "Other"})
     assert other.status_code == 302
     elsewhere = db.exec(select(Directorate).where(Directorate.name == "Other")).one()
-    assert client.post(f"/admin/directorates/{elsewhere.id}/services/new",
-                       data={"name": "Employment"}).status_code == 302  # fine elsewhere
+    assert (
+        client.post(
+            f"/admin/directorates/{elsewhere.id}/services/new", data={"name": "Employment"}
+        ).status_code
+        == 302
+    )  # fine elsewhere
 
     service = db.exec(select(Service).where(Service.directorate_id == directorate.id)).one()
     renamed = client.post(f"/admin/services/{service.id}", data={"name": "Jobs and Skills"})
     assert renamed.status_code == 302
-    assert "Service Employment renamed to Jobs and Skills" in banner(
-        client.get(renamed.location))
+    assert "Service Employment renamed to Jobs and Skills" in banner(client.get(renamed.location))
     clash = client.post(f"/admin/directorates/{directorate.id}", data={"name": "Other"})
     assert clash.status_code == 400
     assert 'value="Other"' in clash.text
@@ -326,10 +400,10 @@ def test_nothing_in_use_is_deleted(client, admin, make, db):
     # the error summary says so in words, linking to nothing).
     refused = client.post(f"/admin/services/{service.id}/delete")
     assert refused.status_code == 409
-    assert "because it still has 1 person and 1 EIA" in text(refused)
+    assert "because it still has 1 person and 1 EIA" in words(refused)
     refused = client.post(f"/admin/directorates/{directorate.id}/delete")
     assert refused.status_code == 409
-    assert "because it still has 1 service, 1 person and 1 EIA" in text(refused)
+    assert "because it still has 1 service, 1 person and 1 EIA" in words(refused)
     assert db.get(Service, service.id) is not None
 
     unused = make.directorate(name="Unused")
@@ -340,12 +414,18 @@ def test_nothing_in_use_is_deleted(client, admin, make, db):
 
 # --- Characteristics and guidance ----------------------------------------------------------
 
+
 def test_a_local_characteristic_joins_screening(client, make, db):
     sign_in(client, make.user("equality_officer"))
     eia = make.eia("draft")
-    response = client.post("/admin/characteristics/new", data={
-        "name": "Care leavers", "guidance": "Think about young people leaving care.",
-        "borough_profile": "About 300 care leavers live in Islington."})
+    response = client.post(
+        "/admin/characteristics/new",
+        data={
+            "name": "Care leavers",
+            "guidance": "Think about young people leaving care.",
+            "borough_profile": "About 300 care leavers live in Islington.",
+        },
+    )
     assert response.status_code == 302
     assert "Local characteristic Care leavers added" in banner(client.get(response.location))
     added = characteristic(db, "care_leavers")
@@ -374,17 +454,20 @@ def test_statutory_characteristics_cannot_be_deactivated_or_renamed(client, admi
     race = characteristic(db, "race")
     response = client.post(f"/admin/characteristics/{race.id}/deactivate")
     assert response.status_code == 409  # the law refuses it, not anything typed
-    summary = page(response).select_one(".govuk-error-summary")
-    assert "Race cannot be deactivated: it is one of the nine characteristics protected " \
-           "by the Equality Act 2010" in " ".join(summary.get_text().split())
+    summary = parse(response).select_one(".govuk-error-summary")
+    assert (
+        "Race cannot be deactivated: it is one of the nine characteristics protected "
+        "by the Equality Act 2010" in " ".join(summary.get_text().split())
+    )
     socio = characteristic(db, "socio_economic")
     response = client.post(f"/admin/characteristics/{socio.id}/deactivate")
-    assert response.status_code == 409 and "socio-economic duty" in text(response)
+    assert response.status_code == 409 and "socio-economic duty" in words(response)
 
     edit = client.get(f"/admin/characteristics/{race.id}")
-    assert page(edit).select_one("input#name") is None
-    client.post(f"/admin/characteristics/{race.id}",
-                data={"name": "Ethnicity", "guidance": race.guidance})
+    assert parse(edit).select_one("input#name") is None
+    client.post(
+        f"/admin/characteristics/{race.id}", data={"name": "Ethnicity", "guidance": race.guidance}
+    )
     db.refresh(race)
     assert race.name == "Race" and race.active
 
@@ -393,15 +476,19 @@ def test_guidance_and_profile_are_saved_and_escaped(client, make, db):
     sign_in(client, make.user("equality_officer"))
     age = characteristic(db, "age")
     guidance = "<script>alert('x')</script> Use the ward age profile & service data."
-    profile = "Islington's population is 42% from Black, Asian and other minority " \
-              "ethnic groups (2021 Census)"
-    response = client.post(f"/admin/characteristics/{age.id}",
-                           data={"guidance": guidance, "borough_profile": profile})
+    profile = (
+        "Islington's population is 42% from Black, Asian and other minority "
+        "ethnic groups (2021 Census)"
+    )
+    response = client.post(
+        f"/admin/characteristics/{age.id}", data={"guidance": guidance, "borough_profile": profile}
+    )
     assert response.status_code == 302
     db.refresh(age)
     assert (age.guidance, age.borough_profile) == (guidance, profile)
     assert "Characteristic Age saved: guidance, borough profile changed" in banner(
-        client.get(response.location))
+        client.get(response.location)
+    )
     form = client.get(f"/admin/characteristics/{age.id}")
     assert "<script>alert" not in form.text
     assert "&lt;script&gt;alert(" in form.text
@@ -409,8 +496,9 @@ def test_guidance_and_profile_are_saved_and_escaped(client, make, db):
 
 def test_long_text_is_refused_and_kept(client, admin, db):
     age = characteristic(db, "age")
-    response = client.post(f"/admin/characteristics/{age.id}",
-                           data={"guidance": "x" * 5001, "borough_profile": "kept"})
+    response = client.post(
+        f"/admin/characteristics/{age.id}", data={"guidance": "x" * 5001, "borough_profile": "kept"}
+    )
     assert response.status_code == 400
     assert error_links(response) == {"Guidance must be 5,000 characters or fewer": "#guidance"}
     assert ">kept</textarea>" in response.text
@@ -418,14 +506,17 @@ def test_long_text_is_refused_and_kept(client, admin, db):
 
 def test_reorder_characteristics(client, admin, db):
     def order():
-        return [c.key for c in db.exec(select(Characteristic).order_by(
-            Characteristic.position, Characteristic.id)).all()]
+        return [
+            c.key
+            for c in db.exec(
+                select(Characteristic).order_by(Characteristic.position, Characteristic.id)
+            ).all()
+        ]
 
     before = order()
     assert before[:2] == ["age", "disability"]
     disability = characteristic(db, "disability")
-    response = client.post(f"/admin/characteristics/{disability.id}/move",
-                           data={"direction": "up"})
+    response = client.post(f"/admin/characteristics/{disability.id}/move", data={"direction": "up"})
     assert response.status_code == 302
     assert "Characteristic Disability moved up" in banner(client.get(response.location))
     db.expire_all()
@@ -438,45 +529,93 @@ def test_reorder_characteristics(client, admin, db):
     client.post(f"/admin/characteristics/{age.id}/move", data={"direction": "up"})
     db.expire_all()
     assert order() == before
-    listing = page(client.get("/admin/characteristics"))
+    listing = parse(client.get("/admin/characteristics"))
     first_row = listing.select_one(f"#characteristic-{age.id}")
     assert "Move up" not in first_row.get_text() and "Move down" in first_row.get_text()
-    assert client.post(f"/admin/characteristics/{age.id}/move",
-                       data={"direction": "sideways"}).status_code == 400
+    assert (
+        client.post(
+            f"/admin/characteristics/{age.id}/move", data={"direction": "sideways"}
+        ).status_code
+        == 400
+    )
 
 
 # --- Nothing typed gives a 500 -------------------------------------------------------------
 
 GARBAGE = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["", " ", "\x00", "0", "-1", "99999999999999999999", "1e9", "officer",
-                     "admin", "y", "up", "down", "x" * 400, "<b>&amp;</b>", "ünïcødé",
-                     "a@b.c", "A@EXAMPLE.GOV.UK"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\x00",
+            "0",
+            "-1",
+            "99999999999999999999",
+            "1e9",
+            "officer",
+            "admin",
+            "y",
+            "up",
+            "down",
+            "x" * 400,
+            "<b>&amp;</b>",
+            "ünïcødé",
+            "a@b.c",
+            "A@EXAMPLE.GOV.UK",
+        ]
+    ),
 )
-FIELDS = ["name", "email", "role", "service_id", "directorate_id", "password", "active",
-          "guidance", "borough_profile", "direction"]
+FIELDS = [
+    "name",
+    "email",
+    "role",
+    "service_id",
+    "directorate_id",
+    "password",
+    "active",
+    "guidance",
+    "borough_profile",
+    "direction",
+]
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.dictionaries(st.sampled_from(FIELDS), GARBAGE, max_size=8),
-       target=st.sampled_from([
-           "/admin/users/new", "/admin/users/{user}", "/admin/users/{user}/password",
-           "/admin/users/{user}/deactivate", "/admin/directorates/new",
-           "/admin/directorates/{directorate}", "/admin/directorates/{directorate}/delete",
-           "/admin/directorates/{directorate}/services/new", "/admin/services/{service}",
-           "/admin/characteristics/new", "/admin/characteristics/{characteristic}",
-           "/admin/characteristics/{characteristic}/move",
-           "/admin/characteristics/{characteristic}/deactivate",
-           "/admin/users/99999999999999999999", "/admin/characteristics/0/move",
-       ]))
-def test_garbage_never_gives_a_server_error(client, admin, make, db, unaudited_commits, data,
-                                           target):
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    data=st.dictionaries(st.sampled_from(FIELDS), GARBAGE, max_size=8),
+    target=st.sampled_from(
+        [
+            "/admin/users/new",
+            "/admin/users/{user}",
+            "/admin/users/{user}/password",
+            "/admin/users/{user}/deactivate",
+            "/admin/directorates/new",
+            "/admin/directorates/{directorate}",
+            "/admin/directorates/{directorate}/delete",
+            "/admin/directorates/{directorate}/services/new",
+            "/admin/services/{service}",
+            "/admin/characteristics/new",
+            "/admin/characteristics/{characteristic}",
+            "/admin/characteristics/{characteristic}/move",
+            "/admin/characteristics/{characteristic}/deactivate",
+            "/admin/users/99999999999999999999",
+            "/admin/characteristics/0/move",
+        ]
+    ),
+)
+def test_garbage_never_gives_a_server_error(
+    client, admin, make, db, unaudited_commits, data, target
+):
     """...and whatever is accepted is in the audit trail (tests/test_admin_audit.py)."""
     service = make.service()
-    ids = {"user": make.user("officer", service=service).id, "service": service.id,
-           "directorate": service.directorate_id,
-           "characteristic": characteristic(db, "age").id}
+    ids = {
+        "user": make.user("officer", service=service).id,
+        "service": service.id,
+        "directorate": service.directorate_id,
+        "characteristic": characteristic(db, "age").id,
+    }
     db.commit()
     response = client.post(target.format(**ids), data=data)
     assert response.status_code < 500, response.text[:500]

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from eia import audit
 from eia.models import utcnow
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 @pytest.fixture
@@ -27,12 +27,24 @@ def trail(make, db):
     draft = make.eia("draft", owner=ann, approver=bob, title="Draft one")
     # One record on a known London day: 23:30 UTC on 30 March 2025 is 00:30 on 31 March
     # in London (summer time began that morning).
-    old = audit.append(db, eia=draft, actor=ann, action="edit", event="proposal",
-                       comment="Late night edit",
-                       at=datetime(2025, 3, 30, 23, 30, tzinfo=UTC))
+    old = audit.append(
+        db,
+        eia=draft,
+        actor=ann,
+        action="edit",
+        event="proposal",
+        comment="Late night edit",
+        at=datetime(2025, 3, 30, 23, 30, tzinfo=UTC),
+    )
     db.commit()
-    return {"ann": ann, "bob": bob, "approved": approved, "draft": draft, "old": old,
-            "count": audit.count(db)}
+    return {
+        "ann": ann,
+        "bob": bob,
+        "approved": approved,
+        "draft": draft,
+        "old": old,
+        "count": audit.count(db),
+    }
 
 
 @pytest.fixture
@@ -49,8 +61,9 @@ def _results(client, **query):
     return html, [int(n) for n in re.findall(r"Record (\d+)</span>", body)]
 
 
-@pytest.mark.parametrize("role, status", [("officer", 403), ("approver", 403),
-                                          ("equality_officer", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    "role, status", [("officer", 403), ("approver", 403), ("equality_officer", 200), ("admin", 200)]
+)
 def test_only_the_equality_unit_and_admins(client, make, trail, role, status):
     sign_in(client, make.user(role))
     assert client.get("/audit").status_code == status
@@ -70,15 +83,20 @@ def test_everything_newest_first_in_plain_words(auditor, trail):
     assert seqs == sorted(seqs, reverse=True) and seqs[0] == trail["count"]
     assert f"{trail['count']} records" in html
     assert "Approved" in html and "Bob Boss" in html
-    assert "Awaiting sign-off <span aria-hidden=\"true\">→</span>" in html
+    assert 'Awaiting sign-off <span aria-hidden="true">→</span>' in html
     assert f'href="/eias/{trail["approved"].reference}"' in html
     assert "“Late night edit”" in html
 
 
 def test_search_by_reference(auditor, db, trail):
     _, seqs = _results(auditor, reference=trail["draft"].reference.lower())
-    rows = db.execute(sa.text("SELECT seq FROM audit_record WHERE eia_id = :e"),
-                      {"e": trail["draft"].id}).scalars().all()
+    rows = (
+        db.execute(
+            sa.text("SELECT seq FROM audit_record WHERE eia_id = :e"), {"e": trail["draft"].id}
+        )
+        .scalars()
+        .all()
+    )
     assert sorted(seqs) == sorted(rows)
     _, none = _results(auditor, reference="NO-SUCH-EIA")
     assert none == []
@@ -93,42 +111,53 @@ def test_search_by_person(auditor, trail):
 
 def test_search_by_event_kind_and_event(auditor, db, trail):
     def expected(where):
-        return sorted(db.execute(sa.text(f"SELECT seq FROM audit_record WHERE {where}"))
-                      .scalars().all(), reverse=True)
+        return sorted(
+            db.execute(sa.text(f"SELECT seq FROM audit_record WHERE {where}")).scalars().all(),
+            reverse=True,
+        )
 
     assert _results(auditor, event="transition")[1] == expected("action = 'transition'")
     assert _results(auditor, event="edit")[1] == expected("action = 'edit'")
     approvals = _results(auditor, event="transition:approve")[1]
     assert approvals == expected("event = 'approve'") and len(approvals) == 1
     assert _results(auditor, event="edit:outcome")[1] == expected(
-        "action = 'edit' AND event = 'outcome'")
+        "action = 'edit' AND event = 'outcome'"
+    )
 
 
 def test_search_by_london_date_range(auditor, trail):
     old = trail["old"].seq
-    assert _results(auditor, date_from=["31", "3", "2025"], date_to=["31", "3", "2025"])[1] \
-        == [old]
-    assert _results(auditor, date_from=["30", "3", "2025"], date_to=["30", "3", "2025"])[1] \
-        == []
+    assert _results(auditor, date_from=["31", "3", "2025"], date_to=["31", "3", "2025"])[1] == [old]
+    assert _results(auditor, date_from=["30", "3", "2025"], date_to=["30", "3", "2025"])[1] == []
     today = utcnow().date()
     recent = _results(auditor, date_from=[str(today.day), str(today.month), str(today.year)])[1]
     assert old not in recent and len(recent) == trail["count"] - 1
     # all criteria together
-    both = _results(auditor, reference=trail["draft"].reference, person="ann",
-                    event="edit:proposal", date_to=["1", "4", "2025"])[1]
+    both = _results(
+        auditor,
+        reference=trail["draft"].reference,
+        person="ann",
+        event="edit:proposal",
+        date_to=["1", "4", "2025"],
+    )[1]
     assert both == [old]
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"date_from": ["31", "2", "2025"]}, "From date must be a real date"),
-    ({"date_from": ["1", "", "2025"]}, "From date must include a month"),
-    ({"date_to": ["1", "1", "25"]}, "Year must include 4 numbers"),
-    ({"date_from": ["2", "1", "2025"], "date_to": ["1", "1", "2025"]},
-     "To date must be the same as or after the from date"),
-    ({"event": "transition:nonsense"}, "Select an event from the list"),
-    ({"page": "two"}, "Page must be a whole number"),
-    ({"person": "x" * 201}, "Person must be 200 characters or fewer"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"date_from": ["31", "2", "2025"]}, "From date must be a real date"),
+        ({"date_from": ["1", "", "2025"]}, "From date must include a month"),
+        ({"date_to": ["1", "1", "25"]}, "Year must include 4 numbers"),
+        (
+            {"date_from": ["2", "1", "2025"], "date_to": ["1", "1", "2025"]},
+            "To date must be the same as or after the from date",
+        ),
+        ({"event": "transition:nonsense"}, "Select an event from the list"),
+        ({"page": "two"}, "Page must be a whole number"),
+        ({"person": "x" * 201}, "Person must be 200 characters or fewer"),
+    ],
+)
 def test_bad_input_is_a_400_with_the_error_summary(auditor, trail, query, message):
     response = auditor.get("/audit", query_string=query)
     assert response.status_code == 400
@@ -167,14 +196,15 @@ def test_results_download_as_csv_and_xlsx(auditor, trail):
     assert [int(r[0]) for r in rows[1:]] == seqs
     assert all(r[2] == "Ann Author" for r in rows[1:])
     response = auditor.get("/audit/download", query_string={"person": "ann", "format": "xlsx"})
-    values = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(
-        values_only=True))
+    values = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(values_only=True))
     assert [v[0] for v in values[1:]] == seqs
     old = next(v for v in values if v[0] == trail["old"].seq)
     assert old[1] == datetime(2025, 3, 31, 0, 30)  # London time
     html, _ = _results(auditor, person="ann")
-    assert "/audit/download?person=ann&amp;format=csv" in html or \
-        "/audit/download?format=csv&amp;person=ann" in html
+    assert (
+        "/audit/download?person=ann&amp;format=csv" in html
+        or "/audit/download?format=csv&amp;person=ann" in html
+    )
     assert auditor.get("/audit/download", query_string={"format": "ods"}).status_code == 400
 
 

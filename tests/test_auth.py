@@ -3,28 +3,9 @@
 import re
 
 import pytest
-from bs4 import BeautifulSoup
 
-from eia.passwords import hash_password
-
-from .conftest import sign_in
-
-PASSWORD = "a long enough password"
-
-
-@pytest.fixture
-def person(make, db):
-    def _person(role="officer", **kw):
-        user = make.user(role, **kw)
-        user.password_hash = hash_password(PASSWORD)
-        db.add(user)
-        db.commit()
-        return user
-    return _person
-
-
-def text(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
+from .support.html import words
+from .support.people import PASSWORD, sign_in
 
 
 def test_every_page_needs_sign_in(client, make):
@@ -37,11 +18,12 @@ def test_every_page_needs_sign_in(client, make):
 
 def test_sign_in_and_out(client, person):
     user = person()
-    response = client.post("/sign-in?next=/", data={"email": user.email.upper(),
-                                                     "password": PASSWORD})
+    response = client.post(
+        "/sign-in?next=/", data={"email": user.email.upper(), "password": PASSWORD}
+    )
     assert (response.status_code, response.location) == (302, "/")
     page = client.get("/")
-    assert page.status_code == 200 and user.name in text(page)
+    assert page.status_code == 200 and user.name in words(page)
     client.post("/sign-out")
     assert client.get("/").status_code == 302
 
@@ -51,14 +33,14 @@ def test_wrong_password_says_what_to_do_without_saying_which_was_wrong(client, p
     for email in (user.email, "nobody@example.gov.uk"):
         response = client.post("/sign-in", data={"email": email, "password": "wrong"})
         assert response.status_code == 400
-        assert "Enter a correct email address and password" in text(response)
+        assert "Enter a correct email address and password" in words(response)
         assert 'href="#email"' in response.text
 
 
 def test_empty_and_malformed_input_get_an_error_summary(client):
     response = client.post("/sign-in", data={"email": "not-an-email", "password": ""})
     assert response.status_code == 400
-    page = text(response)
+    page = words(response)
     assert "There is a problem" in page
     assert "Enter an email address in the correct format" in page
     assert "Enter your password" in page
@@ -74,27 +56,30 @@ def test_inactive_person_cannot_sign_in(client, person, db):
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x",
-                                    "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
+)
 def test_next_never_leaves_the_site(client, person, target):
     user = person()
-    response = client.post(f"/sign-in?next={target}", data={"email": user.email,
-                                                              "password": PASSWORD})
+    response = client.post(
+        f"/sign-in?next={target}", data={"email": user.email, "password": PASSWORD}
+    )
     assert response.location == "/"
 
 
 def test_officer_sees_only_their_service(client, make):
     officer = make.user("officer")
-    mine = make.eia("draft", owner=make.user("officer", service=officer.service),
-                    title="Our service's proposal")
+    mine = make.eia(
+        "draft", owner=make.user("officer", service=officer.service), title="Our service's proposal"
+    )
     theirs = make.eia("draft", title="Another service's proposal")
     sign_in(client, officer)
-    listing = text(client.get("/"))
+    listing = words(client.get("/"))
     assert mine.reference in listing and theirs.reference not in listing
     assert client.get(f"/eias/{mine.reference}").status_code == 200
     denied = client.get(f"/eias/{theirs.reference}")
     assert denied.status_code == 403
-    assert "You do not have access to this page" in text(denied)
+    assert "You do not have access to this page" in words(denied)
 
 
 def test_approver_sees_their_directorate_and_equality_officer_sees_all(client, make):
@@ -114,11 +99,12 @@ def test_csrf_is_enforced(app, person):
     client = app.test_client()
     refused = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert refused.status_code == 400
-    assert "Your form could not be sent" in text(refused)
+    assert "Your form could not be sent" in words(refused)
     form = client.get("/sign-in").text
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    accepted = client.post("/sign-in", data={"email": user.email, "password": PASSWORD,
-                                             "csrf_token": token})
+    accepted = client.post(
+        "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert accepted.status_code == 302
 
 
@@ -126,15 +112,19 @@ def test_repeated_failures_lock_the_account_for_a_while(app, client, person):
     user = person()
     limit = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(limit):
-        assert client.post("/sign-in", data={"email": user.email,
-                                              "password": "wrong"}).status_code == 400
+        assert (
+            client.post("/sign-in", data={"email": user.email, "password": "wrong"}).status_code
+            == 400
+        )
     locked = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
     assert locked.status_code == 429
-    assert "too many attempts to sign in. Wait 15 minutes" in text(locked)
+    assert "too many attempts to sign in. Wait 15 minutes" in words(locked)
     assert client.get("/").status_code == 302  # the right password did not get in either
     other = person()
-    assert client.post("/sign-in", data={"email": other.email,
-                                          "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": other.email, "password": PASSWORD}).status_code
+        == 302
+    )
 
 
 def test_sign_in_expires_after_the_longest_day(app, client, person):
@@ -146,12 +136,11 @@ def test_sign_in_expires_after_the_longest_day(app, client, person):
     response = client.get("/")
     assert response.status_code == 302
     follow = client.get(response.location)
-    assert "signed in for too long" in text(follow)
+    assert "signed in for too long" in words(follow)
 
 
 def test_idle_sessions_expire_with_the_cookie(app):
-    assert app.permanent_session_lifetime.total_seconds() == \
-        app.config["SESSION_IDLE_MINUTES"] * 60
+    assert app.permanent_session_lifetime.total_seconds() == app.config["SESSION_IDLE_MINUTES"] * 60
     assert app.config["SESSION_REFRESH_EACH_REQUEST"]
 
 
@@ -196,9 +185,10 @@ def test_failures_from_one_place_do_not_lock_the_person_out_elsewhere(app, perso
     # ...while the place the failures came from is paused, right password or not.
     refused = _attempt(attacker, approver.email, PASSWORD)
     assert refused.status_code == 429
-    assert "too many attempts to sign in. Wait 15 minutes" in text(refused)
+    assert "too many attempts to sign in. Wait 15 minutes" in words(refused)
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_neighbour(app, person):
     """Colleagues share the council's address: failures from another browser there do not
     lock out the approver's own browser, which has signed in as them before."""
@@ -219,6 +209,7 @@ def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_neighbour(app, p
     assert _attempt(own, other.email, PASSWORD).status_code == 429
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_one_place_trying_many_accounts_is_paused(app, person):
     app.config["LOGIN_SOURCE_MAX_FAILURES"] = 12
     per_account = app.config["LOGIN_MAX_FAILURES"] - 1
@@ -232,10 +223,11 @@ def test_one_place_trying_many_accounts_is_paused(app, person):
     fresh = person()
     refused = _attempt(sprayer, fresh.email, PASSWORD)
     assert refused.status_code == 429
-    assert "too many attempts to sign in" in text(refused)
+    assert "too many attempts to sign in" in words(refused)
     assert _attempt(_from(app, B), fresh.email, PASSWORD).status_code == 302
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_many_places_failing_for_one_account_slow_it_down_without_locking(app, person, db):
     import time_machine
 
@@ -249,10 +241,11 @@ def test_many_places_failing_for_one_account_slow_it_down_without_locking(app, p
     # Right after a run of failures, new places must wait a little between attempts...
     waiting = _attempt(_from(app, "192.0.2.200"), approver.email, PASSWORD)
     assert waiting.status_code == 429
-    assert "Wait" in text(waiting) and "seconds and try again" in text(waiting)
+    assert "Wait" in words(waiting) and "seconds and try again" in words(waiting)
     # ...but never long: once the pause is over, the right password gets in.
-    with time_machine.travel(utcnow().timestamp() + app.config[
-            "LOGIN_ACCOUNT_MAX_DELAY_SECONDS"] + 1, tick=False):
+    with time_machine.travel(
+        utcnow().timestamp() + app.config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"] + 1, tick=False
+    ):
         assert _attempt(_from(app, "192.0.2.201"), approver.email, PASSWORD).status_code == 302
 
 
@@ -268,6 +261,7 @@ def test_a_known_browser_is_not_slowed_down_by_failures_elsewhere(app, person):
     assert _attempt(own, approver.email, PASSWORD).status_code == 302
 
 
+@pytest.mark.slow  # sign-in attempts up to the lock-out, each hashed
 def test_unknown_and_known_emails_are_throttled_alike(app, person, monkeypatch):
     """Nothing tells an unknown email from a wrong password: the same answer, one password
     check each (the same time), and the same pause after the same number of failures."""
@@ -286,9 +280,11 @@ def test_unknown_and_known_emails_are_throttled_alike(app, person, monkeypatch):
     for email in (user.email, "nobody@example.gov.uk"):
         browser = _from(app, A)
         checks.clear()
-        statuses = [_attempt(browser, email).status_code
-                    for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)]
-        answers[email] = (statuses, len(checks), text(_attempt(browser, email)))
+        statuses = [
+            _attempt(browser, email).status_code
+            for _ in range(app.config["LOGIN_MAX_FAILURES"] + 1)
+        ]
+        answers[email] = (statuses, len(checks), words(_attempt(browser, email)))
     assert answers[user.email] == answers["nobody@example.gov.uk"]
     statuses, checked, _ = answers[user.email]
     assert statuses == [400] * app.config["LOGIN_MAX_FAILURES"] + [429]

@@ -26,8 +26,14 @@ ROOT = Path(__file__).resolve().parent.parent
 def _run(url: str, out: Path, *args: str) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["BENCH_DATABASE_URL"] = url
-    done = subprocess.run([sys.executable, "-m", "benchmarks", "--out", str(out), *args],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--out", str(out), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-5000:]
     name = args[args.index("--name") + 1] if "--name" in args else "small"
     assert (out / f"{name}.md").exists()
@@ -44,9 +50,15 @@ def test_small_benchmarks_report_every_figure(own_database, tmp_path):
     assert results["data"]["eias"] == 200 and results["data"]["rows"]["audit_record"] > 1000
     # Some EIAs were revised: more decisions (one per version) than EIAs.
     assert results["data"]["rows"]["eia_decision"] > 200
-    assert set(results["data"]["states"]) >= {"draft", "screening", "full_assessment",
-                                              "awaiting_sign_off", "approved", "archived",
-                                              "withdrawn"}
+    assert set(results["data"]["states"]) >= {
+        "draft",
+        "screening",
+        "full_assessment",
+        "awaiting_sign_off",
+        "approved",
+        "archived",
+        "withdrawn",
+    }
 
     pages = figures["pages"]
     assert pages["baseline_hello"]["requests_per_second"] > 0
@@ -80,11 +92,20 @@ def test_small_benchmarks_report_every_figure(own_database, tmp_path):
     assert verify["records_per_second"] > 0
 
     # The same statements with half the data: nothing runs a query per row.
-    half = _run(url, tmp_path, "--size", "small", "--eias", "100", "--only",
-                "dashboard,sweep", "--name", "half")
+    half = _run(
+        url,
+        tmp_path,
+        "--size",
+        "small",
+        "--eias",
+        "100",
+        "--only",
+        "dashboard,sweep",
+        "--name",
+        "half",
+    )
     assert half["data"]["eias"] == 100
-    assert half["figures"]["dashboard"]["function_statements"] == \
-        dashboard["function_statements"]
+    assert half["figures"]["dashboard"]["function_statements"] == dashboard["function_statements"]
     assert half["figures"]["dashboard"]["page"]["statements"] == dashboard["page"]["statements"]
     # The sweep skips a lookup when a rule finds nothing: compare like with like.
     if set(half["figures"]["sweep"]["by_rule"]) == set(sweep["by_rule"]):

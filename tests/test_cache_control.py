@@ -4,10 +4,11 @@ has is tried, so a new page is covered without anyone remembering to add it here
 files (the same for everyone, nothing personal) and public pages seen by the public keep
 their cacheable headers."""
 
+import pytest
 from flask import url_for
 
-from .conftest import sign_in
-from .test_permission_matrix import World
+from .support.matrix import World
+from .support.people import sign_in
 
 
 def _static(endpoint: str) -> bool:
@@ -22,6 +23,7 @@ def _get_routes(app, world: World):
             yield rule.endpoint, url_for(rule.endpoint, **world.values(rule, "approved"))
 
 
+@pytest.mark.slow  # every GET route of the app
 def test_every_page_for_a_signed_in_person_is_no_store(app, make, db):
     world = World(make, db)
     routes = list(_get_routes(app, world))
@@ -34,8 +36,10 @@ def test_every_page_for_a_signed_in_person_is_no_store(app, make, db):
             response = client.get(url)
             assert response.status_code < 500, (url, response.status_code)
             if "no-store" not in response.headers.get("Cache-Control", ""):
-                missing.append(f"{endpoint} {url} as {actor}: {response.status_code} "
-                               f"{response.headers.get('Cache-Control')!r}")
+                missing.append(
+                    f"{endpoint} {url} as {actor}: {response.status_code} "
+                    f"{response.headers.get('Cache-Control')!r}"
+                )
         not_found = client.get("/no-such-page")  # error pages too
         if "no-store" not in not_found.headers.get("Cache-Control", ""):
             missing.append(f"404 page as {actor}")
@@ -43,9 +47,10 @@ def test_every_page_for_a_signed_in_person_is_no_store(app, make, db):
 
 
 def test_the_sign_in_page_is_no_store_and_public_pages_stay_cacheable(client):
-    for response in (client.get("/sign-in"),
-                     client.post("/sign-in", data={"email": "x@example.gov.uk",
-                                                   "password": "wrong"})):
+    for response in (
+        client.get("/sign-in"),
+        client.post("/sign-in", data={"email": "x@example.gov.uk", "password": "wrong"}),
+    ):
         assert response.headers["Cache-Control"] == "no-store"
     for url in ("/public/register", "/healthz"):
         response = client.get(url)

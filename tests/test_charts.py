@@ -14,9 +14,11 @@ from eia.web.text_metrics import text_width, wrap
 
 def _ends(drawing):
     """(right edge of each text, right edge of each bar) of a drawing."""
-    texts = [t.x + text_width(t.text, drawing.font_size, bold=t.bold)
-             if t.anchor == "start" else t.x
-             for row in drawing.rows for t in row.texts]
+    texts = [
+        t.x + text_width(t.text, drawing.font_size, bold=t.bold) if t.anchor == "start" else t.x
+        for row in drawing.rows
+        for t in row.texts
+    ]
     bars = [s.x + s.width for row in drawing.rows for s in row.segments]
     return texts, bars
 
@@ -40,9 +42,16 @@ def test_wrap_breaks_between_words_and_inside_words_too_long_for_a_line():
 
 
 def test_short_numbers_go_beside_the_bars_in_the_narrow_drawing():
-    chart = bar_chart("c", "EIAs in each state", [
-        ("Draft", {"value": 1}, "1 EIA"), ("Awaiting sign-off", {"value": 4}, "4 EIAs"),
-        ("Approved", {"value": 9}, "9 EIAs"), ("Archived", {"value": 0}, "0 EIAs")])
+    chart = bar_chart(
+        "c",
+        "EIAs in each state",
+        [
+            ("Draft", {"value": 1}, "1 EIA"),
+            ("Awaiting sign-off", {"value": 4}, "4 EIAs"),
+            ("Approved", {"value": 9}, "9 EIAs"),
+            ("Archived", {"value": 0}, "0 EIAs"),
+        ],
+    )
     narrow = chart.narrow
     assert narrow.width == NARROW_WIDTH and narrow.font_size == NARROW_FONT_SIZE
     assert chart.wide.width == WIDTH and chart.wide.font_size == FONT_SIZE
@@ -57,10 +66,14 @@ def test_short_numbers_go_beside_the_bars_in_the_narrow_drawing():
 
 
 def test_long_labels_and_numbers_wrap_inside_the_narrow_drawing():
-    rows = [("Pregnancy and maternity, and a local characteristic with a long name",
-             {"high": 1, "medium": 2, "low": 4, "negligible": 3},
-             "1 high, 2 medium, 4 low, 3 negligible (10 in all)"),
-            ("Age", {"low": 5}, "5 low (5 in all)")]
+    rows = [
+        (
+            "Pregnancy and maternity, and a local characteristic with a long name",
+            {"high": 1, "medium": 2, "low": 4, "negligible": 3},
+            "1 high, 2 medium, 4 low, 3 negligible (10 in all)",
+        ),
+        ("Age", {"low": 5}, "5 low (5 in all)"),
+    ]
     chart = bar_chart("neg", "Negative impacts", rows, BAND_SERIES)
     narrow = chart.narrow
     texts, bars = _ends(narrow)
@@ -75,8 +88,9 @@ def test_long_labels_and_numbers_wrap_inside_the_narrow_drawing():
     assert len(narrow.legend) == 4 and max(i.x for i in narrow.legend) < NARROW_WIDTH / 2 + 1
     # The same title, description, series and numbers as the wide drawing.
     assert [r.text for r in narrow.rows] == [r.text for r in chart.wide.rows]
-    assert [[s.value for s in r.segments] for r in narrow.rows] == \
-        [[s.value for s in r.segments] for r in chart.wide.rows]
+    assert [[s.value for s in r.segments] for r in narrow.rows] == [
+        [s.value for s in r.segments] for r in chart.wide.rows
+    ]
 
 
 def test_an_empty_chart_still_has_a_drawing_of_each_size():

@@ -1,5 +1,6 @@
 """The `eia` command line: people, migrations, and clear errors instead of tracebacks."""
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
@@ -14,9 +15,21 @@ def invoke(app, *args):
 def test_create_officer(app, make, db):
     service = make.service(name="Traffic and Parking")
     db.commit()
-    result = invoke(app, "users", "create", "--email", "Ola@Example.gov.uk", "--name",
-                    "Ola Officer", "--role", "officer", "--service", "Traffic and Parking",
-                    "--password", "correct horse battery")
+    result = invoke(
+        app,
+        "users",
+        "create",
+        "--email",
+        "Ola@Example.gov.uk",
+        "--name",
+        "Ola Officer",
+        "--role",
+        "officer",
+        "--service",
+        "Traffic and Parking",
+        "--password",
+        "correct horse battery",
+    )
     assert result.exit_code == 0, result.output
     assert "Created officer Ola Officer <ola@example.gov.uk>" in result.output
     user = db.exec(select(User).where(User.email == "ola@example.gov.uk")).one()
@@ -29,18 +42,21 @@ def test_create_user_errors_say_what_to_do(app, make, db):
     make.user("officer")
     db.commit()
     cases = [
-        (["--role", "officer", "--password", "long enough password"],
-         "An officer belongs to a service: give --service."),
-        (["--role", "officer", "--service", "Nowhere", "--password", "long enough password"],
-         "There is no service called “Nowhere”."),
-        (["--role", "approver", "--password", "long enough password"],
-         "give --directorate"),
-        (["--role", "admin", "--password", "short"],
-         "at least 12 characters"),
+        (
+            ["--role", "officer", "--password", "long enough password"],
+            "An officer belongs to a service: give --service.",
+        ),
+        (
+            ["--role", "officer", "--service", "Nowhere", "--password", "long enough password"],
+            "There is no service called “Nowhere”.",
+        ),
+        (["--role", "approver", "--password", "long enough password"], "give --directorate"),
+        (["--role", "admin", "--password", "short"], "at least 12 characters"),
     ]
     for extra, message in cases:
-        result = invoke(app, "users", "create", "--email", "x@example.gov.uk", "--name", "X",
-                        *extra)
+        result = invoke(
+            app, "users", "create", "--email", "x@example.gov.uk", "--name", "X", *extra
+        )
         assert result.exit_code == 2, result.output
         assert message in result.output
         assert "Traceback" not in result.output
@@ -49,12 +65,24 @@ def test_create_user_errors_say_what_to_do(app, make, db):
 def test_duplicate_email_is_refused(app, make, db):
     existing = make.user("admin")
     db.commit()
-    result = invoke(app, "users", "create", "--email", existing.email, "--name", "Again",
-                    "--role", "admin", "--password", "long enough password")
+    result = invoke(
+        app,
+        "users",
+        "create",
+        "--email",
+        existing.email,
+        "--name",
+        "Again",
+        "--role",
+        "admin",
+        "--password",
+        "long enough password",
+    )
     assert result.exit_code == 2
     assert "already a user with the email" in result.output
 
 
+@pytest.mark.slow  # every migration, from nothing
 def test_db_upgrade_makes_the_schema_on_an_empty_database(tmp_path):
     from eia import create_app
 
@@ -71,6 +99,7 @@ def test_db_upgrade_makes_the_schema_on_an_empty_database(tmp_path):
     assert chars == 10
 
 
+@pytest.mark.slow  # every migration, from nothing
 def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
     from sqlmodel import Session, select
 
@@ -88,8 +117,10 @@ def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
         make = Factories(session)
         make.eia("approved")
         session.commit()
-        kept = [(s.stage, s.entered_seq) for s in session.exec(
-            select(StageSpell).order_by(StageSpell.entered_seq))]
+        kept = [
+            (s.stage, s.entered_seq)
+            for s in session.exec(select(StageSpell).order_by(StageSpell.entered_seq))
+        ]
         session.execute(sa.delete(StageSpell))
         session.execute(sa.update(Eia).values(ever_fully_assessed=False))
         session.execute(sa.delete(EiaDecision))
@@ -98,19 +129,27 @@ def test_rebuild_summaries_works_them_out_again_from_the_audit_trail(tmp_path):
     assert result.exit_code == 0, result.output
     assert "Rebuilt" in result.output
     with Session(engine) as session:
-        assert [(s.stage, s.entered_seq) for s in session.exec(
-            select(StageSpell).order_by(StageSpell.entered_seq))] == kept
+        assert [
+            (s.stage, s.entered_seq)
+            for s in session.exec(select(StageSpell).order_by(StageSpell.entered_seq))
+        ] == kept
         eia = session.exec(select(Eia)).one()
         assert eia.ever_fully_assessed
         decision = session.exec(select(EiaDecision)).one()
         assert (decision.version, decision.late) == (1, False)
         assert decision.signed_off_at is not None
-    assert [stage for stage, _ in kept] == ["draft", "screening", "full_assessment",
-                                            "awaiting_sign_off", "approved"]
+    assert [stage for stage, _ in kept] == [
+        "draft",
+        "screening",
+        "full_assessment",
+        "awaiting_sign_off",
+        "approved",
+    ]
     engine.dispose()
 
 
 # --- the reminder sweep on another day ------------------------------------------------------
+
 
 def _counts(db) -> tuple:
     from sqlmodel import func
@@ -118,9 +157,11 @@ def _counts(db) -> tuple:
     from eia.models import AuditRecord, Eia, OutboxEmail
 
     db.expire_all()
-    return (db.exec(select(func.count()).select_from(AuditRecord)).one(),
-            db.exec(select(func.count()).select_from(OutboxEmail)).one(),
-            tuple(db.exec(select(Eia.status).order_by(Eia.id)).all()))
+    return (
+        db.exec(select(func.count()).select_from(AuditRecord)).one(),
+        db.exec(select(func.count()).select_from(OutboxEmail)).one(),
+        tuple(db.exec(select(Eia.status).order_by(Eia.id)).all()),
+    )
 
 
 def _a_future_working_day():
@@ -165,11 +206,17 @@ def test_dry_run_lists_what_the_sweep_would_do_that_day_and_writes_nothing(app, 
     assert "nothing was written" in result.output
     assert "would start 1 review:" in result.output and review.reference in result.output
     lines = result.output.splitlines()
-    assert any(line.strip().startswith("start_review to " + review.owner.email)
-               and "Review due now" in line for line in lines), result.output
-    assert any(line.strip().startswith("decision_near to " + near.owner.email)
-               and "(urgent, at once)" in line and near.reference in line
-               for line in lines), result.output
+    assert any(
+        line.strip().startswith("start_review to " + review.owner.email)
+        and "Review due now" in line
+        for line in lines
+    ), result.output
+    assert any(
+        line.strip().startswith("decision_near to " + near.owner.email)
+        and "(urgent, at once)" in line
+        and near.reference in line
+        for line in lines
+    ), result.output
     assert _counts(db) == before  # no audit record, no email, no review started
     assert audit.verify(db).ok
 

@@ -30,6 +30,8 @@ from eia.passwords import verify_password
 from workflows.guards import GuardContext, proposal_complete
 from workflows.lifecycle import STATES
 
+pytestmark = pytest.mark.slow  # each test loads the demo council
+
 
 @pytest.fixture
 def fast_hashing(monkeypatch):
@@ -50,8 +52,10 @@ def _by_status(db) -> dict[str, list[Eia]]:
 
 
 def _row_counts(db) -> dict[str, int]:
-    return {t.name: db.exec(select(sa.func.count()).select_from(t)).one()
-            for t in SQLModel.metadata.sorted_tables}
+    return {
+        t.name: db.exec(select(sa.func.count()).select_from(t)).one()
+        for t in SQLModel.metadata.sorted_tables
+    }
 
 
 def test_every_lifecycle_state_is_present(db, fast_hashing):
@@ -129,14 +133,15 @@ def test_the_demo_tells_its_stories(db, fast_hashing):
     for s in returned:
         assert s.eia.status == "approved"
         assert [x.decision for x in sorted(s.eia.sign_offs, key=lambda x: x.signed_at)] == [
-            "returned", "approved"]
+            "returned",
+            "approved",
+        ]
 
     # Revised into version 2: version 1 frozen as approved, version 2 being assessed.
     revised = [e for e in eias.values() if e.version == 2]
     assert revised and revised[0].status == "full_assessment"
     frozen = db.exec(select(EiaVersion).where(EiaVersion.eia_id == revised[0].id)).all()
-    assert [(v.version, v.status, v.snapshot["version"]) for v in frozen] == [
-        (1, "approved", 1)]
+    assert [(v.version, v.status, v.snapshot["version"]) for v in frozen] == [(1, "approved", 1)]
     assert any(a.created_in_version == 2 for a in revised[0].actions)
     assert db.exec(select(ReviewRecord).where(ReviewRecord.decision == "revised")).first()
     assert db.exec(select(ReviewRecord).where(ReviewRecord.decision == "confirmed")).first()
@@ -156,18 +161,22 @@ def test_the_demo_tells_its_stories(db, fast_hashing):
     assert screened_out
     for e in screened_out:
         assert e.screening_answers
-        assert all(a.relevance == "not_relevant" and a.reason.strip()
-                   for a in e.screening_answers)
+        assert all(a.relevance == "not_relevant" and a.reason.strip() for a in e.screening_answers)
     assert any(e.impacts for e in waiting)
 
     # Incomplete work: a draft that cannot start screening yet, part-answered screening,
     # a part-scored full assessment.
     assert all(proposal_complete(GuardContext(eia=e, actor=None)) for e in by_status["draft"])
-    active = db.exec(select(sa.func.count()).select_from(Characteristic)
-                     .where(Characteristic.active)).one()
+    active = db.exec(
+        select(sa.func.count()).select_from(Characteristic).where(Characteristic.active)
+    ).one()
     assert any(0 < len(e.screening_answers) < active for e in by_status["screening"])
-    assert any(e.version == 1 and any(i.direction is None for i in e.impacts)
-               and any(i.direction for i in e.impacts) for e in by_status["full_assessment"])
+    assert any(
+        e.version == 1
+        and any(i.direction is None for i in e.impacts)
+        and any(i.direction for i in e.impacts)
+        for e in by_status["full_assessment"]
+    )
 
     # Closed with reasons.
     for e in by_status["withdrawn"] + by_status["archived"]:
@@ -193,8 +202,9 @@ def test_the_demo_tells_its_stories(db, fast_hashing):
     # Action plans: some done, some overdue, some raised from evidence gaps.
     actions = db.exec(select(ActionItem)).all()
     assert any(a.status == "done" and a.completed_on for a in actions)
-    assert any(a.status in OPEN_ACTION_STATUSES and a.due_date and a.due_date < today
-               for a in actions)
+    assert any(
+        a.status in OPEN_ACTION_STATUSES and a.due_date and a.due_date < today for a in actions
+    )
     assert any(a.from_evidence_gap for a in actions)
 
     # The Policy and Equality Unit has commented.
@@ -202,8 +212,11 @@ def test_the_demo_tells_its_stories(db, fast_hashing):
     assert authors.count(Role.equality_officer) >= 3
 
     # The scheduler's review sweep has work to do today.
-    due = [e.reference for e in by_status["approved"]
-           if e.review_date is not None and e.review_date <= today]
+    due = [
+        e.reference
+        for e in by_status["approved"]
+        if e.review_date is not None and e.review_date <= today
+    ]
     assert due
     assert sorted(start_due_reviews(db, today)) == sorted(due)
 

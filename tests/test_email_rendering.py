@@ -16,9 +16,21 @@ from notifications.reminders import sweep_reminders
 from notifications.sending import build_message, render
 
 CFG = notification_settings.View(notification_settings.load({}))
-TEMPLATES = {"signoff_requested", "returned", "approved", "review_started", "idle",
-             "idle_escalation", "signoff_pending", "signoff_escalation", "decision_near",
-             "review_coming", "action_due", "action_overdue", "digest"}
+TEMPLATES = {
+    "signoff_requested",
+    "returned",
+    "approved",
+    "review_started",
+    "idle",
+    "idle_escalation",
+    "signoff_pending",
+    "signoff_escalation",
+    "decision_near",
+    "review_coming",
+    "action_due",
+    "action_overdue",
+    "digest",
+}
 
 
 def _at(day, hour=10):
@@ -34,20 +46,41 @@ def every_email(db, make, time_machine):
     make.user("equality_officer", name="Esi Equality")
     make.eia("draft", owner=owner, approver=approver, title="Idle draft")
     make.eia("awaiting_sign_off", owner=owner, approver=approver, title="Waiting")
-    near = make.eia("full_assessment", owner=owner, approver=approver, title="Near",
-                    decision_date=date(2026, 12, 3))
+    near = make.eia(
+        "full_assessment",
+        owner=owner,
+        approver=approver,
+        title="Near",
+        decision_date=date(2026, 12, 3),
+    )
     make.assess(near, owner)
     ops.transition(db, near, "submit_for_sign_off", owner)
     ops.transition(db, near, "return", approver, comment="Add the bus route data.\nThanks.")
     ops.transition(db, near, "submit_for_sign_off", owner)
     approved = make.eia("approved", owner=owner, approver=approver, title="Approved")
     approved.review_date = date(2026, 12, 20)
-    ops.save_action(db, approved, owner, {"description": "Hold drop-in sessions.",
-                                          "owner_id": owner.id, "due_date": date(2026, 12, 2),
-                                          "status": "planned"})
-    ops.save_action(db, approved, owner, {"description": "Publish the findings.",
-                                          "owner_id": owner.id, "due_date": date(2026, 11, 20),
-                                          "status": "in_progress"})
+    ops.save_action(
+        db,
+        approved,
+        owner,
+        {
+            "description": "Hold drop-in sessions.",
+            "owner_id": owner.id,
+            "due_date": date(2026, 12, 2),
+            "status": "planned",
+        },
+    )
+    ops.save_action(
+        db,
+        approved,
+        owner,
+        {
+            "description": "Publish the findings.",
+            "owner_id": owner.id,
+            "due_date": date(2026, 11, 20),
+            "status": "in_progress",
+        },
+    )
     db.commit()
     time_machine.move_to(_at(date(2026, 12, 1), 7), tick=False)
     sweep_reminders(db, date(2026, 12, 1), CFG)

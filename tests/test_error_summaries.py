@@ -1,8 +1,8 @@
 """Every error summary links each error to its field, and every field it names shows the
 error beside it (issue #13, point 4), over every form of every page, like the fuzzing.
 
-The forms are found as tests/test_forms_fuzz.py finds them (each POST rule's page, fetched
-as each person), then posted as a person would send them wrongly:
+The forms are found as the form fuzzing finds them (tests/support/formcrawl.py: each POST
+rule's page, fetched as each person), then posted as a person would send them wrongly:
 
 - empty: every field the person fills in blanked, radios and checkboxes left unticked, the
   hidden fields the page carries kept;
@@ -45,8 +45,17 @@ from werkzeug.exceptions import HTTPException
 from eia.models import utcnow
 from workflows.guards import NEEDS, GuardContext
 
-from .conftest import sign_in
-from .test_forms_fuzz import IDENTITIES, POST_RULES, build_world, concrete_urls, discover
+from .support.formcrawl import (
+    IDENTITIES,
+    POST_RULES,
+    build_world,
+    client_as,
+    concrete_urls,
+    discover,
+)
+from .support.formdata import multi
+from .support.html import parse
+from .support.people import sign_in
 
 # Answers in which a refusal may stand without a link, and why: nothing on the page fixes it.
 # (The one other unlinked kind is not crawled: an error in the address rather than a field,
@@ -55,7 +64,7 @@ from .test_forms_fuzz import IDENTITIES, POST_RULES, build_world, concrete_urls,
 UNLINKED_ALLOWED = {
     403: "about the person: their role, or their part in writing the EIA",
     409: "about the state of what is acted on: the EIA's state or what it lacks on other "
-         "pages, a directorate or service still in use, a characteristic the law requires",
+    "pages, a directorate or service still in use, a characteristic the law requires",
     429: "about too many attempts: nothing to correct, only to wait",
 }
 # The need whose input the person never sees: the page carries it (the fingerprint of what
@@ -67,6 +76,7 @@ MAX_VARIANTS_PER_FORM = 12
 
 
 # --- the checker ---------------------------------------------------------------------------
+
 
 def _text(element) -> str:
     return " ".join(element.get_text(" ").split())
@@ -106,14 +116,14 @@ def _field_problem(soup, target) -> str | None:
     return None
 
 
-def summary_problems(html: bytes | str, status: int, need_messages: set[str] = frozenset()
-                     ) -> list[str]:
+def summary_problems(
+    html: bytes | str, status: int, need_messages: set[str] = frozenset()
+) -> list[str]:
     """What is wrong with the page's error summary and inline errors (see the module's
     docstring); empty when all is well or there is no summary."""
     soup = BeautifulSoup(html, "html.parser")
     summaries = soup.select(".govuk-error-summary")
-    inline = [_text(m).removeprefix("Error:").strip()
-              for m in soup.select(".govuk-error-message")]
+    inline = [_text(m).removeprefix("Error:").strip() for m in soup.select(".govuk-error-message")]
     if not summaries:
         return [f"inline errors with no error summary: {inline}"] if inline else []
     problems = []
@@ -129,8 +139,9 @@ def summary_problems(html: bytes | str, status: int, need_messages: set[str] = f
             if status not in UNLINKED_ALLOWED:
                 problems.append(f"“{words}” does not link to its field (answer {status})")
             elif words in need_messages:
-                problems.append(f"“{words}” is about an input the person gives, but does "
-                                "not link to it")
+                problems.append(
+                    f"“{words}” is about an input the person gives, but does not link to it"
+                )
             continue
         href = link["href"]
         if not href.startswith("#"):
@@ -157,17 +168,23 @@ def test_the_checker_finds_what_issue_13_reports():
     need = {"Confirm that you have read the impacts."}
     assert summary_problems(plain, 409, need) == [
         "“Confirm that you have read the impacts.” is about an input the person gives, but "
-        "does not link to it"]
+        "does not link to it"
+    ]
     assert summary_problems(plain, 400) == [
-        "“Confirm that you have read the impacts.” does not link to its field (answer 400)"]
-    linked = plain.replace("<li>Confirm that you have read the impacts.</li>",
-                           '<li><a href="#attested">Confirm</a></li>')
+        "“Confirm that you have read the impacts.” does not link to its field (answer 400)"
+    ]
+    linked = plain.replace(
+        "<li>Confirm that you have read the impacts.</li>",
+        '<li><a href="#attested">Confirm</a></li>',
+    )
     assert summary_problems(linked, 400) == [
         "“Confirm” (#attested): the field shows no inline error (no govuk-error-message in "
-        "its form group)"]
+        "its form group)"
+    ]
     to_heading = linked.replace('href="#attested"', 'href="#nowhere"')
     assert summary_problems(to_heading, 400) == [
-        "“Confirm” links to #nowhere, which is not on the page"]
+        "“Confirm” links to #nowhere, which is not on the page"
+    ]
     good = """<div class="govuk-error-summary"><ul class="govuk-error-summary__list">
       <li><a href="#when-month">When must include a month</a></li></ul></div>
       <div class="govuk-form-group govuk-form-group--error">
@@ -180,18 +197,24 @@ def test_the_checker_finds_what_issue_13_reports():
     assert summary_problems(good, 400) == []
     assert summary_problems(good.replace('href="#when-month"', 'href="#when-day"'), 400) == [
         "“When must include a month” (#when-day): links to a box of the date that is not "
-        "the first in error"]
+        "the first in error"
+    ]
 
 
 # --- the world, and the words each need says when its input is missing --------------------
+
 
 def error_world(make, db, *, with_eias: bool):
     """The fuzzing's world (an EIA in each state), plus one awaiting sign-off whose decision
     date has passed, so approving it needs the late reason."""
     world = build_world(make, db, with_eias=with_eias)
     if with_eias:
-        late = make.eia("awaiting_sign_off", owner=world.people["owner"],
-                        approver=world.people["approver"], title="Late decision")
+        late = make.eia(
+            "awaiting_sign_off",
+            owner=world.people["owner"],
+            approver=world.people["approver"],
+            title="Late decision",
+        )
         late.decision_date = date.today() - timedelta(days=3)
         db.add(late)
         db.flush()
@@ -212,6 +235,7 @@ def need_messages(world) -> set[str]:
 
 
 # --- posting each form wrongly -------------------------------------------------------------
+
 
 def _blank(pairs, fields) -> list[tuple[str, str]]:
     """The form as shown with everything the person fills in left blank."""
@@ -243,31 +267,24 @@ def _nonsense(pairs, fields) -> list[tuple[str, str]]:
 def wrong_submissions(pairs, fields) -> list[tuple[str, list]]:
     """(what, data) for the ways of sending one form wrongly."""
     blank = _blank(pairs, fields)
-    variants = [("the form left empty", blank),
-                ("nonsense typed in every box", _nonsense(pairs, fields))]
+    variants = [
+        ("the form left empty", blank),
+        ("nonsense typed in every box", _nonsense(pairs, fields)),
+    ]
     for name, f in fields.items():
         if f.kind != "radio":
             continue
         for option in sorted(f.options):
-            variants.append((f"empty but {name}={option}",
-                             [(n, v) for n, v in blank if n != name] + [(name, option)]))
+            variants.append(
+                (
+                    f"empty but {name}={option}",
+                    [(n, v) for n, v in blank if n != name] + [(name, option)],
+                )
+            )
     return variants[:MAX_VARIANTS_PER_FORM]
 
 
-def _multi(pairs) -> dict:
-    data: dict[str, list] = {}
-    for name, value in pairs:
-        data.setdefault(name, []).append(value)
-    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}
-
-
-def _client(app, world, identity):
-    client = app.test_client()
-    if identity != "anonymous":
-        sign_in(client, world.people[identity])
-    return client
-
-
+@pytest.mark.slow  # crawls the pages, posts every form wrongly
 @pytest.mark.parametrize("rule_endpoint", POST_RULES, ids=lambda r: f"POST {r[0]}")
 def test_every_error_links_to_its_field_which_shows_it(rule_endpoint, app, make, db):
     rule = next(r for r in app.url_map.iter_rules() if (r.rule, r.endpoint) == rule_endpoint)
@@ -285,30 +302,40 @@ def test_every_error_links_to_its_field_which_shows_it(rule_endpoint, app, make,
         if key in seen_forms:
             continue
         seen_forms.add(key)
-        posts += [(url, identity, what, data)
-                  for what, data in wrong_submissions(pairs, found.fields)]
+        posts += [
+            (url, identity, what, data) for what, data in wrong_submissions(pairs, found.fields)
+        ]
     posts += [(url, identity, "nothing", []) for url, identity in found.targets]
 
     problems, summaries = [], 0
     for url, identity, what, pairs in posts[:MAX_POSTS_PER_RULE]:
-        response = _client(app, world, identity).post(url, data=_multi(pairs))
+        response = client_as(app, world, identity).post(url, data=multi(pairs))
         if "html" not in response.content_type:
             continue
         summaries += b"govuk-error-summary" in response.data
-        problems += [f"POST {url} as {identity}, {what} ({response.status_code}): {p}"
-                     for p in summary_problems(response.data, response.status_code, needs)]
-    print(f"{rule.rule}: {min(len(posts), MAX_POSTS_PER_RULE)} posts, "
-          f"{summaries} error summaries checked")
+        problems += [
+            f"POST {url} as {identity}, {what} ({response.status_code}): {p}"
+            for p in summary_problems(response.data, response.status_code, needs)
+        ]
+    print(
+        f"{rule.rule}: {min(len(posts), MAX_POSTS_PER_RULE)} posts, "
+        f"{summaries} error summaries checked"
+    )
     assert not problems, "\n".join(dict.fromkeys(problems))
 
 
 # --- the search and filter forms (GET) -----------------------------------------------------
 
+
 def get_form_pages(app) -> list[str]:
     """Pages with no argument in their URL: the lists, searches and dashboards."""
-    return sorted({r.rule for r in app.url_map.iter_rules()
-                   if "GET" in r.methods and not r.arguments
-                   and not r.endpoint.endswith("static")})
+    return sorted(
+        {
+            r.rule
+            for r in app.url_map.iter_rules()
+            if "GET" in r.methods and not r.arguments and not r.endpoint.endswith("static")
+        }
+    )
 
 
 def get_forms(html: bytes, page_url: str) -> list[tuple[str, dict[str, tuple[str, list]]]]:
@@ -324,8 +351,11 @@ def get_forms(html: bytes, page_url: str) -> list[tuple[str, dict[str, tuple[str
             if not name:
                 continue
             kind = element.get("type", "text") if element.name == "input" else element.name
-            options = [o.get("value", o.get_text()) for o in element.find_all("option")] \
-                if element.name == "select" else [element.get("value", "on")]
+            options = (
+                [o.get("value", o.get_text()) for o in element.find_all("option")]
+                if element.name == "select"
+                else [element.get("value", "on")]
+            )
             known = fields.setdefault(name, (kind, []))
             known[1].extend(options)
         forms.append((urljoin(page_url, form.get("action") or page_url), fields))
@@ -340,19 +370,26 @@ def wrong_queries(fields: dict[str, tuple[str, list]]) -> list[tuple[str, list]]
         if kind in ("submit", "hidden"):
             continue
         nonsense.append((name, "31" if name.endswith("-day") else "x"))
-    unknown = [(name, "999999") for name, (kind, _) in fields.items()
-               if kind in ("select", "radio", "checkbox")]
+    unknown = [
+        (name, "999999")
+        for name, (kind, _) in fields.items()
+        if kind in ("select", "radio", "checkbox")
+    ]
     blank = [(name, "") for name, (kind, _) in fields.items() if kind != "submit"]
-    return [("nonsense in every field", nonsense), ("options no list offers", unknown),
-            ("every field blank", blank)]
+    return [
+        ("nonsense in every field", nonsense),
+        ("options no list offers", unknown),
+        ("every field blank", blank),
+    ]
 
 
+@pytest.mark.slow  # every search form as everyone
 def test_search_and_filter_forms_link_each_error_to_its_field(app, make, db):
     world = error_world(make, db, with_eias=True)
     problems, checked, forms = [], 0, 0
     for path in get_form_pages(app):
         for identity in IDENTITIES:
-            client = _client(app, world, identity)
+            client = client_as(app, world, identity)
             page = client.get(path)
             if page.status_code != 200 or "html" not in page.content_type:
                 continue
@@ -371,9 +408,10 @@ def test_search_and_filter_forms_link_each_error_to_its_field(app, make, db):
                     if "html" not in response.content_type:
                         continue
                     checked += b"govuk-error-summary" in response.data
-                    problems += [f"GET {url} as {identity}, {what} ({response.status_code}): "
-                                 f"{p}" for p in summary_problems(response.data,
-                                                                  response.status_code)]
+                    problems += [
+                        f"GET {url} as {identity}, {what} ({response.status_code}): {p}"
+                        for p in summary_problems(response.data, response.status_code)
+                    ]
     assert forms, "no search or filter form was found: the crawl is broken"
     assert checked, "no search or filter form answered with an error summary"
     assert not problems, "\n".join(dict.fromkeys(problems))
@@ -381,9 +419,10 @@ def test_search_and_filter_forms_link_each_error_to_its_field(app, make, db):
 
 # --- the cases the issue names -------------------------------------------------------------
 
+
 def _summary(response) -> list[tuple[str, str | None]]:
     """(words, href or None) for each entry of the page's one error summary."""
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     summaries = page.select(".govuk-error-summary")
     assert len(summaries) == 1, f"{len(summaries)} error summaries"
     return [(_text(li), li.a["href"] if li.a else None) for li in summaries[0].select("li")]
@@ -391,7 +430,7 @@ def _summary(response) -> list[tuple[str, str | None]]:
 
 def _inline(response, field_id: str) -> str:
     """The inline error shown with the field ``field_id``."""
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     group = _form_group(page.find(id=field_id))
     message = group.select_one(".govuk-error-message") if group is not None else None
     assert message is not None, f"#{field_id} shows no inline error"
@@ -399,7 +438,7 @@ def _inline(response, field_id: str) -> str:
 
 
 def _decide(client, url, **data):
-    seen = BeautifulSoup(client.get(url).data, "html.parser").select_one("input[name=seen]")
+    seen = parse(client.get(url)).select_one("input[name=seen]")
     return client.post(url, data={"seen": seen["value"], **data})
 
 
@@ -420,8 +459,10 @@ def test_approving_without_the_attestation_links_to_the_checkbox(client, make, d
     assert _inline(refused, "attested") == attestation
     late = next(words for words in entries if "give the reason sign-off is late" in words)
     assert entries[late] == "#late_reason" and _inline(refused, "late_reason") == late
-    assert "There is a problem" in refused.text and "This decision cannot be recorded" \
-        not in refused.text
+    assert (
+        "There is a problem" in refused.text
+        and "This decision cannot be recorded" not in refused.text
+    )
     assert summary_problems(refused.data, refused.status_code) == []
 
 
@@ -442,8 +483,7 @@ def test_refusals_about_the_person_or_the_state_are_plain_entries(client, make, 
     sign_in(client, author)
     page = client.get(f"/eias/{eia.reference}/sign-off")
     assert page.status_code == 200 and b"govuk-error-summary" not in page.data
-    assert "You cannot record a decision on this EIA" in _text(
-        BeautifulSoup(page.data, "html.parser"))
+    assert "You cannot record a decision on this EIA" in _text(parse(page))
     refused = client.post(f"/eias/{eia.reference}/sign-off", data={})
     assert refused.status_code == 403
     assert [href for _, href in _summary(refused)] == [None]
@@ -453,8 +493,7 @@ def test_refusals_about_the_person_or_the_state_are_plain_entries(client, make, 
     sign_in(client, make.user("approver", directorate=approved.directorate))
     refused = client.post(f"/eias/{approved.reference}/sign-off", data={})
     assert refused.status_code == 409
-    assert _summary(refused) == [("“Approve” is not possible while the EIA is approved.",
-                                  None)]
+    assert _summary(refused) == [("“Approve” is not possible while the EIA is approved.", None)]
 
 
 def test_screening_sent_empty_has_one_entry_per_characteristic(client, make, db):
@@ -479,7 +518,8 @@ def test_screening_sent_empty_has_one_entry_per_characteristic(client, make, db)
     response = client.post(f"/eias/{eia.reference}/screening", data=data)
     last = make.characteristics()[-1]
     assert _summary(response) == [
-        (f"Give a reason for your answer on {last.name.lower()}", f"#{last.key}-reason")]
+        (f"Give a reason for your answer on {last.name.lower()}", f"#{last.key}-reason")
+    ]
 
 
 def test_every_need_names_the_input_that_gives_it():
@@ -509,17 +549,24 @@ def test_a_refused_event_shows_each_need_on_its_field(app):
     from workflows import TransitionRefused
 
     with app.test_request_context(method="POST", data={}):
-        form = event_form("confirm_review", ("review_notes", "next_review_date"),
-                          "Confirm")()
-        refused = TransitionRefused("confirm_review", [
-            "Only an approver for the EIA's directorate can do this.",
-            "Write your review notes.", "Give the date of the next review."],
-            needs={"review_notes": ["Write your review notes."],
-                   "next_review_date": ["Give the date of the next review."]})
+        form = event_form("confirm_review", ("review_notes", "next_review_date"), "Confirm")()
+        refused = TransitionRefused(
+            "confirm_review",
+            [
+                "Only an approver for the EIA's directorate can do this.",
+                "Write your review notes.",
+                "Give the date of the next review.",
+            ],
+            needs={
+                "review_notes": ["Write your review notes."],
+                "next_review_date": ["Give the date of the next review."],
+            },
+        )
         assert transition_errors(refused, form) == [
             {"text": "Only an approver for the EIA's directorate can do this."},
             {"text": "Write your review notes.", "href": "#review_notes"},
-            {"text": "Give the date of the next review.", "href": "#next_review_date-day"}]
+            {"text": "Give the date of the next review.", "href": "#next_review_date-day"},
+        ]
         assert form.review_notes.errors == ["Write your review notes."]
         assert form.next_review_date.errors == ["Give the date of the next review."]
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from eia import operations as ops
 from eia.exports.document import SCHEMA, SECTIONS
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 @pytest.fixture
@@ -24,16 +24,20 @@ def council(make, db):
     approver = make.user("approver", directorate=d)
     eias = {
         "draft": make.eia("draft", owner=owner, approver=approver, title="=Nursery places"),
-        "approved": make.eia("approved", owner=owner, approver=approver,
-                             title="Children's centres review", publishable=False),
+        "approved": make.eia(
+            "approved",
+            owner=owner,
+            approver=approver,
+            title="Children's centres review",
+            publishable=False,
+        ),
         "other": make.eia("approved", title="Another service's EIA"),
     }
     # A late approval: its decision date passed before sign-off.
     late = make.eia("awaiting_sign_off", owner=owner, approver=approver, title="Late one")
     late.decision_date = date.today() - timedelta(days=2)
     db.add(late)
-    ops.transition(db, late, "approve", approver, attested=True,
-                   late_reason="The committee moved.")
+    ops.transition(db, late, "approve", approver, attested=True, late_reason="The committee moved.")
     eias["late"] = late
     db.commit()
     return {"owner": owner, "approver": approver, "eias": eias}
@@ -58,22 +62,33 @@ def test_register_csv_and_xlsx_match_the_page(client, council):
     refs = _page_refs(client)
     assert len(refs) == 3  # not another service's EIA
     rows = _csv(client)
-    assert rows[0] == ["Reference", "Title", "Directorate", "Service", "State",
-                       "Decision date", "Sign-off date", "Signed off late", "Outcome",
-                       "Review date"]
+    assert rows[0] == [
+        "Reference",
+        "Title",
+        "Directorate",
+        "Service",
+        "State",
+        "Decision date",
+        "Sign-off date",
+        "Signed off late",
+        "Outcome",
+        "Review date",
+    ]
     assert [r[0] for r in rows[1:]] == refs
     response = client.get("/register/download", query_string={"format": "xlsx"})
     assert response.headers["Content-Type"].startswith(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml")
-    values = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(
-        values_only=True))
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    )
+    values = list(load_workbook(io.BytesIO(response.get_data())).active.iter_rows(values_only=True))
     assert [v[0] for v in values[1:]] == refs
     assert values[0] == tuple(rows[0])
 
 
 def test_register_rows_say_state_dates_late_and_outcome(client, council):
     sign_in(client, council["owner"])
-    rows = {r[0]: dict(zip(rows_header := _csv(client)[0], r)) for r in _csv(client)[1:]}
+    rows = {
+        r[0]: dict(zip(rows_header := _csv(client)[0], r, strict=True)) for r in _csv(client)[1:]
+    }
     approved = rows[council["eias"]["approved"].reference]
     assert approved["State"] == "Approved"
     assert approved["Sign-off date"] == date.today().isoformat()
@@ -131,15 +146,17 @@ def test_json_has_every_section_in_the_documented_shape(client, make, db, counci
     assert doc["overall_rating"] == "low"
     assert doc["outcome"]["code"] == "2" and doc["outcome"]["label"].startswith("Outcome 2")
     assert doc["sign_offs"][0]["decision"] == "approved" and doc["sign_offs"][0]["attested"]
-    assert doc["versions"] == [{"version": 1, "status": "approved",
-                                "frozen_at": doc["versions"][0]["frozen_at"]}]
+    assert doc["versions"] == [
+        {"version": 1, "status": "approved", "frozen_at": doc["versions"][0]["frozen_at"]}
+    ]
     assert doc["comments"][0]["body"] == "Good outcome reasoning."
     events = [h["event"] for h in doc["history"]]
     assert events[0] == "created" and "approve" in events
     assert [h["position"] for h in doc["history"]] == sorted(h["position"] for h in doc["history"])
     assert doc["history"][-1]["kind"] == "comment"
-    assert "Approved by" in next(h["description"] for h in doc["history"]
-                                 if h["event"] == "approve")
+    assert "Approved by" in next(
+        h["description"] for h in doc["history"] if h["event"] == "approve"
+    )
     assert isinstance(doc["intersectional_impacts"], list)
     assert isinstance(doc["engagement"], list) and isinstance(doc["actions"], list)
     assert "@" not in response.get_data(as_text=True)  # no staff email addresses
@@ -156,8 +173,7 @@ def test_json_needs_the_right_to_view(client, make, council):
 
 def test_anonymous_people_are_sent_to_sign_in(client, council):
     eia = council["eias"]["approved"]
-    for url in (f"/eias/{eia.reference}.json", f"/eias/{eia.reference}.pdf",
-                "/register/download"):
+    for url in (f"/eias/{eia.reference}.json", f"/eias/{eia.reference}.pdf", "/register/download"):
         response = client.get(url)
         assert response.status_code == 302 and "/sign-in" in response.location
 

@@ -18,74 +18,41 @@ Generic, so forms added later are covered with no change here:
    5,000 characters, markup), a random integer, or one of its own options, with a few unknown
    field names, and sometimes a body of random bytes.
 
+Steps 1 to 3 are tests/support/formcrawl.py (the error summaries' crawl walks the same way).
 Every response must be one of ``ALLOWED``. A rule whose form no page shows (so the fuzzer
 could only guess its fields) fails too, unless ``NO_FORM_PAGE`` says why it has none. CSRF
 is off in the ``app`` fixture, so the posts reach the real handlers. The rules covered, the
-URLs and fields used and the statuses seen are written to test-artifacts/fuzzed-forms.txt. ``EIA_FUZZ_EXAMPLES`` sets the number of
-random posts per rule (default 10).
+URLs and fields used and the statuses seen are written to test-artifacts/fuzzed-forms.txt.
+``EIA_FUZZ_EXAMPLES`` sets the number of random posts per rule (default 10).
 """
 
-import contextlib
-import itertools
 import os
-import tempfile
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections import Counter
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
 
 import pytest
-import sqlalchemy as sa
-from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlmodel import SQLModel, select
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import IntegerConverter, Rule
+from werkzeug.routing import Rule
 
-from eia import operations as ops
-from eia.models import Characteristic, ClaimMapping, Eia
-from eia.web.history import SECTION_NAMES
-from workflows.lifecycle import EVENTS
-
-from .conftest import sign_in
-from .factories import PATHS
+from .support.formcrawl import (
+    ALLOWED,
+    POST_RULES,
+    Discovered,
+    FormField,
+    build_world,
+    check,
+    client_as,
+    concrete_urls,
+    discover,
+)
+from .support.formdata import multi
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "test-artifacts" / "fuzzed-forms.txt"
 
-# Statuses a form may answer with. 429: the sign-in page's lock-out after many failures.
-ALLOWED = {200, 302, 303, 400, 403, 404, 405, 409, 422, 429}
 EXAMPLES = int(os.environ.get("EIA_FUZZ_EXAMPLES", "10"))
-MISSING_ID = 987654
-MISSING_REFERENCE = "EIA-NONE-0000"
-MAX_URLS_PER_RULE = 30
-PROBED_URLS = 12  # URLs whose pages are fetched to read the forms
-MAX_PAGES_FETCHED = 150
 MAX_PLAIN_POSTS = 30  # the forms as shown, and empty: at most this many of each per rule
-IDENTITIES = ("owner", "approver", "equality", "admin", "anonymous")
-
-
-# --- the rules, found when this module is collected -----------------------------------------
-
-def _app_for_enumeration():
-    from eia import create_app
-
-    with tempfile.TemporaryDirectory() as instance, pytest.MonkeyPatch.context() as env:
-        env.setenv("EIA_INSTANCE_PATH", instance)
-        return create_app({
-            "TESTING": True, "SECRET_KEY": "enumeration",
-            "DATABASE_URL": f"sqlite:///{instance}/unused.db",
-            "CELERY_BROKER_URL": "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",
-        })
-
-
-def post_rules(app) -> list[tuple[str, str]]:
-    return sorted({(r.rule, r.endpoint) for r in app.url_map.iter_rules()
-                   if "POST" in r.methods})
-
-
-POST_RULES = post_rules(_app_for_enumeration())
 
 # What each rule's fuzzing did, for the report written at the end of the module.
 COVERAGE: dict[str, dict] = {}
@@ -97,17 +64,26 @@ def _write_report():
     if not COVERAGE:
         return
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    lines = [f"# POST rules fuzzed: {len(COVERAGE)} of {len(POST_RULES)} found in app.url_map",
-             f"# allowed statuses: {sorted(ALLOWED)}", ""]
+    lines = [
+        f"# POST rules fuzzed: {len(COVERAGE)} of {len(POST_RULES)} found in app.url_map",
+        f"# allowed statuses: {sorted(ALLOWED)}",
+        "",
+    ]
     for rule in sorted(COVERAGE):
         c = COVERAGE[rule]
-        lines.append(f"POST {rule}  ({c['endpoint']}): {c['posts']} posts, statuses "
-                     + ", ".join(f"{s}x{n}" for s, n in sorted(c["statuses"].items())))
-        lines.append(f"    forms read: {c['forms']}; their fields: "
-                     f"{', '.join(sorted(c['fields'])) or '(none with a name)'}")
+        lines.append(
+            f"POST {rule}  ({c['endpoint']}): {c['posts']} posts, statuses "
+            + ", ".join(f"{s}x{n}" for s, n in sorted(c["statuses"].items()))
+        )
+        lines.append(
+            f"    forms read: {c['forms']}; their fields: "
+            f"{', '.join(sorted(c['fields'])) or '(none with a name)'}"
+        )
         pages = sorted(c["form_pages"])
-        lines.append(f"    forms/links found on {len(pages)} pages: {', '.join(pages[:8]) or '-'}"
-                     + (" ..." if len(pages) > 8 else ""))
+        lines.append(
+            f"    forms/links found on {len(pages)} pages: {', '.join(pages[:8]) or '-'}"
+            + (" ..." if len(pages) > 8 else "")
+        )
         for url in sorted(c["urls"])[:12]:
             lines.append(f"    url: {url}")
         if len(c["urls"]) > 12:
@@ -118,234 +94,39 @@ def _write_report():
 def test_enumeration_finds_the_post_rules():
     """The fuzzing cannot pass vacuously: it finds POST rules, the sign-in and sign-out
     forms among them."""
-    print("POST rules fuzzed:", *(f"  {rule} ({endpoint})" for rule, endpoint in POST_RULES),
-          sep="\n")
+    print(
+        "POST rules fuzzed:", *(f"  {rule} ({endpoint})" for rule, endpoint in POST_RULES), sep="\n"
+    )
     assert POST_RULES, "app.url_map has no rule accepting POST: the enumeration is broken"
     assert {"/sign-in", "/sign-out"} <= {rule for rule, _ in POST_RULES}
 
 
-# --- the world the forms act on --------------------------------------------------------------
-
-@dataclass
-class World:
-    people: dict  # identity -> User (no "anonymous")
-    eias: list[Eia] = field(default_factory=list)  # one per state, a revised one
-
-
-def build_world(make, db, *, with_eias: bool) -> World:
-    owner = make.user("officer", name="Olive Owner")
-    approver = make.user("approver", directorate=owner.service.directorate, name="Abe Approver")
-    people = {"owner": owner, "approver": approver,
-              "equality": make.user("equality_officer", name="Eve Equality"),
-              "admin": make.user("admin", name="Ada Admin")}
-    make.user("officer", name="Vic Victim")  # a user the admin forms may change freely
-    # A sign-in mapping (Manage > Sign-in) for its change and remove forms.
-    db.add(ClaimMapping(kind="app_role", value="EIA.Fuzzed", role="officer",
-                        service_id=owner.service_id))
-    world = World(people)
-    if not with_eias:
-        db.flush()
-        return world
-    for state in PATHS:
-        world.eias.append(make.eia(state, owner=owner, approver=approver,
-                                   title=f"Fuzzed {state}"))
-    with _attempt(db):  # version 2: revised after its review came round
-        revised = make.eia("under_review", owner=owner, approver=approver, title="Revised")
-        ops.transition(db, revised, "revise", owner, review_notes="Revised for the fuzzing.")
-        world.eias.append(revised)
-    # Rows for the child-row forms (engagement records, actions, intersectional impacts).
-    open_eia = next(e for e in world.eias if e.status == "full_assessment")
-    chars = make.characteristics()
-    with _attempt(db):
-        ops.add_engagement(db, open_eia, owner, {"who": "Residents", "method": "Survey",
-                                                 "what_they_said": "Keep the crossing.",
-                                                 "what_changed": "Kept the crossing."})
-    with _attempt(db):
-        ops.save_action(db, open_eia, owner, {"description": "Publish an easy read summary."})
-    with _attempt(db):
-        ops.save_intersectional(db, open_eia, owner, {"description": "Older disabled people."},
-                                [chars[0].id, chars[1].id])
-    db.flush()
-    return world
-
-
-@contextlib.contextmanager
-def _attempt(db):
-    """Try to add a row the fuzzing can use; the operations' signatures may change, and a
-    refusal only means one fewer row."""
-    savepoint = db.begin_nested()
-    try:
-        yield
-        savepoint.commit()
-    except Exception:  # noqa: BLE001
-        savepoint.rollback()
-
-
-# --- concrete URLs for a rule ------------------------------------------------------------------
-
-def _tables_for(argument: str, rule: Rule) -> list[sa.Table]:
-    """The tables an id argument names: ``action_id`` -> action_item; ``impact_id`` under
-    /intersectional/ -> intersectional_impact rather than impact_assessment."""
-    stem = argument[:-3] if argument.endswith("_id") else argument
-    segments = {s.replace("-", "_") for s in rule.rule.split("/") if s and "<" not in s}
-    scored = []
-    for table in SQLModel.metadata.sorted_tables:
-        if "id" not in table.c:  # association tables
-            continue
-        parts = table.name.split("_")
-        if stem == "id":
-            score = 1 if any(p in segments for p in parts) else 0
-        else:
-            score = 2 * (stem in parts or table.name == stem) + sum(p in segments for p in parts)
-            score = score if (stem in parts or table.name == stem) else 0
-        if score:
-            scored.append((score, table))
-    best = max((s for s, _ in scored), default=0)
-    return [t for s, t in scored if s == best]
-
-
-def _ids(db, argument: str, rule: Rule, eia: Eia | None, world: World) -> list[int]:
-    if argument == "number":
-        if eia is None:
-            return [1, MISSING_ID]
-        return list(db.execute(sa.text("SELECT version FROM eia_version WHERE eia_id = :e")
-                               .bindparams(e=eia.id)).scalars()) + [MISSING_ID]
-    actors = {u.id for u in world.people.values()}
-    found: list[int] = []
-    for table in _tables_for(argument, rule):
-        query = sa.select(table.c.id).order_by(table.c.id.desc())
-        if eia is not None and "eia_id" in table.c:
-            query = query.where(table.c.eia_id == eia.id)
-        ids = [i for i in db.execute(query.limit(20)).scalars()
-               if not (table.name == "app_user" and i in actors)]
-        found += ids[:3]
-    return found + [MISSING_ID]
-
-
-def _strings(db, argument: str, eia: Eia | None) -> list[str]:
-    keys = list(db.exec(select(Characteristic.key).where(Characteristic.active)
-                        .order_by(Characteristic.position)).all())
-    if eia is not None:  # the EIA's relevant characteristics first
-        relevant = [a.characteristic.key for a in eia.screening_answers
-                    if a.relevance != "not_relevant"]
-        keys = relevant + [k for k in keys if k not in relevant]
-    if argument in ("key", "characteristic", "characteristic_key"):
-        return keys[:4] + ["no-such-characteristic"]
-    if argument == "event":
-        return list(EVENTS) + ["no-such-event"]
-    if argument == "section":
-        return list(SECTION_NAMES) + ["no-such-section"]
-    return list(SECTION_NAMES)[:3] + list(EVENTS)[:3] + keys[:2] + ["nonsense"]
-
-
-def concrete_urls(app, db, rule: Rule, world: World) -> list[str]:
-    """URLs for ``rule`` built from real values: each EIA (every state) with values for its
-    other arguments that fit it, spread so every EIA is used; at most MAX_URLS_PER_RULE."""
-    arguments = sorted(rule.arguments)
-    eias = world.eias + [None] if "reference" in arguments else [None]
-    per_eia = []
-    for eia in eias:
-        choices = []
-        for argument in arguments:
-            if argument == "reference":
-                choices.append([eia.reference if eia is not None else MISSING_REFERENCE])
-            elif isinstance(rule._converters.get(argument), IntegerConverter) or \
-                    argument == "id" or argument.endswith("_id"):
-                choices.append(_ids(db, argument, rule, eia, world))
-            else:
-                choices.append(_strings(db, argument, eia))
-        combos = list(itertools.product(*choices))
-        start = len(per_eia) % max(len(combos), 1)  # each EIA starts at a different value
-        per_eia.append(combos[start:] + combos[:start])
-    picked = []
-    for round_ in itertools.zip_longest(*per_eia):  # round robin over the EIAs
-        picked += [combo for combo in round_ if combo is not None]
-    urls = []
-    with app.test_request_context():
-        adapter = app.url_map.bind("localhost")
-        for combo in picked[:MAX_URLS_PER_RULE]:
-            urls.append(adapter.build(rule.endpoint, dict(zip(arguments, combo)),
-                                      method="POST"))
-    return list(dict.fromkeys(urls))
-
-
-# --- reading forms -------------------------------------------------------------------------
-
-@dataclass
-class FormField:
-    kind: str
-    options: set = field(default_factory=set)
-    defaults: list = field(default_factory=list)
-    count: int = 0
-
-
-def read_forms(html: bytes, page_url: str, app, endpoint: str
-               ) -> tuple[dict[str, FormField], list[tuple[str, list]], set[str]]:
-    """The fields of the page's POST forms that submit to ``endpoint``; each such form's
-    action and data as a browser would send it unchanged; and every URL (form action or
-    link) on the page that reaches ``endpoint``."""
-    soup = BeautifulSoup(html, "html.parser")
-    adapter = app.url_map.bind("localhost")
-    fields: dict[str, FormField] = {}
-    submissions, urls = [], set()
-
-    def target(url: str) -> str | None:
-        parts = urlsplit(urljoin(page_url, url))
-        if parts.netloc not in ("", "localhost"):
-            return None
-        try:
-            matched, _ = adapter.match(parts.path, method="POST")
-        except HTTPException:
-            return None
-        return parts.path + (f"?{parts.query}" if parts.query else "") \
-            if matched == endpoint else None
-
-    for link in soup.find_all("a", href=True):
-        if (url := target(link["href"])) is not None:
-            urls.add(url)
-    for form in soup.find_all("form"):
-        if (form.get("method") or "get").lower() != "post":
-            continue
-        if (url := target(form.get("action") or page_url)) is None:
-            continue
-        urls.add(url)
-        submission = []
-        for element in form.find_all(["input", "select", "textarea", "button"]):
-            name = element.get("name")
-            if not name:
-                continue
-            tag = element.name
-            kind = (element.get("type") or ("submit" if tag == "button" else "text")).lower() \
-                if tag in ("input", "button") else tag
-            f = fields.setdefault(name, FormField(kind))
-            f.count += 1
-            if tag == "select":
-                options = [o.get("value", o.get_text()) for o in element.find_all("option")]
-                f.options.update(options)
-                chosen = [o.get("value", o.get_text()) for o in element.find_all("option")
-                          if o.has_attr("selected")] or options[:1]
-                submission += [(name, v) for v in chosen]
-            elif tag == "textarea":
-                f.defaults.append(element.get_text())
-                submission.append((name, element.get_text()))
-            elif kind in ("radio", "checkbox"):
-                f.options.add(element.get("value", "on"))
-                if element.has_attr("checked"):
-                    submission.append((name, element.get("value", "on")))
-            elif kind in ("submit", "image"):
-                f.options.add(element.get("value", ""))
-            else:
-                f.defaults.append(element.get("value", ""))
-                submission.append((name, element.get("value", "")))
-        submissions.append((url, submission))
-    return fields, submissions, urls
-
-
 # --- random form data ----------------------------------------------------------------------
 
-NASTY = ["<script>alert(1)</script>", "\x00", "a\x00b", "' OR '1'='1", "%s%n%x", "../../etc/passwd",
-         "-1", "0", "99999999999999999999999", "1e309", "NaN", "true", "null", "[]", "{}",
-         "2026-02-30", "31 02 2026", "\u202eevil", "🦄" * 10, " ", "\r\n", "Ω≈ç√∫"]
+NASTY = [
+    "<script>alert(1)</script>",
+    "\x00",
+    "a\x00b",
+    "' OR '1'='1",
+    "%s%n%x",
+    "../../etc/passwd",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e309",
+    "NaN",
+    "true",
+    "null",
+    "[]",
+    "{}",
+    "2026-02-30",
+    "31 02 2026",
+    "\u202eevil",
+    "🦄" * 10,
+    " ",
+    "\r\n",
+    "Ω≈ç√∫",
+]
 
 scalar = st.one_of(
     st.just(""),
@@ -353,7 +134,7 @@ scalar = st.one_of(
     st.text(max_size=600),
     st.builds(lambda c, n: c * n, st.characters(), st.integers(1000, 5000)),  # very long
     st.sampled_from(NASTY),
-    st.integers(min_value=-(2 ** 70), max_value=2 ** 70).map(str),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
 )
 
 
@@ -368,118 +149,33 @@ def field_value(f: FormField):
 
 
 def form_data(fields: dict[str, FormField]):
-    known = st.fixed_dictionaries({}, optional={name: field_value(f)
-                                                for name, f in sorted(fields.items())})
+    known = st.fixed_dictionaries(
+        {}, optional={name: field_value(f) for name, f in sorted(fields.items())}
+    )
     unknown = st.dictionaries(
-        st.one_of(st.sampled_from(["unknown_field", "id", "eia_id", "owner_id", "status",
-                                   "reference", "role", "version", "__proto__"]),
-                  st.text(min_size=1, max_size=30)),
-        scalar, max_size=3)
+        st.one_of(
+            st.sampled_from(
+                [
+                    "unknown_field",
+                    "id",
+                    "eia_id",
+                    "owner_id",
+                    "status",
+                    "reference",
+                    "role",
+                    "version",
+                    "__proto__",
+                ]
+            ),
+            st.text(min_size=1, max_size=30),
+        ),
+        scalar,
+        max_size=3,
+    )
     return st.builds(lambda a, b: {**b, **a}, known, unknown)
 
 
 # --- the test ------------------------------------------------------------------------------
-
-def _client(app, world: World, identity: str):
-    client = app.test_client()
-    if identity != "anonymous":
-        sign_in(client, world.people[identity])
-    return client
-
-
-def _check(response, what: str) -> int:
-    status = response.status_code
-    assert status < 500 and status in ALLOWED, (
-        f"{what} answered {status}: {response.get_data(as_text=True)[:800]}")
-    return status
-
-
-@dataclass
-class Discovered:
-    """What reading the pages found for a rule: the fields of its forms (the strategy for
-    random data), where to post and as whom, and the forms as a browser would send them."""
-
-    fields: dict[str, FormField]
-    targets: list[tuple[str, str]]  # (url, identity) the pages' forms and links post to
-    outsiders: list[tuple[str, str]]  # (url, identity) no page offered that person
-    baseline: list[tuple[str, str, list]]  # (url, identity, pairs): forms sent unchanged
-    forms_seen: int
-
-
-def discover(app, rule: Rule, world: World, urls: list[str], coverage: dict) -> Discovered:
-    """Fetch the rule's own page (and the pages above it in the URL, whose buttons may post
-    to it) as each person, then the pages their links and forms lead to (one level), and
-    read the forms that post to the rule."""
-    pages = [r for r in app.url_map.iter_rules()
-             if "GET" in r.methods and r.arguments <= rule.arguments
-             and rule.rule.startswith(r.rule) and not r.endpoint.endswith("static")
-             and (r.rule != "/" or not rule.arguments)]
-    fields: dict[str, FormField] = {}
-    targets: list[tuple[str, str]] = []
-    seen_targets = set()
-    queue = []
-    for url in urls[:PROBED_URLS]:
-        values = dict(zip(sorted(rule.arguments), _arguments_of(app, url, rule)))
-        for page_rule in pages:
-            with app.test_request_context():
-                page_url = app.url_map.bind("localhost").build(
-                    page_rule.endpoint, {k: values[k] for k in page_rule.arguments})
-            # Its own page as everyone; the pages above it as those likeliest to have forms.
-            for identity in (IDENTITIES if page_rule is rule else ("owner", "admin")):
-                queue.append((page_url, identity, page_rule is not rule))
-    # When those show no form for it (an event's button on the task list, a comment box on a
-    # section's page), look on its sibling pages too: same first path segment, no other
-    # arguments; for one URL per EIA.
-    siblings = [r for r in app.url_map.iter_rules()
-                if "GET" in r.methods and r.arguments <= rule.arguments and r not in pages
-                and r.rule.split("/")[1:2] == rule.rule.split("/")[1:2]
-                and not r.endpoint.endswith("static")]
-    later = []
-    for url in urls[:len(world.eias) + 1]:
-        values = dict(zip(sorted(rule.arguments), _arguments_of(app, url, rule)))
-        for page_rule in siblings:
-            with app.test_request_context():
-                page_url = app.url_map.bind("localhost").build(
-                    page_rule.endpoint, {k: values[k] for k in page_rule.arguments})
-            later += [(page_url, identity, True) for identity in ("owner", "admin")]
-    fetched, baseline, forms_seen = set(), [], 0
-    while (queue or (later and not forms_seen)) and len(fetched) < MAX_PAGES_FETCHED:
-        if not queue:
-            queue, later = later, []
-        page_url, identity, follow = queue.pop(0)
-        if (page_url, identity) in fetched:
-            continue
-        fetched.add((page_url, identity))
-        response = _client(app, world, identity).get(page_url)
-        _check(response, f"GET {page_url} as {identity}")
-        if response.status_code != 200 or "html" not in response.content_type:
-            continue
-        found, submissions, found_urls = read_forms(response.data, page_url, app, rule.endpoint)
-        if found_urls:
-            coverage["form_pages"].add(page_url)
-        forms_seen += len(submissions)
-        coverage["forms"] += len(submissions)
-        for name, f in found.items():
-            mine = fields.setdefault(name, FormField(f.kind))
-            mine.options |= f.options
-            mine.defaults += f.defaults
-            mine.count = max(mine.count, f.count)
-        if _endpoint_of(app, page_url, "GET") == rule.endpoint:
-            found_urls = found_urls | {page_url}
-        for target_url in found_urls:
-            if (target_url, identity) not in seen_targets:
-                seen_targets.add((target_url, identity))
-                targets.append((target_url, identity))
-            if follow and "GET" in rule.methods:  # its own page, reached as people reach it
-                queue.insert(0, (target_url, identity, False))
-        baseline += [(action, identity, pairs) for action, pairs in submissions[:2]]
-    outsiders = [(url, identity) for url in urls[:3] for identity in IDENTITIES
-                 if (url, identity) not in seen_targets]
-    if not targets:  # no page shows a form for it (or none could be read): post anyway
-        targets, outsiders = [(url, i) for url in urls for i in IDENTITIES], []
-    coverage["fields"] |= set(fields)
-    return Discovered(fields, targets, outsiders, baseline, forms_seen)
-
 
 # POST rules that no page has a form for, and why. For every other rule the fuzzer's strategy
 # for the fields is the form it finds on the rule's page (or a page above it or beside it);
@@ -488,19 +184,23 @@ def discover(app, rule: Rule, world: World, urls: list[str], coverage: dict) -> 
 NO_FORM_PAGE: dict[str, str] = {
     # Buttons with no field but the CSRF token, shown only in a state the fuzzing's world does
     # not have; the rules are posted to all the same (empty, and with random fields).
-    "/admin/characteristics/<int:characteristic_id>/deactivate":
+    "/admin/characteristics/<int:characteristic_id>/deactivate": (
         "shown only for a council's own active characteristic; the world has the statutory "
-        "ten, which cannot be deactivated",
-    "/admin/characteristics/<int:characteristic_id>/reactivate":
-        "shown only for a deactivated characteristic; the world has none",
-    "/admin/directorates/<int:directorate_id>/delete":
-        "shown only for a directorate nothing uses; the world's are in use",
-    "/admin/services/<int:service_id>/delete":
-        "shown only for a service nothing uses; the world's are in use",
-    "/admin/users/<int:user_id>/reactivate":
-        "shown only for a deactivated person; the world has none",
-    "/emails/<int:outbox_id>/resend":
-        "shown only beside an email that failed; the world has none",
+        "ten, which cannot be deactivated"
+    ),
+    "/admin/characteristics/<int:characteristic_id>/reactivate": (
+        "shown only for a deactivated characteristic; the world has none"
+    ),
+    "/admin/directorates/<int:directorate_id>/delete": (
+        "shown only for a directorate nothing uses; the world's are in use"
+    ),
+    "/admin/services/<int:service_id>/delete": (
+        "shown only for a service nothing uses; the world's are in use"
+    ),
+    "/admin/users/<int:user_id>/reactivate": (
+        "shown only for a deactivated person; the world has none"
+    ),
+    "/emails/<int:outbox_id>/resend": "shown only beside an email that failed; the world has none",
 }
 
 
@@ -509,24 +209,36 @@ def missing_strategy(rule: str, found: Discovered) -> str | None:
     None."""
     if found.forms_seen or rule in NO_FORM_PAGE:
         return None
-    return (f"POST {rule}: no page the fuzzer read has a form that posts to it, so it has no "
-            "strategy for the rule's fields and only posted guesses. Put the form on the "
-            "rule's own page or a page above it in the URL, or add the rule to NO_FORM_PAGE "
-            "in tests/test_forms_fuzz.py with the reason.")
+    return (
+        f"POST {rule}: no page the fuzzer read has a form that posts to it, so it has no "
+        "strategy for the rule's fields and only posted guesses. Put the form on the "
+        "rule's own page or a page above it in the URL, or add the rule to NO_FORM_PAGE "
+        "in tests/test_forms_fuzz.py with the reason."
+    )
 
 
 def _coverage(rule: Rule) -> dict:
-    return COVERAGE.setdefault(rule.rule, {
-        "endpoint": rule.endpoint, "posts": 0, "forms": 0, "statuses": Counter(),
-        "fields": set(), "form_pages": set(), "urls": set()})
+    return COVERAGE.setdefault(
+        rule.rule,
+        {
+            "endpoint": rule.endpoint,
+            "posts": 0,
+            "forms": 0,
+            "statuses": Counter(),
+            "fields": set(),
+            "form_pages": set(),
+            "urls": set(),
+        },
+    )
 
 
-@pytest.mark.parametrize("rule_endpoint", POST_RULES or [None],
-                         ids=lambda r: f"POST {r[0]}" if r else "no-post-rules")
+@pytest.mark.slow  # every form of the rule, as everyone, then Hypothesis
+@pytest.mark.parametrize(
+    "rule_endpoint", POST_RULES or [None], ids=lambda r: f"POST {r[0]}" if r else "no-post-rules"
+)
 def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
     assert rule_endpoint is not None, "app.url_map has no rule accepting POST"
-    rule = next(r for r in app.url_map.iter_rules()
-                if (r.rule, r.endpoint) == rule_endpoint)
+    rule = next(r for r in app.url_map.iter_rules() if (r.rule, r.endpoint) == rule_endpoint)
     world = build_world(make, db, with_eias="reference" in rule.arguments)
     urls = concrete_urls(app, db, rule, world)
     coverage = _coverage(rule)
@@ -534,18 +246,19 @@ def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
 
     def post(url, identity, data, what):
         if isinstance(data, bytes):  # a body of random bytes, sent as a form would be
-            response = _client(app, world, identity).post(
-                url, data=data, content_type="application/x-www-form-urlencoded")
+            response = client_as(app, world, identity).post(
+                url, data=data, content_type="application/x-www-form-urlencoded"
+            )
         else:
-            response = _client(app, world, identity).post(url, data=data)
-        status = _check(response, f"POST {url} as {identity} with {what}")
+            response = client_as(app, world, identity).post(url, data=data)
+        status = check(response, f"POST {url} as {identity} with {what}")
         coverage["posts"] += 1
         coverage["statuses"][status] += 1
         coverage["urls"].add(url)
 
     # The forms as a browser sends them unchanged, and empty.
     for url, identity, pairs in found.baseline[:MAX_PLAIN_POSTS]:
-        post(url, identity, _multi(pairs), "the form as shown")
+        post(url, identity, multi(pairs), "the form as shown")
     for url, identity in (found.targets + found.outsiders)[:MAX_PLAIN_POSTS]:
         post(url, identity, {}, "nothing")
 
@@ -554,11 +267,22 @@ def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
     if found.outsiders:
         target = st.one_of(target, target, target, st.sampled_from(found.outsiders))
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, print_blob=True,
-              suppress_health_check=list(HealthCheck))
-    @given(target=target,
-           body=st.one_of(form_data(found.fields), form_data(found.fields),
-                          form_data(found.fields), st.binary(max_size=300)))
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        print_blob=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(
+        target=target,
+        body=st.one_of(
+            form_data(found.fields),
+            form_data(found.fields),
+            form_data(found.fields),
+            st.binary(max_size=300),
+        ),
+    )
     def random_post(target, body):
         url, identity = target
         post(url, identity, body, f"{body!r:.300}")
@@ -568,18 +292,24 @@ def test_random_posts_never_make_a_500(rule_endpoint, app, make, db):
     assert problem is None, problem
 
 
+@pytest.mark.slow  # crawls the pages for two rules
 def test_a_new_form_route_without_a_strategy_fails(app, make, db):
     """The guard above can fail: a POST route added with no page showing its form has no
     strategy, and is reported; the sign-in form, found on its page, has one."""
-    app.add_url_rule("/__unread-form/<reference>", "unread_form",
-                     lambda reference: ("thanks", 200), methods=["POST"])
+    app.add_url_rule(
+        "/__unread-form/<reference>",
+        "unread_form",
+        lambda reference: ("thanks", 200),
+        methods=["POST"],
+    )
     world = build_world(make, db, with_eias=True)
     results = {}
     for wanted in ("/__unread-form/<reference>", "/sign-in"):
         rule = next(r for r in app.url_map.iter_rules() if r.rule == wanted)
         coverage = {"forms": 0, "fields": set(), "form_pages": set()}
-        results[wanted] = discover(app, rule, world, concrete_urls(app, db, rule, world)[:2],
-                                   coverage)
+        results[wanted] = discover(
+            app, rule, world, concrete_urls(app, db, rule, world)[:2], coverage
+        )
     problem = missing_strategy("/__unread-form/<reference>", results["/__unread-form/<reference>"])
     assert problem is not None and "no strategy" in problem
     assert results["/__unread-form/<reference>"].targets, "it is posted to all the same"
@@ -590,23 +320,3 @@ def test_a_new_form_route_without_a_strategy_fails(app, make, db):
 def test_rules_set_aside_as_having_no_form_still_exist():
     stale = set(NO_FORM_PAGE) - {rule for rule, _ in POST_RULES}
     assert not stale, f"NO_FORM_PAGE names POST rules that no longer exist: {sorted(stale)}"
-
-
-def _endpoint_of(app, url: str, method: str) -> str | None:
-    try:
-        endpoint, _ = app.url_map.bind("localhost").match(urlsplit(url).path, method=method)
-    except HTTPException:
-        return None
-    return endpoint
-
-
-def _arguments_of(app, url: str, rule: Rule) -> list:
-    _, values = app.url_map.bind("localhost").match(urlsplit(url).path, method="POST")
-    return [values[k] for k in sorted(rule.arguments)]
-
-
-def _multi(pairs: list[tuple[str, str]]) -> dict:
-    data = defaultdict(list)
-    for name, value in pairs:
-        data[name].append(value)
-    return {k: v if len(v) > 1 else v[0] for k, v in data.items()}

@@ -6,73 +6,17 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from bs4 import BeautifulSoup
-from sqlmodel import func, select
+from sqlmodel import select
 
 from eia import operations as ops
-from eia.models import AuditRecord, Characteristic, Comment, Eia, ScreeningAnswer
-from eia.web.dates import long_date
+from eia.dates import long_date
+from eia.models import AuditRecord, Characteristic, Comment, Eia
 
-from .conftest import session_on, sign_in
+from .support.db import audit_count, fingerprint, fresh
+from .support.html import banner, error_summary, parse, tasks, words
+from .support.people import sign_in
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def parse(response) -> BeautifulSoup:
-    return BeautifulSoup(response.data, "html.parser")
-
-
-def words(element) -> str:
-    return " ".join(element.get_text().split())
-
-
-def error_summary(response) -> list[tuple[str, str | None]]:
-    """(text, href) of each entry in the error summary."""
-    summary = parse(response).find(class_="govuk-error-summary")
-    assert summary is not None, response.text[:2000]
-    return [(words(li), li.a["href"] if li.a else None) for li in summary.find_all("li")]
-
-
-def banner(response) -> str:
-    found = parse(response).find(class_="govuk-notification-banner")
-    return words(found) if found else ""
-
-
-def tasks(response_or_page) -> dict[str, tuple[str, str | None, str]]:
-    """Task list: title -> (status, link, hint)."""
-    page = response_or_page if isinstance(response_or_page, BeautifulSoup) \
-        else parse(response_or_page)
-    found = {}
-    for item in page.find_all(class_="govuk-task-list__item"):
-        name = item.find(class_="govuk-task-list__name-and-hint")
-        link = name.find("a")
-        title = words(link if link else name.find("div"))
-        hint = name.find(class_="govuk-task-list__hint")
-        found[title] = (words(item.find(class_="govuk-task-list__status")),
-                        link["href"] if link else None, words(hint) if hint else "")
-    return found
-
-
-def fingerprint(connection, eia_id: int) -> tuple:
-    """What is stored, read afresh: the EIA's columns, its children, the audit trail."""
-    with session_on(connection) as fresh:
-        eia = fresh.get(Eia, eia_id)
-        columns = tuple(getattr(eia, c.name) for c in Eia.__table__.columns)
-        answers = sorted((a.characteristic_id, a.relevance, a.reason) for a in fresh.exec(
-            select(ScreeningAnswer).where(ScreeningAnswer.eia_id == eia_id)).all())
-        comments = fresh.exec(select(func.count()).select_from(Comment)
-                              .where(Comment.eia_id == eia_id)).one()
-        audit = fresh.exec(select(func.count()).select_from(AuditRecord)).one()
-        return columns, tuple(answers), comments, audit
-
-
-def audit_count(db) -> int:
-    return db.exec(select(func.count()).select_from(AuditRecord)).one()
-
-
-def fresh(db, eia) -> Eia:
-    db.expire_all()
-    return db.get(Eia, eia.id)
 
 
 PROPOSAL = {
@@ -93,39 +37,31 @@ def screening_answers(make, relevant=(), unknown=(), skip=()) -> dict:
     for c in make.characteristics():
         if c.key in skip:
             continue
-        data[f"{c.key}-relevance"] = ("relevant" if c.key in relevant else
-                                      "unknown" if c.key in unknown else "not_relevant")
+        data[f"{c.key}-relevance"] = (
+            "relevant" if c.key in relevant else "unknown" if c.key in unknown else "not_relevant"
+        )
         data[f"{c.key}-reason"] = f"Because of {c.name.lower()}."
     return data
 
 
-@pytest.fixture
-def officer(make):
-    return make.user("officer", name="Olu Officer")
-
-
-@pytest.fixture
-def signed_in(client, officer):
-    sign_in(client, officer)
-    return client
-
-
 # --- starting an EIA -------------------------------------------------------------------
+
 
 def test_officer_starts_an_eia_for_their_own_service(signed_in, officer, make, db):
     make.service()  # another service on offer
     form = parse(signed_in.get("/eias/new"))
     assert words(form.h1) == "Start an Equality Impact Assessment"
-    assert form.find("select", id="service").find("option", selected=True)["value"] == \
-        str(officer.service_id)
+    assert form.find("select", id="service").find("option", selected=True)["value"] == str(
+        officer.service_id
+    )
 
-    response = signed_in.post("/eias/new", data={"title": "Library opening hours",
-                                                 "service": str(officer.service_id)})
+    response = signed_in.post(
+        "/eias/new", data={"title": "Library opening hours", "service": str(officer.service_id)}
+    )
     assert response.status_code == 302
     eia = db.exec(select(Eia).where(Eia.title == "Library opening hours")).one()
     assert response.location == f"/eias/{eia.reference}/tasks"
-    assert (eia.status, eia.owner_id, eia.service_id) == ("draft", officer.id,
-                                                          officer.service_id)
+    assert (eia.status, eia.owner_id, eia.service_id) == ("draft", officer.id, officer.service_id)
     page = signed_in.get(response.location)
     assert f"{eia.reference} started" in banner(page)
 
@@ -133,8 +69,10 @@ def test_officer_starts_an_eia_for_their_own_service(signed_in, officer, make, d
 def test_starting_needs_a_title_and_a_real_service(signed_in, officer):
     response = signed_in.post("/eias/new", data={"title": "  ", "service": "999999"})
     assert response.status_code == 400
-    assert error_summary(response) == [("Enter the title of the proposal", "#title"),
-                                       ("Select the service making the proposal", "#service")]
+    assert error_summary(response) == [
+        ("Enter the title of the proposal", "#title"),
+        ("Select the service making the proposal", "#service"),
+    ]
 
 
 def test_only_officers_and_approvers_start_eias(client, make):
@@ -146,11 +84,13 @@ def test_only_officers_and_approvers_start_eias(client, make):
     service = make.service(directorate=approver.directorate)
     sign_in(client, approver)
     page = parse(client.get("/eias/new"))
-    assert page.find("select", id="service").find("option", selected=True)["value"] == \
-        str(service.id)
+    assert page.find("select", id="service").find("option", selected=True)["value"] == str(
+        service.id
+    )
 
 
 # --- the task list ---------------------------------------------------------------------
+
 
 def test_task_list_follows_the_eia_through_screening(signed_in, officer, make, db):
     eia = make.eia("draft", owner=officer)
@@ -184,8 +124,10 @@ def test_task_list_follows_the_eia_through_screening(signed_in, officer, make, d
     db.flush()
     found = tasks(signed_in.get(f"/eias/{ref}/tasks"))
     assert found["Screening"][0] == "Completed"
-    assert {found[t][0] for t in ("Evidence", "Impact on each characteristic",
-                                  "Outcome and review date")} == {"Not needed"}
+    assert {
+        found[t][0]
+        for t in ("Evidence", "Impact on each characteristic", "Outcome and review date")
+    } == {"Not needed"}
     assert found["Check your answers and send"][:2] == ("Not started", f"/eias/{ref}/check")
 
 
@@ -211,18 +153,20 @@ def sign_off_row(page) -> str:
 
 
 def test_after_sending_the_task_list_says_who_has_it_not_what_others_may_do(
-        signed_in, officer, make, db):
+    signed_in, officer, make, db
+):
     """The officer could never approve or return their own EIA: the task list does not list
     those steps as "not possible yet"; it says which approver has the EIA, and since when."""
-    approver = make.user("approver", directorate=officer.service.directorate,
-                         name="Ann Approver")
+    approver = make.user("approver", directorate=officer.service.directorate, name="Ann Approver")
     eia = make.eia("awaiting_sign_off", owner=officer, approver=approver)
     page = signed_in.get(f"/eias/{eia.reference}/tasks")
     text = words(parse(page))
     assert "Not possible yet" not in text and "Only an approver" not in text
     assert parse(page).find("dt", string="Approve") is None
-    assert sign_off_row(page) == \
-        f"With Ann Approver, sent on {long_date(fresh(db, eia).status_changed_at)}"
+    assert (
+        sign_off_row(page)
+        == f"With Ann Approver, sent on {long_date(fresh(db, eia).status_changed_at)}"
+    )
     assert parse(page).find(id="approver-needed") is None
     # Withdrawing is still the officer's to do.
     assert parse(page).find("a", string=lambda s: s and "Withdraw the proposal" in s)
@@ -230,16 +174,19 @@ def test_after_sending_the_task_list_says_who_has_it_not_what_others_may_do(
 
 def test_the_task_list_names_only_approvers_who_may_decide(signed_in, officer, make, db):
     directorate = officer.service.directorate
-    in_service = make.user("approver", service=officer.service, directorate=directorate,
-                           name="Sam Service-Approver")
+    in_service = make.user(
+        "approver", service=officer.service, directorate=directorate, name="Sam Service-Approver"
+    )
     make.user("approver", directorate=directorate, name="Bo Approver")
     eia = make.eia("full_assessment", owner=officer, approver=in_service)
     make.assess(eia, officer)
     ops.transition(db, eia, "submit_for_sign_off", officer)
     db.flush()
     sent = long_date(fresh(db, eia).status_changed_at)
-    assert sign_off_row(signed_in.get(f"/eias/{eia.reference}/tasks")) == \
-        f"With the approvers for {directorate.name}, sent on {sent}"
+    assert (
+        sign_off_row(signed_in.get(f"/eias/{eia.reference}/tasks"))
+        == f"With the approvers for {directorate.name}, sent on {sent}"
+    )
 
     # The approver in the EIA's service changed it: they may not decide, so one is left.
     eia = make.eia("full_assessment", owner=officer, approver=in_service)
@@ -248,12 +195,15 @@ def test_the_task_list_names_only_approvers_who_may_decide(signed_in, officer, m
     ops.transition(db, eia, "submit_for_sign_off", officer)
     db.flush()
     page = signed_in.get(f"/eias/{eia.reference}/tasks")
-    assert sign_off_row(page) == \
-        f"With Bo Approver, sent on {long_date(fresh(db, eia).status_changed_at)}"
+    assert (
+        sign_off_row(page)
+        == f"With Bo Approver, sent on {long_date(fresh(db, eia).status_changed_at)}"
+    )
 
     # Seen by the approver who may decide: it is with them, and they can act on it.
-    sign_in(signed_in, db.exec(select(type(officer)).where(
-        type(officer).name == "Bo Approver")).one())
+    sign_in(
+        signed_in, db.exec(select(type(officer)).where(type(officer).name == "Bo Approver")).one()
+    )
     page = signed_in.get(f"/eias/{eia.reference}/tasks")
     assert sign_off_row(page).startswith("With you, sent on ")
     assert parse(page).find("a", string=lambda s: s and "Sign off or return" in s)
@@ -265,11 +215,16 @@ def test_the_task_list_names_only_approvers_who_may_decide(signed_in, officer, m
 
 
 def test_task_list_says_nothing_about_screening_s_outcome_until_it_is_answered(
-        signed_in, officer, make, db):
+    signed_in, officer, make, db
+):
     eia = make.eia("screening", owner=officer)
     url = f"/eias/{eia.reference}/tasks"
-    outcome_words = ("No characteristic was found relevant", "screen the EIA out",
-                     "A full assessment is needed", "cannot be screened out")
+    outcome_words = (
+        "No characteristic was found relevant",
+        "screen the EIA out",
+        "A full assessment is needed",
+        "cannot be screened out",
+    )
 
     def said():
         text = words(parse(signed_in.get(url)))
@@ -279,8 +234,12 @@ def test_task_list_says_nothing_about_screening_s_outcome_until_it_is_answered(
     assert found == [] and "Screening is not complete" in text
 
     characteristics = make.characteristics()
-    ops.save_screening(db, eia, officer, {c.id: ("not_relevant", "No change for them.")
-                                          for c in characteristics[:3]})
+    ops.save_screening(
+        db,
+        eia,
+        officer,
+        {c.id: ("not_relevant", "No change for them.") for c in characteristics[:3]},
+    )
     ops.save_screening(db, eia, officer, {characteristics[3].id: ("relevant", "")})
     db.flush()
     found, text = said()  # part-answered, one relevant but not yet explained
@@ -335,6 +294,7 @@ def test_task_list_shows_general_comments(signed_in, officer, make, db):
 
 # --- the proposal ----------------------------------------------------------------------
 
+
 def test_proposal_page_shows_the_saved_answers(signed_in, officer, make):
     eia = make.eia("screening", owner=officer, title="Parking zones")
     page = parse(signed_in.get(f"/eias/{eia.reference}/proposal"))
@@ -343,8 +303,7 @@ def test_proposal_page_shows_the_saved_answers(signed_in, officer, make):
     assert page.find("input", id="proposal_type", value="new_policy") is not None
     checked = page.find("input", attrs={"name": "proposal_type", "checked": True})
     assert checked["value"] == "service_change"
-    assert page.find("input", id="decision_date-day")["value"] == \
-        f"{eia.decision_date.day:02d}"
+    assert page.find("input", id="decision_date-day")["value"] == f"{eia.decision_date.day:02d}"
     assert page.find(class_="govuk-back-link")["href"] == f"/eias/{eia.reference}/tasks"
     assert eia.reference in words(page.find(class_="govuk-caption-l"))
 
@@ -352,13 +311,17 @@ def test_proposal_page_shows_the_saved_answers(signed_in, officer, make):
 def test_save_and_continue_stores_the_proposal_in_one_edit(signed_in, officer, make, db):
     eia = make.eia("draft", owner=officer)
     before = audit_count(db)
-    response = signed_in.post(f"/eias/{eia.reference}/proposal",
-                              data={**PROPOSAL, "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal", data={**PROPOSAL, "save": "Save and continue"}
+    )
     assert (response.status_code, response.location) == (302, f"/eias/{eia.reference}/tasks")
     eia = fresh(db, eia)
     assert (eia.title, eia.proposal_type, eia.affects, eia.decision_maker) == (
-        "School Streets in Highbury", "service_change", ["residents", "service_users"],
-        "Executive")
+        "School Streets in Highbury",
+        "service_change",
+        ["residents", "service_users"],
+        "Executive",
+    )
     assert eia.decision_date == date(date.today().year + 1, 3, 3)
     assert (eia.publishable, eia.confidential, eia.decision_round) == (True, False, "")
     assert audit_count(db) == before + 1
@@ -367,17 +330,24 @@ def test_save_and_continue_stores_the_proposal_in_one_edit(signed_in, officer, m
 
 def test_save_and_continue_goes_on_to_screening_when_it_is_open(signed_in, officer, make):
     eia = make.eia("screening", owner=officer)
-    response = signed_in.post(f"/eias/{eia.reference}/proposal",
-                              data={**PROPOSAL, "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal", data={**PROPOSAL, "save": "Save and continue"}
+    )
     assert response.location == f"/eias/{eia.reference}/screening"
 
 
 def test_save_for_later_keeps_partial_input(signed_in, officer, make, db):
     eia = make.eia("draft", owner=officer, title="Old title")
-    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
-        "title": "Half-written title", "summary": "Only the first line so far\nand a second",
-        "decision_maker": "", "decision_date": ["", "", ""],
-        "later": "Save and come back later"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal",
+        data={
+            "title": "Half-written title",
+            "summary": "Only the first line so far\nand a second",
+            "decision_maker": "",
+            "decision_date": ["", "", ""],
+            "later": "Save and come back later",
+        },
+    )
     assert (response.status_code, response.location) == (302, f"/eias/{eia.reference}/tasks")
     eia = fresh(db, eia)
     assert eia.title == "Half-written title"
@@ -387,20 +357,27 @@ def test_save_for_later_keeps_partial_input(signed_in, officer, make, db):
     assert found["Describe the proposal"][0] == "In progress"
 
 
-def test_save_and_continue_asks_for_what_is_missing_and_keeps_the_rest(signed_in, officer,
-                                                                       make, db):
+def test_save_and_continue_asks_for_what_is_missing_and_keeps_the_rest(
+    signed_in, officer, make, db
+):
     eia = make.eia("draft", owner=officer, title="A title")
-    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
-        "title": "A better title", "summary": "", "decision_maker": "Executive",
-        "decision_date": ["", "", ""], "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal",
+        data={
+            "title": "A better title",
+            "summary": "",
+            "decision_maker": "Executive",
+            "decision_date": ["", "", ""],
+            "save": "Save and continue",
+        },
+    )
     assert response.status_code == 400
     assert error_summary(response) == [
         ("Enter a summary of the proposal", "#summary"),
         ("Select the kind of proposal", "#proposal_type"),
         ("Select who the proposal affects", "#affects"),
         ("Select the kind of decision", "#decision_type"),
-        ("Enter why the EIA should not be published, or tick to publish it",
-         "#publishing_reason"),
+        ("Enter why the EIA should not be published, or tick to publish it", "#publishing_reason"),
     ]
     assert "Your other answers have been saved" in words(parse(response))
     eia = fresh(db, eia)
@@ -410,58 +387,108 @@ def test_save_and_continue_asks_for_what_is_missing_and_keeps_the_rest(signed_in
 def test_invalid_date_is_reported_and_nothing_saved_is_lost(signed_in, officer, make, db):
     eia = make.eia("screening", owner=officer)
     saved_date = eia.decision_date
-    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
-        **PROPOSAL, "title": "Typed <title>", "decision_date": ["31", "2", "2027"],
-        "later": "Save and come back later"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal",
+        data={
+            **PROPOSAL,
+            "title": "Typed <title>",
+            "decision_date": ["31", "2", "2027"],
+            "later": "Save and come back later",
+        },
+    )
     assert response.status_code == 400
-    assert error_summary(response) == [("Decision date must be a real date",
-                                        "#decision_date-day")]
+    assert error_summary(response) == [("Decision date must be a real date", "#decision_date-day")]
     page = parse(response)
     assert page.title.string.startswith("Error: ")
     assert page.find(id="decision_date-day")["value"] == "31"
     assert page.find(id="decision_date-month")["value"] == "2"
     assert page.find(id="decision_date-year")["value"] == "2027"
     assert page.find(id="title")["value"] == "Typed <title>"
-    assert "govuk-form-group--error" in page.find(id="decision_date").find_parent(
-        class_="govuk-form-group")["class"]
+    assert (
+        "govuk-form-group--error"
+        in page.find(id="decision_date").find_parent(class_="govuk-form-group")["class"]
+    )
     eia = fresh(db, eia)
     assert eia.decision_date == saved_date  # the stored date stays
     assert eia.title == "Typed <title>"  # the valid answers were kept
 
 
-@pytest.mark.parametrize("field, value, message, href", [
-    ("proposal_type", "nonsense", "Select the kind of proposal", "#proposal_type"),
-    ("affects", "aliens", "Select who the proposal affects", "#affects"),
-    ("decision_type", "dictator", "Select the kind of decision", "#decision_type"),
-    ("decision_date", ["1", "13", "2027"], "Decision date must be a real date",
-     "#decision_date-day"),
-    ("decision_date", ["", "3", "2027"], "Decision date must include a day",
-     "#decision_date-day"),
-    ("title", "x" * 301, "Title must be 300 characters or fewer", "#title"),
-    ("summary", "nul \x00 byte", "Summary contains a character that cannot be saved: "
-     "remove it", "#summary"),
-    # One-line answers end up in email subjects: a line break there stopped every email
-    # about the EIA being built.
-    ("title", "School Streets\nin Highbury", "Title must be on one line: remove any line "
-     "breaks or tabs", "#title"),
-    ("decision_maker", "Corporate\tDirector", "Decision maker must be on one line: remove "
-     "any line breaks or tabs", "#decision_maker"),
-    ("decision_round", "Budget\u20282027/28", "Decision round must be on one line: remove "
-     "any line breaks or tabs", "#decision_round"),
-    ("title", "Close\x1b the road", "Title contains an invisible character that cannot be "
-     "used: type it again rather than pasting it", "#title"),
-])
-def test_bad_input_gets_400_and_an_error_never_a_500(signed_in, officer, make, connection,
-                                                     field, value, message, href):
+@pytest.mark.parametrize(
+    "field, value, message, href",
+    [
+        ("proposal_type", "nonsense", "Select the kind of proposal", "#proposal_type"),
+        ("affects", "aliens", "Select who the proposal affects", "#affects"),
+        ("decision_type", "dictator", "Select the kind of decision", "#decision_type"),
+        (
+            "decision_date",
+            ["1", "13", "2027"],
+            "Decision date must be a real date",
+            "#decision_date-day",
+        ),
+        (
+            "decision_date",
+            ["", "3", "2027"],
+            "Decision date must include a day",
+            "#decision_date-day",
+        ),
+        ("title", "x" * 301, "Title must be 300 characters or fewer", "#title"),
+        (
+            "summary",
+            "nul \x00 byte",
+            "Summary contains a character that cannot be saved: remove it",
+            "#summary",
+        ),
+        # One-line answers end up in email subjects: a line break there stopped every email
+        # about the EIA being built.
+        (
+            "title",
+            "School Streets\nin Highbury",
+            "Title must be on one line: remove any line breaks or tabs",
+            "#title",
+        ),
+        (
+            "decision_maker",
+            "Corporate\tDirector",
+            "Decision maker must be on one line: remove any line breaks or tabs",
+            "#decision_maker",
+        ),
+        (
+            "decision_round",
+            "Budget\u20282027/28",
+            "Decision round must be on one line: remove any line breaks or tabs",
+            "#decision_round",
+        ),
+        (
+            "title",
+            "Close\x1b the road",
+            "Title contains an invisible character that cannot be "
+            "used: type it again rather than pasting it",
+            "#title",
+        ),
+    ],
+)
+def test_bad_input_gets_400_and_an_error_never_a_500(
+    signed_in, officer, make, connection, field, value, message, href
+):
     eia = make.eia("screening", owner=officer)
     make.session.commit()
     before = fingerprint(connection, eia.id)
-    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
-        **{k: v for k, v in PROPOSAL.items() if k != "publishable"},
-        "title": eia.title, "summary": eia.summary, "decision_maker": eia.decision_maker,
-        "decision_date": [str(eia.decision_date.day), str(eia.decision_date.month),
-                          str(eia.decision_date.year)],
-        field: value, "later": "Save and come back later"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal",
+        data={
+            **{k: v for k, v in PROPOSAL.items() if k != "publishable"},
+            "title": eia.title,
+            "summary": eia.summary,
+            "decision_maker": eia.decision_maker,
+            "decision_date": [
+                str(eia.decision_date.day),
+                str(eia.decision_date.month),
+                str(eia.decision_date.year),
+            ],
+            field: value,
+            "later": "Save and come back later",
+        },
+    )
     assert response.status_code == 400
     assert (message, href) in error_summary(response)
     after = fingerprint(connection, eia.id)
@@ -470,7 +497,8 @@ def test_bad_input_gets_400_and_an_error_never_a_500(signed_in, officer, make, c
 
 
 def test_a_title_saved_with_a_line_break_is_shown_and_saved_again_with_a_space(
-        signed_in, officer, make, db):
+    signed_in, officer, make, db
+):
     """Saved before one-line answers refused line breaks (or imported): the box shows a
     space where the break was (a browser would silently drop the break and glue the words),
     and saving the page as shown keeps the words apart."""
@@ -480,9 +508,14 @@ def test_a_title_saved_with_a_line_break_is_shown_and_saved_again_with_a_space(
     db.commit()
     box = parse(signed_in.get(f"/eias/{eia.reference}/proposal")).find(id="title")
     assert box["value"] == "School Streets in Highbury"
-    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
-        **{k: v for k, v in PROPOSAL.items() if k != "publishable"},
-        "title": box["value"], "later": "Save and come back later"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal",
+        data={
+            **{k: v for k, v in PROPOSAL.items() if k != "publishable"},
+            "title": box["value"],
+            "later": "Save and come back later",
+        },
+    )
     assert response.status_code == 302, response.text[:2000]
     assert fresh(db, eia).title == "School Streets in Highbury"
 
@@ -495,21 +528,25 @@ def test_proposal_cannot_be_changed_once_sent(signed_in, officer, make, connecti
     assert "cannot be changed while the EIA is awaiting sign-off" in words(page)
 
     before = fingerprint(connection, eia.id)
-    response = signed_in.post(f"/eias/{eia.reference}/proposal",
-                              data={**PROPOSAL, "title": "Sneaky change",
-                                    "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal",
+        data={**PROPOSAL, "title": "Sneaky change", "save": "Save and continue"},
+    )
     assert response.status_code == 409
-    assert error_summary(response) == [("Describe the proposal cannot be changed while the "
-                                        "EIA is awaiting sign-off.", None)]
+    assert error_summary(response) == [
+        ("Describe the proposal cannot be changed while the EIA is awaiting sign-off.", None)
+    ]
     assert parse(response).find(id="title")["value"] == "Sneaky change"  # typed text kept
     assert fingerprint(connection, eia.id) == before
 
 
 # --- publishing --------------------------------------------------------------------------
 
+
 def test_a_new_eia_is_marked_to_publish(signed_in, officer, db):
-    response = signed_in.post("/eias/new", data={"title": "Library opening hours",
-                                                 "service": str(officer.service_id)})
+    response = signed_in.post(
+        "/eias/new", data={"title": "Library opening hours", "service": str(officer.service_id)}
+    )
     eia = db.exec(select(Eia).where(Eia.title == "Library opening hours")).one()
     assert (eia.publishable, eia.confidential, eia.publishing_reason) == (True, False, "")
     page = parse(signed_in.get(response.location.replace("/tasks", "/proposal")))
@@ -526,20 +563,27 @@ def test_not_publishing_needs_a_reason_which_is_kept_and_shown(signed_in, office
     response = signed_in.post(url, data={**unpublished, "save": "Save and continue"})
     assert response.status_code == 400
     assert error_summary(response) == [
-        ("Enter why the EIA should not be published, or tick to publish it",
-         "#publishing_reason")]
-    assert "govuk-form-group--error" in parse(response).find(
-        id="publishing_reason").find_parent(class_="govuk-form-group")["class"]
+        ("Enter why the EIA should not be published, or tick to publish it", "#publishing_reason")
+    ]
+    assert (
+        "govuk-form-group--error"
+        in parse(response)
+        .find(id="publishing_reason")
+        .find_parent(class_="govuk-form-group")["class"]
+    )
 
     reason = "It describes the posts of named staff."
-    response = signed_in.post(url, data={**unpublished, "publishing_reason": reason,
-                                         "save": "Save and continue"})
+    response = signed_in.post(
+        url, data={**unpublished, "publishing_reason": reason, "save": "Save and continue"}
+    )
     assert response.status_code == 302
     eia = fresh(db, eia)
     assert (eia.publishable, eia.publishing_reason) == (False, reason)
-    record = db.exec(select(AuditRecord).where(AuditRecord.eia_id == eia.id,
-                                               AuditRecord.event == "proposal")
-                     .order_by(AuditRecord.seq.desc())).first()
+    record = db.exec(
+        select(AuditRecord)
+        .where(AuditRecord.eia_id == eia.id, AuditRecord.event == "proposal")
+        .order_by(AuditRecord.seq.desc())
+    ).first()
     assert json.loads(record.details)["publishing_reason"] == ["", reason]
 
     def shown(page) -> str:
@@ -558,19 +602,27 @@ def test_not_publishing_needs_a_reason_which_is_kept_and_shown(signed_in, office
 
 
 @pytest.mark.parametrize("button", ["save", "later"])
-def test_a_published_eia_cannot_be_confidential(signed_in, officer, make, connection,
-                                                button):
+def test_a_published_eia_cannot_be_confidential(signed_in, officer, make, connection, button):
     eia = make.eia("screening", owner=officer)
     make.session.commit()
     before = fingerprint(connection, eia.id)
-    response = signed_in.post(f"/eias/{eia.reference}/proposal", data={
-        **PROPOSAL, "title": eia.title, "confidential": "y", button: "y"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal",
+        data={**PROPOSAL, "title": eia.title, "confidential": "y", button: "y"},
+    )
     assert response.status_code == 400
     assert error_summary(response) == [
-        ("A confidential EIA cannot be published: untick publishing and say why, or untick "
-         "confidential", "#publishable"),
-        ("A published EIA cannot be confidential: untick confidential, or untick publishing "
-         "and say why", "#confidential")]
+        (
+            "A confidential EIA cannot be published: untick publishing and say why, or untick "
+            "confidential",
+            "#publishable",
+        ),
+        (
+            "A published EIA cannot be confidential: untick confidential, or untick publishing "
+            "and say why",
+            "#confidential",
+        ),
+    ]
     page = parse(response)
     for field in ("publishable", "confidential"):
         group = page.find(id=field).find_parent(class_="govuk-form-group")
@@ -583,6 +635,7 @@ def test_a_published_eia_cannot_be_confidential(signed_in, officer, make, connec
 
 
 # --- screening -------------------------------------------------------------------------
+
 
 def test_screening_page_asks_about_each_characteristic(signed_in, officer, make, db):
     eia = make.eia("screening", owner=officer)
@@ -598,46 +651,53 @@ def test_screening_page_asks_about_each_characteristic(signed_in, officer, make,
     assert page.find("input", id="age-relevance")["value"] == "relevant"
     assert page.find("textarea", id="age-reason") is not None
     assert "Think about children, young people" in words(page.find(id="age-relevance-hint"))
-    assert "Islington's profile: Islington has 24,000 residents aged 65 or over." in \
-        words(page)
+    assert "Islington's profile: Islington has 24,000 residents aged 65 or over." in words(page)
     ids = [tag["id"] for tag in page.find_all(id=True)]
     assert len(ids) == len(set(ids))
     labels = {words(x) for x in page.find_all("label", class_="govuk-radios__label")}
     assert labels == {"Relevant", "Not relevant", "Don't know yet"}
 
 
-def test_screening_all_not_relevant_says_no_full_assessment_is_needed(signed_in, officer,
-                                                                      make, db):
+def test_screening_all_not_relevant_says_no_full_assessment_is_needed(signed_in, officer, make, db):
     eia = make.eia("screening", owner=officer)
-    response = signed_in.post(f"/eias/{eia.reference}/screening",
-                              data={**screening_answers(make), "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/screening",
+        data={**screening_answers(make), "save": "Save and continue"},
+    )
     assert (response.status_code, response.location) == (302, f"/eias/{eia.reference}/tasks")
-    assert "No full assessment is needed: you can send the screening for sign-off" in \
-        banner(signed_in.get(response.location))
+    assert "No full assessment is needed: you can send the screening for sign-off" in banner(
+        signed_in.get(response.location)
+    )
     eia = fresh(db, eia)
     assert {a.relevance for a in eia.screening_answers} == {"not_relevant"}
     assert len(eia.screening_answers) == len(make.characteristics())
     decision = parse(signed_in.get(f"/eias/{eia.reference}/screening")).find(
-        id="screening-decision")
+        id="screening-decision"
+    )
     assert "No full assessment is needed" in words(decision)
-    assert f"not relevant to all {len(make.characteristics())} characteristics" in \
-        words(decision)
+    assert f"not relevant to all {len(make.characteristics())} characteristics" in words(decision)
 
 
-def test_screening_relevant_or_unknown_says_a_full_assessment_is_needed(signed_in, officer,
-                                                                        make):
+def test_screening_relevant_or_unknown_says_a_full_assessment_is_needed(signed_in, officer, make):
     eia = make.eia("screening", owner=officer)
-    response = signed_in.post(f"/eias/{eia.reference}/screening", data={
-        **screening_answers(make, relevant=("age", "disability"), unknown=("race",)),
-        "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/screening",
+        data={
+            **screening_answers(make, relevant=("age", "disability"), unknown=("race",)),
+            "save": "Save and continue",
+        },
+    )
     assert response.status_code == 302
     page = signed_in.get(response.location)
-    assert ("A full assessment is needed because screening found age, disability and race "
-            "relevant or not yet known") in banner(page)
+    assert (
+        "A full assessment is needed because screening found age, disability and race "
+        "relevant or not yet known"
+    ) in banner(page)
     ready = parse(page).find(id="next-steps").find_next("div", class_="govuk-button-group")
     assert "Start the full assessment" in words(ready)
-    decision = words(parse(signed_in.get(f"/eias/{eia.reference}/screening")).find(
-        id="screening-decision"))
+    decision = words(
+        parse(signed_in.get(f"/eias/{eia.reference}/screening")).find(id="screening-decision")
+    )
     assert "relevant to age and disability and not yet known for race" in decision
 
 
@@ -646,13 +706,16 @@ def test_screening_saved_for_later_keeps_what_was_answered(signed_in, officer, m
     answers = screening_answers(make)
     partial = {k: v for k, v in answers.items() if k.startswith(("age-", "disability-"))}
     partial["disability-reason"] = ""
-    response = signed_in.post(f"/eias/{eia.reference}/screening",
-                              data={**partial, "later": "Save and come back later"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/screening", data={**partial, "later": "Save and come back later"}
+    )
     assert response.status_code == 302
     eia = fresh(db, eia)
     stored = {a.characteristic.key: (a.relevance, a.reason) for a in eia.screening_answers}
-    assert stored == {"age": ("not_relevant", "Because of age."),
-                      "disability": ("not_relevant", "")}
+    assert stored == {
+        "age": ("not_relevant", "Because of age."),
+        "disability": ("not_relevant", ""),
+    }
     found = tasks(signed_in.get(f"/eias/{eia.reference}/tasks"))
     assert found["Screening"][0] == "In progress"
     assert "Screening is not complete" in found["Screening"][2]
@@ -663,8 +726,9 @@ def test_screening_continue_asks_for_every_answer_and_reason(signed_in, officer,
     answers = screening_answers(make, skip=("sex",))
     answers["age-reason"] = "  "
     answers["race-relevance"] = "perhaps"
-    response = signed_in.post(f"/eias/{eia.reference}/screening",
-                              data={**answers, "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/screening", data={**answers, "save": "Save and continue"}
+    )
     assert response.status_code == 400
     errors = error_summary(response)
     assert ("Give a reason for your answer on age", "#age-reason") in errors
@@ -674,10 +738,12 @@ def test_screening_continue_asks_for_every_answer_and_reason(signed_in, officer,
     assert ("Sex: say whether the proposal is relevant, and why", "#sex-relevance") in errors
     assert len(errors) == 3
     page = parse(response)
-    for field_id, words in (("sex-relevance", "Select whether the proposal is relevant to sex"),
-                            ("sex-reason", "Give a reason for your answer on sex")):
+    for field_id, message in (
+        ("sex-relevance", "Select whether the proposal is relevant to sex"),
+        ("sex-reason", "Give a reason for your answer on sex"),
+    ):
         group = page.find(id=field_id).find_parent(class_="govuk-form-group--error")
-        assert words in group.select_one(".govuk-error-message").get_text()
+        assert message in group.select_one(".govuk-error-message").get_text()
     for _, href in errors:
         assert parse(response).find(id=href[1:]) is not None, href
     eia = fresh(db, eia)
@@ -690,23 +756,30 @@ def test_screening_cannot_be_saved_in_draft(signed_in, officer, make, connection
     eia = make.eia("draft", owner=officer)
     make.session.commit()
     before = fingerprint(connection, eia.id)
-    response = signed_in.post(f"/eias/{eia.reference}/screening",
-                              data={**screening_answers(make), "save": "Save and continue"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/screening",
+        data={**screening_answers(make), "save": "Save and continue"},
+    )
     assert response.status_code == 409
-    assert "Screening cannot be changed while the EIA is draft." in \
-        [text for text, _ in error_summary(response)]
+    assert "Screening cannot be changed while the EIA is draft." in [
+        text for text, _ in error_summary(response)
+    ]
     assert fingerprint(connection, eia.id) == before
 
 
 # --- comments --------------------------------------------------------------------------
 
+
 def test_comments_are_saved_listed_and_escaped(signed_in, officer, make, db):
     eia = make.eia("draft", owner=officer)
     body = "<script>alert('x')</script>\nSecond line"
-    response = signed_in.post(f"/eias/{eia.reference}/comments/proposal",
-                              data={"comment-body": body})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/comments/proposal", data={"comment-body": body}
+    )
     assert (response.status_code, response.location) == (
-        302, f"/eias/{eia.reference}/proposal#comments")
+        302,
+        f"/eias/{eia.reference}/proposal#comments",
+    )
     comment = db.exec(select(Comment).where(Comment.eia_id == eia.id)).one()
     assert (comment.section, comment.body, comment.author_id) == ("proposal", body, officer.id)
 
@@ -720,11 +793,15 @@ def test_comments_are_saved_listed_and_escaped(signed_in, officer, make, db):
 
 def test_approver_and_equality_officer_comment_in_any_state(client, make, db):
     eia = make.eia("awaiting_sign_off")
-    for person in (make.user("approver", directorate=eia.directorate),
-                   make.user("equality_officer")):
+    for person in (
+        make.user("approver", directorate=eia.directorate),
+        make.user("equality_officer"),
+    ):
         sign_in(client, person)
-        response = client.post(f"/eias/{eia.reference}/comments/screening",
-                               data={"comment-body": f"From {person.name}"})
+        response = client.post(
+            f"/eias/{eia.reference}/comments/screening",
+            data={"comment-body": f"From {person.name}"},
+        )
         assert response.status_code == 302
     assert len(db.exec(select(Comment).where(Comment.eia_id == eia.id)).all()) == 2
     page = parse(client.get(f"/eias/{eia.reference}/screening"))
@@ -735,8 +812,9 @@ def test_empty_comment_is_refused_with_the_form_again(signed_in, officer, make, 
     eia = make.eia("draft", owner=officer)
     make.session.commit()
     before = fingerprint(connection, eia.id)
-    response = signed_in.post(f"/eias/{eia.reference}/comments/proposal",
-                              data={"comment-body": "   "})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/comments/proposal", data={"comment-body": "   "}
+    )
     assert response.status_code == 400
     assert error_summary(response) == [("Enter your comment", "#comment-body")]
     assert fingerprint(connection, eia.id) == before
@@ -744,19 +822,26 @@ def test_empty_comment_is_refused_with_the_form_again(signed_in, officer, make, 
 
 def test_comment_next_stays_on_this_site(signed_in, officer, make):
     eia = make.eia("draft", owner=officer)
-    for target, expected in [(f"/eias/{eia.reference}", f"/eias/{eia.reference}"),
-                             ("https://evil.example/", f"/eias/{eia.reference}/proposal"
-                                                       "#comments"),
-                             ("//evil.example/", f"/eias/{eia.reference}/proposal#comments")]:
-        response = signed_in.post(f"/eias/{eia.reference}/comments/proposal",
-                                  data={"comment-body": "Hello", "comment-next": target})
+    for target, expected in [
+        (f"/eias/{eia.reference}", f"/eias/{eia.reference}"),
+        ("https://evil.example/", f"/eias/{eia.reference}/proposal#comments"),
+        ("//evil.example/", f"/eias/{eia.reference}/proposal#comments"),
+    ]:
+        response = signed_in.post(
+            f"/eias/{eia.reference}/comments/proposal",
+            data={"comment-body": "Hello", "comment-next": target},
+        )
         assert response.location == expected
 
 
 def test_comment_on_an_unknown_section_is_404(signed_in, officer, make):
     eia = make.eia("draft", owner=officer)
-    assert signed_in.post(f"/eias/{eia.reference}/comments/nonsense",
-                          data={"comment-body": "x"}).status_code == 404
+    assert (
+        signed_in.post(
+            f"/eias/{eia.reference}/comments/nonsense", data={"comment-body": "x"}
+        ).status_code
+        == 404
+    )
 
 
 def test_someone_who_may_read_but_not_comment_is_refused(client, make, db, connection):
@@ -766,8 +851,9 @@ def test_someone_who_may_read_but_not_comment_is_refused(client, make, db, conne
     db.commit()
     sign_in(client, action_owner)
     before = fingerprint(connection, eia.id)
-    response = client.post(f"/eias/{eia.reference}/comments/general",
-                           data={"comment-body": "May I?"})
+    response = client.post(
+        f"/eias/{eia.reference}/comments/general", data={"comment-body": "May I?"}
+    )
     assert response.status_code == 403
     assert "You do not have access to this page" in response.text
     assert fingerprint(connection, eia.id) == before
@@ -775,20 +861,28 @@ def test_someone_who_may_read_but_not_comment_is_refused(client, make, db, conne
 
 # --- check your answers ----------------------------------------------------------------
 
+
 def test_check_page_shows_every_answer_with_change_links(signed_in, officer, make):
     eia = make.eia("screening", owner=officer, title="Resident parking")
     make.screen(eia, officer, relevant=())
     page = parse(signed_in.get(f"/eias/{eia.reference}/check"))
-    rows = {words(r.dt): r for r in page.find(id="section-proposal").find_next("dl")
-            .find_all(class_="govuk-summary-list__row")}
+    rows = {
+        words(r.dt): r
+        for r in page.find(id="section-proposal")
+        .find_next("dl")
+        .find_all(class_="govuk-summary-list__row")
+    }
     assert words(rows["Title"].find(class_="govuk-summary-list__value")) == "Resident parking"
     assert rows["Title"].find("a")["href"] == f"/eias/{eia.reference}/proposal#title"
     assert rows["Decision date"].find("a")["href"].endswith("#decision_date-day")
-    screening = {words(r.dt): r for r in page.find(id="section-screening").find_next("dl")
-                 .find_all(class_="govuk-summary-list__row")}
+    screening = {
+        words(r.dt): r
+        for r in page.find(id="section-screening")
+        .find_next("dl")
+        .find_all(class_="govuk-summary-list__row")
+    }
     assert "Not relevant Reason for age." in words(screening["Age"])
-    assert screening["Age"].find("a")["href"] == \
-        f"/eias/{eia.reference}/screening#age-relevance"
+    assert screening["Age"].find("a")["href"] == f"/eias/{eia.reference}/screening#age-relevance"
     assert page.find("button", string=lambda s: s and "Send the screening for sign-off" in s)
 
 
@@ -819,8 +913,7 @@ def test_check_and_send_submits_a_full_assessment(signed_in, officer, make, db):
     assert fresh(db, eia).status == "awaiting_sign_off"
 
 
-def test_check_and_send_explains_why_not_when_incomplete(signed_in, officer, make,
-                                                         connection):
+def test_check_and_send_explains_why_not_when_incomplete(signed_in, officer, make, connection):
     eia = make.eia("full_assessment", owner=officer)
     make.session.commit()
     before = fingerprint(connection, eia.id)
@@ -839,32 +932,38 @@ def test_check_and_send_explains_why_not_when_incomplete(signed_in, officer, mak
 
 
 def test_check_in_screening_with_relevant_answers_offers_the_full_assessment(
-        signed_in, officer, make, connection):
+    signed_in, officer, make, connection
+):
     eia = make.eia("screening", owner=officer)
     make.screen(eia, officer, relevant=("age",))
     make.session.commit()
     page = parse(signed_in.get(f"/eias/{eia.reference}/check"))
     start = page.find("button", string=lambda s: s and "Start the full assessment" in s)
-    assert start.find_parent("form")["action"] == \
-        f"/eias/{eia.reference}/events/start_full_assessment"
+    assert (
+        start.find_parent("form")["action"] == f"/eias/{eia.reference}/events/start_full_assessment"
+    )
     before = fingerprint(connection, eia.id)
     response = signed_in.post(f"/eias/{eia.reference}/check")
     assert response.status_code == 409
     assert error_summary(response)[0][0].startswith(
-        "A full assessment is needed because screening found age relevant")
+        "A full assessment is needed because screening found age relevant"
+    )
     assert fingerprint(connection, eia.id) == before
 
 
 # --- lifecycle events ------------------------------------------------------------------
 
-def test_withdraw_asks_for_a_reason_and_refuses_without_one(signed_in, officer, make, db,
-                                                             connection):
+
+def test_withdraw_asks_for_a_reason_and_refuses_without_one(
+    signed_in, officer, make, db, connection
+):
     eia = make.eia("screening", owner=officer)
     make.session.commit()
     page = parse(signed_in.get(f"/eias/{eia.reference}/events/withdraw"))
     assert words(page.h1) == "Withdraw the proposal"
-    assert words(page.find("label", attrs={"for": "reason"})) == \
-        "Why is the proposal being withdrawn?"
+    assert (
+        words(page.find("label", attrs={"for": "reason"})) == "Why is the proposal being withdrawn?"
+    )
 
     before = fingerprint(connection, eia.id)
     response = signed_in.post(f"/eias/{eia.reference}/events/withdraw", data={"reason": " "})
@@ -872,8 +971,9 @@ def test_withdraw_asks_for_a_reason_and_refuses_without_one(signed_in, officer, 
     assert error_summary(response) == [("Enter the reason", "#reason")]
     assert fingerprint(connection, eia.id) == before
 
-    response = signed_in.post(f"/eias/{eia.reference}/events/withdraw",
-                              data={"reason": "The Executive dropped it."})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/events/withdraw", data={"reason": "The Executive dropped it."}
+    )
     assert (response.status_code, response.location) == (302, f"/eias/{eia.reference}/tasks")
     eia = fresh(db, eia)
     assert (eia.status, eia.closing_reason) == ("withdrawn", "The Executive dropped it.")
@@ -887,15 +987,22 @@ def test_confirm_review_asks_for_notes_and_a_future_date(client, make, db):
     page = parse(client.get(f"/eias/{eia.reference}/events/confirm_review"))
     assert page.find("textarea", id="review_notes") is not None
     assert page.find("input", id="next_review_date-day") is not None
-    response = client.post(f"/eias/{eia.reference}/events/confirm_review", data={
-        "review_notes": "Still stands.", "next_review_date": ["1", "1", "2020"]})
+    response = client.post(
+        f"/eias/{eia.reference}/events/confirm_review",
+        data={"review_notes": "Still stands.", "next_review_date": ["1", "1", "2020"]},
+    )
     assert response.status_code == 400
-    assert error_summary(response) == [("Next review date must be in the future",
-                                        "#next_review_date-day")]
+    assert error_summary(response) == [
+        ("Next review date must be in the future", "#next_review_date-day")
+    ]
     next_year = date.today() + timedelta(days=365)
-    response = client.post(f"/eias/{eia.reference}/events/confirm_review", data={
-        "review_notes": "Still stands.",
-        "next_review_date": [str(next_year.day), str(next_year.month), str(next_year.year)]})
+    response = client.post(
+        f"/eias/{eia.reference}/events/confirm_review",
+        data={
+            "review_notes": "Still stands.",
+            "next_review_date": [str(next_year.day), str(next_year.month), str(next_year.year)],
+        },
+    )
     assert response.status_code == 302
     eia = fresh(db, eia)
     assert (eia.status, eia.review_date) == ("approved", next_year)
@@ -928,22 +1035,31 @@ def test_event_by_someone_not_allowed_is_403_with_the_reason(client, make, conne
 
 
 @pytest.mark.parametrize("event", ["approve", "return", "nonsense", "status"])
-def test_sign_off_and_unknown_events_are_not_on_the_generic_page(signed_in, officer, make,
-                                                                event):
+def test_sign_off_and_unknown_events_are_not_on_the_generic_page(signed_in, officer, make, event):
     eia = make.eia("awaiting_sign_off", owner=officer)
     assert signed_in.get(f"/eias/{eia.reference}/events/{event}").status_code == 404
-    assert signed_in.post(f"/eias/{eia.reference}/events/{event}",
-                          data={"attested": "y"}).status_code == 404
+    assert (
+        signed_in.post(f"/eias/{eia.reference}/events/{event}", data={"attested": "y"}).status_code
+        == 404
+    )
 
 
 # --- who may see the journey -----------------------------------------------------------
 
+
 def journey_urls(ref: str) -> list[tuple[str, str]]:
-    return [("get", f"/eias/{ref}/tasks"), ("get", f"/eias/{ref}/proposal"),
-            ("post", f"/eias/{ref}/proposal"), ("get", f"/eias/{ref}/screening"),
-            ("post", f"/eias/{ref}/screening"), ("get", f"/eias/{ref}/check"),
-            ("post", f"/eias/{ref}/check"), ("post", f"/eias/{ref}/comments/general"),
-            ("get", f"/eias/{ref}/events/withdraw"), ("post", f"/eias/{ref}/events/withdraw")]
+    return [
+        ("get", f"/eias/{ref}/tasks"),
+        ("get", f"/eias/{ref}/proposal"),
+        ("post", f"/eias/{ref}/proposal"),
+        ("get", f"/eias/{ref}/screening"),
+        ("post", f"/eias/{ref}/screening"),
+        ("get", f"/eias/{ref}/check"),
+        ("post", f"/eias/{ref}/check"),
+        ("post", f"/eias/{ref}/comments/general"),
+        ("get", f"/eias/{ref}/events/withdraw"),
+        ("post", f"/eias/{ref}/events/withdraw"),
+    ]
 
 
 def test_person_from_another_service_gets_403_on_every_journey_page(client, make, connection):
@@ -952,8 +1068,9 @@ def test_person_from_another_service_gets_403_on_every_journey_page(client, make
     sign_in(client, make.user("officer"))
     before = fingerprint(connection, eia.id)
     for method, url in journey_urls(eia.reference):
-        response = getattr(client, method)(url, data={"reason": "x", "comment-body": "x",
-                                                      "title": "x"})
+        response = getattr(client, method)(
+            url, data={"reason": "x", "comment-body": "x", "title": "x"}
+        )
         assert response.status_code == 403, (method, url)
         assert "You do not have access to this page" in words(parse(response))
     assert fingerprint(connection, eia.id) == before
@@ -972,28 +1089,38 @@ def test_unknown_eia_is_404_and_signed_out_people_are_sent_to_sign_in(client, ma
 
 # --- every page ------------------------------------------------------------------------
 
-def test_every_journey_page_has_one_h1_no_inline_script_and_unique_ids(app, signed_in,
-                                                                       officer, make):
+
+def test_every_journey_page_has_one_h1_no_inline_script_and_unique_ids(
+    app, signed_in, officer, make
+):
     app.config["WTF_CSRF_ENABLED"] = True
     eia = make.eia("full_assessment", owner=officer)
-    pages = ["/eias/new", f"/eias/{eia.reference}/tasks", f"/eias/{eia.reference}/proposal",
-             f"/eias/{eia.reference}/screening", f"/eias/{eia.reference}/check",
-             f"/eias/{eia.reference}/events/withdraw"]
+    pages = [
+        "/eias/new",
+        f"/eias/{eia.reference}/tasks",
+        f"/eias/{eia.reference}/proposal",
+        f"/eias/{eia.reference}/screening",
+        f"/eias/{eia.reference}/check",
+        f"/eias/{eia.reference}/events/withdraw",
+    ]
     for url in pages:
         response = signed_in.get(url)
         assert response.status_code == 200, url
         page = parse(response)
         assert len(page.find_all("h1")) == 1, url
         assert [s["src"] for s in page.find_all("script")] == ["/static/app/init.js"], url
-        assert not any(attr.startswith("on") for tag in page.find_all(True)
-                       for attr in tag.attrs), url
+        assert not any(
+            attr.startswith("on") for tag in page.find_all(True) for attr in tag.attrs
+        ), url
         ids = [tag["id"] for tag in page.find_all(id=True)]
         assert len(ids) == len(set(ids)), (url, [i for i in ids if ids.count(i) > 1])
         for label in page.find_all("label"):
             assert page.find(id=label["for"]) is not None, (url, label)
         for form in page.find_all("form", method="post"):
-            assert form.find("input", attrs={"name": lambda n: n and n.endswith(
-                "csrf_token")}) is not None, url
+            assert (
+                form.find("input", attrs={"name": lambda n: n and n.endswith("csrf_token")})
+                is not None
+            ), url
 
 
 def test_forms_work_with_csrf_switched_on(app, signed_in, officer, make, db):
@@ -1006,16 +1133,22 @@ def test_forms_work_with_csrf_switched_on(app, signed_in, officer, make, db):
 
     proposal = f"/eias/{eia.reference}/proposal"
     assert signed_in.post(proposal, data={**PROPOSAL, "later": "y"}).status_code == 400
-    response = signed_in.post(proposal, data={**PROPOSAL, "later": "y",
-                                              "csrf_token": token(proposal)})
+    response = signed_in.post(
+        proposal, data={**PROPOSAL, "later": "y", "csrf_token": token(proposal)}
+    )
     assert response.status_code == 302
-    response = signed_in.post(f"/eias/{eia.reference}/comments/proposal", data={
-        "comment-body": "Looks good", "comment-csrf_token": token(proposal,
-                                                                  "comment-csrf_token")})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/comments/proposal",
+        data={
+            "comment-body": "Looks good",
+            "comment-csrf_token": token(proposal, "comment-csrf_token"),
+        },
+    )
     assert response.status_code == 302
     tasks_url = f"/eias/{eia.reference}/tasks"
-    response = signed_in.post(f"/eias/{eia.reference}/events/start_screening",
-                              data={"csrf_token": token(tasks_url)})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/events/start_screening", data={"csrf_token": token(tasks_url)}
+    )
     assert response.status_code == 302
     assert fresh(db, eia).status == "screening"
 
@@ -1033,7 +1166,8 @@ def test_database_errors_are_never_a_500(signed_in, officer, make, monkeypatch):
         raise sa.exc.DataError("INSERT", {}, Exception("value too long"))
 
     monkeypatch.setattr(ops, "update_eia", broken)
-    response = signed_in.post(f"/eias/{eia.reference}/proposal",
-                              data={**PROPOSAL, "later": "Save and come back later"})
+    response = signed_in.post(
+        f"/eias/{eia.reference}/proposal", data={**PROPOSAL, "later": "Save and come back later"}
+    )
     assert response.status_code == 400
     assert "could not be saved" in error_summary(response)[0][0]

@@ -53,18 +53,17 @@ def _copies_after_migrating_again(engine) -> dict:
         approved = make.eia("approved", title="Approved Alpaca", publishable=True)
         revised = make.eia("under_review", title="Approved Bison", publishable=True)
         ops.transition(s, revised, "revise", revised.owner, review_notes="Changing.")
-        ops.update_eia(s, revised, "proposal", revised.owner,
-                       {"title": "DRAFT Bison", "confidential": True})
+        ops.update_eia(
+            s, revised, "proposal", revised.owner, {"title": "DRAFT Bison", "confidential": True}
+        )
         draft = make.eia("full_assessment", title="Never approved Cougar", publishable=True)
         s.commit()
         ids = {"approved": approved.id, "revised": revised.id, "draft": draft.id}
-        before = {c.eia_id: c.model_dump(exclude={"id"})
-                  for c in s.exec(select(PublicCopy)).all()}
+        before = {c.eia_id: c.model_dump(exclude={"id"}) for c in s.exec(select(PublicCopy)).all()}
     downgrade(engine, _before_0012())
     upgrade(engine)
     with Session(engine) as s:
-        after = {c.eia_id: c.model_dump(exclude={"id"})
-                 for c in s.exec(select(PublicCopy)).all()}
+        after = {c.eia_id: c.model_dump(exclude={"id"}) for c in s.exec(select(PublicCopy)).all()}
     return {"ids": ids, "before": before, "after": after}
 
 
@@ -77,6 +76,7 @@ def _check_copies(found) -> None:
     assert revised["publishable"] is True and revised["confidential"] is False
 
 
+@pytest.mark.slow  # migrates down and up again
 def test_0012_copies_the_versions_approved_before_it(tmp_path):
     from eia.db import make_engine
 

@@ -23,6 +23,8 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from benchmarks import services
+from benchmarks.services import wait_for
 from eia import create_app
 from eia import operations as ops
 from eia.db import make_engine, session_scope
@@ -31,13 +33,10 @@ from eia.models import Eia, OutboxEmail, User
 from notifications import settings as notification_settings
 from notifications.sending import message_id
 
-from benchmarks import services
-from benchmarks.services import wait_for
-
-from .conftest import BACKENDS, IN_CI
 from .factories import Factories
+from .support.services import BACKENDS, IN_CI
 
-pytestmark = pytest.mark.redis
+pytestmark = [pytest.mark.redis, pytest.mark.slow]  # a real worker, Redis and SMTP
 
 
 # Short intervals so faults heal in seconds (retry cap < visibility timeout, as in production).
@@ -103,10 +102,16 @@ class Stack:
     def wait_until_delivered(self, expected: int, timeout: float) -> None:
         """Every row sent and the SMTP server holding as many messages; then a pause longer
         than the sweeper's re-dispatch interval, in which no second copy may arrive."""
-        wait_for(lambda: len(self.rows()) == expected and self.all_sent()
-                  and len(self.smtp.snapshot()) >= expected, timeout,
-                  f"{expected} emails to be delivered "
-                  f"(have {len(self.smtp.snapshot())}; worker log:\n{self.worker.log()[-3000:]})")
+        wait_for(
+            lambda: (
+                len(self.rows()) == expected
+                and self.all_sent()
+                and len(self.smtp.snapshot()) >= expected
+            ),
+            timeout,
+            f"{expected} emails to be delivered "
+            f"(have {len(self.smtp.snapshot())}; worker log:\n{self.worker.log()[-3000:]})",
+        )
         time.sleep(float(FAST["OUTBOX_REQUEUE_AFTER_SECONDS"]) + 2)
 
     def assert_each_once(self) -> None:
@@ -126,14 +131,26 @@ def stack(database, smtp_server, tmp_path):
     redis = RedisServer(tmp_path)
     redis.start()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "CI")}
-    env.update(FAST, DATABASE_URL=url, REDIS_URL=redis.url, EIA_INSTANCE_PATH=str(tmp_path),
-               SMTP_HOST="127.0.0.1", SMTP_PORT=str(smtp_server.port),
-               BASE_URL="https://eia.test.example")
+    env.update(
+        FAST,
+        DATABASE_URL=url,
+        REDIS_URL=redis.url,
+        EIA_INSTANCE_PATH=str(tmp_path),
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=str(smtp_server.port),
+        BASE_URL="https://eia.test.example",
+    )
     worker = services.CeleryWorker(env, tmp_path / "worker.log", beat=True, name="outbox-test")
     fast = {k: v for k, v in notification_settings.load(FAST).items() if k in FAST}
-    app = create_app({"ENGINE": engine, "CELERY_BROKER_URL": redis.url,
-                      "CELERY_RESULT_BACKEND": redis.url, "BASE_URL": "https://eia.test.example",
-                      **fast})
+    app = create_app(
+        {
+            "ENGINE": engine,
+            "CELERY_BROKER_URL": redis.url,
+            "CELERY_RESULT_BACKEND": redis.url,
+            "BASE_URL": "https://eia.test.example",
+            **fast,
+        }
+    )
     try:
         worker.start()
         yield Stack(url, engine, redis, smtp_server, worker, app)
@@ -271,8 +288,11 @@ def _due_for_review(engine, count: int) -> list[int]:
 
 
 def _send_tasks_received(worker, since: int) -> int:
-    return sum(1 for line in worker.log()[since:].splitlines()
-               if "Task notifications.send_email[" in line and line.endswith("received"))
+    return sum(
+        1
+        for line in worker.log()[since:].splitlines()
+        if "Task notifications.send_email[" in line and line.endswith("received")
+    )
 
 
 def test_review_emails_reach_the_worker_only_after_the_outermost_commit(stack):

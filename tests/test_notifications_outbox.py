@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from bs4 import BeautifulSoup
 from sqlmodel import Session, func, select
 
 from eia import audit
@@ -17,8 +16,10 @@ from notifications import outbox, sending
 from notifications import settings as notification_settings
 from notifications.sending import deliver
 
-from .conftest import session_on, sign_in
 from .factories import Factories
+from .support.db import session_on
+from .support.html import parse
+from .support.people import sign_in
 
 FAST = {"OUTBOX_RETRY_BASE_SECONDS": 0.01, "OUTBOX_RETRY_MAX_SECONDS": 0.05,
         "OUTBOX_MAX_ATTEMPTS": 3, "SMTP_TIMEOUT": 5.0, "OUTBOX_SEND_LEASE_SECONDS": 60.0,
@@ -308,7 +309,7 @@ def test_after_the_last_retry_it_fails_is_shown_to_admins_and_can_be_resent(
     sign_in(client, owner)
     assert client.get("/emails/failed").status_code == 403
     sign_in(client, admin)
-    page = BeautifulSoup(client.get("/emails/failed").data, "html.parser")
+    page = parse(client.get("/emails/failed"))
     cells = page.find(id=f"email-{row.id}")
     assert cells is not None and "Gave up after 3 attempts" in cells.get_text()
     assert approver.email in cells.get_text()
@@ -321,7 +322,7 @@ def test_after_the_last_retry_it_fails_is_shown_to_admins_and_can_be_resent(
     assert queued.last_error.startswith("Resent by an administrator")
     assert _deliver(smtp_app, row.id) == "sent"
     assert [m["To"] for m in smtp_server.snapshot()] == [approver.email]
-    page = BeautifulSoup(client.get("/emails/failed").data, "html.parser")
+    page = parse(client.get("/emails/failed"))
     assert page.find(id=f"email-{row.id}") is None
     # Resending something not failed is refused with the reason.
     response = client.post(f"/emails/{row.id}/resend", follow_redirects=True)
@@ -551,13 +552,11 @@ def test_a_savepoint_rolled_back_forgets_only_the_emails_written_inside_it(
     handed.clear()
     with app.app_context():
         ops.transition(db, first, "submit_for_sign_off", owner)
-        with pytest.raises(RuntimeError):
-            with db.begin_nested():
-                ops.transition(db, second, "submit_for_sign_off", other_owner)
-                raise RuntimeError("this step is abandoned")
-        with db.begin_nested():  # an inner savepoint that is kept
-            with db.begin_nested():
-                ops.transition(db, first, "withdraw", owner, reason="Dropped.")
+        with pytest.raises(RuntimeError), db.begin_nested():
+            ops.transition(db, second, "submit_for_sign_off", other_owner)
+            raise RuntimeError("this step is abandoned")
+        with db.begin_nested(), db.begin_nested():  # an inner savepoint that is kept
+            ops.transition(db, first, "withdraw", owner, reason="Dropped.")
         assert handed == []
         db.commit()
     kept = [r.id for r in _rows(connection) if r.eia_id == first.id]
@@ -647,7 +646,7 @@ def test_send_now_carries_on_past_emails_that_cannot_be_built_or_sent(
     admin = make.user("admin")
     db.commit()
     sign_in(client, admin)
-    page = BeautifulSoup(client.get("/emails/failed").data, "html.parser")
+    page = parse(client.get("/emails/failed"))
     assert "Could not build the email" in page.find(id=f"email-{unbuildable.id}").get_text()
 
 

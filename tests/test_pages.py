@@ -9,10 +9,11 @@ from bs4 import BeautifulSoup
 
 from eia import create_app
 from eia import operations as ops
+from eia.dates import long_date
 from eia.web import assets
-from eia.web.dates import long_date
 
-from .conftest import sign_in
+from .support.html import get_page, parse, words
+from .support.people import sign_in
 
 RETURNED_AT = datetime(2026, 3, 3, 12, tzinfo=UTC)
 
@@ -22,16 +23,6 @@ def client(client, make):
     """These pages as the Policy and Equality Unit sees them: every EIA."""
     sign_in(client, make.user("equality_officer", name="Amara Equality"))
     return client
-
-
-def get_page(client, url: str, status: int = 200) -> BeautifulSoup:
-    response = client.get(url)
-    assert response.status_code == status, response.data[:500]
-    return BeautifulSoup(response.data, "html.parser")
-
-
-def words(element) -> str:
-    return " ".join(element.get_text().split())
 
 
 def section(page: BeautifulSoup, heading: str, tag: str):
@@ -49,8 +40,10 @@ def history_of(client, eia) -> list[str]:
 def results(page: BeautifulSoup) -> dict[str, list[str]]:
     """The EIA list's rows: reference -> the other cells, in words."""
     table = page.find("caption", string=lambda s: s and "newest first" in s).parent
-    return {words(row.th): [words(td) for td in row.find_all("td")]
-            for row in table.tbody.find_all("tr")}
+    return {
+        words(row.th): [words(td) for td in row.find_all("td")]
+        for row in table.tbody.find_all("tr")
+    }
 
 
 def state_counts(page: BeautifulSoup) -> dict[str, str]:
@@ -59,6 +52,7 @@ def state_counts(page: BeautifulSoup) -> dict[str, str]:
 
 
 # --- the list of EIAs ------------------------------------------------------------------
+
 
 def test_list_shows_each_eia_with_its_state_in_words(client, make):
     draft = make.eia("draft", title="Resident parking zones")
@@ -126,6 +120,7 @@ def test_list_needs_the_same_queries_however_many_eias(client, make, connection)
 
 # --- one EIA ---------------------------------------------------------------------------
 
+
 def test_eia_page_shows_the_proposal_in_words(client, make):
     eia = make.eia("screening", title="School Streets")
     page = get_page(client, f"/eias/{eia.reference}")
@@ -143,8 +138,9 @@ def test_eia_page_shows_impacts_with_bands_in_words(client, make):
     eia = make.eia("awaiting_sign_off")
     page = get_page(client, f"/eias/{eia.reference}")
     table = section(page, "Impact on each characteristic", "table")
-    impacts = {words(r.th): [words(td) for td in r.find_all("td")]
-               for r in table.tbody.find_all("tr")}
+    impacts = {
+        words(r.th): [words(td) for td in r.find_all("td")] for r in table.tbody.find_all("tr")
+    }
     assert set(impacts) == {"Age", "Disability"}
     direction, before, after, evidence, mitigation = impacts["Disability"]
     assert direction.startswith("Negative")
@@ -157,11 +153,17 @@ def test_eia_page_shows_impacts_with_bands_in_words(client, make):
 
 def test_evidence_gap_is_shown_with_its_reason(client, make, db):
     eia = make.eia("full_assessment")
-    disability = next(a.characteristic for a in eia.screening_answers
-                      if a.characteristic.key == "disability")
-    ops.save_impact(db, eia, eia.owner, disability.id, dict(
-        evidence_gap=True, evidence_gap_reason="No data on blue badge holders."),
-        section="evidence")
+    disability = next(
+        a.characteristic for a in eia.screening_answers if a.characteristic.key == "disability"
+    )
+    ops.save_impact(
+        db,
+        eia,
+        eia.owner,
+        disability.id,
+        dict(evidence_gap=True, evidence_gap_reason="No data on blue badge holders."),
+        section="evidence",
+    )
     db.flush()
     page = get_page(client, f"/eias/{eia.reference}")
     table = section(page, "Impact on each characteristic", "table")
@@ -174,8 +176,7 @@ def test_evidence_gap_is_shown_with_its_reason(client, make, db):
 def test_screening_answers_are_listed_with_their_reasons(client, make):
     eia = make.eia("full_assessment")
     table = section(get_page(client, f"/eias/{eia.reference}"), "Screening", "table")
-    rows = {words(r.th): [words(td) for td in r.find_all("td")]
-            for r in table.tbody.find_all("tr")}
+    rows = {words(r.th): [words(td) for td in r.find_all("td")] for r in table.tbody.find_all("tr")}
     assert rows["Age"] == ["Relevant", "Reason for age."]
     assert rows["Race"] == ["Not relevant", "Reason for race."]
 
@@ -184,31 +185,69 @@ def test_intersectional_engagement_actions_and_outcome_are_shown(client, make, d
     eia = make.eia("full_assessment")
     owner = eia.owner
     ids = {c.key: c.id for c in make.characteristics()}
-    ops.save_intersectional(db, eia, owner, dict(
-        description="Disabled older residents", direction="negative", inherent_likelihood=4,
-        inherent_severity=4, residual_likelihood=1, residual_severity=2,
-        mitigation="Door-to-door transport."), [ids["age"], ids["disability"]])
-    ops.add_engagement(db, eia, owner, dict(
-        who="Disability forum", method="Workshop", what_they_said="Too far to walk.",
-        what_changed="Added drop-off bays."))
-    ops.save_action(db, eia, owner, dict(description="Mark drop-off bays", owner_id=owner.id,
-                                         due_date=datetime(2026, 9, 1).date()))
-    ops.update_eia(db, eia, "outcome", owner, dict(
-        outcome="3", justification_legitimate_aim="Safer streets for children."))
+    ops.save_intersectional(
+        db,
+        eia,
+        owner,
+        dict(
+            description="Disabled older residents",
+            direction="negative",
+            inherent_likelihood=4,
+            inherent_severity=4,
+            residual_likelihood=1,
+            residual_severity=2,
+            mitigation="Door-to-door transport.",
+        ),
+        [ids["age"], ids["disability"]],
+    )
+    ops.add_engagement(
+        db,
+        eia,
+        owner,
+        dict(
+            who="Disability forum",
+            method="Workshop",
+            what_they_said="Too far to walk.",
+            what_changed="Added drop-off bays.",
+        ),
+    )
+    ops.save_action(
+        db,
+        eia,
+        owner,
+        dict(
+            description="Mark drop-off bays",
+            owner_id=owner.id,
+            due_date=datetime(2026, 9, 1).date(),
+        ),
+    )
+    ops.update_eia(
+        db,
+        eia,
+        "outcome",
+        owner,
+        dict(outcome="3", justification_legitimate_aim="Safer streets for children."),
+    )
     db.flush()
     page = get_page(client, f"/eias/{eia.reference}")
 
     group = section(page, "Intersectional impacts", "table").tbody.tr
     assert words(group.th) == "Disabled older residents Age and Disability"
     assert [words(td) for td in group.find_all("td")][1:3] == [
-        "High Almost certain × Severe = 16", "Negligible Unlikely × Moderate = 2"]
+        "High Almost certain × Severe = 16",
+        "Negligible Unlikely × Moderate = 2",
+    ]
     assert "Too far to walk. Added drop-off bays." in words(
-        section(page, "Engagement and consultation", "table"))
-    action = [words(c) for c in section(page, "Action plan", "table").tbody.tr.find_all(
-        ["th", "td"])]
+        section(page, "Engagement and consultation", "table")
+    )
+    action = [
+        words(c) for c in section(page, "Action plan", "table").tbody.tr.find_all(["th", "td"])
+    ]
     assert action == ["Mark drop-off bays", owner.name, "1 September 2026", "Proposed"]
-    outcome = {words(r.dt): words(r.dd) for r in section(page, "Outcome", "dl").find_all(
-        class_="govuk-summary-list__row")}
+    outcome = {
+        words(r.dt): words(r.dd)
+        for r in section(page, "Outcome", "dl").find_all(class_="govuk-summary-list__row")
+    }
     assert outcome["Outcome"] == "Outcome 3: continue despite adverse impact"
     assert outcome["The legitimate aim"] == "Safer streets for children."
     assert outcome["Why it is proportionate"] == "Not given"
@@ -237,16 +276,24 @@ def test_ready_step_says_ready(client, make):
 def test_history_is_told_in_plain_words(client, make, db):
     eia = make.eia("awaiting_sign_off")
     approver = make.user("approver", directorate=eia.directorate, name="Ann Approver")
-    ops.transition(db, eia, "return", approver, at=RETURNED_AT,
-                   comment="Add evidence for disability", return_to="full_assessment")
+    ops.transition(
+        db,
+        eia,
+        "return",
+        approver,
+        at=RETURNED_AT,
+        comment="Add evidence for disability",
+        return_to="full_assessment",
+    )
     db.flush()
     history = history_of(client, eia)
     owner = eia.owner.name
     assert history[0].startswith(f"Created by {owner} on ")
     assert any(h.startswith(f"Screening edited by {owner} on ") for h in history)
     assert any(h.startswith(f"Sent for sign-off by {owner} on ") for h in history)
-    assert history[-1] == ("Returned to full assessment by Ann Approver on 3 March 2026: "
-                           "Add evidence for disability")
+    assert history[-1] == (
+        "Returned to full assessment by Ann Approver on 3 March 2026: Add evidence for disability"
+    )
 
 
 def test_comments_appear_in_the_history(client, make, db):
@@ -254,8 +301,9 @@ def test_comments_appear_in_the_history(client, make, db):
     approver = make.user("approver", directorate=eia.directorate, name="Ann Approver")
     ops.add_comment(db, eia, approver, "impacts", "Check the age scores.", at=RETURNED_AT)
     db.flush()
-    assert history_of(client, eia)[-1] == ("Comment on impacts by Ann Approver on 3 March 2026: "
-                                           "Check the age scores.")
+    assert history_of(client, eia)[-1] == (
+        "Comment on impacts by Ann Approver on 3 March 2026: Check the age scores."
+    )
 
 
 def test_late_sign_off_is_flagged_in_words(client, make, db):
@@ -263,16 +311,25 @@ def test_late_sign_off_is_flagged_in_words(client, make, db):
     approver = make.user("approver", directorate=eia.directorate, name="Ann Approver")
     day = eia.decision_date + timedelta(days=3)
     at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-    ops.transition(db, eia, "approve", approver, attested=True, at=at,
-                   late_reason="Committee papers went out early.")
+    ops.transition(
+        db,
+        eia,
+        "approve",
+        approver,
+        attested=True,
+        at=at,
+        late_reason="Committee papers went out early.",
+    )
     db.flush()
     page = get_page(client, f"/eias/{eia.reference}")
     sign_offs = words(section(page, "Sign-off", "table"))
     assert "Signed after the decision date" in sign_offs
     assert "Reason: Committee papers went out early." in sign_offs
     history = [words(li) for li in section(page, "History", "ol").find_all("li")]
-    assert history[-1] == (f"Approved by Ann Approver on {day.day} {day:%B %Y} "
-                           "(late: Committee papers went out early.)")
+    assert history[-1] == (
+        f"Approved by Ann Approver on {day.day} {day:%B %Y} "
+        "(late: Committee papers went out early.)"
+    )
 
 
 def test_scheduler_moves_are_told_as_automatic(client, make, db):
@@ -304,18 +361,18 @@ def test_revised_eia_keeps_the_earlier_version_readable(client, make, db):
     assert f"Version 1 (frozen on {frozen_on})" in words(frozen.main)
     assert "as it stood when it was approved" in words(frozen.find(class_="govuk-inset-text"))
     assert "Medium Likely × Significant = 9" in words(
-        section(frozen, "Impact on each characteristic", "table"))
+        section(frozen, "Impact on each characteristic", "table")
+    )
 
 
 def test_user_text_is_escaped_and_keeps_its_line_breaks(client, make, db):
     eia = make.eia("draft", title="<script>alert('title')</script>")
-    ops.update_eia(db, eia, "proposal", eia.owner,
-                   {"summary": "First line\n<b>second</b> line"})
+    ops.update_eia(db, eia, "proposal", eia.owner, {"summary": "First line\n<b>second</b> line"})
     db.flush()
     response = client.get(f"/eias/{eia.reference}")
     assert b"<script>alert" not in response.data
     assert b"&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt;" in response.data
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     assert page.find("b") is None
     summary = section(page, "The proposal", "dl").find("dd")
     assert summary.string == "First line\n<b>second</b> line"
@@ -324,32 +381,37 @@ def test_user_text_is_escaped_and_keeps_its_line_breaks(client, make, db):
 
 # --- every page ------------------------------------------------------------------------
 
+
 @pytest.fixture
 def every_page(make, db):
     eia = make.eia("under_review")
     ops.transition(db, eia, "revise", eia.owner, review_notes="Revise it.")
     db.flush()
-    return ["/", "/?status=draft", f"/eias/{eia.reference}",
-            f"/eias/{eia.reference}/versions/1", "/no-such-page"]
+    return [
+        "/",
+        "/?status=draft",
+        f"/eias/{eia.reference}",
+        f"/eias/{eia.reference}/versions/1",
+        "/no-such-page",
+    ]
 
 
 def test_every_page_has_one_h1_landmarks_and_scoped_table_headers(client, every_page):
     for url in every_page:
         response = client.get(url)
-        page = BeautifulSoup(response.data, "html.parser")
+        page = parse(response)
         assert len(page.find_all("h1")) == 1, url
         assert page.find("html")["lang"] == "en"
         assert page.find("header") and page.find("footer") and page.find("nav"), url
         assert len(page.find_all("main")) == 1 and page.main["id"] == "main-content", url
-        assert page.find("a", href="#main-content").get_text(strip=True) == \
-            "Skip to main content"
+        assert page.find("a", href="#main-content").get_text(strip=True) == "Skip to main content"
         for th in page.find_all("th"):
             assert th.get("scope") in ("col", "row"), (url, th)
 
 
 def test_pages_have_the_councils_generic_header_and_no_inline_script(client, every_page):
     for url in every_page:
-        page = BeautifulSoup(client.get(url).data, "html.parser")
+        page = parse(client.get(url))
         header = page.find("header")
         assert "Islington Council" in words(header.find(class_="govuk-generic-header"))
         assert "Equality Impact Assessment" in words(header)
@@ -370,6 +432,7 @@ def test_dates_read_like_3_march_2026():
 
 
 # --- errors, health and assets -----------------------------------------------------------
+
 
 def test_unknown_reference_gets_the_friendly_404_page(client):
     page = get_page(client, "/eias/EIA-0000-00000", status=404)
@@ -393,7 +456,7 @@ def test_server_error_page_shows_no_stack_trace(app, make):
     sign_in(client, make.user("officer"))
     response = client.get("/broken")
     assert response.status_code == 500
-    page = BeautifulSoup(response.data, "html.parser")
+    page = parse(response)
     assert words(page.h1) == "Sorry, there is a problem with the service"
     assert b"secret internals" not in response.data and b"Traceback" not in response.data
 
@@ -416,17 +479,21 @@ def test_govuk_frontend_is_served(client):
     assert client.get("/assets/images/favicon.ico").status_code == 200
 
 
-def test_app_starts_without_govuk_frontend_and_says_so(connection, tmp_path, monkeypatch,
-                                                       caplog):
-    from .conftest import session_on
+def test_app_starts_without_govuk_frontend_and_says_so(connection, tmp_path, monkeypatch, caplog):
+    from .support.db import session_on
 
     monkeypatch.setattr(assets, "GOVUK_DIST", tmp_path / "missing")
     with caplog.at_level(logging.WARNING):
-        app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                          "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
-                          "SESSION_FACTORY": lambda: session_on(connection),
-                          "CELERY_BROKER_URL": "memory://",
-                          "CELERY_RESULT_BACKEND": "cache+memory://"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
+                "SESSION_FACTORY": lambda: session_on(connection),
+                "CELERY_BROKER_URL": "memory://",
+                "CELERY_RESULT_BACKEND": "cache+memory://",
+            }
+        )
     assert "GOV.UK Frontend is not installed" in caplog.text
     client = app.test_client()
     assert client.get("/sign-in").status_code == 200

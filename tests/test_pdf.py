@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from eia import operations as ops
 from eia.exports.pdf import _fetcher, html_to_pdf
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 def _reader(body: bytes) -> PdfReader:
@@ -41,26 +41,32 @@ def assert_accessible(reader: PdfReader, title: str) -> None:
                 tags.add(str(node["/S"]))
             kids = node.get("/K")
             if kids is not None:
-                for kid in (kids if isinstance(kids, list) else [kids]):
+                for kid in kids if isinstance(kids, list) else [kids]:
                     if hasattr(kid, "get_object") or isinstance(kid, dict):
                         walk(kid)
 
     walk(root["/StructTreeRoot"])
     assert {"/H1", "/H2", "/Table", "/TH", "/TD"} <= tags, tags
     # real fonts, embedded (DejaVu), not images of text
-    fonts = {str(f.get_object()["/BaseFont"]) for page in reader.pages
-             for f in page["/Resources"]["/Font"].values()}
+    fonts = {
+        str(f.get_object()["/BaseFont"])
+        for page in reader.pages
+        for f in page["/Resources"]["/Font"].values()
+    }
     assert any("DejaVu" in f for f in fonts), fonts
 
 
 @pytest.fixture
 def approved(make, db):
     owner = make.user("officer", name="Priya Officer")
-    eia = make.eia("awaiting_sign_off", owner=owner, title="Low traffic neighbourhood Kestrel",
-                   publishable=True)
+    eia = make.eia(
+        "awaiting_sign_off",
+        owner=owner,
+        title="Low traffic neighbourhood Kestrel",
+        publishable=True,
+    )
     approver = make.user("approver", directorate=eia.directorate)
-    ops.transition(db, eia, "approve", approver, attested=True,
-                   comment="PRIVATE APPROVAL REMARK")
+    ops.transition(db, eia, "approve", approver, attested=True, comment="PRIVATE APPROVAL REMARK")
     db.commit()
     return eia
 
@@ -72,13 +78,25 @@ def test_staff_pdf_is_tagged_titled_and_holds_the_text(client, make, approved):
     assert response.mimetype == "application/pdf"
     assert response.headers["Cache-Control"] == "no-store"
     reader = _reader(response.get_data())
-    assert_accessible(reader, f"{approved.reference}: Low traffic neighbourhood Kestrel – "
-                              "Equality Impact Assessment")
+    assert_accessible(
+        reader,
+        f"{approved.reference}: Low traffic neighbourhood Kestrel – Equality Impact Assessment",
+    )
     text = _text(reader)
-    for words in ("Low traffic neighbourhood Kestrel", approved.reference,
-                  "Close the road to through traffic", "Screening", "Disability",
-                  "Exemptions and an accessible alternative route", "Action plan",
-                  "Outcome 2", "Sign-off", "History", "Priya Officer", "PRIVATE APPROVAL REMARK"):
+    for words in (
+        "Low traffic neighbourhood Kestrel",
+        approved.reference,
+        "Close the road to through traffic",
+        "Screening",
+        "Disability",
+        "Exemptions and an accessible alternative route",
+        "Action plan",
+        "Outcome 2",
+        "Sign-off",
+        "History",
+        "Priya Officer",
+        "PRIVATE APPROVAL REMARK",
+    ):
         assert words in text, words
 
 
@@ -102,13 +120,14 @@ def test_public_pdf_is_the_frozen_version_and_nothing_internal(client, db, appro
     response = client.get(f"/public/eias/{approved.reference}.pdf")  # no one signed in
     assert response.status_code == 200
     reader = _reader(response.get_data())
-    assert_accessible(reader, f"{approved.reference}: Low traffic neighbourhood Kestrel – "
-                              "Equality Impact Assessment")
+    assert_accessible(
+        reader,
+        f"{approved.reference}: Low traffic neighbourhood Kestrel – Equality Impact Assessment",
+    )
     text = _text(reader)
     assert "Close the road to through traffic" in text
     assert "as approved" in text
-    for private in ("LATER CHANGE", "PRIVATE APPROVAL REMARK", "Priya Officer", "@",
-                    "History"):
+    for private in ("LATER CHANGE", "PRIVATE APPROVAL REMARK", "Priya Officer", "@", "History"):
         assert private not in text, private
 
 
@@ -127,6 +146,7 @@ def test_nothing_is_fetched_while_building_a_pdf(monkeypatch):
         '<!DOCTYPE html><html lang="en-GB"><head><title>T</title>'
         '<link rel="stylesheet" href="http://example.com/x.css"></head><body><h1>Hello</h1>'
         '<img src="http://example.com/x.png" alt="An image"><img src="file:///etc/hosts" '
-        'alt="a file"></body></html>')
+        'alt="a file"></body></html>'
+    )
     text = _text(_reader(body))
     assert "Hello" in text

@@ -11,21 +11,19 @@ so no cell changes what the next one sees.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
 
 import pytest
 
-from eia.models import (ActionItem, Characteristic, ClaimMapping, EngagementRecord,
-                        IntersectionalImpact, OutboxEmail)
-from eia.models.enums import CharacteristicKind
-from workflows.lifecycle import STATES
-from eia.exports.public import PUBLIC_STATES
-
 from eia.db import make_engine
+from eia.exports.public import PUBLIC_STATES
 from eia.migrate import upgrade
 
-from .conftest import session_on, sign_in
 from .factories import PATHS
+from .support.db import session_on
+from .support.matrix import STATE_NAMES, World
+from .support.people import sign_in
+
+pytestmark = pytest.mark.slow  # thousands of requests, on a database of its own
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +35,21 @@ def engine(tmp_path_factory):
     yield eng
     eng.dispose()
 
-ACTORS = ("anonymous", "owner", "team_officer", "other_officer", "directorate_approver",
-          "other_approver", "equality_officer", "admin")
-STATE_NAMES = tuple(s.name for s in STATES)
+
+ACTORS = (
+    "anonymous",
+    "owner",
+    "team_officer",
+    "other_officer",
+    "directorate_approver",
+    "other_approver",
+    "equality_officer",
+    "admin",
+)
 # The states the matrix's EIAs reach through an approval and in which the register shows them.
-EVER_PUBLISHED = {state for state in STATE_NAMES
-                  if "approve" in PATHS[state] and state in PUBLIC_STATES}
+EVER_PUBLISHED = {
+    state for state in STATE_NAMES if "approve" in PATHS[state] and state in PUBLIC_STATES
+}
 
 VIEWERS = {"owner", "team_officer", "directorate_approver", "equality_officer", "admin"}
 TEAM = {"owner", "team_officer"}
@@ -67,6 +74,7 @@ def assessed(group):
         if state in NOT_SCREENED and actor in VIEWERS:
             return "missing"
         return actor in group
+
     return rule
 
 
@@ -78,6 +86,7 @@ def viewers_of_frozen_version(actor, state):
 class Rule:
     """Who may reach a route: one predicate per method (actor, state) -> True/False/"missing".
     ``per_eia`` routes are tried on an EIA in every state."""
+
     get: object = None
     post: object = None
     per_eia: bool = False
@@ -94,8 +103,9 @@ RULES = {
     "pages.version_page": Rule(get=viewers_of_frozen_version, per_eia=True),
     "signoff.inbox": Rule(get=only(APPROVERS)),
     "signoff.my_eias": Rule(get=everyone),
-    "signoff.sign_off": Rule(get=only({"directorate_approver"}),
-                             post=only({"directorate_approver"}), per_eia=True),
+    "signoff.sign_off": Rule(
+        get=only({"directorate_approver"}), post=only({"directorate_approver"}), per_eia=True
+    ),
     # The guided journey: those who can see an EIA may open its pages; only its team may
     # change it (the page then refuses by state, 409, where the state locks a section).
     "journey.new_eia": Rule(get=only(STARTERS), post=only(STARTERS)),
@@ -103,49 +113,87 @@ RULES = {
     "journey.proposal": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
     "journey.screening": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
     "journey.check": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
-    "journey.comment": Rule(post=only(TEAM | {"directorate_approver", "equality_officer"}),
-                            per_eia=True),
+    "journey.comment": Rule(
+        post=only(TEAM | {"directorate_approver", "equality_officer"}), per_eia=True
+    ),
     # (tried with "withdraw": its team, the directorate's approvers and admins)
-    "journey.event": Rule(get=only(TEAM | {"directorate_approver", "admin"}),
-                          post=only(TEAM | {"directorate_approver", "admin"}), per_eia=True),
+    "journey.event": Rule(
+        get=only(TEAM | {"directorate_approver", "admin"}),
+        post=only(TEAM | {"directorate_approver", "admin"}),
+        per_eia=True,
+    ),
     # Evidence and impact pages exist for characteristics screening found relevant (the
     # factory's EIAs: age and disability, once screened).
-    **{f"journey.{name}": Rule(get=assessed(VIEWERS), post=assessed(TEAM), per_eia=True)
-       for name in ("evidence_for", "impact_for")},
-    **{f"journey.{name}": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True) for name in (
-        "intersectional", "intersectional_new",
-        "intersectional_edit", "intersectional_remove", "engagement", "engagement_new",
-        "engagement_edit", "engagement_remove", "actions", "action_new", "action_remove",
-        "outcome")},
-    **{f"journey.{name}": Rule(get=only(VIEWERS), per_eia=True) for name in (
-        "evidence", "impacts")},
+    **{
+        f"journey.{name}": Rule(get=assessed(VIEWERS), post=assessed(TEAM), per_eia=True)
+        for name in ("evidence_for", "impact_for")
+    },
+    **{
+        f"journey.{name}": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True)
+        for name in (
+            "intersectional",
+            "intersectional_new",
+            "intersectional_edit",
+            "intersectional_remove",
+            "engagement",
+            "engagement_new",
+            "engagement_edit",
+            "engagement_remove",
+            "actions",
+            "action_new",
+            "action_remove",
+            "outcome",
+        )
+    },
+    **{
+        f"journey.{name}": Rule(get=only(VIEWERS), per_eia=True) for name in ("evidence", "impacts")
+    },
     # An action's owner may update it too (here the owner is the EIA's owner).
     "journey.action_edit": Rule(get=only(VIEWERS), post=only(TEAM), per_eia=True),
     # Configuration.
     "admin.index": Rule(get=only({"admin", "equality_officer"})),
     "admin.characteristics": Rule(get=only({"admin", "equality_officer"})),
-    "admin.new_characteristic": Rule(get=only({"admin", "equality_officer"}),
-                                     post=only({"admin", "equality_officer"})),
-    "admin.edit_characteristic": Rule(get=only({"admin", "equality_officer"}),
-                                      post=only({"admin", "equality_officer"})),
+    "admin.new_characteristic": Rule(
+        get=only({"admin", "equality_officer"}), post=only({"admin", "equality_officer"})
+    ),
+    "admin.edit_characteristic": Rule(
+        get=only({"admin", "equality_officer"}), post=only({"admin", "equality_officer"})
+    ),
     "admin.move_characteristic": Rule(post=only({"admin", "equality_officer"})),
     "admin.deactivate_characteristic": Rule(post=only({"admin", "equality_officer"})),
     "admin.reactivate_characteristic": Rule(post=only({"admin", "equality_officer"})),
-    **{f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"})) for name in (
-        "new_user", "edit_user", "reset_password", "new_directorate", "edit_directorate",
-        "new_service", "edit_service")},
+    **{
+        f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"}))
+        for name in (
+            "new_user",
+            "edit_user",
+            "reset_password",
+            "new_directorate",
+            "edit_directorate",
+            "new_service",
+            "edit_service",
+        )
+    },
     **{f"admin.{name}": Rule(get=only({"admin"})) for name in ("users", "directorates")},
-    **{f"admin.{name}": Rule(post=only({"admin"})) for name in (
-        "deactivate_user", "reactivate_user", "delete_directorate", "delete_service")},
+    **{
+        f"admin.{name}": Rule(post=only({"admin"}))
+        for name in ("deactivate_user", "reactivate_user", "delete_directorate", "delete_service")
+    },
     # Signing in with the council's account (not set up in this matrix: "not found" to all,
     # signed in or not); the page after signing out is open to all. Its administration
     # (Manage > Sign-in): administrators only.
-    **{f"sso.{name}": Rule(get=lambda actor, state: "missing", public=True)
-       for name in ("start", "callback")},
-    **{f"sso.{name}": Rule(get=everyone, public=True)
-       for name in ("signed_out", "provider_sign_out")},
-    **{f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"})) for name in (
-        "sign_in_settings", "new_mapping", "edit_mapping", "import_mappings")},
+    **{
+        f"sso.{name}": Rule(get=lambda actor, state: "missing", public=True)
+        for name in ("start", "callback")
+    },
+    **{
+        f"sso.{name}": Rule(get=everyone, public=True)
+        for name in ("signed_out", "provider_sign_out")
+    },
+    **{
+        f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"}))
+        for name in ("sign_in_settings", "new_mapping", "edit_mapping", "import_mappings")
+    },
     "admin.export_mappings": Rule(get=only({"admin"})),
     "admin.delete_mapping": Rule(post=only({"admin"})),
     # Email: everyone chooses how they get reminders; administrators see and resend the
@@ -155,87 +203,36 @@ RULES = {
     "notifications.failed": Rule(get=only({"admin"})),
     "notifications.resend": Rule(post=only({"admin"})),
     "mailbox.inbox": Rule(get=everyone),
-    **{f"mailbox.{name}": Rule(get=lambda actor, state: actor in {"owner", "admin"} or "missing")
-       for name in ("email", "email_html")},
+    **{
+        f"mailbox.{name}": Rule(get=lambda actor, state: actor in {"owner", "admin"} or "missing")
+        for name in ("email", "email_html")
+    },
     # Audit, exports and the public register: the audit trail for the Policy and Equality
     # Unit and admins; downloads need what viewing needs; the public register is open to
     # all. EIAs are published by default, so the public copy of an EIA that was approved and
     # is still in a public state is open to all; any other is "not found" to all.
-    **{f"audit.{name}": Rule(get=only({"equality_officer", "admin"})) for name in (
-        "search", "download_results")},
+    **{
+        f"audit.{name}": Rule(get=only({"equality_officer", "admin"}))
+        for name in ("search", "download_results")
+    },
     "audit.verify": Rule(post=only({"equality_officer", "admin"})),
     "exports.register_download": Rule(get=everyone),
     "exports.eia_json": Rule(get=only(VIEWERS), per_eia=True),
     "exports.eia_pdf": Rule(get=only(VIEWERS), per_eia=True),
     "public.register": Rule(get=everyone, public=True),
     "public.register_download": Rule(get=everyone, public=True),
-    **{f"public.{name}": Rule(get=lambda actor, state: state in EVER_PUBLISHED or "missing",
-                              per_eia=True, public=True)
-       for name in ("eia_page", "eia_pdf")},
+    **{
+        f"public.{name}": Rule(
+            get=lambda actor, state: state in EVER_PUBLISHED or "missing", per_eia=True, public=True
+        )
+        for name in ("eia_page", "eia_pdf")
+    },
     # The Policy and Equality Unit's dashboard: equality officers and administrators only.
-    **{f"dashboard.{name}": Rule(get=only({"equality_officer", "admin"}))
-       for name in ("index", "drilldown", "cumulative")},
+    **{
+        f"dashboard.{name}": Rule(get=only({"equality_officer", "admin"}))
+        for name in ("index", "drilldown", "cumulative")
+    },
 }
-
-
-class World:
-    """One council: the EIA's directorate and another, a person for every part, and an EIA
-    in every state (each with an action item, for routes about one)."""
-
-    def __init__(self, make, db):
-        d1, d2 = make.directorate("Directorate one"), make.directorate("Directorate two")
-        s1, s2 = make.service(d1, "Service one"), make.service(d2, "Service two")
-        self.people = {
-            "owner": make.user("officer", service=s1),
-            "team_officer": make.user("officer", service=s1),
-            "other_officer": make.user("officer", service=s2),
-            "directorate_approver": make.user("approver", directorate=d1),
-            "other_approver": make.user("approver", directorate=d2),
-            "equality_officer": make.user("equality_officer"),
-            "admin": make.user("admin"),
-        }
-        self.eias = {}
-        for state in STATE_NAMES:
-            eia = make.eia(state, owner=self.people["owner"],
-                           approver=self.people["directorate_approver"])
-            db.add(ActionItem(eia=eia, description="Publish easy read.", status="planned",
-                              owner_id=self.people["owner"].id,
-                              due_date=date.today() + timedelta(days=30)))
-            db.add(EngagementRecord(eia=eia, who="Residents' panel"))
-            db.add(IntersectionalImpact(eia=eia, description="Older disabled residents"))
-            self.eias[state] = eia
-        mail = OutboxEmail(idempotency_key="matrix-mail", recipient_id=self.people["owner"].id,
-                           recipient_email=self.people["owner"].email, kind="event",
-                           rule="submitted", template="submitted", subject="Sign-off needed",
-                           status="sent", transport="mailbox", body_text="Hello",
-                           body_html="<p>Hello</p>")
-        db.add(mail)
-        local = Characteristic(key="carers", name="Carers", kind=CharacteristicKind.local,
-                               position=200)
-        db.add(local)
-        mapping = ClaimMapping(kind="app_role", value="EIA.Officer", role="officer",
-                               service_id=s2.id)
-        db.add(mapping)
-        db.commit()
-        self.ids = {
-            "user_id": self.people["team_officer"].id,
-            "directorate_id": d2.id,
-            "service_id": s2.id,
-            "characteristic_id": local.id,
-            "outbox_id": mail.id,
-            "mapping_id": mapping.id,
-        }
-
-    def values(self, rule, state):
-        """URL values for a route, for the EIA in ``state``."""
-        eia = self.eias.get(state)
-        values = dict(self.ids)
-        if eia is not None:
-            values.update(reference=eia.reference, number=1, section="proposal",
-                          event="withdraw", key="age", action_id=eia.actions[0].id,
-                          record_id=eia.engagements[0].id,
-                          impact_id=eia.intersectional_impacts[0].id)
-        return {name: values[name] for name in rule.arguments}
 
 
 def _expectation(rule: Rule, method: str, actor: str, state: str | None):
@@ -278,8 +275,11 @@ def _cells(app, chunk: str):
         rule = RULES.get(url_rule.endpoint)
         if rule is None:
             continue  # reported by test_every_route_is_in_the_table
-        methods = [m for m in ("GET", "POST") if m in url_rule.methods
-                   and (rule.get if m == "GET" else rule.post) is not None]
+        methods = [
+            m
+            for m in ("GET", "POST")
+            if m in url_rule.methods and (rule.get if m == "GET" else rule.post) is not None
+        ]
         states = STATE_NAMES if rule.per_eia else (None,)
         for state in states:
             if chunk == (state or SITE_WIDE):
@@ -311,12 +311,13 @@ def test_permission_matrix(app, make, db, connection, chunk):
             expected = _expectation(rule, method, actor, state)
             got = _request(app, connection, world, actor, method, url)
             if got != expected:
-                mismatches.append(f"{method} {url} as {actor}"
-                                  f"{f' ({state})' if state else ''}: "
-                                  f"expected {expected}, got {got}")
+                mismatches.append(
+                    f"{method} {url} as {actor}"
+                    f"{f' ({state})' if state else ''}: "
+                    f"expected {expected}, got {got}"
+                )
     assert cells > 0
-    assert mismatches == [], f"{len(mismatches)} of {cells} cells differ:\n" + "\n".join(
-        mismatches)
+    assert mismatches == [], f"{len(mismatches)} of {cells} cells differ:\n" + "\n".join(mismatches)
 
 
 def _request(app, connection, world, actor, method, url) -> str:

@@ -5,7 +5,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,23 +14,27 @@ from pathlib import Path
 
 import pytest
 
+from .support.services import free_port
+
+pytestmark = pytest.mark.slow  # gunicorn and a Celery worker started for real
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
 def product_env(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(EIA_INSTANCE_PATH=str(tmp_path), PORT=str(_free_port()))
+    env.update(EIA_INSTANCE_PATH=str(tmp_path), PORT=str(free_port()))
     for args in (["db", "upgrade"], ["demo", "load"]):
-        done = subprocess.run([str(BIN / "eia"), *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [str(BIN / "eia"), *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert done.returncode == 0, done.stderr
     return env
 
@@ -53,19 +56,32 @@ def _sign_in_and_list(base: str) -> str:
     from eia.demo_data import DEMO_PASSWORD
 
     opener = urllib.request.build_opener(
-        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
     deadline = time.monotonic() + 60
     form = _get(opener, f"{base}/sign-in", deadline)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form).group(1)
-    return _get(opener, f"{base}/sign-in?next=/", deadline, data={
-        "csrf_token": token, "email": "equality@demo.islington.example",
-        "password": DEMO_PASSWORD})
+    return _get(
+        opener,
+        f"{base}/sign-in?next=/",
+        deadline,
+        data={
+            "csrf_token": token,
+            "email": "equality@demo.islington.example",
+            "password": DEMO_PASSWORD,
+        },
+    )
 
 
 def test_launcher_serves_demo_eias_and_runs_the_worker(product_env, tmp_path):
-    proc = subprocess.Popen([str(BIN / "python"), "-m", "eia.launcher"], cwd=ROOT,
-                            env=product_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
+    proc = subprocess.Popen(
+        [str(BIN / "python"), "-m", "eia.launcher"],
+        cwd=ROOT,
+        env=product_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         page = _sign_in_and_list(f"http://127.0.0.1:{product_env['PORT']}")
         assert "People Friendly Streets" in page and "EIA-DEMO-018" in page

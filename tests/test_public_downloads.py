@@ -17,7 +17,9 @@ from eia.exports import public_pdf
 from eia.models import PublicPdf, RateLimitCount, utcnow
 from eia.web import ratelimit
 
-from .conftest import PG_URL, session_on, sign_in
+from .support.db import session_on
+from .support.people import sign_in
+from .support.services import PG_URL
 
 
 @pytest.fixture
@@ -36,8 +38,9 @@ def builds(monkeypatch):
 @pytest.fixture
 def published(make, db):
     owner = make.user("officer", name="Priya Officer")
-    eia = make.eia("approved", owner=owner, title="Low traffic neighbourhood Kestrel",
-                   publishable=True)
+    eia = make.eia(
+        "approved", owner=owner, title="Low traffic neighbourhood Kestrel", publishable=True
+    )
     db.commit()
     return eia
 
@@ -50,10 +53,16 @@ def _another_worker(connection, **config):
     """A second application on the same database, as a second gunicorn worker would be."""
     from eia import create_app
 
-    return create_app({"TESTING": True, "SECRET_KEY": "test",
-                       "SESSION_FACTORY": lambda: session_on(connection),
-                       "CELERY_BROKER_URL": "memory://",
-                       "CELERY_RESULT_BACKEND": "cache+memory://", **config}).test_client()
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SESSION_FACTORY": lambda: session_on(connection),
+            "CELERY_BROKER_URL": "memory://",
+            "CELERY_RESULT_BACKEND": "cache+memory://",
+            **config,
+        }
+    ).test_client()
 
 
 def test_the_public_pdf_is_built_once_and_kept(client, db, connection, published, builds):
@@ -83,30 +92,35 @@ def test_it_is_built_again_once_when_what_it_says_changes(client, db, published,
     assert db.exec(select(PublicPdf).where(PublicPdf.eia_id == published.id)).one()
 
 
-def test_under_revision_it_keeps_the_approved_version_s_pdf(client, db, make, published,
-                                                            builds):
+def test_under_revision_it_keeps_the_approved_version_s_pdf(client, db, make, published, builds):
     url = f"/public/eias/{published.reference}.pdf"
     ops.transition(db, published, "start_review", published.owner)
     ops.transition(db, published, "revise", published.owner, review_notes="Changing.")
-    ops.update_eia(db, published, "proposal", published.owner,
-                   {"summary": "DRAFT SUMMARY not approved"})
+    ops.update_eia(
+        db, published, "proposal", published.owner, {"summary": "DRAFT SUMMARY not approved"}
+    )
     db.commit()
     text = _pdf_text(client.get(url).get_data())
     assert "Under revision: a new version of this assessment is being prepared" in text
     assert "DRAFT SUMMARY" not in text and "Close the road to through traffic" in text
     # Approving the new version replaces the copy, and the old version's PDF goes.
     ops.transition(db, published, "submit_for_sign_off", published.owner)
-    ops.transition(db, published, "approve",
-                   make.user("approver", directorate=published.directorate), attested=True)
+    ops.transition(
+        db,
+        published,
+        "approve",
+        make.user("approver", directorate=published.directorate),
+        attested=True,
+    )
     db.commit()
-    assert [p.version for p in db.exec(select(PublicPdf).where(
-        PublicPdf.eia_id == published.id)).all()] == []
+    assert [
+        p.version for p in db.exec(select(PublicPdf).where(PublicPdf.eia_id == published.id)).all()
+    ] == []
     text = _pdf_text(client.get(url).get_data())
     assert "DRAFT SUMMARY not approved" in text and "Version 2" in text
 
 
-def test_a_kept_pdf_is_never_served_once_the_eia_is_not_public(client, db, published,
-                                                              builds):
+def test_a_kept_pdf_is_never_served_once_the_eia_is_not_public(client, db, published, builds):
     url = f"/public/eias/{published.reference}.pdf"
     assert client.get(url).status_code == 200
     published.confidential = True
@@ -122,10 +136,12 @@ def limited(app):
     return app
 
 
-def test_anonymous_downloads_past_the_limit_get_429_with_retry_after(limited, client,
-                                                                     published):
-    urls = [f"/public/eias/{published.reference}.pdf", "/public/register/download?format=csv",
-            "/public/register/download?format=xlsx"]
+def test_anonymous_downloads_past_the_limit_get_429_with_retry_after(limited, client, published):
+    urls = [
+        f"/public/eias/{published.reference}.pdf",
+        "/public/register/download?format=csv",
+        "/public/register/download?format=xlsx",
+    ]
     for url in urls:  # three in the window, whichever downloads they are
         assert client.get(url).status_code == 200, url
     for url in urls + ["/public/eias/EIA-NONE.pdf"]:
@@ -134,7 +150,7 @@ def test_anonymous_downloads_past_the_limit_get_429_with_retry_after(limited, cl
         wait = int(response.headers["Retry-After"])
         assert 1 <= wait <= 60
         html = response.get_data(as_text=True)
-        assert "<h1 class=\"govuk-heading-l\">Too many requests</h1>" in html
+        assert '<h1 class="govuk-heading-l">Too many requests</h1>' in html
         assert "govuk-template" in html and "Try again in" in html
         assert response.headers["Content-Type"].startswith("text/html")
     # The pages themselves are not limited.
@@ -156,8 +172,9 @@ def test_signed_in_staff_are_not_limited(limited, client, make, published):
         assert client.get("/public/register/download?format=csv").status_code == 200
 
 
-def test_the_page_says_when_to_try_again_and_the_window_ends(limited, client, published,
-                                                             monkeypatch):
+def test_the_page_says_when_to_try_again_and_the_window_ends(
+    limited, client, published, monkeypatch
+):
     start = ratelimit.window_start(utcnow(), 60) + timedelta(seconds=15)
     monkeypatch.setattr(ratelimit, "utcnow", lambda: start)
     for _ in range(3):
@@ -177,8 +194,7 @@ def test_a_limit_of_nought_turns_it_off(app, client, published):
 
 def test_counting_keeps_one_row_per_bucket_and_window(db):
     now = utcnow()
-    assert [ratelimit.count_request(db, "b|1", 2, 60, now) for _ in range(3)][:2] == [None,
-                                                                                     None]
+    assert [ratelimit.count_request(db, "b|1", 2, 60, now) for _ in range(3)][:2] == [None, None]
     assert ratelimit.count_request(db, "b|1", 2, 60, now) is not None
     assert ratelimit.count_request(db, "b|2", 2, 60, now) is None  # another address
     rows = db.exec(select(RateLimitCount).order_by(RateLimitCount.bucket)).all()
@@ -195,8 +211,7 @@ def test_config_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("PUBLIC_DOWNLOAD_LIMIT", "7")
     monkeypatch.setenv("PUBLIC_DOWNLOAD_WINDOW_SECONDS", "300")
     config = load_config(str(tmp_path))
-    assert (config["PUBLIC_DOWNLOAD_LIMIT"], config["PUBLIC_DOWNLOAD_WINDOW_SECONDS"]) == (7,
-                                                                                          300)
+    assert (config["PUBLIC_DOWNLOAD_LIMIT"], config["PUBLIC_DOWNLOAD_WINDOW_SECONDS"]) == (7, 300)
 
 
 @pytest.mark.postgres
@@ -221,9 +236,16 @@ def test_workers_asking_at_once_build_it_once(own_database, monkeypatch):
     bodies = []
 
     def worker():
-        app = create_app({"TESTING": True, "SECRET_KEY": "test", "ENGINE": own_database,
-                          "DATABASE_URL": PG_URL, "CELERY_BROKER_URL": "memory://",
-                          "CELERY_RESULT_BACKEND": "cache+memory://"})
+        app = create_app(
+            {
+                "TESTING": True,
+                "SECRET_KEY": "test",
+                "ENGINE": own_database,
+                "DATABASE_URL": PG_URL,
+                "CELERY_BROKER_URL": "memory://",
+                "CELERY_RESULT_BACKEND": "cache+memory://",
+            }
+        )
         bodies.append(app.test_client().get(url).get_data())
 
     threads = [threading.Thread(target=worker) for _ in range(2)]

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from eia import operations as ops
 from eia.models import Eia
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 
 @pytest.fixture
@@ -30,15 +30,17 @@ def register(make, db):
         "public": eia("approved", "School streets on Elm Road", publishable=True),
         "review": eia("under_review", "Parking permits for carers", publishable=True),
         "archived": eia("archived", "Winter gritting routes", publishable=True),
-        "confidential": eia("approved", "Depot closure Zephyr", publishable=True,
-                            confidential=True),
+        "confidential": eia(
+            "approved", "Depot closure Zephyr", publishable=True, confidential=True
+        ),
         "unpublished": eia("approved", "Library hours Quokka", publishable=False),
         "unapproved": eia("awaiting_sign_off", "Youth hub Wombat", publishable=True),
         "withdrawn": eia("withdrawn", "Bin collections Narwhal", publishable=True),
     }
     # A staff comment on the published one: internal, never public.
-    ops.add_comment(db, eias["public"], approver, "proposal",
-                    "INTERNAL NOTE: ask legal before publishing")
+    ops.add_comment(
+        db, eias["public"], approver, "proposal", "INTERNAL NOTE: ask legal before publishing"
+    )
     db.commit()
     return eias
 
@@ -73,8 +75,7 @@ def test_hidden_eias_never_appear_anywhere_public(client, register, key):
     assert client.get(f"/public/eias/{eia.reference}").status_code == 404
     assert client.get(f"/public/eias/{eia.reference}.pdf").status_code == 404
     for fmt in ("csv", "xlsx"):
-        body = client.get("/public/register/download",
-                          query_string={"format": fmt}).get_data()
+        body = client.get("/public/register/download", query_string={"format": fmt}).get_data()
         text = body.decode("utf-8-sig") if fmt == "csv" else _xlsx_text(body)
         assert eia.title not in text and eia.reference not in text
 
@@ -115,8 +116,10 @@ def test_search_by_title_reference_directorate_and_filters(client, register):
     assert titles(q="50% _off") == set()  # LIKE's wildcards are taken literally
 
 
-@pytest.mark.parametrize("query", [{"state": "draft"}, {"directorate": "nope"},
-                                   {"outcome": "9"}, {"page": "x"}, {"q": "a\x00b"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"state": "draft"}, {"directorate": "nope"}, {"outcome": "9"}, {"page": "x"}, {"q": "a\x00b"}],
+)
 def test_bad_search_is_a_400_with_an_error_summary(client, register, query):
     response = client.get("/public/register", query_string=query)
     assert response.status_code == 400
@@ -125,8 +128,7 @@ def test_bad_search_is_a_400_with_an_error_summary(client, register, query):
     assert "<title>Error: " in html
 
 
-def test_the_page_shows_the_frozen_approved_version_never_a_later_change(client, db,
-                                                                          register):
+def test_the_page_shows_the_frozen_approved_version_never_a_later_change(client, db, register):
     eia = register["public"]
     frozen_summary = eia.summary
     # A later change to the live row (as a revision would make) must not show.
@@ -149,17 +151,25 @@ def test_the_page_holds_no_comments_internal_notes_or_emails(client, db, make, r
     assert "Olive Officer" not in main  # the owner is not named to the public
     assert "Confidential" not in main and "Publish in the register" not in main
     # the sections are there
-    for heading in ("The proposal", "Screening", "Impact on each characteristic",
-                    "Intersectional impacts", "Engagement and consultation", "Action plan",
-                    "Outcome", "Sign-off"):
+    for heading in (
+        "The proposal",
+        "Screening",
+        "Impact on each characteristic",
+        "Intersectional impacts",
+        "Engagement and consultation",
+        "Action plan",
+        "Outcome",
+        "Sign-off",
+    ):
         assert f">{heading}</h2>" in main, heading
 
 
 def test_an_approval_comment_is_not_published(client, db, make, register):
     eia = make.eia("awaiting_sign_off", title="Market licences Ocelot", publishable=True)
     approver = make.user("approver", directorate=eia.directorate)
-    ops.transition(db, eia, "approve", approver, attested=True,
-                   comment="SIGN-OFF NOTE: watch the budget line")
+    ops.transition(
+        db, eia, "approve", approver, attested=True, comment="SIGN-OFF NOTE: watch the budget line"
+    )
     db.commit()
     html = client.get(f"/public/eias/{eia.reference}").get_data(as_text=True)
     assert "Market licences Ocelot" in html and "SIGN-OFF NOTE" not in html
@@ -168,13 +178,21 @@ def test_an_approval_comment_is_not_published(client, db, make, register):
 def test_a_confirmed_review_moves_the_public_review_date(client, db, make, register):
     eia = register["review"]
     approver = make.user("approver", directorate=eia.directorate)
-    ops.transition(db, eia, "confirm_review", approver, review_notes="Still stands.",
-                   next_review_date=date(2030, 3, 4))
+    ops.transition(
+        db,
+        eia,
+        "confirm_review",
+        approver,
+        review_notes="Still stands.",
+        next_review_date=date(2030, 3, 4),
+    )
     db.commit()
-    assert "4 March 2030" in _main(client.get(f"/public/eias/{eia.reference}")
-                                   .get_data(as_text=True))
-    rows = csv.reader(io.StringIO(client.get("/public/register/download").get_data()
-                                  .decode("utf-8-sig")))
+    assert "4 March 2030" in _main(
+        client.get(f"/public/eias/{eia.reference}").get_data(as_text=True)
+    )
+    rows = csv.reader(
+        io.StringIO(client.get("/public/register/download").get_data().decode("utf-8-sig"))
+    )
     assert next(r for r in rows if r[0] == eia.reference)[9] == "2030-03-04"
 
 
@@ -192,12 +210,14 @@ def _register_titles(client, **query) -> str:
     return html.split('id="results"', 1)[1]
 
 
-DRAFT = dict(title="Parking permits DRAFT Xylophone", summary="DRAFT SUMMARY not approved",
-             decision_date=date(2031, 5, 6))
+DRAFT = dict(
+    title="Parking permits DRAFT Xylophone",
+    summary="DRAFT SUMMARY not approved",
+    decision_date=date(2031, 5, 6),
+)
 
 
-def test_a_revised_eia_stays_public_as_last_approved_marked_under_revision(client, db,
-                                                                           register):
+def test_a_revised_eia_stays_public_as_last_approved_marked_under_revision(client, db, register):
     eia = register["review"]
     approved_title, approved_summary = eia.title, eia.summary
     _revise(db, eia, **DRAFT)
@@ -222,9 +242,15 @@ def test_a_revised_eia_stays_public_as_last_approved_marked_under_revision(clien
     assert "A new version of this Equality Impact Assessment is being prepared." in main
     assert "this page shows version 1, as it was approved" in main
 
-    rows = list(csv.reader(io.StringIO(client.get(
-        "/public/register/download", query_string={"format": "csv"}).get_data()
-        .decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get("/public/register/download", query_string={"format": "csv"})
+                .get_data()
+                .decode("utf-8-sig")
+            )
+        )
+    )
     line = next(r for r in rows if r[0] == eia.reference)
     assert line[1] == approved_title and line[4] == "Under revision"
     assert "2031" not in line[5]
@@ -248,8 +274,9 @@ def test_the_new_version_replaces_the_old_once_approved(client, db, make, regist
 
 
 @pytest.mark.parametrize("change", [{"confidential": True}, {"publishable": False}])
-def test_a_revision_marked_confidential_or_unpublished_hides_it_at_once(client, db,
-                                                                        register, change):
+def test_a_revision_marked_confidential_or_unpublished_hides_it_at_once(
+    client, db, register, change
+):
     eia = register["review"]
     _revise(db, eia, **change)
     assert eia.title not in _register_titles(client)
@@ -258,10 +285,10 @@ def test_a_revision_marked_confidential_or_unpublished_hides_it_at_once(client, 
     assert eia.reference not in client.get("/public/register/download").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("approved_with", [{"publishable": False},
-                                           {"publishable": True, "confidential": True}])
-def test_a_draft_cannot_publish_what_was_approved_unpublishable(client, db, make,
-                                                                approved_with):
+@pytest.mark.parametrize(
+    "approved_with", [{"publishable": False}, {"publishable": True, "confidential": True}]
+)
+def test_a_draft_cannot_publish_what_was_approved_unpublishable(client, db, make, approved_with):
     """The approved version's own flags govern: ticking "publish" (or unticking
     "confidential") in a revision shows nothing until that revision is approved."""
     eia = make.eia("under_review", title="Care home fees Quetzal", **approved_with)
@@ -270,14 +297,14 @@ def test_a_draft_cannot_publish_what_was_approved_unpublishable(client, db, make
     assert client.get(f"/public/eias/{eia.reference}").status_code == 404
     assert "Quetzal" not in _register_titles(client)
     ops.transition(db, eia, "submit_for_sign_off", eia.owner)
-    ops.transition(db, eia, "approve", make.user("approver", directorate=eia.directorate),
-                   attested=True)
+    ops.transition(
+        db, eia, "approve", make.user("approver", directorate=eia.directorate), attested=True
+    )
     db.commit()
     assert client.get(f"/public/eias/{eia.reference}").status_code == 200
 
 
-def test_a_published_eia_withdrawn_stays_as_the_record_marked_withdrawn(client, db,
-                                                                        register):
+def test_a_published_eia_withdrawn_stays_as_the_record_marked_withdrawn(client, db, register):
     eia = register["public"]
     ops.transition(db, eia, "withdraw", eia.owner, reason="INTERNAL: the budget fell through")
     db.commit()
@@ -292,7 +319,8 @@ def test_a_published_eia_withdrawn_stays_as_the_record_marked_withdrawn(client, 
 
 
 def test_withdrawn_during_a_revision_it_shows_the_approved_version_never_the_draft(
-        client, db, register):
+    client, db, register
+):
     eia = register["review"]
     approved_title = eia.title
     _revise(db, eia, **DRAFT)
@@ -304,8 +332,7 @@ def test_withdrawn_during_a_revision_it_shows_the_approved_version_never_the_dra
     assert "Withdrawn" in main and "DRAFT" not in main
 
 
-def test_the_staff_page_links_to_the_public_copy_while_it_is_shown(client, db, make,
-                                                                   register):
+def test_the_staff_page_links_to_the_public_copy_while_it_is_shown(client, db, make, register):
     eia = register["review"]
     sign_in(client, make.user("admin"))
     link = f'href="/public/eias/{eia.reference}"'
@@ -326,17 +353,23 @@ def test_register_csv_and_xlsx_match_the_page(client, register):
     rows = list(csv.reader(io.StringIO(body.get_data().decode("utf-8-sig"))))
     assert rows[0][:5] == ["Reference", "Title", "Directorate", "Service", "Status"]
     assert [r[0] for r in rows[1:]] == page_refs
-    book = load_workbook(io.BytesIO(client.get(
-        "/public/register/download", query_string={"format": "xlsx"}).get_data()))
+    book = load_workbook(
+        io.BytesIO(
+            client.get("/public/register/download", query_string={"format": "xlsx"}).get_data()
+        )
+    )
     values = list(book.active.iter_rows(values_only=True))
     assert [v[0] for v in values[1:]] == page_refs
     # a search narrows the file as it narrows the page
-    narrowed = client.get("/public/register/download",
-                          query_string={"format": "csv", "q": "elm"}).get_data()
+    narrowed = client.get(
+        "/public/register/download", query_string={"format": "csv", "q": "elm"}
+    ).get_data()
     assert [r[0] for r in csv.reader(io.StringIO(narrowed.decode("utf-8-sig")))][1:] == [
-        register["public"].reference]
-    assert client.get("/public/register/download",
-                      query_string={"format": "pdf"}).status_code == 400
+        register["public"].reference
+    ]
+    assert (
+        client.get("/public/register/download", query_string={"format": "pdf"}).status_code == 400
+    )
 
 
 def test_the_footer_links_to_the_public_register(client):
@@ -352,17 +385,26 @@ def test_unknown_reference_is_not_found(client, register):
 def test_pagination(client, make, db, register):
     d = register["public"].directorate
     for n in range(26):
-        e = Eia(reference=f"EIA-PAGE-{n:03d}", title=f"Paged {n}", directorate_id=d.id,
-                service_id=register["public"].service_id, owner_id=register["public"].owner_id,
-                status="approved", publishable=True)
+        e = Eia(
+            reference=f"EIA-PAGE-{n:03d}",
+            title=f"Paged {n}",
+            directorate_id=d.id,
+            service_id=register["public"].service_id,
+            owner_id=register["public"].owner_id,
+            status="approved",
+            publishable=True,
+        )
         db.add(e)
         db.flush()
+        from eia.exports.public import keep_public_copy
         from eia.models import EiaVersion
 
-        from eia.exports.public import keep_public_copy
-
-        version = EiaVersion(eia_id=e.id, version=1, status="approved", snapshot={
-            "reference": e.reference, "title": e.title, "publishable": True})
+        version = EiaVersion(
+            eia_id=e.id,
+            version=1,
+            status="approved",
+            snapshot={"reference": e.reference, "title": e.title, "publishable": True},
+        )
         db.add(version)
         keep_public_copy(db, version)  # as approving it does
     db.commit()

@@ -4,7 +4,6 @@ counted on the dashboard, listed behind its count, and shown on the EIA's page."
 from datetime import timedelta
 
 import pytest
-from bs4 import BeautifulSoup
 
 from eia import operations as ops
 from eia.models import ActionItem, EngagementRecord
@@ -13,8 +12,9 @@ from eia.reporting.figures import dashboard
 from eia.reporting.filters import Filters
 from eia.reporting.quality import FLAGS, flags_for
 
-from .conftest import sign_in
-from .test_dashboard_figures import approve_late, today
+from .support.figures import approve_late, today
+from .support.html import parse
+from .support.people import sign_in
 
 
 def keys(db, eia) -> list[str]:
@@ -54,8 +54,7 @@ def test_an_evidence_gap_without_an_action(db, make):
     db.add(impact)
     db.flush()
     assert keys(db, eia) == ["gaps_without_actions"]
-    action = ActionItem(eia=eia, description="Find data.", impact_id=impact.id,
-                        status="cancelled")
+    action = ActionItem(eia=eia, description="Find data.", impact_id=impact.id, status="cancelled")
     db.add(action)
     db.flush()
     assert keys(db, eia) == ["gaps_without_actions"]  # a cancelled action does not close it
@@ -117,9 +116,14 @@ def test_the_dashboard_counts_and_lists_each_flag(db, make):
     engaged(db, make.eia("under_review"))  # started early: not overdue
     db.flush()
     counts = dashboard(db, Filters(), today()).flags
-    assert counts == {"late_sign_off": 1, "no_decision_date": 0, "no_engagement": 2,
-                      "gaps_without_actions": 0, "outcome_3_unjustified": 0,
-                      "review_overdue": 1}
+    assert counts == {
+        "late_sign_off": 1,
+        "no_decision_date": 0,
+        "no_engagement": 2,
+        "gaps_without_actions": 0,
+        "outcome_3_unjustified": 0,
+        "review_overdue": 1,
+    }
     for flag in FLAGS:
         listed = drilldown(db, Filters(), {"figure": "flag", "value": flag.key}, today())
         assert listed.count == counts[flag.key]
@@ -130,9 +134,9 @@ def test_the_eia_page_shows_its_flags(client, db, make, role):
     eia = make.eia("awaiting_sign_off")
     person = eia.owner if role == "officer" else make.user(role)
     sign_in(client, person)
-    page = BeautifulSoup(client.get(f"/eias/{eia.reference}").data, "html.parser")
+    page = parse(client.get(f"/eias/{eia.reference}"))
     box = page.select_one("#quality-flags")
     assert box is not None and "No engagement recorded" in box.get_text()
     engaged(db, eia)
-    page = BeautifulSoup(client.get(f"/eias/{eia.reference}").data, "html.parser")
+    page = parse(client.get(f"/eias/{eia.reference}"))
     assert page.select_one("#quality-flags") is None

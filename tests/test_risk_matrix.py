@@ -19,46 +19,64 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def impact(name, before=(None, None), after=(None, None)):
-    return SimpleNamespace(name=name, inherent_likelihood=before[0], inherent_severity=before[1],
-                           residual_likelihood=after[0], residual_severity=after[1])
+    return SimpleNamespace(
+        name=name,
+        inherent_likelihood=before[0],
+        inherent_severity=before[1],
+        residual_likelihood=after[0],
+        residual_severity=after[1],
+    )
 
 
 @pytest.fixture
 def draw(app):
     """draw(items) -> (the HTML, {"before": svg element, "after": svg element, and the
     narrow drawings: "before-narrow", "after-narrow"})."""
+
     def draw(items, **kwargs):
         with app.app_context():
             html = render_template_string(
                 '{% from "partials/risk_matrix.html" import risk_matrices %}'
-                "{{ risk_matrices(ctx) }}", ctx=risk_matrix_context(items, **kwargs))
+                "{{ risk_matrices(ctx) }}",
+                ctx=risk_matrix_context(items, **kwargs),
+            )
         svgs = [ET.fromstring(s) for s in re.findall(r"<svg\b.*?</svg>", html, re.DOTALL)]
         assert len(svgs) == 4
-        return html, dict(zip(("before", "before-narrow", "after", "after-narrow"), svgs))
+        names = ("before", "before-narrow", "after", "after-narrow")
+        return html, dict(zip(names, svgs, strict=True))
+
     return draw
 
 
 def cells(svg) -> dict[tuple[int, int], ET.Element]:
-    return {(int(g.get("data-likelihood")), int(g.get("data-severity"))): g
-            for g in svg.iter(f"{SVG}g") if "app-risk-matrix__cell" in g.get("class", "")}
+    return {
+        (int(g.get("data-likelihood")), int(g.get("data-severity"))): g
+        for g in svg.iter(f"{SVG}g")
+        if "app-risk-matrix__cell" in g.get("class", "")
+    }
 
 
 def markers(svg) -> dict[tuple[int, int], list[str]]:
-    return {at: [t.text for t in g.iter(f"{SVG}text")
-                 if "marker-text" in t.get("class", "")]
-            for at, g in cells(svg).items()}
+    return {
+        at: [t.text for t in g.iter(f"{SVG}text") if "marker-text" in t.get("class", "")]
+        for at, g in cells(svg).items()
+    }
 
 
 def table_rows(html) -> list[list[str]]:
     table = BeautifulSoup(html, "html.parser").find("table")
-    return [[" ".join(c.get_text().split()) for c in row.find_all(["th", "td"])]
-            for row in table.tbody.find_all("tr")]
+    return [
+        [" ".join(c.get_text().split()) for c in row.find_all(["th", "td"])]
+        for row in table.tbody.find_all("tr")
+    ]
 
 
-ITEMS = [impact("Disability", before=(3, 3), after=(2, 1)),
-         impact("Age", before=(4, 4), after=(3, 3)),
-         impact("Sex"),
-         impact("Race", before=(1, 2))]
+ITEMS = [
+    impact("Disability", before=(3, 3), after=(2, 1)),
+    impact("Age", before=(4, 4), after=(3, 3)),
+    impact("Sex"),
+    impact("Race", before=(1, 2)),
+]
 
 
 def test_each_matrix_is_an_image_with_a_title_and_a_description(draw):
@@ -66,8 +84,9 @@ def test_each_matrix_is_an_image_with_a_title_and_a_description(draw):
     for drawing, svg in svgs.items():
         when = drawing.removesuffix("-narrow")
         assert svg.get("role") == "img"
-        assert "app-risk-matrix__svg--" + ("narrow" if "narrow" in drawing else "wide") in \
-            svg.get("class")
+        assert "app-risk-matrix__svg--" + ("narrow" if "narrow" in drawing else "wide") in svg.get(
+            "class"
+        )
         title, desc = svg.find(f"{SVG}title"), svg.find(f"{SVG}desc")
         assert svg.get("aria-labelledby").split() == [title.get("id"), desc.get("id")]
         assert title.text == f"Risk matrix: {when} mitigation"
@@ -75,17 +94,19 @@ def test_each_matrix_is_an_image_with_a_title_and_a_description(draw):
     assert svgs["before"].find(f"{SVG}desc").text == (
         "Before mitigation: Disability is likely and significant (medium, 9); Age is almost "
         "certain and severe (high, 16); Race is unlikely and moderate (negligible, 2). "
-        "Not scored yet: Sex.")
+        "Not scored yet: Sex."
+    )
     assert svgs["after"].find(f"{SVG}desc").text == (
         "After mitigation: Disability is possible and minimal (negligible, 2); Age is likely "
-        "and significant (medium, 9). Not scored yet: Sex, Race.")
+        "and significant (medium, 9). Not scored yet: Sex, Race."
+    )
 
 
 def test_sixteen_cells_each_say_their_band_in_words(draw):
     _, svgs = draw(ITEMS)
     for svg in svgs.values():
         grid = cells(svg)
-        assert sorted(grid) == [(l, s) for l in SCALE for s in SCALE]
+        assert sorted(grid) == [(lk, s) for lk in SCALE for s in SCALE]
         for (likelihood, severity), g in grid.items():
             band = band_for(likelihood * severity)
             words = [t.text for t in g.iter(f"{SVG}text")]
@@ -102,16 +123,25 @@ def test_markers_sit_in_the_cells_of_their_scores_and_the_key_names_them(draw):
         assert after == {(2, 1): ["1"], (3, 3): ["2"]}
     key = BeautifulSoup(html, "html.parser").select(".app-risk-matrix__key li")
     assert [(li["value"], li.get_text(strip=True)) for li in key] == [
-        ("1", "Disability"), ("2", "Age"), ("3", "Race")]
+        ("1", "Disability"),
+        ("2", "Age"),
+        ("3", "Race"),
+    ]
 
 
 def test_the_table_lists_every_impact_including_unscored_ones(draw):
     html, _ = draw(ITEMS)
     assert table_rows(html) == [
-        ["Disability", "Medium Likely (3) × Significant (3) = 9",
-         "Negligible Possible (2) × Minimal (1) = 2"],
-        ["Age", "High Almost certain (4) × Severe (4) = 16",
-         "Medium Likely (3) × Significant (3) = 9"],
+        [
+            "Disability",
+            "Medium Likely (3) × Significant (3) = 9",
+            "Negligible Possible (2) × Minimal (1) = 2",
+        ],
+        [
+            "Age",
+            "High Almost certain (4) × Severe (4) = 16",
+            "Medium Likely (3) × Significant (3) = 9",
+        ],
         ["Sex", "Not scored yet", "Not scored yet"],
         ["Race", "Negligible Unlikely (1) × Moderate (2) = 2", "Not scored yet"],
     ]
@@ -124,14 +154,15 @@ def test_nothing_scored_draws_empty_grids_and_says_so(draw):
     html, svgs = draw([impact("Sex")])
     assert all(not found for found in markers(svgs["before"]).values())
     assert svgs["before"].find(f"{SVG}desc").text == (
-        "Before mitigation: no impact is scored yet. Not scored yet: Sex.")
+        "Before mitigation: no impact is scored yet. Not scored yet: Sex."
+    )
     assert "app-risk-matrix__key" not in html
 
 
 def test_what_people_wrote_is_escaped(draw):
     name = '<script>alert("x")</script> & <b onmouseover="x">'
     html, svgs = draw([impact(name, before=(2, 2))])
-    assert "<script" not in html and "<b " not in html and "onmouseover=\"" not in html
+    assert "<script" not in html and "<b " not in html and 'onmouseover="' not in html
     assert "&lt;script&gt;" in html
     assert name in svgs["before"].find(f"{SVG}desc").text
     assert table_rows(html)[0][0] == " ".join(name.split())
@@ -146,17 +177,32 @@ def test_no_script_no_inline_style_no_event_handlers(draw):
 
 def test_rows_work_straight_from_the_database_models(draw):
     disability = Characteristic(id=2, key="disability", name="Disability")
-    rows = [ImpactAssessment(characteristic=disability, inherent_likelihood=4,
-                             inherent_severity=3, residual_likelihood=2, residual_severity=3),
-            IntersectionalImpact(description="Black Caribbean boys and school exclusions",
-                                 inherent_likelihood=3, inherent_severity=4),
-            IntersectionalImpact()]
+    rows = [
+        ImpactAssessment(
+            characteristic=disability,
+            inherent_likelihood=4,
+            inherent_severity=3,
+            residual_likelihood=2,
+            residual_severity=3,
+        ),
+        IntersectionalImpact(
+            description="Black Caribbean boys and school exclusions",
+            inherent_likelihood=3,
+            inherent_severity=4,
+        ),
+        IntersectionalImpact(),
+    ]
     html, svgs = draw(rows, id_prefix="eia-7")
     assert [r[0] for r in table_rows(html)] == [
-        "Disability", "Black Caribbean boys and school exclusions", "Unnamed combination"]
+        "Disability",
+        "Black Caribbean boys and school exclusions",
+        "Unnamed combination",
+    ]
     assert svgs["before"].get("id") == "eia-7-before"
     assert {at: f for at, f in markers(svgs["before"]).items() if f} == {
-        (4, 3): ["1"], (3, 4): ["2"]}
+        (4, 3): ["1"],
+        (3, 4): ["2"],
+    }
 
 
 def test_a_crowded_cell_shows_how_many_more_there_are(draw):
@@ -193,7 +239,7 @@ def test_both_drawings_keep_their_words_and_markers_inside_at_full_size(draw):
             start = x - {"middle": wide / 2, "end": wide}.get(anchor, 0)
             if text.get("transform"):
                 continue  # the upright "Likelihood", on the left of the wide drawing
-            assert 0 <= start and start + wide <= geometry.width, (drawing, text.text)
+            assert start >= 0 and start + wide <= geometry.width, (drawing, text.text)
             assert float(text.get("y")) <= float(svg.get("height")), (drawing, text.text)
 
 
@@ -201,7 +247,8 @@ def luminance(colour: str) -> float:
     def channel(c):
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (channel(int(colour[i:i + 2], 16)) for i in (1, 3, 5))
+
+    r, g, b = (channel(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 

@@ -32,8 +32,9 @@ def test_screened_out_needs_no_full_assessment(make, db):
     make.screen(eia, eia.owner, relevant=())
     by_key, found = statuses(eia, db)
     assert by_key["proposal"] == by_key["screening"] == COMPLETED
-    assert {by_key[k] for k in ("evidence", "impacts", "engagement", "actions", "outcome")} \
-        == {NOT_NEEDED}
+    assert {by_key[k] for k in ("evidence", "impacts", "engagement", "actions", "outcome")} == {
+        NOT_NEEDED
+    }
     assert check_answers_status(eia, found) == NOT_STARTED
 
 

@@ -7,20 +7,17 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from bs4 import BeautifulSoup
-from sqlmodel import func, select
+from sqlmodel import select
 
 from eia import operations as ops
-from eia.models import AuditRecord, OutboxEmail
+from eia.models import OutboxEmail
 from eia.snapshot import content_fingerprint, fingerprint_of
 from workflows import TransitionRefused, segregation
 
-from .conftest import sign_in
-from .test_signoff import decide, shown_fingerprint, words
-
-
-def records(db) -> int:
-    return db.exec(select(func.count()).select_from(AuditRecord)).one()
+from .support.db import audit_count
+from .support.html import parse, words
+from .support.people import sign_in
+from .support.signoff import decide, shown_fingerprint
 
 
 @pytest.fixture
@@ -38,8 +35,12 @@ def screened_not_relevant(make, db, officer, editor, approver):
     """An EIA in screening, every characteristic answered by ``editor``, ready to screen
     out (``approver``: the factory makes one for the directorate unless given one)."""
     eia = make.eia("screening", owner=officer, approver=approver)
-    ops.save_screening(db, eia, editor, {
-        c.id: ("not_relevant", f"No link to {c.name.lower()}.") for c in make.characteristics()})
+    ops.save_screening(
+        db,
+        eia,
+        editor,
+        {c.id: ("not_relevant", f"No link to {c.name.lower()}.") for c in make.characteristics()},
+    )
     return eia
 
 
@@ -56,16 +57,19 @@ def test_an_approver_who_edited_and_screened_out_cannot_approve(client, make, db
     assert "You worked on version 1 of this EIA" in page
     assert "changed screening and screened it out" in page
     assert "Your decision" not in page  # no form to decide with
-    before = records(db)
-    response = client.post(url, data={"decision": "approve", "attested": "y",
-                                      "seen": fingerprint_of(eia)})
+    before = audit_count(db)
+    response = client.post(
+        url, data={"decision": "approve", "attested": "y", "seen": fingerprint_of(eia)}
+    )
     assert response.status_code == 403
     assert "so you cannot decide on it" in words(response)
     db.refresh(eia)
-    assert eia.status == "awaiting_sign_off" and records(db) == before
+    assert eia.status == "awaiting_sign_off" and audit_count(db) == before
     # Return is a decision too, and no other path gets round the rule.
-    for event, inputs in (("approve", {"attested": True}),
-                          ("return", {"comment": "Look again.", "return_to": "screening"})):
+    for event, inputs in (
+        ("approve", {"attested": True}),
+        ("return", {"comment": "Look again.", "return_to": "screening"}),
+    ):
         with pytest.raises(TransitionRefused) as refused:
             ops.transition(db, eia, event, insider, **inputs)
         assert refused.value.forbidden
@@ -79,8 +83,7 @@ def test_submitting_alone_or_editing_alone_rules_a_person_out(make, db, team):
     # Sent for sign-off by the insider, who edited nothing.
     eia = screened_not_relevant(make, db, officer, officer, outsider)
     ops.transition(db, eia, "screen_out", insider)
-    assert segregation.involvement(db, eia, insider) == [
-        "screened it out and sent it for sign-off"]
+    assert segregation.involvement(db, eia, insider) == ["screened it out and sent it for sign-off"]
     # Edited a section only; the officer sent it.
     other = make.eia("full_assessment", owner=officer, approver=outsider)
     make.assess(other, officer)
@@ -109,14 +112,17 @@ def test_the_rule_is_about_the_version_being_decided(make, db, team):
     ops.transition(db, eia, "revise", officer, review_notes="New data.")
     ops.transition(db, eia, "submit_for_sign_off", officer)
     assert eia.version == 2 and segregation.may_decide(db, eia, insider)
-    ops.transition(db, eia, "return", insider, comment="Add the 2026 data.",
-                   return_to="full_assessment")
+    ops.transition(
+        db, eia, "return", insider, comment="Add the 2026 data.", return_to="full_assessment"
+    )
     ops.update_eia(db, eia, "outcome", insider, {"outcome_reason": "Adjusted again."})
     ops.transition(db, eia, "submit_for_sign_off", officer)
     with pytest.raises(TransitionRefused) as refused:
         ops.transition(db, eia, "approve", insider, attested=True)
-    assert "You worked on version 2 of this EIA (you changed outcome and review date)" in \
-        refused.value.reasons[0]
+    assert (
+        "You worked on version 2 of this EIA (you changed outcome and review date)"
+        in refused.value.reasons[0]
+    )
     ops.transition(db, eia, "approve", outsider, attested=True)
 
 
@@ -127,32 +133,53 @@ def test_the_author_cannot_confirm_the_review(make, db):
     eia = make.eia("approved", owner=author)
     ops.transition(db, eia, "start_review", author)
     with pytest.raises(TransitionRefused) as refused:
-        ops.transition(db, eia, "confirm_review", author, review_notes="Still stands.",
-                       next_review_date=date.today() + timedelta(days=365))
+        ops.transition(
+            db,
+            eia,
+            "confirm_review",
+            author,
+            review_notes="Still stands.",
+            next_review_date=date.today() + timedelta(days=365),
+        )
     assert refused.value.forbidden and "You wrote this EIA" in refused.value.reasons[0]
     assert eia.status == "under_review"
 
 
-def test_whoever_changed_the_approved_version_cannot_confirm_its_review(client, make, db,
-                                                                       team):
+def test_whoever_changed_the_approved_version_cannot_confirm_its_review(client, make, db, team):
     officer, insider, outsider = team
     eia = make.eia("approved", owner=officer, approver=outsider)
-    action = ops.save_action(db, eia, insider, {"description": "Monitor take-up by age.",
-                                                "owner_id": insider.id, "status": "planned"})
+    action = ops.save_action(
+        db,
+        eia,
+        insider,
+        {"description": "Monitor take-up by age.", "owner_id": insider.id, "status": "planned"},
+    )
     assert action is not None
     ops.transition(db, eia, "start_review", officer)
     db.commit()
     sign_in(client, insider)
     url = f"/eias/{eia.reference}/events/confirm_review"
-    response = client.post(url, data={"review_notes": "Fine.",
-                                      "next_review_date-day": "1", "next_review_date-month": "1",
-                                      "next_review_date-year": str(date.today().year + 2)})
+    response = client.post(
+        url,
+        data={
+            "review_notes": "Fine.",
+            "next_review_date-day": "1",
+            "next_review_date-month": "1",
+            "next_review_date-year": str(date.today().year + 2),
+        },
+    )
     assert response.status_code == 403
     assert "You worked on version 1 of this EIA (you changed action plan)" in words(response)
     db.refresh(eia)
     assert eia.status == "under_review"
-    ops.transition(db, eia, "confirm_review", outsider, review_notes="Still stands.",
-                   next_review_date=date.today() + timedelta(days=365))
+    ops.transition(
+        db,
+        eia,
+        "confirm_review",
+        outsider,
+        review_notes="Still stands.",
+        next_review_date=date.today() + timedelta(days=365),
+    )
     assert eia.status == "approved"
 
 
@@ -169,9 +196,11 @@ def test_when_nobody_may_decide_the_officer_and_the_inbox_say_whom_to_ask(app, m
     as_officer, as_approver = app.test_client(), app.test_client()
     sign_in(as_officer, officer)
     sign_in(as_approver, approver)
-    for page in (words(as_officer.get(f"/eias/{eia.reference}")),
-                 words(as_officer.get(f"/eias/{eia.reference}/tasks")),
-                 words(as_approver.get(f"/eias/{eia.reference}/sign-off"))):
+    for page in (
+        words(as_officer.get(f"/eias/{eia.reference}")),
+        words(as_officer.get(f"/eias/{eia.reference}/tasks")),
+        words(as_approver.get(f"/eias/{eia.reference}/sign-off")),
+    ):
         assert "No approver can decide on version 1 of this EIA" in page
         assert f"Ask an administrator to give {eia.directorate.name} another approver" in page
         assert f"Ada Admin ({admin.email})" in page
@@ -179,8 +208,11 @@ def test_when_nobody_may_decide_the_officer_and_the_inbox_say_whom_to_ask(app, m
     assert "You worked on this version: another approver must decide on it." in inbox
     assert "No approver can decide" in inbox and f"Ada Admin ({admin.email})" in inbox
     # Nobody was asked by email to decide what they may not decide.
-    asked = db.exec(select(OutboxEmail.recipient_id).where(
-        OutboxEmail.eia_id == eia.id, OutboxEmail.rule == "screen_out")).all()
+    asked = db.exec(
+        select(OutboxEmail.recipient_id).where(
+            OutboxEmail.eia_id == eia.id, OutboxEmail.rule == "screen_out"
+        )
+    ).all()
     assert asked == []
 
 
@@ -188,8 +220,11 @@ def test_the_sign_off_request_goes_only_to_approvers_who_may_decide(make, db, te
     officer, insider, outsider = team
     eia = screened_not_relevant(make, db, officer, insider, outsider)
     ops.transition(db, eia, "screen_out", officer)
-    asked = db.exec(select(OutboxEmail.recipient_id).where(
-        OutboxEmail.eia_id == eia.id, OutboxEmail.rule == "screen_out")).all()
+    asked = db.exec(
+        select(OutboxEmail.recipient_id).where(
+            OutboxEmail.eia_id == eia.id, OutboxEmail.rule == "screen_out"
+        )
+    ).all()
     assert asked == [outsider.id]
 
 
@@ -205,28 +240,47 @@ def test_a_stale_sign_off_page_cannot_approve_changed_content(app, make, db, tea
     sign_in(b, approver_b)
     url = f"/eias/{eia.reference}/sign-off"
     old = shown_fingerprint(a, url)
-    assert decide(b, url, decision="return", comment="Say more about the mitigation.",
-                  return_to="full_assessment").status_code == 302
+    assert (
+        decide(
+            b,
+            url,
+            decision="return",
+            comment="Say more about the mitigation.",
+            return_to="full_assessment",
+        ).status_code
+        == 302
+    )
     db.refresh(eia)
     age = next(i for i in eia.impacts if i.characteristic.key == "age")
-    ops.save_impact(db, eia, officer, age.characteristic_id,
-                    {"mitigation": "A free shuttle bus for older residents."})
+    ops.save_impact(
+        db,
+        eia,
+        officer,
+        age.characteristic_id,
+        {"mitigation": "A free shuttle bus for older residents."},
+    )
     ops.transition(db, eia, "submit_for_sign_off", officer)
     db.commit()
-    before = records(db)
+    before = audit_count(db)
     stale = a.post(url, data={"decision": "approve", "attested": "y", "seen": old})
     assert stale.status_code == 409
     text = words(stale)
     assert "The EIA has changed since you opened this page" in text
     assert "A free shuttle bus for older residents." in text  # the new content is shown
-    page = BeautifulSoup(stale.data, "html.parser")
+    page = parse(stale)
     assert page.select_one("input[name=seen]")["value"] == fingerprint_of(eia) != old
     assert not page.select_one("input[name=attested]").has_attr("checked")
     db.refresh(eia)
-    assert eia.status == "awaiting_sign_off" and records(db) == before
+    assert eia.status == "awaiting_sign_off" and audit_count(db) == before
     # Deciding from the page as it is now works, and binds to that content.
-    done = a.post(url, data={"decision": "approve", "attested": "y",
-                             "seen": page.select_one("input[name=seen]")["value"]})
+    done = a.post(
+        url,
+        data={
+            "decision": "approve",
+            "attested": "y",
+            "seen": page.select_one("input[name=seen]")["value"],
+        },
+    )
     assert done.status_code == 302
     db.refresh(eia)
     assert eia.status == "approved"
@@ -245,8 +299,9 @@ def test_the_approval_record_keeps_the_fingerprint_of_the_frozen_version(make, d
 def test_a_page_that_says_nothing_of_what_was_read_cannot_decide(client, make, db):
     eia = make.eia("awaiting_sign_off")
     sign_in(client, make.user("approver", directorate=eia.directorate))
-    response = client.post(f"/eias/{eia.reference}/sign-off",
-                           data={"decision": "approve", "attested": "y"})
+    response = client.post(
+        f"/eias/{eia.reference}/sign-off", data={"decision": "approve", "attested": "y"}
+    )
     assert response.status_code == 409
     assert "did not say which version of its content you read" in words(response)
     db.refresh(eia)

@@ -33,9 +33,9 @@ from notifications import outbox, sending
 from notifications import settings as notification_settings
 from notifications.sending import deliver
 
-from .conftest import BACKENDS
 from .factories import Factories
 from .smtp_script import ScriptedSmtp
+from .support.services import BACKENDS
 
 
 @pytest.fixture(params=BACKENDS)
@@ -51,11 +51,19 @@ def engine_of_its_own(request, tmp_path):
 
 
 def _app(engine, port: int, **config):
-    return create_app({"TESTING": True, "SECRET_KEY": "test", "ENGINE": engine,
-                       "CELERY_BROKER_URL": "memory://",
-                       "CELERY_RESULT_BACKEND": "cache+memory://",
-                       "SMTP_HOST": "127.0.0.1", "SMTP_PORT": port,
-                       "BASE_URL": "https://eia.example.gov.uk", **config})
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "ENGINE": engine,
+            "CELERY_BROKER_URL": "memory://",
+            "CELERY_RESULT_BACKEND": "cache+memory://",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": port,
+            "BASE_URL": "https://eia.example.gov.uk",
+            **config,
+        }
+    )
 
 
 def _one_email(engine) -> int:
@@ -81,8 +89,10 @@ def _row(engine, outbox_id: int) -> OutboxEmail:
 
 # --- 13: nothing but "sent" between the 250 and the commit ----------------------------------
 
-def test_the_bodies_and_the_claim_are_stored_before_the_conversation(engine_of_its_own,
-                                                                    smtp_server):
+
+def test_the_bodies_and_the_claim_are_stored_before_the_conversation(
+    engine_of_its_own, smtp_server
+):
     engine = engine_of_its_own
     app = _app(engine, smtp_server.port)
     outbox_id = _one_email(engine)
@@ -113,7 +123,8 @@ def _in(app, fn, *args):
 
 
 def test_after_the_servers_250_the_worker_runs_one_statement_then_quits(
-        engine_of_its_own, smtp_server, monkeypatch):
+    engine_of_its_own, smtp_server, monkeypatch
+):
     engine = engine_of_its_own
     app = _app(engine, smtp_server.port)
     outbox_id = _one_email(engine)
@@ -143,8 +154,7 @@ def test_after_the_servers_250_the_worker_runs_one_statement_then_quits(
     finally:
         sa.event.remove(engine, "before_cursor_execute", executed)
     updates = [(s, p) for s, p in after_250 if s.lstrip().upper().startswith("UPDATE")]
-    others = [s for s, _ in after_250 if not s.lstrip().upper().startswith(("UPDATE",
-                                                                            "BEGIN"))]
+    others = [s for s, _ in after_250 if not s.lstrip().upper().startswith(("UPDATE", "BEGIN"))]
     assert len(updates) == 1 and others == [], after_250
     statement, parameters = updates[0]
     assert "status = 'sent'" in statement and "body_text" not in statement, statement
@@ -155,44 +165,76 @@ def test_after_the_servers_250_the_worker_runs_one_statement_then_quits(
 
 # --- 14: the lease and the conversation's waits ---------------------------------------------
 
+
 def _certificate(tmp_path):
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
-                    str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server.load_cert_chain(cert, key)
     return server, cert
 
 
-@pytest.mark.parametrize("starttls, login", [(False, False), (False, True), (True, False),
-                                             (True, True)])
+@pytest.mark.parametrize(
+    "starttls, login", [(False, False), (False, True), (True, False), (True, True)]
+)
 def test_the_waits_counted_are_the_waits_an_smtp_conversation_makes(
-        app, tmp_path, monkeypatch, starttls, login):
+    app, tmp_path, monkeypatch, starttls, login
+):
     """The server counts each wait it makes the client go through (its connection, every
     reply, every TLS handshake) up to the 250 for the message; with AUTH, the worst case:
     CRAM-MD5 and PLAIN refused, LOGIN accepted."""
     server_tls, cert = _certificate(tmp_path) if starttls else (None, None)
-    server = ScriptedSmtp(starttls=server_tls, auth=login,
-                          refuse_auth=("CRAM-MD5", "PLAIN")).start()
+    server = ScriptedSmtp(
+        starttls=server_tls, auth=login, refuse_auth=("CRAM-MD5", "PLAIN")
+    ).start()
     if starttls:
         trusting = ssl.create_default_context
-        monkeypatch.setattr(sending.ssl, "create_default_context",
-                            lambda *a, **k: trusting(cafile=str(cert)))
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=server.port, SMTP_TIMEOUT=5.0,
-                      SMTP_STARTTLS=starttls, SMTP_USERNAME="eia" if login else "",
-                      SMTP_PASSWORD="secret" if login else "")
+        monkeypatch.setattr(
+            sending.ssl, "create_default_context", lambda *a, **k: trusting(cafile=str(cert))
+        )
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=server.port,
+        SMTP_TIMEOUT=5.0,
+        SMTP_STARTTLS=starttls,
+        SMTP_USERNAME="eia" if login else "",
+        SMTP_PASSWORD="secret" if login else "",
+    )
     accepted = []
-    prepared = sending.Prepared(sending.Rendered("Hello", "Hello", "<p>Hello</p>"),
-                                "<1@example.gov.uk>", "eia@example.gov.uk",
-                                "ada@example.gov.uk",
-                                b"Message-ID: <1@example.gov.uk>\r\nSubject: Hello\r\n\r\n"
-                                b"Hello\r\n", False)
+    prepared = sending.Prepared(
+        sending.Rendered("Hello", "Hello", "<p>Hello</p>"),
+        "<1@example.gov.uk>",
+        "eia@example.gov.uk",
+        "ada@example.gov.uk",
+        b"Message-ID: <1@example.gov.uk>\r\nSubject: Hello\r\n\r\nHello\r\n",
+        False,
+    )
     try:
         with app.app_context():
-            sending.smtp_send(prepared, notification_settings.current(),
-                              lambda: accepted.append(server.waits))
+            sending.smtp_send(
+                prepared, notification_settings.current(), lambda: accepted.append(server.waits)
+            )
     finally:
         server.stop()
     expected = sending.smtp_waits(smtp_ssl=False, starttls=starttls, login=login)
@@ -204,26 +246,29 @@ def test_a_lease_shorter_than_a_conversation_can_last_is_refused():
     with pytest.raises(ValueError, match="OUTBOX_SEND_LEASE_SECONDS must be at least 240"):
         notification_settings.load({"SMTP_TIMEOUT": "30", "OUTBOX_SEND_LEASE_SECONDS": "100"})
     with pytest.raises(ValueError, match="at least 480"):
-        notification_settings.load({"SMTP_STARTTLS": "true", "SMTP_USERNAME": "eia",
-                                    "OUTBOX_SEND_LEASE_SECONDS": "400"})
-    assert notification_settings.load({"SMTP_STARTTLS": "true", "SMTP_USERNAME": "eia",
-                                       "OUTBOX_SEND_LEASE_SECONDS": "480"})
+        notification_settings.load(
+            {"SMTP_STARTTLS": "true", "SMTP_USERNAME": "eia", "OUTBOX_SEND_LEASE_SECONDS": "400"}
+        )
+    assert notification_settings.load(
+        {"SMTP_STARTTLS": "true", "SMTP_USERNAME": "eia", "OUTBOX_SEND_LEASE_SECONDS": "480"}
+    )
     assert notification_settings.load({})["OUTBOX_SEND_LEASE_SECONDS"] == 600
 
 
 def _shortest_lease_accepted(timeout: str) -> int:
     for lease in range(1, 3600):
         try:
-            notification_settings.load({"SMTP_TIMEOUT": timeout,
-                                        "OUTBOX_SEND_LEASE_SECONDS": str(lease)})
+            notification_settings.load(
+                {"SMTP_TIMEOUT": timeout, "OUTBOX_SEND_LEASE_SECONDS": str(lease)}
+            )
             return lease
         except ValueError:
             continue
     raise AssertionError("no lease accepted")
 
 
-def test_a_slow_server_gets_the_email_once_while_the_sweeper_keeps_sweeping(
-        engine_of_its_own):
+@pytest.mark.slow  # waits out a slow SMTP server
+def test_a_slow_server_gets_the_email_once_while_the_sweeper_keeps_sweeping(engine_of_its_own):
     """Each reply comes after 1.5 s (under SMTP_TIMEOUT, 2 s): the conversation takes
     about 9 s. With the shortest lease the settings accept, a sweeper and a second worker
     running meanwhile must not send it again while the first attempt is still going (a 3 x
@@ -231,8 +276,13 @@ def test_a_slow_server_gets_the_email_once_while_the_sweeper_keeps_sweeping(
     engine = engine_of_its_own
     lease = _shortest_lease_accepted("2")
     server = ScriptedSmtp(delay=1.5).start()
-    app = _app(engine, server.port, SMTP_TIMEOUT=2.0, OUTBOX_SEND_LEASE_SECONDS=float(lease),
-               OUTBOX_REQUEUE_AFTER_SECONDS=0.5)
+    app = _app(
+        engine,
+        server.port,
+        SMTP_TIMEOUT=2.0,
+        OUTBOX_SEND_LEASE_SECONDS=float(lease),
+        OUTBOX_REQUEUE_AFTER_SECONDS=0.5,
+    )
     outbox_id = _one_email(engine)
     outcomes = []
     first = threading.Thread(target=lambda: outcomes.append(_in(app, deliver, outbox_id)))
@@ -246,8 +296,7 @@ def test_a_slow_server_gets_the_email_once_while_the_sweeper_keeps_sweeping(
                 ids = outbox.sweep(s, notification_settings.current())
                 outbox.forget(s)
             for again in ids:  # what a second worker does with what the sweeper hands it
-                t = threading.Thread(target=lambda i=again: outcomes.append(
-                    _in(app, deliver, i)))
+                t = threading.Thread(target=lambda i=again: outcomes.append(_in(app, deliver, i)))
                 t.start()
                 others.append(t)
         first.join(30)
@@ -259,15 +308,16 @@ def test_a_slow_server_gets_the_email_once_while_the_sweeper_keeps_sweeping(
     assert _row(engine, outbox_id).status == "sent"
 
 
-def test_a_server_answering_a_byte_at_a_time_is_cut_off_when_the_waits_are_up(
-        engine_of_its_own):
+@pytest.mark.slow  # waits out a slow SMTP server
+def test_a_server_answering_a_byte_at_a_time_is_cut_off_when_the_waits_are_up(engine_of_its_own):
     engine = engine_of_its_own
     server = ScriptedSmtp(trickle=0.2).start()
     app = _app(engine, server.port, SMTP_TIMEOUT=1.0, OUTBOX_SEND_LEASE_SECONDS=60.0)
     outbox_id = _one_email(engine)
     outcome = []
-    worker = threading.Thread(target=lambda: outcome.append(_in(app, deliver, outbox_id)),
-                              daemon=True)
+    worker = threading.Thread(
+        target=lambda: outcome.append(_in(app, deliver, outbox_id)), daemon=True
+    )
     started = time.monotonic()
     worker.start()
     worker.join(25)
@@ -283,7 +333,8 @@ def test_a_server_answering_a_byte_at_a_time_is_cut_off_when_the_waits_are_up(
 
 
 def test_a_claim_lapses_when_its_worker_said_not_when_a_sweeper_thinks(
-        engine_of_its_own, smtp_server):
+    engine_of_its_own, smtp_server
+):
     """A worker with a 600 s lease is part-way through an email; a sweeper configured with
     a 60 s lease runs two minutes later: the claim is not released (the first attempt may
     still be in flight); once the worker's own lease has passed, it is."""
@@ -296,9 +347,14 @@ def test_a_claim_lapses_when_its_worker_said_not_when_a_sweeper_thinks(
     worker.start()
     try:
         assert smtp_server.in_data.wait(30)
-        hasty = notification_settings.View({**notification_settings.load(
-            {"OUTBOX_SEND_LEASE_SECONDS": "300", "SMTP_TIMEOUT": "10"}),
-            "OUTBOX_SEND_LEASE_SECONDS": 60.0})
+        hasty = notification_settings.View(
+            {
+                **notification_settings.load(
+                    {"OUTBOX_SEND_LEASE_SECONDS": "300", "SMTP_TIMEOUT": "10"}
+                ),
+                "OUTBOX_SEND_LEASE_SECONDS": 60.0,
+            }
+        )
         with app.app_context(), session_scope() as s:
             assert outbox.sweep(s, hasty, utcnow() + timedelta(minutes=2)) == []
             outbox.forget(s)
@@ -309,9 +365,16 @@ def test_a_claim_lapses_when_its_worker_said_not_when_a_sweeper_thinks(
     assert outcome == ["sent"] and len(smtp_server.snapshot()) == 1
     # A worker that died instead: its claim lapses at the time it recorded.
     with Session(engine) as s:
-        s.execute(sa.update(OutboxEmail).where(OutboxEmail.id == outbox_id).values(
-            status="sending", claim_token="d" * 32, claimed_at=utcnow(),
-            claim_expires_at=utcnow() + timedelta(seconds=600)))
+        s.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id == outbox_id)
+            .values(
+                status="sending",
+                claim_token="d" * 32,
+                claimed_at=utcnow(),
+                claim_expires_at=utcnow() + timedelta(seconds=600),
+            )
+        )
         s.commit()
     with app.app_context(), session_scope() as s:
         assert outbox.release_dead_claims(s, hasty, utcnow() + timedelta(seconds=599)) == 0

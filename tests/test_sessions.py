@@ -4,29 +4,14 @@ reset, their role, directorate or service changes, or they are deactivated. Whoe
 the old cookie lands on the sign-in page with a message saying why; nothing saved is lost."""
 
 import pytest
-from bs4 import BeautifulSoup
+
 from eia.models import Eia
 from eia.passwords import hash_password
 
-from .conftest import sign_in
+from .support.html import words
+from .support.people import PASSWORD, sign_in
 
-PASSWORD = "a long enough password"
 SIGNED_OUT = "You have been signed out"
-
-
-def text(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
-
-
-@pytest.fixture
-def person(make, db):
-    def _person(role="officer", **kw):
-        user = make.user(role, **kw)
-        user.password_hash = hash_password(PASSWORD)
-        db.add(user)
-        db.commit()
-        return user
-    return _person
 
 
 @pytest.fixture
@@ -56,10 +41,10 @@ def assert_signed_out(client, where: str = "/"):
     response = client.get(where)
     assert response.status_code == 302
     assert response.location.startswith("/sign-in?next=")
-    page = text(client.get(response.location))
+    page = words(client.get(response.location))
     assert SIGNED_OUT in page and "nothing you saved is lost" in page
     assert client.get(where).status_code == 302  # and stays signed out
-    assert SIGNED_OUT not in text(client.get("/sign-in"))  # said once
+    assert SIGNED_OUT not in words(client.get("/sign-in"))  # said once
 
 
 def test_sign_out_ends_every_session_of_that_person(app, person):
@@ -77,8 +62,9 @@ def test_sign_out_ends_every_session_of_that_person(app, person):
 def test_a_password_reset_by_an_admin_ends_their_sessions(app, person, admin_client):
     user = person()
     copied = copy_of(app, signed_in(app, user))
-    response = admin_client.post(f"/admin/users/{user.id}/password",
-                                 data={"password": "a brand new password"})
+    response = admin_client.post(
+        f"/admin/users/{user.id}/password", data={"password": "a brand new password"}
+    )
     assert response.status_code == 200
     assert_signed_out(copied)
 
@@ -86,22 +72,34 @@ def test_a_password_reset_by_an_admin_ends_their_sessions(app, person, admin_cli
 def test_a_password_set_on_the_command_line_ends_their_sessions(app, person, db):
     user = person()
     copied = copy_of(app, signed_in(app, user))
-    result = app.test_cli_runner().invoke(args=[
-        "users", "set-password", "--email", user.email, "--password", "a brand new password"])
+    result = app.test_cli_runner().invoke(
+        args=["users", "set-password", "--email", user.email, "--password", "a brand new password"]
+    )
     assert result.exit_code == 0, result.output
     assert_signed_out(copied)
     db.expire_all()
     browser = app.test_client()
-    assert browser.post("/sign-in", data={"email": user.email,
-                                          "password": "a brand new password"}).status_code == 302
+    assert (
+        browser.post(
+            "/sign-in", data={"email": user.email, "password": "a brand new password"}
+        ).status_code
+        == 302
+    )
 
 
 def test_a_role_change_ends_their_sessions(app, person, admin_client):
     user = person("officer")
     copied = copy_of(app, signed_in(app, user))
-    response = admin_client.post(f"/admin/users/{user.id}", data={
-        "name": user.name, "role": "approver", "service_id": str(user.service_id),
-        "directorate_id": "", "active": "y"})
+    response = admin_client.post(
+        f"/admin/users/{user.id}",
+        data={
+            "name": user.name,
+            "role": "approver",
+            "service_id": str(user.service_id),
+            "directorate_id": "",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     assert_signed_out(copied)
 
@@ -110,9 +108,16 @@ def test_a_service_change_ends_their_sessions(app, person, admin_client, make):
     user = person("officer")
     elsewhere = make.service(name="Somewhere else")
     copied = copy_of(app, signed_in(app, user))
-    response = admin_client.post(f"/admin/users/{user.id}", data={
-        "name": user.name, "role": "officer", "service_id": str(elsewhere.id),
-        "directorate_id": "", "active": "y"})
+    response = admin_client.post(
+        f"/admin/users/{user.id}",
+        data={
+            "name": user.name,
+            "role": "officer",
+            "service_id": str(elsewhere.id),
+            "directorate_id": "",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     assert_signed_out(copied)
 
@@ -121,9 +126,16 @@ def test_a_directorate_change_ends_their_sessions(app, person, admin_client, mak
     user = person("approver")
     other = make.directorate(name="Another directorate")
     copied = copy_of(app, signed_in(app, user))
-    response = admin_client.post(f"/admin/users/{user.id}", data={
-        "name": user.name, "role": "approver", "service_id": "",
-        "directorate_id": str(other.id), "active": "y"})
+    response = admin_client.post(
+        f"/admin/users/{user.id}",
+        data={
+            "name": user.name,
+            "role": "approver",
+            "service_id": "",
+            "directorate_id": str(other.id),
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     assert_signed_out(copied)
 
@@ -135,9 +147,15 @@ def test_deactivation_ends_their_sessions(app, person, admin_client, how):
     if how == "button":
         response = admin_client.post(f"/admin/users/{user.id}/deactivate")
     else:
-        response = admin_client.post(f"/admin/users/{user.id}", data={
-            "name": user.name, "role": "officer", "service_id": str(user.service_id),
-            "directorate_id": ""})  # "active" unticked
+        response = admin_client.post(
+            f"/admin/users/{user.id}",
+            data={
+                "name": user.name,
+                "role": "officer",
+                "service_id": str(user.service_id),
+                "directorate_id": "",
+            },
+        )  # "active" unticked
     assert response.status_code == 302
     assert_signed_out(copied)
 
@@ -145,9 +163,16 @@ def test_deactivation_ends_their_sessions(app, person, admin_client, how):
 def test_a_change_of_name_alone_keeps_them_signed_in(app, person, admin_client):
     user = person("officer")
     browser = signed_in(app, user)
-    response = admin_client.post(f"/admin/users/{user.id}", data={
-        "name": "A New Name", "role": "officer", "service_id": str(user.service_id),
-        "directorate_id": "", "active": "y"})
+    response = admin_client.post(
+        f"/admin/users/{user.id}",
+        data={
+            "name": "A New Name",
+            "role": "officer",
+            "service_id": str(user.service_id),
+            "directorate_id": "",
+            "active": "y",
+        },
+    )
     assert response.status_code == 302
     assert browser.get("/").status_code == 200
 
@@ -159,8 +184,9 @@ def test_an_admin_resetting_their_own_password_stays_signed_in_here_only(app, ma
     db.commit()
     here = signed_in(app, admin)
     there = signed_in(app, admin)
-    response = here.post(f"/admin/users/{admin.id}/password",
-                         data={"password": "a brand new password"})
+    response = here.post(
+        f"/admin/users/{admin.id}/password", data={"password": "a brand new password"}
+    )
     assert response.status_code == 200
     assert here.get("/admin/users").status_code == 200  # the browser that made the change
     assert_signed_out(there)
@@ -182,5 +208,4 @@ def test_the_person_signed_out_finds_their_work_where_they_left_it(app, person, 
     assert page.status_code == 302
     back = copied.post(page.location, data={"email": user.email, "password": PASSWORD})
     assert back.location == f"/eias/{eia.reference}"
-    assert "Kept title" in text(copied.get(back.location))
-
+    assert "Kept title" in words(copied.get(back.location))

@@ -3,39 +3,27 @@
 import importlib
 from datetime import date, timedelta
 
-from bs4 import BeautifulSoup
-from sqlmodel import func, select
+from sqlmodel import select
 
-from eia.models import AuditRecord, SignOff, User
-from eia.web.dates import long_date
+from eia.dates import long_date
+from eia.models import SignOff, User
 
-from .conftest import sign_in
-
-
-def words(response) -> str:
-    return " ".join(BeautifulSoup(response.data, "html.parser").get_text().split())
-
-
-def records(db) -> int:
-    return db.exec(select(func.count()).select_from(AuditRecord)).one()
-
-
-def shown_fingerprint(client, url) -> str:
-    """The fingerprint of the content the sign-off page shows, as its form carries it."""
-    page = BeautifulSoup(client.get(url).data, "html.parser")
-    return page.select_one("input[name=seen]")["value"]
-
-
-def decide(client, url, **data):
-    """Open the sign-off page, then post the decision from it, as a browser would."""
-    return client.post(url, data={"seen": shown_fingerprint(client, url), **data})
+from .support.db import audit_count
+from .support.html import parse, words
+from .support.people import sign_in
+from .support.signoff import decide
 
 
 def test_inbox_lists_the_directorates_eias_nearest_decision_first(client, make, db):
-    later = make.eia("awaiting_sign_off", title="Later decision",
-                     decision_date=date.today() + timedelta(days=90))
-    sooner = make.eia("awaiting_sign_off", owner=make.user("officer", service=later.service),
-                      title="Sooner decision", decision_date=date.today() + timedelta(days=5))
+    later = make.eia(
+        "awaiting_sign_off", title="Later decision", decision_date=date.today() + timedelta(days=90)
+    )
+    make.eia(
+        "awaiting_sign_off",
+        owner=make.user("officer", service=later.service),
+        title="Sooner decision",
+        decision_date=date.today() + timedelta(days=5),
+    )
     elsewhere = make.eia("awaiting_sign_off", title="Other directorate")
     approver = make.user("approver", directorate=later.directorate)
     sign_in(client, approver)
@@ -46,21 +34,26 @@ def test_inbox_lists_the_directorates_eias_nearest_decision_first(client, make, 
 
 def test_a_long_inbox_comes_a_page_at_a_time_in_the_same_order(client, make, monkeypatch):
     monkeypatch.setattr(importlib.import_module("eia.web.signoff"), "INBOX_PAGE_SIZE", 2)
-    first = make.eia("awaiting_sign_off", title="Decision in 1 days",
-                     decision_date=date.today() + timedelta(days=1))
+    first = make.eia(
+        "awaiting_sign_off",
+        title="Decision in 1 days",
+        decision_date=date.today() + timedelta(days=1),
+    )
     for days in (2, 3, 4, 5):
-        make.eia("awaiting_sign_off", owner=make.user("officer", service=first.service),
-                 title=f"Decision in {days} days",
-                 decision_date=date.today() + timedelta(days=days))
+        make.eia(
+            "awaiting_sign_off",
+            owner=make.user("officer", service=first.service),
+            title=f"Decision in {days} days",
+            decision_date=date.today() + timedelta(days=days),
+        )
     sign_in(client, make.user("approver", directorate=first.directorate))
     seen = []
     for n in (1, 2, 3):
         response = client.get(f"/sign-off?page={n}")
         assert response.status_code == 200
-        page = BeautifulSoup(response.data, "html.parser")
+        page = parse(response)
         assert "5 waiting" in page.caption.get_text()
-        seen += [a.get_text(" ", strip=True).split(" (")[0]
-                 for a in page.select("tbody th a")]
+        seen += [a.get_text(" ", strip=True).split(" (")[0] for a in page.select("tbody th a")]
         nav = page.select_one("nav.govuk-pagination")
         assert nav is not None and nav["aria-label"] == "Pages of EIAs waiting"
     assert seen == [f"Decision in {d} days" for d in (1, 2, 3, 4, 5)]
@@ -106,21 +99,23 @@ def test_author_cannot_sign_off_even_by_posting_directly(client, make, db):
     eia = make.eia("awaiting_sign_off", owner=author)
     sign_in(client, author)
     assert "You wrote this EIA" in words(client.get(f"/eias/{eia.reference}/sign-off"))
-    before = records(db)
-    response = client.post(f"/eias/{eia.reference}/sign-off",
-                           data={"decision": "approve", "attested": "y"})
+    before = audit_count(db)
+    response = client.post(
+        f"/eias/{eia.reference}/sign-off", data={"decision": "approve", "attested": "y"}
+    )
     assert response.status_code == 403
     assert "You wrote this EIA, so you cannot decide on it" in words(response)
     db.refresh(eia)
-    assert eia.status == "awaiting_sign_off" and records(db) == before
+    assert eia.status == "awaiting_sign_off" and audit_count(db) == before
 
 
 def test_approver_outside_the_directorate_cannot_sign_off(client, make, db):
     eia = make.eia("awaiting_sign_off")
     sign_in(client, make.user("approver"))
     assert client.get(f"/eias/{eia.reference}/sign-off").status_code == 403
-    response = client.post(f"/eias/{eia.reference}/sign-off",
-                           data={"decision": "approve", "attested": "y"})
+    response = client.post(
+        f"/eias/{eia.reference}/sign-off", data={"decision": "approve", "attested": "y"}
+    )
     assert response.status_code == 403
     db.refresh(eia)
     assert eia.status == "awaiting_sign_off"
@@ -149,8 +144,14 @@ def test_return_goes_back_to_the_right_section_with_the_comment(client, make, db
     url = f"/eias/{eia.reference}/sign-off"
     refused = decide(client, url, decision="return")
     assert "Say what the officer needs to change." in words(refused)
-    decide(client, url, decision="return", comment="Add evidence for disability.",
-           section="evidence", return_to="full_assessment")
+    decide(
+        client,
+        url,
+        decision="return",
+        comment="Add evidence for disability.",
+        section="evidence",
+        return_to="full_assessment",
+    )
     db.refresh(eia)
     assert eia.status == "full_assessment"
     comment = eia.comments[-1]
@@ -161,16 +162,15 @@ def test_return_goes_back_to_the_right_section_with_the_comment(client, make, db
 
 def test_my_eias_says_what_to_do_next(client, make, db):
     officer = make.user("officer")
-    approver = make.user("approver", directorate=officer.service.directorate,
-                         name="Ann Approver")
+    approver = make.user("approver", directorate=officer.service.directorate, name="Ann Approver")
     make.eia("draft", owner=officer, title="My draft", approver=approver)
-    waiting = make.eia("awaiting_sign_off", owner=officer, title="Waiting one",
-                       approver=approver)
+    waiting = make.eia("awaiting_sign_off", owner=officer, title="Waiting one", approver=approver)
     sign_in(client, officer)
     page = words(client.get("/my-eias"))
     assert "My draft" in page and "Complete the proposal, then start screening." in page
-    assert (f"Nothing: it is with Ann Approver, sent on "
-            f"{long_date(waiting.status_changed_at)}.") in page
+    assert (
+        f"Nothing: it is with Ann Approver, sent on {long_date(waiting.status_changed_at)}."
+    ) in page
 
 
 def test_my_eias_counts_actions_in_plain_words(client, make, db):
@@ -183,8 +183,12 @@ def test_my_eias_counts_actions_in_plain_words(client, make, db):
     soon = date.today() + timedelta(days=30)
     for eia, count in ((mine, 1), (theirs, 2)):
         for n in range(count):
-            ops.save_action(db, eia, eia.owner, {"description": f"Action {n}",
-                                                 "owner_id": officer.id, "due_date": soon})
+            ops.save_action(
+                db,
+                eia,
+                eia.owner,
+                {"description": f"Action {n}", "owner_id": officer.id, "due_date": soon},
+            )
     db.flush()
     sign_in(client, officer)
     page = words(client.get("/my-eias"))
@@ -195,8 +199,12 @@ def test_my_eias_counts_actions_in_plain_words(client, make, db):
 
 def test_my_eias_says_when_no_approver_may_decide(client, make, db):
     officer = make.user("officer")
-    make.eia("awaiting_sign_off", owner=officer, title="Stuck one",
-             approver=make.user("approver", directorate=officer.service.directorate))
+    make.eia(
+        "awaiting_sign_off",
+        owner=officer,
+        title="Stuck one",
+        approver=make.user("approver", directorate=officer.service.directorate),
+    )
     for approver in db.exec(select(User).where(User.role == "approver")).all():
         approver.active = False
         db.add(approver)
@@ -210,16 +218,17 @@ def test_sign_off_works_on_an_eia_loaded_for_its_page(make, db, connection):
     """The lock is taken on the bare row, whatever loader options loaded the EIA (on
     PostgreSQL, FOR UPDATE cannot follow the outer joins of the page's loader)."""
     from eia import operations
-    from eia.web.queries import eia_for_page
+    from eia.queries.eias import eia_for_page
 
     eia = make.eia("awaiting_sign_off")
     approver = make.user("approver", directorate=eia.directorate)
     db.commit()
-    from .conftest import session_on
+    from .support.db import session_on
 
     with session_on(connection) as fresh:  # loaded afresh, with the page's loader options
         loaded = eia_for_page(fresh, eia.reference)
-        operations.transition(fresh, loaded, "approve", fresh.get(type(approver), approver.id),
-                              attested=True)
+        operations.transition(
+            fresh, loaded, "approve", fresh.get(type(approver), approver.id), attested=True
+        )
         fresh.commit()
         assert loaded.status == "approved"

@@ -44,10 +44,10 @@ def test_two_approvers_at_once_make_one_sign_off(own_database):
         t.start()
     for t in threads:
         t.join()
-    assert sorted(outcomes) == ["approved",
-                                "“Approve” is not possible while the EIA is approved."]
+    assert sorted(outcomes) == ["approved", "“Approve” is not possible while the EIA is approved."]
     with Session(own_database) as s:
-        count = s.exec(select(func.count()).select_from(SignOff)
-                       .where(SignOff.eia_id == eia_id)).one()
+        count = s.exec(
+            select(func.count()).select_from(SignOff).where(SignOff.eia_id == eia_id)
+        ).one()
         assert count == 1
         assert audit.verify(s).ok

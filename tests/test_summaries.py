@@ -13,44 +13,13 @@ from sqlmodel import Session, select
 from eia import operations as ops
 from eia.db import make_engine
 from eia.migrate import downgrade, upgrade
-from eia.models import Eia, EiaDecision, StageSpell, as_utc
+from eia.models import StageSpell, as_utc
 from eia.reporting.summaries import SUMMARY_COLUMNS, rebuild
-
 from workflows import TransitionRefused
 
 from .factories import Factories
-from .test_dashboard_figures import build_world
-
-
-class Days:
-    """A spell's days, equal to another within a tenth of a second (Python works them out
-    as the step happens, the database on a rebuild: the last float digits may differ)."""
-
-    def __init__(self, value: float | None):
-        self.value = value
-
-    def __eq__(self, other) -> bool:
-        if not isinstance(other, Days) or (self.value is None) != (other.value is None):
-            return False
-        return self.value is None or abs(self.value - other.value) < 1e-6
-
-    def __repr__(self) -> str:
-        return f"Days({self.value!r})"
-
-
-def snapshot(session) -> tuple[list, list, list]:
-    """Every spell, every EIA's summary columns and every version's decision, comparable
-    across a rebuild."""
-    spells = [(s.eia_id, s.stage, s.entered_seq, as_utc(s.entered_at),
-               None if s.left_at is None else as_utc(s.left_at), Days(s.days))
-              for s in session.exec(select(StageSpell).order_by(StageSpell.entered_seq))]
-    eias = [tuple(row) for row in session.exec(
-        select(Eia.id, *[getattr(Eia, c) for c in SUMMARY_COLUMNS]).order_by(Eia.id))]
-    decisions = [(d.eia_id, d.version, None if d.signed_off_at is None
-                  else as_utc(d.signed_off_at), d.decision_date, d.late)
-                 for d in session.exec(select(EiaDecision).order_by(EiaDecision.eia_id,
-                                                                    EiaDecision.version))]
-    return spells, eias, decisions
+from .support.figures import build_world
+from .support.summaries import snapshot
 
 
 def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
@@ -62,8 +31,13 @@ def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
     assert snapshot(db) == kept
     # ... and they are not empty: the world has every kind of step.
     spells, eias, decisions = kept
-    assert {s[1] for s in spells} >= {"draft", "screening", "full_assessment",
-                                      "awaiting_sign_off", "approved"}
+    assert {s[1] for s in spells} >= {
+        "draft",
+        "screening",
+        "full_assessment",
+        "awaiting_sign_off",
+        "approved",
+    }
     by_id = {row[0]: dict(zip(SUMMARY_COLUMNS, row[1:], strict=True)) for row in eias}
     signed = {(d[0], d[1]): (d[3], d[4]) for d in decisions if d[2] is not None}
     e = world.eias
@@ -71,8 +45,10 @@ def test_kept_summaries_equal_those_rebuilt_from_the_audit_trail(db, make):
     assert signed[(e["on_time"].id, 1)] == (e["on_time"].decision_date, False)
     # The revised EIA: version 1 signed off on time, version 2 open.
     revised = [d for d in decisions if d[0] == e["revised"].id]
-    assert [(d[1], d[2] is not None, d[4]) for d in revised] == [(1, True, False),
-                                                                  (2, False, False)]
+    assert [(d[1], d[2] is not None, d[4]) for d in revised] == [
+        (1, True, False),
+        (2, False, False),
+    ]
     assert any(row["ever_screened_out"] for row in by_id.values())
     assert any(row["ever_fully_assessed"] for row in by_id.values())
 
@@ -84,12 +60,18 @@ def test_each_step_closes_one_spell_and_opens_the_next(db, make):
     make.fill_proposal(eia, owner)
     ops.transition(db, eia, "start_screening", owner, at=start + timedelta(days=2, hours=12))
     db.flush()
-    spells = db.exec(select(StageSpell).where(StageSpell.eia_id == eia.id)
-                     .order_by(StageSpell.entered_seq)).all()
-    assert [(s.stage, s.days) for s in spells] == [("draft", pytest.approx(2.5)),
-                                                   ("screening", None)]
-    assert as_utc(spells[0].left_at) == as_utc(spells[1].entered_at) == start + timedelta(
-        days=2, hours=12)
+    spells = db.exec(
+        select(StageSpell).where(StageSpell.eia_id == eia.id).order_by(StageSpell.entered_seq)
+    ).all()
+    assert [(s.stage, s.days) for s in spells] == [
+        ("draft", pytest.approx(2.5)),
+        ("screening", None),
+    ]
+    assert (
+        as_utc(spells[0].left_at)
+        == as_utc(spells[1].entered_at)
+        == start + timedelta(days=2, hours=12)
+    )
 
 
 def test_a_refused_step_leaves_the_summaries_as_they_were(db, make):
@@ -113,6 +95,7 @@ def blank_engine(request, tmp_path):
         yield request.getfixturevalue("own_database")
 
 
+@pytest.mark.slow  # migrates down and up again
 def test_the_decisions_migration_works_them_out_for_the_eias_already_there(blank_engine):
     """0009 (a row per version's decision, instead of two columns on ``eia``) gives the
     decisions the application keeps, for EIAs made before it."""
@@ -133,6 +116,7 @@ def test_the_decisions_migration_works_them_out_for_the_eias_already_there(blank
         assert any(d[1] == 2 for d in kept[2]) and any(d[4] for d in kept[2])
 
 
+@pytest.mark.slow  # migrates down and up again
 def test_the_migration_works_them_out_for_the_eias_already_there(blank_engine):
     upgrade(blank_engine)
     with Session(blank_engine, expire_on_commit=False) as session:

@@ -36,17 +36,19 @@ def test_every_table_in_the_templates_is_in_a_table_container():
             tables += 1
             line = text.count("\n", 0, match.start()) + 1
             where = f"{path.relative_to(TEMPLATES)} line {line}"
-            call = CALL.search(text[:match.start()])
+            call = CALL.search(text[: match.start()])
             end = text.find("</table>", match.end())
-            caption = re.match(r"\s*<caption\b[^>]*\bid=\"([^\"]+)\"", text[match.end():])
-            if not call or end < 0 or not ENDCALL.match(text[end + len("</table>"):]):
+            caption = re.match(r"\s*<caption\b[^>]*\bid=\"([^\"]+)\"", text[match.end() :])
+            if not call or end < 0 or not ENDCALL.match(text[end + len("</table>") :]):
                 loose.append(f"{where}: not wrapped in {{% call table_container(...) %}}")
             elif not caption:
                 loose.append(f"{where}: its <caption> (first in the table) has no id")
     assert tables >= 25, "the templates' tables were not found"
-    assert not loose, ("tables that would widen the page on a narrow screen: wrap each in "
-                       "{% call table_container(\"<caption id>\") %}...{% endcall %} and give "
-                       "its caption that id (see macros.html):\n  " + "\n  ".join(loose))
+    assert not loose, (
+        "tables that would widen the page on a narrow screen: wrap each in "
+        '{% call table_container("<caption id>") %}...{% endcall %} and give '
+        "its caption that id (see macros.html):\n  " + "\n  ".join(loose)
+    )
 
 
 def test_the_container_is_a_focusable_region_named_by_the_caption(app):
@@ -55,7 +57,8 @@ def test_the_container_is_a_focusable_region_named_by_the_caption(app):
             '{% from "macros.html" import table_container %}'
             '{% call table_container("people-caption") %}<table class="govuk-table">'
             '<caption id="people-caption" class="govuk-table__caption">People</caption>'
-            "<tr><td>x</td></tr></table>{% endcall %}")
+            "<tr><td>x</td></tr></table>{% endcall %}"
+        )
     region = BeautifulSoup(html, "html.parser").select_one("div.app-table-container")
     assert region["role"] == "region" and region["tabindex"] == "0"
     assert region["aria-labelledby"] == "people-caption"

@@ -6,15 +6,16 @@ from sqlmodel import func, select
 from eia import audit, operations
 from eia.models import AuditRecord, Eia, SignOff
 
-from .conftest import session_on
+from .support.db import session_on
 
 
 def _state(connection, eia_id):
     with session_on(connection) as fresh:
         status = fresh.get(Eia, eia_id).status
         records = fresh.exec(select(func.count()).select_from(AuditRecord)).one()
-        signoffs = fresh.exec(select(func.count()).select_from(SignOff)
-                              .where(SignOff.eia_id == eia_id)).one()
+        signoffs = fresh.exec(
+            select(func.count()).select_from(SignOff).where(SignOff.eia_id == eia_id)
+        ).one()
         return status, records, signoffs
 
 

@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 from eia.models import metadata
 from eia.web.urls import MAX_ID
 
-from .conftest import sign_in
+from .support.people import sign_in
 
 # Past PostgreSQL's INTEGER, past a 64-bit integer (SQLite's and psycopg's limit), and the
 # issue's own example.
@@ -21,8 +21,9 @@ LARGEST = 2**31 - 1
 
 def _int_routes(app):
     for rule in app.url_map.iter_rules():
-        ints = [name for name, conv in rule._converters.items()
-                if isinstance(conv, IntegerConverter)]
+        ints = [
+            name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)
+        ]
         if ints:
             yield rule, ints
 
@@ -37,8 +38,13 @@ def admin_client(client, make, db):
 
 
 def _url(rule, ints, number, reference) -> str:
-    values = {"reference": reference, "section": "proposal", "event": "withdraw",
-              "key": "age", **{name: number for name in ints}}
+    values = {
+        "reference": reference,
+        "section": "proposal",
+        "event": "withdraw",
+        "key": "age",
+        **{name: number for name in ints},
+    }
     # Built by hand: url_for would refuse a number the route no longer matches.
     url = rule.rule
     for name in rule.arguments:
@@ -62,16 +68,24 @@ def _answers(client, app, rule, url) -> list[str]:
 
 def test_the_walk_finds_the_routes_with_ids(app):
     endpoints = {rule.endpoint for rule, _ in _int_routes(app)}
-    assert {"pages.version_page", "mailbox.email", "mailbox.email_html",
-            "journey.action_edit", "journey.engagement_edit", "journey.intersectional_edit",
-            "admin.edit_user", "admin.edit_directorate", "admin.edit_service",
-            "admin.edit_characteristic", "notifications.resend"} <= endpoints
+    assert {
+        "pages.version_page",
+        "mailbox.email",
+        "mailbox.email_html",
+        "journey.action_edit",
+        "journey.engagement_edit",
+        "journey.intersectional_edit",
+        "admin.edit_user",
+        "admin.edit_directorate",
+        "admin.edit_service",
+        "admin.edit_characteristic",
+        "notifications.resend",
+    } <= endpoints
     assert len(endpoints) >= 20
 
 
 @pytest.mark.parametrize("number", TOO_LARGE + (LARGEST,))
-def test_every_id_route_answers_not_found_for_an_id_that_names_nothing(app, admin_client,
-                                                                       number):
+def test_every_id_route_answers_not_found_for_an_id_that_names_nothing(app, admin_client, number):
     client, eia = admin_client
     wrong = []
     for rule, ints in _int_routes(app):
@@ -81,8 +95,11 @@ def test_every_id_route_answers_not_found_for_an_id_that_names_nothing(app, admi
 
 
 def test_a_too_large_id_is_not_found_for_someone_signed_out_too(client):
-    for url in ("/mailbox/99999999999999999999", "/admin/users/99999999999999999999",
-                "/eias/EIA-X/versions/99999999999999999999"):
+    for url in (
+        "/mailbox/99999999999999999999",
+        "/admin/users/99999999999999999999",
+        "/eias/EIA-X/versions/99999999999999999999",
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -99,8 +116,10 @@ def test_ids_within_range_still_reach_their_pages(client, make, db):
 def test_every_integer_key_fits_the_url_ceiling():
     """The routes match ids up to MAX_ID because every id column is a 32-bit INTEGER on
     PostgreSQL. A BIGINT id would need a wider ceiling (eia/web/urls.py)."""
-    wider = [f"{table.name}.{column.name}" for table in metadata.tables.values()
-             for column in table.columns
-             if (column.primary_key or column.foreign_keys)
-             and isinstance(column.type, sa.BigInteger)]
+    wider = [
+        f"{table.name}.{column.name}"
+        for table in metadata.tables.values()
+        for column in table.columns
+        if (column.primary_key or column.foreign_keys) and isinstance(column.type, sa.BigInteger)
+    ]
     assert wider == [] and MAX_ID == 2**31 - 1

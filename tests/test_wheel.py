@@ -23,15 +23,38 @@ from pathlib import Path
 
 import pytest
 
+from .support.services import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 GOVUK_PACKAGE = ROOT / "node_modules" / "govuk-frontend"
 # Left out of the copy the wheel is built from: git and what .gitignore lists.
 NOT_SOURCE = shutil.ignore_patterns(
-    ".git", ".venv", "node_modules", "instance", "build", "dist", "*.egg-info", "__pycache__",
-    "*.pyc", ".pytest_cache", ".hypothesis", "test-artifacts", "*.tmp")
+    ".git",
+    ".venv",
+    "node_modules",
+    "instance",
+    "build",
+    "dist",
+    "*.egg-info",
+    "__pycache__",
+    "*.pyc",
+    ".pytest_cache",
+    ".hypothesis",
+    "test-artifacts",
+    "*.tmp",
+)
 # What the installed product must not see: settings of the machine and of this test run.
-NOT_PASSED_ON = ("PYTHON", "VIRTUAL_ENV", "EIA_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY",
-                 "SMTP_", "OIDC_", "FLASK_")
+NOT_PASSED_ON = (
+    "PYTHON",
+    "VIRTUAL_ENV",
+    "EIA_",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SECRET_KEY",
+    "SMTP_",
+    "OIDC_",
+    "FLASK_",
+)
 
 # Run by the installed interpreter: where everything came from, and a PDF (its stylesheet
 # is a template file). sys.argv[1] is the repository.
@@ -57,17 +80,13 @@ assert not from_repo, f"read from the repository: {from_repo}"
 
 
 def _run(args, timeout, **kwargs) -> subprocess.CompletedProcess:
-    done = subprocess.run([str(a) for a in args], capture_output=True, text=True,
-                          timeout=timeout, **kwargs)
+    done = subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, timeout=timeout, **kwargs
+    )
     assert done.returncode == 0, (
-        f"{' '.join(map(str, args))} exited {done.returncode}\n{done.stdout}\n{done.stderr}")
+        f"{' '.join(map(str, args))} exited {done.returncode}\n{done.stdout}\n{done.stderr}"
+    )
     return done
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait_for(port: int, server: subprocess.Popen, log: Path) -> None:
@@ -97,14 +116,17 @@ def _build_wheel(tmp_path: Path) -> Path:
     """`pip wheel` of a copy of the checkout (pip builds in the source folder and leaves
     build/ there, whose leftovers could otherwise slip into a later wheel), with the GOV.UK
     Frontend package `npm ci` installed."""
-    assert (GOVUK_PACKAGE / "package.json").is_file(), \
+    assert (GOVUK_PACKAGE / "package.json").is_file(), (
         "GOV.UK Frontend is not in node_modules: run `make frontend`"
+    )
     source = tmp_path / "source"
     shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
     shutil.copytree(GOVUK_PACKAGE, source / "node_modules" / "govuk-frontend")
     wheels = tmp_path / "wheels"
-    _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, source],
-         timeout=600)
+    _run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w", wheels, source],
+        timeout=600,
+    )
     [wheel] = wheels.glob("eia_engine-*.whl")
     return wheel
 
@@ -116,8 +138,20 @@ def _install(wheel: Path, tmp_path: Path) -> Path:
     the bytecode of every dependency would take longer than the rest of the test."""
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", venv], timeout=120)
-    _run([sys.executable, "-m", "pip", "--python", venv / "bin" / "python", "install",
-          "--quiet", "--no-compile", wheel], timeout=900)
+    _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            venv / "bin" / "python",
+            "install",
+            "--quiet",
+            "--no-compile",
+            wheel,
+        ],
+        timeout=900,
+    )
     return venv
 
 
@@ -137,12 +171,23 @@ def test_the_wheel_installs_migrates_and_serves_outside_the_repository(tmp_path)
 
     _run([venv / "bin" / "python", "-c", CHECK_INSIDE, ROOT], cwd=work, env=env, timeout=120)
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [venv / "bin" / "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-             "eia:create_app()"], cwd=work, env=env, stdout=output, stderr=subprocess.STDOUT)
+            [
+                venv / "bin" / "gunicorn",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "eia:create_app()",
+            ],
+            cwd=work,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
         _wait_for(port, server, log)
         base = f"http://127.0.0.1:{port}"
@@ -158,8 +203,11 @@ def test_the_wheel_installs_migrates_and_serves_outside_the_repository(tmp_path)
         assert (status, kind) == (200, "text/css")
         referred = set(re.findall(r"url\((/assets/[^)]+)\)", css.decode()))
         assert any("/fonts/" in url for url in referred), referred
-        for url in sorted(linked | referred | {"/static/govuk/govuk-frontend.min.js",
-                                               "/assets/images/favicon.ico"}):
+        for url in sorted(
+            linked
+            | referred
+            | {"/static/govuk/govuk-frontend.min.js", "/assets/images/favicon.ico"}
+        ):
             status, _, body = _get(f"{base}{url}", log)
             assert status == 200 and body, url
     finally:
@@ -172,13 +220,18 @@ def test_the_wheel_installs_migrates_and_serves_outside_the_repository(tmp_path)
 
     # The wheel carries every template, and none of npm's test tools.
     names = zipfile.ZipFile(wheel).namelist()
-    templates = {f"eia/bundled/templates/{p.relative_to(ROOT / 'templates').as_posix()}"
-                 for p in (ROOT / "templates").rglob("*")
-                 if p.is_file() and not p.name.startswith(".")}
+    templates = {
+        f"eia/bundled/templates/{p.relative_to(ROOT / 'templates').as_posix()}"
+        for p in (ROOT / "templates").rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
     assert templates <= set(names), sorted(templates - set(names))
     assert "migrations/script.py.mako" in names
-    assert not [n for n in names if "axe" in n or "oidc-provider" in n
-                or n.startswith(("tests/", "node_modules/"))]
+    assert not [
+        n
+        for n in names
+        if "axe" in n or "oidc-provider" in n or n.startswith(("tests/", "node_modules/"))
+    ]
 
 
 def test_eia_db_upgrade_uses_the_options_of_alembic_ini():
@@ -191,8 +244,11 @@ def test_eia_db_upgrade_uses_the_options_of_alembic_ini():
     by_hand = {k: ini.get("alembic", k) for k in ini.options("alembic") if k != "here"}
     config = alembic_config()
     defaults = config.file_config.defaults()
-    in_code = {k: config.get_main_option(k) for k in config.file_config.options("alembic")
-               if k not in defaults}
+    in_code = {
+        k: config.get_main_option(k)
+        for k in config.file_config.options("alembic")
+        if k not in defaults
+    }
     assert by_hand.keys() == in_code.keys()
     for key in by_hand:
         if key == "script_location":

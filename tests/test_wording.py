@@ -27,14 +27,17 @@ def test_plural_agrees_with_the_number():
 
 def test_templates_have_the_plural_filter(app):
     with app.app_context():
-        assert render_template_string('{{ 1 | plural("section") }}, '
-                                      '{{ 8 | plural("section") }}') == "1 section, 8 sections"
+        assert (
+            render_template_string('{{ 1 | plural("section") }}, {{ 8 | plural("section") }}')
+            == "1 section, 8 sections"
+        )
 
 
 def _python_strings(path: Path):
     """Every string literal (f-strings' text too) in a Python file, with its line."""
-    kinds = {tokenize.STRING} | ({tokenize.FSTRING_MIDDLE}
-                                 if hasattr(tokenize, "FSTRING_MIDDLE") else set())
+    kinds = {tokenize.STRING} | (
+        {tokenize.FSTRING_MIDDLE} if hasattr(tokenize, "FSTRING_MIDDLE") else set()
+    )
     for token in tokenize.generate_tokens(io.StringIO(path.read_text()).readline):
         if token.type in kinds:
             yield token.start[0], token.string
@@ -50,8 +53,11 @@ def test_no_words_shown_to_people_hedge_a_plural_with_brackets():
     found = []
     for folder in PYTHON:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            found += [f"{path.relative_to(ROOT)}:{line}: {text}"
-                      for line, text in _python_strings(path) if HEDGED.search(text)]
+            found += [
+                f"{path.relative_to(ROOT)}:{line}: {text}"
+                for line, text in _python_strings(path)
+                if HEDGED.search(text)
+            ]
     for path in sorted(TEMPLATES.rglob("*")):
         if path.suffix in (".html", ".txt") and HEDGED.search(_template_text(path)):
             found.append(str(path.relative_to(ROOT)))

@@ -1,6 +1,6 @@
 """The EIA lifecycle: states, events and guards held as one table of data."""
 
-from .lifecycle import SECTIONS, STATES, TRANSITIONS, state, transitions_for
+from .lifecycle import SECTIONS, STATES, TRANSITIONS, Status, state, states_where, transitions_for
 from .machine import (
     EventOption,
     TransitionRefused,
@@ -15,11 +15,13 @@ __all__ = [
     "STATES",
     "TRANSITIONS",
     "EventOption",
+    "Status",
     "TransitionRefused",
     "available_events",
     "event_readiness",
     "fire",
     "refusal_reasons",
     "state",
+    "states_where",
     "transitions_for",
 ]

@@ -7,6 +7,7 @@ from eia.models.enums import SignOffDecision
 from eia.snapshot import snapshot_eia
 
 from .guards import GuardContext, decision_date_passed
+from .lifecycle import Status
 
 
 def _text(ctx: GuardContext, name: str) -> str:
@@ -84,10 +85,15 @@ def freeze_version(ctx: GuardContext) -> None:
     eia = ctx.eia
     kept = next((v for v in eia.versions if v.version == eia.version), None)
     if kept is None:
-        kept = EiaVersion(eia=eia, version=eia.version, status=eia.status,
-                          snapshot=snapshot_eia(eia), frozen_at=ctx.now)
+        kept = EiaVersion(
+            eia=eia,
+            version=eia.version,
+            status=eia.status,
+            snapshot=snapshot_eia(eia),
+            frozen_at=ctx.now,
+        )
         ctx.session.add(kept)
-        if kept.status == "approved":  # what the public register shows from now on
+        if kept.status == Status.approved:  # what the public register shows from now on
             keep_public_copy(ctx.session, kept)
 
 

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from eia.models import Eia, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES, Direction, Outcome, Relevance, Role
 
+from .lifecycle import transitions_for
+
 
 @dataclass
 class GuardContext:
@@ -31,6 +33,7 @@ Check = Callable[[GuardContext], list[str]]
 
 
 # --- who may act -----------------------------------------------------------------------
+
 
 def _is_team(ctx: GuardContext) -> bool:
     a, e = ctx.actor, ctx.eia
@@ -56,8 +59,9 @@ ACTOR_RULES: dict[str, tuple[Callable[[GuardContext], bool], str]] = {
     "eia_team": (_is_team, "the EIA's owner or an officer in its service"),
     "directorate_approver": (_is_directorate_approver, "an approver for the EIA's directorate"),
     "equality_officer": (
-        lambda ctx: ctx.actor is not None and ctx.actor.active
-        and ctx.actor.role == Role.equality_officer,
+        lambda ctx: (
+            ctx.actor is not None and ctx.actor.active and ctx.actor.role == Role.equality_officer
+        ),
         "an equality officer",
     ),
     "admin": (
@@ -118,8 +122,9 @@ def screening_complete(ctx: GuardContext) -> list[str]:
             unexplained.append(c.name.lower())
     reasons = []
     if unanswered:
-        reasons.append("Screening is not complete: say whether it is relevant for "
-                       + _join(unanswered) + ".")
+        reasons.append(
+            "Screening is not complete: say whether it is relevant for " + _join(unanswered) + "."
+        )
     if unexplained:
         reasons.append("Give a reason for your screening answer for " + _join(unexplained) + ".")
     return reasons
@@ -129,41 +134,62 @@ def screening_complete(ctx: GuardContext) -> list[str]:
 # complete: until then ``screening_complete``, which both events also check, says what is
 # missing, and these two say nothing about an outcome not yet known.
 
+
 def all_not_relevant(ctx: GuardContext) -> list[str]:
-    names = [a.characteristic.name.lower() for a in ctx.eia.screening_answers
-             if a.relevance in (Relevance.relevant, Relevance.unknown)]
+    names = [
+        a.characteristic.name.lower()
+        for a in ctx.eia.screening_answers
+        if a.relevance in (Relevance.relevant, Relevance.unknown)
+    ]
     if not names or screening_complete(ctx):
         return []
-    return ["A full assessment is needed because screening found "
-            + _join(names) + " relevant or not yet known; it cannot be screened out."]
+    return [
+        "A full assessment is needed because screening found "
+        + _join(names)
+        + " relevant or not yet known; it cannot be screened out."
+    ]
 
 
 def any_relevant_or_unknown(ctx: GuardContext) -> list[str]:
-    if any(a.relevance in (Relevance.relevant, Relevance.unknown)
-           for a in ctx.eia.screening_answers) or screening_complete(ctx):
+    if any(
+        a.relevance in (Relevance.relevant, Relevance.unknown) for a in ctx.eia.screening_answers
+    ) or screening_complete(ctx):
         return []
-    return ["No characteristic was found relevant or unknown, so no full assessment is needed:"
-            " screen the EIA out instead."]
+    return [
+        "No characteristic was found relevant or unknown, so no full assessment is needed:"
+        " screen the EIA out instead."
+    ]
 
 
 def characteristics_to_assess(eia: Eia) -> list:
-    return [a.characteristic for a in eia.screening_answers
-            if a.relevance in (Relevance.relevant, Relevance.unknown)]
+    return [
+        a.characteristic
+        for a in eia.screening_answers
+        if a.relevance in (Relevance.relevant, Relevance.unknown)
+    ]
 
 
 def characteristic_impacts_scored(ctx: GuardContext) -> list[str]:
     impacts = {i.characteristic_id: i for i in ctx.eia.impacts}
-    unscored = [c.name.lower() for c in characteristics_to_assess(ctx.eia)
-                if c.id not in impacts or not _scored(impacts[c.id])]
+    unscored = [
+        c.name.lower()
+        for c in characteristics_to_assess(ctx.eia)
+        if c.id not in impacts or not _scored(impacts[c.id])
+    ]
     if not unscored:
         return []
-    return ["Score the impact (direction, and likelihood and severity before and after "
-            "mitigation) for " + _join(unscored) + "."]
+    return [
+        "Score the impact (direction, and likelihood and severity before and after "
+        "mitigation) for " + _join(unscored) + "."
+    ]
 
 
 def intersectional_impacts_scored(ctx: GuardContext) -> list[str]:
-    bad_combos = [x.description or "an unnamed combination"
-                  for x in ctx.eia.intersectional_impacts if not _scored(x)]
+    bad_combos = [
+        x.description or "an unnamed combination"
+        for x in ctx.eia.intersectional_impacts
+        if not _scored(x)
+    ]
     if not bad_combos:
         return []
     return ["Score the intersectional impact for " + _join(bad_combos) + "."]
@@ -175,7 +201,10 @@ def impacts_scored(ctx: GuardContext) -> list[str]:
 
 def _scored(i) -> bool:
     return bool(i.direction) and None not in (
-        i.inherent_likelihood, i.inherent_severity, i.residual_likelihood, i.residual_severity
+        i.inherent_likelihood,
+        i.inherent_severity,
+        i.residual_likelihood,
+        i.residual_severity,
     )
 
 
@@ -197,14 +226,14 @@ def evidence_or_gap(ctx: GuardContext) -> list[str]:
 
 
 def _unmitigated(rows, name) -> list[str]:
-    return [name(i) for i in rows
-            if i.direction == Direction.negative and not i.mitigation.strip()]
+    return [name(i) for i in rows if i.direction == Direction.negative and not i.mitigation.strip()]
 
 
 def negative_impacts_mitigated(ctx: GuardContext) -> list[str]:
     names = _unmitigated(ctx.eia.impacts, lambda i: i.characteristic.name.lower())
-    names += _unmitigated(ctx.eia.intersectional_impacts,
-                          lambda x: x.description or "an intersectional impact")
+    names += _unmitigated(
+        ctx.eia.intersectional_impacts, lambda x: x.description or "an intersectional impact"
+    )
     if not names:
         return []
     return ["Say how the negative impact will be mitigated for " + _join(names) + "."]
@@ -215,8 +244,14 @@ def missing_from_action(action) -> list[str]:
     or if the action is done or cancelled)."""
     if action.status not in OPEN_ACTION_STATUSES:
         return []
-    return [words for words, absent in (("an owner", action.owner_id is None),
-                                        ("a due date", action.due_date is None)) if absent]
+    return [
+        words
+        for words, absent in (
+            ("an owner", action.owner_id is None),
+            ("a due date", action.due_date is None),
+        )
+        if absent
+    ]
 
 
 def action_name(action, limit: int = 80) -> str:
@@ -244,14 +279,20 @@ def outcome_chosen(ctx: GuardContext) -> list[str]:
     if not e.outcome:
         return ["Choose the outcome of the assessment (one of the four)."]
     if e.outcome == Outcome.continue_despite_adverse:
-        missing = [label for value, label in (
-            (e.justification_legitimate_aim, "the legitimate aim"),
-            (e.justification_less_harmful, "why no less harmful way would achieve it"),
-            (e.justification_proportionate, "why it is proportionate"),
-        ) if not value.strip()]
+        missing = [
+            label
+            for value, label in (
+                (e.justification_legitimate_aim, "the legitimate aim"),
+                (e.justification_less_harmful, "why no less harmful way would achieve it"),
+                (e.justification_proportionate, "why it is proportionate"),
+            )
+            if not value.strip()
+        ]
         if missing:
-            return ["Outcome 3 (continue despite adverse impact) needs its justification: "
-                    "explain " + _join(missing) + "."]
+            return [
+                "Outcome 3 (continue despite adverse impact) needs its justification: "
+                "explain " + _join(missing) + "."
+            ]
     return []
 
 
@@ -297,6 +338,7 @@ GUARDS: dict[str, Check] = {
 
 # --- what the person must supply ---------------------------------------------------------
 
+
 def _text(ctx: GuardContext, name: str) -> str:
     value = ctx.inputs.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -326,16 +368,22 @@ def _need_content_seen(ctx):
     if isinstance(seen, str) and seen == fingerprint_of(ctx.eia):
         return []
     if not seen:
-        return ["Open the EIA again and read it before you decide: your decision did not say "
-                "which version of its content you read."]
-    return ["The EIA has changed since you opened this page (it was returned, changed and "
-            "sent again). Read it again as it is now, below, then record your decision."]
+        return [
+            "Open the EIA again and read it before you decide: your decision did not say "
+            "which version of its content you read."
+        ]
+    return [
+        "The EIA has changed since you opened this page (it was returned, changed and "
+        "sent again). Read it again as it is now, below, then record your decision."
+    ]
 
 
 def _need_late_reason(ctx):
     if decision_date_passed(ctx.eia, ctx.today) and not _text(ctx, "late_reason"):
-        return [f"The decision date ({ctx.eia.decision_date:%-d %B %Y}) has passed: give the "
-                "reason sign-off is late. The approval will be flagged as late."]
+        return [
+            f"The decision date ({ctx.eia.decision_date:%-d %B %Y}) has passed: give the "
+            "reason sign-off is late. The approval will be flagged as late."
+        ]
     return []
 
 
@@ -350,22 +398,26 @@ def _need_next_review_date(ctx):
 
 def _need_return_target(ctx):
     target = ctx.inputs.get("return_to") or "full_assessment"
-    if target not in ("screening", "full_assessment"):
+    if target not in {t.dest for t in transitions_for("return")}:
         return ["Choose whether the EIA goes back to screening or to the full assessment."]
     return []
 
 
 NEEDS: dict[str, tuple[Check, str]] = {
-    "comment": (lambda ctx: [] if _text(ctx, "comment") else
-                ["Say what the officer needs to change."], "a comment saying what to change"),
+    "comment": (
+        lambda ctx: [] if _text(ctx, "comment") else ["Say what the officer needs to change."],
+        "a comment saying what to change",
+    ),
     "reason": (lambda ctx: [] if _text(ctx, "reason") else ["Give a reason."], "a reason"),
     "attestation": (_need_attestation, "your confirmation that you have read the impacts"),
     # The page sends it without the person doing anything, so it is not listed as a need.
     "content_seen": (_need_content_seen, ""),
     "late_reason": (_need_late_reason, "a reason, if the decision date has passed"),
     "return_target": (_need_return_target, "where the EIA goes back to"),
-    "review_notes": (lambda ctx: [] if _text(ctx, "review_notes") else
-                     ["Write your review notes."], "review notes"),
+    "review_notes": (
+        lambda ctx: [] if _text(ctx, "review_notes") else ["Write your review notes."],
+        "review notes",
+    ),
     "next_review_date": (_need_next_review_date, "the next review date"),
 }
 

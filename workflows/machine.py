@@ -14,7 +14,15 @@ from eia.models.enums import Relevance
 
 from .effects import EFFECTS
 from .guards import ACTOR_RULES, GUARDS, NEEDS, GuardContext, who_reasons
-from .lifecycle import EVENT_LABELS, STATES, TRANSITIONS, Transition, state, transitions_for
+from .lifecycle import (
+    EVENT_LABELS,
+    STATES,
+    TRANSITIONS,
+    Status,
+    Transition,
+    state,
+    transitions_for,
+)
 
 
 class TransitionRefused(Exception):
@@ -24,8 +32,13 @@ class TransitionRefused(Exception):
     about what the person gave with the event, by need (``{"attestation": [...]}``), so a
     page can show each beside its input (guards.NEED_INPUTS)."""
 
-    def __init__(self, event: str, reasons: list[str], forbidden: bool = False,
-                 needs: dict[str, list[str]] | None = None):
+    def __init__(
+        self,
+        event: str,
+        reasons: list[str],
+        forbidden: bool = False,
+        needs: dict[str, list[str]] | None = None,
+    ):
         self.event = event
         self.reasons = reasons
         self.forbidden = forbidden
@@ -63,13 +76,13 @@ def _run_effect(name: str, event_data) -> None:
 
 MACHINE = Machine(
     model=None,
-    states=[s.name for s in STATES],
-    initial="draft",
+    states=[str(s.name) for s in STATES],
+    initial=str(Status.draft),
     transitions=[
         {
             "trigger": row.event,
-            "source": row.source,
-            "dest": row.dest,
+            "source": str(row.source),
+            "dest": str(row.dest),
             "conditions": [_chosen_destination, partial(_still_allowed, row)],
             "after": [partial(_run_effect, name) for name in row.effects],
         }
@@ -85,7 +98,7 @@ def _default_return_target(ctx: GuardContext) -> str:
     needs_full = any(
         a.relevance in (Relevance.relevant, Relevance.unknown) for a in ctx.eia.screening_answers
     )
-    return "full_assessment" if needs_full else "screening"
+    return Status.full_assessment if needs_full else Status.screening
 
 
 def _row_for(event: str, ctx: GuardContext) -> Transition | None:
@@ -139,7 +152,8 @@ def _about_the_person(row: Transition | None, ctx: GuardContext) -> bool:
     if row is None:
         return False
     return bool(who_reasons(row.who, ctx)) or any(
-        GUARDS[name](ctx) for name in row.guards if name in PERSONAL_GUARDS)
+        GUARDS[name](ctx) for name in row.guards if name in PERSONAL_GUARDS
+    )
 
 
 def fire(event: str, ctx: GuardContext) -> tuple[str, str]:
@@ -147,8 +161,9 @@ def fire(event: str, ctx: GuardContext) -> tuple[str, str]:
     reasons = refusal_reasons(event, ctx)
     row = _row_for(event, ctx) if event in EVENT_LABELS else None
     if reasons:
-        raise TransitionRefused(event, reasons, forbidden=_about_the_person(row, ctx),
-                                needs=unmet_needs(event, ctx))
+        raise TransitionRefused(
+            event, reasons, forbidden=_about_the_person(row, ctx), needs=unmet_needs(event, ctx)
+        )
     ctx.dest = row.dest
     source = ctx.eia.status
     if not MACHINE.events[event].trigger(_EiaModel(ctx), ctx=ctx):
@@ -182,12 +197,20 @@ def available_events(ctx: GuardContext) -> list[EventOption]:
         for row in transitions_for(trigger, ctx.eia.status):
             reasons = _reasons(row, ctx, with_needs=False)
             needs = tuple(
-                NEEDS[n][1] for n in row.needs
+                NEEDS[n][1]
+                for n in row.needs
                 if NEEDS[n][1] and not (n == "late_reason" and not NEEDS[n][0](ctx))
             )
             options.append(
-                EventOption(row.event, row.label, row.dest, not reasons, tuple(reasons), needs,
-                            not_theirs=bool(reasons) and _about_the_person(row, ctx))
+                EventOption(
+                    row.event,
+                    row.label,
+                    row.dest,
+                    not reasons,
+                    tuple(reasons),
+                    needs,
+                    not_theirs=bool(reasons) and _about_the_person(row, ctx),
+                )
             )
     return options
 
@@ -202,11 +225,27 @@ def event_readiness(ctx: GuardContext) -> list[EventOption]:
             for name in row.guards:
                 if name not in PERSONAL_GUARDS:
                     reasons += GUARDS[name](ctx)
-            options.append(EventOption(row.event, row.label, row.dest, not reasons,
-                                       tuple(reasons),
-                                       tuple(NEEDS[n][1] for n in row.needs if NEEDS[n][1])))
+            options.append(
+                EventOption(
+                    row.event,
+                    row.label,
+                    row.dest,
+                    not reasons,
+                    tuple(reasons),
+                    tuple(NEEDS[n][1] for n in row.needs if NEEDS[n][1]),
+                )
+            )
     return options
 
 
-__all__ = ["ACTOR_RULES", "MACHINE", "EventOption", "TransitionRefused", "available_events",
-           "event_readiness", "fire", "refusal_reasons", "unmet_needs"]
+__all__ = [
+    "ACTOR_RULES",
+    "MACHINE",
+    "EventOption",
+    "TransitionRefused",
+    "available_events",
+    "event_readiness",
+    "fire",
+    "refusal_reasons",
+    "unmet_needs",
+]

@@ -18,25 +18,25 @@ import sqlalchemy as sa
 from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
+from eia.capabilities import administrators
 from eia.models import AuditRecord, Eia, User
-from eia.models.enums import Role
 from notifications.people import directorate_approvers
 
 from .guards import _join
-from .lifecycle import SECTIONS
+from .lifecycle import EVENT_RECORDS, SECTIONS, decision_states
 
 # Transitions that hand a version over for a decision: who fires them worked on it.
-SUBMITTING_EVENTS = ("submit_for_sign_off", "screen_out")
+SUBMITTING_EVENTS = tuple(e.name for e in EVENT_RECORDS if e.hands_over)
 
-_DONE = {"created": "started it", "submit_for_sign_off": "sent it for sign-off",
-         "screen_out": "screened it out and sent it for sign-off"}
+_DONE = {"created": "started it", **{e.name: e.hands_over for e in EVENT_RECORDS if e.hands_over}}
 
 
 def _involving():
     """Audit records that make their actor part of the version they are about."""
-    return sa.or_(AuditRecord.action == "edit",
-                  sa.and_(AuditRecord.action == "transition",
-                          AuditRecord.event.in_(SUBMITTING_EVENTS)))
+    return sa.or_(
+        AuditRecord.action == "edit",
+        sa.and_(AuditRecord.action == "transition", AuditRecord.event.in_(SUBMITTING_EVENTS)),
+    )
 
 
 def _session_of(eia: Eia, session: Session | None) -> Session:
@@ -46,14 +46,24 @@ def _session_of(eia: Eia, session: Session | None) -> Session:
 def involvement(session: Session | None, eia: Eia, actor: User) -> list[str]:
     """What ``actor`` did to the EIA's current version, in words ("changed the screening"),
     in the order they first did it; empty if they did nothing that rules them out."""
-    rows = _session_of(eia, session).exec(
-        select(AuditRecord.event, sa.func.min(AuditRecord.seq))
-        .where(AuditRecord.eia_id == eia.id, AuditRecord.eia_version == eia.version,
-               AuditRecord.actor_id == actor.id, _involving())
-        .group_by(AuditRecord.event).order_by(sa.func.min(AuditRecord.seq))
-    ).all()
-    return [_DONE.get(event) or f"changed {SECTIONS.get(event, event).lower()}"
-            for event, _ in rows]
+    rows = (
+        _session_of(eia, session)
+        .exec(
+            select(AuditRecord.event, sa.func.min(AuditRecord.seq))
+            .where(
+                AuditRecord.eia_id == eia.id,
+                AuditRecord.eia_version == eia.version,
+                AuditRecord.actor_id == actor.id,
+                _involving(),
+            )
+            .group_by(AuditRecord.event)
+            .order_by(sa.func.min(AuditRecord.seq))
+        )
+        .all()
+    )
+    return [
+        _DONE.get(event) or f"changed {SECTIONS.get(event, event).lower()}" for event, _ in rows
+    ]
 
 
 def refusal(session: Session | None, eia: Eia, actor: User | None) -> list[str]:
@@ -61,13 +71,17 @@ def refusal(session: Session | None, eia: Eia, actor: User | None) -> list[str]:
     if actor is None:
         return []
     if actor.id == eia.owner_id:
-        return ["You wrote this EIA, so you cannot decide on it: an approver who did not work "
-                "on it must do so."]
+        return [
+            "You wrote this EIA, so you cannot decide on it: an approver who did not work "
+            "on it must do so."
+        ]
     done = involvement(session, eia, actor)
     if not done:
         return []
-    return [f"You worked on version {eia.version} of this EIA (you {_join(done)}), so you "
-            "cannot decide on it: an approver who did not work on this version must do so."]
+    return [
+        f"You worked on version {eia.version} of this EIA (you {_join(done)}), so you "
+        "cannot decide on it: an approver who did not work on this version must do so."
+    ]
 
 
 def involved_people(session: Session, eia_ids: Iterable[int]) -> dict[int, set[int]]:
@@ -78,9 +92,9 @@ def involved_people(session: Session, eia_ids: Iterable[int]) -> dict[int, set[i
     if not ids:
         return found
     rows = session.exec(
-        select(AuditRecord.eia_id, AuditRecord.actor_id).distinct()
-        .join(Eia, sa.and_(Eia.id == AuditRecord.eia_id,
-                           Eia.version == AuditRecord.eia_version))
+        select(AuditRecord.eia_id, AuditRecord.actor_id)
+        .distinct()
+        .join(Eia, sa.and_(Eia.id == AuditRecord.eia_id, Eia.version == AuditRecord.eia_version))
         .where(AuditRecord.eia_id.in_(ids), AuditRecord.actor_id.is_not(None), _involving())
     ).all()
     for eia_id, actor_id in rows:
@@ -94,9 +108,14 @@ def eligible_deciders(session: Session, eias: Iterable[Eia]) -> dict[int, list[U
     eias = list(eias)
     approvers = directorate_approvers(session, {e.directorate_id for e in eias})
     involved = involved_people(session, [e.id for e in eias])
-    return {e.id: [u for u in approvers.get(e.directorate_id, [])
-                   if u.id != e.owner_id and u.id not in involved[e.id]]
-            for e in eias}
+    return {
+        e.id: [
+            u
+            for u in approvers.get(e.directorate_id, [])
+            if u.id != e.owner_id and u.id not in involved[e.id]
+        ]
+        for e in eias
+    }
 
 
 def may_decide(session: Session | None, eia: Eia, actor: User) -> bool:
@@ -105,13 +124,11 @@ def may_decide(session: Session | None, eia: Eia, actor: User) -> bool:
 
 def who_can_assign(session: Session) -> list[User]:
     """The people who can give a directorate another approver: active administrators."""
-    return list(session.exec(
-        select(User).where(User.role == Role.admin, User.active.is_(True)).order_by(User.name)
-    ).all())
+    return administrators(session)
 
 
 # States in which a version awaits a decision by an approver (sign-off, or the review).
-AWAITING_DECISION = ("awaiting_sign_off", "under_review")
+AWAITING_DECISION = decision_states()
 
 
 def stuck_for_want_of_approver(session: Session, eia: Eia) -> bool:

@@ -39,8 +39,16 @@ from workflows.lifecycle import state
 
 SCHEMA = "eia-document/1"
 
-_SCORED = ("direction", "aims", "inherent", "residual", "evidence", "evidence_gap",
-           "evidence_gap_reason", "mitigation")
+_SCORED = (
+    "direction",
+    "aims",
+    "inherent",
+    "residual",
+    "evidence",
+    "evidence_gap",
+    "evidence_gap_reason",
+    "mitigation",
+)
 
 
 def _iso(value):
@@ -51,10 +59,9 @@ def _iso(value):
     return value.isoformat()
 
 
-def eia_document(eia, records: list[AuditRecord], exported_at: datetime,
-                 comments=()) -> dict:
+def eia_document(eia, records: list[AuditRecord], exported_at: datetime, comments=()) -> dict:
     """``records``: the EIA's audit trail (oldest first); ``comments``: its Comment rows."""
-    from eia.web.history import describe
+    from eia.history import describe
 
     doc = snapshot_eia(eia)
     return {
@@ -66,19 +73,43 @@ def eia_document(eia, records: list[AuditRecord], exported_at: datetime,
         "state": doc["status"],
         "state_label": state(doc["status"]).label,
         "overall_rating": doc["overall_rating"],
-        "proposal": {key: doc[key] for key in (
-            "summary", "proposal_type", "affects", "directorate", "service", "owner",
-            "decision_maker", "decision_type", "decision_date", "decision_round",
-            "review_date", "publishable", "publishing_reason", "confidential")},
+        "proposal": {
+            key: doc[key]
+            for key in (
+                "summary",
+                "proposal_type",
+                "affects",
+                "directorate",
+                "service",
+                "owner",
+                "decision_maker",
+                "decision_type",
+                "decision_date",
+                "decision_round",
+                "review_date",
+                "publishable",
+                "publishing_reason",
+                "confidential",
+            )
+        },
         "screening": {"conclusion": doc["screening_conclusion"], "answers": doc["screening"]},
-        "evidence": [{key: i[key] for key in ("characteristic", "evidence", "evidence_gap",
-                                               "evidence_gap_reason")}
-                     for i in doc["impacts"]],
-        "impacts": [{"characteristic": i["characteristic"], **{k: i[k] for k in _SCORED}}
-                    for i in doc["impacts"]],
+        "evidence": [
+            {
+                key: i[key]
+                for key in ("characteristic", "evidence", "evidence_gap", "evidence_gap_reason")
+            }
+            for i in doc["impacts"]
+        ],
+        "impacts": [
+            {"characteristic": i["characteristic"], **{k: i[k] for k in _SCORED}}
+            for i in doc["impacts"]
+        ],
         "intersectional_impacts": [
-            {"description": x["description"], "characteristics": x["characteristics"],
-             **{k: x[k] for k in _SCORED}}
+            {
+                "description": x["description"],
+                "characteristics": x["characteristics"],
+                **{k: x[k] for k in _SCORED},
+            }
             for x in doc["intersectional_impacts"]
         ],
         "engagement": doc["engagement"],
@@ -91,9 +122,14 @@ def eia_document(eia, records: list[AuditRecord], exported_at: datetime,
         },
         "sign_offs": sorted(doc["sign_offs"], key=lambda s: s["signed_at"] or ""),
         "reviews": [
-            {"reviewer": r.reviewer.name if r.reviewer else None, "decision": r.decision,
-             "version": r.eia_version, "notes": r.notes,
-             "next_review_date": _iso(r.next_review_date), "reviewed_at": _iso(r.reviewed_at)}
+            {
+                "reviewer": r.reviewer.name if r.reviewer else None,
+                "decision": r.decision,
+                "version": r.eia_version,
+                "notes": r.notes,
+                "next_review_date": _iso(r.next_review_date),
+                "reviewed_at": _iso(r.reviewed_at),
+            }
             for r in sorted(eia.reviews, key=lambda r: as_utc(r.reviewed_at))
         ],
         "versions": [
@@ -101,20 +137,44 @@ def eia_document(eia, records: list[AuditRecord], exported_at: datetime,
             for v in sorted(eia.versions, key=lambda v: v.version)
         ],
         "comments": [
-            {"author": c.author.name if c.author else None, "section": c.section,
-             "version": c.eia_version, "body": c.body, "created_at": _iso(c.created_at)}
+            {
+                "author": c.author.name if c.author else None,
+                "section": c.section,
+                "version": c.eia_version,
+                "body": c.body,
+                "created_at": _iso(c.created_at),
+            }
             for c in sorted(comments, key=lambda c: as_utc(c.created_at))
         ],
         "history": [
-            {"position": r.seq, "occurred_at": _iso(r.occurred_at),
-             "actor": None if r.actor_id is None else r.actor_name, "kind": r.action,
-             "event": r.event, "from_state": r.from_state, "to_state": r.to_state,
-             "comment": r.comment, "description": describe(r).headline}
+            {
+                "position": r.seq,
+                "occurred_at": _iso(r.occurred_at),
+                "actor": None if r.actor_id is None else r.actor_name,
+                "kind": r.action,
+                "event": r.event,
+                "from_state": r.from_state,
+                "to_state": r.to_state,
+                "comment": r.comment,
+                "description": describe(r).headline,
+            }
             for r in records
         ],
     }
 
 
-SECTIONS = ("proposal", "screening", "evidence", "impacts", "intersectional_impacts",
-            "engagement", "actions", "outcome", "sign_offs", "reviews", "versions",
-            "comments", "history")
+SECTIONS = (
+    "proposal",
+    "screening",
+    "evidence",
+    "impacts",
+    "intersectional_impacts",
+    "engagement",
+    "actions",
+    "outcome",
+    "sign_offs",
+    "reviews",
+    "versions",
+    "comments",
+    "history",
+)

@@ -1,6 +1,7 @@
 """HTML to an accessible PDF with WeasyPrint: tagged (PDF/UA-1: a structure tree, /MarkInfo
 /Marked true, headings, tables with header cells, real text), with its title and language
-set from the HTML's <title> and lang (templates/pdf/eia.html, templates/pdf/eia.css), in DejaVu fonts found through fontconfig.
+set from the HTML's <title> and lang (templates/pdf/eia.html, templates/pdf/eia.css), in
+DejaVu fonts found through fontconfig.
 
 Nothing is fetched: the stylesheet is read from disk and handed over as text, and
 the URL fetcher refuses every URL (an image or stylesheet link slipped into user text would
@@ -33,7 +34,8 @@ def html_to_pdf(html: str) -> bytes:
     fetcher = _fetcher()
     stylesheet = CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=fetcher)
     return HTML(string=html, url_fetcher=fetcher, base_url=None).write_pdf(
-        stylesheets=[stylesheet], pdf_variant=PDF_VARIANT)
+        stylesheets=[stylesheet], pdf_variant=PDF_VARIANT
+    )
 
 
 def pdf_response(html: str, filename: str):
@@ -45,7 +47,11 @@ def pdf_bytes_response(body: bytes, filename: str):
     from flask import Response
 
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename) or "eia"
-    return Response(body, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{safe}.pdf"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{safe}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -29,19 +29,14 @@ from sqlalchemy.orm import joinedload
 from sqlmodel import Session, select
 
 from eia.models import Directorate, Eia, EiaVersion, PublicCopy, PublicPdf, Service
+from workflows.lifecycle import UNDER_REVISION, Status, public_statuses, states_where
 
 # A revision is being written: the EIA was approved before and is in one of these again.
-REVISION_STATES = ("screening", "full_assessment", "awaiting_sign_off")
-PUBLIC_STATES = ("approved", "under_review", "archived", "withdrawn", *REVISION_STATES)
+REVISION_STATES = states_where(revision=True)
+PUBLIC_STATES = states_where(public=True)
 
-# The public's words for the statuses a published EIA can have.
-PUBLIC_STATE_LABELS = {
-    "approved": "In force",
-    "under_review": "Under review",
-    "under_revision": "Under revision",
-    "archived": "Archived (the policy has ended)",
-    "withdrawn": "Withdrawn (the proposal was dropped)",
-}
+# The public's words for the statuses a published EIA can have (the lifecycle table's).
+PUBLIC_STATE_LABELS = {status: words for status, (words, _) in public_statuses().items()}
 
 PAGE_SIZE = 25
 
@@ -62,11 +57,11 @@ def public_clause():
 
 def public_status_clause():
     """The public status as SQL: the lifecycle's state, or "under_revision"."""
-    return sa.case((Eia.status.in_(REVISION_STATES), "under_revision"), else_=Eia.status)
+    return sa.case((Eia.status.in_(REVISION_STATES), UNDER_REVISION), else_=Eia.status)
 
 
 def public_status(eia: Eia) -> str:
-    return "under_revision" if eia.status in REVISION_STATES else eia.status
+    return UNDER_REVISION if eia.status in REVISION_STATES else eia.status
 
 
 @dataclass(frozen=True)
@@ -81,6 +76,7 @@ class PublicSearch:
 class PublishedRow:
     """One line of the register: the EIA (reference, directorate, service, status) and the
     public copy of its last approved version (everything a draft could have changed)."""
+
     eia: Eia
     copy: PublicCopy
 
@@ -92,8 +88,9 @@ class PublishedRow:
     def review_date(self):
         """A review confirmed since approval moves the review date on the live row; while a
         new version is being written the live row is the draft's, so the approved one's."""
-        return (self.eia.review_date if self.eia.version == self.copy.version
-                else self.copy.review_date)
+        return (
+            self.eia.review_date if self.eia.version == self.copy.version else self.copy.review_date
+        )
 
 
 def _contains(column, text: str):
@@ -104,9 +101,14 @@ def _contains(column, text: str):
 def _conditions(search: PublicSearch) -> list:
     conditions = [public_clause()]
     for word in search.text.split():
-        conditions.append(sa.or_(
-            _contains(Eia.reference, word), _contains(PublicCopy.title, word),
-            _contains(Directorate.name, word), _contains(Service.name, word)))
+        conditions.append(
+            sa.or_(
+                _contains(Eia.reference, word),
+                _contains(PublicCopy.title, word),
+                _contains(Directorate.name, word),
+                _contains(Service.name, word),
+            )
+        )
     if search.directorate_id is not None:
         conditions.append(Eia.directorate_id == search.directorate_id)
     if search.state:
@@ -117,22 +119,29 @@ def _conditions(search: PublicSearch) -> list:
 
 
 def _joined(query):
-    return (query.join(PublicCopy, PublicCopy.eia_id == Eia.id)
-            .join(Directorate, Directorate.id == Eia.directorate_id)
-            .join(Service, Service.id == Eia.service_id))
+    return (
+        query.join(PublicCopy, PublicCopy.eia_id == Eia.id)
+        .join(Directorate, Directorate.id == Eia.directorate_id)
+        .join(Service, Service.id == Eia.service_id)
+    )
 
 
 def count_published(session: Session, search: PublicSearch) -> int:
-    return session.exec(_joined(select(sa.func.count()).select_from(Eia))
-                        .where(*_conditions(search))).one()
+    return session.exec(
+        _joined(select(sa.func.count()).select_from(Eia)).where(*_conditions(search))
+    ).one()
 
 
-def published_eias(session: Session, search: PublicSearch, *, page: int | None = 1,
-                   page_size: int = PAGE_SIZE) -> list[PublishedRow]:
+def published_eias(
+    session: Session, search: PublicSearch, *, page: int | None = 1, page_size: int = PAGE_SIZE
+) -> list[PublishedRow]:
     """Published EIAs matching the search, latest decision first (``page=None``: all)."""
-    query = (_joined(select(Eia, PublicCopy)).where(*_conditions(search))
-             .options(joinedload(Eia.directorate), joinedload(Eia.service))
-             .order_by(PublicCopy.decision_date.desc().nulls_last(), Eia.reference.desc()))
+    query = (
+        _joined(select(Eia, PublicCopy))
+        .where(*_conditions(search))
+        .options(joinedload(Eia.directorate), joinedload(Eia.service))
+        .order_by(PublicCopy.decision_date.desc().nulls_last(), Eia.reference.desc())
+    )
     if page is not None:
         query = query.offset((page - 1) * page_size).limit(page_size)
     return [PublishedRow(eia, copy) for eia, copy in session.exec(query).all()]
@@ -140,11 +149,19 @@ def published_eias(session: Session, search: PublicSearch, *, page: int | None =
 
 def public_directorates(session: Session) -> list[Directorate]:
     """Directorates with at least one published EIA (the filter's options)."""
-    return list(session.exec(
-        select(Directorate).where(Directorate.id.in_(
-            select(Eia.directorate_id).join(PublicCopy, PublicCopy.eia_id == Eia.id)
-            .where(public_clause())))
-        .order_by(Directorate.name)).all())
+    return list(
+        session.exec(
+            select(Directorate)
+            .where(
+                Directorate.id.in_(
+                    select(Eia.directorate_id)
+                    .join(PublicCopy, PublicCopy.eia_id == Eia.id)
+                    .where(public_clause())
+                )
+            )
+            .order_by(Directorate.name)
+        ).all()
+    )
 
 
 @dataclass(frozen=True)
@@ -163,15 +180,20 @@ def published_version(session: Session, reference: str) -> Published | None:
     approved, or None when the EIA does not exist or is not public (the caller answers 404
     either way)."""
     found = session.exec(
-        select(Eia, PublicCopy).join(PublicCopy, PublicCopy.eia_id == Eia.id)
-        .where(Eia.reference == reference, public_clause())).one_or_none()
+        select(Eia, PublicCopy)
+        .join(PublicCopy, PublicCopy.eia_id == Eia.id)
+        .where(Eia.reference == reference, public_clause())
+    ).one_or_none()
     if found is None:
         return None
     eia, copy = found
     version = session.exec(
-        select(EiaVersion).where(EiaVersion.eia_id == eia.id,
-                                 EiaVersion.version == copy.version,
-                                 EiaVersion.status == "approved")).one_or_none()
+        select(EiaVersion).where(
+            EiaVersion.eia_id == eia.id,
+            EiaVersion.version == copy.version,
+            EiaVersion.status == Status.approved,
+        )
+    ).one_or_none()
     if version is None or (version.snapshot or {}).get("confidential"):
         return None
     return Published(eia, copy, version)
@@ -179,8 +201,12 @@ def published_version(session: Session, reference: str) -> Published | None:
 
 def is_public(session: Session, eia: Eia) -> bool:
     """Whether the register shows this EIA now (for the link on its staff page)."""
-    return session.exec(select(sa.func.count()).select_from(Eia).where(
-        Eia.id == eia.id, public_clause())).one() > 0
+    return (
+        session.exec(
+            select(sa.func.count()).select_from(Eia).where(Eia.id == eia.id, public_clause())
+        ).one()
+        > 0
+    )
 
 
 def keep_public_copy(session: Session, version: EiaVersion) -> PublicCopy:
@@ -201,8 +227,9 @@ def keep_public_copy(session: Session, version: EiaVersion) -> PublicCopy:
     copy.confidential = bool(frozen.get("confidential"))
     copy.approved_at = version.frozen_at
     session.add(copy)
-    session.exec(sa.delete(PublicPdf).where(PublicPdf.eia_id == eia_id,
-                                            PublicPdf.version != version.version))
+    session.exec(
+        sa.delete(PublicPdf).where(PublicPdf.eia_id == eia_id, PublicPdf.version != version.version)
+    )
     return copy
 
 
@@ -215,34 +242,71 @@ def _day(value) -> date | None:
 def public_document(snapshot: dict) -> dict:
     """The frozen copy, keeping only what the public may read (named fields only, so a
     field added to the snapshot later stays private until it is added here)."""
-    scored = ("direction", "aims", "inherent", "residual", "evidence", "evidence_gap",
-              "evidence_gap_reason", "mitigation")
+    scored = (
+        "direction",
+        "aims",
+        "inherent",
+        "residual",
+        "evidence",
+        "evidence_gap",
+        "evidence_gap_reason",
+        "mitigation",
+    )
     return {
-        **{key: snapshot.get(key) for key in (
-            "reference", "version", "title", "summary", "proposal_type", "directorate",
-            "service", "decision_maker", "decision_type", "decision_date", "review_date",
-            "decision_round", "screening_conclusion", "overall_rating", "outcome",
-            "outcome_reason")},
+        **{
+            key: snapshot.get(key)
+            for key in (
+                "reference",
+                "version",
+                "title",
+                "summary",
+                "proposal_type",
+                "directorate",
+                "service",
+                "decision_maker",
+                "decision_type",
+                "decision_date",
+                "review_date",
+                "decision_round",
+                "screening_conclusion",
+                "overall_rating",
+                "outcome",
+                "outcome_reason",
+            )
+        },
         "affects": list(snapshot.get("affects") or []),
-        "screening": [{k: a.get(k) for k in ("characteristic", "relevance", "reason")}
-                      for a in snapshot.get("screening") or []],
-        "impacts": [{"characteristic": i.get("characteristic"), **{k: i.get(k) for k in scored}}
-                    for i in snapshot.get("impacts") or []],
+        "screening": [
+            {k: a.get(k) for k in ("characteristic", "relevance", "reason")}
+            for a in snapshot.get("screening") or []
+        ],
+        "impacts": [
+            {"characteristic": i.get("characteristic"), **{k: i.get(k) for k in scored}}
+            for i in snapshot.get("impacts") or []
+        ],
         "intersectional_impacts": [
-            {"description": x.get("description"), "characteristics": x.get("characteristics"),
-             **{k: x.get(k) for k in scored}}
-            for x in snapshot.get("intersectional_impacts") or []],
-        "engagement": [{k: r.get(k) for k in ("who", "method", "held_on", "what_they_said",
-                                               "what_changed")}
-                       for r in snapshot.get("engagement") or []],
-        "actions": [{k: a.get(k) for k in ("description", "due_date", "status",
-                                           "from_evidence_gap")}
-                    for a in snapshot.get("actions") or []],
-        "justification": {k: (snapshot.get("justification") or {}).get(k, "")
-                          for k in ("legitimate_aim", "less_harmful", "proportionate")},
+            {
+                "description": x.get("description"),
+                "characteristics": x.get("characteristics"),
+                **{k: x.get(k) for k in scored},
+            }
+            for x in snapshot.get("intersectional_impacts") or []
+        ],
+        "engagement": [
+            {k: r.get(k) for k in ("who", "method", "held_on", "what_they_said", "what_changed")}
+            for r in snapshot.get("engagement") or []
+        ],
+        "actions": [
+            {k: a.get(k) for k in ("description", "due_date", "status", "from_evidence_gap")}
+            for a in snapshot.get("actions") or []
+        ],
+        "justification": {
+            k: (snapshot.get("justification") or {}).get(k, "")
+            for k in ("legitimate_aim", "less_harmful", "proportionate")
+        },
         # Approvals only: who signed off, when, and whether after the decision date.
-        "sign_offs": [{k: s.get(k) for k in ("approver", "version", "attested", "late",
-                                             "signed_at")}
-                      for s in snapshot.get("sign_offs") or []
-                      if s.get("decision") == "approved"],
+        "sign_offs": [
+            {k: s.get(k) for k in ("approver", "version", "attested", "late", "signed_at")}
+            for s in snapshot.get("sign_offs") or []
+            if s.get("decision") == "approved"
+        ],
     }

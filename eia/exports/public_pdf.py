@@ -32,9 +32,13 @@ def content_key(html: str) -> str:
 
 
 def _kept(session: Session, copy: PublicCopy, key: str) -> bytes | None:
-    body = session.exec(select(PublicPdf.pdf).where(
-        PublicPdf.eia_id == copy.eia_id, PublicPdf.version == copy.version,
-        PublicPdf.content_key == key)).first()
+    body = session.exec(
+        select(PublicPdf.pdf).where(
+            PublicPdf.eia_id == copy.eia_id,
+            PublicPdf.version == copy.version,
+            PublicPdf.content_key == key,
+        )
+    ).first()
     return bytes(body) if body is not None else None
 
 
@@ -60,9 +64,15 @@ def kept_pdf(session: Session, copy: PublicCopy, html: str) -> bytes:
         if kept is not None:  # another request kept one meanwhile
             session.commit()
             return kept
-    session.exec(sa.delete(PublicPdf).where(PublicPdf.eia_id == copy.eia_id,
-                                            PublicPdf.version == copy.version))
-    session.add(PublicPdf(eia_id=copy.eia_id, version=copy.version, content_key=key,
-                          pdf=body, built_at=utcnow()))
+    session.exec(
+        sa.delete(PublicPdf).where(
+            PublicPdf.eia_id == copy.eia_id, PublicPdf.version == copy.version
+        )
+    )
+    session.add(
+        PublicPdf(
+            eia_id=copy.eia_id, version=copy.version, content_key=key, pdf=body, built_at=utcnow()
+        )
+    )
     session.commit()
     return body

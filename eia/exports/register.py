@@ -16,8 +16,16 @@ from workflows.lifecycle import state
 from .tables import Table
 
 REGISTER_COLUMNS = [
-    "Reference", "Title", "Directorate", "Service", "State", "Decision date", "Sign-off date",
-    "Signed off late", "Outcome", "Review date",
+    "Reference",
+    "Title",
+    "Directorate",
+    "Service",
+    "State",
+    "Decision date",
+    "Sign-off date",
+    "Signed off late",
+    "Outcome",
+    "Review date",
 ]
 
 
@@ -26,14 +34,20 @@ def latest_approvals(session: Session, eia_ids: list[int]) -> dict[int, SignOff]
     if not eia_ids:
         return {}
     ranked = (
-        select(SignOff.id, sa.func.row_number().over(
-            partition_by=SignOff.eia_id,
-            order_by=(SignOff.signed_at.desc(), SignOff.id.desc())).label("n"))
+        select(
+            SignOff.id,
+            sa.func.row_number()
+            .over(
+                partition_by=SignOff.eia_id, order_by=(SignOff.signed_at.desc(), SignOff.id.desc())
+            )
+            .label("n"),
+        )
         .where(SignOff.eia_id.in_(eia_ids), SignOff.decision == SignOffDecision.approved)
         .subquery()
     )
-    rows = session.exec(select(SignOff).join(ranked, ranked.c.id == SignOff.id)
-                        .where(ranked.c.n == 1)).all()
+    rows = session.exec(
+        select(SignOff).join(ranked, ranked.c.id == SignOff.id).where(ranked.c.n == 1)
+    ).all()
     return {s.eia_id: s for s in rows}
 
 
@@ -47,10 +61,15 @@ def register_table(session: Session, eias: list[Eia], title: str = "EIA register
     for eia in eias:
         approval = approvals.get(eia.id)
         table.add(
-            eia.reference, eia.title, eia.directorate.name, eia.service.name,
-            state(eia.status).label, eia.decision_date,
+            eia.reference,
+            eia.title,
+            eia.directorate.name,
+            eia.service.name,
+            state(eia.status).label,
+            eia.decision_date,
             london_date(approval.signed_at) if approval else None,
-            (approval.late if approval else None), _outcome(eia.outcome), eia.review_date,
+            (approval.late if approval else None),
+            _outcome(eia.outcome),
+            eia.review_date,
         )
     return table
-

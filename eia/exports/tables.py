@@ -108,8 +108,12 @@ def download(table: Table, fmt: str, filename: str) -> Response:
         raise ValueError(f"unknown format {fmt!r}: use csv or xlsx")
     body = to_csv(table) if fmt == "csv" else to_xlsx(table)
     safe = "".join(c if c.isalnum() or c in "-_." else "-" for c in filename) or "export"
-    return Response(body, mimetype=FORMATS[fmt].split(";")[0], headers={
-        "Content-Type": FORMATS[fmt],
-        "Content-Disposition": f'attachment; filename="{safe}.{fmt}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype=FORMATS[fmt].split(";")[0],
+        headers={
+            "Content-Type": FORMATS[fmt],
+            "Content-Disposition": f'attachment; filename="{safe}.{fmt}"',
+            "Cache-Control": "no-store",
+        },
+    )

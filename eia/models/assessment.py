@@ -77,7 +77,9 @@ class Eia(SQLModel, table=True):
         back_populates="eia", sa_relationship_kwargs=_CHILDREN
     )
     comments: list["Comment"] = Relationship(back_populates="eia", sa_relationship_kwargs=_CHILDREN)
-    sign_offs: list["SignOff"] = Relationship(back_populates="eia", sa_relationship_kwargs=_CHILDREN)
+    sign_offs: list["SignOff"] = Relationship(
+        back_populates="eia", sa_relationship_kwargs=_CHILDREN
+    )
     reviews: list["ReviewRecord"] = Relationship(
         back_populates="eia", sa_relationship_kwargs=_CHILDREN
     )

@@ -15,9 +15,14 @@ class AuditRecord(SQLModel, table=True):
     # out, fully assessed, time in each stage): this index answers from the transitions
     # alone, not every edit (benchmarks/: 5 s to 0.2 s at 10,000 EIAs).
     __table_args__ = (
-        sa.Index("ix_audit_record_transitions", "eia_id", "to_state", "event",
-                 postgresql_where=sa.text("action = 'transition'"),
-                 sqlite_where=sa.text("action = 'transition'")),
+        sa.Index(
+            "ix_audit_record_transitions",
+            "eia_id",
+            "to_state",
+            "event",
+            postgresql_where=sa.text("action = 'transition'"),
+            sqlite_where=sa.text("action = 'transition'"),
+        ),
     )
 
     # Gap-free position in the chain, assigned from AuditChain under its row lock.

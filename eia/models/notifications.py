@@ -9,11 +9,11 @@ from .base import utcnow
 
 
 class OutboxStatus:
-    queued = "queued"          # waiting to be sent (or, delivery "digest", for the digest)
-    sending = "sending"        # claimed by one worker, which is talking to the mail server
-    sent = "sent"              # accepted by the mail server (or put in the local mailbox)
-    failed = "failed"          # gave up after the last retry, or refused outright
-    in_digest = "in_digest"    # delivered inside the daily digest email ``digest_id``
+    queued = "queued"  # waiting to be sent (or, delivery "digest", for the digest)
+    sending = "sending"  # claimed by one worker, which is talking to the mail server
+    sent = "sent"  # accepted by the mail server (or put in the local mailbox)
+    failed = "failed"  # gave up after the last retry, or refused outright
+    in_digest = "in_digest"  # delivered inside the daily digest email ``digest_id``
 
 
 class Delivery:
@@ -78,7 +78,8 @@ class NotificationPreference(SQLModel, table=True):
 
     __tablename__ = "notification_preference"
 
-    user_id: int = Field(foreign_key="app_user.id", primary_key=True,
-                         sa_column_kwargs={"autoincrement": False})
+    user_id: int = Field(
+        foreign_key="app_user.id", primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
     reminders: str = Field(default=Delivery.digest, sa_type=sa.String(16))
     updated_at: datetime = Field(default_factory=utcnow)

@@ -17,9 +17,13 @@ class StageSpell(SQLModel, table=True):
     __tablename__ = "stage_spell"
     __table_args__ = (
         # The dashboard reads finished spells by stage.
-        sa.Index("ix_stage_spell_finished", "stage", "days",
-                 postgresql_where=sa.text("left_at IS NOT NULL"),
-                 sqlite_where=sa.text("left_at IS NOT NULL")),
+        sa.Index(
+            "ix_stage_spell_finished",
+            "stage",
+            "days",
+            postgresql_where=sa.text("left_at IS NOT NULL"),
+            sqlite_where=sa.text("left_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from eia.models import Eia, EiaDecision
+from workflows.lifecycle import Status
 
 from .sql import financial_quarter_key
 
@@ -49,9 +50,10 @@ def signed() -> sa.ColumnElement[bool]:
 def counted() -> sa.ColumnElement[bool]:
     """A decision the completion figures count: signed off or dated, and not the decision of
     the version the EIA was withdrawn in."""
-    return sa.and_(sa.or_(signed(), Eia.decision_date.is_not(None)),
-                   sa.not_(sa.and_(Eia.status == "withdrawn",
-                                   EiaDecision.version == Eia.version)))
+    return sa.and_(
+        sa.or_(signed(), Eia.decision_date.is_not(None)),
+        sa.not_(sa.and_(Eia.status == Status.withdrawn, EiaDecision.version == Eia.version)),
+    )
 
 
 def decision_condition(part: str, today: date) -> sa.ColumnElement[bool]:
@@ -60,17 +62,21 @@ def decision_condition(part: str, today: date) -> sa.ColumnElement[bool]:
     when, is_signed = decision_date(), signed()
     late = EiaDecision.late.is_(True)
     passed = when < today
-    return sa.and_(counted(), {
-        "on_time": sa.and_(is_signed, when.is_not(None), ~late),
-        "late": sa.and_(is_signed, when.is_not(None), late),
-        "no_date": sa.and_(is_signed, when.is_(None)),
-        "missed": sa.and_(~is_signed, passed),
-        "upcoming": sa.and_(~is_signed, when >= today),
-        "due": sa.or_(is_signed, passed),
-    }[part])
+    return sa.and_(
+        counted(),
+        {
+            "on_time": sa.and_(is_signed, when.is_not(None), ~late),
+            "late": sa.and_(is_signed, when.is_not(None), late),
+            "no_date": sa.and_(is_signed, when.is_(None)),
+            "missed": sa.and_(~is_signed, passed),
+            "upcoming": sa.and_(~is_signed, when >= today),
+            "due": sa.or_(is_signed, passed),
+        }[part],
+    )
 
 
 def eia_has_decision(part: str, today: date) -> sa.ColumnElement[bool]:
     """On ``Eia``: one of its decisions is ``part`` (for a quality flag on one EIA)."""
-    return sa.exists(select(EiaDecision.id).where(EiaDecision.eia_id == Eia.id,
-                                                  decision_condition(part, today)))
+    return sa.exists(
+        select(EiaDecision.id).where(EiaDecision.eia_id == Eia.id, decision_condition(part, today))
+    )

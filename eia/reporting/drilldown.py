@@ -4,16 +4,19 @@ as many entries as the figure says. One query per list.
 
 A figure is named in the query string: ``figure=state&value=approved``,
 ``figure=completion&value=late&group=<directorate id>&fq=2026-Q1``,
-``figure=negative_impacts&characteristic=<id>&band=high`` ... (``FIGURES`` lists them).
-Most figures count EIAs; a few count actions, impacts, spells in a stage or decisions (the
+``figure=negative_impacts&characteristic=<id>&band=high`` ... Each figure is a record of
+``FIGURES``: its key, its title, its condition (the WHERE clause the dashboard counts) and
+the unit it lists (``Unit``: one row per EIA, or per action, impact, spell in a stage or
+decision, each with its EIA, and the columns shown for it); the decisions are the
 completion figures and the flags about decisions: one per version of an EIA, so a revised
-EIA can be listed once per version), and then the list has one row per action, impact,
-spell or decision, each with its EIA.
+EIA can be listed once per version. ``drilldown`` looks the figure up and runs its query.
 """
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eia.models import (
@@ -24,6 +27,7 @@ from eia.models import (
     EiaDecision,
     ImpactAssessment,
     Service,
+    StageSpell,
     as_utc,
     london_date,
 )
@@ -31,7 +35,6 @@ from eia.models.enums import ACTION_STATUS_LABELS, OUTCOME_LABELS, Outcome
 from eia.scoring import BANDS
 from workflows.lifecycle import STATES
 
-from .decisions import PARTS as COMPLETION_PARTS
 from .decisions import counted, decision_condition, decision_date, decision_quarter_key
 from .figures import (
     NO_DATE_LABEL,
@@ -44,8 +47,8 @@ from .figures import (
     screening_condition,
 )
 from .filters import Filters, Quarter
-from .quality import FLAGS_BY_KEY
-from .stages import STAGES, spells
+from .quality import EIA_FLAGS, FLAGS, FLAGS_BY_KEY
+from .stages import STAGES
 
 STATE_LABELS = {s.name: s.label for s in STATES}
 BAND_LABELS = {b.key: b.label for b in BANDS}
@@ -58,14 +61,16 @@ COMPLETION_WORDS = {
     "upcoming": "not signed off, decision still to come",
     "due": "due (signed off, or decision date passed)",
 }
-REVIEW_WORDS = {"past_date": "past their review date, review not started",
-                "under_review": "under review and past their review date",
-                "all": "with a review overdue"}
-SCREENING_WORDS = {"screened_out": "screened out (no full assessment)",
-                   "full_assessment": "that went into full assessment",
-                   "decided": "that finished screening"}
-FIGURES = ("total", "state", "outcome", "completion", "reviews", "eias_actions_overdue",
-           "actions_overdue", "screening", "evidence_gaps", "negative_impacts", "stage", "flag")
+REVIEW_WORDS = {
+    "past_date": "past their review date, review not started",
+    "under_review": "under review and past their review date",
+    "all": "with a review overdue",
+}
+SCREENING_WORDS = {
+    "screened_out": "screened out (no full assessment)",
+    "full_assessment": "that went into full assessment",
+    "decided": "that finished screening",
+}
 
 
 class BadFigure(ValueError):
@@ -91,7 +96,7 @@ class Entry:
 @dataclass
 class DrillDown:
     title: str
-    unit: str  # "EIA", "action", "impact", "spell"
+    unit: str  # "EIA", "decision", "action", "impact", "spell"
     detail_columns: list[str]
     entries: list[Entry]
     args: dict[str, str]  # the figure's own URL values (without the filters)
@@ -105,172 +110,331 @@ class DrillDown:
         return self.unit if self.count == 1 else self.unit + "s"
 
 
-def _choice(args, name: str, allowed, words: str) -> str:
-    value = (args.get(name) or "").strip()
-    if value not in allowed:
-        raise BadFigure(name, f"Choose {words}: the link you followed names none that exists")
-    return value
+# --- the units a list can count: what one row is, and its own columns ----------------------
 
-
-def _whole(args, name: str) -> int | None:
-    value = (args.get(name) or "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or len(value) > 9:
-        raise BadFigure(name, f"The {name} in the link is not a number")
-    return int(value)
-
-
-_EIA_COLUMNS = (Eia.reference, Eia.title, Eia.status, Directorate.name.label("directorate"),
-                Service.name.label("service"), Eia.decision_date)
+_EIA_COLUMNS = (
+    Eia.reference,
+    Eia.title,
+    Eia.status,
+    Directorate.name.label("directorate"),
+    Service.name.label("service"),
+    Eia.decision_date,
+)
 
 
 def _eia_query(*columns):
-    return (select(*_EIA_COLUMNS, *columns).select_from(Eia)
-            .join(Directorate, Directorate.id == Eia.directorate_id)
-            .join(Service, Service.id == Eia.service_id))
+    return (
+        select(*_EIA_COLUMNS, *columns)
+        .select_from(Eia)
+        .join(Directorate, Directorate.id == Eia.directorate_id)
+        .join(Service, Service.id == Eia.service_id)
+    )
+
+
+def _eias(filters: Filters, where: list):
+    return _eia_query().where(filters.clause(), *where).order_by(Eia.reference)
+
+
+def _decisions(filters: Filters, where: list):
+    """One row per decision (a version of an EIA), in a period by its own date."""
+    return (
+        select(
+            *_EIA_COLUMNS[:5],
+            decision_date().label("decision_date"),
+            EiaDecision.version,
+            EiaDecision.signed_off_at,
+        )
+        .select_from(EiaDecision)
+        .join(Eia, Eia.id == EiaDecision.eia_id)
+        .join(Directorate, Directorate.id == Eia.directorate_id)
+        .join(Service, Service.id == Eia.service_id)
+        .where(filters.clause(decision_date=decision_date()), counted(), *where)
+        .order_by(Eia.reference, EiaDecision.version)
+    )
+
+
+def _actions(filters: Filters, where: list):
+    return (
+        _eia_query(ActionItem.description, ActionItem.due_date, ActionItem.status)
+        .join(ActionItem, ActionItem.eia_id == Eia.id)
+        .where(filters.clause(), *where)
+        .order_by(ActionItem.due_date, Eia.reference, ActionItem.id)
+    )
+
+
+def _impacts(extra):
+    """One row per characteristic assessed, with ``extra`` (a column of the impact)."""
+
+    def query(filters: Filters, where: list):
+        return (
+            _eia_query(Characteristic.name.label("characteristic"), extra.label("extra"))
+            .join(ImpactAssessment, ImpactAssessment.eia_id == Eia.id)
+            .join(Characteristic, Characteristic.id == ImpactAssessment.characteristic_id)
+            .where(filters.clause(), *where)
+            .order_by(Eia.reference, Characteristic.position)
+        )
+
+    return query
+
+
+def _spells(filters: Filters, where: list):
+    """One row per spell in a stage (``eia.reporting.stages``: the figure counts finished
+    spells, ``StageSpell.left_at`` set)."""
+    return (
+        _eia_query(StageSpell.entered_at, StageSpell.left_at, StageSpell.days)
+        .join(StageSpell, StageSpell.eia_id == Eia.id)
+        .where(filters.clause(), StageSpell.left_at.is_not(None), *where)
+        .order_by(StageSpell.days, Eia.reference)
+    )
+
+
+def _moment(value) -> datetime:
+    """A timestamp as aware UTC (SQLite may hand back the stored text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return as_utc(value)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What one row of a list is: its name, the columns it shows after the EIA's, the query
+    (for the dashboard's filters and the figure's conditions) and its own values in words."""
+
+    name: str  # "EIA", "decision", "action", "impact", "spell"
+    columns: tuple[str, ...]
+    query: Callable[[Filters, list], sa.Select]
+    words: Callable[[list], list] = list
+
+
+EIAS = Unit("EIA", (), _eias)
+DECISIONS = Unit(
+    "decision",
+    ("Version", "Signed off"),
+    _decisions,
+    lambda v: [v[0], "Not signed off" if v[1] is None else london_date(_moment(v[1]))],
+)
+ACTIONS = Unit(
+    "action",
+    ("Action", "Due date", "Status"),
+    _actions,
+    lambda v: [v[0], v[1], ACTION_STATUS_LABELS.get(v[2], v[2])],
+)
+EVIDENCE_GAPS = Unit(
+    "impact", ("Characteristic", "Evidence gap"), _impacts(ImpactAssessment.evidence_gap_reason)
+)
+NEGATIVE_IMPACTS = Unit(
+    "impact",
+    ("Characteristic", "Band after mitigation"),
+    _impacts(residual_band()),
+    lambda v: [v[0], BAND_LABELS.get(v[1], v[1])],
+)
+SPELLS = Unit(
+    "spell",
+    ("Entered", "Left", "Days"),
+    _spells,
+    lambda v: [_moment(v[0]), _moment(v[1]), round(float(v[2]), 1)],
+)
+
+
+# --- narrowing a figure to one cell of its table --------------------------------------------
+
+
+def _number(raw: str, name: str) -> int:
+    if not raw.isdigit() or len(raw) > 9:
+        raise BadFigure(name, f"The {name} in the link is not a number")
+    return int(raw)
+
+
+def _group(session: Session, raw: str):
+    group = _number(raw, "group")
+    name = session.exec(select(Directorate.name).where(Directorate.id == group)).first()
+    if name is None:
+        raise BadFigure("group", "The directorate in the link does not exist")
+    return str(group), f": {name}", Eia.directorate_id == group
+
+
+def _quarter(session: Session, raw: str):
+    if raw == "none":
+        return raw, f", {NO_DATE_LABEL.lower()}", decision_date().is_(None)
+    quarter = Quarter.parse(raw)
+    if quarter is None:
+        raise BadFigure("fq", "The quarter in the link is not a quarter")
+    return quarter.value, f", decision in {quarter.label}", decision_quarter_key() == quarter.key
+
+
+def _characteristic(session: Session, raw: str):
+    characteristic = _number(raw, "characteristic")
+    name = session.exec(
+        select(Characteristic.name).where(Characteristic.id == characteristic)
+    ).first()
+    if name is None:
+        raise BadFigure("characteristic", "The characteristic in the link does not exist")
+    return (str(characteristic), f": {name}", ImpactAssessment.characteristic_id == characteristic)
+
+
+def _band(session: Session, raw: str):
+    if raw not in BAND_LABELS:
+        raise BadFigure("band", _NAMES_NONE.format("a band"))
+    return raw, f", {BAND_LABELS[raw].lower()} after mitigation", residual_band() == raw
+
+
+# A cell's own URL value -> what reads it: (its value for links, the title's ending, the
+# condition it adds), or BadFigure.
+Narrowing = Callable[[Session, str], tuple[str, str, sa.ColumnElement[bool]]]
+BY_CELL: dict[str, Narrowing] = {"group": _group, "fq": _quarter}
+BY_IMPACT: dict[str, Narrowing] = {"characteristic": _characteristic}
+_NAMES_NONE = "Choose {}: the link you followed names none that exists"
+
+
+# --- the figures ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of the dashboard (or a family of them, one per ``value``): ``title`` has
+    ``{words}`` for the value's words; ``condition(value, today)`` is its WHERE clause; the
+    list has one row per ``unit``; ``narrowing`` names the URL values that narrow it to one
+    cell of a table (a directorate, a quarter, a characteristic, a band)."""
+
+    key: str
+    title: str
+    unit: Unit
+    condition: Callable[[str | None, date], sa.ColumnElement[bool]] | None = None
+    values: Mapping[str, str] | None = None  # value -> its words; None: no value
+    choose: str = ""  # what the error asks for when the value is not one of them
+    narrowing: Mapping[str, Narrowing] = field(default_factory=dict)
+
+    def title_for(self, value: str | None) -> str:
+        return self.title.format(words=self.values[value]) if self.values else self.title
+
+
+def _on_decisions(value: str, today: date):
+    """A flag about decisions counts the completion part it is."""
+    return decision_condition(FLAGS_BY_KEY[value].decision_part, today)
+
+
+FIGURES = (
+    Figure("total", "All EIAs", EIAS),
+    Figure(
+        "state",
+        "EIAs in the state “{words}”",
+        EIAS,
+        lambda v, _: Eia.status == v,
+        STATE_LABELS,
+        "a state",
+    ),
+    Figure(
+        "outcome",
+        "EIAs with {words}",
+        EIAS,
+        lambda v, _: Eia.outcome == v,
+        {o.value: OUTCOME_LABELS[o] for o in Outcome},
+        "an outcome",
+    ),
+    Figure(
+        "completion",
+        "Decisions {words}",
+        DECISIONS,
+        decision_condition,
+        COMPLETION_WORDS,
+        "a completion figure",
+        BY_CELL,
+    ),
+    Figure(
+        "reviews", "EIAs {words}", EIAS, overdue_review_condition, REVIEW_WORDS, "a review figure"
+    ),
+    Figure(
+        "eias_actions_overdue",
+        "EIAs with an overdue action",
+        EIAS,
+        lambda _, today: eia_has_overdue_action(today),
+    ),
+    Figure(
+        "actions_overdue",
+        "Overdue actions",
+        ACTIONS,
+        lambda _, today: overdue_action_condition(today),
+    ),
+    Figure(
+        "screening",
+        "EIAs {words}",
+        EIAS,
+        lambda v, _: screening_condition(v),
+        SCREENING_WORDS,
+        "a screening figure",
+    ),
+    Figure(
+        "evidence_gaps",
+        "Characteristics assessed with an explained evidence gap",
+        EVIDENCE_GAPS,
+        lambda *_: evidence_gap_condition(),
+        narrowing=BY_IMPACT,
+    ),
+    Figure(
+        "negative_impacts",
+        "Negative impacts after mitigation in signed-off EIAs",
+        NEGATIVE_IMPACTS,
+        lambda *_: negative_impact_condition(),
+        narrowing={**BY_IMPACT, "band": _band},
+    ),
+    Figure(
+        "stage",
+        "Time spent in the stage “{words}” (finished spells)",
+        SPELLS,
+        lambda v, _: StageSpell.stage == v,
+        {s: STATE_LABELS[s] for s in STAGES},
+        "a stage",
+    ),
+    # The quality flags: those about decisions list decisions, like the completion figures.
+    Figure(
+        "flag",
+        "Decisions flagged: {words}",
+        DECISIONS,
+        _on_decisions,
+        {f.key: f.label for f in FLAGS if f.decision_part},
+        "a quality flag",
+        BY_CELL,
+    ),
+    Figure(
+        "flag",
+        "EIAs flagged: {words}",
+        EIAS,
+        lambda v, today: FLAGS_BY_KEY[v].expression(today),
+        {f.key: f.label for f in EIA_FLAGS},
+        "a quality flag",
+    ),
+)
+
+
+def _figure(args) -> tuple[Figure, str | None]:
+    """The figure ``args`` names, and its value (BadFigure if there is none such)."""
+    key = (args.get("figure") or "").strip()
+    value = (args.get("value") or "").strip()
+    named = [f for f in FIGURES if f.key == key]
+    if not named:
+        raise BadFigure("figure", _NAMES_NONE.format("a figure from the dashboard"))
+    if named[0].values is None:
+        return named[0], None
+    found = next((f for f in named if value in f.values), None)
+    if found is None:
+        raise BadFigure("value", _NAMES_NONE.format(named[0].choose))
+    return found, value
 
 
 def drilldown(session: Session, filters: Filters, args, today: date) -> DrillDown:
     """The entries behind the figure ``args`` names (raises BadFigure if none)."""
-    figure = _choice(args, "figure", FIGURES, "a figure from the dashboard")
-    own = {"figure": figure}
-    where = [filters.clause()]
-    unit, details, query = "EIA", [], None
-    if figure == "total":
-        title = "All EIAs"
-    elif figure == "state":
-        value = own["value"] = _choice(args, "value", STATE_LABELS, "a state")
-        title, where = f"EIAs in the state “{STATE_LABELS[value]}”", where + [
-            Eia.status == value]
-    elif figure == "outcome":
-        value = own["value"] = _choice(args, "value", [o.value for o in Outcome], "an outcome")
-        title, where = f"EIAs with {OUTCOME_LABELS[Outcome(value)]}", where + [
-            Eia.outcome == value]
-    elif figure == "completion" or (figure == "flag" and _decision_flag(args)):
-        if figure == "completion":
-            value = own["value"] = _choice(args, "value", COMPLETION_PARTS,
-                                           "a completion figure")
-            title = f"Decisions {COMPLETION_WORDS[value]}"
-        else:
-            flag = FLAGS_BY_KEY[_decision_flag(args)]
-            own["value"], value = flag.key, flag.decision_part
-            title = f"Decisions flagged: {flag.label}"
-        where = [filters.clause(decision_date=decision_date()), counted(),
-                 decision_condition(value, today)]
-        group = _whole(args, "group")
-        if group is not None:
-            name = session.exec(select(Directorate.name).where(Directorate.id == group)).first()
-            if name is None:
-                raise BadFigure("group", "The directorate in the link does not exist")
-            own["group"], title = str(group), f"{title}: {name}"
-            where.append(Eia.directorate_id == group)
-        fq = (args.get("fq") or "").strip()
-        if fq == "none":
-            own["fq"], title = fq, f"{title}, {NO_DATE_LABEL.lower()}"
-            where.append(decision_date().is_(None))
-        elif fq:
-            quarter = Quarter.parse(fq)
-            if quarter is None:
-                raise BadFigure("fq", "The quarter in the link is not a quarter")
-            own["fq"], title = quarter.value, f"{title}, decision in {quarter.label}"
-            where.append(decision_quarter_key() == quarter.key)
-        unit, details = "decision", ["Version", "Signed off"]
-        query = (select(*_EIA_COLUMNS[:5], decision_date().label("decision_date"),
-                        EiaDecision.version, EiaDecision.signed_off_at)
-                 .select_from(EiaDecision).join(Eia, Eia.id == EiaDecision.eia_id)
-                 .join(Directorate, Directorate.id == Eia.directorate_id)
-                 .join(Service, Service.id == Eia.service_id)
-                 .where(*where).order_by(Eia.reference, EiaDecision.version))
-    elif figure == "reviews":
-        value = own["value"] = _choice(args, "value", REVIEW_WORDS, "a review figure")
-        title = f"EIAs {REVIEW_WORDS[value]}"
-        where.append(overdue_review_condition(value, today))
-    elif figure == "eias_actions_overdue":
-        title = "EIAs with an overdue action"
-        where.append(eia_has_overdue_action(today))
-    elif figure == "screening":
-        value = own["value"] = _choice(args, "value", SCREENING_WORDS, "a screening figure")
-        title = f"EIAs {SCREENING_WORDS[value]}"
-        where.append(screening_condition(value))
-    elif figure == "flag":
-        value = own["value"] = _choice(args, "value", FLAGS_BY_KEY, "a quality flag")
-        title = f"EIAs flagged: {FLAGS_BY_KEY[value].label}"
-        where.append(FLAGS_BY_KEY[value].expression(today))
-    elif figure == "actions_overdue":
-        unit, details = "action", ["Action", "Due date", "Status"]
-        title = "Overdue actions"
-        query = (_eia_query(ActionItem.description, ActionItem.due_date, ActionItem.status)
-                 .join(ActionItem, ActionItem.eia_id == Eia.id)
-                 .where(*where, overdue_action_condition(today))
-                 .order_by(ActionItem.due_date, Eia.reference, ActionItem.id))
-    elif figure in ("evidence_gaps", "negative_impacts"):
-        unit = "impact"
-        conditions = [evidence_gap_condition() if figure == "evidence_gaps"
-                      else negative_impact_condition()]
-        title = ("Characteristics assessed with an explained evidence gap"
-                 if figure == "evidence_gaps"
-                 else "Negative impacts after mitigation in signed-off EIAs")
-        characteristic = _whole(args, "characteristic")
-        if characteristic is not None:
-            name = session.exec(select(Characteristic.name)
-                                .where(Characteristic.id == characteristic)).first()
-            if name is None:
-                raise BadFigure("characteristic", "The characteristic in the link does not exist")
-            own["characteristic"], title = str(characteristic), f"{title}: {name}"
-            conditions.append(ImpactAssessment.characteristic_id == characteristic)
-        if figure == "negative_impacts" and (args.get("band") or "").strip():
-            band = own["band"] = _choice(args, "band", BAND_LABELS, "a band")
-            title = f"{title}, {BAND_LABELS[band].lower()} after mitigation"
-            conditions.append(residual_band() == band)
-        extra = (ImpactAssessment.evidence_gap_reason if figure == "evidence_gaps"
-                 else residual_band())
-        details = ["Characteristic", "Evidence gap" if figure == "evidence_gaps"
-                   else "Band after mitigation"]
-        query = (_eia_query(Characteristic.name.label("characteristic"), extra.label("extra"))
-                 .join(ImpactAssessment, ImpactAssessment.eia_id == Eia.id)
-                 .join(Characteristic, Characteristic.id == ImpactAssessment.characteristic_id)
-                 .where(*where, *conditions)
-                 .order_by(Eia.reference, Characteristic.position))
-    elif figure == "stage":
-        value = own["value"] = _choice(args, "value", STAGES, "a stage")
-        unit, details = "spell", ["Entered", "Left", "Days"]
-        title = f"Time spent in the stage “{STATE_LABELS[value]}” (finished spells)"
-        s = spells(filters.clause())
-        query = (_eia_query(s.c.entered, s.c.left, s.c.days)
-                 .join(s, s.c.eia_id == Eia.id)
-                 .where(s.c.stage == value)
-                 .order_by(s.c.days, Eia.reference))
-    if query is None:
-        query = _eia_query().where(*where).order_by(Eia.reference)
-    entries = [Entry(r[0], r[1], r[2], r[3], r[4], r[5], _details(figure, list(r[6:])))
-               for r in session.exec(query).all()]
-    return DrillDown(title, unit, details, entries, own)
-
-
-def _decision_flag(args) -> str | None:
-    """The flag ``args`` names, when it is a flag about decisions."""
-    flag = FLAGS_BY_KEY.get((args.get("value") or "").strip())
-    return flag.key if flag is not None and flag.decision_part else None
-
-
-def _details(figure: str, values: list) -> list:
-    """The unit's own columns in words (bands as words, days to one decimal place, the day
-    a decision was signed off)."""
-    if figure in ("completion", "flag") and len(values) == 2:
-        signed = values[1]
-        return [values[0], "Not signed off" if signed is None else london_date(_moment(signed))]
-    if figure == "negative_impacts":
-        return [values[0], BAND_LABELS.get(values[1], values[1])]
-    if figure == "stage":
-        return [_moment(values[0]), _moment(values[1]), round(float(values[2]), 1)]
-    if figure == "actions_overdue":
-        return [values[0], values[1], ACTION_STATUS_LABELS.get(values[2], values[2])]
-    return values
-
-
-def _moment(value) -> datetime:
-    """A timestamp as aware UTC (SQLite hands back the stored text from a window function)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return as_utc(value)
+    figure, value = _figure(args)
+    own = {"figure": figure.key, **({} if value is None else {"value": value})}
+    title = figure.title_for(value)
+    where = [] if figure.condition is None else [figure.condition(value, today)]
+    for name, narrow in figure.narrowing.items():
+        raw = (args.get(name) or "").strip()
+        if raw:
+            own[name], ending, condition = narrow(session, raw)
+            title, where = title + ending, [*where, condition]
+    unit = figure.unit
+    entries = [
+        Entry(*row[:6], unit.words(list(row[6:])))
+        for row in session.exec(unit.query(filters, where)).all()
+    ]
+    return DrillDown(title, unit.name, list(unit.columns), entries, own)

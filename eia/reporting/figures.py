@@ -48,6 +48,7 @@ from eia.models import (
 )
 from eia.models.enums import OPEN_ACTION_STATUSES, Outcome
 from eia.scoring import BANDS, band_case
+from workflows.lifecycle import Status, states_where
 
 from .decisions import PARTS as COMPLETION_PARTS
 from .decisions import counted, decision_condition, decision_date, decision_quarter_key
@@ -56,43 +57,55 @@ from .quality import FLAGS, flag_counts, fully_assessed, review_overdue, screene
 from .sql import count_if
 from .stages import StageTime, median_days_by_stage
 
-SIGNED_OFF = ("approved", "under_review", "archived")
+SIGNED_OFF = states_where(signed_off=True)
 NO_DATE_LABEL = "No decision date recorded"
-CLOSED = ("withdrawn", "archived")
+CLOSED = states_where(terminal=True)
 
 
 # --- the conditions behind the figures (shared with the drill-down) -------------------------
+
 
 def overdue_review_condition(part: str, today: date) -> sa.ColumnElement[bool]:
     """An overdue review (``quality.review_overdue``, the one definition), all of them or
     those not yet started (approved) or started and not finished (under review)."""
     overdue = review_overdue(today)
-    return {"past_date": sa.and_(overdue, Eia.status == "approved"),
-            "under_review": sa.and_(overdue, Eia.status == "under_review"),
-            "all": overdue}[part]
+    return {
+        "past_date": sa.and_(overdue, Eia.status == Status.approved),
+        "under_review": sa.and_(overdue, Eia.status == Status.under_review),
+        "all": overdue,
+    }[part]
 
 
 def overdue_action_condition(today: date) -> sa.ColumnElement[bool]:
     """On ``ActionItem`` joined to its ``Eia``."""
-    return sa.and_(ActionItem.status.in_(OPEN_ACTION_STATUSES), ActionItem.due_date < today,
-                   Eia.status.not_in(CLOSED))
+    return sa.and_(
+        ActionItem.status.in_(OPEN_ACTION_STATUSES),
+        ActionItem.due_date < today,
+        Eia.status.not_in(CLOSED),
+    )
 
 
 def eia_has_overdue_action(today: date) -> sa.ColumnElement[bool]:
-    return sa.exists(select(ActionItem.id).where(ActionItem.eia_id == Eia.id,
-                                                 overdue_action_condition(today)))
+    return sa.exists(
+        select(ActionItem.id).where(ActionItem.eia_id == Eia.id, overdue_action_condition(today))
+    )
 
 
 def screening_condition(part: str) -> sa.ColumnElement[bool]:
-    return {"screened_out": screened_out(), "full_assessment": fully_assessed(),
-            "decided": sa.or_(screened_out(), fully_assessed())}[part]
+    return {
+        "screened_out": screened_out(),
+        "full_assessment": fully_assessed(),
+        "decided": sa.or_(screened_out(), fully_assessed()),
+    }[part]
 
 
 def evidence_gap_condition() -> sa.ColumnElement[bool]:
     """On ``ImpactAssessment`` joined to its ``Eia``: an explained evidence gap."""
-    return sa.and_(ImpactAssessment.evidence_gap.is_(True),
-                   sa.func.coalesce(sa.func.trim(ImpactAssessment.evidence_gap_reason), "") != "",
-                   Eia.status != "withdrawn")
+    return sa.and_(
+        ImpactAssessment.evidence_gap.is_(True),
+        sa.func.coalesce(sa.func.trim(ImpactAssessment.evidence_gap_reason), "") != "",
+        Eia.status != Status.withdrawn,
+    )
 
 
 def residual_band():
@@ -102,13 +115,16 @@ def residual_band():
 def negative_impact_condition() -> sa.ColumnElement[bool]:
     """On ``ImpactAssessment`` joined to its ``Eia``: negative, scored after mitigation, in a
     signed-off EIA."""
-    return sa.and_(ImpactAssessment.direction == "negative",
-                   ImpactAssessment.residual_likelihood.is_not(None),
-                   ImpactAssessment.residual_severity.is_not(None),
-                   Eia.status.in_(SIGNED_OFF))
+    return sa.and_(
+        ImpactAssessment.direction == "negative",
+        ImpactAssessment.residual_likelihood.is_not(None),
+        ImpactAssessment.residual_severity.is_not(None),
+        Eia.status.in_(SIGNED_OFF),
+    )
 
 
 # --- what the dashboard holds -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Completion:
@@ -194,12 +210,15 @@ def dashboard(session: Session, filters: Filters, today: date | None = None) -> 
     where = filters.clause()
     totals = _totals(session, where, today)
     by_quarter = _completion(session, filters, today, by_directorate=False, by_quarter=True)
-    completion_total = _completion(session, filters, today, by_directorate=False,
-                                   by_quarter=False)[0]
+    completion_total = _completion(session, filters, today, by_directorate=False, by_quarter=False)[
+        0
+    ]
     gaps, gaps_total, negative = _by_characteristic(session, where)
     eia_flags = flag_counts(session, where, today)
     return Dashboard(
-        filters=filters, today=today, total_eias=totals["total"],
+        filters=filters,
+        today=today,
+        total_eias=totals["total"],
         states=_states(session, where),
         completion=_completion(session, filters, today, by_directorate=True, by_quarter=True),
         completion_by_quarter=by_quarter,
@@ -210,14 +229,20 @@ def dashboard(session: Session, filters: Filters, today: date | None = None) -> 
         overdue_actions=_overdue_actions(session, where, today),
         eias_with_overdue_actions=totals["eias_with_overdue_actions"],
         stages=median_days_by_stage(session, where),
-        screened_out=totals["screened_out"], fully_assessed=totals["fully_assessed"],
+        screened_out=totals["screened_out"],
+        fully_assessed=totals["fully_assessed"],
         screening_decided=totals["screening_decided"],
-        evidence_gaps=gaps, evidence_gaps_total=gaps_total,
+        evidence_gaps=gaps,
+        evidence_gaps_total=gaps_total,
         outcomes={o.value: totals[f"outcome_{o.value}"] for o in Outcome},
         negative_impacts=negative,
         # The flags about decisions are the completion figures' parts: one count, per decision.
-        flags={f.key: (getattr(completion_total, f.decision_part) if f.decision_part
-                       else eia_flags[f.key]) for f in FLAGS},
+        flags={
+            f.key: (
+                getattr(completion_total, f.decision_part) if f.decision_part else eia_flags[f.key]
+            )
+            for f in FLAGS
+        },
     )
 
 
@@ -234,18 +259,23 @@ def _totals(session, where, today) -> dict[str, int]:
         "screening_decided": count_if(screening_condition("decided")),
         **{f"outcome_{o.value}": count_if(Eia.outcome == o.value) for o in Outcome},
     }
-    row = session.exec(select(*[c.label(k) for k, c in columns.items()])
-                       .select_from(Eia).where(where)).one()
+    row = session.exec(
+        select(*[c.label(k) for k, c in columns.items()]).select_from(Eia).where(where)
+    ).one()
     return {k: int(v or 0) for k, v in row._mapping.items()}
 
 
 def _states(session, where) -> dict[str, int]:
-    return dict(session.exec(select(Eia.status, sa.func.count(Eia.id)).where(where)
-                             .group_by(Eia.status)).all())
+    return dict(
+        session.exec(
+            select(Eia.status, sa.func.count(Eia.id)).where(where).group_by(Eia.status)
+        ).all()
+    )
 
 
-def _completion(session, filters: Filters, today, *, by_directorate: bool, by_quarter: bool
-                ) -> list[Completion]:
+def _completion(
+    session, filters: Filters, today, *, by_directorate: bool, by_quarter: bool
+) -> list[Completion]:
     """Completion counts (decisions: ``eia.reporting.decisions``), grouped by directorate
     and/or the quarter of each decision's own date (or not at all). Approvals with no
     decision date are a row of their own, after the quarters."""
@@ -255,52 +285,74 @@ def _completion(session, filters: Filters, today, *, by_directorate: bool, by_qu
         groups += [Directorate.id.label("directorate_id"), Directorate.name.label("directorate")]
     if by_quarter:
         groups.append(decision_quarter_key().label("quarter"))
-    query = (select(*groups, *parts).select_from(EiaDecision)
-             .join(Eia, Eia.id == EiaDecision.eia_id)
-             .join(Directorate, Directorate.id == Eia.directorate_id)
-             .where(filters.clause(decision_date=decision_date()), counted()))
+    query = (
+        select(*groups, *parts)
+        .select_from(EiaDecision)
+        .join(Eia, Eia.id == EiaDecision.eia_id)
+        .join(Directorate, Directorate.id == Eia.directorate_id)
+        .where(filters.clause(decision_date=decision_date()), counted())
+    )
     if groups:
         query = query.group_by(*groups)
     out = []
     for row in session.exec(query).all():
         m = row._mapping
         key = m["quarter"] if by_quarter else None
-        out.append(Completion(
-            **{p: int(m[p] or 0) for p in COMPLETION_PARTS},
-            directorate_id=m["directorate_id"] if by_directorate else None,
-            directorate=m["directorate"] if by_directorate else "",
-            quarter=Quarter.from_key(int(key)) if key is not None else None))
+        out.append(
+            Completion(
+                **{p: int(m[p] or 0) for p in COMPLETION_PARTS},
+                directorate_id=m["directorate_id"] if by_directorate else None,
+                directorate=m["directorate"] if by_directorate else "",
+                quarter=Quarter.from_key(int(key)) if key is not None else None,
+            )
+        )
     # By directorate, then quarter, the row with no decision date after the quarters.
     out.sort(key=lambda c: (c.directorate, c.quarter is None, c.quarter or Quarter(0, 0)))
     return out or ([] if groups else [Completion()])
 
 
 def _overdue_actions(session, where, today) -> int:
-    return session.exec(select(sa.func.count(ActionItem.id))
-                        .join(Eia, Eia.id == ActionItem.eia_id)
-                        .where(where, overdue_action_condition(today))).one()
+    return session.exec(
+        select(sa.func.count(ActionItem.id))
+        .join(Eia, Eia.id == ActionItem.eia_id)
+        .where(where, overdue_action_condition(today))
+    ).one()
 
 
-def _by_characteristic(session, where) -> tuple[list[CharacteristicCount], int,
-                                                 list[NegativeImpacts]]:
+def _by_characteristic(
+    session, where
+) -> tuple[list[CharacteristicCount], int, list[NegativeImpacts]]:
     """Evidence gaps and negative residual impacts per characteristic: one pass over the
     impacts (the largest table after the audit trail), each characteristic one row.
     Characteristics with none of either are left out; each list is sorted most first."""
     gap, negative, band = evidence_gap_condition(), negative_impact_condition(), residual_band()
     bands = {b.key: count_if(sa.and_(negative, band == b.key)).label(b.key) for b in BANDS}
     rows = session.exec(
-        select(Characteristic.id, Characteristic.name, Characteristic.position,
-               count_if(gap).label("gaps"), count_if(negative).label("negative"),
-               *bands.values())
+        select(
+            Characteristic.id,
+            Characteristic.name,
+            Characteristic.position,
+            count_if(gap).label("gaps"),
+            count_if(negative).label("negative"),
+            *bands.values(),
+        )
         .join(ImpactAssessment, ImpactAssessment.characteristic_id == Characteristic.id)
         .join(Eia, Eia.id == ImpactAssessment.eia_id)
         .where(where, sa.or_(gap, negative))
         .group_by(Characteristic.id, Characteristic.name, Characteristic.position)
     ).all()
     gaps = sorted((r for r in rows if r.gaps), key=lambda r: (-r.gaps, r.position))
-    worst = sorted((r for r in rows if r.negative), key=lambda r: (
-        *[-r._mapping[b.key] for b in reversed(BANDS)], r.position))
-    return ([CharacteristicCount(r.id, r.name, int(r.gaps)) for r in gaps],
-            sum(int(r.gaps) for r in rows),
-            [NegativeImpacts(r.id, r.name, {b.key: int(r._mapping[b.key]) for b in BANDS},
-                             int(r.negative)) for r in worst])
+    worst = sorted(
+        (r for r in rows if r.negative),
+        key=lambda r: (*[-r._mapping[b.key] for b in reversed(BANDS)], r.position),
+    )
+    return (
+        [CharacteristicCount(r.id, r.name, int(r.gaps)) for r in gaps],
+        sum(int(r.gaps) for r in rows),
+        [
+            NegativeImpacts(
+                r.id, r.name, {b.key: int(r._mapping[b.key]) for b in BANDS}, int(r.negative)
+            )
+            for r in worst
+        ],
+    )

@@ -1,9 +1,9 @@
 """The dashboard's filters: directorate, service, period and kind of proposal.
 
-They come from a GET form (so they work without JavaScript and every figure's drill-down
-link can carry them). ``parse_filters`` checks them against the lists the form offers and
-says what is wrong in words for a GOV.UK error summary; ``Filters.clause()`` is the WHERE
-clause every figure applies to ``Eia``; ``Filters.args()`` gives them back as URL values.
+They come from a GET form (``forms.dashboard``: it works without JavaScript and every
+figure's drill-down link can carry them), which offers what ``filter_options`` lists, checks
+what was sent and hands over plain ``Filters``: ``Filters.clause()`` is the WHERE clause
+every figure applies to ``Eia``; ``Filters.args()`` gives them back as URL values.
 
 The period is about the **decision date**: an EIA is in a period when the decision it feeds
 is dated within it (EIAs with no decision date are left out once a period is chosen). The
@@ -22,8 +22,12 @@ from eia.models.enums import PROPOSAL_TYPE_LABELS
 
 from .sql import quarter_key_of
 
-QUARTER_MONTHS = {1: "April to June", 2: "July to September", 3: "October to December",
-                  4: "January to March"}
+QUARTER_MONTHS = {
+    1: "April to June",
+    2: "July to September",
+    3: "October to December",
+    4: "January to March",
+}
 _QUARTER_VALUE = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -78,8 +82,11 @@ class Quarter:
         return date.fromordinal(following.first_day.toordinal() - 1)
 
     def next(self) -> "Quarter":
-        return Quarter(self.start_year + 1, 1) if self.number == 4 else \
-            Quarter(self.start_year, self.number + 1)
+        return (
+            Quarter(self.start_year + 1, 1)
+            if self.number == 4
+            else Quarter(self.start_year, self.number + 1)
+        )
 
 
 @dataclass(frozen=True)
@@ -128,8 +135,13 @@ class Filters:
             out["quarter"] = self.quarter.value
         for name, value in (("from", self.date_from), ("to", self.date_to)):
             if value is not None:
-                out.update({f"{name}-day": str(value.day), f"{name}-month": str(value.month),
-                            f"{name}-year": str(value.year)})
+                out.update(
+                    {
+                        f"{name}-day": str(value.day),
+                        f"{name}-month": str(value.month),
+                        f"{name}-year": str(value.year),
+                    }
+                )
         if self.proposal_type is not None:
             out["proposal_type"] = self.proposal_type
         return out
@@ -165,18 +177,34 @@ def filter_options(session: Session, today: date) -> Options:
     """Three queries: directorates, services, and the span of decision dates, the EIAs' and
     their signed-off versions' (for the quarters: from the earliest decision date, or a year
     ago, to the latest, or a year on)."""
-    directorates = [tuple(r) for r in session.exec(
-        select(Directorate.id, Directorate.name).order_by(Directorate.name)).all()]
-    services = [tuple(r) for r in session.exec(
-        select(Service.id, Service.name, Directorate.id, Directorate.name)
-        .join(Directorate, Directorate.id == Service.directorate_id)
-        .order_by(Directorate.name, Service.name)).all()]
-    frozen = select(sa.func.min(EiaDecision.decision_date).label("earliest"),
-                    sa.func.max(EiaDecision.decision_date).label("latest")).subquery("frozen")
+    directorates = [
+        tuple(r)
+        for r in session.exec(
+            select(Directorate.id, Directorate.name).order_by(Directorate.name)
+        ).all()
+    ]
+    services = [
+        tuple(r)
+        for r in session.exec(
+            select(Service.id, Service.name, Directorate.id, Directorate.name)
+            .join(Directorate, Directorate.id == Service.directorate_id)
+            .order_by(Directorate.name, Service.name)
+        ).all()
+    ]
+    frozen = select(
+        sa.func.min(EiaDecision.decision_date).label("earliest"),
+        sa.func.max(EiaDecision.decision_date).label("latest"),
+    ).subquery("frozen")
     earliest, latest, frozen_earliest, frozen_latest = session.exec(
-        select(sa.func.min(Eia.decision_date), sa.func.max(Eia.decision_date),
-               sa.func.min(frozen.c.earliest), sa.func.max(frozen.c.latest))
-        .select_from(Eia).outerjoin(frozen, sa.true())).one()
+        select(
+            sa.func.min(Eia.decision_date),
+            sa.func.max(Eia.decision_date),
+            sa.func.min(frozen.c.earliest),
+            sa.func.max(frozen.c.latest),
+        )
+        .select_from(Eia)
+        .outerjoin(frozen, sa.true())
+    ).one()
     earliest = min((d for d in (earliest, frozen_earliest) if d is not None), default=None)
     latest = max((d for d in (latest, frozen_latest) if d is not None), default=None)
     year_ago, year_on = date(today.year - 1, today.month, 1), date(today.year + 1, today.month, 1)
@@ -187,93 +215,3 @@ def filter_options(session: Session, today: date) -> Options:
         quarters.append(q)
         q = q.next()
     return Options(directorates, services, list(reversed(quarters)))
-
-
-@dataclass
-class Parsed:
-    filters: Filters
-    errors: list[tuple[str, str]]  # (the field's id, the message)
-    values: dict[str, str]  # what was entered, to show it again
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def error_for(self, field_id: str) -> str | None:
-        return next((m for f, m in self.errors if f == field_id), None)
-
-
-def _whole(text: str) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) <= 9 else None
-
-
-def parse_date(values: dict, name: str, words: str, errors: list) -> date | None:
-    """A GOV.UK date input (``name``-day, -month, -year): None when left empty."""
-    parts = [(values.get(f"{name}-{p}") or "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None
-    missing = [p for p, v in zip(("day", "month", "year"), parts) if not v]
-    if missing:
-        errors.append((f"{name}-{missing[0]}",
-                       f"{words} must include a {' and a '.join(missing)}"))
-        return None
-    day, month, year = (_whole(p) for p in parts)
-    try:
-        if None in (day, month, year) or not 1900 <= year <= 2999:
-            raise ValueError
-        return date(year, month, day)
-    except ValueError:
-        errors.append((f"{name}-day", f"{words} must be a real date, for example 1 4 2026"))
-        return None
-
-
-def parse_period(values: dict, errors: list, *, options: Options | None = None
-                 ) -> tuple[date | None, date | None, Quarter | None]:
-    """From and to dates, or a quarter (not both)."""
-    date_from = parse_date(values, "from", "Date from", errors)
-    date_to = parse_date(values, "to", "Date to", errors)
-    if date_from and date_to and date_to < date_from:
-        errors.append(("to-day", "Date to must be the same as or after date from"))
-    quarter = None
-    raw = (values.get("quarter") or "").strip()
-    if raw:
-        quarter = Quarter.parse(raw)
-        if quarter is None:
-            errors.append(("quarter", "Choose a quarter from the list"))
-        elif date_from or date_to:
-            errors.append(("quarter", "Choose either a quarter or dates from and to, not both"))
-    return date_from, date_to, quarter
-
-
-def parse_filters(values, options: Options) -> Parsed:
-    """Read the filters from a query string (a MultiDict or dict); every problem is an
-    error message, never an exception."""
-    values = {k: values.get(k) or "" for k in values}
-    errors: list[tuple[str, str]] = []
-    directorate_id = service_id = proposal_type = None
-    raw = values.get("directorate", "").strip()
-    if raw:
-        directorate_id = _whole(raw)
-        if directorate_id not in {d[0] for d in options.directorates}:
-            errors.append(("directorate", "Choose a directorate from the list"))
-            directorate_id = None
-    raw = values.get("service", "").strip()
-    if raw:
-        service_id = _whole(raw)
-        service = next((s for s in options.services if s[0] == service_id), None)
-        if service is None:
-            errors.append(("service", "Choose a service from the list"))
-            service_id = None
-        elif directorate_id is not None and service[2] != directorate_id:
-            errors.append(("service", f"{service[1]} is not in the directorate chosen: choose "
-                                      "one of its services, or all services"))
-    raw = values.get("proposal_type", "").strip()
-    if raw:
-        if raw in options.proposal_types:
-            proposal_type = raw
-        else:
-            errors.append(("proposal_type", "Choose a kind of proposal from the list"))
-    date_from, date_to, quarter = parse_period(values, errors)
-    filters = Filters(directorate_id, service_id, date_from, date_to, quarter, proposal_type)
-    return Parsed(filters if not errors else Filters(), errors, values)

@@ -18,14 +18,17 @@ class days_between(FunctionElement):  # noqa: N801 - reads as the SQL function i
 @compiles(days_between)
 def _days_between_default(element, compiler, **kw):
     start, end = list(element.clauses)
-    return (f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
-            f"{compiler.process(start, **kw)})) / 86400.0)")
+    return (
+        f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} - "
+        f"{compiler.process(start, **kw)})) / 86400.0)"
+    )
 
 
 @compiles(days_between, "sqlite")
 def _days_between_sqlite(element, compiler, **kw):
     start, end = list(element.clauses)
-    return f"(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}))"
+    end, start = compiler.process(end, **kw), compiler.process(start, **kw)
+    return f"(julianday({end}) - julianday({start}))"
 
 
 def count_if(condition) -> sa.ColumnElement[int]:

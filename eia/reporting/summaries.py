@@ -23,6 +23,7 @@ from sqlmodel import Session, select
 
 from eia.models import AuditRecord, Eia, EiaDecision, EiaVersion, SignOff, StageSpell, as_utc
 from eia.models.enums import SignOffDecision
+from workflows.lifecycle import Status
 
 from .sql import days_between, json_date
 
@@ -31,31 +32,48 @@ SUMMARY_COLUMNS = ("ever_fully_assessed", "ever_screened_out")
 
 def record_created(session: Session, eia: Eia, record: AuditRecord) -> None:
     """The EIA's first spell (in draft from its creation) and its first version's decision."""
-    session.add(StageSpell(eia_id=eia.id, stage=record.to_state, entered_seq=record.seq,
-                           entered_at=record.occurred_at))
+    session.add(
+        StageSpell(
+            eia_id=eia.id,
+            stage=record.to_state,
+            entered_seq=record.seq,
+            entered_at=record.occurred_at,
+        )
+    )
     session.add(EiaDecision(eia_id=eia.id, version=eia.version))
 
 
-def record_transition(session: Session, eia: Eia, event: str, record: AuditRecord,
-                      *, late: bool = False) -> None:
+def record_transition(
+    session: Session, eia: Eia, event: str, record: AuditRecord, *, late: bool = False
+) -> None:
     """Close the spell the EIA was in, open one in its new state, and note what this step
     says about its history: an approval signs off the version's decision (``late``: flagged
     late) against the decision date it has now; a revision opens the next version's."""
     left = as_utc(record.occurred_at)
-    for spell in session.exec(select(StageSpell).where(StageSpell.eia_id == eia.id,
-                                                       StageSpell.left_at.is_(None))):
+    for spell in session.exec(
+        select(StageSpell).where(StageSpell.eia_id == eia.id, StageSpell.left_at.is_(None))
+    ):
         spell.left_at = left
         spell.days = (left - as_utc(spell.entered_at)).total_seconds() / 86400
         session.add(spell)
-    session.add(StageSpell(eia_id=eia.id, stage=record.to_state, entered_seq=record.seq,
-                           entered_at=record.occurred_at))
-    if record.to_state == "full_assessment":
+    session.add(
+        StageSpell(
+            eia_id=eia.id,
+            stage=record.to_state,
+            entered_seq=record.seq,
+            entered_at=record.occurred_at,
+        )
+    )
+    if record.to_state == Status.full_assessment:
         eia.ever_fully_assessed = True
     if event == "screen_out":
         eia.ever_screened_out = True
     if event == "approve":
-        decision = session.exec(select(EiaDecision).where(
-            EiaDecision.eia_id == eia.id, EiaDecision.version == eia.version)).one()
+        decision = session.exec(
+            select(EiaDecision).where(
+                EiaDecision.eia_id == eia.id, EiaDecision.version == eia.version
+            )
+        ).one()
         decision.signed_off_at = record.occurred_at
         decision.decision_date = eia.decision_date
         decision.late = late
@@ -67,33 +85,53 @@ def record_transition(session: Session, eia: Eia, event: str, record: AuditRecor
 
 # --- worked out again from the record --------------------------------------------------------
 
+
 def spells_from_audit() -> sa.Select:
     """Every spell, from the audit trail: eia_id, stage, entered_seq, entered_at, left_at,
     days (None while it runs)."""
     entries = (
-        select(AuditRecord.eia_id.label("eia_id"), AuditRecord.to_state.label("stage"),
-               AuditRecord.seq.label("entered_seq"), AuditRecord.occurred_at.label("entered_at"),
-               sa.func.lead(AuditRecord.occurred_at).over(
-                   partition_by=AuditRecord.eia_id, order_by=AuditRecord.seq).label("left_at"))
-        .where(AuditRecord.eia_id.is_not(None), AuditRecord.to_state.is_not(None),
-               sa.or_(AuditRecord.action == "transition", AuditRecord.event == "created"))
+        select(
+            AuditRecord.eia_id.label("eia_id"),
+            AuditRecord.to_state.label("stage"),
+            AuditRecord.seq.label("entered_seq"),
+            AuditRecord.occurred_at.label("entered_at"),
+            sa.func.lead(AuditRecord.occurred_at)
+            .over(partition_by=AuditRecord.eia_id, order_by=AuditRecord.seq)
+            .label("left_at"),
+        )
+        .where(
+            AuditRecord.eia_id.is_not(None),
+            AuditRecord.to_state.is_not(None),
+            sa.or_(AuditRecord.action == "transition", AuditRecord.event == "created"),
+        )
         .subquery("entries")
     )
-    return select(entries.c.eia_id, entries.c.stage, entries.c.entered_seq,
-                  entries.c.entered_at, entries.c.left_at,
-                  days_between(entries.c.entered_at, entries.c.left_at).label("days"))
+    return select(
+        entries.c.eia_id,
+        entries.c.stage,
+        entries.c.entered_seq,
+        entries.c.entered_at,
+        entries.c.left_at,
+        days_between(entries.c.entered_at, entries.c.left_at).label("days"),
+    )
 
 
 def _transitioned(**where) -> sa.ColumnElement[bool]:
-    return sa.exists(select(AuditRecord.seq).where(
-        AuditRecord.eia_id == Eia.id, AuditRecord.action == "transition",
-        *[getattr(AuditRecord, k) == v for k, v in where.items()]))
+    return sa.exists(
+        select(AuditRecord.seq).where(
+            AuditRecord.eia_id == Eia.id,
+            AuditRecord.action == "transition",
+            *[getattr(AuditRecord, k) == v for k, v in where.items()],
+        )
+    )
 
 
 def summary_expressions() -> dict[str, sa.ColumnElement[bool]]:
     """Each summary column of ``eia`` as worked out from the audit trail."""
-    return {"ever_fully_assessed": _transitioned(to_state="full_assessment"),
-            "ever_screened_out": _transitioned(event="screen_out")}
+    return {
+        "ever_fully_assessed": _transitioned(to_state=Status.full_assessment),
+        "ever_screened_out": _transitioned(event="screen_out"),
+    }
 
 
 def decisions_from_record() -> sa.Select:
@@ -101,21 +139,37 @@ def decisions_from_record() -> sa.Select:
     versions are the EIA's current one and those frozen before it (every earlier version was
     approved, and approval freezes it); a version's approval is its sign-off, and the
     decision date it was signed off against is the one in its frozen copy."""
-    versions = sa.union(select(Eia.id.label("eia_id"), Eia.version.label("version")),
-                        select(EiaVersion.eia_id, EiaVersion.version)).subquery("versions")
-    approval = (select(SignOff.eia_id, SignOff.eia_version, SignOff.signed_at, SignOff.late)
-                .where(SignOff.decision == SignOffDecision.approved).subquery("approval"))
+    versions = sa.union(
+        select(Eia.id.label("eia_id"), Eia.version.label("version")),
+        select(EiaVersion.eia_id, EiaVersion.version),
+    ).subquery("versions")
+    approval = (
+        select(SignOff.eia_id, SignOff.eia_version, SignOff.signed_at, SignOff.late)
+        .where(SignOff.decision == SignOffDecision.approved)
+        .subquery("approval")
+    )
     frozen = EiaVersion.__table__.alias("frozen")
     return (
-        select(versions.c.eia_id, versions.c.version, approval.c.signed_at,
-               sa.case((approval.c.signed_at.is_not(None),
-                        json_date(frozen.c.snapshot, "decision_date"))),
-               sa.func.coalesce(approval.c.late, sa.false()))
+        select(
+            versions.c.eia_id,
+            versions.c.version,
+            approval.c.signed_at,
+            sa.case(
+                (approval.c.signed_at.is_not(None), json_date(frozen.c.snapshot, "decision_date"))
+            ),
+            sa.func.coalesce(approval.c.late, sa.false()),
+        )
         .select_from(versions)
-        .outerjoin(approval, sa.and_(approval.c.eia_id == versions.c.eia_id,
-                                     approval.c.eia_version == versions.c.version))
-        .outerjoin(frozen, sa.and_(frozen.c.eia_id == versions.c.eia_id,
-                                   frozen.c.version == versions.c.version))
+        .outerjoin(
+            approval,
+            sa.and_(
+                approval.c.eia_id == versions.c.eia_id, approval.c.eia_version == versions.c.version
+            ),
+        )
+        .outerjoin(
+            frozen,
+            sa.and_(frozen.c.eia_id == versions.c.eia_id, frozen.c.version == versions.c.version),
+        )
     )
 
 
@@ -128,7 +182,9 @@ def rebuild(connection: sa.Connection) -> None:
     connection.execute(spell.insert().from_select(columns, spells_from_audit()))
     decision = EiaDecision.__table__
     connection.execute(decision.delete())
-    connection.execute(decision.insert().from_select(
-        ["eia_id", "version", "signed_off_at", "decision_date", "late"],
-        decisions_from_record()))
+    connection.execute(
+        decision.insert().from_select(
+            ["eia_id", "version", "signed_off_at", "decision_date", "late"], decisions_from_record()
+        )
+    )
     connection.execute(sa.update(Eia).values(**summary_expressions()))

@@ -24,9 +24,15 @@ def days(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-_COMPLETION_COLUMNS = ["Signed off on time", "Signed off late",
-                       "Signed off, no decision date recorded", "Missed (not signed off)",
-                       "Decision to come", "Decisions due", "Completion rate (%)"]
+_COMPLETION_COLUMNS = [
+    "Signed off on time",
+    "Signed off late",
+    "Signed off, no decision date recorded",
+    "Missed (not signed off)",
+    "Decision to come",
+    "Decisions due",
+    "Completion rate (%)",
+]
 
 
 def _completion_cells(c: Completion) -> list:
@@ -34,8 +40,9 @@ def _completion_cells(c: Completion) -> list:
 
 
 def completion(d: Dashboard) -> Table:
-    t = Table("Completion by directorate and quarter",
-              ["Directorate", "Quarter"] + _COMPLETION_COLUMNS)
+    t = Table(
+        "Completion by directorate and quarter", ["Directorate", "Quarter"] + _COMPLETION_COLUMNS
+    )
     for c in d.completion:
         t.add(c.directorate, c.quarter_label, *_completion_cells(c))
     t.add("All directorates", "All quarters", *_completion_cells(d.completion_total))
@@ -99,8 +106,10 @@ def outcomes(d: Dashboard) -> Table:
 
 
 def negative_impacts(d: Dashboard) -> Table:
-    t = Table("Negative residual impact by characteristic",
-              ["Characteristic"] + [b.label for b in reversed(BANDS)] + ["Total"])
+    t = Table(
+        "Negative residual impact by characteristic",
+        ["Characteristic"] + [b.label for b in reversed(BANDS)] + ["Total"],
+    )
     for row in d.negative_impacts:
         t.add(row.name, *[row.by_band[b.key] for b in reversed(BANDS)], row.total)
     return t
@@ -120,36 +129,85 @@ def flag_unit(f) -> str:
 
 def review_rows(d: Dashboard) -> list[tuple[str, int]]:
     """The overdue reviews, as the page and the download word them."""
-    return [("Review date passed, review not started (approved)", d.reviews_past_date),
-            ("Review date passed, under review and not yet confirmed or revised",
-             d.reviews_under_review),
-            ("Overdue reviews (both)", d.reviews_overdue)]
+    return [
+        ("Review date passed, review not started (approved)", d.reviews_past_date),
+        (
+            "Review date passed, under review and not yet confirmed or revised",
+            d.reviews_under_review,
+        ),
+        ("Overdue reviews (both)", d.reviews_overdue),
+    ]
 
 
 TABLES = {
-    "completion": completion, "completion_by_quarter": completion_by_quarter,
-    "states": states, "overdue": overdue, "stages": stages, "screening": screening,
-    "evidence_gaps": evidence_gaps, "outcomes": outcomes,
-    "negative_impacts": negative_impacts, "quality_flags": quality_flags,
+    "completion": completion,
+    "completion_by_quarter": completion_by_quarter,
+    "states": states,
+    "overdue": overdue,
+    "stages": stages,
+    "screening": screening,
+    "evidence_gaps": evidence_gaps,
+    "outcomes": outcomes,
+    "negative_impacts": negative_impacts,
+    "quality_flags": quality_flags,
 }
 
 
 def drilldown_table(dd: DrillDown) -> Table:
-    t = Table(dd.title[:80], ["Reference", "Title", "State", "Directorate", "Service",
-                              "Decision date", *dd.detail_columns])
+    t = Table(
+        dd.title[:80],
+        [
+            "Reference",
+            "Title",
+            "State",
+            "Directorate",
+            "Service",
+            "Decision date",
+            *dd.detail_columns,
+        ],
+    )
     for e in dd.entries:
-        t.add(e.reference, e.title, STATE_LABELS.get(e.status, e.status), e.directorate,
-              e.service, e.decision_date, *e.details)
+        t.add(
+            e.reference,
+            e.title,
+            STATE_LABELS.get(e.status, e.status),
+            e.directorate,
+            e.service,
+            e.decision_date,
+            *e.details,
+        )
     return t
 
 
 def cumulative_table(c: Cumulative, group: str) -> Table:
-    t = Table(f"Cumulative impact on {group}"[:80],
-              ["Reference", "Title", "State", "Directorate", "Decision date", "Decision round",
-               "Group affected", "Intersectional", "Band after mitigation", "Score",
-               "Mitigation"])
+    t = Table(
+        f"Cumulative impact on {group}"[:80],
+        [
+            "Reference",
+            "Title",
+            "State",
+            "Directorate",
+            "Decision date",
+            "Decision round",
+            "Group affected",
+            "Intersectional",
+            "Band after mitigation",
+            "Score",
+            "Mitigation",
+        ],
+    )
     for r in c.rows:
-        t.add(r.reference, r.title, STATE_LABELS.get(r.status, r.status), r.directorate,
-              r.decision_date, r.decision_round, r.group, r.intersectional, r.band_label,
-              r.score, r.mitigation)
+        t.add(
+            r.reference,
+            r.title,
+            STATE_LABELS.get(r.status, r.status),
+            r.directorate,
+            r.decision_date,
+            r.decision_round,
+            r.group,
+            r.intersectional,
+            r.band_label,
+            r.score,
+            r.mitigation,
+        )
     return t

@@ -13,8 +13,6 @@ OIDC_CLIENT_CERT_THUMBPRINT).
 import base64
 from urllib.parse import urlsplit
 
-from authlib.integrations.flask_client import OAuth
-from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from flask import Flask, current_app
 
 NAME = "council"
@@ -33,10 +31,14 @@ def init_client(app: Flask) -> None:
 
     if not oidc_configured(app.config):
         return
+    # Here, not at the top: Authlib (with requests, joserfc and cryptography) adds ~12 MiB
+    # to every web worker, and is only needed where the identity provider is set up.
+    from authlib.integrations.flask_client import OAuth
+    from authlib.oauth2.rfc7523 import PrivateKeyJWT
+
     issuer = app.config["OIDC_ISSUER"].rstrip("/")
     parts = urlsplit(issuer)
-    if parts.scheme != "https" and not (parts.scheme == "http"
-                                        and parts.hostname in LOOPBACK):
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
         raise RuntimeError("OIDC_ISSUER must be an https:// address")
     client_kwargs = {
         "scope": app.config["OIDC_SCOPES"],

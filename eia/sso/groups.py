@@ -34,8 +34,9 @@ def fetch_groups(url: str, access_token: str, timeout: float) -> list[str]:
     headers = {"Authorization": f"Bearer {access_token}", "Accept": "application/json"}
     try:
         if url.rstrip("/").endswith("getMemberObjects"):
-            response = requests.post(url, json={"securityEnabledOnly": False},
-                                     headers=headers, timeout=timeout)
+            response = requests.post(
+                url, json={"securityEnabledOnly": False}, headers=headers, timeout=timeout
+            )
             response.raise_for_status()
             return [v for v in response.json().get("value", []) if isinstance(v, str)]
         groups, pages = [], 0
@@ -43,8 +44,11 @@ def fetch_groups(url: str, access_token: str, timeout: float) -> list[str]:
             response = requests.get(url, headers=headers, timeout=timeout)
             response.raise_for_status()
             body = response.json()
-            groups += [v["id"] for v in body.get("value", [])
-                       if isinstance(v, dict) and isinstance(v.get("id"), str)]
+            groups += [
+                v["id"]
+                for v in body.get("value", [])
+                if isinstance(v, dict) and isinstance(v.get("id"), str)
+            ]
             url, pages = body.get("@odata.nextLink"), pages + 1
         return groups
     except (requests.RequestException, ValueError, AttributeError) as exc:

@@ -75,8 +75,9 @@ def sign_in(session: Session, issuer: str, claims: dict, groups) -> Outcome:
     if subject is None:
         outcome.refused = "no subject"
         return outcome
-    link = session.exec(select(IdentityLink).where(IdentityLink.issuer == issuer,
-                                                   IdentityLink.subject == subject)).first()
+    link = session.exec(
+        select(IdentityLink).where(IdentityLink.issuer == issuer, IdentityLink.subject == subject)
+    ).first()
     person = session.get(User, link.user_id) if link is not None else None
     if person is not None and not person.active:
         outcome.refused, outcome.user = "deactivated", person
@@ -93,8 +94,11 @@ def sign_in(session: Session, issuer: str, claims: dict, groups) -> Outcome:
     if person is None:
         holder = _email_holder(session, email)
         if holder is not None:
-            already = session.exec(select(IdentityLink.id).where(
-                IdentityLink.user_id == holder.id, IdentityLink.issuer == issuer)).first()
+            already = session.exec(
+                select(IdentityLink.id).where(
+                    IdentityLink.user_id == holder.id, IdentityLink.issuer == issuer
+                )
+            ).first()
             if already is not None or not settings.is_on(session, settings.LINK_BY_EMAIL):
                 outcome.refused = "email taken"
                 return outcome
@@ -102,26 +106,39 @@ def sign_in(session: Session, issuer: str, claims: dict, groups) -> Outcome:
                 outcome.refused, outcome.user = "deactivated", holder
                 return outcome
             person = holder
-            link = admin_ops.link_identity(session, ACTOR, person, issuer=issuer,
-                                           subject=subject, by_email=True)
+            link = admin_ops.link_identity(
+                session, ACTOR, person, issuer=issuer, subject=subject, by_email=True
+            )
             outcome.changes.append("linked by email")
         else:
             person = admin_ops.create_user(
-                session, ACTOR, name=name, email=email, role=resolution.role,
-                password_hash=None, service_id=resolution.service_id,
-                directorate_id=resolution.directorate_id)
-            link = admin_ops.link_identity(session, ACTOR, person, issuer=issuer,
-                                           subject=subject)
+                session,
+                ACTOR,
+                name=name,
+                email=email,
+                role=resolution.role,
+                password_hash=None,
+                service_id=resolution.service_id,
+                directorate_id=resolution.directorate_id,
+            )
+            link = admin_ops.link_identity(session, ACTOR, person, issuer=issuer, subject=subject)
             outcome.changes.append("created")
     if person.email != email:
         holder = _email_holder(session, email)
-        if holder is None or holder.id == person.id:
-            if admin_ops.change_email(session, ACTOR, person, email):
-                outcome.changes.append("email")
-    records = admin_ops.update_user(session, ACTOR, person, name=name, role=resolution.role,
-                                    service_id=resolution.service_id,
-                                    directorate_id=resolution.directorate_id,
-                                    active=person.active)
+        if (holder is None or holder.id == person.id) and admin_ops.change_email(
+            session, ACTOR, person, email
+        ):
+            outcome.changes.append("email")
+    records = admin_ops.update_user(
+        session,
+        ACTOR,
+        person,
+        name=name,
+        role=resolution.role,
+        service_id=resolution.service_id,
+        directorate_id=resolution.directorate_id,
+        active=person.active,
+    )
     outcome.changes += [r.event for r in records]
     link.last_sign_in_at = utcnow()
     session.add(link)

@@ -3,57 +3,69 @@ searched by EIA, person, event and date range (a GET form, no JavaScript needed)
 first, a page at a time; the results as CSV or XLSX; and the tamper check (the same as
 ``eia audit verify``) at the press of a button."""
 
-
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from eia import audit, audit_search
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.exports.tables import FORMATS, Table, download
-from eia.models.enums import Role
+from eia.history import what_happened
 from forms.audit import AuditSearchForm
 
 from .auth import forbid_unless
 from .pagination import page_count, page_number, pagination
-from .history import what_happened
 
 audit_pages = Blueprint("audit", __name__)
 
-AUDITORS = (Role.equality_officer, Role.admin)
 FILTER_FIELDS = ("reference", "person", "event", "date_from", "date_to")
 
 
 def _only_auditors() -> None:
-    forbid_unless(current_user.role in AUDITORS)
+    forbid_unless(may(current_user, Capability.audit))
 
 
 def _filter_args() -> dict:
     """The search as query-string pairs (for page links and the download links)."""
-    return {name: request.args.getlist(name) for name in FILTER_FIELDS
-            if any(v.strip() for v in request.args.getlist(name))}
+    return {
+        name: request.args.getlist(name)
+        for name in FILTER_FIELDS
+        if any(v.strip() for v in request.args.getlist(name))
+    }
 
 
 def _rows(records) -> list[dict]:
-    return [{
-        "record": record,
-        "reference": reference,
-        "title": title,
-        "when": audit_search.london_time(record.occurred_at),
-        "what": what_happened(record),
-    } for record, reference, title in records]
+    return [
+        {
+            "record": record,
+            "reference": reference,
+            "title": title,
+            "when": audit_search.london_time(record.occurred_at),
+            "what": what_happened(record),
+        }
+        for record, reference, title in records
+    ]
 
 
 def _errors(form: AuditSearchForm, *extra: str) -> list[dict]:
     """The error summary's items: each field's first problem, linked to its box; then the
     errors in the address (``?page=``, ``?format=``), which no field sets, in words only."""
-    items = [{"text": field.errors[0], "href": f"#{field.id}"}
-             for field in form if field.errors]
+    items = [{"text": field.errors[0], "href": f"#{field.id}"} for field in form if field.errors]
     return items + [{"text": text} for text in extra]
 
 
 def _refuse(form: AuditSearchForm, *extra: str):
-    return render_template("audit/index.html", form=form, rows=[], total=0, page=1, pages=0,
-                           errors=_errors(form, *extra), args={}, report=None), 400
+    return render_template(
+        "audit/index.html",
+        form=form,
+        rows=[],
+        total=0,
+        page=1,
+        pages=0,
+        errors=_errors(form, *extra),
+        args={},
+        report=None,
+    ), 400
 
 
 @audit_pages.get("/audit")
@@ -75,14 +87,20 @@ def _render(form: AuditSearchForm, page: int, report=None, status: int = 200):
         abort(404)
     rows = _rows(audit_search.search(session, criteria, page=page))
     return render_template(
-        "audit/index.html", form=form, rows=rows, total=total, page=page, pages=pages,
-        errors=[], args=_filter_args(), report=report,
-        pagination=pagination(page, pages, "audit.search", _filter_args(),
-                              "Pages of audit records"),
+        "audit/index.html",
+        form=form,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        errors=[],
+        args=_filter_args(),
+        report=report,
+        pagination=pagination(
+            page, pages, "audit.search", _filter_args(), "Pages of audit records"
+        ),
         criteria=criteria,
     ), status
-
-
 
 
 @audit_pages.post("/audit/verify")
@@ -109,14 +127,41 @@ def download_results():
     if not form.validate() or fmt not in FORMATS:
         return _refuse(form, *([] if fmt in FORMATS else ["Download as CSV or XLSX"]))
     records = audit_search.all_rows(get_session(), form.criteria())
-    table = Table("Audit trail", [
-        "Position", "When (London time)", "Person", "Kind", "Event", "What happened",
-        "From state", "To state", "EIA reference", "EIA title", "EIA version", "Comment",
-        "Details", "Hash",
-    ])
+    table = Table(
+        "Audit trail",
+        [
+            "Position",
+            "When (London time)",
+            "Person",
+            "Kind",
+            "Event",
+            "What happened",
+            "From state",
+            "To state",
+            "EIA reference",
+            "EIA title",
+            "EIA version",
+            "Comment",
+            "Details",
+            "Hash",
+        ],
+    )
     for row in _rows(records):
         r = row["record"]
-        table.add(r.seq, row["when"], r.actor_name, r.action, r.event, row["what"],
-                  r.from_state, r.to_state, row["reference"], row["title"], r.eia_version,
-                  r.comment, _cell_sized(r.details), r.hash)
+        table.add(
+            r.seq,
+            row["when"],
+            r.actor_name,
+            r.action,
+            r.event,
+            row["what"],
+            r.from_state,
+            r.to_state,
+            row["reference"],
+            row["title"],
+            r.eia_version,
+            r.comment,
+            _cell_sized(r.details),
+            r.hash,
+        )
     return download(table, fmt, "audit-trail")

@@ -26,11 +26,11 @@ from flask import (
 from flask_login import LoginManager, current_user, login_url, login_user, logout_user
 from flask_wtf.csrf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
-from sqlmodel import select
 
 from eia.db import get_session
 from eia.models import User, utcnow
-from eia.passwords import hash_password, needs_rehash, verify_password
+from eia.passwords import hash_password, needs_rehash, unmatched_hash, verify_password
+from eia.queries.people import user_by_email
 from eia.sso import codes as sso_codes
 from eia.sso import settings as sso_settings
 from forms.auth import SignInForm
@@ -42,24 +42,35 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 
 # Endpoints anyone may reach without signing in.
-PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.healthz", "govuk.static", "govuk_assets.static",
-                    "app_static.static"}
+PUBLIC_ENDPOINTS = {
+    "auth.sign_in",
+    "pages.healthz",
+    "govuk.static",
+    "govuk_assets.static",
+    "app_static.static",
+}
 # The public register of EIAs (eia/web/public.py): signed off, published, not confidential.
-PUBLIC_ENDPOINTS |= {"public.register", "public.register_download", "public.eia_page",
-                     "public.eia_pdf"}
+PUBLIC_ENDPOINTS |= {
+    "public.register",
+    "public.register_download",
+    "public.eia_page",
+    "public.eia_pdf",
+}
 # Signing in with the council's account, and the page after signing out (eia/web/sso.py).
 PUBLIC_ENDPOINTS |= {"sso.start", "sso.callback", "sso.signed_out", "sso.provider_sign_out"}
 
 # Checked against when the email is unknown, so both cases take the same time.
-_DUMMY_HASH = hash_password("not a real password")
+_DUMMY_HASH = unmatched_hash()
 
 # The person's session generation at sign-in (app_user.session_generation): a session whose
 # generation is no longer theirs has ended (see User.end_sessions).
 SESSION_GENERATION = "_generation"
-SESSION_ENDED = ("You have been signed out. This happens when you sign out (on any computer), "
-                 "when your password is changed, when your role, directorate or service "
-                 "changes, or when your account is closed. Sign in again to carry on: nothing "
-                 "you saved is lost.")
+SESSION_ENDED = (
+    "You have been signed out. This happens when you sign out (on any computer), "
+    "when your password is changed, when your role, directorate or service "
+    "changes, or when your account is closed. Sign in again to carry on: nothing "
+    "you saved is lost."
+)
 
 
 @login_manager.user_loader
@@ -92,8 +103,12 @@ def _safe_next(target: str | None) -> str:
     """Only a path on this site (never another host) after signing in."""
     if target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//"):
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith("//")
+        ):
             return target
     return url_for("pages.index")
 
@@ -131,15 +146,23 @@ def sign_in():
     if form.validate_on_submit():
         db = get_session()
         email, address = form.email.data.strip().lower(), request.remote_addr or ""
-        user = db.exec(select(User).where(User.email == email)).first()
+        user = user_by_email(db, email)
         device = throttle.device_for(user)
         refused = throttle.refusal(db, email, address, device)
         if refused is not None:
             return render_template(
-                "auth/sign_in.html", form=form, problem=refused.message, sso=sso,
-                passwords=passwords, account_name=sso_account_name() if sso else None), 429
-        if user is not None and user.active and _credentials_ok(db, user, form.password.data,
-                                                                passwords):
+                "auth/sign_in.html",
+                form=form,
+                problem=refused.message,
+                sso=sso,
+                passwords=passwords,
+                account_name=sso_account_name() if sso else None,
+            ), 429
+        if (
+            user is not None
+            and user.active
+            and _credentials_ok(db, user, form.password.data, passwords)
+        ):
             throttle.record(db, email, address, device, True)
             start_session(user)  # no session fixation: a fresh session for the person
             response = redirect(_safe_next(request.args.get("next")))
@@ -149,13 +172,21 @@ def sign_in():
             verify_password(_DUMMY_HASH, form.password.data)
         throttle.record(db, email, address, device, False)
         # Shown on the email box too, which the error summary links to.
-        wrong = ("Enter a correct email address and password" if passwords else
-                 "Enter a correct email address and one-time code")
+        wrong = (
+            "Enter a correct email address and password"
+            if passwords
+            else "Enter a correct email address and one-time code"
+        )
         form.email.errors = [*form.email.errors, wrong]
     status = 200 if not (form.errors or problem) else 400
-    return render_template("auth/sign_in.html", form=form, problem=problem, sso=sso,
-                           passwords=passwords, account_name=sso_account_name()
-                           if sso else None), status
+    return render_template(
+        "auth/sign_in.html",
+        form=form,
+        problem=problem,
+        sso=sso,
+        passwords=passwords,
+        account_name=sso_account_name() if sso else None,
+    ), status
 
 
 @auth.post("/sign-out")
@@ -185,8 +216,7 @@ def _end_stale_session():
     """A session naming someone the user loader refused (signed out elsewhere, a new
     password, role or team, deactivated): forget it, say why, and ask them to sign in again,
     coming back to this page afterwards."""
-    if _is_static(request.endpoint) or "_user_id" not in session \
-            or current_user.is_authenticated:
+    if _is_static(request.endpoint) or "_user_id" not in session or current_user.is_authenticated:
         return None
     logout_user()
     session.clear()
@@ -215,8 +245,11 @@ def _expire_old_sessions():
     if utcnow().timestamp() - started > current_app.config["SESSION_MAX_HOURS"] * 3600:
         logout_user()
         session.clear()
-        flash("You have been signed out because you were signed in for too long. Sign in "
-              "again to carry on: nothing you saved is lost.", "info")
+        flash(
+            "You have been signed out because you were signed in for too long. Sign in "
+            "again to carry on: nothing you saved is lost.",
+            "info",
+        )
 
 
 def _require_sign_in():
@@ -235,8 +268,7 @@ def forbid_unless(allowed: bool) -> None:
 
 def init_auth(app: Flask) -> None:
     # Flask has defaults for these, so set them outright (setdefault would do nothing).
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(
-        minutes=app.config["SESSION_IDLE_MINUTES"])
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(minutes=app.config["SESSION_IDLE_MINUTES"])
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     login_manager.init_app(app)

@@ -126,21 +126,32 @@ class BarChart:
         return self.wide, self.narrow
 
 
-def bar_chart(chart_id: str, title: str, rows, series=(SINGLE,), *,
-              empty: str = "Nothing to show for these filters.") -> BarChart:
+def bar_chart(
+    chart_id: str,
+    title: str,
+    rows,
+    series=(SINGLE,),
+    *,
+    empty: str = "Nothing to show for these filters.",
+) -> BarChart:
     """``rows``: (label, {series key: value}, direct label text) in the order to draw them."""
     rows = list(rows)
     series = tuple(series)
     largest = max([sum(values.values()) for _, values, _ in rows] + [0])
-    description = "; ".join(f"{label}: {text}" for label, _, text in rows) + "." if rows \
-        else empty
-    return BarChart(chart_id, title, description, series,
-                    _wide(chart_id, rows, series, largest),
-                    _narrow(f"{chart_id}-narrow", rows, series, largest))
+    description = "; ".join(f"{label}: {text}" for label, _, text in rows) + "." if rows else empty
+    return BarChart(
+        chart_id,
+        title,
+        description,
+        series,
+        _wide(chart_id, rows, series, largest),
+        _narrow(f"{chart_id}-narrow", rows, series, largest),
+    )
 
 
-def _segments(values: dict, series, x: int, length: int, largest: float
-              ) -> tuple[tuple[Segment, ...], int]:
+def _segments(
+    values: dict, series, x: int, length: int, largest: float
+) -> tuple[tuple[Segment, ...], int]:
     """The bar's parts from ``x``, ``length`` long for the largest bar; and where it ends."""
     segments = []
     for s in series:
@@ -161,21 +172,48 @@ def _wide(drawing_id: str, rows, series, largest) -> Drawing:
         y = TOP + legend_space + n * ROW_HEIGHT
         segments, end = _segments(values, series, LABEL_WIDTH, BAR_WIDTH, largest)
         baseline = y + BAR_HEIGHT - 6
-        drawn.append(Row(label, y, segments, text, (
-            Text(LABEL_WIDTH - 10, baseline, label, anchor="end"),
-            Text(end + 8, baseline, text, bold=True))))
-    legend = tuple(LegendItem(LABEL_WIDTH + i * 140, TOP, s) for i, s in enumerate(series)
-                   ) if len(series) > 1 else ()
+        drawn.append(
+            Row(
+                label,
+                y,
+                segments,
+                text,
+                (
+                    Text(LABEL_WIDTH - 10, baseline, label, anchor="end"),
+                    Text(end + 8, baseline, text, bold=True),
+                ),
+            )
+        )
+    legend = (
+        tuple(LegendItem(LABEL_WIDTH + i * 140, TOP, s) for i, s in enumerate(series))
+        if len(series) > 1
+        else ()
+    )
     height = TOP + legend_space + max(len(rows), 1) * ROW_HEIGHT + TOP
-    return Drawing(drawing_id, WIDTH, height, tuple(drawn), legend, BAR_HEIGHT, narrow=False,
-                   font_size=FONT_SIZE)
+    return Drawing(
+        drawing_id,
+        WIDTH,
+        height,
+        tuple(drawn),
+        legend,
+        BAR_HEIGHT,
+        narrow=False,
+        font_size=FONT_SIZE,
+    )
 
 
 def _narrow(drawing_id: str, rows, series, largest) -> Drawing:
     width = NARROW_WIDTH
-    legend = tuple(LegendItem((i % 2) * NARROW_LEGEND_COLUMN,
-                              NARROW_TOP + (i // 2) * NARROW_LEGEND_LINE, s)
-                   for i, s in enumerate(series)) if len(series) > 1 else ()
+    legend = (
+        tuple(
+            LegendItem(
+                (i % 2) * NARROW_LEGEND_COLUMN, NARROW_TOP + (i // 2) * NARROW_LEGEND_LINE, s
+            )
+            for i, s in enumerate(series)
+        )
+        if len(series) > 1
+        else ()
+    )
     y = NARROW_TOP + (-(-len(legend) // 2)) * NARROW_LEGEND_LINE + (6 if legend else 0)
     # The numbers go after the bars if the longest leaves the bars most of the width.
     size = NARROW_FONT_SIZE
@@ -200,5 +238,13 @@ def _narrow(drawing_id: str, rows, series, largest) -> Drawing:
         y += NARROW_BAR + NARROW_GAP
     if not rows:
         y += NARROW_BAR + NARROW_GAP
-    return Drawing(drawing_id, width, y - NARROW_GAP + NARROW_TOP, tuple(drawn), legend,
-                   NARROW_BAR, narrow=True, font_size=size)
+    return Drawing(
+        drawing_id,
+        width,
+        y - NARROW_GAP + NARROW_TOP,
+        tuple(drawn),
+        legend,
+        NARROW_BAR,
+        narrow=True,
+        font_size=size,
+    )

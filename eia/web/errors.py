@@ -13,8 +13,11 @@ def forbidden(_error):
 
 
 def bad_request(error):
-    reason = ("The form had expired or did not come from this site."
-              if isinstance(error, CSRFError) else None)
+    reason = (
+        "The form had expired or did not come from this site."
+        if isinstance(error, CSRFError)
+        else None
+    )
     return render_template("errors/400.html", reason=reason), 400
 
 
@@ -22,8 +25,11 @@ def too_many_requests(error):
     """eia/web/ratelimit.py: the page says when to try again, and so does Retry-After."""
     wait = getattr(error, "retry_after", None)
     seconds = wait if isinstance(wait, int) and wait > 0 else 60
-    return render_template("errors/429.html", seconds=seconds), 429, {
-        "Retry-After": str(seconds), "Cache-Control": "no-store"}
+    return (
+        render_template("errors/429.html", seconds=seconds),
+        429,
+        {"Retry-After": str(seconds), "Cache-Control": "no-store"},
+    )
 
 
 def server_error(_error):

@@ -7,21 +7,20 @@ import json
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
-from sqlmodel import select
 
 from eia.db import get_session
 from eia.exports.document import eia_document
 from eia.exports.pdf import pdf_response
 from eia.exports.register import register_table
 from eia.exports.tables import FORMATS, download
-from eia.models import Comment, london_date, utcnow
-from eia.permissions import can_view
-from workflows.lifecycle import state
+from eia.history import history
+from eia.models import london_date, utcnow
+from eia.queries import eias
+from eia.queries.audit import audit_trail
+from eia.queries.comments import comments_with_authors
+from workflows.lifecycle import state, states_where
 
-from . import queries
-from .auth import forbid_unless
-from .history import history
+from .loading import load_viewable
 from .pages import STATE_NAMES
 
 exports = Blueprint("exports", __name__)
@@ -37,31 +36,29 @@ def register_download():
     if status is not None and status not in STATE_NAMES:
         abort(400)
     session = get_session()
-    table = register_table(session, queries.list_eias(session, current_user, status))
+    table = register_table(session, eias.list_eias(session, current_user, status))
     suffix = f"-{status}" if status else ""
     return download(table, fmt, f"eia-register{suffix}-{london_date(utcnow()).isoformat()}")
 
 
 def _viewable(reference: str):
-    session = get_session()
-    eia = queries.eia_for_page(session, reference)
-    if eia is None:
-        abort(404)
-    forbid_unless(can_view(current_user, eia))
-    return session, eia
+    return get_session(), load_viewable(eias.eia_for_page, reference)
 
 
 @exports.get("/eias/<reference>.json")
 def eia_json(reference: str):
     session, eia = _viewable(reference)
-    comments = session.exec(select(Comment).where(Comment.eia_id == eia.id)
-                            .options(joinedload(Comment.author))).all()
-    doc = eia_document(eia, queries.audit_trail(session, eia.id), utcnow(), comments)
+    comments = comments_with_authors(session, eia.id)
+    doc = eia_document(eia, audit_trail(session, eia.id), utcnow(), comments)
     body = json.dumps(doc, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{eia.reference}.json"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{eia.reference}.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @exports.get("/eias/<reference>.pdf")
@@ -72,13 +69,16 @@ def eia_pdf(reference: str):
 
     label = state(eia.status).label.lower()
     html = render_template(
-        "pdf/eia.html", doc=snapshot_eia(eia), public=False,
-        version_note=(f"Version {eia.version}, {label}. Printed from the live record: "
-                      "it may change until it is approved."
-                      if eia.status in ("draft", "screening", "full_assessment",
-                                        "awaiting_sign_off")
-                      else f"Version {eia.version}, {label}."),
-        history=history(queries.audit_trail(session, eia.id)),
+        "pdf/eia.html",
+        doc=snapshot_eia(eia),
+        public=False,
+        version_note=(
+            f"Version {eia.version}, {label}. Printed from the live record: "
+            "it may change until it is approved."
+            if eia.status in states_where(active=True, signed_off=False)
+            else f"Version {eia.version}, {label}."
+        ),
+        history=history(audit_trail(session, eia.id)),
         reviews=sorted(eia.reviews, key=lambda r: r.reviewed_at),
         produced_on=utcnow(),
     )

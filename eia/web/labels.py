@@ -11,7 +11,7 @@ from eia.models.enums import (
     RELEVANCE_LABELS,
 )
 from eia.scoring import BANDS, LIKELIHOOD_LABELS, SEVERITY_LABELS
-from workflows.lifecycle import STATES
+from workflows.lifecycle import STATES, public_statuses
 
 VOCABULARIES = {
     "state": {s.name: s.label for s in STATES},
@@ -37,23 +37,8 @@ VOCABULARIES = {
 
 # Colour only repeats what the words say.
 TAG_CLASSES = {
-    "state": {
-        "draft": "govuk-tag--grey",
-        "screening": "govuk-tag--turquoise",
-        "full_assessment": "",
-        "awaiting_sign_off": "govuk-tag--yellow",
-        "approved": "govuk-tag--green",
-        "under_review": "govuk-tag--purple",
-        "withdrawn": "govuk-tag--pink",
-        "archived": "govuk-tag--grey",
-    },
-    "public_status": {
-        "approved": "govuk-tag--green",
-        "under_review": "govuk-tag--purple",
-        "under_revision": "govuk-tag--yellow",
-        "archived": "govuk-tag--grey",
-        "withdrawn": "govuk-tag--pink",
-    },
+    "state": {str(s.name): s.tag for s in STATES},  # the lifecycle table's
+    "public_status": {status: tag for status, (_, tag) in public_statuses().items()},
     "band": {
         "negligible": "govuk-tag--grey",
         "low": "govuk-tag--green",

@@ -6,14 +6,15 @@ from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
-from sqlmodel import select
 from wtforms import RadioField, SelectChoice, SubmitField
 from wtforms.validators import InputRequired
 
+from eia.capabilities import Capability, may
 from eia.db import get_session
-from eia.models import LONDON, OutboxEmail, User, as_utc
-from eia.models.enums import Role
-from eia.models.notifications import Delivery, OutboxStatus
+from eia.models import LONDON, OutboxEmail, as_utc
+from eia.models.notifications import Delivery
+from eia.queries.notifications import mailbox_email, mailbox_emails
+from eia.queries.people import names_by_id
 from notifications import outbox, settings
 from notifications.digest import set_preference, waiting_items
 from notifications.people import preference_of
@@ -28,10 +29,11 @@ class PreferenceForm(FlaskForm):
     reminders = RadioField(
         "How do you want to get reminders?",
         choices=[
-            SelectChoice(Delivery.digest, "One email each working morning with all my "
-                                          "reminders (recommended)"),
-            SelectChoice(Delivery.immediate, "Each reminder in its own email, as it "
-                                             "happens"),
+            SelectChoice(
+                Delivery.digest,
+                "One email each working morning with all my reminders (recommended)",
+            ),
+            SelectChoice(Delivery.immediate, "Each reminder in its own email, as it happens"),
         ],
         widget=GovRadioInput(),
         validators=[InputRequired("Select how you want to get reminders")],
@@ -51,7 +53,8 @@ def preferences():
     if not form.is_submitted():
         form.reminders.data = preference_of(db, current_user.id)
     return render_template(
-        "notifications/preferences.html", form=form,
+        "notifications/preferences.html",
+        form=form,
         waiting=waiting_items(db, current_user.id),
         embedded=not current_app.config["SMTP_HOST"],
     ), 400 if form.errors else 200
@@ -59,15 +62,18 @@ def preferences():
 
 @notifications.get("/emails/failed")
 def failed():
-    forbid_unless(current_user.role == Role.admin)
+    forbid_unless(may(current_user, Capability.administer))
     db = get_session()
-    return render_template("notifications/failed.html", emails=outbox.failed_emails(db),
-                           stuck=outbox.stuck_count(db, settings.current()))
+    return render_template(
+        "notifications/failed.html",
+        emails=outbox.failed_emails(db),
+        stuck=outbox.stuck_count(db, settings.current()),
+    )
 
 
 @notifications.post("/emails/<int:outbox_id>/resend")
 def resend(outbox_id: int):
-    forbid_unless(current_user.role == Role.admin)
+    forbid_unless(may(current_user, Capability.administer))
     db = get_session()
     if db.get(OutboxEmail, outbox_id) is None:
         abort(404)  # an id that names no email
@@ -78,42 +84,42 @@ def resend(outbox_id: int):
         db.rollback()
         flash(str(refused), "error")
         return redirect(url_for("notifications.failed"))
-    flash(f"The email “{row.subject}” to {row.recipient_email} is being sent again.",
-          "success")
+    flash(f"The email “{row.subject}” to {row.recipient_email} is being sent again.", "success")
     return redirect(url_for("notifications.failed"))
 
 
 # --- the local mailbox (embedded mode only) -----------------------------------------------
+
 
 def _embedded_only() -> None:
     if current_app.config["SMTP_HOST"]:
         abort(404)
 
 
-def _visible_mail():
-    """Administrators read everyone's mail; everyone else their own."""
-    query = select(OutboxEmail).where(OutboxEmail.status == OutboxStatus.sent,
-                                      OutboxEmail.transport == "mailbox")
-    if current_user.role != Role.admin:
-        query = query.where(OutboxEmail.recipient_id == current_user.id)
-    return query
+def _reader() -> int | None:
+    """Administrators read everyone's mail (None); everyone else their own."""
+    if not may(current_user, Capability.administer):
+        return current_user.id
+    return None
 
 
 @mailbox.get("/mailbox")
 def inbox():
     _embedded_only()
     db = get_session()
-    emails = db.exec(_visible_mail().order_by(OutboxEmail.sent_at.desc(),
-                                              OutboxEmail.id.desc()).limit(200)).all()
-    names = dict(db.exec(select(User.id, User.name).where(
-        User.id.in_({e.recipient_id for e in emails}))).all()) if emails else {}
-    return render_template("notifications/mailbox.html", emails=emails, names=names,
-                           waiting=waiting_items(db, current_user.id))
+    emails = mailbox_emails(db, _reader())
+    names = names_by_id(db, {e.recipient_id for e in emails}) if emails else {}
+    return render_template(
+        "notifications/mailbox.html",
+        emails=emails,
+        names=names,
+        waiting=waiting_items(db, current_user.id),
+    )
 
 
 def _mail(outbox_id: int) -> OutboxEmail:
     _embedded_only()
-    row = get_session().exec(_visible_mail().where(OutboxEmail.id == outbox_id)).first()
+    row = mailbox_email(get_session(), _reader(), outbox_id)
     if row is None:
         abort(404)
     return row
@@ -129,17 +135,21 @@ def email_html(outbox_id: int):
     """The HTML body on its own, for the frame on the email page: no script may run in it,
     and only this site may frame it."""
     row = _mail(outbox_id)
-    return row.body_html, 200, {
-        "Content-Type": "text/html; charset=utf-8",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-                                   "img-src data:; frame-ancestors 'self'; base-uri 'none'; "
-                                   "form-action 'none'",
-        "X-Frame-Options": "SAMEORIGIN",
-    }
+    return (
+        row.body_html,
+        200,
+        {
+            "Content-Type": "text/html; charset=utf-8",
+            "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+            "img-src data:; frame-ancestors 'self'; base-uri 'none'; "
+            "form-action 'none'",
+            "X-Frame-Options": "SAMEORIGIN",
+        },
+    )
 
 
 def london_time(value) -> str:
-    """"14:05", London's clock, for a timestamp."""
+    """ "14:05", London's clock, for a timestamp."""
     return as_utc(value).astimezone(LONDON).strftime("%H:%M") if value else ""
 
 

@@ -1,22 +1,21 @@
-"""The pages that show EIAs. Views stay thin: queries live in ``queries``, words in
+"""The pages that show EIAs. Views stay thin: queries live in ``eia/queries``, words in
 ``labels`` and ``history``."""
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlmodel import select
 
-from eia.db import get_session
+from eia.db import get_session, ping
+from eia.history import history
 from eia.models import utcnow
-from eia.permissions import can_view
+from eia.queries import eias
+from eia.queries.audit import audit_trail
 from eia.snapshot import snapshot_eia
 from workflows import event_readiness
 from workflows.guards import GuardContext
 from workflows.lifecycle import STATES
 
-from . import queries
-from .auth import forbid_unless
-from .history import history
+from .loading import load_viewable
 
 pages = Blueprint("pages", __name__)
 
@@ -31,8 +30,8 @@ def index():
         status = None
     return render_template(
         "eia_list.html",
-        eias=queries.list_eias(session, current_user, status),
-        counts=queries.count_by_status(session, current_user),
+        eias=eias.list_eias(session, current_user, status),
+        counts=eias.count_by_status(session, current_user),
         status=status,
     )
 
@@ -40,33 +39,30 @@ def index():
 @pages.get("/eias/<reference>")
 def eia_page(reference: str):
     session = get_session()
-    eia = queries.eia_for_page(session, reference)
-    if eia is None:
-        abort(404)
-    forbid_unless(can_view(current_user, eia))
+    eia = load_viewable(eias.eia_for_page, reference)
     return render_template(
         "eia/page.html",
         eia=eia,
         doc=snapshot_eia(eia),
-        next_steps=event_readiness(GuardContext(eia=eia, actor=None, session=session,
-                                                now=utcnow())),
-        history=history(queries.audit_trail(session, eia.id)),
+        next_steps=event_readiness(
+            GuardContext(eia=eia, actor=None, session=session, now=utcnow())
+        ),
+        history=history(audit_trail(session, eia.id)),
     )
 
 
 @pages.get("/eias/<reference>/versions/<int:number>")
 def version_page(reference: str, number: int):
-    version = queries.frozen_version(get_session(), reference, number)
-    if version is None:
-        abort(404)
-    forbid_unless(can_view(current_user, version.eia))
+    version = load_viewable(
+        eias.frozen_version, reference, number, eia_of=lambda version: version.eia
+    )
     return render_template("eia/version.html", version=version, doc=version.snapshot)
 
 
 @pages.get("/healthz")
 def healthz():
     try:
-        get_session().exec(select(1)).one()
+        ping(get_session())
     except sa.exc.SQLAlchemyError:
         return "database unavailable", 503, {"Content-Type": "text/plain"}
     return "ok", 200, {"Content-Type": "text/plain"}

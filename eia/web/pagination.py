@@ -33,10 +33,18 @@ def pagination(page: int, pages: int, endpoint: str, args: dict, label: str) -> 
         if n in (1, pages) or abs(n - page) <= 2:
             if last and n - last > 1:
                 items.append({"ellipsis": True})
-            items.append({"number": str(n), "href": href(n), "current": n == page,
-                          "visuallyHiddenText": f"Page {n}"})
+            items.append(
+                {
+                    "number": str(n),
+                    "href": href(n),
+                    "current": n == page,
+                    "visuallyHiddenText": f"Page {n}",
+                }
+            )
             last = n
-    return {"items": items,
-            "previous": {"href": href(page - 1)} if page > 1 else None,
-            "next": {"href": href(page + 1)} if page < pages else None,
-            "landmarkLabel": label}
+    return {
+        "items": items,
+        "previous": {"href": href(page - 1)} if page > 1 else None,
+        "next": {"href": href(page + 1)} if page < pages else None,
+        "landmarkLabel": label,
+    }

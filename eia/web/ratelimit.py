@@ -34,8 +34,9 @@ def window_start(now: datetime, seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % seconds, UTC)
 
 
-def count_request(session: Session, bucket: str, limit: int, seconds: int,
-                  now: datetime | None = None) -> int | None:
+def count_request(
+    session: Session, bucket: str, limit: int, seconds: int, now: datetime | None = None
+) -> int | None:
     """Count one request in ``bucket``'s current window and commit. None when it is within
     the limit, otherwise the whole seconds until the window ends (at least 1)."""
     now = now or utcnow()
@@ -44,9 +45,11 @@ def count_request(session: Session, bucket: str, limit: int, seconds: int,
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(_TABLE)
     hits = session.execute(
         insert.values(bucket=bucket, window_start=start, hits=1)
-        .on_conflict_do_update(index_elements=["bucket", "window_start"],
-                               set_={"hits": _TABLE.c.hits + 1})
-        .returning(_TABLE.c.hits)).scalar_one()
+        .on_conflict_do_update(
+            index_elements=["bucket", "window_start"], set_={"hits": _TABLE.c.hits + 1}
+        )
+        .returning(_TABLE.c.hits)
+    ).scalar_one()
     if hits == 1:  # a new window: forget the ones that have ended
         session.execute(sa.delete(_TABLE).where(_TABLE.c.window_start < start))
     session.commit()
@@ -57,15 +60,22 @@ def count_request(session: Session, bucket: str, limit: int, seconds: int,
 
 def limit_anonymous(bucket: str):
     """Decorate a view: anonymous requests count against ``bucket`` for their address."""
+
     def decorate(view):
         @wraps(view)
         def limited(*args, **kwargs):
             limit = current_app.config["PUBLIC_DOWNLOAD_LIMIT"]
             if limit > 0 and not current_user.is_authenticated:
-                wait = count_request(get_session(), f"{bucket}|{request.remote_addr or ''}",
-                                     limit, current_app.config["PUBLIC_DOWNLOAD_WINDOW_SECONDS"])
+                wait = count_request(
+                    get_session(),
+                    f"{bucket}|{request.remote_addr or ''}",
+                    limit,
+                    current_app.config["PUBLIC_DOWNLOAD_WINDOW_SECONDS"],
+                )
                 if wait is not None:
                     raise TooManyRequests(retry_after=wait)
             return view(*args, **kwargs)
+
         return limited
+
     return decorate

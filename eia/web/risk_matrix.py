@@ -13,7 +13,7 @@ their names in a key under the grid. The page's stylesheet shows the one that fi
 
 from dataclasses import dataclass
 
-from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, Band, band_for
+from eia.scoring import LIKELIHOOD_LABELS, SEVERITY_LABELS, Band, band_for, impact_name
 
 from .labels import TAG_CLASSES
 
@@ -72,15 +72,42 @@ class Geometry:
 
 
 # Likelihood and severity in words around the grid; four markers to a row.
-WIDE = Geometry(narrow=False, left=150, top=10, cell_width=110, cell_height=110,
-                band_x=10, band_y=24, band_size=15, band_bold=True,
-                marker_columns=4, marker_rows=3, marker_x=18, marker_y=42,
-                marker_step_x=25, marker_step_y=24)
+WIDE = Geometry(
+    narrow=False,
+    left=150,
+    top=10,
+    cell_width=110,
+    cell_height=110,
+    band_x=10,
+    band_y=24,
+    band_size=15,
+    band_bold=True,
+    marker_columns=4,
+    marker_rows=3,
+    marker_x=18,
+    marker_y=42,
+    marker_step_x=25,
+    marker_step_y=24,
+)
 # Numbers around the grid and their words in a key below; two markers to a row.
-NARROW = Geometry(narrow=True, left=16, top=6, cell_width=68, cell_height=100,
-                  band_x=3, band_y=19, band_size=14, band_bold=False,
-                  marker_columns=2, marker_rows=3, marker_x=17, marker_y=40,
-                  marker_step_x=28, marker_step_y=24, right=0)
+NARROW = Geometry(
+    narrow=True,
+    left=16,
+    top=6,
+    cell_width=68,
+    cell_height=100,
+    band_x=3,
+    band_y=19,
+    band_size=14,
+    band_bold=False,
+    marker_columns=2,
+    marker_rows=3,
+    marker_x=17,
+    marker_y=40,
+    marker_step_x=28,
+    marker_step_y=24,
+    right=0,
+)
 WIDTH = WIDE.width
 MARKER_SLOTS = WIDE.marker_slots
 
@@ -111,8 +138,10 @@ class Score:
         return TAG_CLASSES["band"][self.band.key]
 
     def in_words(self) -> str:
-        return (f"{self.likelihood_label.lower()} and {self.severity_label.lower()} "
-                f"({self.band.label.lower()}, {self.score})")
+        return (
+            f"{self.likelihood_label.lower()} and {self.severity_label.lower()} "
+            f"({self.band.label.lower()}, {self.score})"
+        )
 
 
 @dataclass(frozen=True)
@@ -203,17 +232,6 @@ class RiskMatrices:
         return tuple(r for r in self.rows if r.number is not None)
 
 
-def impact_name(item) -> str:
-    """What to call an impact: its own name, its characteristic's, or the group's words."""
-    name = getattr(item, "name", None)
-    if name:
-        return name
-    characteristic = getattr(item, "characteristic", None)
-    if characteristic is not None:
-        return characteristic.name
-    return getattr(item, "description", "") or "Unnamed combination"
-
-
 def _score(likelihood, severity) -> Score | None:
     if likelihood in SCALE and severity in SCALE:
         return Score(likelihood, severity)
@@ -231,8 +249,7 @@ def risk_matrix_context(items, id_prefix: str = "risk-matrix") -> RiskMatrices:
             number += 1
         rows.append(Row(number if before or after else None, impact_name(item), before, after))
     return RiskMatrices(
-        before=_matrix(f"{id_prefix}-before", "Before mitigation",
-                       [(r, r.before) for r in rows]),
+        before=_matrix(f"{id_prefix}-before", "Before mitigation", [(r, r.before) for r in rows]),
         after=_matrix(f"{id_prefix}-after", "After mitigation", [(r, r.after) for r in rows]),
         rows=tuple(rows),
         id=id_prefix,
@@ -244,15 +261,22 @@ def _matrix(matrix_id: str, caption: str, scored: list[tuple[Row, Score | None]]
     for row, score in scored:
         if score is not None:
             at.setdefault((score.likelihood, score.severity), []).append(row.number)
-    return Matrix(id=matrix_id, caption=caption, title=f"Risk matrix: {caption.lower()}",
-                  description=_description(caption, scored),
-                  wide=_drawing(matrix_id, WIDE, at),
-                  narrow=_drawing(f"{matrix_id}-narrow", NARROW, at))
+    return Matrix(
+        id=matrix_id,
+        caption=caption,
+        title=f"Risk matrix: {caption.lower()}",
+        description=_description(caption, scored),
+        wide=_drawing(matrix_id, WIDE, at),
+        narrow=_drawing(f"{matrix_id}-narrow", NARROW, at),
+    )
 
 
 def _drawing(drawing_id: str, g: Geometry, at: dict) -> Drawing:
-    cells = tuple(_cell(g, likelihood, severity, at.get((likelihood, severity), []))
-                  for likelihood in reversed(SCALE) for severity in SCALE)
+    cells = tuple(
+        _cell(g, likelihood, severity, at.get((likelihood, severity), []))
+        for likelihood in reversed(SCALE)
+        for severity in SCALE
+    )
     labels, height = _narrow_axes(g) if g.narrow else _axes(g)
     return Drawing(drawing_id, g, cells, labels, height)
 
@@ -271,11 +295,14 @@ def _markers(g: Geometry, x: int, y: int, numbers: list[int]) -> tuple[Marker, .
     texts = [str(n) for n in numbers]
     slots = g.marker_slots
     if len(texts) > slots:
-        texts = texts[:slots - 1] + [f"+{len(texts) - slots + 1}"]
+        texts = texts[: slots - 1] + [f"+{len(texts) - slots + 1}"]
     return tuple(
-        Marker(x=x + g.marker_x + (i % g.marker_columns) * g.marker_step_x,
-               y=y + g.marker_y + (i // g.marker_columns) * g.marker_step_y,
-               text=text, circled=not text.startswith("+"))
+        Marker(
+            x=x + g.marker_x + (i % g.marker_columns) * g.marker_step_x,
+            y=y + g.marker_y + (i // g.marker_columns) * g.marker_step_y,
+            text=text,
+            circled=not text.startswith("+"),
+        )
         for i, text in enumerate(texts)
     )
 
@@ -289,28 +316,54 @@ def _description(caption: str, scored: list[tuple[Row, Score | None]]) -> str:
 
 def _axes(g: Geometry) -> tuple[tuple[Label, ...], int]:
     """Each row and column named in words beside the grid, and the axes' names."""
-    severity = [Label(g.left + (s - 1) * g.cell_width + g.cell_width // 2, g.bottom + 22,
-                      f"{s} {SEVERITY_LABELS[s]}") for s in SCALE]
-    likelihood = [Label(g.left - 8, g.top + (4 - n) * g.cell_height + g.cell_height // 2 + 5,
-                        f"{n} {LIKELIHOOD_LABELS[n]}", anchor="end") for n in SCALE]
-    titles = [Label(g.left + 2 * g.cell_width, g.bottom + 52, "Severity", bold=True),
-              Label(20, g.top + 2 * g.cell_height, "Likelihood", bold=True, upwards=True)]
+    severity = [
+        Label(
+            g.left + (s - 1) * g.cell_width + g.cell_width // 2,
+            g.bottom + 22,
+            f"{s} {SEVERITY_LABELS[s]}",
+        )
+        for s in SCALE
+    ]
+    likelihood = [
+        Label(
+            g.left - 8,
+            g.top + (4 - n) * g.cell_height + g.cell_height // 2 + 5,
+            f"{n} {LIKELIHOOD_LABELS[n]}",
+            anchor="end",
+        )
+        for n in SCALE
+    ]
+    titles = [
+        Label(g.left + 2 * g.cell_width, g.bottom + 52, "Severity", bold=True),
+        Label(20, g.top + 2 * g.cell_height, "Likelihood", bold=True, upwards=True),
+    ]
     return tuple(severity + likelihood + titles), g.bottom + 70
 
 
 def _narrow_axes(g: Geometry) -> tuple[tuple[Label, ...], int]:
     """Numbers beside the grid, then a key saying what the numbers mean."""
-    severity = [Label(g.left + (s - 1) * g.cell_width + g.cell_width // 2, g.bottom + 20,
-                      str(s), bold=True) for s in SCALE]
-    likelihood = [Label(g.left // 2, g.top + (4 - n) * g.cell_height + g.cell_height // 2 + 5,
-                        str(n), bold=True) for n in SCALE]
+    severity = [
+        Label(g.left + (s - 1) * g.cell_width + g.cell_width // 2, g.bottom + 20, str(s), bold=True)
+        for s in SCALE
+    ]
+    likelihood = [
+        Label(
+            g.left // 2, g.top + (4 - n) * g.cell_height + g.cell_height // 2 + 5, str(n), bold=True
+        )
+        for n in SCALE
+    ]
     key, y = [], g.bottom + 30
-    for name, words in (("Likelihood (rows)", LIKELIHOOD_LABELS),
-                        ("Severity (columns)", SEVERITY_LABELS)):
+    for name, words in (
+        ("Likelihood (rows)", LIKELIHOOD_LABELS),
+        ("Severity (columns)", SEVERITY_LABELS),
+    ):
         key.append(Label(0, y + 14, name, anchor="start", bold=True))
         for n in SCALE:  # two to a line: 1 and 2, then 3 and 4
             column, line = (n - 1) % 2, (n - 1) // 2
-            key.append(Label(column * (g.width // 2), y + 34 + line * 20, f"{n} {words[n]}",
-                             anchor="start"))
+            key.append(
+                Label(
+                    column * (g.width // 2), y + 34 + line * 20, f"{n} {words[n]}", anchor="start"
+                )
+            )
         y += 70
     return tuple(severity + likelihood + key), y - 4

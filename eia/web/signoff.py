@@ -1,45 +1,30 @@
 """Sign-off: the approver's inbox and the page where the decision-maker reads the impacts
 plainly, attests to having had regard to them, and approves or returns the EIA."""
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 
 from eia import operations
+from eia.capabilities import Capability, can_decide, may
+from eia.dates import long_date
 from eia.db import get_session
-from eia.models import Eia, ImpactAssessment, IntersectionalImpact, london_date, utcnow
-from eia.models.enums import Direction, Role
-from eia.permissions import can_view
+from eia.models import Eia, london_date, utcnow
+from eia.models.enums import Direction
+from eia.queries.eias import eia_for_sign_off
+from eia.queries.inbox import awaiting_sign_off, count_awaiting, eias_of
 from eia.snapshot import fingerprint_of
 from eia.words import plural
 from forms.signoff import SignOffForm
 from workflows import TransitionRefused, refusal_reasons, segregation
-from workflows.guards import ACTOR_RULES, GuardContext, decision_date_passed
+from workflows.guards import GuardContext, decision_date_passed
+from workflows.lifecycle import Status
 
 from .auth import forbid_unless
-from .dates import long_date
 from .journey.editing import form_errors, refusal_errors, transition_errors
+from .loading import load_viewable
 from .pagination import page_count, page_number, pagination
 
 signoff = Blueprint("signoff", __name__)
-
-
-def _waiting_for(user):
-    return sa.and_(Eia.status == "awaiting_sign_off",
-                   Eia.directorate_id == user.effective_directorate_id)
-
-
-def _inbox_query(user):
-    """EIAs awaiting this approver's directorate: nearest decision date first (none last),
-    then the longest waiting."""
-    return (
-        select(Eia)
-        .where(_waiting_for(user))
-        .options(selectinload(Eia.service), selectinload(Eia.owner))
-        .order_by(Eia.decision_date.is_(None), Eia.decision_date, Eia.status_changed_at)
-    )
 
 
 INBOX_PAGE_SIZE = 50
@@ -48,48 +33,46 @@ INBOX_PAGE_SIZE = 50
 @signoff.get("/sign-off")
 def inbox():
     """The approver's inbox, 50 to a page (a large directorate can have hundreds waiting)."""
-    forbid_unless(current_user.role == Role.approver)
+    forbid_unless(may(current_user, Capability.sign_off))
     session = get_session()
     page = page_number()
-    query = _inbox_query(current_user)
-    total = session.exec(select(sa.func.count(Eia.id)).where(_waiting_for(current_user))).one()
+    total = count_awaiting(session, current_user)
     pages = page_count(total, INBOX_PAGE_SIZE)
     if page is None or page > pages:
         abort(404)
-    eias = session.exec(query.offset((page - 1) * INBOX_PAGE_SIZE).limit(INBOX_PAGE_SIZE)).all()
+    eias = awaiting_sign_off(
+        session, current_user, offset=(page - 1) * INBOX_PAGE_SIZE, limit=INBOX_PAGE_SIZE
+    )
     deciders = segregation.eligible_deciders(session, eias)
     return render_template(
-        "signoff/inbox.html", eias=eias, total=total, first=(page - 1) * INBOX_PAGE_SIZE + 1,
-        now=utcnow(), deciders=deciders,
+        "signoff/inbox.html",
+        eias=eias,
+        total=total,
+        first=(page - 1) * INBOX_PAGE_SIZE + 1,
+        now=utcnow(),
+        deciders=deciders,
         assigners=segregation.who_can_assign(session)
-        if any(not people for people in deciders.values()) else [],
-        pagination=pagination(page, pages, "signoff.inbox", {}, "Pages of EIAs waiting"))
+        if any(not people for people in deciders.values())
+        else [],
+        pagination=pagination(page, pages, "signoff.inbox", {}, "Pages of EIAs waiting"),
+    )
 
 
 def _load(reference: str) -> Eia:
-    eia = get_session().exec(
-        select(Eia).where(Eia.reference == reference).options(
-            selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
-            selectinload(Eia.engagements),
-            selectinload(Eia.actions), selectinload(Eia.screening_answers),
-            selectinload(Eia.intersectional_impacts)
-            .selectinload(IntersectionalImpact.characteristics))
-    ).one_or_none()
-    if eia is None:
-        abort(404)
-    forbid_unless(can_view(current_user, eia))
-    return eia
+    return load_viewable(eia_for_sign_off, reference)
 
 
 def impacts_to_read(eia: Eia) -> dict:
     """What the decision-maker must see before anything else (Bracking: the papers must
     convey the severity of the impacts)."""
+
     def worst_first(rows):
         return sorted(rows, key=lambda i: -(i.residual_score or 0))
 
     negative = worst_first([i for i in eia.impacts if i.direction == Direction.negative])
-    negative_x = worst_first([x for x in eia.intersectional_impacts
-                              if x.direction == Direction.negative])
+    negative_x = worst_first(
+        [x for x in eia.intersectional_impacts if x.direction == Direction.negative]
+    )
     return {
         "negative": negative,
         "negative_intersectional": negative_x,
@@ -100,9 +83,7 @@ def impacts_to_read(eia: Eia) -> dict:
 
 
 def _may_decide(eia: Eia) -> bool:
-    ctx = GuardContext(eia=eia, actor=current_user)
-    return ACTOR_RULES["directorate_approver"][0](ctx) and \
-        segregation.may_decide(get_session(), eia, current_user)
+    return can_decide(get_session(), eia, current_user)
 
 
 def _blockers(eia, event: str = "approve") -> list[str]:
@@ -117,7 +98,7 @@ def _page(eia, form, errors=(), status=200):
     form carries the fingerprint of the content shown, so the decision binds to it.
     ``errors`` are the error summary's entries (``form_errors``, ``transition_errors``)."""
     session = get_session()
-    waiting = eia.status == "awaiting_sign_off"
+    waiting = eia.status == Status.awaiting_sign_off
     may_decide = waiting and _may_decide(eia)
     blockers = _blockers(eia) if waiting and not may_decide else []
     shown = fingerprint_of(eia)
@@ -126,9 +107,15 @@ def _page(eia, form, errors=(), status=200):
     form.seen.data = shown
     deciders = segregation.eligible_deciders(session, [eia])[eia.id] if waiting else None
     return render_template(
-        "signoff/sign_off.html", eia=eia, form=form, errors=list(errors), blockers=blockers,
-        read=impacts_to_read(eia), late=decision_date_passed(eia, london_date(utcnow())),
-        can_decide=may_decide, nobody_can_decide=waiting and not deciders,
+        "signoff/sign_off.html",
+        eia=eia,
+        form=form,
+        errors=list(errors),
+        blockers=blockers,
+        read=impacts_to_read(eia),
+        late=decision_date_passed(eia, london_date(utcnow())),
+        can_decide=may_decide,
+        nobody_can_decide=waiting and not deciders,
         assigners=segregation.who_can_assign(session) if waiting and not deciders else [],
     ), status
 
@@ -136,16 +123,15 @@ def _page(eia, form, errors=(), status=200):
 @signoff.route("/eias/<reference>/sign-off", methods=["GET", "POST"])
 def sign_off(reference: str):
     eia = _load(reference)
-    forbid_unless(current_user.role == Role.approver)
+    forbid_unless(may(current_user, Capability.sign_off))
     form = SignOffForm()
     if not form.is_submitted():
         return _page(eia, form)
-    waiting = eia.status == "awaiting_sign_off"
+    waiting = eia.status == Status.awaiting_sign_off
     if not (waiting and _may_decide(eia)):
         # Who the person is and the EIA's state decide before what they sent: the page
         # shows them no form, so nothing on it can be what is wrong.
-        event = form.decision.data if form.decision.data in ("approve", "return") \
-            else "approve"
+        event = form.decision.data if form.decision.data in ("approve", "return") else "approve"
         blockers = _blockers(eia, event)
         if blockers:
             return _page(eia, form, refusal_errors(blockers), 403 if waiting else 409)
@@ -161,59 +147,62 @@ def sign_off(reference: str):
         eia = _load(reference)
         # What the decision needs (the attestation, a comment, the late reason) is shown
         # on its field and linked from the summary; the rest is about no field.
-        return _page(eia, form, transition_errors(refused, form),
-                     403 if refused.forbidden else 409)
-    flash("You approved this EIA." if event == "approve" else
-          "You returned this EIA to the officer with your comment.", "success")
+        return _page(eia, form, transition_errors(refused, form), 403 if refused.forbidden else 409)
+    flash(
+        "You approved this EIA."
+        if event == "approve"
+        else "You returned this EIA to the officer with your comment.",
+        "success",
+    )
     return redirect(url_for("pages.eia_page", reference=reference))
 
 
 @signoff.get("/my-eias")
 def my_eias():
     db = get_session()
-    rows = db.exec(
-        select(Eia).where(sa.or_(Eia.owner_id == current_user.id,
-                                 Eia.id.in_(_actions_owned(current_user.id))))
-        .options(selectinload(Eia.actions), selectinload(Eia.screening_answers),
-                 selectinload(Eia.impacts), selectinload(Eia.directorate))
-        .order_by(Eia.status_changed_at.desc())
-    ).all()
+    rows = eias_of(db, current_user)
     today = london_date(utcnow())
     deciders = segregation.eligible_deciders(
-        db, [e for e in rows if e.status == "awaiting_sign_off"])
-    return render_template("signoff/my_eias.html", eias=rows,
-                           steps={e.id: next_step(e, current_user, today, deciders.get(e.id))
-                                  for e in rows})
-
-
-def _actions_owned(user_id: int):
-    from eia.models import ActionItem
-
-    return select(ActionItem.eia_id).where(ActionItem.owner_id == user_id)
+        db, [e for e in rows if e.status == Status.awaiting_sign_off]
+    )
+    return render_template(
+        "signoff/my_eias.html",
+        eias=rows,
+        steps={e.id: next_step(e, current_user, today, deciders.get(e.id)) for e in rows},
+    )
 
 
 def next_step(eia: Eia, user, today, deciders: list | None = None) -> str:
     """What this person must do next on this EIA, in a sentence. ``deciders``: for an EIA
     awaiting sign-off, the approvers who may decide on it (workflows.segregation)."""
-    mine = [a for a in eia.actions if a.owner_id == user.id
-            and a.status in ("proposed", "planned", "in_progress")]
+    mine = [
+        a
+        for a in eia.actions
+        if a.owner_id == user.id and a.status in ("proposed", "planned", "in_progress")
+    ]
     overdue = [a for a in mine if a.due_date is not None and a.due_date < today]
     late = f", {len(overdue)} overdue." if overdue else "."
     if eia.owner_id != user.id:
-        return f"Deliver your {plural(len(mine), 'action')}{late}" if mine else \
-            "Nothing for you to do."
-    if eia.status == "awaiting_sign_off":
+        return (
+            f"Deliver your {plural(len(mine), 'action')}{late}"
+            if mine
+            else "Nothing for you to do."
+        )
+    if eia.status == Status.awaiting_sign_off:
         if deciders:
             return f"Nothing: it is {with_whom(eia, deciders, user)}."
-        return (f"Nothing you can do: it was sent for sign-off on "
-                f"{long_date(eia.status_changed_at)}, but no approver may decide on it yet "
-                "(its page says who can assign one).")
+        return (
+            f"Nothing you can do: it was sent for sign-off on "
+            f"{long_date(eia.status_changed_at)}, but no approver may decide on it yet "
+            "(its page says who can assign one)."
+        )
     return {
         "draft": "Complete the proposal, then start screening.",
         "screening": "Answer the screening questions for every characteristic.",
         "full_assessment": "Complete the full assessment and send it for sign-off.",
         "approved": f"Deliver the action plan: {plural(len(mine), 'open action')}{late}"
-        if mine else "Nothing until the review date.",
+        if mine
+        else "Nothing until the review date.",
         "under_review": "Review it: confirm it still stands or revise it.",
     }.get(eia.status, "Nothing: this EIA is closed.")
 

@@ -27,16 +27,16 @@ from flask import (
 )
 from flask_login import current_user
 from joserfc.errors import JoseError
-from sqlmodel import select
 
+from eia.capabilities import administrators
 from eia.db import get_session
 from eia.models import IdentityLink, User
-from eia.models.enums import Role
 from eia.sso import settings
 from eia.sso.client import client
 from eia.sso.groups import GroupsUnavailable, fetch_groups, has_overage
 from eia.sso.mapping import needs_groups
-from eia.sso.provisioning import email_of, sign_in as provision
+from eia.sso.provisioning import email_of
+from eia.sso.provisioning import sign_in as provision
 
 sso = Blueprint("sso", __name__)
 
@@ -48,8 +48,10 @@ DOWN_ERRORS = {"temporarily_unavailable", "server_error"}
 
 
 def account_name() -> str:
-    return current_app.config.get("OIDC_ACCOUNT_NAME") or \
-        f"{current_app.config['COUNCIL_NAME']} account"
+    return (
+        current_app.config.get("OIDC_ACCOUNT_NAME")
+        or f"{current_app.config['COUNCIL_NAME']} account"
+    )
 
 
 def _oidc():
@@ -60,18 +62,20 @@ def _oidc():
 
 
 def _admins() -> list[User]:
-    return list(get_session().exec(
-        select(User).where(User.role == Role.admin, User.active.is_(True))
-        .order_by(User.name)).all())
+    return administrators(get_session())
 
 
 def _problem(kind: str, status: int, **extra):
     """A page saying what went wrong and what to do (never the generic error pages)."""
     db = get_session()
     return render_template(
-        "auth/sign_in_problem.html", kind=kind, account_name=account_name(),
-        admins=_admins(), password_allowed=settings.password_sign_in_allowed(db),
-        **extra), status
+        "auth/sign_in_problem.html",
+        kind=kind,
+        account_name=account_name(),
+        admins=_admins(),
+        password_allowed=settings.password_sign_in_allowed(db),
+        **extra,
+    ), status
 
 
 def _provider_down():
@@ -144,8 +148,10 @@ def _with_userinfo(oidc, claims: dict, token: dict) -> dict:
         return claims
     if info.get("sub") != claims.get("sub"):
         return claims
-    return {**{k: info[k] for k in ("name", "email", "preferred_username") if k in info},
-            **{k: v for k, v in claims.items() if v}}
+    return {
+        **{k: info[k] for k in ("name", "email", "preferred_username") if k in info},
+        **{k: v for k, v in claims.items() if v},
+    }
 
 
 @sso.get("/sign-in/oidc/callback")
@@ -167,8 +173,11 @@ def callback():
     groups = claims.get("groups")
     if has_overage(claims) and needs_groups(db):
         try:
-            groups = fetch_groups(config["OIDC_GROUPS_URL"], token.get("access_token", ""),
-                                  config["OIDC_TIMEOUT_SECONDS"])
+            groups = fetch_groups(
+                config["OIDC_GROUPS_URL"],
+                token.get("access_token", ""),
+                config["OIDC_TIMEOUT_SECONDS"],
+            )
         except GroupsUnavailable:
             current_app.logger.warning("The groups could not be read", exc_info=True)
             return _problem("groups unavailable", 503)
@@ -183,11 +192,15 @@ def callback():
                 db.add(outcome.user)
                 db.commit()
             return render_template(
-                "auth/no_role.html", reason=outcome.refused, email=outcome.email,
-                name=claims.get("name") or outcome.email, admins=_admins(),
+                "auth/no_role.html",
+                reason=outcome.refused,
+                email=outcome.email,
+                name=claims.get("name") or outcome.email,
+                admins=_admins(),
                 app_roles=[r for r in (claims.get("roles") or []) if isinstance(r, str)],
                 group_count=len(groups) if isinstance(groups, list) else 0,
-                account_name=account_name())
+                account_name=account_name(),
+            )
         status = {"deactivated": 403, "email taken": 403}.get(outcome.refused, 400)
         return _problem(outcome.refused, status, email=outcome.email)
     outcome.link.last_id_token = token.get("id_token")
@@ -196,9 +209,11 @@ def callback():
     target = session.get(NEXT) or url_for("pages.index")
     start_session(outcome.user)
     session[SSO_LINK] = outcome.link.id
-    current_app.logger.info("Signed in through the identity provider: %s%s",
-                            outcome.user.email,
-                            f" ({', '.join(outcome.changes)})" if outcome.changes else "")
+    current_app.logger.info(
+        "Signed in through the identity provider: %s%s",
+        outcome.user.email,
+        f" ({', '.join(outcome.changes)})" if outcome.changes else "",
+    )
     return redirect(target)
 
 
@@ -214,9 +229,12 @@ def after_sign_out(link_id) -> object | None:
 @sso.get("/signed-out")
 def signed_out():
     offer = SIGNED_OUT_LINK in session and client() is not None
-    return render_template("auth/signed_out.html", offer=offer,
-                           from_provider=request.args.get("from") == "provider",
-                           account_name=account_name())
+    return render_template(
+        "auth/signed_out.html",
+        offer=offer,
+        from_provider=request.args.get("from") == "provider",
+        account_name=account_name(),
+    )
 
 
 @sso.get("/sign-out/provider")
@@ -230,10 +248,12 @@ def provider_sign_out():
         if not oidc.load_server_metadata().get("end_session_endpoint"):
             return redirect(url_for("sso.signed_out", **{"from": "provider"}))
         result = oidc.create_logout_url(
-            post_logout_redirect_uri=url_for("sso.signed_out", _external=True,
-                                             **{"from": "provider"}),
+            post_logout_redirect_uri=url_for(
+                "sso.signed_out", _external=True, **{"from": "provider"}
+            ),
             id_token_hint=link.last_id_token or None,
-            client_id=current_app.config["OIDC_CLIENT_ID"])
+            client_id=current_app.config["OIDC_CLIENT_ID"],
+        )
     except (requests.RequestException, ValueError):
         return _provider_down()
     return redirect(result["url"])

@@ -24,12 +24,12 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from flask import current_app, request
 from itsdangerous import BadData, URLSafeTimedSerializer
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from eia.models import LoginAttempt, User, as_utc, utcnow
+from eia.queries.sign_in import failed_attempts
 
 DEVICE_COOKIE = "eia_device"
 DEVICE_DAYS = 180  # a browser not used to sign in for this long is a stranger again
@@ -63,51 +63,56 @@ def device_for(user: User | None) -> str | None:
 def mark_browser(response, user: User, device: str | None) -> None:
     """After a successful sign-in: the browser is now a known place for this person."""
     value = _serializer().dumps({"u": user.id, "d": device or secrets.token_urlsafe(16)})
-    response.set_cookie(DEVICE_COOKIE, value, max_age=DEVICE_DAYS * 86400, httponly=True,
-                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
-                        samesite="Lax")
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_DAYS * 86400,
+        httponly=True,
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+        samesite="Lax",
+    )
 
 
-def _failures(db: Session, since: datetime, *clauses):
-    return db.exec(
-        select(sa.func.count(), sa.func.max(LoginAttempt.at)).select_from(LoginAttempt)
-        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at > since, *clauses)).one()
-
-
-def refusal(db: Session, email: str, address: str, device: str | None,
-            now: datetime | None = None) -> Refusal | None:
+def refusal(
+    db: Session, email: str, address: str, device: str | None, now: datetime | None = None
+) -> Refusal | None:
     """Why this attempt is refused before its password is even checked, if it is."""
     config = current_app.config
     now = now or utcnow()
     minutes = config["LOGIN_LOCKOUT_MINUTES"]
     since = now - timedelta(minutes=minutes)
-    paused = Refusal(f"There have been too many attempts to sign in. Wait {minutes} minutes "
-                     "and try again, or ask your system administrator to reset your password.")
+    paused = Refusal(
+        f"There have been too many attempts to sign in. Wait {minutes} minutes "
+        "and try again, or ask your system administrator to reset your password."
+    )
     if device is not None:
         place = (LoginAttempt.device == device,)
     else:
         place = (LoginAttempt.ip_address == address, LoginAttempt.device.is_(None))
-    if _failures(db, since, LoginAttempt.email == email, *place)[0] \
-            >= config["LOGIN_MAX_FAILURES"]:
+    if (
+        failed_attempts(db, since, LoginAttempt.email == email, *place)[0]
+        >= config["LOGIN_MAX_FAILURES"]
+    ):
         return paused
     if device is not None:
         return None
-    if _failures(db, since, *place)[0] >= config["LOGIN_SOURCE_MAX_FAILURES"]:
+    if failed_attempts(db, since, *place)[0] >= config["LOGIN_SOURCE_MAX_FAILURES"]:
         return paused
-    count, last = _failures(db, since, LoginAttempt.email == email)
+    count, last = failed_attempts(db, since, LoginAttempt.email == email)
     over = count - config["LOGIN_ACCOUNT_SLOWDOWN_AFTER"]
     if over >= 0 and last is not None:
         delay = min(config["LOGIN_ACCOUNT_MAX_DELAY_SECONDS"], 2 ** min(over + 1, 20))
         wait = delay - (now - as_utc(last)).total_seconds()
         if wait > 0:
             seconds = math.ceil(wait)
-            return Refusal("There have been many attempts to sign in with this email "
-                           f"address. Wait {seconds} second{'' if seconds == 1 else 's'} "
-                           "and try again.")
+            return Refusal(
+                "There have been many attempts to sign in with this email "
+                f"address. Wait {seconds} second{'' if seconds == 1 else 's'} "
+                "and try again."
+            )
     return None
 
 
-def record(db: Session, email: str, address: str, device: str | None,
-           succeeded: bool) -> None:
+def record(db: Session, email: str, address: str, device: str | None, succeeded: bool) -> None:
     db.add(LoginAttempt(email=email, ip_address=address, device=device, succeeded=succeeded))
     db.commit()

@@ -3,6 +3,7 @@
 Revision ID: 0003
 Revises: 0002
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -16,8 +17,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("eia") as batch_op:
-        batch_op.add_column(sa.Column("completed_sections", sa.JSON(), nullable=False,
-                                      server_default="[]"))
+        batch_op.add_column(
+            sa.Column("completed_sections", sa.JSON(), nullable=False, server_default="[]")
+        )
 
 
 def downgrade() -> None:

@@ -8,22 +8,27 @@ partial index; see benchmarks/).
 Revision ID: 0007
 Revises: 0006
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0007'
-down_revision: str | None = '0006'
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_audit_record_transitions", "audit_record",
-                    ["eia_id", "to_state", "event"], unique=False,
-                    postgresql_where=sa.text("action = 'transition'"),
-                    sqlite_where=sa.text("action = 'transition'"))
+    op.create_index(
+        "ix_audit_record_transitions",
+        "audit_record",
+        ["eia_id", "to_state", "event"],
+        unique=False,
+        postgresql_where=sa.text("action = 'transition'"),
+        sqlite_where=sa.text("action = 'transition'"),
+    )
 
 
 def downgrade() -> None:

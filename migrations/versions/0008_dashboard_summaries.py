@@ -12,19 +12,24 @@ application does).
 Revision ID: 0008
 Revises: 0007
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0008'
-down_revision: str | None = '0007'
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-SUMMARY_COLUMNS = ("ever_fully_assessed", "ever_screened_out", "signed_off_on_time",
-                   "signed_off_late")
+SUMMARY_COLUMNS = (
+    "ever_fully_assessed",
+    "ever_screened_out",
+    "signed_off_on_time",
+    "signed_off_late",
+)
 
 
 def upgrade() -> None:
@@ -41,14 +46,20 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_stage_spell_eia_id", "stage_spell", ["eia_id"], unique=False)
-    op.create_index("ix_stage_spell_finished", "stage_spell", ["stage", "days"], unique=False,
-                    postgresql_where=sa.text("left_at IS NOT NULL"),
-                    sqlite_where=sa.text("left_at IS NOT NULL"))
+    op.create_index(
+        "ix_stage_spell_finished",
+        "stage_spell",
+        ["stage", "days"],
+        unique=False,
+        postgresql_where=sa.text("left_at IS NOT NULL"),
+        sqlite_where=sa.text("left_at IS NOT NULL"),
+    )
     # Plain ADD COLUMN (no batch copy of the eia table on SQLite, which would break the
     # foreign keys of every table that refers to it).
     for column in SUMMARY_COLUMNS:
-        op.add_column("eia", sa.Column(column, sa.Boolean(), server_default=sa.false(),
-                                       nullable=False))
+        op.add_column(
+            "eia", sa.Column(column, sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
 
     if op.get_bind().dialect.name == "sqlite":
         days = "(julianday(left_at) - julianday(entered_at))"

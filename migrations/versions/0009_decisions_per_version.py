@@ -14,14 +14,15 @@ application does); the downgrade puts the two columns back as 0008 computed them
 Revision ID: 0009
 Revises: 0008
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0009'
-down_revision: str | None = '0008'
+revision: str = "0009"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -69,8 +70,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for column in OLD_COLUMNS:
-        op.add_column("eia", sa.Column(column, sa.Boolean(), server_default=sa.false(),
-                                       nullable=False))
+        op.add_column(
+            "eia", sa.Column(column, sa.Boolean(), server_default=sa.false(), nullable=False)
+        )
     op.execute("""
         UPDATE eia SET
           signed_off_on_time = EXISTS (SELECT 1 FROM sign_off s WHERE s.eia_id = eia.id

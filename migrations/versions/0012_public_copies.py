@@ -15,6 +15,7 @@ migration does not change when the application does.
 Revision ID: 0012
 Revises: 0010
 """
+
 from collections.abc import Sequence
 from datetime import date
 
@@ -22,8 +23,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0012'
-down_revision: str | None = '0010'
+revision: str = "0012"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -47,8 +48,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("eia_id"),
     )
-    op.create_index("ix_public_copy_decision_date", "public_copy", ["decision_date"],
-                    unique=False)
+    op.create_index("ix_public_copy_decision_date", "public_copy", ["decision_date"], unique=False)
     op.create_table(
         "public_pdf",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -68,55 +68,105 @@ def upgrade() -> None:
         sa.Column("hits", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("bucket", "window_start"),
     )
-    op.create_index("ix_rate_limit_count_window_start", "rate_limit_count",
-                    ["window_start"], unique=False)
+    op.create_index(
+        "ix_rate_limit_count_window_start", "rate_limit_count", ["window_start"], unique=False
+    )
     _copy_approved_versions()
 
 
 def _copy_approved_versions() -> None:
-    eia = sa.table("eia", sa.column("id", sa.Integer), sa.column("version", sa.Integer),
-                   sa.column("title", sa.String), sa.column("decision_date", sa.Date),
-                   sa.column("review_date", sa.Date), sa.column("outcome", sa.String),
-                   sa.column("publishable", sa.Boolean), sa.column("confidential", sa.Boolean))
-    version = sa.table("eia_version", sa.column("eia_id", sa.Integer),
-                       sa.column("version", sa.Integer), sa.column("status", sa.String),
-                       sa.column("snapshot", sa.JSON), sa.column("frozen_at", UTC_DATETIME))
-    copy = sa.table("public_copy", *(sa.column(name) for name in (
-        "eia_id", "version", "title", "decision_date", "review_date", "outcome",
-        "publishable", "confidential", "approved_at")))
-    latest = (sa.select(version.c.eia_id, sa.func.max(version.c.version).label("version"))
-              .where(version.c.status == "approved").group_by(version.c.eia_id).subquery())
+    eia = sa.table(
+        "eia",
+        sa.column("id", sa.Integer),
+        sa.column("version", sa.Integer),
+        sa.column("title", sa.String),
+        sa.column("decision_date", sa.Date),
+        sa.column("review_date", sa.Date),
+        sa.column("outcome", sa.String),
+        sa.column("publishable", sa.Boolean),
+        sa.column("confidential", sa.Boolean),
+    )
+    version = sa.table(
+        "eia_version",
+        sa.column("eia_id", sa.Integer),
+        sa.column("version", sa.Integer),
+        sa.column("status", sa.String),
+        sa.column("snapshot", sa.JSON),
+        sa.column("frozen_at", UTC_DATETIME),
+    )
+    copy = sa.table(
+        "public_copy",
+        *(
+            sa.column(name)
+            for name in (
+                "eia_id",
+                "version",
+                "title",
+                "decision_date",
+                "review_date",
+                "outcome",
+                "publishable",
+                "confidential",
+                "approved_at",
+            )
+        ),
+    )
+    latest = (
+        sa.select(version.c.eia_id, sa.func.max(version.c.version).label("version"))
+        .where(version.c.status == "approved")
+        .group_by(version.c.eia_id)
+        .subquery()
+    )
     frozen = version.c.snapshot
-    fields = ("title", "decision_date", "review_date", "outcome", "publishable",
-              "confidential")
+    fields = ("title", "decision_date", "review_date", "outcome", "publishable", "confidential")
     query = (
         sa.select(
-            version.c.eia_id, version.c.version, version.c.frozen_at, eia.c.version,
-            *(frozen[name].as_boolean() if name in ("publishable", "confidential")
-              else frozen[name].as_string() for name in fields),
-            *(eia.c[name] for name in fields))
-        .join(latest, sa.and_(latest.c.eia_id == version.c.eia_id,
-                              latest.c.version == version.c.version))
+            version.c.eia_id,
+            version.c.version,
+            version.c.frozen_at,
+            eia.c.version,
+            *(
+                frozen[name].as_boolean()
+                if name in ("publishable", "confidential")
+                else frozen[name].as_string()
+                for name in fields
+            ),
+            *(eia.c[name] for name in fields),
+        )
+        .join(
+            latest,
+            sa.and_(latest.c.eia_id == version.c.eia_id, latest.c.version == version.c.version),
+        )
         .join(eia, eia.c.id == version.c.eia_id)
-        .where(version.c.status == "approved"))
+        .where(version.c.status == "approved")
+    )
 
     bind = op.get_bind()
     batch = []
     for eia_id, number, frozen_at, current, *values in bind.execute(query):
-        kept, live = dict(zip(fields, values[:6])), dict(zip(fields, values[6:]))
+        kept, live = (
+            dict(zip(fields, values[:6], strict=False)),
+            dict(zip(fields, values[6:], strict=False)),
+        )
         for name in ("decision_date", "review_date"):
             kept[name] = date.fromisoformat(kept[name]) if kept[name] else None
         if current == number:
             # Not being revised: the live row is the approved version, so it can stand in
             # for a field an old frozen copy does not hold (never a later draft's).
             kept = {name: live[name] if kept[name] is None else kept[name] for name in fields}
-        batch.append({
-            "eia_id": eia_id, "version": number, "approved_at": frozen_at,
-            "title": (kept["title"] or "")[:300], "decision_date": kept["decision_date"],
-            "review_date": kept["review_date"], "outcome": kept["outcome"],
-            "publishable": bool(kept["publishable"]),
-            "confidential": bool(kept["confidential"]),
-        })
+        batch.append(
+            {
+                "eia_id": eia_id,
+                "version": number,
+                "approved_at": frozen_at,
+                "title": (kept["title"] or "")[:300],
+                "decision_date": kept["decision_date"],
+                "review_date": kept["review_date"],
+                "outcome": kept["outcome"],
+                "publishable": bool(kept["publishable"]),
+                "confidential": bool(kept["confidential"]),
+            }
+        )
         if len(batch) >= 1000:
             bind.execute(copy.insert(), batch)
             batch = []

@@ -11,24 +11,26 @@ plus the sweeper's OUTBOX_SEND_LEASE_SECONDS).
 Revision ID: 0013
 Revises: 0012
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel  # noqa: F401  (column types)
 from alembic import op
 
-revision: str = '0013'
-down_revision: str | None = '0012'
+revision: str = "0013"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.add_column('outbox_email', sa.Column('claim_expires_at',
-                                            sqlmodel.sql.sqltypes.UTCDateTime(),
-                                            nullable=True))
+    op.add_column(
+        "outbox_email",
+        sa.Column("claim_expires_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('outbox_email') as batch:
-        batch.drop_column('claim_expires_at')
+    with op.batch_alter_table("outbox_email") as batch:
+        batch.drop_column("claim_expires_at")

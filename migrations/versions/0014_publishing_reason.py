@@ -7,13 +7,14 @@ reason recorded (an unpublished one is asked for it when its proposal is next co
 Revision ID: 0014
 Revises: 0013
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0014'
-down_revision: str | None = '0013'
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -21,8 +22,9 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     # Plain ADD COLUMN (no batch copy of the eia table on SQLite, which would break the
     # foreign keys of every table that refers to it).
-    op.add_column("eia", sa.Column("publishing_reason", sa.Text(), server_default="",
-                                   nullable=False))
+    op.add_column(
+        "eia", sa.Column("publishing_reason", sa.Text(), server_default="", nullable=False)
+    )
 
 
 def downgrade() -> None:

@@ -11,14 +11,15 @@ linking existing accounts by email), audited.
 Revision ID: 0015
 Revises: 0014
 """
+
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = '0015'
-down_revision: str | None = '0014'
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -53,10 +54,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("kind", "value"),
     )
-    op.create_index("ix_claim_mapping_service_id", "claim_mapping", ["service_id"],
-                    unique=False)
-    op.create_index("ix_claim_mapping_directorate_id", "claim_mapping", ["directorate_id"],
-                    unique=False)
+    op.create_index("ix_claim_mapping_service_id", "claim_mapping", ["service_id"], unique=False)
+    op.create_index(
+        "ix_claim_mapping_directorate_id", "claim_mapping", ["directorate_id"], unique=False
+    )
     op.create_table(
         "app_setting",
         sa.Column("key", sa.String(length=64), nullable=False),

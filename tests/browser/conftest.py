@@ -43,8 +43,14 @@ from .helpers import (
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
 TIMEOUT_MS = 20_000
@@ -53,6 +59,7 @@ _SERVER_ERRORS: list[str] = []
 
 
 # --- the live server ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="package")
 def live_instance(tmp_path_factory):
@@ -74,12 +81,14 @@ def live_app(live_instance):
 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EIA_INSTANCE_PATH", str(live_instance["path"]))
-        app = create_app({
-            "DATABASE_URL": live_instance["database_url"],
-            "CELERY_BROKER_URL": "memory://",
-            "CELERY_RESULT_BACKEND": "cache+memory://",
-            "SMTP_HOST": "",  # embedded mode: emails land in the local mailbox pages
-        })
+        app = create_app(
+            {
+                "DATABASE_URL": live_instance["database_url"],
+                "CELERY_BROKER_URL": "memory://",
+                "CELERY_RESULT_BACKEND": "cache+memory://",
+                "SMTP_HOST": "",  # embedded mode: emails land in the local mailbox pages
+            }
+        )
     assert app.config.get("WTF_CSRF_ENABLED", True), "the live server must check CSRF tokens"
 
     def record(sender, exception, **extra):
@@ -113,22 +122,28 @@ def sso_servers(live_instance, live_app, oidc_provider):
     one that is down), on the same database: see tests/browser/sso.py."""
     from eia import create_app
 
-    from ..conftest import free_port
+    from ..support.services import free_port
     from .sso import SSO, ensure_mappings, serve
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     registered = oidc_provider.register_client(
-        f"{base}/sign-in/oidc/callback", post_logout=(f"{base}/signed-out?from=provider",))
-    settings = {"DATABASE_URL": live_instance["database_url"],
-                "CELERY_BROKER_URL": "memory://", "CELERY_RESULT_BACKEND": "cache+memory://",
-                "SMTP_HOST": "", "OIDC_CLIENT_ID": registered["client_id"],
-                "OIDC_CLIENT_SECRET": registered["client_secret"]}
+        f"{base}/sign-in/oidc/callback", post_logout=(f"{base}/signed-out?from=provider",)
+    )
+    settings = {
+        "DATABASE_URL": live_instance["database_url"],
+        "CELERY_BROKER_URL": "memory://",
+        "CELERY_RESULT_BACKEND": "cache+memory://",
+        "SMTP_HOST": "",
+        "OIDC_CLIENT_ID": registered["client_id"],
+        "OIDC_CLIENT_SECRET": registered["client_secret"],
+    }
     with pytest.MonkeyPatch.context() as env:
         env.setenv("EIA_INSTANCE_PATH", str(live_instance["path"]))
-        apps = {"base": create_app({**settings, "OIDC_ISSUER": oidc_provider.issuer}),
-                "down": create_app({**settings,
-                                    "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}"})}
+        apps = {
+            "base": create_app({**settings, "OIDC_ISSUER": oidc_provider.issuer}),
+            "down": create_app({**settings, "OIDC_ISSUER": f"http://127.0.0.1:{free_port()}"}),
+        }
     servers = []
     for name, app in apps.items():
         got_request_exception.connect(_record_server_error, app, weak=False)
@@ -173,18 +188,23 @@ def _no_server_errors(request):
     yield
     new = _SERVER_ERRORS[before:]
     if new:
-        pytest.fail("the live server raised during this test:\n\n" + "\n\n".join(new),
-                    pytrace=False)
+        pytest.fail(
+            "the live server raised during this test:\n\n" + "\n\n".join(new), pytrace=False
+        )
 
 
 # --- Chromium ------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="package")
 def playwright():
     if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.fail(f"Debian's Chromium is not installed at {CHROMIUM}: run "
-                    "`apt-get install -y chromium` (or `make chromium`). Never run "
-                    "`playwright install`.", pytrace=False)
+        pytest.fail(
+            f"Debian's Chromium is not installed at {CHROMIUM}: run "
+            "`apt-get install -y chromium` (or `make chromium`). Never run "
+            "`playwright install`.",
+            pytrace=False,
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

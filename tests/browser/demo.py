@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from eia.capabilities import can_view
 from eia.demo_content import LOGINS
 from eia.demo_data import DEMO_PASSWORD
 from eia.models import Eia, EiaVersion, SignOff, User
-from eia.permissions import can_view
 
 ROLE_ALIASES = {"equality": "equality_officer"}
 
@@ -70,10 +70,17 @@ class Demo:
 
     # --- EIAs -----------------------------------------------------------------------------
 
-    def eias(self, status: str | None = None, *, owner: str | None = None,
-             late: bool | None = None, min_version: int | None = None,
-             visible_to: str | None = None, hidden_from: str | None = None,
-             reference: str | None = None) -> list[Eia]:
+    def eias(
+        self,
+        status: str | None = None,
+        *,
+        owner: str | None = None,
+        late: bool | None = None,
+        min_version: int | None = None,
+        visible_to: str | None = None,
+        hidden_from: str | None = None,
+        reference: str | None = None,
+    ) -> list[Eia]:
         """Every EIA matching all the conditions given, by reference."""
         with self.session() as s:
             query = select(Eia).order_by(Eia.reference)
@@ -83,7 +90,8 @@ class Demo:
                 query = query.where(Eia.reference == reference)
             if owner is not None:
                 query = query.join(User, User.id == Eia.owner_id).where(
-                    User.email == self.login(owner).email)
+                    User.email == self.login(owner).email
+                )
             if min_version is not None:
                 query = query.where(Eia.version >= min_version)
             if late is not None:
@@ -92,8 +100,7 @@ class Demo:
             found = list(s.exec(query).all())
             for role, wanted in ((visible_to, True), (hidden_from, False)):
                 if role is not None:
-                    person = s.exec(select(User).where(
-                        User.email == self.login(role).email)).one()
+                    person = s.exec(select(User).where(User.email == self.login(role).email)).one()
                     found = [e for e in found if can_view(person, e) == wanted]
             for e in found:
                 s.expunge(e)
@@ -109,14 +116,22 @@ class Demo:
         """(reference, version number) of the first frozen version of a matching EIA."""
         for e in self.eias(**conditions):
             with self.session() as s:
-                number = s.exec(select(sa.func.min(EiaVersion.version))
-                                .where(EiaVersion.eia_id == e.id)).one()
+                number = s.exec(
+                    select(sa.func.min(EiaVersion.version)).where(EiaVersion.eia_id == e.id)
+                ).one()
             if number is not None:
                 return e.reference, number
         raise AssertionError(f"the demo data has no frozen version of an EIA with {conditions}")
 
-    def new_eia(self, status: str = "draft", *, owner: str = "officer",
-                approver: str = "approver", title: str | None = None, **proposal) -> str:
+    def new_eia(
+        self,
+        status: str = "draft",
+        *,
+        owner: str = "officer",
+        approver: str = "approver",
+        title: str | None = None,
+        **proposal,
+    ) -> str:
         """Make a fresh EIA in ``status`` (through the real lifecycle, committed) for a test
         that changes it, so the shared demo EIAs stay as other tests expect; its reference."""
         from tests.factories import Factories
@@ -124,10 +139,12 @@ class Demo:
         with self.session() as s:
             make = Factories(s)
             owner_user = s.exec(select(User).where(User.email == self.login(owner).email)).one()
-            approver_user = s.exec(select(User).where(
-                User.email == self.login(approver).email)).one()
-            eia = make.eia(status, owner=owner_user, approver=approver_user, title=title,
-                           **proposal)
+            approver_user = s.exec(
+                select(User).where(User.email == self.login(approver).email)
+            ).one()
+            eia = make.eia(
+                status, owner=owner_user, approver=approver_user, title=title, **proposal
+            )
             reference = eia.reference
             s.commit()
         return reference
@@ -152,18 +169,33 @@ class Demo:
         with self.session() as s:
             eia = s.exec(select(Eia).where(Eia.reference == reference)).one()
             actor = s.exec(select(User).where(User.email == self.login(owner).email)).one()
-            chars = s.exec(select(Characteristic).where(Characteristic.active)
-                           .order_by(Characteristic.position)).all()
+            chars = s.exec(
+                select(Characteristic)
+                .where(Characteristic.active)
+                .order_by(Characteristic.position)
+            ).all()
             attempts = (
-                lambda: ops.add_engagement(s, eia, actor, {
-                    "who": "Parents and carers at two primary schools",
-                    "method": "Drop-in sessions", "what_they_said": "Keep the crossing.",
-                    "what_changed": "The crossing stays."}),
-                lambda: ops.save_action(s, eia, actor, {
-                    "description": "Publish an easy read summary of the proposal."}),
-                lambda: ops.save_intersectional(s, eia, actor, {
-                    "description": "Older disabled residents who rely on taxis."},
-                    [chars[0].id, chars[1].id]),
+                lambda: ops.add_engagement(
+                    s,
+                    eia,
+                    actor,
+                    {
+                        "who": "Parents and carers at two primary schools",
+                        "method": "Drop-in sessions",
+                        "what_they_said": "Keep the crossing.",
+                        "what_changed": "The crossing stays.",
+                    },
+                ),
+                lambda: ops.save_action(
+                    s, eia, actor, {"description": "Publish an easy read summary of the proposal."}
+                ),
+                lambda: ops.save_intersectional(
+                    s,
+                    eia,
+                    actor,
+                    {"description": "Older disabled residents who rely on taxis."},
+                    [chars[0].id, chars[1].id],
+                ),
             )
             for attempt in attempts:
                 savepoint = s.begin_nested()
@@ -178,8 +210,11 @@ class Demo:
         """The first row of ``model`` (ActionItem, EngagementRecord, IntersectionalImpact...)
         belonging to the EIA ``reference``."""
         with self.session() as s:
-            found = s.exec(select(sa.func.min(model.id)).join(Eia, Eia.id == model.eia_id)
-                           .where(Eia.reference == reference)).one()
+            found = s.exec(
+                select(sa.func.min(model.id))
+                .join(Eia, Eia.id == model.eia_id)
+                .where(Eia.reference == reference)
+            ).one()
         assert found is not None, f"{reference} has no {model.__name__}"
         return found
 
@@ -190,21 +225,27 @@ class Demo:
         from notifications.sending import deliver
 
         with self.session() as s:
-            sent = s.exec(select(OutboxEmail.id).where(OutboxEmail.status == "sent",
-                                                       OutboxEmail.transport == "mailbox")
-                          .order_by(OutboxEmail.id)).first()
-            queued = s.exec(select(OutboxEmail.id).where(OutboxEmail.status == "queued",
-                                                         OutboxEmail.delivery == "immediate")
-                            .order_by(OutboxEmail.id)).all()
+            sent = s.exec(
+                select(OutboxEmail.id)
+                .where(OutboxEmail.status == "sent", OutboxEmail.transport == "mailbox")
+                .order_by(OutboxEmail.id)
+            ).first()
+            queued = s.exec(
+                select(OutboxEmail.id)
+                .where(OutboxEmail.status == "queued", OutboxEmail.delivery == "immediate")
+                .order_by(OutboxEmail.id)
+            ).all()
         if sent is not None:
             return sent
         assert self.app is not None, "mailbox_email_id needs the live app"
         if not queued:  # sending an EIA for sign-off emails its approver
             reference = self.new_eia("awaiting_sign_off", title="Accessibility check: email")
             with self.session() as s:
-                queued = s.exec(select(OutboxEmail.id).join(Eia, Eia.id == OutboxEmail.eia_id)
-                                .where(Eia.reference == reference,
-                                       OutboxEmail.status == "queued")).all()
+                queued = s.exec(
+                    select(OutboxEmail.id)
+                    .join(Eia, Eia.id == OutboxEmail.eia_id)
+                    .where(Eia.reference == reference, OutboxEmail.status == "queued")
+                ).all()
         for outbox_id in queued:
             with self.app.app_context():
                 if deliver(outbox_id).status == "sent":

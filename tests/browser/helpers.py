@@ -1,18 +1,18 @@
 """Signing in and out by keyboard, axe-core checks and screenshots.
 
-    sign_in(page, live_server, demo.login("officer").email, DEMO_PASSWORD)   # keyboard only
-    use_role(page, live_server, demo, "approver")     # signed in (keyboard once, then cached)
-    sign_out(page)                                     # Tab to "Sign out", Enter
-    check_axe(page, "EIA list as the officer")        # zero WCAG 2.2 AA violations or fail
-    check_axe_without_js(page, url, "EIA list (no JavaScript)")
-    screenshot(page, "eia-list-officer")               # test-artifacts/screenshots/<name>.png
+sign_in(page, live_server, demo.login("officer").email, DEMO_PASSWORD)   # keyboard only
+use_role(page, live_server, demo, "approver")     # signed in (keyboard once, then cached)
+sign_out(page)                                     # Tab to "Sign out", Enter
+check_axe(page, "EIA list as the officer")        # zero WCAG 2.2 AA violations or fail
+check_axe_without_js(page, url, "EIA list (no JavaScript)")
+screenshot(page, "eia-list-officer")               # test-artifacts/screenshots/<name>.png
 """
 
 import json
 import re
 from contextlib import contextmanager
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -33,8 +33,10 @@ SIGN_OUT_BUTTON = 'form[action$="/sign-out"] button'
 
 # --- signing in and out, by keyboard -----------------------------------------------------
 
-def sign_in(page: Page, base: str, email: str, password: str, *, next_path: str | None = None
-            ) -> Response | None:
+
+def sign_in(
+    page: Page, base: str, email: str, password: str, *, next_path: str | None = None
+) -> Response | None:
     """Open the sign-in page and sign in with the keyboard alone: Tab to each field from the
     top of the page, type, and press Enter in the password field. Returns the response of the
     page that follows (the EIA list, or the sign-in page again with errors)."""
@@ -69,7 +71,8 @@ def use_role(page: Page, base: str, demo, role: str | None) -> None:
         login = demo.login(role)
         response = sign_in(page, base, login.email, login.password)
         assert response is not None and response.ok and "/sign-in" not in page.url, (
-            f"signing in as {role} ({login.email}) by keyboard failed: {page.url}")
+            f"signing in as {role} ({login.email}) by keyboard failed: {page.url}"
+        )
         _COOKIES[role] = context.cookies()
     else:
         context.add_cookies(_COOKIES[role])
@@ -81,6 +84,7 @@ def forget_role(role: str) -> None:
 
 # --- axe-core ----------------------------------------------------------------------------
 
+
 @dataclass
 class CheckedPage:
     label: str
@@ -89,8 +93,11 @@ class CheckedPage:
     javascript: bool = True
 
     def line(self) -> str:
-        result = "ok" if not self.violations else \
-            "FAILED: " + ", ".join(v["id"] for v in self.violations)
+        result = (
+            "ok"
+            if not self.violations
+            else "FAILED: " + ", ".join(v["id"] for v in self.violations)
+        )
         return f"{self.label}\t{self.url}\t{'js' if self.javascript else 'no-js'}\t{result}"
 
 
@@ -100,8 +107,10 @@ CHECKED: list[CheckedPage] = []
 
 def write_checked_pages() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    lines = ["# Pages checked with axe-core " + ", ".join(AXE_TAGS),
-             "# label\turl\tjavascript\tresult"]
+    lines = [
+        "# Pages checked with axe-core " + ", ".join(AXE_TAGS),
+        "# label\turl\tjavascript\tresult",
+    ]
     lines += [c.line() for c in CHECKED]
     AXE_PAGES_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return AXE_PAGES_FILE
@@ -152,7 +161,8 @@ def check_axe(page: Page, label: str, *, javascript: bool = True) -> None:
     recorded (label and URL) for test-artifacts/axe-pages.txt either way."""
     if not javascript:
         assert not page.evaluate("() => document.body.classList.contains('js-enabled')"), (
-            f"{label}: checking the page without JavaScript, but its scripts ran")
+            f"{label}: checking the page without JavaScript, but its scripts ran"
+        )
     violations = run_axe(page)
     checked = CheckedPage(label, page.url, violations, javascript)
     CHECKED.append(checked)
@@ -162,7 +172,8 @@ def check_axe(page: Page, label: str, *, javascript: bool = True) -> None:
         print(report)
         (ARTIFACTS / "axe-violations").mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "axe-violations" / f"{slug(label)}.json").write_text(
-            json.dumps({"label": label, "url": page.url, "violations": violations}, indent=2))
+            json.dumps({"label": label, "url": page.url, "violations": violations}, indent=2)
+        )
         pytest.fail(report, pytrace=False)
 
 
@@ -171,6 +182,7 @@ def scripts_blocked(page: Page):
     """Within this block ``page`` (a JavaScript context) loads no script of the site: pages
     render as they do with JavaScript off (no ``js-enabled`` class, no component scripts),
     while a script the test injects, such as axe, still runs."""
+
     def block(route):
         route.abort()
 
@@ -200,7 +212,9 @@ _VALUES_INTO_DOM = """() => {
     } else if (e.tagName === "TEXTAREA") {
       e.textContent = e.value;
     } else if (e.tagName === "SELECT") {
-      for (const o of e.options) o.selected ? o.setAttribute("selected", "") : o.removeAttribute("selected");
+      for (const o of e.options) {
+        o.selected ? o.setAttribute("selected", "") : o.removeAttribute("selected");
+      }
     } else if (!["submit", "button", "hidden", "file"].includes(e.type)) {
       e.setAttribute("value", e.value);
     }
@@ -217,13 +231,18 @@ def check_axe_on_snapshot(checker: Page, page: Page, label: str) -> None:
     from urllib.parse import urldefrag
 
     assert not page.evaluate("() => document.body.classList.contains('js-enabled')"), (
-        f"{label}: the page to check without JavaScript ran its scripts")
+        f"{label}: the page to check without JavaScript ran its scripts"
+    )
     html = page.evaluate(_VALUES_INTO_DOM)
     url = urldefrag(page.url).url
 
     def serve(route):
-        route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8",
-                      headers={"Content-Security-Policy": "script-src 'none'"})
+        route.fulfill(
+            status=200,
+            body=html,
+            content_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": "script-src 'none'"},
+        )
 
     def is_this_page(address: str) -> bool:
         return urldefrag(address).url == url
@@ -237,6 +256,7 @@ def check_axe_on_snapshot(checker: Page, page: Page, label: str) -> None:
 
 
 # --- screenshots -------------------------------------------------------------------------
+
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:120] or "page"
@@ -269,16 +289,20 @@ def write_screenshot_index() -> Path:
     (SCREENSHOTS / "index.txt").write_text(
         "# screenshot\twhat it shows\turl\n"
         + "".join(f"{file}\t{label}\t{url}\n" for file, (label, url) in rows),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     items = "\n".join(
         f'<li><h2><a href="{escape(file)}">{escape(label)}</a></h2><p>{escape(url)}</p>'
         f'<a href="{escape(file)}"><img src="{escape(file)}" alt="" width="320"></a></li>'
-        for file, (label, url) in rows)
+        for file, (label, url) in rows
+    )
     SCREENSHOT_INDEX.write_text(
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>Screenshots of the browser tests ({len(rows)})</title></head>\n<body>"
         f"<h1>Screenshots of the browser tests ({len(rows)})</h1>\n<ul>\n{items}\n</ul>"
-        "</body></html>\n", encoding="utf-8")
+        "</body></html>\n",
+        encoding="utf-8",
+    )
     return SCREENSHOT_INDEX
 
 
@@ -389,22 +413,29 @@ def reflow_problems(page: Page, *, width: int, tables: bool = True) -> list[str]
     if found["scrollWidth"] > found["viewport"]:
         problems.append(
             f"the page scrolls sideways: it is {found['scrollWidth']} px wide in a "
-            f"{found['viewport']} px window; widest first:" + "".join(
+            f"{found['viewport']} px window; widest first:"
+            + "".join(
                 f"\n      {w['what']} ({w['width']} px wide, {w['left']} to {w['right']})"
-                for w in found["wide"][:5]))
+                for w in found["wide"][:5]
+            )
+        )
     if found["small"]:
         problems.append(
-            f"{len(found['small'])} chart text(s) smaller than {MIN_CHART_TEXT_PX} px:" + "".join(
-                f"\n      {s['where']} \"{s['words']}\" at {s['px']} px"
-                for s in found["small"][:5]))
+            f"{len(found['small'])} chart text(s) smaller than {MIN_CHART_TEXT_PX} px:"
+            + "".join(
+                f'\n      {s["where"]} "{s["words"]}" at {s["px"]} px' for s in found["small"][:5]
+            )
+        )
     if tables and found["loose"]:
         problems.append(
             "tables not in a scrolling region of their own (macros.html table_container, "
-            "named by the table's caption):" + "".join(f"\n      {t}" for t in found["loose"]))
+            "named by the table's caption):" + "".join(f"\n      {t}" for t in found["loose"])
+        )
     if found["cut"]:
-        problems.append(f"{len(found['cut'])} chart text(s) cut off at the edge of the SVG:"
-                        + "".join(f"\n      {c['where']} \"{c['words']}\""
-                                  for c in found["cut"][:5]))
+        problems.append(
+            f"{len(found['cut'])} chart text(s) cut off at the edge of the SVG:"
+            + "".join(f'\n      {c["where"]} "{c["words"]}"' for c in found["cut"][:5])
+        )
     return problems
 
 
@@ -421,8 +452,9 @@ def viewport_width(page: Page, width: int):
             page.set_viewport_size(before)
 
 
-def check_reflow(page: Page, label: str, *, javascript: bool = True,
-                 screenshot_at: int | None = None) -> str:
+def check_reflow(
+    page: Page, label: str, *, javascript: bool = True, screenshot_at: int | None = None
+) -> str:
     """Resize the tab to each of REFLOW_WIDTHS and check the page reflows there (see
     ``reflow_problems``); then put the tab back to its size. Returns a report naming the
     page, the width and each problem ("" when there is none), recorded either way in
@@ -434,22 +466,34 @@ def check_reflow(page: Page, label: str, *, javascript: bool = True,
             problems = reflow_problems(page, width=width, tables=width == REFLOW_WIDTHS[0])
             if screenshot_at == width:
                 screenshot(page, f"{label} at {width}px")
-        REFLOWED.append((label, width, "js" if javascript else "no-js", page.url,
-                         "ok" if not problems else "FAILED: " + problems[0].split(":")[0]))
+        REFLOWED.append(
+            (
+                label,
+                width,
+                "js" if javascript else "no-js",
+                page.url,
+                "ok" if not problems else "FAILED: " + problems[0].split(":")[0],
+            )
+        )
         if problems:
             reports.append(f"at {width} px:\n  - " + "\n  - ".join(problems))
     write_reflow_pages()
     if not reports:
         return ""
-    return (f"{label} ({page.url}, {'with' if javascript else 'without'} JavaScript) does not "
-            "reflow " + "\n".join(reports))
+    return (
+        f"{label} ({page.url}, {'with' if javascript else 'without'} JavaScript) does not "
+        "reflow " + "\n".join(reports)
+    )
 
 
 def write_reflow_pages() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    lines = ["# Pages checked for reflow at " + " and ".join(f"{w} px" for w in REFLOW_WIDTHS)
-             + f": no sideways scrolling, chart text at least {MIN_CHART_TEXT_PX} px",
-             "# label\twidth\tjavascript\turl\tresult"]
+    lines = [
+        "# Pages checked for reflow at "
+        + " and ".join(f"{w} px" for w in REFLOW_WIDTHS)
+        + f": no sideways scrolling, chart text at least {MIN_CHART_TEXT_PX} px",
+        "# label\twidth\tjavascript\turl\tresult",
+    ]
     lines += ["\t".join(map(str, row)) for row in REFLOWED]
     REFLOW_PAGES_FILE.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return REFLOW_PAGES_FILE

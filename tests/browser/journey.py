@@ -32,8 +32,10 @@ from . import keyboard as kb
 from .helpers import ARTIFACTS, check_axe, check_axe_on_snapshot, screenshot, slug
 
 SUBMIT = 'main form button[type="submit"], main form input[type="submit"]'
-SAVE = ('main form input[type="submit"][value="Save and continue"], '
-        'main form button:has-text("Save and continue")')
+SAVE = (
+    'main form input[type="submit"][value="Save and continue"], '
+    'main form button:has-text("Save and continue")'
+)
 
 # The journey's pages, by endpoint, and the states each is checked in on the way. A page
 # with no input a person could get wrong has no error state.
@@ -64,8 +66,8 @@ JOURNEY_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
 # pass through, and why. (tests/browser/pages.py checks each with axe all the same.)
 NOT_ON_THE_WAY = {
     "journey.event": "events with nothing to ask (start screening, start the full "
-                     "assessment) are buttons on the task list; the confirmation page is for "
-                     "events that need a reason, such as withdraw",
+    "assessment) are buttons on the task list; the confirmation page is for "
+    "events that need a reason, such as withdraw",
     "journey.engagement_edit": "changing a record: the journey adds one",
     "journey.engagement_remove": "removing a record",
     "journey.intersectional_edit": "changing an intersectional impact: the journey adds one",
@@ -77,6 +79,7 @@ NOT_ON_THE_WAY = {
 RELEVANT = ("age", "disability", "race")  # the first gets an explained evidence gap
 GAP_CHARACTERISTIC = RELEVANT[0]
 FUTURE_YEAR = 2030  # decision, review and due dates (the live server's clock is real)
+
 
 @dataclass
 class CheckedState:
@@ -118,7 +121,8 @@ class Journey:
     def at(self, endpoint: str) -> None:
         assert self.endpoint() == endpoint, (
             f"expected to be on {endpoint}, but the page is {self.page.url} "
-            f"({self.endpoint()}): {self.page.locator('h1').first.inner_text()!r}")
+            f"({self.endpoint()}): {self.page.locator('h1').first.inner_text()!r}"
+        )
         assert self.page.locator("main#main-content h1").count() == 1
 
     # --- axe and screenshots -------------------------------------------------------------
@@ -144,18 +148,25 @@ class Journey:
         """test-artifacts/journey-pages-<mode>.txt: every page checked, in order."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"journey-pages-{self.mode}.txt"
-        lines = [f"# The guided journey by keyboard ({self.mode}): pages checked with axe",
-                 "# page type\tendpoint\tstate\turl"]
-        lines += [f"{JOURNEY_PAGES.get(c.endpoint, (c.endpoint,))[0]}\t{c.endpoint}\t"
-                  f"{c.state}\t{c.url}" for c in self.checked]
+        lines = [
+            f"# The guided journey by keyboard ({self.mode}): pages checked with axe",
+            "# page type\tendpoint\tstate\turl",
+        ]
+        lines += [
+            f"{JOURNEY_PAGES.get(c.endpoint, (c.endpoint,))[0]}\t{c.endpoint}\t{c.state}\t{c.url}"
+            for c in self.checked
+        ]
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return path
 
     def missing_states(self) -> list[str]:
         seen = {(c.endpoint, c.state) for c in self.checked}
-        return [f"{name} ({endpoint}): {state}"
-                for endpoint, (name, states) in JOURNEY_PAGES.items()
-                for state in states if (endpoint, state) not in seen]
+        return [
+            f"{name} ({endpoint}): {state}"
+            for endpoint, (name, states) in JOURNEY_PAGES.items()
+            for state in states
+            if (endpoint, state) not in seen
+        ]
 
     # --- keyboard moves ------------------------------------------------------------------
 
@@ -175,8 +186,7 @@ class Journey:
             return
         link = f'main a[href="{href}"]'
         if self.page.locator(link).count() == 0:
-            self.follow(f'a.govuk-back-link[href="/eias/{self.reference}/tasks"]',
-                        "journey.tasks")
+            self.follow(f'a.govuk-back-link[href="/eias/{self.reference}/tasks"]', "journey.tasks")
         self.follow(link, endpoint)
 
     def submit(self, button: str = SUBMIT, *, status: int | None = None):
@@ -186,11 +196,13 @@ class Journey:
         if status is not None:
             assert response.status == status, (
                 f"{self.page.url} answered {response.status}, expected {status}: "
-                + self.page.locator("main").inner_text()[:600])
+                + self.page.locator("main").inner_text()[:600]
+            )
         return response
 
-    def expect_error(self, field: str, *, kept: dict[str, str] | None = None,
-                     ticked: tuple[str, ...] = ()) -> None:
+    def expect_error(
+        self, field: str, *, kept: dict[str, str] | None = None, ticked: tuple[str, ...] = ()
+    ) -> None:
         """The page came back with an error summary linking to ``field`` (a CSS selector);
         the values in ``kept`` (selector -> value) and the ``ticked`` boxes are as they were
         typed; axe finds nothing; the summary's link takes focus to the field."""
@@ -200,7 +212,8 @@ class Journey:
         assert summary.count() == 1 and summary.is_visible()
         for selector, value in (kept or {}).items():
             assert page.locator(selector).input_value() == value, (
-                f"{selector} lost what was typed: {page.locator(selector).input_value()!r}")
+                f"{selector} lost what was typed: {page.locator(selector).input_value()!r}"
+            )
         for selector in ticked:
             assert page.locator(selector).is_checked(), f"{selector} is no longer ticked"
         if self.javascript:
@@ -211,15 +224,19 @@ class Journey:
         link = f'.govuk-error-summary a[href="#{target_id}"]'
         assert page.locator(link).count() == 1, (
             f"no error summary link to #{target_id}: "
-            + " | ".join(a.get_attribute("href") or "" for a in
-                         page.locator(".govuk-error-summary a").all()))
+            + " | ".join(
+                a.get_attribute("href") or "" for a in page.locator(".govuk-error-summary a").all()
+            )
+        )
         kb.restart_tabbing(page)
         kb.activate(page, link, expect_navigation=False)
         assert kb.is_focused(page, page.locator(field).first), (
-            f"the error summary link left focus on {kb.focused(page)}, not {field}")
+            f"the error summary link left focus on {kb.focused(page)}, not {field}"
+        )
 
 
 # --- the steps -------------------------------------------------------------------------
+
 
 def start_eia(j: Journey, title: str) -> str:
     """From the EIA list: "Start an EIA"; press the button with no title (error: the other
@@ -231,7 +248,8 @@ def start_eia(j: Journey, title: str) -> str:
     assert own_service, "the officer's own service is chosen already"
     j.check("empty")
     other = page.locator("#service option").evaluate_all(
-        f"(os) => os.map(o => o.value).filter(v => v && v !== {own_service!r})")[0]
+        f"(os) => os.map(o => o.value).filter(v => v && v !== {own_service!r})"
+    )[0]
     kb.choose_option(page, "#service", other)
     j.submit(status=400)
     j.expect_error("#title", kept={"#service": other})
@@ -261,11 +279,19 @@ def describe_proposal(j: Journey) -> None:
     kb.type_into(page, "#decision_maker", "Corporate Director of Environment")
     kb.fill_date(page, "decision_date", 31, 2, FUTURE_YEAR)  # no 31 February
     j.submit(status=400)
-    j.expect_error("#decision_date-day", kept={
-        "#summary": summary, "#decision_maker": "Corporate Director of Environment",
-        "#decision_date-day": "31", "#decision_date-month": "2"},
-        ticked=('input[name="affects"][value="service_users"]',
-                'input[name="proposal_type"][value="service_change"]'))
+    j.expect_error(
+        "#decision_date-day",
+        kept={
+            "#summary": summary,
+            "#decision_maker": "Corporate Director of Environment",
+            "#decision_date-day": "31",
+            "#decision_date-month": "2",
+        },
+        ticked=(
+            'input[name="affects"][value="service_users"]',
+            'input[name="proposal_type"][value="service_change"]',
+        ),
+    )
     kb.type_into(page, "#decision_date-day", "28", max_tabs=1)
     kb.type_into(page, "#decision_round", "Budget 2030/31")
     j.check("completed")
@@ -285,17 +311,20 @@ def screen(j: Journey) -> None:
     j.open(f"/eias/{j.reference}/screening", "journey.screening")
     j.check("empty")
     groups = page.locator('input[type="radio"][name$="-relevance"]').evaluate_all(
-        "(rs) => [...new Set(rs.map(r => r.name))]")
+        "(rs) => [...new Set(rs.map(r => r.name))]"
+    )
     keys = [name.removesuffix("-relevance") for name in groups]
     assert set(RELEVANT) <= set(keys), keys
     for key in keys:
-        kb.choose_radio(page, f"{key}-relevance",
-                        "relevant" if key in RELEVANT else "not_relevant")
+        kb.choose_radio(page, f"{key}-relevance", "relevant" if key in RELEVANT else "not_relevant")
         if key != keys[-1]:
             kb.type_into(page, f"#{key}-reason", f"Reason for {key.replace('_', ' ')}.")
     j.submit(SAVE, status=400)
-    j.expect_error(f"#{keys[-1]}-reason", kept={f"#{keys[0]}-reason": f"Reason for {keys[0]}."},
-                   ticked=(f'input[name="{keys[0]}-relevance"][value="relevant"]',))
+    j.expect_error(
+        f"#{keys[-1]}-reason",
+        kept={f"#{keys[0]}-reason": f"Reason for {keys[0]}."},
+        ticked=(f'input[name="{keys[0]}-relevance"][value="relevant"]',),
+    )
     kb.type_into(page, f"#{keys[-1]}-reason", "No change to costs or charges.")
     j.check("completed")
     j.submit(SAVE, status=200)
@@ -326,15 +355,19 @@ def give_evidence(j: Journey) -> None:
             if j.javascript:
                 assert page.locator("#evidence_gap_reason").is_visible(), "reveal opened"
             j.submit(SAVE, status=400)
-            j.expect_error("#evidence_gap_reason", kept={
-                "#evidence": "The service does not ask users their age."},
-                ticked=("#evidence_gap",))
-            kb.type_into(page, "#evidence_gap_reason",
-                         "No age data for users of the street; a count is planned.")
+            j.expect_error(
+                "#evidence_gap_reason",
+                kept={"#evidence": "The service does not ask users their age."},
+                ticked=("#evidence_gap",),
+            )
+            kb.type_into(
+                page,
+                "#evidence_gap_reason",
+                "No age data for users of the street; a count is planned.",
+            )
             j.check("completed", shot=True)
         else:
-            kb.type_into(page, "#evidence", f"The borough profile and the 2021 Census on "
-                                            f"{key}.")
+            kb.type_into(page, "#evidence", f"The borough profile and the 2021 Census on {key}.")
         j.submit(SAVE, status=200)
     j.at("journey.engagement")  # after the last characteristic, on to the next section
     j.open(f"/eias/{j.reference}/evidence", "journey.evidence")
@@ -361,8 +394,12 @@ def _list_then_complete(j: Journey, endpoint: str, add: str, add_row) -> None:
 
 def engagement(j: Journey) -> None:
     j.open(f"/eias/{j.reference}/engagement", "journey.engagement")
-    _list_then_complete(j, "journey.engagement",
-                        f'main a[href="/eias/{j.reference}/engagement/new"]', add_engagement)
+    _list_then_complete(
+        j,
+        "journey.engagement",
+        f'main a[href="/eias/{j.reference}/engagement/new"]',
+        add_engagement,
+    )
 
 
 def add_engagement(j: Journey) -> None:
@@ -375,8 +412,13 @@ def add_engagement(j: Journey) -> None:
     kb.type_into(page, "#what_they_said", "Keep the crossing patrol.")
     kb.type_into(page, "#what_changed", "The crossing patrol stays.")
     j.submit(status=400)
-    j.expect_error("#held_on-day", kept={"#who": "Parents at two primary schools",
-                                          "#what_changed": "The crossing patrol stays."})
+    j.expect_error(
+        "#held_on-day",
+        kept={
+            "#who": "Parents at two primary schools",
+            "#what_changed": "The crossing patrol stays.",
+        },
+    )
     kb.type_into(page, "#held_on-day", "27", max_tabs=1)
     j.check("completed")
     j.submit(status=200)
@@ -400,10 +442,14 @@ def score_impacts(j: Journey) -> None:
         kb.choose_radio(page, "residual_severity", "2")
         if n == 0:
             j.submit(SAVE, status=400)
-            j.expect_error("#mitigation", ticked=(
-                'input[name="direction"][value="negative"]',
-                'input[name="inherent_likelihood"][value="3"]',
-                'input[name="residual_severity"][value="2"]'))
+            j.expect_error(
+                "#mitigation",
+                ticked=(
+                    'input[name="direction"][value="negative"]',
+                    'input[name="inherent_likelihood"][value="3"]',
+                    'input[name="residual_severity"][value="2"]',
+                ),
+            )
         kb.type_into(page, "#mitigation", f"Blue badge holders keep access ({key}).")
         if n == 0:
             j.check("completed", shot=True)
@@ -416,9 +462,12 @@ def score_impacts(j: Journey) -> None:
 
 def intersectional(j: Journey) -> None:
     j.open(f"/eias/{j.reference}/intersectional", "journey.intersectional")
-    _list_then_complete(j, "journey.intersectional",
-                        f'main a[href="/eias/{j.reference}/intersectional/new"]',
-                        add_intersectional)
+    _list_then_complete(
+        j,
+        "journey.intersectional",
+        f'main a[href="/eias/{j.reference}/intersectional/new"]',
+        add_intersectional,
+    )
 
 
 def add_intersectional(j: Journey) -> None:
@@ -430,15 +479,21 @@ def add_intersectional(j: Journey) -> None:
     kb.tick_checkbox(page, first)
     kb.type_into(page, "#description", "Older disabled residents who rely on taxis")
     kb.choose_radio(page, "direction", "negative")
-    for name, value in (("inherent_likelihood", "3"), ("inherent_severity", "4"),
-                        ("residual_likelihood", "2"), ("residual_severity", "2")):
+    for name, value in (
+        ("inherent_likelihood", "3"),
+        ("inherent_severity", "4"),
+        ("residual_likelihood", "2"),
+        ("residual_severity", "2"),
+    ):
         kb.choose_radio(page, name, value)
     kb.type_into(page, "#mitigation", "Taxis may still stop outside the school.")
     kb.type_into(page, "#evidence", "Complaints from the Disability Forum.")
     j.submit(SAVE, status=400)
-    j.expect_error('input[name="characteristic_ids"]',
-                   kept={"#description": "Older disabled residents who rely on taxis"},
-                   ticked=('input[name="characteristic_ids"] >> nth=0',))
+    j.expect_error(
+        'input[name="characteristic_ids"]',
+        kept={"#description": "Older disabled residents who rely on taxis"},
+        ticked=('input[name="characteristic_ids"] >> nth=0',),
+    )
     kb.tick_checkbox(page, page.locator('input[name="characteristic_ids"]').nth(1))
     j.check("completed")
     j.submit(SAVE, status=200)
@@ -447,10 +502,12 @@ def add_intersectional(j: Journey) -> None:
 def action_plan(j: Journey) -> None:
     j.open(f"/eias/{j.reference}/actions", "journey.actions")
     assert "evidence gap" in j.page.locator("main").inner_text().lower(), (
-        "the evidence gap's proposed action is in the plan")
+        "the evidence gap's proposed action is in the plan"
+    )
     plan_the_gap_action(j)
-    _list_then_complete(j, "journey.actions", f'main a[href="/eias/{j.reference}/actions/new"]',
-                        add_action)
+    _list_then_complete(
+        j, "journey.actions", f'main a[href="/eias/{j.reference}/actions/new"]', add_action
+    )
 
 
 def plan_the_gap_action(j: Journey) -> None:
@@ -481,13 +538,19 @@ def add_action(j: Journey) -> None:
     kb.fill_date(page, "due_date", 31, 3, FUTURE_YEAR)
     kb.choose_radio(page, "status", "planned")
     mitigates = page.locator("#mitigates option").evaluate_all(
-        "(os) => os.map(o => o.value).filter(v => v.startsWith('impact-'))")[0]
+        "(os) => os.map(o => o.value).filter(v => v.startsWith('impact-'))"
+    )[0]
     kb.choose_option(page, "#mitigates", mitigates)
     j.submit(status=400)
-    j.expect_error("#owner_id", kept={
-        "#description": "Count pedestrians by age at both schools.",
-        "#due_date-year": str(FUTURE_YEAR), "#mitigates": mitigates},
-        ticked=('input[name="status"][value="planned"]',))
+    j.expect_error(
+        "#owner_id",
+        kept={
+            "#description": "Count pedestrians by age at both schools.",
+            "#due_date-year": str(FUTURE_YEAR),
+            "#mitigates": mitigates,
+        },
+        ticked=('input[name="status"][value="planned"]',),
+    )
     officer = str(j.demo.user("officer").id)
     kb.choose_option(page, "#owner_id", officer)
     j.check("completed")
@@ -504,8 +567,11 @@ def choose_outcome(j: Journey) -> None:
     kb.type_into(page, "#outcome_reason", reason)
     kb.fill_date(page, "review_date", 1, 4, 2020)
     j.submit(SAVE, status=400)
-    j.expect_error("#review_date-day", kept={"#outcome_reason": reason},
-                   ticked=('input[name="outcome"][value="2"]',))
+    j.expect_error(
+        "#review_date-day",
+        kept={"#outcome_reason": reason},
+        ticked=('input[name="outcome"][value="2"]',),
+    )
     kb.type_into(page, "#review_date-day", "1", max_tabs=1)
     kb.type_into(page, "#review_date-month", "4", max_tabs=1)
     kb.type_into(page, "#review_date-year", str(FUTURE_YEAR), max_tabs=1)
@@ -532,8 +598,11 @@ def check_and_send(j: Journey) -> None:
 
 def journey_endpoints(app) -> set[str]:
     """The GET pages of the journey's blueprint."""
-    return {r.endpoint for r in app.url_map.iter_rules()
-            if r.endpoint.startswith("journey.") and "GET" in r.methods}
+    return {
+        r.endpoint
+        for r in app.url_map.iter_rules()
+        if r.endpoint.startswith("journey.") and "GET" in r.methods
+    }
 
 
 def page_type_slug(endpoint: str) -> str:

@@ -39,8 +39,10 @@ _DESCRIBE_FOCUS = """() => {
 }"""
 
 _HOLDS_FOCUS = "(elements) => elements.includes(document.activeElement)"
-_REACHED_OR_WHERE = ("(elements) => elements.includes(document.activeElement) ? [true, ''] "
-                     ": [false, (" + _DESCRIBE_FOCUS + ")()]")
+_REACHED_OR_WHERE = (
+    "(elements) => elements.includes(document.activeElement) ? [true, ''] "
+    ": [false, (" + _DESCRIBE_FOCUS + ")()]"
+)
 
 
 def _locator(page: Page, target: str | Locator) -> Locator:
@@ -86,8 +88,9 @@ def tab_stops(page: Page, count: int) -> list[str]:
     return stops
 
 
-def tab_to(page: Page, target: str | Locator, *, max_tabs: int = DEFAULT_MAX_TABS,
-           backwards: bool = False) -> list[str]:
+def tab_to(
+    page: Page, target: str | Locator, *, max_tabs: int = DEFAULT_MAX_TABS, backwards: bool = False
+) -> list[str]:
     """Press Tab (Shift+Tab when ``backwards``) until focus is on ``target``; return the tab
     stops passed on the way. Fails, listing those stops, when ``target`` is not reached in
     ``max_tabs`` presses: it is missing, hidden, or out of the tab order."""
@@ -107,7 +110,8 @@ def tab_to(page: Page, target: str | Locator, *, max_tabs: int = DEFAULT_MAX_TAB
     order = "\n  ".join(passed)
     raise AssertionError(
         f"{_label(target)!r} on {page.url} was not reached by {max_tabs} presses of {key}: "
-        f"it is not in the tab order (or is further than that). Tab stops met:\n  {order}")
+        f"it is not in the tab order (or is further than that). Tab stops met:\n  {order}"
+    )
 
 
 def press(page: Page, key: str, *, expect_navigation: bool = False) -> Response | None:
@@ -127,15 +131,26 @@ def press_enter(page: Page, *, expect_navigation: bool = True) -> Response | Non
     return press(page, "Enter", expect_navigation=expect_navigation)
 
 
-def activate(page: Page, target: str | Locator, *, expect_navigation: bool = True,
-             max_tabs: int = DEFAULT_MAX_TABS) -> Response | None:
+def activate(
+    page: Page,
+    target: str | Locator,
+    *,
+    expect_navigation: bool = True,
+    max_tabs: int = DEFAULT_MAX_TABS,
+) -> Response | None:
     """Tab to a link or button and press Enter on it."""
     tab_to(page, target, max_tabs=max_tabs)
     return press_enter(page, expect_navigation=expect_navigation)
 
 
-def type_into(page: Page, target: str | Locator, text: str, *, replace: bool = True,
-              max_tabs: int = DEFAULT_MAX_TABS) -> None:
+def type_into(
+    page: Page,
+    target: str | Locator,
+    text: str,
+    *,
+    replace: bool = True,
+    max_tabs: int = DEFAULT_MAX_TABS,
+) -> None:
     """Tab to a text field and type ``text`` (replacing what it held, unless told not to)."""
     locator = _locator(page, target)
     tab_to(page, locator, max_tabs=max_tabs)
@@ -144,13 +159,13 @@ def type_into(page: Page, target: str | Locator, text: str, *, replace: bool = T
         page.keyboard.press("Backspace")
     page.keyboard.type(text)
     if replace:
-        typed = locator.evaluate_all("(els) => (els.find(e => e === document.activeElement)"
-                                     " || {}).value")
+        typed = locator.evaluate_all(
+            "(els) => (els.find(e => e === document.activeElement) || {}).value"
+        )
         assert typed == text, f"typed {text!r} into {_label(target)!r} but it holds {typed!r}"
 
 
-def choose_radio(page: Page, name: str, value: str, *, max_tabs: int = DEFAULT_MAX_TABS
-                 ) -> None:
+def choose_radio(page: Page, name: str, value: str, *, max_tabs: int = DEFAULT_MAX_TABS) -> None:
     """Choose the radio ``value`` of group ``name``: Tab into the group (focus lands on the
     chosen radio, or the first when none is), then arrow keys, as a keyboard user does; Space
     when the radio focused on arrival is the one wanted but not yet chosen."""
@@ -164,15 +179,17 @@ def choose_radio(page: Page, name: str, value: str, *, max_tabs: int = DEFAULT_M
             break
         page.keyboard.press("ArrowDown")
     else:
-        raise AssertionError(f"the arrow keys did not reach radio {name}={value!r}: "
-                             f"focus is on {focused(page)}")
+        raise AssertionError(
+            f"the arrow keys did not reach radio {name}={value!r}: focus is on {focused(page)}"
+        )
     if not wanted.is_checked():
         page.keyboard.press("Space")
     assert wanted.is_checked(), f"radio {name}={value!r} is focused but not chosen"
 
 
-def tick_checkbox(page: Page, target: str | Locator, *, checked: bool = True,
-                  max_tabs: int = DEFAULT_MAX_TABS) -> None:
+def tick_checkbox(
+    page: Page, target: str | Locator, *, checked: bool = True, max_tabs: int = DEFAULT_MAX_TABS
+) -> None:
     """Tab to a checkbox and press Space if it is not already as wanted."""
     locator = _locator(page, target)
     tab_to(page, locator, max_tabs=max_tabs)
@@ -181,8 +198,9 @@ def tick_checkbox(page: Page, target: str | Locator, *, checked: bool = True,
     assert locator.is_checked() == checked, f"{_label(target)!r} did not change with Space"
 
 
-def choose_option(page: Page, target: str | Locator, value: str, *,
-                  max_tabs: int = DEFAULT_MAX_TABS) -> None:
+def choose_option(
+    page: Page, target: str | Locator, value: str, *, max_tabs: int = DEFAULT_MAX_TABS
+) -> None:
     """Tab to a <select> and move through its options with Home and the down arrow until the
     one whose value is ``value`` is chosen."""
     locator = _locator(page, target)
@@ -198,8 +216,15 @@ def choose_option(page: Page, target: str | Locator, value: str, *,
     assert locator.input_value() == value, f"could not choose {value!r} in {_label(target)!r}"
 
 
-def fill_date(page: Page, prefix: str, day: int | str, month: int | str, year: int | str, *,
-              max_tabs: int = DEFAULT_MAX_TABS) -> None:
+def fill_date(
+    page: Page,
+    prefix: str,
+    day: int | str,
+    month: int | str,
+    year: int | str,
+    *,
+    max_tabs: int = DEFAULT_MAX_TABS,
+) -> None:
     """Type a date into the GOV.UK date input whose fields are ``{prefix}-day``,
     ``{prefix}-month`` and ``{prefix}-year`` (govuk-frontend-wtf's GovDateInput)."""
     type_into(page, f"#{prefix}-day", str(day), max_tabs=max_tabs)
@@ -213,7 +238,10 @@ _FOCUS_STYLE = """() => {
   const props = ["outline-style", "outline-width", "outline-color", "outline-offset",
                  "box-shadow", "background-color", "color", "text-decoration-line",
                  "border-top-color", "border-bottom-color", "border-bottom-width"];
-  const look = () => { const cs = getComputedStyle(e); return props.map(p => cs.getPropertyValue(p)).join("|"); };
+  const look = () => {
+    const cs = getComputedStyle(e);
+    return props.map(p => cs.getPropertyValue(p)).join("|");
+  };
   const focusedLook = look();
   e.blur();
   const blurredLook = look();

@@ -41,8 +41,14 @@ def ensure_mappings(demo) -> None:
         if s.exec(select(ClaimMapping).where(ClaimMapping.value == "EIA.Approver")).first():
             return
         directorate = s.exec(select(Directorate).order_by(Directorate.id)).first()
-        s.add(ClaimMapping(kind="app_role", value="EIA.Approver", role="approver",
-                           directorate_id=directorate.id))
+        s.add(
+            ClaimMapping(
+                kind="app_role",
+                value="EIA.Approver",
+                role="approver",
+                directorate_id=directorate.id,
+            )
+        )
         s.commit()
 
 
@@ -60,6 +66,7 @@ def start_sign_in(page, base: str) -> Response | None:
 
 
 # --- keyboard steps for PAGES (tests/browser/pages.py) ----------------------------------
+
 
 def no_role_page(page) -> Response | None:
     """Sign in with a council account that no mapping gives a role."""

@@ -33,8 +33,14 @@ NOT_PAGES = {"govuk.static", "govuk_assets.static", "app_static.static", "pages.
 # mailbox.email_html is an email's HTML body, shown in a frame on the email page.
 NOT_GOVUK_LAYOUT = {"mailbox.email_html"}
 # Files to download (PDF, JSON, CSV, XLSX), not pages: the audit, exports and public register.
-NOT_PAGES |= {"audit.download_results", "exports.register_download", "exports.eia_json",
-              "exports.eia_pdf", "public.register_download", "public.eia_pdf"}
+NOT_PAGES |= {
+    "audit.download_results",
+    "exports.register_download",
+    "exports.eia_json",
+    "exports.eia_pdf",
+    "public.register_download",
+    "public.eia_pdf",
+}
 # The sign-in mappings' download (JSON).
 NOT_PAGES |= {"admin.export_mappings"}
 
@@ -47,11 +53,13 @@ def load(page, live_server, demo, spec):
         response = spec.steps(page) or response
     assert response is not None, f"{spec.label}: no page loaded"
     assert response.status == spec.status, (
-        f"{spec.label}: {page.url} answered {response.status}, expected {spec.status}")
+        f"{spec.label}: {page.url} answered {response.status}, expected {spec.status}"
+    )
     return response
 
 
 # --- axe on every page ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: slug(spec.label))
 def test_page_has_no_axe_violations(page, live_server, demo, spec):
@@ -103,12 +111,18 @@ def test_every_page_is_in_the_registry(live_app, live_server, demo):
         except Exception:  # noqa: BLE001 - a 404 entry matches no route, as it should
             continue
         covered.add(endpoint)
-    routes = {rule.endpoint: rule.rule for rule in live_app.url_map.iter_rules()
-              if "GET" in rule.methods and rule.endpoint not in NOT_PAGES}
-    missing = sorted(f"{rule} ({endpoint})" for endpoint, rule in routes.items()
-                     if endpoint not in covered)
-    assert not missing, ("pages no accessibility check covers: add each to PAGES in "
-                         "tests/browser/pages.py:\n  " + "\n  ".join(missing))
+    routes = {
+        rule.endpoint: rule.rule
+        for rule in live_app.url_map.iter_rules()
+        if "GET" in rule.methods and rule.endpoint not in NOT_PAGES
+    }
+    missing = sorted(
+        f"{rule} ({endpoint})" for endpoint, rule in routes.items() if endpoint not in covered
+    )
+    assert not missing, (
+        "pages no accessibility check covers: add each to PAGES in "
+        "tests/browser/pages.py:\n  " + "\n  ".join(missing)
+    )
 
 
 def test_browser_tests_run_once_not_once_per_database(request):
@@ -116,12 +130,16 @@ def test_browser_tests_run_once_not_once_per_database(request):
     tests have a live server on a SQLite file of their own and must run once."""
     browser = [item for item in request.session.items if "tests/browser/" in str(item.path)]
     assert request.node in browser
-    per_backend = [item.nodeid for item in browser
-                   if {"engine", "connection", "db", "app"} & set(item.fixturenames)]
+    per_backend = [
+        item.nodeid
+        for item in browser
+        if {"engine", "connection", "db", "app"} & set(item.fixturenames)
+    ]
     assert not per_backend, f"browser tests parametrized by database backend: {per_backend}"
 
 
 # --- the keyboard alone ----------------------------------------------------------------------
+
 
 def test_sign_in_by_keyboard_alone(page, live_server, demo):
     login = demo.login("officer")
@@ -165,8 +183,9 @@ def test_sign_out_by_keyboard_alone(page, live_server, demo):
 
 
 @pytest.mark.parametrize("path, role", [("/sign-in", None), ("/", "officer")])
-def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_server, demo,
-                                                                 path, role):
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(
+    page, live_server, demo, path, role
+):
     use_role(page, live_server, demo, role)
     page.goto(live_server + path)
     page.keyboard.press("Tab")
@@ -230,6 +249,7 @@ def test_filter_and_open_an_eia_by_keyboard(page, live_server, demo):
 
 
 # --- without JavaScript ------------------------------------------------------------------
+
 
 def test_sign_in_browse_and_sign_out_without_javascript(nojs_page, live_server, demo):
     page = nojs_page

@@ -26,8 +26,9 @@ def save_for_later(page) -> None:
 
 
 def test_two_browsers_editing_the_proposal(page, nojs_page, live_server, demo):
-    reference = demo.new_eia("draft", owner=LETTINGS, approver=HOMES_APPROVER,
-                             title="Choice-based lettings: new banding")
+    reference = demo.new_eia(
+        "draft", owner=LETTINGS, approver=HOMES_APPROVER, title="Choice-based lettings: new banding"
+    )
     officer, head = page, nojs_page
     signed_in(officer, live_server, demo, LETTINGS)
     signed_in(head, live_server, demo, HOMES_APPROVER)
@@ -41,8 +42,7 @@ def test_two_browsers_editing_the_proposal(page, nojs_page, live_server, demo):
     kb.type_into(head, "#decision_maker", "Executive Member for Homes")
     save_for_later(head)
     officer.goto(url)
-    assert officer.locator("#summary").input_value() == \
-        "Bands A to D replace the points system."
+    assert officer.locator("#summary").input_value() == "Bands A to D replace the points system."
     assert officer.locator("#decision_maker").input_value() == "Executive Member for Homes"
 
     # The same field: the later save is refused, shows both, keeps what was typed.
@@ -68,5 +68,4 @@ def test_two_browsers_editing_the_proposal(page, nojs_page, live_server, demo):
     save_for_later(head)
     officer.goto(url)
     assert officer.locator("#title").input_value() == "Lettings banding review 2027"
-    assert officer.locator("#summary").input_value() == \
-        "Bands A to D replace the points system."
+    assert officer.locator("#summary").input_value() == "Bands A to D replace the points system."

@@ -44,9 +44,12 @@ FORM = """
       {"value": "visitors", "text": "Visitors"}]}) }}
   {{ govukDateInput({"id": "decision_date",
       "fieldset": {"legend": {"text": "Decision date"}}, "items": [
-        {"id": "decision_date-day", "name": "decision_date", "label": "Day", "classes": "govuk-input--width-2"},
-        {"id": "decision_date-month", "name": "decision_date", "label": "Month", "classes": "govuk-input--width-2"},
-        {"id": "decision_date-year", "name": "decision_date", "label": "Year", "classes": "govuk-input--width-4"}]}) }}
+        {"id": "decision_date-day", "name": "decision_date", "label": "Day",
+         "classes": "govuk-input--width-2"},
+        {"id": "decision_date-month", "name": "decision_date", "label": "Month",
+         "classes": "govuk-input--width-2"},
+        {"id": "decision_date-year", "name": "decision_date", "label": "Year",
+         "classes": "govuk-input--width-4"}]}) }}
   {{ govukSelect({"id": "status", "name": "status", "label": {"text": "Status"}, "items": [
       {"value": "", "text": "Choose"}, {"value": "draft", "text": "Draft"},
       {"value": "approved", "text": "Approved"}, {"value": "archived", "text": "Archived"}]}) }}
@@ -73,8 +76,10 @@ def helper_form(any_page, live_app, live_server):
 
     def capture(route):
         sent.update(parse_qs(route.request.post_data or "", keep_blank_values=True))
-        route.fulfill(body="<!DOCTYPE html><html lang='en'><title>Sent</title><h1>Sent</h1>",
-                      content_type="text/html")
+        route.fulfill(
+            body="<!DOCTYPE html><html lang='en'><title>Sent</title><h1>Sent</h1>",
+            content_type="text/html",
+        )
 
     any_page.route(f"{live_server}/__keyboard-helpers", serve)
     any_page.route(f"{live_server}/__keyboard-helpers/sent", capture)
@@ -98,9 +103,13 @@ def test_a_form_filled_by_keyboard_sends_what_was_chosen(helper_form):
     response = kb.activate(page, 'button:has-text("Send")')
     assert response.ok and page.locator("h1").inner_text() == "Sent"
     assert sent == {
-        "title": ["School Streets"], "summary": ["Close the road\r\nat school times."],
-        "kind": ["other"], "other_detail": ["A pilot"], "affects": ["residents"],
-        "decision_date": ["3", "3", "2027"], "status": ["approved"],
+        "title": ["School Streets"],
+        "summary": ["Close the road\r\nat school times."],
+        "kind": ["other"],
+        "other_detail": ["A pilot"],
+        "affects": ["residents"],
+        "decision_date": ["3", "3", "2027"],
+        "status": ["approved"],
     }
 
 

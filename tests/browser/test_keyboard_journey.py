@@ -12,8 +12,8 @@ they cover every page type of the journey.
 import pytest
 
 from . import journey as steps
-from .journey import JOURNEY_PAGES, NOT_ON_THE_WAY, Journey
 from .helpers import use_role
+from .journey import JOURNEY_PAGES, NOT_ON_THE_WAY, Journey
 
 pytestmark = pytest.mark.browser
 
@@ -35,8 +35,10 @@ def test_the_journey_has_a_page_type_for_every_journey_page(live_app):
     endpoints = steps.journey_endpoints(live_app)
     assert endpoints, "the journey blueprint has no GET pages: the lookup is broken"
     unplaced = endpoints - set(JOURNEY_PAGES) - set(NOT_ON_THE_WAY)
-    assert not unplaced, ("journey pages neither on the keyboard journey nor set aside in "
-                          f"tests/browser/journey.py NOT_ON_THE_WAY: {sorted(unplaced)}")
+    assert not unplaced, (
+        "journey pages neither on the keyboard journey nor set aside in "
+        f"tests/browser/journey.py NOT_ON_THE_WAY: {sorted(unplaced)}"
+    )
     gone = (set(JOURNEY_PAGES) | set(NOT_ON_THE_WAY)) - endpoints - {"pages.eia_page"}
     assert not gone, f"tests/browser/journey.py names pages that no longer exist: {gone}"
 
@@ -66,4 +68,5 @@ def test_from_empty_to_awaiting_sign_off_by_keyboard(journey):
     assert not missing, "journey pages not checked in every state:\n  " + "\n  ".join(missing)
     assert all(c.endpoint in JOURNEY_PAGES for c in j.checked), (
         "checked a page the journey does not list: "
-        f"{sorted({c.endpoint for c in j.checked} - set(JOURNEY_PAGES))}")
+        f"{sorted({c.endpoint for c in j.checked} - set(JOURNEY_PAGES))}"
+    )

@@ -22,6 +22,7 @@ def _sign_in_afresh():
     for role in ("officer", "equality"):
         forget_role(role)
 
+
 NARROW = {"width": 320, "height": 900}
 
 _REGION = """(table) => {
@@ -32,14 +33,16 @@ _REGION = """(table) => {
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_a_wide_table_scrolls_in_its_own_region_by_keyboard(page, nojs_page, live_server,
-                                                            demo, javascript):
+def test_a_wide_table_scrolls_in_its_own_region_by_keyboard(
+    page, nojs_page, live_server, demo, javascript
+):
     tab = page if javascript else nojs_page
     use_role(tab, live_server, demo, "equality")
     tab.set_viewport_size(NARROW)
     tab.goto(live_server + "/")
-    table = tab.locator("main table.govuk-table", has=tab.locator("caption",
-                                                                    has_text="newest first"))
+    table = tab.locator(
+        "main table.govuk-table", has=tab.locator("caption", has_text="newest first")
+    )
     region = table.locator("xpath=..")
     assert region.get_attribute("role") == "region"
     assert region.get_attribute("aria-labelledby") == table.locator("caption").get_attribute("id")
@@ -60,7 +63,7 @@ def test_a_wide_table_scrolls_in_its_own_region_by_keyboard(page, nojs_page, liv
     assert after["page"] == 0, "the page scrolled sideways, not the table"
     # The caption stays in view while the table scrolls.
     caption = table.locator("caption").bounding_box()
-    assert 0 <= caption["x"] and caption["x"] + caption["width"] <= 320
+    assert caption["x"] >= 0 and caption["x"] + caption["width"] <= 320
 
 
 def _drawings(page) -> list[dict]:
@@ -74,8 +77,7 @@ def _drawings(page) -> list[dict]:
 
 
 @pytest.mark.parametrize("width, shown", [(320, "narrow"), (640, "narrow"), (1280, "wide")])
-def test_each_chart_shows_the_drawing_that_fits_at_full_size(page, live_server, demo,
-                                                             width, shown):
+def test_each_chart_shows_the_drawing_that_fits_at_full_size(page, live_server, demo, width, shown):
     use_role(page, live_server, demo, "equality")
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server + "/dashboard")
@@ -91,8 +93,9 @@ def test_each_chart_shows_the_drawing_that_fits_at_full_size(page, live_server, 
 
 
 @pytest.mark.parametrize("width, shown", [(320, "narrow"), (1280, "wide")])
-def test_each_risk_matrix_shows_the_drawing_that_fits_its_column(page, live_server, demo,
-                                                                 width, shown):
+def test_each_risk_matrix_shows_the_drawing_that_fits_its_column(
+    page, live_server, demo, width, shown
+):
     use_role(page, live_server, demo, "officer")
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server}/eias/{demo.own_eia('full_assessment').reference}/impacts")

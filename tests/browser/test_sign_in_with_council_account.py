@@ -21,11 +21,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_sign_in_through_the_providers_login_page_and_out_again(
-        request, demo, sso_servers, javascript):
+    request, demo, sso_servers, javascript
+):
     page = request.getfixturevalue("page" if javascript else "nojs_page")
     base = SSO["base"]
-    account = SSO["provider"].account(name=f"Bea Browser {'JS' if javascript else 'NoJS'}",
-                                      roles=["EIA.Approver"])
+    account = SSO["provider"].account(
+        name=f"Bea Browser {'JS' if javascript else 'NoJS'}", roles=["EIA.Approver"]
+    )
     response = start_sign_in(page, base)
     assert urlsplit(page.url).netloc == urlsplit(SSO["provider"].issuer).netloc
     assert page.locator("h1").inner_text() == "Sign in to the test provider"
@@ -37,9 +39,11 @@ def test_sign_in_through_the_providers_login_page_and_out_again(
         link = s.exec(select(IdentityLink).where(IdentityLink.subject == account.oid)).one()
         person = s.get(User, link.user_id)
         assert (person.role, person.email) == ("approver", account.email)
-        events = [(r.event, r.actor_name) for r in s.exec(
-            select(AuditRecord).where(AuditRecord.action == "admin")).all()
-            if account.email in r.details]
+        events = [
+            (r.event, r.actor_name)
+            for r in s.exec(select(AuditRecord).where(AuditRecord.action == "admin")).all()
+            if account.email in r.details
+        ]
     assert events == [("user_created", SINGLE_SIGN_ON), ("identity_linked", SINGLE_SIGN_ON)]
 
     response = sign_out(page)

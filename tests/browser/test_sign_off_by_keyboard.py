@@ -68,8 +68,13 @@ def read_the_impacts(page) -> None:
     rows = table.locator("tbody tr")
     assert rows.count() == 2
     text = table.inner_text()
-    for words in ("Age", "Disability", "Possible × Moderate = 4", "Likely × Significant = 9",
-                  MITIGATION):
+    for words in (
+        "Age",
+        "Disability",
+        "Possible × Moderate = 4",
+        "Likely × Significant = 9",
+        MITIGATION,
+    ):
         assert words in text, f"{words!r} not in the impacts table:\n{text}"
     form_top = main.locator("form").last.bounding_box()["y"]
     assert table.bounding_box()["y"] < form_top, "the impacts come before the decision"
@@ -110,8 +115,10 @@ def test_approver_approves_by_keyboard_and_the_officer_sees_it(tab, page, live_s
     # The checkbox says so too, and the summary's link takes focus straight to it: no
     # tabbing back past every impact table (issue #13, point 4).
     attested = page_.locator(".govuk-form-group--error", has=page_.locator("#attested"))
-    assert "Confirm that you have read the impacts" in \
-        attested.locator(".govuk-error-message").inner_text()
+    assert (
+        "Confirm that you have read the impacts"
+        in attested.locator(".govuk-error-message").inner_text()
+    )
     if javascript:
         check_axe(page_, "Sign-off page, approval refused without the attestation")
 

@@ -8,9 +8,11 @@ with the email of the person who made it.
 
 from flask import Flask
 
-from .common import admin
 from . import characteristics, org, sign_in, users  # noqa: F401  (their routes join the blueprint)
-from .common import index  # noqa: F401
+from .common import (
+    admin,
+    index,  # noqa: F401
+)
 
 
 def init_admin(app: Flask) -> None:

@@ -12,13 +12,17 @@ import unicodedata
 
 import sqlalchemy as sa
 from flask import abort, redirect, render_template, request, url_for
-from sqlmodel import select
 
 from eia import admin_operations as admin_ops
 from eia.admin_operations import is_statutory
 from eia.db import get_session
 from eia.models import Characteristic
 from eia.models.enums import CharacteristicKind
+from eia.queries.characteristics import (
+    characteristic_keys,
+    characteristic_name_taken,
+    characteristics_in_order,
+)
 from forms.admin import CharacteristicForm
 
 from .common import admin, done, get_or_404, me
@@ -35,41 +39,37 @@ _KEY_MAX = 64
 
 def why_always_active(characteristic: Characteristic) -> str:
     if characteristic.kind == CharacteristicKind.protected:
-        return (f"{characteristic.name} cannot be deactivated: it is one of the nine "
-                "characteristics protected by the Equality Act 2010, and every EIA must "
-                "consider it")
-    return (f"{characteristic.name} cannot be deactivated: the council applies the "
-            "socio-economic duty (Equality Act 2010, section 1) to every EIA")
+        return (
+            f"{characteristic.name} cannot be deactivated: it is one of the nine "
+            "characteristics protected by the Equality Act 2010, and every EIA must "
+            "consider it"
+        )
+    return (
+        f"{characteristic.name} cannot be deactivated: the council applies the "
+        "socio-economic duty (Equality Act 2010, section 1) to every EIA"
+    )
 
 
 def make_key(name: str) -> str:
     """A stable key from the name: lower-case ASCII words joined by "_", made unique."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[:_KEY_MAX - 4].strip("_")
+    base = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")[: _KEY_MAX - 4].strip("_")
     base = base or "local"
-    taken = set(get_session().exec(select(Characteristic.key)).all())
+    taken = characteristic_keys(get_session())
     key, n = base, 2
     while key in taken:
         key, n = f"{base}_{n}", n + 1
     return key
 
 
-def _name_taken(name: str, except_id: int | None = None) -> bool:
-    query = select(Characteristic.id).where(sa.func.lower(Characteristic.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Characteristic.id != except_id)
-    return get_session().exec(query).first() is not None
-
-
-def _ordered() -> list[Characteristic]:
-    return list(get_session().exec(
-        select(Characteristic).order_by(Characteristic.position, Characteristic.id)).all())
-
-
 @admin.get("/characteristics")
 def characteristics():
-    return render_template("admin/characteristics.html", characteristics=_ordered(),
-                           kind_labels=KIND_LABELS, statutory=is_statutory)
+    return render_template(
+        "admin/characteristics.html",
+        characteristics=characteristics_in_order(get_session()),
+        kind_labels=KIND_LABELS,
+        statutory=is_statutory,
+    )
 
 
 @admin.route("/characteristics/new", methods=["GET", "POST"])
@@ -77,25 +77,32 @@ def new_characteristic():
     db = get_session()
     form = CharacteristicForm()
     if form.validate_on_submit():
-        if _name_taken(form.name.data):
+        if characteristic_name_taken(db, form.name.data):
             form.name.errors.append(NAME_TAKEN)
         else:
             try:
                 characteristic = admin_ops.create_characteristic(
-                    db, me(), key=make_key(form.name.data), name=form.name.data,
+                    db,
+                    me(),
+                    key=make_key(form.name.data),
+                    name=form.name.data,
                     guidance=form.guidance.data or "",
-                    borough_profile=form.borough_profile.data or "")
+                    borough_profile=form.borough_profile.data or "",
+                )
                 db.commit()
             except sa.exc.IntegrityError:  # the same key, added by someone a moment ago
                 db.rollback()
                 form.name.errors.append(NAME_TAKEN)
             else:
-                done(f"Local characteristic {characteristic.name} added: new screenings "
-                     "include it")
+                done(f"Local characteristic {characteristic.name} added: new screenings include it")
                 return redirect(url_for("admin.characteristics"))
-    return render_template("admin/characteristic_form.html", form=form, characteristic=None,
-                           title="Add a local characteristic", problem=None), \
-        400 if form.errors else 200
+    return render_template(
+        "admin/characteristic_form.html",
+        form=form,
+        characteristic=None,
+        title="Add a local characteristic",
+        problem=None,
+    ), 400 if form.errors else 200
 
 
 def _edit_page(characteristic, form, problem=None, status=None):
@@ -103,11 +110,15 @@ def _edit_page(characteristic, form, problem=None, status=None):
     if statutory and "name" in form:
         del form.name  # the statutory names are the law's
     return render_template(
-        "admin/characteristic_form.html", form=form, characteristic=characteristic,
-        title=characteristic.name, statutory=statutory,
+        "admin/characteristic_form.html",
+        form=form,
+        characteristic=characteristic,
+        title=characteristic.name,
+        statutory=statutory,
         kind_label=KIND_LABELS.get(characteristic.kind, ""),
         why_always_active=why_always_active(characteristic) if statutory else "",
-        problem=problem), status or (400 if form.errors or problem else 200)
+        problem=problem,
+    ), status or (400 if form.errors or problem else 200)
 
 
 @admin.route("/characteristics/<int:characteristic_id>", methods=["GET", "POST"])
@@ -118,18 +129,26 @@ def edit_characteristic(characteristic_id: int):
     if is_statutory(characteristic):
         del form.name
     if form.validate_on_submit():
-        if "name" in form and _name_taken(form.name.data, except_id=characteristic.id):
+        if "name" in form and characteristic_name_taken(
+            db, form.name.data, except_id=characteristic.id
+        ):
             form.name.errors.append(NAME_TAKEN)
         else:
             fields = [f for f in admin_ops.CHARACTERISTIC_FIELDS if f in form]
-            changed = [form[f].label.text.split(":")[0].lower() for f in fields
-                       if getattr(characteristic, f) != (form[f].data or "")]
+            changed = [
+                form[f].label.text.split(":")[0].lower()
+                for f in fields
+                if getattr(characteristic, f) != (form[f].data or "")
+            ]
             old_name = characteristic.name
-            admin_ops.update_characteristic(db, me(), characteristic,
-                                            {f: form[f].data or "" for f in fields})
+            admin_ops.update_characteristic(
+                db, me(), characteristic, {f: form[f].data or "" for f in fields}
+            )
             db.commit()
-            done(f"Characteristic {old_name} saved"
-                 + (f": {', '.join(changed)} changed" if changed else ": nothing had changed"))
+            done(
+                f"Characteristic {old_name} saved"
+                + (f": {', '.join(changed)} changed" if changed else ": nothing had changed")
+            )
             return redirect(url_for("admin.characteristics"))
     return _edit_page(characteristic, form)
 
@@ -139,12 +158,18 @@ def deactivate_characteristic(characteristic_id: int):
     db = get_session()
     characteristic = get_or_404(Characteristic, characteristic_id)
     if is_statutory(characteristic):
-        return _edit_page(characteristic, CharacteristicForm(formdata=None, obj=characteristic),
-                          problem=why_always_active(characteristic), status=409)
+        return _edit_page(
+            characteristic,
+            CharacteristicForm(formdata=None, obj=characteristic),
+            problem=why_always_active(characteristic),
+            status=409,
+        )
     if admin_ops.set_characteristic_active(db, me(), characteristic, False):
         db.commit()
-        done(f"Characteristic {characteristic.name} deactivated: new screenings leave it out; "
-             "EIAs that already answered it keep it")
+        done(
+            f"Characteristic {characteristic.name} deactivated: new screenings leave it out; "
+            "EIAs that already answered it keep it"
+        )
     return redirect(url_for("admin.characteristics"))
 
 

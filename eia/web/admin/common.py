@@ -5,14 +5,15 @@ so in a banner."""
 from flask import Blueprint, abort, current_app, flash, render_template
 from flask_login import current_user
 
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.models import User
-from eia.models.enums import ROLE_LABELS, Role
+from eia.models.enums import ROLE_LABELS
 
 admin = Blueprint("admin", __name__, url_prefix="/admin")
 
-# Who may open any page here; people pages and the council's structure are admins' only.
-MANAGERS = (Role.admin, Role.equality_officer)
+# Who may open any page here (Capability.manage); people pages and the council's structure
+# are administrators' only (Capability.administer).
 
 # Ids in URLs are database integers: anything bigger is simply not there (PostgreSQL would
 # refuse to compare an integer column with it).
@@ -22,7 +23,7 @@ _MAX_ID = 2**31 - 1
 @admin.before_request
 def _managers_only():
     # Signing in is checked first, by the application (anonymous people go to sign in).
-    if not current_user.is_authenticated or current_user.role not in MANAGERS:
+    if not may(current_user, Capability.manage):
         abort(403)
 
 
@@ -32,7 +33,7 @@ def _words():
 
 
 def is_admin() -> bool:
-    return current_user.is_authenticated and current_user.role == Role.admin
+    return may(current_user, Capability.administer)
 
 
 def admins_only() -> None:

@@ -7,19 +7,20 @@ trail refer to it. Renaming is always possible.
 
 import sqlalchemy as sa
 from flask import redirect, render_template, url_for
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 
 from eia import admin_operations as admin_ops
 from eia.db import get_session
-from eia.models import Directorate, Eia, Service, User
+from eia.models import Directorate, Service
+from eia.queries.org import (
+    directorate_name_taken,
+    directorate_use_counts,
+    directorates_with_services,
+    service_name_taken,
+    service_use_counts,
+)
 from forms.admin import DirectorateForm, ServiceForm
 
 from .common import admin, admins_only, done, get_or_404, me
-
-
-def _count(model, clause) -> int:
-    return get_session().exec(select(sa.func.count()).select_from(model).where(clause)).one()
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -35,43 +36,27 @@ def _uses(counts: list[tuple[int, str, str]]) -> list[str]:
 
 
 def directorate_uses(directorate: Directorate) -> list[str]:
-    return _uses([
-        (_count(Service, Service.directorate_id == directorate.id), "service", "services"),
-        (_count(User, User.directorate_id == directorate.id), "person", "people"),
-        (_count(Eia, Eia.directorate_id == directorate.id), "EIA", "EIAs"),
-    ])
+    services, people, eias = directorate_use_counts(get_session(), directorate.id)
+    return _uses(
+        [(services, "service", "services"), (people, "person", "people"), (eias, "EIA", "EIAs")]
+    )
 
 
 def service_uses(service: Service) -> list[str]:
-    return _uses([
-        (_count(User, User.service_id == service.id), "person", "people"),
-        (_count(Eia, Eia.service_id == service.id), "EIA", "EIAs"),
-    ])
+    people, eias = service_use_counts(get_session(), service.id)
+    return _uses([(people, "person", "people"), (eias, "EIA", "EIAs")])
 
 
 def _in_use_reason(name: str, uses: list[str]) -> str:
-    return (f"You cannot delete {name} because it still has {_join(uses)}. Anything in use "
-            "is kept, so that people, EIAs and the audit trail stay correct: you can rename "
-            "it instead.")
+    return (
+        f"You cannot delete {name} because it still has {_join(uses)}. Anything in use "
+        "is kept, so that people, EIAs and the audit trail stay correct: you can rename "
+        "it instead."
+    )
 
 
 DIRECTORATE_TAKEN = "There is already a directorate with this name"
 SERVICE_TAKEN = "There is already a service with this name in this directorate"
-
-
-def _directorate_taken(name: str, except_id: int | None = None) -> bool:
-    query = select(Directorate.id).where(sa.func.lower(Directorate.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Directorate.id != except_id)
-    return get_session().exec(query).first() is not None
-
-
-def _service_taken(directorate_id: int, name: str, except_id: int | None = None) -> bool:
-    query = select(Service.id).where(Service.directorate_id == directorate_id,
-                                     sa.func.lower(Service.name) == name.lower())
-    if except_id is not None:
-        query = query.where(Service.id != except_id)
-    return get_session().exec(query).first() is not None
 
 
 REFUSED = object()  # what _committed returns when the database refused the change
@@ -101,20 +86,38 @@ def _commit_or(form, message: str, operation, *args):
     return result
 
 
-def _render_form(form, *, title: str, caption: str, back: str, thing=None, uses=None,
-                 delete_url=None, problem=None, status=None):
+def _render_form(
+    form,
+    *,
+    title: str,
+    caption: str,
+    back: str,
+    thing=None,
+    uses=None,
+    delete_url=None,
+    problem=None,
+    status=None,
+):
     status = status or (400 if form.errors or problem else 200)
-    return render_template("admin/name_form.html", form=form, title=title, caption=caption,
-                           back=back, thing=thing, delete_url=delete_url, problem=problem,
-                           in_use=_in_use_reason(thing, uses) if uses else None), status
+    return render_template(
+        "admin/name_form.html",
+        form=form,
+        title=title,
+        caption=caption,
+        back=back,
+        thing=thing,
+        delete_url=delete_url,
+        problem=problem,
+        in_use=_in_use_reason(thing, uses) if uses else None,
+    ), status
 
 
 @admin.get("/directorates")
 def directorates():
     admins_only()
-    rows = get_session().exec(select(Directorate).options(selectinload(Directorate.services))
-                              .order_by(Directorate.name)).all()
-    return render_template("admin/directorates.html", directorates=rows)
+    return render_template(
+        "admin/directorates.html", directorates=directorates_with_services(get_session())
+    )
 
 
 @admin.route("/directorates/new", methods=["GET", "POST"])
@@ -122,25 +125,36 @@ def new_directorate():
     admins_only()
     form = DirectorateForm()
     if form.validate_on_submit():
-        if _directorate_taken(form.name.data):
+        if directorate_name_taken(get_session(), form.name.data):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
-            directorate = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.create_directorate,
-                                     form.name.data)
+            directorate = _commit_or(
+                form, DIRECTORATE_TAKEN, admin_ops.create_directorate, form.name.data
+            )
             if directorate is not REFUSED:
                 done(f"Directorate {directorate.name} added")
                 return redirect(url_for("admin.directorates"))
-    return _render_form(form, title="Add a directorate", caption="Directorates and services",
-                        back=url_for("admin.directorates"))
+    return _render_form(
+        form,
+        title="Add a directorate",
+        caption="Directorates and services",
+        back=url_for("admin.directorates"),
+    )
 
 
 def _directorate_page(directorate, form, problem=None, status=None):
     uses = directorate_uses(directorate)
     return _render_form(
-        form, title=f"Rename {directorate.name}", caption="Directorates and services",
-        back=url_for("admin.directorates"), thing=directorate.name, uses=uses,
+        form,
+        title=f"Rename {directorate.name}",
+        caption="Directorates and services",
+        back=url_for("admin.directorates"),
+        thing=directorate.name,
+        uses=uses,
         delete_url=url_for("admin.delete_directorate", directorate_id=directorate.id),
-        problem=problem, status=status)
+        problem=problem,
+        status=status,
+    )
 
 
 @admin.route("/directorates/<int:directorate_id>", methods=["GET", "POST"])
@@ -149,15 +163,19 @@ def edit_directorate(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     form = DirectorateForm(obj=directorate)
     if form.validate_on_submit():
-        if _directorate_taken(form.name.data, except_id=directorate.id):
+        if directorate_name_taken(get_session(), form.name.data, except_id=directorate.id):
             form.name.errors.append(DIRECTORATE_TAKEN)
         else:
             old = directorate.name
-            renamed = _commit_or(form, DIRECTORATE_TAKEN, admin_ops.rename_directorate,
-                                 directorate, form.name.data)
+            renamed = _commit_or(
+                form, DIRECTORATE_TAKEN, admin_ops.rename_directorate, directorate, form.name.data
+            )
             if renamed is not REFUSED:
-                done(f"Directorate {old} renamed to {directorate.name}" if renamed
-                     else f"Directorate {directorate.name} saved: the name had not changed")
+                done(
+                    f"Directorate {old} renamed to {directorate.name}"
+                    if renamed
+                    else f"Directorate {directorate.name} saved: the name had not changed"
+                )
                 return redirect(url_for("admin.directorates"))
             directorate = get_or_404(Directorate, directorate_id)
     return _directorate_page(directorate, form)
@@ -169,14 +187,21 @@ def delete_directorate(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     uses = directorate_uses(directorate)
     if uses:
-        return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
-                                 problem=_in_use_reason(directorate.name, uses), status=409)
+        return _directorate_page(
+            directorate,
+            DirectorateForm(formdata=None, obj=directorate),
+            problem=_in_use_reason(directorate.name, uses),
+            status=409,
+        )
     name = directorate.name
     if _committed(admin_ops.delete_directorate, directorate) is REFUSED:
         directorate = get_or_404(Directorate, directorate_id)
-        return _directorate_page(directorate, DirectorateForm(formdata=None, obj=directorate),
-                                 problem=_in_use_reason(
-                                     name, ["other records that refer to it"]), status=409)
+        return _directorate_page(
+            directorate,
+            DirectorateForm(formdata=None, obj=directorate),
+            problem=_in_use_reason(name, ["other records that refer to it"]),
+            status=409,
+        )
     done(f"Directorate {name} deleted")
     return redirect(url_for("admin.directorates"))
 
@@ -187,26 +212,36 @@ def new_service(directorate_id: int):
     directorate = get_or_404(Directorate, directorate_id)
     form = ServiceForm()
     if form.validate_on_submit():
-        if _service_taken(directorate.id, form.name.data):
+        if service_name_taken(get_session(), directorate.id, form.name.data):
             form.name.errors.append(SERVICE_TAKEN)
         else:
-            service = _commit_or(form, SERVICE_TAKEN, admin_ops.create_service, directorate,
-                                 form.name.data)
+            service = _commit_or(
+                form, SERVICE_TAKEN, admin_ops.create_service, directorate, form.name.data
+            )
             if service is not REFUSED:
                 done(f"Service {service.name} added to {directorate.name}")
                 return redirect(url_for("admin.directorates"))
             directorate = get_or_404(Directorate, directorate_id)
-    return _render_form(form, title=f"Add a service to {directorate.name}",
-                        caption="Directorates and services",
-                        back=url_for("admin.directorates"))
+    return _render_form(
+        form,
+        title=f"Add a service to {directorate.name}",
+        caption="Directorates and services",
+        back=url_for("admin.directorates"),
+    )
 
 
 def _service_page(service, form, problem=None, status=None):
     return _render_form(
-        form, title=f"Rename {service.name}", caption=service.directorate.name,
-        back=url_for("admin.directorates"), thing=service.name, uses=service_uses(service),
-        delete_url=url_for("admin.delete_service", service_id=service.id), problem=problem,
-        status=status)
+        form,
+        title=f"Rename {service.name}",
+        caption=service.directorate.name,
+        back=url_for("admin.directorates"),
+        thing=service.name,
+        uses=service_uses(service),
+        delete_url=url_for("admin.delete_service", service_id=service.id),
+        problem=problem,
+        status=status,
+    )
 
 
 @admin.route("/services/<int:service_id>", methods=["GET", "POST"])
@@ -215,15 +250,21 @@ def edit_service(service_id: int):
     service = get_or_404(Service, service_id)
     form = ServiceForm(obj=service)
     if form.validate_on_submit():
-        if _service_taken(service.directorate_id, form.name.data, except_id=service.id):
+        if service_name_taken(
+            get_session(), service.directorate_id, form.name.data, except_id=service.id
+        ):
             form.name.errors.append(SERVICE_TAKEN)
         else:
             old = service.name
-            renamed = _commit_or(form, SERVICE_TAKEN, admin_ops.rename_service, service,
-                                 form.name.data)
+            renamed = _commit_or(
+                form, SERVICE_TAKEN, admin_ops.rename_service, service, form.name.data
+            )
             if renamed is not REFUSED:
-                done(f"Service {old} renamed to {service.name}" if renamed
-                     else f"Service {service.name} saved: the name had not changed")
+                done(
+                    f"Service {old} renamed to {service.name}"
+                    if renamed
+                    else f"Service {service.name} saved: the name had not changed"
+                )
                 return redirect(url_for("admin.directorates"))
             service = get_or_404(Service, service_id)
     return _service_page(service, form)
@@ -235,13 +276,20 @@ def delete_service(service_id: int):
     service = get_or_404(Service, service_id)
     uses = service_uses(service)
     if uses:
-        return _service_page(service, ServiceForm(formdata=None, obj=service),
-                             problem=_in_use_reason(service.name, uses), status=409)
+        return _service_page(
+            service,
+            ServiceForm(formdata=None, obj=service),
+            problem=_in_use_reason(service.name, uses),
+            status=409,
+        )
     name, directorate = service.name, service.directorate.name
     if _committed(admin_ops.delete_service, service) is REFUSED:
         service = get_or_404(Service, service_id)
-        return _service_page(service, ServiceForm(formdata=None, obj=service),
-                             problem=_in_use_reason(
-                                     name, ["other records that refer to it"]), status=409)
+        return _service_page(
+            service,
+            ServiceForm(formdata=None, obj=service),
+            problem=_in_use_reason(name, ["other records that refer to it"]),
+            status=409,
+        )
     done(f"Service {name} deleted from {directorate}")
     return redirect(url_for("admin.directorates"))

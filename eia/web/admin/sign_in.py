@@ -6,14 +6,19 @@ import json
 
 import sqlalchemy as sa
 from flask import Response, current_app, redirect, render_template, url_for
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from eia import admin_operations as admin_ops
 from eia.db import get_session
-from eia.models import ClaimMapping, Directorate, Service
+from eia.models import ClaimMapping
 from eia.models.enums import ROLE_LABELS
+from eia.queries.org import (
+    directorates_by_id,
+    directorates_in_order,
+    services_by_id,
+    services_in_order,
+)
+from eia.queries.sign_in import claim_mappings, mapping_taken
 from eia.sso import settings
 from eia.sso.mapping import KINDS, ImportError_, export, parse_import
 from forms.sign_in_admin import ImportMappingsForm, MappingForm, SignInSettingsForm
@@ -26,18 +31,24 @@ MAX_IMPORT_BYTES = 1_000_000
 
 def _page(form, status=200):
     db = get_session()
-    mappings = db.exec(select(ClaimMapping).order_by(ClaimMapping.kind,
-                                                     sa.func.lower(ClaimMapping.value))).all()
-    services = {s.id: s for s in db.exec(select(Service).options(
-        selectinload(Service.directorate))).all()}
-    directorates = {d.id: d for d in db.exec(select(Directorate)).all()}
+    mappings = claim_mappings(db)
+    services = services_by_id(db)
+    directorates = directorates_by_id(db)
     config = current_app.config
     return render_template(
-        "admin/sign_in.html", form=form, mappings=mappings, services=services,
-        directorates=directorates, kinds=KINDS, roles=ROLE_LABELS,
-        configured=settings.oidc_configured(), issuer=config.get("OIDC_ISSUER"),
-        client_id=config.get("OIDC_CLIENT_ID"), tenant=config.get("OIDC_TENANT_ID"),
-        env_off=settings.passwords_switched_off_by_environment()), status
+        "admin/sign_in.html",
+        form=form,
+        mappings=mappings,
+        services=services,
+        directorates=directorates,
+        kinds=KINDS,
+        roles=ROLE_LABELS,
+        configured=settings.oidc_configured(),
+        issuer=config.get("OIDC_ISSUER"),
+        client_id=config.get("OIDC_CLIENT_ID"),
+        tenant=config.get("OIDC_TENANT_ID"),
+        env_off=settings.passwords_switched_off_by_environment(),
+    ), status
 
 
 @admin.route("/sign-in", methods=["GET", "POST"])
@@ -46,39 +57,41 @@ def sign_in_settings():
     db = get_session()
     form = SignInSettingsForm(data={key: settings.get(db, key) for key in settings.DEFAULTS})
     if form.validate_on_submit():
-        changed = [settings.LABELS[key] for key in settings.DEFAULTS
-                   if admin_ops.set_setting(db, me(), key, getattr(form, key).data,
-                                           default=settings.DEFAULTS[key])]
+        changed = [
+            settings.LABELS[key]
+            for key in settings.DEFAULTS
+            if admin_ops.set_setting(
+                db, me(), key, getattr(form, key).data, default=settings.DEFAULTS[key]
+            )
+        ]
         db.commit()
-        done("Sign-in settings saved" + (f": {', '.join(changed)} changed" if changed
-                                         else ": nothing had changed"))
+        done(
+            "Sign-in settings saved"
+            + (f": {', '.join(changed)} changed" if changed else ": nothing had changed")
+        )
         return redirect(url_for("admin.sign_in_settings"))
     return _page(form, 400 if form.errors else 200)
 
 
 def _set_choices(form) -> None:
     db = get_session()
-    services = db.exec(select(Service).join(Directorate)
-                       .options(selectinload(Service.directorate))
-                       .order_by(Directorate.name, Service.name)).all()
+    services = services_in_order(db)
     form.service_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services]
+        SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services
+    ]
     form.directorate_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(d.id), d.name) for d in db.exec(select(Directorate)
-                                                           .order_by(Directorate.name))]
-
-
-def _taken(kind: str, value: str, except_id: int | None = None) -> bool:
-    query = select(ClaimMapping.id).where(ClaimMapping.kind == kind,
-                                          ClaimMapping.value == value)
-    if except_id is not None:
-        query = query.where(ClaimMapping.id != except_id)
-    return get_session().exec(query).first() is not None
+        SelectChoice(str(d.id), d.name) for d in directorates_in_order(db)
+    ]
 
 
 def _values(form) -> dict:
-    return {"kind": form.kind.data, "value": form.value.data, "role": form.role.data,
-            "service_id": form.service_id.data, "directorate_id": form.directorate_id.data}
+    return {
+        "kind": form.kind.data,
+        "value": form.value.data,
+        "role": form.role.data,
+        "service_id": form.service_id.data,
+        "directorate_id": form.directorate_id.data,
+    }
 
 
 def _words(values: dict) -> str:
@@ -92,7 +105,7 @@ def new_mapping():
     form = MappingForm()
     _set_choices(form)
     if form.validate_on_submit():
-        if _taken(form.kind.data, form.value.data):
+        if mapping_taken(db, form.kind.data, form.value.data):
             form.value.errors.append(MAPPED_TWICE)
         else:
             try:
@@ -104,8 +117,9 @@ def new_mapping():
             else:
                 done(f"Mapping for {_words(_values(form))} added")
                 return redirect(url_for("admin.sign_in_settings"))
-    return render_template("admin/mapping_form.html", form=form, mapping=None), \
-        400 if form.errors else 200
+    return render_template(
+        "admin/mapping_form.html", form=form, mapping=None
+    ), 400 if form.errors else 200
 
 
 @admin.route("/sign-in/mappings/<int:mapping_id>", methods=["GET", "POST"])
@@ -116,16 +130,19 @@ def edit_mapping(mapping_id: int):
     form = MappingForm(obj=mapping)
     _set_choices(form)
     if form.validate_on_submit():
-        if _taken(form.kind.data, form.value.data, except_id=mapping.id):
+        if mapping_taken(db, form.kind.data, form.value.data, except_id=mapping.id):
             form.value.errors.append(MAPPED_TWICE)
         else:
             changed = admin_ops.update_claim_mapping(db, me(), mapping, **_values(form))
             db.commit()
-            done(f"Mapping for {_words(_values(form))} "
-                 + ("changed" if changed else "saved: nothing had changed"))
+            done(
+                f"Mapping for {_words(_values(form))} "
+                + ("changed" if changed else "saved: nothing had changed")
+            )
             return redirect(url_for("admin.sign_in_settings"))
-    return render_template("admin/mapping_form.html", form=form, mapping=mapping), \
-        400 if form.errors else 200
+    return render_template(
+        "admin/mapping_form.html", form=form, mapping=mapping
+    ), 400 if form.errors else 200
 
 
 @admin.post("/sign-in/mappings/<int:mapping_id>/delete")
@@ -144,9 +161,14 @@ def delete_mapping(mapping_id: int):
 def export_mappings():
     admins_only()
     body = json.dumps(export(get_session()), indent=2, ensure_ascii=False)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": 'attachment; filename="sign-in-mappings.json"',
-        "Cache-Control": "no-store"})
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={
+            "Content-Disposition": 'attachment; filename="sign-in-mappings.json"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 @admin.route("/sign-in/mappings/import", methods=["GET", "POST"])
@@ -165,16 +187,19 @@ def import_mappings():
             try:
                 document = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, ValueError) as exc:
-                raise ImportError_("The file is not an export of sign-in mappings: choose "
-                                   "a file downloaded from the sign-in page") from exc
+                raise ImportError_(
+                    "The file is not an export of sign-in mappings: choose "
+                    "a file downloaded from the sign-in page"
+                ) from exc
             rows = parse_import(db, document)
         except ImportError_ as problem:
             form.file.errors = [str(problem)]
         else:
             count = admin_ops.replace_claim_mappings(db, me(), rows)
             db.commit()
-            done(f"{count} mapping{'' if count == 1 else 's'} imported: they replace the "
-                 "ones there were")
+            done(
+                f"{count} mapping{'' if count == 1 else 's'} imported: they replace the "
+                "ones there were"
+            )
             return redirect(url_for("admin.sign_in_settings"))
-    return render_template("admin/mapping_import.html", form=form), \
-        400 if form.errors else 200
+    return render_template("admin/mapping_import.html", form=form), 400 if form.errors else 200

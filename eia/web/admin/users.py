@@ -9,16 +9,17 @@ import secrets
 import sqlalchemy as sa
 from flask import make_response, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import select
 from wtforms.fields.choices import SelectChoice
 
 from eia import admin_operations as admin_ops
+from eia.capabilities import ASSIGNABLE_ROLES, ROLE_HINTS, Capability, role_may
 from eia.db import get_session
-from eia.models import Directorate, Service, User
-from eia.models.enums import ROLE_LABELS, Role
+from eia.models import User
+from eia.models.enums import ROLE_LABELS
 from eia.passwords import hash_password
-from forms.admin import ROLE_HINTS, EditUserForm, NewUserForm, PasswordResetForm
+from eia.queries.org import directorates_in_order, services_in_order
+from eia.queries.people import email_taken, everyone
+from forms.admin import EditUserForm, NewUserForm, PasswordResetForm
 
 from ..auth import keep_own_session
 from .common import admin, admins_only, done, get_or_404, me
@@ -26,10 +27,14 @@ from .common import admin, admins_only, done, get_or_404, me
 # No 0/O, 1/l/I: easy to read out and type. 16 of 31 symbols is about 79 bits.
 _ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
-SELF_DEACTIVATE = ("You cannot deactivate your own account: ask another administrator, so "
-                   "the council is never left without one")
-SELF_DEMOTE = ("You cannot remove your own administrator role: ask another administrator, "
-               "so the council is never left without one")
+SELF_DEACTIVATE = (
+    "You cannot deactivate your own account: ask another administrator, so "
+    "the council is never left without one"
+)
+SELF_DEMOTE = (
+    "You cannot remove your own administrator role: ask another administrator, "
+    "so the council is never left without one"
+)
 EMAIL_TAKEN = "There is already a user with this email address"
 
 
@@ -38,33 +43,29 @@ def generate_password() -> str:
 
 
 def _role_items() -> list[dict]:
-    return [{"hint": {"text": ROLE_HINTS[role]}} for role in Role]
+    return [{"hint": {"text": ROLE_HINTS[role]}} for role in ASSIGNABLE_ROLES]
 
 
 def _set_choices(form) -> None:
     db = get_session()
-    services = db.exec(select(Service).join(Directorate)
-                       .options(selectinload(Service.directorate))
-                       .order_by(Directorate.name, Service.name)).all()
-    directorates = db.exec(select(Directorate).order_by(Directorate.name)).all()
+    services = services_in_order(db)
+    directorates = directorates_in_order(db)
     form.service_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services]
+        SelectChoice(str(s.id), f"{s.name} ({s.directorate.name})") for s in services
+    ]
     form.directorate_id.choices = [SelectChoice("", "None")] + [
-        SelectChoice(str(d.id), d.name) for d in directorates]
+        SelectChoice(str(d.id), d.name) for d in directorates
+    ]
     form.service_directorates = {s.id: s.directorate_id for s in services}
-
-
-def _email_taken(email: str, except_id: int | None = None) -> bool:
-    query = select(User.id).where(sa.func.lower(User.email) == email.lower())
-    if except_id is not None:
-        query = query.where(User.id != except_id)
-    return get_session().exec(query).first() is not None
 
 
 def _password_page(person: User, password: str | None, heading: str):
     """The one time a made-up password is shown: never cached, never stored."""
-    response = make_response(render_template(
-        "admin/user_password_shown.html", person=person, password=password, heading=heading))
+    response = make_response(
+        render_template(
+            "admin/user_password_shown.html", person=person, password=password, heading=heading
+        )
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -72,10 +73,7 @@ def _password_page(person: User, password: str | None, heading: str):
 @admin.get("/users")
 def users():
     admins_only()
-    people = get_session().exec(
-        select(User).options(selectinload(User.service).selectinload(Service.directorate),
-                             selectinload(User.directorate))
-        .order_by(User.active.desc(), sa.func.lower(User.name), User.id)).all()
+    people = everyone(get_session())
     return render_template("admin/users.html", people=people)
 
 
@@ -86,32 +84,44 @@ def new_user():
     form = NewUserForm()
     _set_choices(form)
     if form.validate_on_submit():
-        if _email_taken(form.email.data):
+        if email_taken(db, form.email.data):
             form.email.errors.append(EMAIL_TAKEN)
         else:
             password = form.password.data or generate_password()
             try:
                 person = admin_ops.create_user(
-                    db, me(), name=form.name.data, email=form.email.data, role=form.role.data,
-                    service_id=form.service_id.data, directorate_id=form.directorate_id.data,
-                    password_hash=hash_password(password))
+                    db,
+                    me(),
+                    name=form.name.data,
+                    email=form.email.data,
+                    role=form.role.data,
+                    service_id=form.service_id.data,
+                    directorate_id=form.directorate_id.data,
+                    password_hash=hash_password(password),
+                )
                 db.commit()
             except sa.exc.IntegrityError:  # someone added the same email a moment ago
                 db.rollback()
                 form.email.errors.append(EMAIL_TAKEN)
             else:
-                done(f"{person.name} ({person.email}) added as "
-                     f"{ROLE_LABELS[Role(person.role)].lower()}")
-                return _password_page(person, None if form.password.data else password,
-                                      "User added")
-    return render_template("admin/user_new.html", form=form, role_items=_role_items()), \
-        400 if form.errors else 200
+                done(f"{person.name} ({person.email}) added as {ROLE_LABELS[person.role].lower()}")
+                return _password_page(
+                    person, None if form.password.data else password, "User added"
+                )
+    return render_template(
+        "admin/user_new.html", form=form, role_items=_role_items()
+    ), 400 if form.errors else 200
 
 
 def _render_edit(form, person, problem=None, status=200):
-    return render_template("admin/user_edit.html", form=form, person=person,
-                           role_items=_role_items(), problem=problem,
-                           is_self=person.id == current_user.id), status
+    return render_template(
+        "admin/user_edit.html",
+        form=form,
+        person=person,
+        role_items=_role_items(),
+        problem=problem,
+        is_self=person.id == current_user.id,
+    ), status
 
 
 @admin.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -126,21 +136,36 @@ def edit_user(user_id: int):
         if person.id == current_user.id:  # said together with any other problem
             if not form.active.data:
                 form.active.errors.append(SELF_DEACTIVATE)
-            if form.role.data != Role.admin:
+            if not role_may(form.role.data, Capability.administer):
                 form.role.errors.append(SELF_DEMOTE)
         if not form.errors:
-            changed = [field.label.text.split(":")[0].lower()
-                       for field in (form.name, form.role, form.service_id,
-                                     form.directorate_id, form.active)
-                       if getattr(person, field.name) != field.data]
-            admin_ops.update_user(db, me(), person, name=form.name.data, role=form.role.data,
-                                  service_id=form.service_id.data,
-                                  directorate_id=form.directorate_id.data,
-                                  active=form.active.data)
+            changed = [
+                field.label.text.split(":")[0].lower()
+                for field in (
+                    form.name,
+                    form.role,
+                    form.service_id,
+                    form.directorate_id,
+                    form.active,
+                )
+                if getattr(person, field.name) != field.data
+            ]
+            admin_ops.update_user(
+                db,
+                me(),
+                person,
+                name=form.name.data,
+                role=form.role.data,
+                service_id=form.service_id.data,
+                directorate_id=form.directorate_id.data,
+                active=form.active.data,
+            )
             db.commit()
             keep_own_session(person)
-            done(f"Changes to {person.name} ({person.email}) saved"
-                 + (f": {', '.join(changed)}" if changed else ": nothing had changed"))
+            done(
+                f"Changes to {person.name} ({person.email}) saved"
+                + (f": {', '.join(changed)}" if changed else ": nothing had changed")
+            )
             return redirect(url_for("admin.users"))
     return _render_edit(form, person, status=400 if form.errors else 200)
 
@@ -159,10 +184,10 @@ def reset_password(user_id: int):
         db.commit()
         keep_own_session(person)
         done(f"Password reset for {person.name} ({person.email})")
-        return _password_page(person, None if form.password.data else password,
-                              "Password reset")
-    return render_template("admin/user_reset_password.html", form=form, person=person), \
-        400 if form.errors else 200
+        return _password_page(person, None if form.password.data else password, "Password reset")
+    return render_template(
+        "admin/user_reset_password.html", form=form, person=person
+    ), 400 if form.errors else 200
 
 
 @admin.post("/users/<int:user_id>/deactivate")

@@ -66,7 +66,7 @@ def after(items: list, item):
 
 
 def borough_name() -> str:
-    """"Islington" from "Islington Council", for "Islington's profile: …"."""
+    """ "Islington" from "Islington Council", for "Islington's profile: …"."""
     return current_app.config.get("COUNCIL_NAME", "The borough").replace(" Council", "")
 
 
@@ -79,6 +79,7 @@ def child_or_404(rows, row_id: int):
 
 # --- scores in words ---------------------------------------------------------------------
 
+
 def score(likelihood, severity) -> Score | None:
     if likelihood in (1, 2, 3, 4) and severity in (1, 2, 3, 4):
         return Score(likelihood, severity)
@@ -87,12 +88,14 @@ def score(likelihood, severity) -> Score | None:
 
 def scores(item) -> tuple[Score | None, Score | None]:
     """(before mitigation, after mitigation) for a scored row."""
-    return (score(item.inherent_likelihood, item.inherent_severity),
-            score(item.residual_likelihood, item.residual_severity))
+    return (
+        score(item.inherent_likelihood, item.inherent_severity),
+        score(item.residual_likelihood, item.residual_severity),
+    )
 
 
 def score_words(s: Score | None) -> str:
-    """"Likely × Significant = 9, Medium"."""
+    """ "Likely × Significant = 9, Medium"."""
     if s is None:
         return "not scored yet"
     return f"{s.likelihood_label} × {s.severity_label} = {s.score}, {s.band.label}"
@@ -100,8 +103,7 @@ def score_words(s: Score | None) -> str:
 
 def scores_sentence(item) -> str:
     before, after_ = scores(item)
-    return (f"Before mitigation: {score_words(before)}. "
-            f"After mitigation: {score_words(after_)}.")
+    return f"Before mitigation: {score_words(before)}. After mitigation: {score_words(after_)}."
 
 
 def is_scored(item) -> bool:
@@ -117,17 +119,27 @@ def refused(eia, section: str, *, action=None) -> tuple[list[dict], int] | None:
     reasons = operations.edit_refusals(eia, current_user, section, action=action)
     if not reasons:
         return None
-    return ([{"text": r} for r in reasons],
-            403 if any(r.startswith("Only ") for r in reasons) else 409)
+    return (
+        [{"text": r} for r in reasons],
+        403 if any(r.startswith("Only ") for r in reasons) else 409,
+    )
 
 
 def render(template: str, eia, section: str | None, **page):
     """``render_section`` with what the assessment's templates use to show scores."""
-    return render_section(template, eia, section, scores=scores, score_words=score_words,
-                          borough=borough_name(), **page)
+    return render_section(
+        template,
+        eia,
+        section,
+        scores=scores,
+        score_words=score_words,
+        borough=borough_name(),
+        **page,
+    )
 
 
 # --- "Have you completed this section?" ---------------------------------------------------
+
 
 def completion_form(eia, section: str) -> SectionCompletedForm:
     marked = section in (eia.completed_sections or [])
@@ -140,8 +152,7 @@ def completion_page(eia, section: str, template: str, page: Callable[[], dict]):
     form = completion_form(eia, section)
 
     def show(errors=(), status=200):
-        return render(template, eia, section, form=form, errors=errors, status=status,
-                      **page())
+        return render(template, eia, section, form=form, errors=errors, status=status, **page())
 
     if not form.is_submitted():
         return show()
@@ -156,25 +167,37 @@ def completion_page(eia, section: str, template: str, page: Callable[[], dict]):
         problems = next(s.problems for s in section_statuses(context(eia)) if s.key == section)
         if problems:
             return show([field_error(form.completed, p) for p in problems], 400)
-    result = save(lambda db: operations.mark_section_complete(db, eia, current_user, section,
-                                                             complete),
-                  error_field=form.completed)
+    result = save(
+        lambda db: operations.mark_section_complete(db, eia, current_user, section, complete),
+        error_field=form.completed,
+    )
     if not result.ok:
         return show(result.errors, result.status or 400)
     if complete:
         return finish(f"{SECTIONS[section]} is marked as completed.", next_url(eia, section))
-    return finish(f"Your answer has been saved. You can come back to "
-                  f"{SECTIONS[section].lower()} later.", task_list_url(eia))
+    return finish(
+        f"Your answer has been saved. You can come back to {SECTIONS[section].lower()} later.",
+        task_list_url(eia),
+    )
 
 
 # --- removing a row ----------------------------------------------------------------------
+
 
 class RemoveForm(FlaskForm):
     submit = button("Yes, remove it")
 
 
-def removal_page(eia, section: str, *, what: str, summary: list[tuple[str, str]],
-                 remove: Callable, done: str, back: str):
+def removal_page(
+    eia,
+    section: str,
+    *,
+    what: str,
+    summary: list[tuple[str, str]],
+    remove: Callable,
+    done: str,
+    back: str,
+):
     """Ask before removing; on POST remove (one audited change) and go back to the list.
 
     ``what`` names the row ("this action"), ``summary`` is (key, value) rows describing it,
@@ -182,9 +205,19 @@ def removal_page(eia, section: str, *, what: str, summary: list[tuple[str, str]]
     form = RemoveForm()
 
     def show(errors=(), status=200):
-        return render("journey/remove.html", eia, None, errors=errors, status=status,
-                      form=form, what=what, summary=summary, back=back,
-                      section_title=SECTIONS[section], **_edit_state(eia, section))
+        return render(
+            "journey/remove.html",
+            eia,
+            None,
+            errors=errors,
+            status=status,
+            form=form,
+            what=what,
+            summary=summary,
+            back=back,
+            section_title=SECTIONS[section],
+            **_edit_state(eia, section),
+        )
 
     if not form.is_submitted():
         return show()

@@ -3,20 +3,19 @@ mitigates. Evidence gaps arrive here as proposed actions. After approval the pla
 delivered: the team, and each action's owner for their own action, keep its status up to
 date."""
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_login import current_user
-from sqlmodel import select
 
 from eia import operations
+from eia.dates import long_date
 from eia.db import get_session
-from eia.models import Service, User, london_date, utcnow
+from eia.models import User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
+from eia.queries.people import active_in_directorate
+from eia.scoring import impact_name
 from forms.assessment import ActionForm
 from workflows.guards import missing_from_action
 
-from ..dates import long_date
-from ..risk_matrix import impact_name
 from . import journey
 from ._assessment import child_or_404, completion_page, refused, removal_page, render
 from .editing import finish, form_errors, load_eia, save
@@ -31,14 +30,7 @@ def _list_url(eia) -> str:
 def owner_choices(eia, action=None) -> list[User]:
     """Active people in the EIA's directorate, the EIA's owner, and whoever owns the action
     now (so an unchanged owner stays valid), by name."""
-    rows = get_session().exec(
-        select(User).outerjoin(Service, User.service_id == Service.id).where(
-            User.active,
-            sa.or_(User.directorate_id == eia.directorate_id,
-                   Service.directorate_id == eia.directorate_id),
-        )
-    ).all()
-    people = {u.id: u for u in rows}
+    people = {u.id: u for u in active_in_directorate(get_session(), eia.directorate_id)}
     for extra in (eia.owner, action.owner if action is not None else None):
         if extra is not None:
             people.setdefault(extra.id, extra)
@@ -50,9 +42,12 @@ def _impacts(eia):
 
 
 def _form(eia, action=None) -> ActionForm:
-    return ActionForm(obj=action, owners=owner_choices(eia, action), impacts=_impacts(eia),
-                      intersectional_impacts=sorted(eia.intersectional_impacts,
-                                                    key=lambda i: i.id))
+    return ActionForm(
+        obj=action,
+        owners=owner_choices(eia, action),
+        impacts=_impacts(eia),
+        intersectional_impacts=sorted(eia.intersectional_impacts, key=lambda i: i.id),
+    )
 
 
 def mitigates(action) -> str:
@@ -79,8 +74,9 @@ def actions(reference: str):
             "actions": rows,
             "changeable": changeable,
             "mitigates": mitigates,
-            "overdue": lambda a: (a.due_date is not None and a.due_date < today
-                                  and a.status in OPEN_ACTION_STATUSES),
+            "overdue": lambda a: (
+                a.due_date is not None and a.due_date < today and a.status in OPEN_ACTION_STATUSES
+            ),
             "add_url": url_for("journey.action_new", reference=eia.reference),
             "missing": missing_from_action,
         }
@@ -94,9 +90,18 @@ def _form_page(eia, action, form, *, errors=(), status=200):
         # An action's owner may update their own action, even outside the EIA's team.
         reasons = operations.edit_refusals(eia, current_user, SECTION, action=action)
         page = {"can_edit_section": not reasons, "edit_refusals": reasons}
-    return render("journey/action.html", eia, SECTION, form=form, action=action,
-                  errors=errors, status=status, list_url=_list_url(eia),
-                  mitigates=mitigates, **page)
+    return render(
+        "journey/action.html",
+        eia,
+        SECTION,
+        form=form,
+        action=action,
+        errors=errors,
+        status=status,
+        list_url=_list_url(eia),
+        mitigates=mitigates,
+        **page,
+    )
 
 
 @journey.route("/eias/<reference>/actions/new", methods=["GET", "POST"])
@@ -130,12 +135,13 @@ def action_edit(reference: str, action_id: int):
     if not form.validate():
         return _form_page(eia, action, form, errors=form_errors(form), status=400)
     values = form.to_values()
-    result = save(lambda db: operations.save_action(db, eia, current_user, values,
-                                                    action_id=action.id,
-                                                    base=form.edit_base()))
+    result = save(
+        lambda db: operations.save_action(
+            db, eia, current_user, values, action_id=action.id, base=form.edit_base()
+        )
+    )
     if not result.ok:
-        return _form_page(eia, action, form, errors=result.errors,
-                          status=result.status or 400)
+        return _form_page(eia, action, form, errors=result.errors, status=result.status or 400)
     return finish("The action has been saved.", _list_url(eia))
 
 
@@ -143,12 +149,19 @@ def action_edit(reference: str, action_id: int):
 def action_remove(reference: str, action_id: int):
     eia = load_eia(reference)
     action = child_or_404(eia.actions, action_id)
-    summary = [("Action", action.description),
-               ("Owner", action.owner.name if action.owner else "No owner yet"),
-               ("Due", long_date(action.due_date) or "Not set")]
+    summary = [
+        ("Action", action.description),
+        ("Owner", action.owner.name if action.owner else "No owner yet"),
+        ("Due", long_date(action.due_date) or "Not set"),
+    ]
     if action.from_evidence_gap:
         summary.append(("Raised from", "An evidence gap"))
     return removal_page(
-        eia, SECTION, what="this action", summary=summary,
+        eia,
+        SECTION,
+        what="this action",
+        summary=summary,
         remove=lambda db: operations.remove_action(db, eia, current_user, action.id),
-        done="The action has been removed from the action plan.", back=_list_url(eia))
+        done="The action has been removed from the action plan.",
+        back=_list_url(eia),
+    )

@@ -12,7 +12,7 @@ from forms.fields import button
 from forms.screening import questions_for
 from workflows import refusal_reasons
 from workflows.guards import in_scope_characteristics
-from workflows.lifecycle import SECTIONS, state
+from workflows.lifecycle import SECTIONS, Status, state, submitting_states
 
 from ..auth import forbid_unless
 from . import journey
@@ -37,7 +37,7 @@ class SendForm(FlaskForm):
 
 def sending_event(eia) -> str:
     """Screening sends itself (screened out); a full assessment is submitted."""
-    return "screen_out" if eia.status == "screening" else "submit_for_sign_off"
+    return "screen_out" if eia.status == Status.screening else "submit_for_sign_off"
 
 
 def _change_links(eia) -> dict[str, str | None]:
@@ -51,8 +51,9 @@ def _error_links(eia, reasons, statuses) -> list[dict]:
         owner = next((s.key for s in statuses if reason in s.problems), None)
         href = None
         if owner is not None:
-            href = (section_url(eia, owner) if can_edit(eia, owner) else None) \
-                or f"#section-{owner}"
+            href = (
+                section_url(eia, owner) if can_edit(eia, owner) else None
+            ) or f"#section-{owner}"
         errors.append({"text": reason, "href": href} if href else {"text": reason})
     return errors
 
@@ -75,21 +76,36 @@ def check(reference: str):
 
     ctx = context(eia)
     statuses = section_statuses(ctx)
-    sendable = eia.status in ("screening", "full_assessment")
+    sendable = eia.status in submitting_states()
     blockers = refusal_reasons(event, ctx) if sendable else []
-    form.submit.label.text = ("Send the screening for sign-off" if event == "screen_out"
-                              else "Send for sign-off")
+    form.submit.label.text = (
+        "Send the screening for sign-off" if event == "screen_out" else "Send for sign-off"
+    )
     decision = screening_decision(eia, ctx)
-    questions = {q.characteristic_id: q
-                 for q in questions_for(in_scope_characteristics(eia, ctx.session))}
-    anchors = {a.characteristic.name: questions[a.characteristic_id].relevance
-               for a in eia.screening_answers if a.characteristic_id in questions}
+    questions = {
+        q.characteristic_id: q for q in questions_for(in_scope_characteristics(eia, ctx.session))
+    }
+    anchors = {
+        a.characteristic.name: questions[a.characteristic_id].relevance
+        for a in eia.screening_answers
+        if a.characteristic_id in questions
+    }
     return render_section(
-        "journey/check.html", eia, None, errors=errors, status=status,
-        form=form, doc=snapshot_eia(eia), change=_change_links(eia),
+        "journey/check.html",
+        eia,
+        None,
+        errors=errors,
+        status=status,
+        form=form,
+        doc=snapshot_eia(eia),
+        change=_change_links(eia),
         not_needed={s.key for s in statuses if s.status == NOT_NEEDED},
-        sendable=sendable, blockers=blockers, event=event, decision=decision,
-        screening_anchors=anchors, state_label=state(eia.status).label,
+        sendable=sendable,
+        blockers=blockers,
+        event=event,
+        decision=decision,
+        screening_anchors=anchors,
+        state_label=state(eia.status).label,
         full_assessment_url=event_url(eia, "start_full_assessment"),
         check_url=url_for("journey.check", reference=eia.reference),
     )

@@ -1,11 +1,11 @@
 """Comments on a section (or on the EIA as a whole), in any state, by the EIA's team, its
-directorate's approvers and equality officers (eia.permissions.can_comment)."""
+directorate's approvers and equality officers (eia.capabilities.can_comment)."""
 
 from flask import abort, render_template
 from flask_login import current_user
 
 from eia import operations
-from eia.permissions import can_comment
+from eia.capabilities import can_comment
 from forms.comments import CommentForm
 
 from ..auth import forbid_unless
@@ -24,8 +24,9 @@ from .editing import (
 
 
 def _back(eia, section: str) -> str:
-    return (section_url(eia, section, anchor="comments") if section != "general" else None) \
-        or task_list_url(eia, _anchor="comments")
+    return (
+        section_url(eia, section, anchor="comments") if section != "general" else None
+    ) or task_list_url(eia, _anchor="comments")
 
 
 @journey.post("/eias/<reference>/comments/<section>")
@@ -37,9 +38,10 @@ def comment(reference: str, section: str):
     form = CommentForm()
     back = safe_path(form.next.data, _back(eia, section))
     if form.validate():
-        result = save(lambda db: operations.add_comment(db, eia, current_user, section,
-                                                        form.body.data),
-                      error_field=form.body)
+        result = save(
+            lambda db: operations.add_comment(db, eia, current_user, section, form.body.data),
+            error_field=form.body,
+        )
         if result.ok:
             return finish("Your comment has been added.", back)
         errors, status = result.errors, result.status
@@ -47,7 +49,11 @@ def comment(reference: str, section: str):
         errors, status = form_errors(form), 400
     # Shown on a page of its own, with what was typed, so nothing is lost.
     return render_template(
-        "journey/comment.html", eia=eia, errors=errors, back=back, section=section,
+        "journey/comment.html",
+        eia=eia,
+        errors=errors,
+        back=back,
+        section=section,
         task_list_url=task_list_url(eia),
         **comments_context(eia, section, form=form),
     ), status

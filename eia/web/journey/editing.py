@@ -90,33 +90,25 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from sqlmodel import Session, select
+from sqlmodel import Session
 from wtforms import BooleanField, SelectMultipleField
 
-from eia.db import get_session
-from eia.models import (
-    ActionItem,
-    Comment,
-    Eia,
-    ImpactAssessment,
-    IntersectionalImpact,
-    ScreeningAnswer,
-    SignOff,
-    utcnow,
-)
 from eia import edit_conflicts
+from eia.capabilities import can_comment, on_team
+from eia.db import get_session
 from eia.edit_conflicts import EditConflict
+from eia.models import Eia, utcnow
 from eia.operations import EditRefused, edit_refusals
-from eia.permissions import can_view
+from eia.queries.comments import section_comments
+from eia.queries.eias import eia_for_editing
 from forms.comments import CommentForm
 from workflows import TransitionRefused
-from workflows.guards import ACTOR_RULES, NEED_INPUTS, GuardContext
+from workflows.guards import NEED_INPUTS, GuardContext
 from workflows.lifecycle import SECTIONS
 
-from ..auth import forbid_unless
+from ..loading import load_viewable
 
 # The page for each section. A page that does not exist yet is simply not linked to.
 SECTION_ENDPOINTS = {
@@ -136,44 +128,27 @@ COMMENT_SECTIONS = ("general", *SECTIONS)
 
 # --- loading ---------------------------------------------------------------------------
 
-def _eia_query(reference: str):
-    """The EIA and everything the journey's pages show, in a fixed number of queries.
-
-    Only select-IN loads: ``operations.transition`` re-reads the row FOR UPDATE with the
-    same loader options, and PostgreSQL refuses FOR UPDATE on the outer joins a joined load
-    would add (so ``queries.eia_for_page`` is not used here)."""
-    return (
-        select(Eia).where(Eia.reference == reference).options(
-            selectinload(Eia.service), selectinload(Eia.directorate), selectinload(Eia.owner),
-            selectinload(Eia.screening_answers).selectinload(ScreeningAnswer.characteristic),
-            selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
-            selectinload(Eia.intersectional_impacts)
-            .selectinload(IntersectionalImpact.characteristics),
-            selectinload(Eia.engagements),
-            selectinload(Eia.actions).selectinload(ActionItem.owner),
-            selectinload(Eia.sign_offs).selectinload(SignOff.approver),
-        )
-    )
-
 
 def load_eia(reference: str) -> Eia:
-    """The EIA with everything its pages show: 404 if unknown, 403 if not visible."""
-    eia = get_session().exec(_eia_query(reference)).one_or_none()
-    if eia is None:
-        abort(404)
-    forbid_unless(can_view(current_user, eia))
-    return eia
+    """The EIA with everything its pages show (``eia_for_editing``): 404 if unknown, 403 if
+    not visible."""
+    return load_viewable(eia_for_editing, reference)
 
 
 def context(eia: Eia, *, inputs: dict | None = None) -> GuardContext:
     """The guard context for the signed-in person, now."""
-    return GuardContext(eia=eia, actor=current_user._get_current_object(), inputs=inputs or {},
-                        session=get_session(), now=utcnow())
+    return GuardContext(
+        eia=eia,
+        actor=current_user._get_current_object(),
+        inputs=inputs or {},
+        session=get_session(),
+        now=utcnow(),
+    )
 
 
 def is_team(eia: Eia) -> bool:
     """The EIA's owner or an officer in its service (who may edit it)."""
-    return ACTOR_RULES["eia_team"][0](GuardContext(eia=eia, actor=current_user))
+    return on_team(current_user, eia)
 
 
 def can_edit(eia: Eia, section: str) -> bool:
@@ -181,6 +156,7 @@ def can_edit(eia: Eia, section: str) -> bool:
 
 
 # --- where to go -----------------------------------------------------------------------
+
 
 def task_list_url(eia: Eia, **kwargs) -> str:
     return url_for("journey.tasks", reference=eia.reference, **kwargs)
@@ -202,7 +178,7 @@ def next_url(eia: Eia, section: str) -> str:
     """After "Save and continue": the next section this person can work on now, if it has
     a page; otherwise the task list."""
     keys = list(SECTIONS)
-    for later in keys[keys.index(section) + 1:]:
+    for later in keys[keys.index(section) + 1 :]:
         url = section_url(eia, later)
         if url is not None and can_edit(eia, later):
             return url
@@ -211,8 +187,7 @@ def next_url(eia: Eia, section: str) -> str:
 
 def safe_path(target: str | None, default: str) -> str:
     """``target`` if it is a path on this site, never another host."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and "\\" not in target:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
@@ -220,6 +195,7 @@ def safe_path(target: str | None, default: str) -> str:
 
 
 # --- forms -----------------------------------------------------------------------------
+
 
 def form_errors(form) -> list[dict]:
     """Error-summary entries for every field in error, in the form's order, each linking
@@ -264,8 +240,7 @@ def transition_errors(refused: TransitionRefused, form=None) -> list[dict]:
     entries = []
     for reason in refused.reasons:
         field = fields.get(reason)
-        entries.append(field_error(field, reason) if field is not None
-                       else {"text": reason})
+        entries.append(field_error(field, reason) if field is not None else {"text": reason})
     return entries
 
 
@@ -291,6 +266,7 @@ def valid_values(form, names: Iterable[str]) -> dict:
 
 
 # --- saving ----------------------------------------------------------------------------
+
 
 @dataclass
 class Saved:
@@ -324,23 +300,28 @@ def save(operation: Callable[[Session], object], *, form=None, error_field=None)
         return Saved(False, errors=[], status=409)
     except TransitionRefused as exc:
         db.rollback()
-        return Saved(False, errors=transition_errors(exc, form),
-                     status=403 if exc.forbidden else 409)
+        return Saved(
+            False, errors=transition_errors(exc, form), status=403 if exc.forbidden else 409
+        )
     except EditRefused as exc:
         db.rollback()
-        return Saved(False, errors=refusal_errors(exc.reasons),
-                     status=403 if exc.forbidden else 409)
+        return Saved(
+            False, errors=refusal_errors(exc.reasons), status=403 if exc.forbidden else 409
+        )
     except (ValueError, LookupError) as exc:
         db.rollback()
-        return Saved(False, errors=_errors_on(error_field, [_sentence(str(exc))]),
-                     status=400)
+        return Saved(False, errors=_errors_on(error_field, [_sentence(str(exc))]), status=400)
     except (sa.exc.DataError, sa.exc.IntegrityError):
         db.rollback()
-        current_app.logger.warning("a journey save was refused by the database",
-                                   exc_info=True)
-        return Saved(False, errors=_errors_on(error_field, [
-            "Something you entered could not be saved. Check your answers and try again."]),
-            status=400)
+        current_app.logger.warning("a journey save was refused by the database", exc_info=True)
+        return Saved(
+            False,
+            errors=_errors_on(
+                error_field,
+                ["Something you entered could not be saved. Check your answers and try again."],
+            ),
+            status=400,
+        )
     return Saved(True, result=result)
 
 
@@ -364,46 +345,39 @@ def finish(message: str | None, url: str):
 
 # --- rendering -------------------------------------------------------------------------
 
-def comments_for(eia: Eia, section: str) -> list[Comment]:
-    return list(get_session().exec(
-        select(Comment).where(Comment.eia_id == eia.id, Comment.section == section)
-        .order_by(Comment.created_at, Comment.id)
-    ).all())
 
-
-def may_comment(eia: Eia) -> bool:
-    ctx = GuardContext(eia=eia, actor=current_user)
-    return any(ACTOR_RULES[r][0](ctx)
-               for r in ("eia_team", "directorate_approver", "equality_officer"))
-
-
-def comments_context(eia: Eia, section: str, *, form: CommentForm | None = None,
-                     next_path: str | None = None) -> dict:
+def comments_context(
+    eia: Eia, section: str, *, form: CommentForm | None = None, next_path: str | None = None
+) -> dict:
     """What ``journey/_comments.html`` needs for ``section``."""
     if form is None:
         form = CommentForm(formdata=None, data={"section": section, "next": next_path or ""})
     return {
         "comment_section": section,
-        "comments": comments_for(eia, section),
+        "comments": section_comments(get_session(), eia.id, section),
         "comment_form": form,
-        "can_comment": may_comment(eia),
-        "comment_action": url_for("journey.comment", reference=eia.reference,
-                                  section=section),
+        "can_comment": can_comment(current_user, eia),
+        "comment_action": url_for("journey.comment", reference=eia.reference, section=section),
     }
 
 
-def render_section(template: str, eia: Eia, section: str | None, *, errors=(),
-                   status: int = 200, **page):
+def render_section(
+    template: str, eia: Eia, section: str | None, *, errors=(), status: int = 200, **page
+):
     """Render a journey page: the layout's error summary from ``errors``, the comments on
     ``section`` (none when ``section`` is None), and ``page`` for the template."""
     form = page.get("form")
     if hasattr(form, "edit_base"):
         errors = [*_edited_together(eia, form), *errors]
-    values = {"eia": eia, "section": section, "errors": list(errors),
-              "task_list_url": task_list_url(eia), "section_url": section_url,
-              "can_edit_section": can_edit(eia, section) if section in SECTIONS else False,
-              "edit_refusals": edit_refusals(eia, current_user, section)
-              if section in SECTIONS else []}
+    values = {
+        "eia": eia,
+        "section": section,
+        "errors": list(errors),
+        "task_list_url": task_list_url(eia),
+        "section_url": section_url,
+        "can_edit_section": can_edit(eia, section) if section in SECTIONS else False,
+        "edit_refusals": edit_refusals(eia, current_user, section) if section in SECTIONS else [],
+    }
     if section is not None:
         values.update(comments_context(eia, section))
     values.update(page)
@@ -411,6 +385,7 @@ def render_section(template: str, eia: Eia, section: str | None, *, errors=(),
 
 
 # --- editing together (eia.edit_conflicts) ------------------------------------------------
+
 
 def _edited_together(eia: Eia, form) -> list[dict]:
     """Fill in what the form carries about when it was opened, and, after a save refused
@@ -432,13 +407,16 @@ def _edited_together(eia: Eia, form) -> list[dict]:
         tokens.add(c.change.token)
         field, theirs, yours = _field_for_path(form, c.change.path, c.change.new, c.yours)
         what = field.label.text if field is not None else " ".join(c.change.path)
-        text = (f"{c.change.by} changed “{what}” after you opened this page: their answer "
-                f"is “{_answer(field, theirs)}”. Yours, “{_answer(field, yours)}”, "
-                "is kept below. Save again to replace theirs with yours, or change yours.")
+        text = (
+            f"{c.change.by} changed “{what}” after you opened this page: their answer "
+            f"is “{_answer(field, theirs)}”. Yours, “{_answer(field, yours)}”, "
+            "is kept below. Save again to replace theirs with yours, or change yours."
+        )
         if field is not None:
             field.errors = [*field.errors, text]
-        summary.append({"text": text, "href": f"#{field.id}"} if field is not None
-                       else {"text": text})
+        summary.append(
+            {"text": text, "href": f"#{field.id}"} if field is not None else {"text": text}
+        )
     form.overwrite.data = " ".join(sorted(tokens))
     return summary
 
@@ -452,7 +430,8 @@ def _field_for_path(form, path: tuple[str, ...], theirs, yours):
         return form["-".join(path[-2:])], theirs, yours
     name, theirs = form.audit_to_form(path[-1], theirs)
     _, yours = form.audit_to_form(path[-1], yours)
-    return (form[name] if name in form else None), theirs, yours
+    field = form[name] if name in form else None  # noqa: SIM401 (a Form has no .get)
+    return field, theirs, yours
 
 
 def _answer(field, value) -> str:

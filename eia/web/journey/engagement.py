@@ -6,9 +6,9 @@ from flask import url_for
 from flask_login import current_user
 
 from eia import operations
+from eia.dates import long_date
 from forms.assessment import EngagementForm
 
-from ..dates import long_date
 from . import journey
 from ._assessment import child_or_404, completion_page, refused, removal_page, render
 from .editing import finish, form_errors, load_eia, save
@@ -27,15 +27,28 @@ def _records(eia) -> list:
 @journey.route("/eias/<reference>/engagement", methods=["GET", "POST"])
 def engagement(reference: str):
     eia = load_eia(reference)
-    return completion_page(eia, SECTION, "journey/engagement_list.html", lambda: {
-        "records": _records(eia),
-        "add_url": url_for("journey.engagement_new", reference=eia.reference),
-    })
+    return completion_page(
+        eia,
+        SECTION,
+        "journey/engagement_list.html",
+        lambda: {
+            "records": _records(eia),
+            "add_url": url_for("journey.engagement_new", reference=eia.reference),
+        },
+    )
 
 
 def _form_page(eia, record, form, *, errors=(), status=200):
-    return render("journey/engagement.html", eia, SECTION, form=form, record=record,
-                  errors=errors, status=status, list_url=_list_url(eia))
+    return render(
+        "journey/engagement.html",
+        eia,
+        SECTION,
+        form=form,
+        record=record,
+        errors=errors,
+        status=status,
+        list_url=_list_url(eia),
+    )
 
 
 @journey.route("/eias/<reference>/engagement/new", methods=["GET", "POST"])
@@ -69,11 +82,13 @@ def engagement_edit(reference: str, record_id: int):
     if not form.validate():
         return _form_page(eia, record, form, errors=form_errors(form), status=400)
     values = form.to_values()
-    result = save(lambda db: operations.update_engagement(db, eia, current_user, record.id,
-                                                          values, base=form.edit_base()))
+    result = save(
+        lambda db: operations.update_engagement(
+            db, eia, current_user, record.id, values, base=form.edit_base()
+        )
+    )
     if not result.ok:
-        return _form_page(eia, record, form, errors=result.errors,
-                          status=result.status or 400)
+        return _form_page(eia, record, form, errors=result.errors, status=result.status or 400)
     return finish(f"The engagement with {values['who']} has been saved.", _list_url(eia))
 
 
@@ -82,8 +97,15 @@ def engagement_remove(reference: str, record_id: int):
     eia = load_eia(reference)
     record = child_or_404(eia.engagements, record_id)
     return removal_page(
-        eia, SECTION, what="this engagement record",
-        summary=[("Who you asked", record.who), ("How", record.method),
-                 ("When", long_date(record.held_on))],
+        eia,
+        SECTION,
+        what="this engagement record",
+        summary=[
+            ("Who you asked", record.who),
+            ("How", record.method),
+            ("When", long_date(record.held_on)),
+        ],
         remove=lambda db: operations.remove_engagement(db, eia, current_user, record.id),
-        done="The engagement record has been removed.", back=_list_url(eia))
+        done="The engagement record has been removed.",
+        back=_list_url(eia),
+    )

@@ -8,8 +8,8 @@ from eia import operations
 from forms.events import event_form
 from workflows import refusal_reasons
 from workflows.guards import GUARDS, NEEDS, decision_date_passed, who_reasons
+from workflows.lifecycle import EVENT_RECORDS, EVENTS, sign_off_events, state, transitions_for
 from workflows.machine import PERSONAL_GUARDS
-from workflows.lifecycle import EVENTS, state, transitions_for
 
 from . import journey
 from .editing import (
@@ -23,46 +23,13 @@ from .editing import (
     task_list_url,
 )
 
-SIGN_OFF_EVENTS = ("approve", "return")
+SIGN_OFF_EVENTS = sign_off_events()
 GENERIC_EVENTS = tuple(e for e in EVENTS if e not in SIGN_OFF_EVENTS)
 
-# What happens, in a sentence, before the person confirms.
-EXPLANATIONS = {
-    "start_screening": "Screening asks, for each characteristic, whether the proposal is "
-                       "relevant to it and why. You can still change the proposal while you "
-                       "screen.",
-    "start_full_assessment": "Screening found at least one characteristic relevant or not yet "
-                             "known, so the proposal needs a full assessment: evidence, "
-                             "engagement, the impact on each group, an action plan and the "
-                             "outcome.",
-    "screen_out": "Screening found the proposal not relevant to any characteristic. An "
-                  "approver will check that decision before it stands.",
-    "submit_for_sign_off": "The EIA goes to an approver in its directorate. Nobody can change "
-                           "it while it is with them.",
-    "withdraw": "The EIA will be closed for good because the proposal is not going ahead. It "
-                "stays readable, with its history.",
-    "revise": "A new version of the EIA opens for a full assessment. The current version is "
-              "kept, readable, as it stands; the actions and outcome carry forward.",
-    "start_review": "The continuing duty: check whether the impacts are as expected and the "
-                    "actions worked, then confirm the EIA still stands or revise it.",
-    "confirm_review": "The EIA stays approved and the next review is set.",
-    "archive": "The policy has ended. The EIA will be closed for good and stay readable, "
-               "with its history.",
-}
-
-# The success banner after the event.
-DONE = {
-    "start_screening": "Screening has started. Say whether the proposal is relevant to each "
-                       "characteristic.",
-    "start_full_assessment": "The full assessment has started.",
-    "screen_out": "The screening has been sent for sign-off.",
-    "submit_for_sign_off": "The EIA has been sent for sign-off.",
-    "withdraw": "The EIA has been withdrawn.",
-    "revise": "A new version has been opened for revision.",
-    "start_review": "The review has started.",
-    "confirm_review": "The review is confirmed: the EIA still stands.",
-    "archive": "The EIA has been archived.",
-}
+# What happens, in a sentence, before the person confirms; the banner after the event (the
+# lifecycle table's words).
+EXPLANATIONS = {e.name: e.explanation for e in EVENT_RECORDS if e.explanation}
+DONE = {e.name: e.done for e in EVENT_RECORDS if e.done}
 
 
 def event_url(eia, event: str) -> str:
@@ -90,8 +57,7 @@ def _blockers(eia, ctx, event: str) -> tuple[list[str], int]:
         return who, 403
     if not rows:
         return refusal_reasons(event, ctx), 409
-    personal = [r for name in rows[0].guards if name in PERSONAL_GUARDS
-                for r in GUARDS[name](ctx)]
+    personal = [r for name in rows[0].guards if name in PERSONAL_GUARDS for r in GUARDS[name](ctx)]
     if personal:  # the person may not, however ready the EIA is (segregation of duties)
         return personal, 403
     reasons = [r for r in refusal_reasons(event, ctx) if r not in _need_reasons(rows[0], ctx)]
@@ -115,10 +81,19 @@ def event(reference: str, event: str):
     errors = []
 
     def page(errors, status):
-        return render_section("journey/event.html", eia, None, errors=errors, status=status,
-                              form=form, event=event, label=label, blockers=blockers,
-                              explanation=EXPLANATIONS.get(event, ""),
-                              state_label=state(eia.status).label)
+        return render_section(
+            "journey/event.html",
+            eia,
+            None,
+            errors=errors,
+            status=status,
+            form=form,
+            event=event,
+            label=label,
+            blockers=blockers,
+            explanation=EXPLANATIONS.get(event, ""),
+            state_label=state(eia.status).label,
+        )
 
     if not form.is_submitted():
         return page([], status if status == 403 else 200)
@@ -127,8 +102,9 @@ def event(reference: str, event: str):
         return page(refusal_errors(blockers), status)
     if not form.validate():
         return page(form_errors(form), 400)
-    result = save(lambda db: operations.transition(db, eia, event, current_user,
-                                                   **form.inputs()), form=form)
+    result = save(
+        lambda db: operations.transition(db, eia, event, current_user, **form.inputs()), form=form
+    )
     if result.ok:
         return finish(DONE.get(event, f"{label}: done."), task_list_url(eia))
     errors = result.errors

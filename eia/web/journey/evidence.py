@@ -37,20 +37,29 @@ def evidence_status(impact) -> tuple[str, str]:
         return NOT_STARTED, ""
     if impact.evidence_gap:
         if impact.evidence_gap_reason.strip():
-            return COMPLETED, "Evidence gap explained: an action to close it is in the " \
-                              "action plan."
+            return COMPLETED, "Evidence gap explained: an action to close it is in the action plan."
         return IN_PROGRESS, "Explain what evidence is missing and why."
     return COMPLETED, "Evidence given."
 
 
 def _task(eia, characteristic) -> dict:
     status, hint = evidence_status(impact_for(eia, characteristic.id))
-    item = {"title": {"text": characteristic.name},
-            "href": url_for("journey.evidence_for", reference=eia.reference,
-                            key=characteristic.key),
-            "status": ({"text": COMPLETED} if status == COMPLETED else
-                       {"tag": {"text": status, "classes": "govuk-tag--light-blue"
-                                if status == IN_PROGRESS else "govuk-tag--blue"}})}
+    item = {
+        "title": {"text": characteristic.name},
+        "href": url_for("journey.evidence_for", reference=eia.reference, key=characteristic.key),
+        "status": (
+            {"text": COMPLETED}
+            if status == COMPLETED
+            else {
+                "tag": {
+                    "text": status,
+                    "classes": "govuk-tag--light-blue"
+                    if status == IN_PROGRESS
+                    else "govuk-tag--blue",
+                }
+            }
+        ),
+    }
     if hint:
         item["hint"] = {"text": hint}
     return item
@@ -60,9 +69,13 @@ def _task(eia, characteristic) -> dict:
 def evidence(reference: str):
     eia = load_eia(reference)
     characteristics = assessed_characteristics(eia)
-    return render("journey/evidence_list.html", eia, "evidence",
-                          items=[_task(eia, c) for c in characteristics],
-                          continue_url=next_url(eia, "evidence"))
+    return render(
+        "journey/evidence_list.html",
+        eia,
+        "evidence",
+        items=[_task(eia, c) for c in characteristics],
+        continue_url=next_url(eia, "evidence"),
+    )
 
 
 @journey.route("/eias/<reference>/evidence/<key>", methods=["GET", "POST"])
@@ -74,12 +87,20 @@ def evidence_for(reference: str, key: str):
 
     def page(errors=(), status=200, partly_saved=False):
         stored = impact_for(eia, characteristic.id)
-        return render("journey/evidence.html", eia, "evidence", form=form,
-                      errors=errors, status=status, partly_saved=partly_saved,
-                      characteristic=characteristic, impact=stored,
-                      gap_action=_gap_action(eia, stored),
-                      missing=missing_from_action,
-                      list_url=url_for("journey.evidence", reference=eia.reference))
+        return render(
+            "journey/evidence.html",
+            eia,
+            "evidence",
+            form=form,
+            errors=errors,
+            status=status,
+            partly_saved=partly_saved,
+            characteristic=characteristic,
+            impact=stored,
+            gap_action=_gap_action(eia, stored),
+            missing=missing_from_action,
+            list_url=url_for("journey.evidence", reference=eia.reference),
+        )
 
     if not form.is_submitted():
         return page()
@@ -87,26 +108,45 @@ def evidence_for(reference: str, key: str):
     form.validate()
     values = form.to_values()
     gap_actions = _gap_actions(eia)
-    result = save(lambda db: operations.save_impact(db, eia, current_user, characteristic.id,
-                                                    values, section="evidence",
-                                                    base=form.edit_base()))
+    result = save(
+        lambda db: operations.save_impact(
+            db,
+            eia,
+            current_user,
+            characteristic.id,
+            values,
+            section="evidence",
+            base=form.edit_base(),
+        )
+    )
     if result.ok and not form.errors:
         message = f"The evidence about {characteristic.name.lower()} has been saved."
         if _gap_actions(eia) > gap_actions:
             raised = _gap_action(eia, impact_for(eia, characteristic.id))
-            message += (" The evidence gap has been added to the action plan as a proposed "
-                        "action"
-                        + (f": give it {_join(missing_from_action(raised))} there."
-                           if raised is not None and missing_from_action(raised) else "."))
+            message += (
+                " The evidence gap has been added to the action plan as a proposed "
+                "action"
+                + (
+                    f": give it {_join(missing_from_action(raised))} there."
+                    if raised is not None and missing_from_action(raised)
+                    else "."
+                )
+            )
         if form.is_save_for_later():
             return finish(message, task_list_url(eia))
         # Like the impacts: the next characteristic's evidence, then the next section.
         following = after(assessed_characteristics(eia), characteristic)
-        return finish(message, url_for("journey.evidence_for", reference=eia.reference,
-                                       key=following.key) if following
-                      else next_url(eia, "evidence"))
-    return page(form_errors(form) + result.errors, result.status or 400,
-                partly_saved=result.ok and bool(values))
+        return finish(
+            message,
+            url_for("journey.evidence_for", reference=eia.reference, key=following.key)
+            if following
+            else next_url(eia, "evidence"),
+        )
+    return page(
+        form_errors(form) + result.errors,
+        result.status or 400,
+        partly_saved=result.ok and bool(values),
+    )
 
 
 def _gap_actions(eia) -> int:
@@ -117,5 +157,4 @@ def _gap_action(eia, impact):
     """The action raised from this characteristic's evidence gap, if there is one."""
     if impact is None or impact.id is None:
         return None
-    return next((a for a in eia.actions if a.from_evidence_gap and a.impact_id == impact.id),
-                None)
+    return next((a for a in eia.actions if a.from_evidence_gap and a.impact_id == impact.id), None)

@@ -12,7 +12,6 @@ from forms.assessment import ImpactForm
 
 from ..risk_matrix import risk_matrix_context
 from . import journey
-from ._assessment import impact_for as stored_impact
 from ._assessment import (
     after,
     assessed_characteristics,
@@ -21,6 +20,7 @@ from ._assessment import (
     render,
     scores_sentence,
 )
+from ._assessment import impact_for as stored_impact
 from .editing import finish, form_errors, load_eia, next_url, save, task_list_url
 
 COMPLETED = "Completed"
@@ -29,12 +29,16 @@ NOT_STARTED = "Not started"
 
 
 def impact_status(impact) -> str:
-    if impact is None or not (impact.direction or impact.inherent_likelihood
-                              or impact.inherent_severity or impact.residual_likelihood
-                              or impact.residual_severity or impact.mitigation):
+    if impact is None or not (
+        impact.direction
+        or impact.inherent_likelihood
+        or impact.inherent_severity
+        or impact.residual_likelihood
+        or impact.residual_severity
+        or impact.mitigation
+    ):
         return NOT_STARTED
-    if is_scored(impact) and not (impact.direction == "negative"
-                                  and not impact.mitigation.strip()):
+    if is_scored(impact) and not (impact.direction == "negative" and not impact.mitigation.strip()):
         return COMPLETED
     return IN_PROGRESS
 
@@ -42,12 +46,22 @@ def impact_status(impact) -> str:
 def _task(eia, characteristic) -> dict:
     impact = stored_impact(eia, characteristic.id)
     status = impact_status(impact)
-    item = {"title": {"text": characteristic.name},
-            "href": url_for("journey.impact_for", reference=eia.reference,
-                            key=characteristic.key),
-            "status": ({"text": COMPLETED} if status == COMPLETED else
-                       {"tag": {"text": status, "classes": "govuk-tag--light-blue"
-                                if status == IN_PROGRESS else "govuk-tag--blue"}})}
+    item = {
+        "title": {"text": characteristic.name},
+        "href": url_for("journey.impact_for", reference=eia.reference, key=characteristic.key),
+        "status": (
+            {"text": COMPLETED}
+            if status == COMPLETED
+            else {
+                "tag": {
+                    "text": status,
+                    "classes": "govuk-tag--light-blue"
+                    if status == IN_PROGRESS
+                    else "govuk-tag--blue",
+                }
+            }
+        ),
+    }
     if status != NOT_STARTED:
         hint = scores_sentence(impact)
         if impact.direction == "negative" and not impact.mitigation.strip():
@@ -75,18 +89,25 @@ def matrix_items(eia) -> list:
     to_assess = assessed_characteristics(eia)
     rows = [stored_impact(eia, c.id) or NotScored(c.name) for c in to_assess]
     assessed = {c.id for c in to_assess}
-    rows += [i for i in sorted(eia.impacts, key=lambda i: (i.characteristic.position, i.id))
-             if i.characteristic_id not in assessed and is_scored(i)]
+    rows += [
+        i
+        for i in sorted(eia.impacts, key=lambda i: (i.characteristic.position, i.id))
+        if i.characteristic_id not in assessed and is_scored(i)
+    ]
     return [*rows, *sorted(eia.intersectional_impacts, key=lambda i: i.id)]
 
 
 @journey.get("/eias/<reference>/impacts")
 def impacts(reference: str):
     eia = load_eia(reference)
-    return render("journey/impacts_list.html", eia, "impacts",
-                  items=[_task(eia, c) for c in assessed_characteristics(eia)],
-                  matrices=risk_matrix_context(matrix_items(eia)),
-                  continue_url=next_url(eia, "impacts"))
+    return render(
+        "journey/impacts_list.html",
+        eia,
+        "impacts",
+        items=[_task(eia, c) for c in assessed_characteristics(eia)],
+        matrices=risk_matrix_context(matrix_items(eia)),
+        continue_url=next_url(eia, "impacts"),
+    )
 
 
 @journey.route("/eias/<reference>/impacts/<key>", methods=["GET", "POST"])
@@ -97,30 +118,54 @@ def impact_for(reference: str, key: str):
     form = ImpactForm(obj=impact)
 
     def page(errors=(), status=200, partly_saved=False):
-        return render("journey/impact.html", eia, "impacts", form=form, errors=errors,
-                      status=status, partly_saved=partly_saved, characteristic=characteristic,
-                      impact=stored_impact(eia, characteristic.id),
-                      list_url=url_for("journey.impacts", reference=eia.reference),
-                      evidence_url=url_for("journey.evidence_for", reference=eia.reference,
-                                           key=characteristic.key))
+        return render(
+            "journey/impact.html",
+            eia,
+            "impacts",
+            form=form,
+            errors=errors,
+            status=status,
+            partly_saved=partly_saved,
+            characteristic=characteristic,
+            impact=stored_impact(eia, characteristic.id),
+            list_url=url_for("journey.impacts", reference=eia.reference),
+            evidence_url=url_for(
+                "journey.evidence_for", reference=eia.reference, key=characteristic.key
+            ),
+        )
 
     if not form.is_submitted():
         return page()
 
     form.validate()
     values = form.to_values()
-    result = save(lambda db: operations.save_impact(db, eia, current_user, characteristic.id,
-                                                    values, section="impacts",
-                                                    base=form.edit_base()))
+    result = save(
+        lambda db: operations.save_impact(
+            db,
+            eia,
+            current_user,
+            characteristic.id,
+            values,
+            section="impacts",
+            base=form.edit_base(),
+        )
+    )
     if result.ok and not form.errors:
         saved = stored_impact(eia, characteristic.id)
-        message = (f"The impact on {characteristic.name.lower()} has been saved. "
-                   + scores_sentence(saved))
+        message = f"The impact on {characteristic.name.lower()} has been saved. " + scores_sentence(
+            saved
+        )
         if form.is_save_for_later():
             return finish(message, task_list_url(eia))
         following = after(assessed_characteristics(eia), characteristic)
-        return finish(message, url_for("journey.impact_for", reference=eia.reference,
-                                       key=following.key) if following
-                      else url_for("journey.impacts", reference=eia.reference))
-    return page(form_errors(form) + result.errors, result.status or 400,
-                partly_saved=result.ok and bool(values))
+        return finish(
+            message,
+            url_for("journey.impact_for", reference=eia.reference, key=following.key)
+            if following
+            else url_for("journey.impacts", reference=eia.reference),
+        )
+    return page(
+        form_errors(form) + result.errors,
+        result.status or 400,
+        partly_saved=result.ok and bool(values),
+    )

@@ -17,19 +17,33 @@ def outcome(reference: str):
     form = OutcomeForm(obj=eia)
 
     def page(errors=(), status=200, partly_saved=False):
-        return render("journey/outcome.html", eia, "outcome", form=form, errors=errors,
-                      status=status, partly_saved=partly_saved)
+        return render(
+            "journey/outcome.html",
+            eia,
+            "outcome",
+            form=form,
+            errors=errors,
+            status=status,
+            partly_saved=partly_saved,
+        )
 
     if not form.is_submitted():
         return page()
 
     form.validate()
     values = valid_values(form, operations.OUTCOME_FIELDS)
-    result = save(lambda db: operations.update_eia(db, eia, "outcome", current_user, values,
-                                                   base=form.edit_base()))
+    result = save(
+        lambda db: operations.update_eia(
+            db, eia, "outcome", current_user, values, base=form.edit_base()
+        )
+    )
     if result.ok and not form.errors:
-        return finish("The outcome and review date have been saved.",
-                      task_list_url(eia) if form.is_save_for_later()
-                      else next_url(eia, "outcome"))
-    return page(form_errors(form) + result.errors, result.status or 400,
-                partly_saved=result.ok and bool(values))
+        return finish(
+            "The outcome and review date have been saved.",
+            task_list_url(eia) if form.is_save_for_later() else next_url(eia, "outcome"),
+        )
+    return page(
+        form_errors(form) + result.errors,
+        result.status or 400,
+        partly_saved=result.ok and bool(values),
+    )

@@ -24,18 +24,31 @@ def proposal(reference: str):
     eia = load_eia(reference)
     form = ProposalForm(obj=eia)
     if not form.is_submitted():
-        return render_section("journey/proposal.html", eia, "proposal", form=form,
-                              doc=snapshot_eia(eia))
+        return render_section(
+            "journey/proposal.html", eia, "proposal", form=form, doc=snapshot_eia(eia)
+        )
 
     form.validate()
     values = valid_values(form, ProposalForm.FIELDS)
-    result = save(lambda db: operations.update_eia(db, eia, "proposal", current_user, values,
-                                                   base=form.edit_base()))
+    result = save(
+        lambda db: operations.update_eia(
+            db, eia, "proposal", current_user, values, base=form.edit_base()
+        )
+    )
     if result.ok and not form.errors:
         later = form.is_save_for_later()
-        return finish("Your answers about the proposal have been saved.",
-                      task_list_url(eia) if later else next_url(eia, "proposal"))
+        return finish(
+            "Your answers about the proposal have been saved.",
+            task_list_url(eia) if later else next_url(eia, "proposal"),
+        )
     errors = form_errors(form) + result.errors
-    return render_section("journey/proposal.html", eia, "proposal", form=form, errors=errors,
-                          status=result.status or 400,
-                          partly_saved=result.ok and bool(values), doc=snapshot_eia(eia))
+    return render_section(
+        "journey/proposal.html",
+        eia,
+        "proposal",
+        form=form,
+        errors=errors,
+        status=result.status or 400,
+        partly_saved=result.ok and bool(values),
+        doc=snapshot_eia(eia),
+    )

@@ -10,6 +10,7 @@ from eia.db import get_session
 from eia.models.enums import Relevance
 from forms.screening import initial_data, questions_for, screening_form
 from workflows.guards import in_scope_characteristics, screening_complete
+from workflows.lifecycle import Status
 
 from . import journey
 from .editing import (
@@ -44,16 +45,21 @@ def screening_decision(eia, ctx) -> Decision:
     every characteristic in scope has an answer and a reason."""
     unfinished = screening_complete(ctx)
     if unfinished:
-        return Decision(None, "Screening is not complete yet",
-                        " ".join(unfinished) + " Then this page will say whether the "
-                        "proposal needs a full assessment.")
+        return Decision(
+            None,
+            "Screening is not complete yet",
+            " ".join(unfinished) + " Then this page will say whether the "
+            "proposal needs a full assessment.",
+        )
     answers = sorted(eia.screening_answers, key=lambda a: a.characteristic.position)
     found = [a.characteristic.name.lower() for a in answers if a.relevance in NEEDS_ASSESSMENT]
     if found:
-        relevant = [a.characteristic.name.lower() for a in answers
-                    if a.relevance == Relevance.relevant]
-        unknown = [a.characteristic.name.lower() for a in answers
-                   if a.relevance == Relevance.unknown]
+        relevant = [
+            a.characteristic.name.lower() for a in answers if a.relevance == Relevance.relevant
+        ]
+        unknown = [
+            a.characteristic.name.lower() for a in answers if a.relevance == Relevance.unknown
+        ]
         detail = []
         if relevant:
             detail.append(f"relevant to {_join(relevant)}")
@@ -65,12 +71,14 @@ def screening_decision(eia, ctx) -> Decision:
             "or not yet known",
             f"You said the proposal is {' and '.join(detail)}. The full assessment gathers "
             "the evidence and scores the impact for each of these."
-            + (" Start it from the task list." if eia.status == "screening" else ""))
+            + (" Start it from the task list." if eia.status == Status.screening else ""),
+        )
     return Decision(
         False,
         "No full assessment is needed: you can send the screening for sign-off",
         f"You found the proposal not relevant to all {len(answers)} characteristics, each "
-        "with a reason. An approver checks that decision before it stands.")
+        "with a reason. An approver checks that decision before it stands.",
+    )
 
 
 @journey.route("/eias/<reference>/screening", methods=["GET", "POST"])
@@ -81,26 +89,38 @@ def screening(reference: str):
     form = screening_form(questions)(data=initial_data(questions, eia.screening_answers))
 
     def page(errors=(), status=200, **extra):
-        return render_section("journey/screening.html", eia, "screening", form=form,
-                              errors=errors, status=status,
-                              decision=screening_decision(eia, context(eia)), **extra)
+        return render_section(
+            "journey/screening.html",
+            eia,
+            "screening",
+            form=form,
+            errors=errors,
+            status=status,
+            decision=screening_decision(eia, context(eia)),
+            **extra,
+        )
 
     if not form.is_submitted():
         return page()
 
     form.validate()
     answers = _answers_to_save(form, eia)
-    result = save(lambda db: operations.save_screening(db, eia, current_user, answers,
-                                                       base=form.edit_base()))
+    result = save(
+        lambda db: operations.save_screening(db, eia, current_user, answers, base=form.edit_base())
+    )
     if result.ok and not form.errors:
         decision = screening_decision(eia, context(eia))
         message = "Your screening answers have been saved."
         if decision.full_assessment is not None:
             message += f" {decision.headline}."
-        return finish(message, task_list_url(eia) if form.is_save_for_later()
-                      else next_url(eia, "screening"))
-    return page(screening_errors(form) + result.errors, result.status or 400,
-                partly_saved=result.ok and bool(answers))
+        return finish(
+            message, task_list_url(eia) if form.is_save_for_later() else next_url(eia, "screening")
+        )
+    return page(
+        screening_errors(form) + result.errors,
+        result.status or 400,
+        partly_saved=result.ok and bool(answers),
+    )
 
 
 def screening_errors(form) -> list[dict]:
@@ -113,8 +133,12 @@ def screening_errors(form) -> list[dict]:
     for q, relevance, reason in form.answers():
         asked |= {relevance.name, reason.name}
         if relevance.errors and reason.errors and relevance.data is None and not reason.data:
-            entries.append({"text": f"{q.name}: say whether the proposal is relevant, and why",
-                            "href": f"#{relevance.id}"})
+            entries.append(
+                {
+                    "text": f"{q.name}: say whether the proposal is relevant, and why",
+                    "href": f"#{relevance.id}",
+                }
+            )
         else:
             entries += form_errors([f for f in (relevance, reason) if f.errors])
     return form_errors([f for f in form if f.name not in asked]) + entries

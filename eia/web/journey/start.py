@@ -2,25 +2,18 @@
 
 from flask import render_template
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
-from sqlmodel import select
 from wtforms import SelectChoice
 
 from eia import operations
+from eia.capabilities import Capability, may
 from eia.db import get_session
 from eia.models import Service
-from eia.models.enums import Role
+from eia.queries.org import services as all_services
 from forms.proposal import NewEiaForm
 
 from ..auth import forbid_unless
 from . import journey
 from .editing import finish, form_errors, save, task_list_url
-
-STARTERS = (Role.officer, Role.approver)
-
-
-def _services(db) -> list[Service]:
-    return list(db.exec(select(Service).options(joinedload(Service.directorate))).all())
 
 
 def _default_service(services: list[Service]) -> int | None:
@@ -33,25 +26,30 @@ def _default_service(services: list[Service]) -> int | None:
 
 @journey.route("/eias/new", methods=["GET", "POST"])
 def new_eia():
-    forbid_unless(current_user.role in STARTERS)
+    forbid_unless(may(current_user, Capability.start_eias))
     db = get_session()
-    services = sorted(_services(db), key=lambda s: (s.directorate.name, s.name))
+    services = sorted(all_services(db), key=lambda s: (s.directorate.name, s.name))
     form = NewEiaForm()
     if not form.is_submitted():
         form.service.data = _default_service(services)
-    form.service.choices = [SelectChoice(s.id, f"{s.name} ({s.directorate.name})")
-                            for s in services]
+    form.service.choices = [
+        SelectChoice(s.id, f"{s.name} ({s.directorate.name})") for s in services
+    ]
     errors, status = [], 200
     if form.is_submitted():
         if form.validate():
             service = db.get(Service, form.service.data)
-            result = save(lambda db: operations.create_eia(db, current_user, service=service,
-                                                           title=form.title.data),
-                          error_field=form.title)
+            result = save(
+                lambda db: operations.create_eia(
+                    db, current_user, service=service, title=form.title.data
+                ),
+                error_field=form.title,
+            )
             if result.ok:
                 eia = result.result
-                return finish(f"{eia.reference} started. Describe the proposal first.",
-                              task_list_url(eia))
+                return finish(
+                    f"{eia.reference} started. Describe the proposal first.", task_list_url(eia)
+                )
             errors, status = result.errors, result.status
         else:
             errors, status = form_errors(form), 400

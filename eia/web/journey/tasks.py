@@ -19,7 +19,7 @@ from eia.sections import (
     section_statuses,
 )
 from workflows import available_events, segregation
-from workflows.lifecycle import STATES, TRANSITIONS, state
+from workflows.lifecycle import STATES, TRANSITIONS, Status, state
 
 from ..signoff import with_whom
 from . import journey
@@ -28,9 +28,12 @@ from .events import GENERIC_EVENTS, event_url
 
 GROUPS = (
     ("Describe and screen the proposal", ("proposal", "screening"), ""),
-    ("Full assessment", FULL_ASSESSMENT_SECTIONS,
-     "Needed only if screening finds the proposal relevant to a characteristic, or you do "
-     "not know yet. These sections open when the full assessment starts."),
+    (
+        "Full assessment",
+        FULL_ASSESSMENT_SECTIONS,
+        "Needed only if screening finds the proposal relevant to a characteristic, or you do "
+        "not know yet. These sections open when the full assessment starts.",
+    ),
 )
 
 # The task list component's status for each of the product's words.
@@ -61,8 +64,9 @@ def _hint(s: SectionStatus) -> str | None:
         if s.key in FULL_ASSESSMENT_SECTIONS:
             return None  # the group says when these open
         if s.key == "screening":
-            return "Complete the proposal, then choose “Start screening” under “What you " \
-                   "can do now”."
+            return (
+                "Complete the proposal, then choose “Start screening” under “What you can do now”."
+            )
         return f"You can start this when the EIA reaches {_opens_in(s.key)}."
     return " ".join(s.problems) or None
 
@@ -100,18 +104,28 @@ def _next_steps(eia, ctx) -> tuple[list[NextStep], list[NextStep]]:
             blocked.append(NextStep(option.label, None, None, option.reasons))
             continue
         if option.event in SENT_FROM_CHECK_PAGE:
-            ready.append(NextStep("Check your answers and send",
-                                  url_for("journey.check", reference=eia.reference), None))
+            ready.append(
+                NextStep(
+                    "Check your answers and send",
+                    url_for("journey.check", reference=eia.reference),
+                    None,
+                )
+            )
         elif option.event in GENERIC_EVENTS:
             if option.needs:
                 ready.append(NextStep(option.label, event_url(eia, option.event), None))
             else:
                 ready.append(NextStep(option.label, None, event_url(eia, option.event)))
-        elif option.event in ("approve", "return") and page_exists(SIGN_OFF_ENDPOINT):
-            if "Sign off or return" not in {r.label for r in ready}:
-                ready.append(NextStep("Sign off or return",
-                                      url_for(SIGN_OFF_ENDPOINT, reference=eia.reference),
-                                      None))
+        elif (
+            option.event in ("approve", "return")
+            and page_exists(SIGN_OFF_ENDPOINT)
+            and "Sign off or return" not in {r.label for r in ready}
+        ):
+            ready.append(
+                NextStep(
+                    "Sign off or return", url_for(SIGN_OFF_ENDPOINT, reference=eia.reference), None
+                )
+            )
     # The first step that moves the EIA on is the main button; closing it never is.
     main = next((i for i, step in enumerate(ready) if step.label not in CLOSING), None)
     if main is not None:
@@ -125,33 +139,49 @@ def tasks(reference: str):
     ctx = context(eia)
     statuses = section_statuses(ctx)
     by_key = {s.key: s for s in statuses}
-    groups = [(heading, [_item(eia, by_key[k]) for k in keys],
-               # Say when a group opens only while none of it can be started.
-               description if all(by_key[k].status in (CANNOT_START, NOT_NEEDED)
-                                  for k in keys) else "")
-              for heading, keys, description in GROUPS]
+    groups = [
+        (
+            heading,
+            [_item(eia, by_key[k]) for k in keys],
+            # Say when a group opens only while none of it can be started.
+            description
+            if all(by_key[k].status in (CANNOT_START, NOT_NEEDED) for k in keys)
+            else "",
+        )
+        for heading, keys, description in GROUPS
+    ]
     check_status = check_answers_status(eia, statuses)
-    check_item = {"title": {"text": "Check your answers and send"},
-                  "status": STATUS_DISPLAY[check_status]}
+    check_item = {
+        "title": {"text": "Check your answers and send"},
+        "status": STATUS_DISPLAY[check_status],
+    }
     if check_status == NOT_STARTED:
         check_item["href"] = url_for("journey.check", reference=eia.reference)
     elif check_status == CANNOT_START:
-        check_item["hint"] = {"text": "You can check and send the EIA when every section it "
-                                      "needs is complete."}
+        check_item["hint"] = {
+            "text": "You can check and send the EIA when every section it needs is complete."
+        }
     ready, blocked = _next_steps(eia, ctx)
     done = sum(1 for s in statuses if s.status in (COMPLETED, NOT_NEEDED))
     return render_section(
-        "journey/tasks.html", eia, "general",
-        groups=groups, check_item=check_item, ready=ready, blocked=blocked,
-        state_label=state(eia.status).label, sections_done=done,
-        sections_total=len(statuses), sign_off=_sign_off(eia),
+        "journey/tasks.html",
+        eia,
+        "general",
+        groups=groups,
+        check_item=check_item,
+        ready=ready,
+        blocked=blocked,
+        state_label=state(eia.status).label,
+        sections_done=done,
+        sections_total=len(statuses),
+        sign_off=_sign_off(eia),
     )
 
 
 def _sign_off(eia) -> str | None:
     """While the EIA awaits sign-off: who has it and since when ("With Ann Approver, sent
     on 3 March 2026")."""
-    if eia.status != "awaiting_sign_off":
+    if eia.status != Status.awaiting_sign_off:
         return None
     deciders = segregation.eligible_deciders(get_session(), [eia])[eia.id]
     words = with_whom(eia, deciders, current_user)

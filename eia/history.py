@@ -4,34 +4,12 @@
 import json
 from dataclasses import dataclass
 
+from eia.dates import long_date
 from eia.models import AuditRecord
-from workflows.lifecycle import state
+from workflows.lifecycle import EVENT_RECORDS, event, section_short_name, state
 
-from .dates import long_date
-
-SECTION_NAMES = {
-    "proposal": "Proposal",
-    "screening": "Screening",
-    "evidence": "Evidence",
-    "engagement": "Engagement and consultation",
-    "impacts": "Impacts",
-    "intersectional": "Intersectional impacts",
-    "actions": "Action plan",
-    "outcome": "Outcome and review date",
-}
-
-TRANSITION_PHRASES = {
-    "start_screening": "Screening started",
-    "screen_out": "Screened out and sent for sign-off",
-    "start_full_assessment": "Full assessment started",
-    "submit_for_sign_off": "Sent for sign-off",
-    "approve": "Approved",
-    "start_review": "Review started",
-    "confirm_review": "Review confirmed",
-    "revise": "Revised",
-    "withdraw": "Withdrawn",
-    "archive": "Archived",
-}
+# The history's words for each event (the lifecycle table's).
+TRANSITION_PHRASES = {e.name: e.phrase for e in EVENT_RECORDS}
 
 
 @dataclass(frozen=True)
@@ -45,7 +23,7 @@ class HistoryEntry:
 
 
 def section_name(section: str) -> str:
-    return SECTION_NAMES.get(section, section.replace("_", " ").capitalize())
+    return section_short_name(section)
 
 
 def _what(record: AuditRecord) -> str:
@@ -53,11 +31,15 @@ def _what(record: AuditRecord) -> str:
         return f"Comment on {section_name(record.event).lower()}"
     if record.action == "edit":
         return "Created" if record.event == "created" else f"{section_name(record.event)} edited"
-    if record.event == "return":
-        return f"Returned to {state(record.to_state).label.lower()}"
-    if record.event == "revise":
-        return f"Revised (version {record.eia_version} opened)"
-    return TRANSITION_PHRASES.get(record.event, record.event.replace("_", " ").capitalize())
+    if record.event not in TRANSITION_PHRASES:
+        return record.event.replace("_", " ").capitalize()
+    words = event(record.event)
+    if not words.phrase_detail:
+        return words.phrase
+    fields = {"version": record.eia_version}
+    if "{to_state}" in words.phrase_detail:
+        fields["to_state"] = state(record.to_state).label.lower()
+    return f"{words.phrase} {words.phrase_detail.format(**fields)}"
 
 
 def _afterword(record: AuditRecord, details: dict) -> str:
@@ -72,8 +54,9 @@ def _afterword(record: AuditRecord, details: dict) -> str:
 def describe(record: AuditRecord) -> HistoryEntry:
     details = json.loads(record.details or "{}")
     who = "automatically" if record.actor_id is None else f"by {record.actor_name}"
-    headline = (f"{_what(record)} {who} on {long_date(record.occurred_at)}"
-                f"{_afterword(record, details)}")
+    headline = (
+        f"{_what(record)} {who} on {long_date(record.occurred_at)}{_afterword(record, details)}"
+    )
     return HistoryEntry(headline, record.comment)
 
 
@@ -86,7 +69,7 @@ def what_happened(record: AuditRecord) -> str:
     """ "Returned to full assessment", "Approved (late: ...)", "Screening edited"; for an
     administration change, what changed ("Role of ... changed from Officer to Approver")."""
     if record.action == "admin":
-        from .admin_history import what_changed
+        from eia.admin_history import what_changed
 
         return what_changed(record)
     return _what(record) + _afterword(record, json.loads(record.details or "{}"))

@@ -30,29 +30,32 @@ def _team(details: dict) -> str:
     parts = [(key, details[key]) for key in ("service", "directorate") if key in details]
     if len(parts) == 1:
         key, (old, new) = parts[0]
-        return (f"{key.capitalize()} of {_who(details)} changed from {_name(old)} to "
-                f"{_name(new)}")
+        return f"{key.capitalize()} of {_who(details)} changed from {_name(old)} to {_name(new)}"
     changes = ", ".join(f"{key} from {_name(old)} to {_name(new)}" for key, (old, new) in parts)
     return f"Service and directorate of {_who(details)} changed: {changes}"
 
 
 def _user_created(d: dict) -> str:
-    team = "".join(f", {key} {_name(d[key])}" for key in ("service", "directorate")
-                   if d.get(key))
+    team = "".join(f", {key} {_name(d[key])}" for key in ("service", "directorate") if d.get(key))
     return f"{_who(d)} added with the role {_role(d.get('role'))}{team}"
 
 
 def _characteristic_changed(d: dict) -> str:
     name = d["name"][0] if "name" in d else _name(d.get("characteristic"))
-    fields = [_FIELD_WORDS[f] + (f" (now {d[f][1]})" if f == "name" else "")
-              for f in _FIELD_WORDS if f in d]
+    fields = [
+        _FIELD_WORDS[f] + (f" (now {d[f][1]})" if f == "name" else "")
+        for f in _FIELD_WORDS
+        if f in d
+    ]
     return f"Characteristic {name} changed: {', '.join(fields)}"
 
 
 def _moved(d: dict) -> str:
     old, new = d.get("place", ["?", "?"])
-    return (f"Characteristic {_name(d.get('characteristic'))} moved {d.get('direction')} "
-            f"(from place {old} to {new})")
+    return (
+        f"Characteristic {_name(d.get('characteristic'))} moved {d.get('direction')} "
+        f"(from place {old} to {new})"
+    )
 
 
 def _mapping(m: dict) -> str:
@@ -64,10 +67,12 @@ def _mapping(m: dict) -> str:
 
 _DESCRIBE = {
     "user_created": _user_created,
-    "user_renamed": lambda d: (f"User {d['name'][0]} ({(d.get('user') or {}).get('email')}) "
-                               f"renamed to {d['name'][1]}"),
-    "user_role_changed": lambda d: (f"Role of {_who(d)} changed from {_role(d['role'][0])} "
-                                    f"to {_role(d['role'][1])}"),
+    "user_renamed": lambda d: (
+        f"User {d['name'][0]} ({(d.get('user') or {}).get('email')}) renamed to {d['name'][1]}"
+    ),
+    "user_role_changed": lambda d: (
+        f"Role of {_who(d)} changed from {_role(d['role'][0])} to {_role(d['role'][1])}"
+    ),
     "user_team_changed": _team,
     "user_password_reset": lambda d: f"Password of {_who(d)} reset",
     "user_deactivated": lambda d: f"{_who(d)} deactivated",
@@ -75,34 +80,44 @@ _DESCRIBE = {
     "directorate_created": lambda d: f"Directorate {_name(d['directorate'])} added",
     "directorate_renamed": lambda d: f"Directorate {d['name'][0]} renamed to {d['name'][1]}",
     "directorate_deleted": lambda d: f"Directorate {_name(d['directorate'])} deleted",
-    "service_created": lambda d: (f"Service {_name(d['service'])} added to "
-                                  f"{_name(d['directorate'])}"),
-    "service_renamed": lambda d: (f"Service {d['name'][0]} ({_name(d['directorate'])}) "
-                                  f"renamed to {d['name'][1]}"),
-    "service_deleted": lambda d: (f"Service {_name(d['service'])} deleted from "
-                                  f"{_name(d['directorate'])}"),
-    "characteristic_created": lambda d: (f"Local characteristic "
-                                         f"{_name(d['characteristic'])} added"),
+    "service_created": lambda d: (
+        f"Service {_name(d['service'])} added to {_name(d['directorate'])}"
+    ),
+    "service_renamed": lambda d: (
+        f"Service {d['name'][0]} ({_name(d['directorate'])}) renamed to {d['name'][1]}"
+    ),
+    "service_deleted": lambda d: (
+        f"Service {_name(d['service'])} deleted from {_name(d['directorate'])}"
+    ),
+    "characteristic_created": lambda d: f"Local characteristic {_name(d['characteristic'])} added",
     "characteristic_changed": _characteristic_changed,
-    "characteristic_deactivated": lambda d: (f"Characteristic {_name(d['characteristic'])} "
-                                             "deactivated"),
-    "characteristic_reactivated": lambda d: (f"Characteristic {_name(d['characteristic'])} "
-                                             "reactivated"),
+    "characteristic_deactivated": lambda d: (
+        f"Characteristic {_name(d['characteristic'])} deactivated"
+    ),
+    "characteristic_reactivated": lambda d: (
+        f"Characteristic {_name(d['characteristic'])} reactivated"
+    ),
     "characteristic_moved": _moved,
-    "user_email_changed": lambda d: (f"Email address of {_who(d)} changed from "
-                                     f"{d['email'][0]} to {d['email'][1]}"),
-    "identity_linked": lambda d: (f"{_who(d)} linked to their account at {d['issuer']}"
-                                  + (" (matched by email address)"
-                                     if d.get("matched_by_email") else "")),
-    "sign_in_setting_changed": lambda d: (f"Sign-in setting “{d['setting']}” changed from "
-                                          f"{d['value'][0] or 'the default'} to "
-                                          f"{d['value'][1]}"),
+    "user_email_changed": lambda d: (
+        f"Email address of {_who(d)} changed from {d['email'][0]} to {d['email'][1]}"
+    ),
+    "identity_linked": lambda d: (
+        f"{_who(d)} linked to their account at {d['issuer']}"
+        + (" (matched by email address)" if d.get("matched_by_email") else "")
+    ),
+    "sign_in_setting_changed": lambda d: (
+        f"Sign-in setting “{d['setting']}” changed from "
+        f"{d['value'][0] or 'the default'} to "
+        f"{d['value'][1]}"
+    ),
     "claim_mapping_created": lambda d: f"Sign-in mapping added: {_mapping(d['mapping'])}",
-    "claim_mapping_changed": lambda d: (f"Sign-in mapping changed from "
-                                        f"{_mapping(d['before'])} to {_mapping(d['mapping'])}"),
+    "claim_mapping_changed": lambda d: (
+        f"Sign-in mapping changed from {_mapping(d['before'])} to {_mapping(d['mapping'])}"
+    ),
     "claim_mapping_deleted": lambda d: f"Sign-in mapping removed: {_mapping(d['mapping'])}",
-    "claim_mappings_imported": lambda d: (f"Sign-in mappings imported: {len(d['after'])} "
-                                          f"replaced {len(d['before'])}"),
+    "claim_mappings_imported": lambda d: (
+        f"Sign-in mappings imported: {len(d['after'])} replaced {len(d['before'])}"
+    ),
     "sign_in_code_issued": lambda d: f"One-time sign-in code issued to {_who(d)}",
     "sign_in_code_used": lambda d: f"{_who(d)} signed in with a one-time code",
 }
