@@ -87,7 +87,8 @@ def survive_redis_restarts() -> None:
     def _connparams(self, asynchronous=False):
         if self.connection is None or self.connection.client is None:
             raise kombu_redis.redis.exceptions.ConnectionError(
-                "The connection to Redis was closed.")
+                "The connection to Redis was closed."
+            )
         return original(self, asynchronous=asynchronous)
 
     _connparams.survives_restarts = True
@@ -152,6 +153,7 @@ def _make_celery(app: Flask):
         beat_schedule=beat_schedule(app.config),
         include=["notifications.tasks"],
     )
+
     @worker_process_init.connect(weak=False)
     def _own_connections(**_kwargs):
         # A forked pool process must not share the parent's database connections.

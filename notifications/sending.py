@@ -48,7 +48,7 @@ import ssl
 import threading
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
@@ -97,8 +97,7 @@ RECORD_WAIT_SECONDS = SQLITE_BUSY_SECONDS
 
 def smtp_waits(*, smtp_ssl: bool, starttls: bool, login: bool) -> int:
     """How many timed waits one SMTP conversation has with these settings."""
-    on = {None: True, "SMTP_SSL": smtp_ssl, "SMTP_STARTTLS": starttls,
-          "SMTP_USERNAME": login}
+    on = {None: True, "SMTP_SSL": smtp_ssl, "SMTP_STARTTLS": starttls, "SMTP_USERNAME": login}
     return sum(1 for _, setting in SMTP_WAITS if on[setting])
 
 
@@ -118,7 +117,7 @@ class PermanentError(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str            # sent | retry | failed | skipped
+    status: str  # sent | retry | failed | skipped
     retry_in: float | None = None
     detail: str = ""
 
@@ -133,6 +132,7 @@ class Rendered:
 @dataclass(frozen=True)
 class Prepared:
     """An email ready to go: what the server will receive, and what the row will keep."""
+
     rendered: Rendered
     message_id: str
     sender: str
@@ -174,8 +174,14 @@ def header_address(value) -> str:
     """An address for From or To, or ValueError saying why it is not one (cleaning it would
     send the email to someone else)."""
     address = str(value or "").strip()
-    if not address or _NOT_TEXT.search(address) or any(c.isspace() for c in address) \
-            or address.count("@") != 1 or address.startswith("@") or address.endswith("@"):
+    if (
+        not address
+        or _NOT_TEXT.search(address)
+        or any(c.isspace() for c in address)
+        or address.count("@") != 1
+        or address.startswith("@")
+        or address.endswith("@")
+    ):
         raise ValueError(f"{address!r} is not an email address")
     return address
 
@@ -187,10 +193,13 @@ def render(row: OutboxEmail) -> Rendered:
     context = dict(row.context or {})
     subject = header_text(row.subject)
     context.update(
-        subject=subject, urgent=row.urgent,
+        subject=subject,
+        urgent=row.urgent,
         url=link(context["path"]) if context.get("path") else "",
         preferences_url=link("/account/email-preferences"),
-        council=config["COUNCIL_NAME"], product=config["PRODUCT_NAME"], link=link,
+        council=config["COUNCIL_NAME"],
+        product=config["PRODUCT_NAME"],
+        link=link,
     )
     text = env.get_template(f"email/{row.template}.txt").render(context)
     html = env.get_template(f"email/{row.template}.html").render(context)
@@ -201,9 +210,12 @@ def build_message(row: OutboxEmail, rendered: Rendered) -> EmailMessage:
     config = current_app.config
     msg = EmailMessage()
     msg["Subject"] = header_text(rendered.subject)
-    msg["From"] = formataddr((header_text(f"{config['PRODUCT_NAME']} – "
-                                          f"{config['COUNCIL_NAME']}"),
-                              header_address(config["MAIL_FROM"])))
+    msg["From"] = formataddr(
+        (
+            header_text(f"{config['PRODUCT_NAME']} – {config['COUNCIL_NAME']}"),
+            header_address(config["MAIL_FROM"]),
+        )
+    )
     msg["To"] = header_address(row.recipient_email)
     msg["Date"] = format_datetime(utcnow())
     msg["Message-ID"] = message_id(row, header_address(config["MAIL_FROM"]))
@@ -229,8 +241,10 @@ def prepare(row: OutboxEmail) -> Prepared:
 
 def _classify(exc: Exception, deadline: "_Deadline | None" = None) -> Exception:
     if deadline is not None and deadline.passed:
-        return TransientError(f"The mail server took longer than {deadline.seconds:.0f}s in "
-                              f"all, so the attempt was cut off ({type(exc).__name__})")
+        return TransientError(
+            f"The mail server took longer than {deadline.seconds:.0f}s in "
+            f"all, so the attempt was cut off ({type(exc).__name__})"
+        )
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
         if codes and all(500 <= c < 600 for c in codes):
@@ -276,10 +290,8 @@ class _Deadline:
         self.passed = True
         sock = getattr(self.smtp, "sock", None)
         if sock is not None:
-            try:
+            with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def check(self) -> None:
         if self.passed or time.monotonic() >= self.ends:
@@ -290,9 +302,14 @@ class _Deadline:
 def conversation_seconds(cfg) -> float:
     """The longest one conversation may last: each of its timed waits at SMTP_TIMEOUT."""
     config = current_app.config
-    return smtp_waits(smtp_ssl=bool(cfg.SMTP_SSL),
-                      starttls=bool(config.get("SMTP_STARTTLS")),
-                      login=bool(config.get("SMTP_USERNAME"))) * cfg.SMTP_TIMEOUT
+    return (
+        smtp_waits(
+            smtp_ssl=bool(cfg.SMTP_SSL),
+            starttls=bool(config.get("SMTP_STARTTLS")),
+            login=bool(config.get("SMTP_USERNAME")),
+        )
+        * cfg.SMTP_TIMEOUT
+    )
 
 
 class SmtpLink:
@@ -325,8 +342,7 @@ class SmtpLink:
             return self.smtp, True
         host, port = cfg.SMTP_HOST, int(config["SMTP_PORT"])
         if cfg.SMTP_SSL:
-            smtp = smtplib.SMTP_SSL(timeout=cfg.SMTP_TIMEOUT,
-                                    context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(timeout=cfg.SMTP_TIMEOUT, context=ssl.create_default_context())
         else:
             smtp = smtplib.SMTP(timeout=cfg.SMTP_TIMEOUT)
         # Not connected by the constructor, so that the watchdog holds it from the first
@@ -411,8 +427,9 @@ def _disconnected(exc: Exception) -> bool:
     return isinstance(exc, (smtplib.SMTPServerDisconnected, ConnectionError))
 
 
-def smtp_send(prepared: Prepared, cfg, accepted, seconds: float | None = None,
-              link: SmtpLink | None = None) -> None:
+def smtp_send(
+    prepared: Prepared, cfg, accepted, seconds: float | None = None, link: SmtpLink | None = None
+) -> None:
     """Send by SMTP within ``seconds`` (at most ``conversation_seconds``); call
     ``accepted()`` the moment the server has taken the message (its 250 to DATA, before
     anything else), so the window for a second copy is as small as it can be. On ``link``
@@ -450,7 +467,8 @@ def smtp_send(prepared: Prepared, cfg, accepted, seconds: float | None = None,
                     except Exception as exc:  # noqa: BLE001 - anything else: nothing accepted
                         link.drop()
                         raise PermanentError(
-                            f"Could not send it: {type(exc).__name__}: {exc}") from exc
+                            f"Could not send it: {type(exc).__name__}: {exc}"
+                        ) from exc
                     link.used()
                     accepted()
                 finally:
@@ -473,22 +491,44 @@ def _envelope(smtp: smtplib.SMTP, prepared: Prepared) -> None:
 
 # --- the steps, each its own short transaction ---------------------------------------------
 
-def _claim(outbox_id: int, token: str, now, prepared: Prepared | None = None,
-           transport: str = "", lease: float | None = None,
-           recorder: "_Recorder | None" = None) -> bool:
+
+def _claim(
+    outbox_id: int,
+    token: str,
+    now,
+    prepared: Prepared | None = None,
+    transport: str = "",
+    lease: float | None = None,
+    recorder: "_Recorder | None" = None,
+) -> bool:
     """Claim the row for this attempt (and store what is about to be sent), on the
     recorder's connection if given."""
     c = OutboxEmail.__table__.c
     lease = settings.current().OUTBOX_SEND_LEASE_SECONDS if lease is None else lease
-    values = dict(status=OutboxStatus.sending, claim_token=token, claimed_at=now,
-                  claim_expires_at=now + timedelta(seconds=lease), attempts=c.attempts + 1)
+    values = dict(
+        status=OutboxStatus.sending,
+        claim_token=token,
+        claimed_at=now,
+        claim_expires_at=now + timedelta(seconds=lease),
+        attempts=c.attempts + 1,
+    )
     if prepared is not None:
-        values.update(body_text=prepared.rendered.text, body_html=prepared.rendered.html,
-                      message_id=prepared.message_id, transport=transport)
-    statement = (sa.update(OutboxEmail).where(
-        c.id == outbox_id, c.status == OutboxStatus.queued, c.delivery == Delivery.immediate,
-        sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now + _EARLY))
-        .values(**values))
+        values.update(
+            body_text=prepared.rendered.text,
+            body_html=prepared.rendered.html,
+            message_id=prepared.message_id,
+            transport=transport,
+        )
+    statement = (
+        sa.update(OutboxEmail)
+        .where(
+            c.id == outbox_id,
+            c.status == OutboxStatus.queued,
+            c.delivery == Delivery.immediate,
+            sa.or_(c.next_attempt_at.is_(None), c.next_attempt_at <= now + _EARLY),
+        )
+        .values(**values)
+    )
     if recorder is not None:
         return recorder.execute(statement) == 1
     with session_scope() as session:
@@ -499,23 +539,37 @@ def _refuse(outbox_id: int, reason: str) -> bool:
     """Mark a queued email that cannot be built as failed, with the reason."""
     c = OutboxEmail.__table__.c
     with session_scope() as session:
-        return session.execute(
-            sa.update(OutboxEmail).where(c.id == outbox_id, c.status == OutboxStatus.queued,
-                                         c.delivery == Delivery.immediate)
-            .values(status=OutboxStatus.failed, attempts=c.attempts + 1, last_error=reason,
-                    claim_token=None)
-        ).rowcount == 1
+        return (
+            session.execute(
+                sa.update(OutboxEmail)
+                .where(
+                    c.id == outbox_id,
+                    c.status == OutboxStatus.queued,
+                    c.delivery == Delivery.immediate,
+                )
+                .values(
+                    status=OutboxStatus.failed,
+                    attempts=c.attempts + 1,
+                    last_error=reason,
+                    claim_token=None,
+                )
+            ).rowcount
+            == 1
+        )
 
 
 def _finish(outbox_id: int, token: str, **values) -> bool:
     """Change the row we claimed, if it is still ours."""
     c = OutboxEmail.__table__.c
     with session_scope() as session:
-        return session.execute(
-            sa.update(OutboxEmail).where(c.id == outbox_id, c.claim_token == token,
-                                         c.status == OutboxStatus.sending)
-            .values(claim_token=None, claim_expires_at=None, **values)
-        ).rowcount == 1
+        return (
+            session.execute(
+                sa.update(OutboxEmail)
+                .where(c.id == outbox_id, c.claim_token == token, c.status == OutboxStatus.sending)
+                .values(claim_token=None, claim_expires_at=None, **values)
+            ).rowcount
+            == 1
+        )
 
 
 class _Recorder:
@@ -549,7 +603,8 @@ class _Recorder:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             conn.exec_driver_sql(
                 f"SELECT set_config('lock_timeout', '{RECORD_WAIT_SECONDS}s', false), "
-                "set_config('synchronous_commit', 'off', false)")
+                "set_config('synchronous_commit', 'off', false)"
+            )
             self.restore = ("RESET lock_timeout", "RESET synchronous_commit")
         elif engine.dialect.name == "sqlite":
             raw = self._raw()
@@ -557,8 +612,10 @@ class _Recorder:
             busy = raw.execute("PRAGMA busy_timeout").fetchone()[0]
             raw.execute("PRAGMA synchronous = NORMAL")
             raw.execute("PRAGMA busy_timeout = 0")
-            self.restore = (f"PRAGMA synchronous = {int(level)}",
-                            f"PRAGMA busy_timeout = {int(busy)}")
+            self.restore = (
+                f"PRAGMA synchronous = {int(level)}",
+                f"PRAGMA busy_timeout = {int(busy)}",
+            )
 
     def _raw(self):
         # PRAGMAs on the driver's connection: SQLAlchemy would begin (and lock) first.
@@ -622,10 +679,12 @@ _SENT = sa.text(
 def _mark_sent(recorder: _Recorder, outbox_id: int, token: str) -> None:
     for attempt in range(5):  # the message is out: try hard to record it
         try:
-            if recorder.execute(_SENT, {"sent_at": utcnow(), "id": outbox_id,
-                                        "token": token}) != 1:
-                log.error("Email %s was sent but another worker has claimed it since its "
-                          "claim lapsed: it may go twice.", outbox_id)
+            if recorder.execute(_SENT, {"sent_at": utcnow(), "id": outbox_id, "token": token}) != 1:
+                log.error(
+                    "Email %s was sent but another worker has claimed it since its "
+                    "claim lapsed: it may go twice.",
+                    outbox_id,
+                )
             return
         except sa.exc.OperationalError:
             if attempt == 4:
@@ -636,8 +695,11 @@ def _mark_sent(recorder: _Recorder, outbox_id: int, token: str) -> None:
 
 def _load(ids) -> dict[int, OutboxEmail]:
     with session_scope() as session:
-        rows = session.exec(sa.select(OutboxEmail).where(
-            OutboxEmail.__table__.c.id.in_(list(ids)))).scalars().all()
+        rows = (
+            session.exec(sa.select(OutboxEmail).where(OutboxEmail.__table__.c.id.in_(list(ids))))
+            .scalars()
+            .all()
+        )
         for row in rows:
             session.expunge(row)
         return {row.id: row for row in rows}
@@ -650,8 +712,9 @@ def deliver(outbox_id: int, link: "SmtpLink | None" = None) -> Outcome:
     return deliver_many([outbox_id], link)[outbox_id]
 
 
-def deliver_many(ids, link: "SmtpLink | None" = None, on_error=None,
-                 seconds: float | None = None) -> dict[int, Outcome]:
+def deliver_many(
+    ids, link: "SmtpLink | None" = None, on_error=None, seconds: float | None = None
+) -> dict[int, Outcome]:
     """Send these outbox emails one after another, each as ``deliver`` would (claimed, sent
     and recorded "sent" on its own), loaded with one query, claimed and recorded on one
     database connection and sent on ``link``. ``on_error(outbox_id, exc)``: an email that
@@ -674,8 +737,9 @@ def deliver_many(ids, link: "SmtpLink | None" = None, on_error=None,
             try:
                 if recorder is None:
                     recorder = _Recorder()
-                outcomes[outbox_id] = _deliver_row(outbox_id, rows.get(outbox_id), cfg,
-                                                   recorder, link)
+                outcomes[outbox_id] = _deliver_row(
+                    outbox_id, rows.get(outbox_id), cfg, recorder, link
+                )
             except Exception as exc:
                 if on_error is None:
                     raise
@@ -689,8 +753,9 @@ def deliver_many(ids, link: "SmtpLink | None" = None, on_error=None,
     return outcomes
 
 
-def _deliver_row(outbox_id: int, row: OutboxEmail | None, cfg, recorder: "_Recorder",
-                 link: "SmtpLink | None") -> Outcome:
+def _deliver_row(
+    outbox_id: int, row: OutboxEmail | None, cfg, recorder: "_Recorder", link: "SmtpLink | None"
+) -> Outcome:
     now = utcnow()
     if row is None:
         return Outcome("skipped", detail="no such email (its transaction rolled back)")
@@ -708,21 +773,28 @@ def _deliver_row(outbox_id: int, row: OutboxEmail | None, cfg, recorder: "_Recor
         return Outcome("skipped", detail="another worker has it")
     token = uuid.uuid4().hex
     transport = "smtp" if cfg.SMTP_HOST else "mailbox"
-    if not _claim(outbox_id, token, now, prepared, transport,
-                  cfg.OUTBOX_SEND_LEASE_SECONDS, recorder):
+    if not _claim(
+        outbox_id, token, now, prepared, transport, cfg.OUTBOX_SEND_LEASE_SECONDS, recorder
+    ):
         return Outcome("skipped", detail="another worker has it")
     attempts = row.attempts + 1
     # The conversation must be over in time to record "sent" before the claim lapses
     # (the claim itself may have waited for the database).
-    spare = (cfg.OUTBOX_SEND_LEASE_SECONDS - RECORD_WAIT_SECONDS
-             - (utcnow() - now).total_seconds())
+    spare = cfg.OUTBOX_SEND_LEASE_SECONDS - RECORD_WAIT_SECONDS - (utcnow() - now).total_seconds()
     try:
         if cfg.SMTP_HOST and spare <= 0:
-            raise TransientError("The claim was nearly out of time before the mail "
-                                 "server was reached (the database was slow)")
+            raise TransientError(
+                "The claim was nearly out of time before the mail "
+                "server was reached (the database was slow)"
+            )
         if cfg.SMTP_HOST:
-            smtp_send(prepared, cfg, lambda: _mark_sent(recorder, outbox_id, token),
-                      seconds=spare, link=link)
+            smtp_send(
+                prepared,
+                cfg,
+                lambda: _mark_sent(recorder, outbox_id, token),
+                seconds=spare,
+                link=link,
+            )
         else:  # embedded mode: the local mailbox is the row itself
             _mark_sent(recorder, outbox_id, token)
     except PermanentError as exc:
@@ -736,14 +808,25 @@ def _deliver_row(outbox_id: int, row: OutboxEmail | None, cfg, recorder: "_Recor
 
 def _retry_or_fail(outbox_id: int, token: str, attempts: int, error: str, cfg) -> Outcome:
     if attempts >= cfg.OUTBOX_MAX_ATTEMPTS:
-        _finish(outbox_id, token, status=OutboxStatus.failed,
-                last_error=f"Gave up after {attempts} attempts. Last: {error}")
+        _finish(
+            outbox_id,
+            token,
+            status=OutboxStatus.failed,
+            last_error=f"Gave up after {attempts} attempts. Last: {error}",
+        )
         log.warning("Email %s failed after %d attempts: %s", outbox_id, attempts, error)
         return Outcome("failed", detail=error)
     delay = backoff(attempts, cfg)
     due = utcnow() + timedelta(seconds=delay)
-    _finish(outbox_id, token, status=OutboxStatus.queued, next_attempt_at=due,
-            dispatched_at=due, last_error=f"Attempt {attempts}: {error}")
-    log.info("Email %s: attempt %d failed (%s); next try in %.1fs", outbox_id, attempts,
-             error, delay)
+    _finish(
+        outbox_id,
+        token,
+        status=OutboxStatus.queued,
+        next_attempt_at=due,
+        dispatched_at=due,
+        last_error=f"Attempt {attempts}: {error}",
+    )
+    log.info(
+        "Email %s: attempt %d failed (%s); next try in %.1fs", outbox_id, attempts, error, delay
+    )
     return Outcome("retry", delay, error)

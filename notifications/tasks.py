@@ -41,8 +41,12 @@ def send_email(self, outbox_ids: int | list[int]) -> dict:
     try:
         # Half the visibility timeout: Redis never hands this task to a second worker
         # while it runs (the claims would keep the emails from going twice anyway).
-        outcomes = deliver_many(ids, link, on_error=_could_not_try,
-                                seconds=settings.current().BROKER_VISIBILITY_TIMEOUT / 2)
+        outcomes = deliver_many(
+            ids,
+            link,
+            on_error=_could_not_try,
+            seconds=settings.current().BROKER_VISIBILITY_TIMEOUT / 2,
+        )
     finally:
         link.close_when_idle(settings.current().SMTP_KEEPALIVE_SECONDS)
     for outbox_id, outcome in outcomes.items():
@@ -57,8 +61,13 @@ def send_email(self, outbox_ids: int | list[int]) -> dict:
                 _retry_not_scheduled(outbox_id, exc)
             continue
         try:
-            self.app.send_task(outbox.SEND_TASK, args=[[outbox_id]],
-                               countdown=outcome.retry_in, retry=False, ignore_result=True)
+            self.app.send_task(
+                outbox.SEND_TASK,
+                args=[[outbox_id]],
+                countdown=outcome.retry_in,
+                retry=False,
+                ignore_result=True,
+            )
         except Exception as exc:  # noqa: BLE001 - broker down: the row waits in the outbox
             _retry_not_scheduled(outbox_id, exc)
     statuses = [o.status for o in outcomes.values()]
@@ -66,13 +75,22 @@ def send_email(self, outbox_ids: int | list[int]) -> dict:
 
 
 def _could_not_try(outbox_id: int, exc: Exception) -> None:
-    log.error("Could not try email %s (%s: %s); the outbox sweeper hands it over again.",
-              outbox_id, type(exc).__name__, exc, exc_info=exc)
+    log.error(
+        "Could not try email %s (%s: %s); the outbox sweeper hands it over again.",
+        outbox_id,
+        type(exc).__name__,
+        exc,
+        exc_info=exc,
+    )
 
 
 def _retry_not_scheduled(outbox_id: int, exc: Exception) -> None:
-    log.warning("Could not schedule the retry of email %s (%s); the outbox sweeper will "
-                "send it when it is due.", outbox_id, exc)
+    log.warning(
+        "Could not schedule the retry of email %s (%s); the outbox sweeper will "
+        "send it when it is due.",
+        outbox_id,
+        exc,
+    )
 
 
 @shared_task(name="notifications.sweep_outbox")
@@ -93,8 +111,11 @@ def reminder_sweep() -> dict:
     moved = start_due_reviews.run()
     with session_scope() as session:
         ids = sweep_reminders(session, None, settings.current())
-    log.info("Reminder sweep: %s started, %s written", plural(len(moved), "review"),
-             plural(len(ids), "reminder"))
+    log.info(
+        "Reminder sweep: %s started, %s written",
+        plural(len(moved), "review"),
+        plural(len(ids), "reminder"),
+    )
     return {"reviews_started": len(moved), "reminders": len(ids)}
 
 
