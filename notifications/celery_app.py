@@ -87,7 +87,8 @@ def survive_redis_restarts() -> None:
     def _connparams(self, asynchronous=False):
         if self.connection is None or self.connection.client is None:
             raise kombu_redis.redis.exceptions.ConnectionError(
-                "The connection to Redis was closed.")
+                "The connection to Redis was closed."
+            )
         return original(self, asynchronous=asynchronous)
 
     _connparams.survives_restarts = True
@@ -128,7 +129,7 @@ def init_celery(app: Flask) -> None:
 
 def _make_celery(app: Flask):
     from celery import Celery, Task
-    from celery.signals import worker_process_init, worker_ready
+    from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
@@ -152,10 +153,18 @@ def _make_celery(app: Flask):
         beat_schedule=beat_schedule(app.config),
         include=["notifications.tasks"],
     )
+
     @worker_process_init.connect(weak=False)
     def _own_connections(**_kwargs):
         # A forked pool process must not share the parent's database connections.
         app.extensions["eia_engine"].dispose(close=False)
+
+    @worker_process_shutdown.connect(weak=False)
+    def _quit_smtp(**_kwargs):
+        # The SMTP connection a pool process kept open between batches: QUIT it.
+        from .sending import close_worker_link
+
+        close_worker_link()
 
     @worker_ready.connect(weak=False)
     def _embedded_first_sweep(sender=None, **_kwargs):

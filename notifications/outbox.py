@@ -29,6 +29,7 @@ from sqlmodel import Session, select
 from eia.models import OutboxEmail, User, utcnow
 from eia.models.notifications import Delivery, OutboxStatus
 
+from . import settings
 from .sending import header_text
 
 log = logging.getLogger(__name__)
@@ -52,31 +53,59 @@ def digest_key(day, user_id: int) -> str:
 def _insert(session: Session):
     dialect = session.get_bind().dialect.name
     table = OutboxEmail.__table__
-    return (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
-def add(session: Session, *, key: str, recipient: User, kind: str, rule: str, template: str,
-        subject: str, context: dict, eia_id: int | None = None, urgent: bool = False,
-        delivery: str = Delivery.immediate, now: datetime | None = None,
-        failed: str | None = None) -> int | None:
+def add(
+    session: Session,
+    *,
+    key: str,
+    recipient: User,
+    kind: str,
+    rule: str,
+    template: str,
+    subject: str,
+    context: dict,
+    eia_id: int | None = None,
+    urgent: bool = False,
+    delivery: str = Delivery.immediate,
+    now: datetime | None = None,
+    failed: str | None = None,
+) -> int | None:
     """Write one outbox row in the caller's transaction. Returns its id, or None when a row
     with this idempotency key already exists (nothing is written). ``failed``: the email
     could not be made; the row records why, for administrators (Failed emails)."""
     now = now or utcnow()
     values = dict(
-        idempotency_key=key, recipient_id=recipient.id, recipient_email=recipient.email,
-        eia_id=eia_id, kind=kind, rule=rule, template=template,
-        subject=header_text(subject)[:300], context=context, delivery=delivery,
-        urgent=urgent, status=OutboxStatus.failed if failed else OutboxStatus.queued,
-        attempts=0, last_error=(failed or "")[:4000], created_at=now,
+        idempotency_key=key,
+        recipient_id=recipient.id,
+        recipient_email=recipient.email,
+        eia_id=eia_id,
+        kind=kind,
+        rule=rule,
+        template=template,
+        subject=header_text(subject)[:300],
+        context=context,
+        delivery=delivery,
+        urgent=urgent,
+        status=OutboxStatus.failed if failed else OutboxStatus.queued,
+        attempts=0,
+        last_error=(failed or "")[:4000],
+        created_at=now,
         # Optimistic: the after-commit hook hands it over at once. If that fails, the
         # sweeper takes it after OUTBOX_REQUEUE_AFTER_SECONDS.
         dispatched_at=now if delivery == Delivery.immediate and not failed else None,
-        transport="", message_id="", body_text="", body_html="",
+        transport="",
+        message_id="",
+        body_text="",
+        body_html="",
     )
-    stmt = (_insert(session).values(**values)
-            .on_conflict_do_nothing(index_elements=["idempotency_key"])
-            .returning(OutboxEmail.__table__.c.id))
+    stmt = (
+        _insert(session)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxEmail.__table__.c.id)
+    )
     new_id = session.execute(stmt).scalar_one_or_none()
     if new_id is not None and delivery == Delivery.immediate and not failed:
         remember(session, [new_id])
@@ -93,8 +122,9 @@ def each_apart(session: Session, items, write, on_error) -> list:
         with session.begin_nested():
             return [r for r in map(write, items) if r is not None]
     except Exception:  # noqa: BLE001 - found below, item by item
-        log.warning("Writing %d emails together failed: writing each on its own",
-                    len(items), exc_info=True)
+        log.warning(
+            "Writing %d emails together failed: writing each on its own", len(items), exc_info=True
+        )
     done = []
     for item in items:
         try:
@@ -181,31 +211,39 @@ def _celery():
     return current_app.extensions.get("celery")
 
 
-def dispatch(ids: Iterable[int], celery=None) -> int:
-    """Hand outbox ids to the broker; returns how many were handed over. Never raises: an id
-    not handed over stays queued in the database for the sweeper."""
+def dispatch(ids: Iterable[int], celery=None, batch: int | None = None) -> int:
+    """Hand outbox ids to the broker, ``batch`` (OUTBOX_BATCH_SIZE) to a task; returns how
+    many were handed over. Never raises: an id not handed over stays queued in the database
+    for the sweeper."""
     celery = celery or _celery()
     if celery is None:
         return 0
     ids = sorted(ids)
+    size = max(int(batch or settings.current().OUTBOX_BATCH_SIZE), 1)
     done = 0
-    for outbox_id in ids:
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
         try:
             # retry=False: with the broker down, fail at once rather than hold up a web
-            # request (the row is safe in the database).
+            # request (the rows are safe in the database).
             # ignore_result: otherwise a Redis result backend subscribes for the result
             # first, and retries for a long time while Redis is down.
-            celery.send_task(SEND_TASK, args=[outbox_id], retry=False, ignore_result=True)
+            celery.send_task(SEND_TASK, args=[chunk], retry=False, ignore_result=True)
         except Exception as exc:  # noqa: BLE001 - any broker failure means "later"
-            log.warning("Could not hand email %s (and %d more) to the broker: %s. The "
-                        "outbox sweeper will send them.", outbox_id,
-                        len(ids) - done - 1, exc)
+            log.warning(
+                "Could not hand emails %s (and %d more) to the broker: %s. The "
+                "outbox sweeper will send them.",
+                chunk,
+                len(ids) - done - len(chunk),
+                exc,
+            )
             break
-        done += 1
+        done += len(chunk)
     return done
 
 
 # --- the sweeper -------------------------------------------------------------------------
+
 
 def release_dead_claims(session: Session, cfg, now: datetime) -> int:
     """A worker that claimed an email and died (killed, machine lost) leaves it "sending":
@@ -222,19 +260,34 @@ def release_dead_claims(session: Session, cfg, now: datetime) -> int:
     accepted the message but before it recorded "sent". See README: "Outbox guarantees"."""
     table = OutboxEmail.__table__.c
     legacy = now - timedelta(seconds=cfg.OUTBOX_SEND_LEASE_SECONDS)
-    stale = sa.and_(table.status == OutboxStatus.sending, sa.or_(
-        table.claim_expires_at < now,
-        sa.and_(table.claim_expires_at.is_(None), table.claimed_at < legacy)))
+    stale = sa.and_(
+        table.status == OutboxStatus.sending,
+        sa.or_(
+            table.claim_expires_at < now,
+            sa.and_(table.claim_expires_at.is_(None), table.claimed_at < legacy),
+        ),
+    )
     failed = session.execute(
-        sa.update(OutboxEmail).where(stale, table.attempts >= cfg.OUTBOX_MAX_ATTEMPTS)
-        .values(status=OutboxStatus.failed, claim_token=None, claim_expires_at=None,
-                last_error="The worker sending it stopped before it finished (last attempt).")
+        sa.update(OutboxEmail)
+        .where(stale, table.attempts >= cfg.OUTBOX_MAX_ATTEMPTS)
+        .values(
+            status=OutboxStatus.failed,
+            claim_token=None,
+            claim_expires_at=None,
+            last_error="The worker sending it stopped before it finished (last attempt).",
+        )
     ).rowcount
     released = session.execute(
-        sa.update(OutboxEmail).where(stale)
-        .values(status=OutboxStatus.queued, claim_token=None, claim_expires_at=None,
-                next_attempt_at=None, dispatched_at=None,
-                last_error="The worker sending it stopped before it finished; trying again.")
+        sa.update(OutboxEmail)
+        .where(stale)
+        .values(
+            status=OutboxStatus.queued,
+            claim_token=None,
+            claim_expires_at=None,
+            next_attempt_at=None,
+            dispatched_at=None,
+            last_error="The worker sending it stopped before it finished; trying again.",
+        )
     ).rowcount
     return released + failed
 
@@ -243,14 +296,19 @@ def due_ids(session: Session, cfg, now: datetime, limit: int = 500) -> list[int]
     """Queued immediate emails that are due and not handed to the broker lately."""
     table = OutboxEmail.__table__.c
     stale = now - timedelta(seconds=cfg.OUTBOX_REQUEUE_AFTER_SECONDS)
-    return list(session.execute(
-        sa.select(table.id).where(
-            table.status == OutboxStatus.queued,
-            table.delivery == Delivery.immediate,
-            sa.or_(table.next_attempt_at.is_(None), table.next_attempt_at <= now),
-            sa.or_(table.dispatched_at.is_(None), table.dispatched_at <= stale),
-        ).order_by(table.urgent.desc(), table.id).limit(limit)
-    ).scalars())
+    return list(
+        session.execute(
+            sa.select(table.id)
+            .where(
+                table.status == OutboxStatus.queued,
+                table.delivery == Delivery.immediate,
+                sa.or_(table.next_attempt_at.is_(None), table.next_attempt_at <= now),
+                sa.or_(table.dispatched_at.is_(None), table.dispatched_at <= stale),
+            )
+            .order_by(table.urgent.desc(), table.id)
+            .limit(limit)
+        ).scalars()
+    )
 
 
 def sweep(session: Session, cfg, now: datetime | None = None) -> list[int]:
@@ -260,13 +318,17 @@ def sweep(session: Session, cfg, now: datetime | None = None) -> list[int]:
     release_dead_claims(session, cfg, now)
     ids = due_ids(session, cfg, now)
     if ids:
-        session.execute(sa.update(OutboxEmail).where(OutboxEmail.__table__.c.id.in_(ids))
-                        .values(dispatched_at=now))
+        session.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.__table__.c.id.in_(ids))
+            .values(dispatched_at=now)
+        )
         remember(session, ids)
     return ids
 
 
 # --- people acting on the outbox -----------------------------------------------------------
+
 
 class ResendRefused(Exception):
     pass
@@ -282,11 +344,18 @@ def resend(session: Session, outbox_id: int) -> OutboxEmail:
         raise ResendRefused("Only an email that failed can be sent again.")
     table = OutboxEmail.__table__.c
     changed = session.execute(
-        sa.update(OutboxEmail).where(table.id == outbox_id, table.status == OutboxStatus.failed)
-        .values(status=OutboxStatus.queued, attempts=0, next_attempt_at=None,
-                claim_token=None, claimed_at=None, claim_expires_at=None,
-                dispatched_at=utcnow(),
-                last_error="Resent by an administrator after: " + (row.last_error or "")[:2000])
+        sa.update(OutboxEmail)
+        .where(table.id == outbox_id, table.status == OutboxStatus.failed)
+        .values(
+            status=OutboxStatus.queued,
+            attempts=0,
+            next_attempt_at=None,
+            claim_token=None,
+            claimed_at=None,
+            claim_expires_at=None,
+            dispatched_at=utcnow(),
+            last_error="Resent by an administrator after: " + (row.last_error or "")[:2000],
+        )
     ).rowcount
     if not changed:
         raise ResendRefused("Someone else has already sent it again.")
@@ -296,10 +365,14 @@ def resend(session: Session, outbox_id: int) -> OutboxEmail:
 
 
 def failed_emails(session: Session, limit: int = 200) -> list[OutboxEmail]:
-    return list(session.exec(
-        select(OutboxEmail).where(OutboxEmail.status == OutboxStatus.failed)
-        .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc()).limit(limit)
-    ).all())
+    return list(
+        session.exec(
+            select(OutboxEmail)
+            .where(OutboxEmail.status == OutboxStatus.failed)
+            .order_by(OutboxEmail.created_at.desc(), OutboxEmail.id.desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def stuck_count(session: Session, cfg, now: datetime | None = None) -> int:
@@ -308,8 +381,12 @@ def stuck_count(session: Session, cfg, now: datetime | None = None) -> int:
     table = OutboxEmail.__table__.c
     long_ago = now - timedelta(seconds=max(cfg.OUTBOX_REQUEUE_AFTER_SECONDS * 3, 600))
     return session.execute(
-        sa.select(sa.func.count()).select_from(OutboxEmail.__table__).where(
-            table.status == OutboxStatus.queued, table.delivery == Delivery.immediate,
+        sa.select(sa.func.count())
+        .select_from(OutboxEmail.__table__)
+        .where(
+            table.status == OutboxStatus.queued,
+            table.delivery == Delivery.immediate,
             table.created_at < long_ago,
-            sa.or_(table.next_attempt_at.is_(None), table.next_attempt_at < long_ago))
+            sa.or_(table.next_attempt_at.is_(None), table.next_attempt_at < long_ago),
+        )
     ).scalar_one()

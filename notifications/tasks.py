@@ -14,7 +14,7 @@ from eia.words import plural
 from . import outbox, settings
 from .digest import send_digests as _send_digests
 from .reminders import sweep_reminders
-from .sending import deliver
+from .sending import deliver_many, worker_link
 
 log = logging.getLogger(__name__)
 
@@ -30,18 +30,67 @@ def start_due_reviews() -> list[str]:
 
 
 @shared_task(bind=True, name=outbox.SEND_TASK, max_retries=None, acks_late=True)
-def send_email(self, outbox_id: int) -> str:
-    """Send one outbox email (at most once: see notifications/sending.py)."""
-    outcome = deliver(outbox_id)
-    if outcome.status == "retry":
+def send_email(self, outbox_ids: int | list[int]) -> dict:
+    """Send a batch of outbox emails (or one: an id, as tasks queued before batches were),
+    each at most once (see notifications/sending.py), over this process's SMTP connection,
+    which stays open for the next batch. An email to try again later goes back to the
+    broker on its own, with its delay; if the broker is down, the outbox sweeper sends it
+    when it is due."""
+    ids = [outbox_ids] if isinstance(outbox_ids, int) else list(outbox_ids)
+    link = worker_link()
+    try:
+        # Half the visibility timeout: Redis never hands this task to a second worker
+        # while it runs (the claims would keep the emails from going twice anyway).
+        outcomes = deliver_many(
+            ids,
+            link,
+            on_error=_could_not_try,
+            seconds=settings.current().BROKER_VISIBILITY_TIMEOUT / 2,
+        )
+    finally:
+        link.close_when_idle(settings.current().SMTP_KEEPALIVE_SECONDS)
+    for outbox_id, outcome in outcomes.items():
+        if outcome.status != "retry":
+            continue
+        if len(ids) == 1:
+            try:
+                raise self.retry(countdown=outcome.retry_in)
+            except Retry:
+                raise
+            except Exception as exc:  # noqa: BLE001 - broker down: the row waits
+                _retry_not_scheduled(outbox_id, exc)
+            continue
         try:
-            raise self.retry(countdown=outcome.retry_in)
-        except Retry:
-            raise
+            self.app.send_task(
+                outbox.SEND_TASK,
+                args=[[outbox_id]],
+                countdown=outcome.retry_in,
+                retry=False,
+                ignore_result=True,
+            )
         except Exception as exc:  # noqa: BLE001 - broker down: the row waits in the outbox
-            log.warning("Could not schedule the retry of email %s (%s); the outbox sweeper "
-                        "will send it when it is due.", outbox_id, exc)
-    return outcome.status
+            _retry_not_scheduled(outbox_id, exc)
+    statuses = [o.status for o in outcomes.values()]
+    return {status: statuses.count(status) for status in set(statuses)}
+
+
+def _could_not_try(outbox_id: int, exc: Exception) -> None:
+    log.error(
+        "Could not try email %s (%s: %s); the outbox sweeper hands it over again.",
+        outbox_id,
+        type(exc).__name__,
+        exc,
+        exc_info=exc,
+    )
+
+
+def _retry_not_scheduled(outbox_id: int, exc: Exception) -> None:
+    log.warning(
+        "Could not schedule the retry of email %s (%s); the outbox sweeper will "
+        "send it when it is due.",
+        outbox_id,
+        exc,
+    )
 
 
 @shared_task(name="notifications.sweep_outbox")
@@ -62,8 +111,11 @@ def reminder_sweep() -> dict:
     moved = start_due_reviews.run()
     with session_scope() as session:
         ids = sweep_reminders(session, None, settings.current())
-    log.info("Reminder sweep: %s started, %s written", plural(len(moved), "review"),
-             plural(len(ids), "reminder"))
+    log.info(
+        "Reminder sweep: %s started, %s written",
+        plural(len(moved), "review"),
+        plural(len(ids), "reminder"),
+    )
     return {"reviews_started": len(moved), "reminders": len(ids)}
 
 

@@ -21,9 +21,14 @@ from .support.db import session_on
 from .support.html import parse
 from .support.people import sign_in
 
-FAST = {"OUTBOX_RETRY_BASE_SECONDS": 0.01, "OUTBOX_RETRY_MAX_SECONDS": 0.05,
-        "OUTBOX_MAX_ATTEMPTS": 3, "SMTP_TIMEOUT": 5.0, "OUTBOX_SEND_LEASE_SECONDS": 60.0,
-        "OUTBOX_REQUEUE_AFTER_SECONDS": 30.0}
+FAST = {
+    "OUTBOX_RETRY_BASE_SECONDS": 0.01,
+    "OUTBOX_RETRY_MAX_SECONDS": 0.05,
+    "OUTBOX_MAX_ATTEMPTS": 3,
+    "SMTP_TIMEOUT": 5.0,
+    "OUTBOX_SEND_LEASE_SECONDS": 60.0,
+    "OUTBOX_REQUEUE_AFTER_SECONDS": 30.0,
+}
 
 
 @pytest.fixture
@@ -31,8 +36,12 @@ def smtp_app(app, smtp_server):
     """The app sending to the test's SMTP server, with short retry delays. Tests that use
     the browser client push the app context only around their own calls (one held across
     requests would keep the previous request's signed-in person)."""
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=smtp_server.port,
-                      BASE_URL="https://eia.example.gov.uk", **FAST)
+    app.config.update(
+        SMTP_HOST="127.0.0.1",
+        SMTP_PORT=smtp_server.port,
+        BASE_URL="https://eia.example.gov.uk",
+        **FAST,
+    )
     return app
 
 
@@ -56,8 +65,7 @@ def _rows(connection, **where) -> list[OutboxEmail]:
 def _submitted(make, db):
     """An EIA in full assessment, ready to send for sign-off, and its approver."""
     owner = make.user("officer", name="Olu Officer")
-    approver = make.user("approver", directorate=owner.service.directorate,
-                         name="Ada Approver")
+    approver = make.user("approver", directorate=owner.service.directorate, name="Ada Approver")
     eia = make.eia("full_assessment", owner=owner, approver=approver, title="Close the road")
     make.assess(eia, owner)
     db.commit()
@@ -66,16 +74,19 @@ def _submitted(make, db):
 
 # --- written with the change, or not at all ----------------------------------------------
 
+
 def test_sending_for_sign_off_writes_the_approvers_email_in_the_same_transaction(
-        make, db, connection):
+    make, db, connection
+):
     eia, owner, approver = _submitted(make, db)
     other_directorate = make.user("approver")
     record = ops.transition(db, eia, "submit_for_sign_off", owner)
     db.commit()
     [row] = _rows(connection, eia_id=eia.id)
     assert row.recipient_id == approver.id and row.recipient_email == approver.email
-    assert row.idempotency_key == (f"eia:{eia.id}|rule:submit_for_sign_off|"
-                                   f"period:audit-{record.seq}|user:{approver.id}")
+    assert row.idempotency_key == (
+        f"eia:{eia.id}|rule:submit_for_sign_off|period:audit-{record.seq}|user:{approver.id}"
+    )
     assert row.template == "signoff_requested" and row.status == "queued"
     assert row.context["path"] == f"/eias/{eia.reference}/sign-off"
     assert other_directorate.id not in {r.recipient_id for r in _rows(connection)}
@@ -89,8 +100,14 @@ def test_rolled_back_transition_leaves_no_email(make, db, connection):
     db.rollback()
     assert len(_rows(connection)) == before  # ...and gone with it, as is the audit record
     with session_on(connection) as fresh:
-        assert fresh.exec(select(func.count()).select_from(AuditRecord)
-                          .where(AuditRecord.event == "submit_for_sign_off")).one() == 0
+        assert (
+            fresh.exec(
+                select(func.count())
+                .select_from(AuditRecord)
+                .where(AuditRecord.event == "submit_for_sign_off")
+            ).one()
+            == 0
+        )
 
 
 def test_failure_after_the_email_row_rolls_back_both(make, db, connection, monkeypatch):
@@ -114,15 +131,19 @@ def test_failure_after_the_email_row_rolls_back_both(make, db, connection, monke
 def test_returned_and_approved_tell_the_owner(make, db, connection):
     eia, owner, approver = _submitted(make, db)
     ops.transition(db, eia, "submit_for_sign_off", owner)
-    ops.transition(db, eia, "return", approver, comment="Add the <b>bus</b> data.",
-                   return_to="full_assessment")
+    ops.transition(
+        db, eia, "return", approver, comment="Add the <b>bus</b> data.", return_to="full_assessment"
+    )
     ops.transition(db, eia, "submit_for_sign_off", owner)
     ops.transition(db, eia, "approve", approver, attested=True)
     db.commit()
     rows = _rows(connection, eia_id=eia.id)
     assert [(r.template, r.recipient_id) for r in rows] == [
-        ("signoff_requested", approver.id), ("returned", owner.id),
-        ("signoff_requested", approver.id), ("approved", owner.id)]
+        ("signoff_requested", approver.id),
+        ("returned", owner.id),
+        ("signoff_requested", approver.id),
+        ("approved", owner.id),
+    ]
     assert rows[1].context["comment"] == "Add the <b>bus</b> data."
     assert len({r.idempotency_key for r in rows}) == 4
 
@@ -142,8 +163,7 @@ def test_nobody_is_emailed_about_their_own_step_or_backdated_history(make, db, c
     assert _rows(connection, eia_id=eia2.id) == []
 
 
-def test_ids_go_to_the_broker_after_the_commit_and_not_after_a_rollback(
-        app, make, db, monkeypatch):
+def test_ids_go_to_the_broker_after_the_commit_and_not_after_a_rollback(app, make, db, monkeypatch):
     handed = []
     monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
     eia, owner, approver = _submitted(make, db)
@@ -163,11 +183,16 @@ def test_the_broker_being_down_loses_nothing(connection, tmp_path, make, db):
 
     from eia import create_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test",
-                      "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
-                      "SESSION_FACTORY": lambda: session_on(connection),
-                      "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",  # nothing listens
-                      "CELERY_RESULT_BACKEND": "redis://127.0.0.1:1/0"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
+            "SESSION_FACTORY": lambda: session_on(connection),
+            "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",  # nothing listens
+            "CELERY_RESULT_BACKEND": "redis://127.0.0.1:1/0",
+        }
+    )
     eia, owner, _ = _submitted(make, db)
     with app.app_context():
         ops.transition(db, eia, "submit_for_sign_off", owner)
@@ -185,8 +210,10 @@ def test_the_broker_being_down_loses_nothing(connection, tmp_path, make, db):
 
 # --- sending ------------------------------------------------------------------------------
 
+
 def test_an_email_is_sent_once_with_text_html_and_a_link_to_act_on(
-        in_app, smtp_server, make, db, connection):
+    in_app, smtp_server, make, db, connection
+):
     eia, owner, approver = _submitted(make, db)
     ops.transition(db, eia, "submit_for_sign_off", owner)
     db.commit()
@@ -207,8 +234,7 @@ def test_an_email_is_sent_once_with_text_html_and_a_link_to_act_on(
     assert url in row.body_text and url in row.body_html
 
 
-def test_comment_is_escaped_in_html_and_plain_in_text(in_app, smtp_server, make, db,
-                                                     connection):
+def test_comment_is_escaped_in_html_and_plain_in_text(in_app, smtp_server, make, db, connection):
     eia, owner, approver = _submitted(make, db)
     ops.transition(db, eia, "submit_for_sign_off", owner)
     ops.transition(db, eia, "return", approver, comment="Add <script>x</script> data")
@@ -235,8 +261,9 @@ def test_a_claimed_email_cannot_be_claimed_again(in_app, make, db, connection):
     assert sending._finish(row.id, "a" * 32, status="queued") is True
 
 
-def test_refusals_are_retried_with_growing_delays_then_sent(in_app, smtp_server, make, db,
-                                                           connection):
+def test_refusals_are_retried_with_growing_delays_then_sent(
+    in_app, smtp_server, make, db, connection
+):
     eia, owner, _ = _submitted(make, db)
     ops.transition(db, eia, "submit_for_sign_off", owner)
     db.commit()
@@ -268,8 +295,11 @@ def test_not_yet_due_retry_waits(in_app, make, db, connection):
     db.commit()
     [row] = _rows(connection, eia_id=eia.id)
     with session_on(connection) as s:
-        s.execute(sa.update(OutboxEmail).where(OutboxEmail.id == row.id)
-                  .values(next_attempt_at=utcnow() + timedelta(seconds=30)))
+        s.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id == row.id)
+            .values(next_attempt_at=utcnow() + timedelta(seconds=30))
+        )
         s.commit()
     outcome = deliver(row.id)
     assert outcome.status == "retry" and 25 < outcome.retry_in <= 30
@@ -282,13 +312,17 @@ def _deliver(app, outbox_id) -> str:
 
 def _make_due(connection, outbox_id):
     with session_on(connection) as s:
-        s.execute(sa.update(OutboxEmail).where(OutboxEmail.id == outbox_id)
-                  .values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        s.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id == outbox_id)
+            .values(next_attempt_at=utcnow() - timedelta(seconds=1))
+        )
         s.commit()
 
 
 def test_after_the_last_retry_it_fails_is_shown_to_admins_and_can_be_resent(
-        smtp_app, smtp_server, make, db, connection, client):
+    smtp_app, smtp_server, make, db, connection, client
+):
     eia, owner, approver = _submitted(make, db)
     ops.transition(db, eia, "submit_for_sign_off", owner)
     db.commit()
@@ -352,8 +386,10 @@ def test_no_mail_server_answering_is_retried(in_app, make, db, connection):
 
 # --- the sweeper ---------------------------------------------------------------------------
 
-def test_sweeper_hands_over_lost_rows_and_releases_dead_claims(in_app, make, db, connection,
-                                                              monkeypatch):
+
+def test_sweeper_hands_over_lost_rows_and_releases_dead_claims(
+    in_app, make, db, connection, monkeypatch
+):
     handed = []
     monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
     eia, owner, approver = _submitted(make, db)
@@ -407,6 +443,7 @@ class session_scope_on:
 
 # --- embedded mode: the local mailbox ----------------------------------------------------------
 
+
 def test_embedded_mode_delivers_to_the_mailbox_page(app, client, make, db, connection):
     eia, owner, approver = _submitted(make, db)
     ops.transition(db, eia, "submit_for_sign_off", owner)
@@ -438,12 +475,18 @@ def test_embedded_mode_delivers_to_the_mailbox_page(app, client, make, db, conne
 def test_no_mailbox_when_a_mail_server_is_configured(connection, tmp_path, make, db):
     from eia import create_app
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-                      "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
-                      "SESSION_FACTORY": lambda: session_on(connection),
-                      "CELERY_BROKER_URL": "memory://",
-                      "CELERY_RESULT_BACKEND": "cache+memory://",
-                      "SMTP_HOST": "mail.example.gov.uk"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "WTF_CSRF_ENABLED": False,
+            "DATABASE_URL": "sqlite:///" + str(tmp_path / "unused.db"),
+            "SESSION_FACTORY": lambda: session_on(connection),
+            "CELERY_BROKER_URL": "memory://",
+            "CELERY_RESULT_BACKEND": "cache+memory://",
+            "SMTP_HOST": "mail.example.gov.uk",
+        }
+    )
     client = app.test_client()
     admin = make.user("admin")
     db.commit()
@@ -453,6 +496,7 @@ def test_no_mailbox_when_a_mail_server_is_configured(connection, tmp_path, make,
 
 
 # --- on PostgreSQL, two workers at once ------------------------------------------------------
+
 
 @pytest.mark.postgres
 def test_two_workers_racing_for_one_email_send_it_once(own_database, smtp_server, tmp_path):
@@ -464,10 +508,17 @@ def test_two_workers_racing_for_one_email_send_it_once(own_database, smtp_server
         ops.transition(s, eia, "submit_for_sign_off", owner)
         s.commit()
         ids = s.exec(select(OutboxEmail.id).where(OutboxEmail.eia_id == eia.id)).all()
-    app = create_app({"TESTING": True, "ENGINE": own_database,
-                      "CELERY_BROKER_URL": "memory://",
-                      "CELERY_RESULT_BACKEND": "cache+memory://",
-                      "SMTP_HOST": "127.0.0.1", "SMTP_PORT": smtp_server.port, **FAST})
+    app = create_app(
+        {
+            "TESTING": True,
+            "ENGINE": own_database,
+            "CELERY_BROKER_URL": "memory://",
+            "CELERY_RESULT_BACKEND": "cache+memory://",
+            "SMTP_HOST": "127.0.0.1",
+            "SMTP_PORT": smtp_server.port,
+            **FAST,
+        }
+    )
     barrier = threading.Barrier(8)
     outcomes = []
 
@@ -510,6 +561,7 @@ def test_a_closed_redis_channel_reports_a_lost_connection_not_a_crash():
 
 # --- handed over after the outermost commit only (savepoints are not commits) -------------
 
+
 def _due_for_review(make, db, count: int):
     eias = []
     for _ in range(count):
@@ -522,7 +574,8 @@ def _due_for_review(make, db, count: int):
 
 
 def test_review_emails_go_to_the_broker_after_the_outermost_commit_not_each_savepoint(
-        app, make, db, connection, monkeypatch):
+    app, make, db, connection, monkeypatch
+):
     """start_due_reviews moves each EIA inside a SAVEPOINT; SQLAlchemy fires after_commit
     when a SAVEPOINT is released, so the emails' ids used to reach the worker before their
     rows were committed (the worker found nothing and the email waited for the sweeper)."""
@@ -544,7 +597,8 @@ def test_review_emails_go_to_the_broker_after_the_outermost_commit_not_each_save
 
 
 def test_a_savepoint_rolled_back_forgets_only_the_emails_written_inside_it(
-        app, make, db, connection, monkeypatch):
+    app, make, db, connection, monkeypatch
+):
     handed = []
     monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
     first, owner, _ = _submitted(make, db)
@@ -564,8 +618,9 @@ def test_a_savepoint_rolled_back_forgets_only_the_emails_written_inside_it(
     assert _rows(connection, eia_id=second.id) == []
 
 
-def test_emails_of_a_savepoint_inside_one_rolled_back_are_forgotten(app, make, db, connection,
-                                                                   monkeypatch):
+def test_emails_of_a_savepoint_inside_one_rolled_back_are_forgotten(
+    app, make, db, connection, monkeypatch
+):
     handed = []
     monkeypatch.setattr(outbox, "dispatch", lambda ids, *a, **k: handed.extend(ids))
     eia, owner, _ = _submitted(make, db)
@@ -581,8 +636,10 @@ def test_emails_of_a_savepoint_inside_one_rolled_back_are_forgotten(app, make, d
 
 # --- a line break saved in a title or a name, and emails that cannot be built ---------------
 
+
 def test_a_line_break_saved_in_a_title_or_a_name_cannot_stop_the_email(
-        in_app, smtp_server, make, db, connection):
+    in_app, smtp_server, make, db, connection
+):
     """Forms refuse them now, but a title saved before (or imported) with a line break
     stopped every email about its EIA being built ("Header values may not contain
     linefeed"): the approver never heard of the sign-off."""
@@ -616,11 +673,15 @@ def _emails(make, db, connection, count: int) -> list[OutboxEmail]:
 
 
 def test_send_now_carries_on_past_emails_that_cannot_be_built_or_sent(
-        smtp_app, smtp_server, make, db, connection, client, monkeypatch):
+    smtp_app, smtp_server, make, db, connection, client, monkeypatch
+):
     first, unbuildable, boom, last = _emails(make, db, connection, 4)
     with session_on(connection) as s:  # imported with a stray line break in the address
-        s.execute(sa.update(OutboxEmail).where(OutboxEmail.id == unbuildable.id)
-                  .values(recipient_email="ada@example.gov.uk\nbcc: all@example.gov.uk"))
+        s.execute(
+            sa.update(OutboxEmail)
+            .where(OutboxEmail.id == unbuildable.id)
+            .values(recipient_email="ada@example.gov.uk\nbcc: all@example.gov.uk")
+        )
         s.execute(sa.update(OutboxEmail).values(dispatched_at=None))  # all due to the sweeper
         s.commit()
     real = sending.deliver
@@ -638,10 +699,12 @@ def test_send_now_carries_on_past_emails_that_cannot_be_built_or_sent(
     with smtp_app.app_context():
         mail_from = smtp_app.config["MAIL_FROM"]
         assert sorted(m["Message-ID"] for m in smtp_server.snapshot()) == sorted(
-            sending.message_id(r, mail_from) for r in (first, last))
+            sending.message_id(r, mail_from) for r in (first, last)
+        )
     [failed] = _rows(connection, id=unbuildable.id)
     assert failed.status == "failed" and failed.last_error.startswith(
-        "Could not build the email: ValueError: 'ada@example.gov.uk\\nbcc:")
+        "Could not build the email: ValueError: 'ada@example.gov.uk\\nbcc:"
+    )
     assert _rows(connection, id=boom.id)[0].status == "queued"  # left for the sweeper
     admin = make.user("admin")
     db.commit()
@@ -651,15 +714,18 @@ def test_send_now_carries_on_past_emails_that_cannot_be_built_or_sent(
 
 
 def test_the_reminder_sweep_carries_on_past_a_reminder_that_cannot_be_written(
-        make, db, connection, monkeypatch):
+    make, db, connection, monkeypatch
+):
     from notifications.calendar import working_day_on_or_after
     from notifications.reminders import sweep_reminders
 
     owner = make.user("officer")
     approver = make.user("approver", directorate=owner.service.directorate)
     day = working_day_on_or_after(utcnow().date() + timedelta(days=1))
-    eias = [make.eia("full_assessment", owner=owner, approver=approver, decision_date=day)
-            for _ in range(3)]
+    eias = [
+        make.eia("full_assessment", owner=owner, approver=approver, decision_date=day)
+        for _ in range(3)
+    ]
     db.commit()
     real_add = outbox.add
 
@@ -682,17 +748,26 @@ def test_the_reminder_sweep_carries_on_past_a_reminder_that_cannot_be_written(
 
 
 def test_a_digest_is_built_whatever_an_item_holds_and_one_person_never_holds_back_another(
-        in_app, smtp_server, make, db, connection, monkeypatch):
+    in_app, smtp_server, make, db, connection, monkeypatch
+):
     from notifications import digest
 
     people = [make.user("officer", name=f"Person {i}") for i in range(3)]
     for person in people:
         for n in range(2):
-            outbox.add(db, key=f"test|{person.id}|{n}", recipient=person, kind="reminder",
-                       rule="idle", template="idle", subject=f"Reminder {n}",
-                       context={"path": None, "title": None, "summary": ["not", "text"]}
-                       if n else {"path": "/eias/EIA-1", "title": "Fine"},
-                       delivery="digest")
+            outbox.add(
+                db,
+                key=f"test|{person.id}|{n}",
+                recipient=person,
+                kind="reminder",
+                rule="idle",
+                template="idle",
+                subject=f"Reminder {n}",
+                context={"path": None, "title": None, "summary": ["not", "text"]}
+                if n
+                else {"path": "/eias/EIA-1", "title": "Fine"},
+                delivery="digest",
+            )
     db.commit()
     real_add = outbox.add
 
@@ -708,15 +783,16 @@ def test_a_digest_is_built_whatever_an_item_holds_and_one_person_never_holds_bac
     for digest_id in written:
         assert deliver(digest_id).status == "sent"
     assert sorted(m["To"] for m in smtp_server.snapshot()) == sorted(
-        [people[0].email, people[2].email])
+        [people[0].email, people[2].email]
+    )
     held = [r for r in _rows(connection) if r.recipient_id == people[1].id]
     assert {r.status for r in held} == {"failed"}
-    assert all("Could not put it in the daily digest: RuntimeError" in r.last_error
-               for r in held)
+    assert all("Could not put it in the daily digest: RuntimeError" in r.last_error for r in held)
 
 
-def test_the_review_sweep_carries_on_past_an_eia_it_cannot_move(app, make, db, connection,
-                                                                monkeypatch):
+def test_the_review_sweep_carries_on_past_an_eia_it_cannot_move(
+    app, make, db, connection, monkeypatch
+):
     from notifications import events
 
     eias = _due_for_review(make, db, 3)
@@ -736,3 +812,115 @@ def test_the_review_sweep_carries_on_past_an_eia_it_cannot_move(app, make, db, c
         db.refresh(eia)
     assert [e.status for e in eias] == ["under_review", "approved", "under_review"]
     assert audit.verify(db).ok
+
+
+# --- a worker's batches over one kept SMTP connection ----------------------------------------
+
+
+def _counting_connects(monkeypatch) -> list:
+    import smtplib
+
+    opened = []
+    real = smtplib.SMTP.connect
+
+    def connect(self, *args, **kwargs):
+        opened.append(self)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(smtplib.SMTP, "connect", connect)
+    return opened
+
+
+def test_a_batch_goes_over_one_connection_kept_for_the_next(
+    in_app, smtp_server, make, db, connection, monkeypatch
+):
+    rows = _emails(make, db, connection, 4)
+    opened = _counting_connects(monkeypatch)
+    link = sending.SmtpLink()
+    first = sending.deliver_many([r.id for r in rows[:3]], link)
+    assert [o.status for o in first.values()] == ["sent"] * 3
+    assert sending.deliver_many([rows[3].id], link)[rows[3].id].status == "sent"
+    assert len(opened) == 1 and link.smtp is not None  # still open for the next batch
+    link.close()
+    assert link.smtp is None
+    assert {r.status for r in _rows(connection)} == {"sent"}
+    assert sorted(m["Message-ID"] for m in smtp_server.snapshot()) == sorted(
+        sending.message_id(r, in_app.config["MAIL_FROM"]) for r in rows
+    )
+
+
+def test_a_refusal_drops_the_kept_connection_and_the_next_email_opens_another(
+    in_app, smtp_server, make, db, connection, monkeypatch
+):
+    rows = _emails(make, db, connection, 2)
+    opened = _counting_connects(monkeypatch)
+    link = sending.SmtpLink()
+    smtp_server.refuse_for(60)
+    assert sending.deliver_many([rows[0].id], link)[rows[0].id].status == "retry"
+    assert link.smtp is None  # dropped on the error
+    smtp_server.refuse_for(0)
+    assert sending.deliver_many([rows[1].id], link)[rows[1].id].status == "sent"
+    assert len(opened) == 2
+    link.close()
+
+
+def test_a_connection_the_server_dropped_while_idle_is_opened_again_for_the_same_email(
+    in_app, smtp_server, make, db, connection, monkeypatch
+):
+    rows = _emails(make, db, connection, 2)
+    opened = _counting_connects(monkeypatch)
+    link = sending.SmtpLink()
+    assert sending.deliver(rows[0].id, link).status == "sent"
+    import socket
+
+    link.smtp.sock.shutdown(socket.SHUT_RDWR)  # as if the server had hung up while idle
+    assert sending.deliver(rows[1].id, link).status == "sent"  # not a retry: sent at once
+    assert len(opened) == 2
+    [again] = _rows(connection, id=rows[1].id)
+    assert again.attempts == 1 and len(smtp_server.snapshot()) == 2
+    link.close()
+
+
+def test_a_connection_idle_too_long_is_closed(
+    in_app, smtp_server, make, db, connection, monkeypatch
+):
+    import time
+
+    rows = _emails(make, db, connection, 1)
+    link = sending.SmtpLink()
+    assert sending.deliver(rows[0].id, link).status == "sent"
+    link.close_when_idle(0.05)
+    deadline = time.monotonic() + 10
+    while link.smtp is not None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert link.smtp is None
+
+
+def test_a_task_carries_a_batch_of_ids(monkeypatch, app):
+    sent = []
+
+    class Broker:
+        def send_task(self, name, args, **kwargs):
+            sent.append((name, args))
+
+    app.config["OUTBOX_BATCH_SIZE"] = 3
+    with app.app_context():
+        assert outbox.dispatch([5, 1, 4, 2, 3, 7, 6], Broker()) == 7
+    assert sent == [
+        (outbox.SEND_TASK, [[1, 2, 3]]),
+        (outbox.SEND_TASK, [[4, 5, 6]]),
+        (outbox.SEND_TASK, [[7]]),
+    ]
+
+
+def test_a_batch_that_runs_long_hands_back_what_it_has_not_tried(
+    in_app, smtp_server, make, db, connection
+):
+    rows = _emails(make, db, connection, 3)
+    link = sending.SmtpLink()
+    outcomes = sending.deliver_many([r.id for r in rows], link, seconds=0)
+    link.close()
+    # The first is always tried; the time is then up for the others, left queued.
+    assert [o.status for o in outcomes.values()] == ["sent", "retry", "retry"]
+    assert all(o.retry_in == 0 for o in list(outcomes.values())[1:])
+    assert [r.status for r in _rows(connection)] == ["sent", "queued", "queued"]
