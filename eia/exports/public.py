@@ -239,74 +239,63 @@ def _day(value) -> date | None:
     return date.fromisoformat(value)
 
 
+# What the public may read of a frozen copy: named fields only, so that a field added to
+# the snapshot later stays private until it is added here.
+_PUBLIC_FIELDS = (
+    "reference",
+    "version",
+    "title",
+    "summary",
+    "proposal_type",
+    "directorate",
+    "service",
+    "decision_maker",
+    "decision_type",
+    "decision_date",
+    "review_date",
+    "decision_round",
+    "screening_conclusion",
+    "overall_rating",
+    "outcome",
+    "outcome_reason",
+)
+_SCORED = (
+    "direction",
+    "aims",
+    "inherent",
+    "residual",
+    "evidence",
+    "evidence_gap",
+    "evidence_gap_reason",
+    "mitigation",
+)
+# Each list of the copy, and the fields kept of each of its rows.
+_PUBLIC_ROWS = {
+    "screening": ("characteristic", "relevance", "reason"),
+    "impacts": ("characteristic", *_SCORED),
+    "intersectional_impacts": ("description", "characteristics", *_SCORED),
+    "engagement": ("who", "method", "held_on", "what_they_said", "what_changed"),
+    "actions": ("description", "due_date", "status", "from_evidence_gap"),
+}
+_JUSTIFICATION = ("legitimate_aim", "less_harmful", "proportionate")
+_SIGN_OFF = ("approver", "version", "attested", "late", "signed_at")
+
+
+def _kept(rows, fields: tuple[str, ...]) -> list[dict]:
+    return [{k: row.get(k) for k in fields} for row in rows or []]
+
+
 def public_document(snapshot: dict) -> dict:
-    """The frozen copy, keeping only what the public may read (named fields only, so a
-    field added to the snapshot later stays private until it is added here)."""
-    scored = (
-        "direction",
-        "aims",
-        "inherent",
-        "residual",
-        "evidence",
-        "evidence_gap",
-        "evidence_gap_reason",
-        "mitigation",
-    )
+    """The frozen copy, keeping only what the public may read."""
+    justification = snapshot.get("justification") or {}
     return {
-        **{
-            key: snapshot.get(key)
-            for key in (
-                "reference",
-                "version",
-                "title",
-                "summary",
-                "proposal_type",
-                "directorate",
-                "service",
-                "decision_maker",
-                "decision_type",
-                "decision_date",
-                "review_date",
-                "decision_round",
-                "screening_conclusion",
-                "overall_rating",
-                "outcome",
-                "outcome_reason",
-            )
-        },
+        **{key: snapshot.get(key) for key in _PUBLIC_FIELDS},
         "affects": list(snapshot.get("affects") or []),
-        "screening": [
-            {k: a.get(k) for k in ("characteristic", "relevance", "reason")}
-            for a in snapshot.get("screening") or []
-        ],
-        "impacts": [
-            {"characteristic": i.get("characteristic"), **{k: i.get(k) for k in scored}}
-            for i in snapshot.get("impacts") or []
-        ],
-        "intersectional_impacts": [
-            {
-                "description": x.get("description"),
-                "characteristics": x.get("characteristics"),
-                **{k: x.get(k) for k in scored},
-            }
-            for x in snapshot.get("intersectional_impacts") or []
-        ],
-        "engagement": [
-            {k: r.get(k) for k in ("who", "method", "held_on", "what_they_said", "what_changed")}
-            for r in snapshot.get("engagement") or []
-        ],
-        "actions": [
-            {k: a.get(k) for k in ("description", "due_date", "status", "from_evidence_gap")}
-            for a in snapshot.get("actions") or []
-        ],
-        "justification": {
-            k: (snapshot.get("justification") or {}).get(k, "")
-            for k in ("legitimate_aim", "less_harmful", "proportionate")
-        },
+        **{name: _kept(snapshot.get(name), fields) for name, fields in _PUBLIC_ROWS.items()},
+        "justification": {k: justification.get(k, "") for k in _JUSTIFICATION},
         # Approvals only: who signed off, when, and whether after the decision date.
-        "sign_offs": [
-            {k: s.get(k) for k in ("approver", "version", "attested", "late", "signed_at")}
-            for s in snapshot.get("sign_offs") or []
-            if s.get("decision") == "approved"
-        ],
+        "sign_offs": _kept(
+            [s for s in snapshot.get("sign_offs") or [] if s.get("decision") == "approved"],
+            _SIGN_OFF,
+        ),
     }

@@ -122,60 +122,10 @@ def parse_import(session: Session, document) -> list[dict]:
     rows, problems, seen = [], [], set()
     directorates = {d.name: d for d in session.exec(select(Directorate)).all()}
     for n, item in enumerate(document["mappings"], start=1):
-        if not isinstance(item, dict):
-            problems.append(f"mapping {n} is not a mapping")
-            continue
-        kind, value, role = item.get("kind"), item.get("value"), item.get("role")
-        if kind not in KINDS:
-            problems.append(f"mapping {n}: the kind must be app_role or group")
-            continue
-        if not isinstance(value, str) or not value.strip() or len(value) > 200:
-            problems.append(f"mapping {n}: the app role or group id must be 1 to 200 characters")
-            continue
-        value = value.strip()
-        if (kind, value) in seen:
-            problems.append(f"mapping {n}: {value} is mapped twice")
-            continue
-        seen.add((kind, value))
-        if role is not None and role not in {r.value for r in ASSIGNABLE_ROLES}:
-            problems.append(f"mapping {n}: there is no role called {role}")
-            continue
-        row = {
-            "kind": kind,
-            "value": value,
-            "role": role,
-            "service_id": None,
-            "directorate_id": None,
-        }
-        service = item.get("service")
-        if service is not None:
-            found = None
-            if isinstance(service, dict) and isinstance(service.get("directorate"), str):
-                directorate = directorates.get(service["directorate"])
-                found = (
-                    None
-                    if directorate is None
-                    else next(
-                        (s for s in directorate.services if s.name == service.get("name")), None
-                    )
-                )
-            if found is None:
-                problems.append(f"mapping {n}: there is no such service here")
-                continue
-            row["service_id"] = found.id
-        directorate_name = item.get("directorate")
-        if directorate_name is not None:
-            directorate = (
-                directorates.get(directorate_name) if isinstance(directorate_name, str) else None
-            )
-            if directorate is None:
-                problems.append(f"mapping {n}: there is no directorate called {directorate_name}")
-                continue
-            row["directorate_id"] = directorate.id
-        if role is None and row["service_id"] is None and row["directorate_id"] is None:
-            problems.append(f"mapping {n}: it gives no role, service or directorate")
-            continue
-        rows.append(row)
+        try:
+            rows.append(_import_row(item, directorates, seen))
+        except _Problem as problem:
+            problems.append(f"mapping {n}{problem}")
     if problems:
         raise ImportError_(
             "The file could not be imported: "
@@ -183,3 +133,57 @@ def parse_import(session: Session, document) -> list[dict]:
             + ("; and more" if len(problems) > 10 else "")
         )
     return rows
+
+
+class _Problem(ValueError):
+    """What is wrong with one mapping of an import file (after "mapping <n>")."""
+
+
+def _import_row(item, directorates: dict, seen: set) -> dict:
+    """One mapping of an import file as a row to store; ``seen`` gathers (kind, value)."""
+    if not isinstance(item, dict):
+        raise _Problem(" is not a mapping")
+    kind, value, role = item.get("kind"), item.get("value"), item.get("role")
+    if kind not in KINDS:
+        raise _Problem(": the kind must be app_role or group")
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise _Problem(": the app role or group id must be 1 to 200 characters")
+    value = value.strip()
+    if (kind, value) in seen:
+        raise _Problem(f": {value} is mapped twice")
+    seen.add((kind, value))
+    if role is not None and role not in {r.value for r in ASSIGNABLE_ROLES}:
+        raise _Problem(f": there is no role called {role}")
+    service_id = _imported_service(item.get("service"), directorates)
+    directorate_id = _imported_directorate(item.get("directorate"), directorates)
+    if role is None and service_id is None and directorate_id is None:
+        raise _Problem(": it gives no role, service or directorate")
+    return {
+        "kind": kind,
+        "value": value,
+        "role": role,
+        "service_id": service_id,
+        "directorate_id": directorate_id,
+    }
+
+
+def _imported_service(service, directorates: dict) -> int | None:
+    if service is None:
+        return None
+    found = None
+    if isinstance(service, dict) and isinstance(service.get("directorate"), str):
+        directorate = directorates.get(service["directorate"])
+        if directorate is not None:
+            found = next((s for s in directorate.services if s.name == service.get("name")), None)
+    if found is None:
+        raise _Problem(": there is no such service here")
+    return found.id
+
+
+def _imported_directorate(name, directorates: dict) -> int | None:
+    if name is None:
+        return None
+    directorate = directorates.get(name) if isinstance(name, str) else None
+    if directorate is None:
+        raise _Problem(f": there is no directorate called {name}")
+    return directorate.id
