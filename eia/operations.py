@@ -204,6 +204,16 @@ def _kept_as_others_saved(
     )
 
 
+def _apply_merged(session, eia, actor, section, base, target, values: dict, row=()) -> dict:
+    """Apply ``values`` to ``target`` (a row of ``section`` at path ``row``), except the
+    fields someone else changed meanwhile and the person left as they found them
+    (_kept_as_others_saved). The changes made, as _apply gives them."""
+    theirs = _kept_as_others_saved(
+        session, eia, actor, section, base, {(*row, k): v for k, v in values.items()}
+    )
+    return _apply(target, {k: v for k, v in values.items() if (*row, k) not in theirs})
+
+
 def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
     eia.updated_at = now
     session.add(eia)
@@ -308,10 +318,7 @@ def update_eia(
     stray = set(values) - set(allowed)
     if stray:
         raise ValueError(f"{', '.join(sorted(stray))} not part of the {section} section")
-    theirs = _kept_as_others_saved(
-        session, eia, actor, section, base, {(name,): v for name, v in values.items()}
-    )
-    changes = _apply(eia, {k: v for k, v in values.items() if (k,) not in theirs})
+    changes = _apply_merged(session, eia, actor, section, base, eia, values)
     if not changes:
         return None
     return _record_edit(session, eia, actor, section, changes, _now(at))
@@ -400,14 +407,11 @@ def save_impact(
     if characteristic is None:
         raise ValueError(f"no characteristic {characteristic_id}")
     key = characteristic.key
-    theirs = _kept_as_others_saved(
-        session, eia, actor, section, base, {(key, name): v for name, v in values.items()}
-    )
     impact = next((i for i in eia.impacts if i.characteristic_id == characteristic_id), None)
     if impact is None:
         impact = ImpactAssessment(eia=eia, characteristic_id=characteristic_id)
         session.add(impact)
-    changes = _apply(impact, {k: v for k, v in values.items() if (key, k) not in theirs})
+    changes = _apply_merged(session, eia, actor, section, base, impact, values, (key,))
     if not changes:
         return None
     record = _record_edit(session, eia, actor, section, {key: changes}, _now(at))
@@ -577,16 +581,8 @@ def update_engagement(
     record = _child(eia.engagements, record_id)
     _check_edit(eia, actor, "engagement")
     _check_engagement_fields(values)
-    theirs = _kept_as_others_saved(
-        session,
-        eia,
-        actor,
-        "engagement",
-        base,
-        {(f"#{record_id}", k): v for k, v in values.items()},
-    )
-    changes = _apply(
-        record, {k: v for k, v in values.items() if (f"#{record_id}", k) not in theirs}
+    changes = _apply_merged(
+        session, eia, actor, "engagement", base, record, values, (f"#{record_id}",)
     )
     if not changes:
         return None
@@ -643,16 +639,8 @@ def save_action(
         session.flush()
         changes = {"added": {"id": action.id, **{k: v[1] for k, v in changes.items()}}}
     else:
-        theirs = _kept_as_others_saved(
-            session,
-            eia,
-            actor,
-            "actions",
-            base,
-            {(f"#{action.id}", k): v for k, v in values.items()},
-        )
-        changes = _apply(
-            action, {k: v for k, v in values.items() if (f"#{action.id}", k) not in theirs}
+        changes = _apply_merged(
+            session, eia, actor, "actions", base, action, values, (f"#{action.id}",)
         )
         if not changes:
             return None
