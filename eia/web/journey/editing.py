@@ -103,6 +103,7 @@ from eia.models import Eia, utcnow
 from eia.operations import EditRefused, edit_refusals
 from eia.queries.comments import section_comments
 from eia.queries.eias import eia_for_editing
+from eia.sections import CANNOT_START, COMPLETED, IN_PROGRESS, NOT_NEEDED, NOT_STARTED
 from forms.comments import CommentForm
 from workflows import TransitionRefused
 from workflows.guards import NEED_INPUTS, GuardContext
@@ -342,6 +343,15 @@ def finish(message: str | None, url: str):
         flash(message, "success")
     return redirect(url)
 
+
+# The task list component's status for each of the product's words.
+STATUS_DISPLAY = {
+    COMPLETED: {"text": COMPLETED},
+    IN_PROGRESS: {"tag": {"text": IN_PROGRESS, "classes": "govuk-tag--light-blue"}},
+    NOT_STARTED: {"tag": {"text": NOT_STARTED, "classes": "govuk-tag--blue"}},
+    CANNOT_START: {"text": CANNOT_START, "classes": "govuk-task-list__status--cannot-start-yet"},
+    NOT_NEEDED: {"text": NOT_NEEDED, "classes": "govuk-task-list__status--cannot-start-yet"},
+}
 
 # --- rendering -------------------------------------------------------------------------
 

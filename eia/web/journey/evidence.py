@@ -18,6 +18,7 @@ from ._assessment import (
     render,
 )
 from .editing import (
+    STATUS_DISPLAY,
     finish,
     form_errors,
     load_eia,
@@ -47,18 +48,7 @@ def _task(eia, characteristic) -> dict:
     item = {
         "title": {"text": characteristic.name},
         "href": url_for("journey.evidence_for", reference=eia.reference, key=characteristic.key),
-        "status": (
-            {"text": COMPLETED}
-            if status == COMPLETED
-            else {
-                "tag": {
-                    "text": status,
-                    "classes": "govuk-tag--light-blue"
-                    if status == IN_PROGRESS
-                    else "govuk-tag--blue",
-                }
-            }
-        ),
+        "status": STATUS_DISPLAY[status],
     }
     if hint:
         item["hint"] = {"text": hint}

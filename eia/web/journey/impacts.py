@@ -21,7 +21,7 @@ from ._assessment import (
     scores_sentence,
 )
 from ._assessment import impact_for as stored_impact
-from .editing import finish, form_errors, load_eia, next_url, save, task_list_url
+from .editing import STATUS_DISPLAY, finish, form_errors, load_eia, next_url, save, task_list_url
 
 COMPLETED = "Completed"
 IN_PROGRESS = "In progress"
@@ -49,18 +49,7 @@ def _task(eia, characteristic) -> dict:
     item = {
         "title": {"text": characteristic.name},
         "href": url_for("journey.impact_for", reference=eia.reference, key=characteristic.key),
-        "status": (
-            {"text": COMPLETED}
-            if status == COMPLETED
-            else {
-                "tag": {
-                    "text": status,
-                    "classes": "govuk-tag--light-blue"
-                    if status == IN_PROGRESS
-                    else "govuk-tag--blue",
-                }
-            }
-        ),
+        "status": STATUS_DISPLAY[status],
     }
     if status != NOT_STARTED:
         hint = scores_sentence(impact)

@@ -11,7 +11,6 @@ from eia.sections import (
     CANNOT_START,
     COMPLETED,
     FULL_ASSESSMENT_SECTIONS,
-    IN_PROGRESS,
     NOT_NEEDED,
     NOT_STARTED,
     SectionStatus,
@@ -23,7 +22,15 @@ from workflows.lifecycle import STATES, TRANSITIONS, Status, state
 
 from ..signoff import with_whom
 from . import journey
-from .editing import can_edit, context, load_eia, page_exists, render_section, section_url
+from .editing import (
+    STATUS_DISPLAY,
+    can_edit,
+    context,
+    load_eia,
+    page_exists,
+    render_section,
+    section_url,
+)
 from .events import GENERIC_EVENTS, event_url
 
 GROUPS = (
@@ -35,15 +42,6 @@ GROUPS = (
         "not know yet. These sections open when the full assessment starts.",
     ),
 )
-
-# The task list component's status for each of the product's words.
-STATUS_DISPLAY = {
-    COMPLETED: {"text": COMPLETED},
-    IN_PROGRESS: {"tag": {"text": IN_PROGRESS, "classes": "govuk-tag--light-blue"}},
-    NOT_STARTED: {"tag": {"text": NOT_STARTED, "classes": "govuk-tag--blue"}},
-    CANNOT_START: {"text": CANNOT_START, "classes": "govuk-task-list__status--cannot-start-yet"},
-    NOT_NEEDED: {"text": NOT_NEEDED, "classes": "govuk-task-list__status--cannot-start-yet"},
-}
 
 # Events whose own page is not the generic one.
 SIGN_OFF_ENDPOINT = "signoff.sign_off"
