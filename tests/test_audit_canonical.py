@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eia import audit
+from eia.db import make_engine
+
+from .support.services import PG_URL
 
 # Every character, lone surrogates included (they reach the payload; encoding then fails in
 # both paths alike), with the ones JSON escapes made likely.
@@ -113,14 +116,22 @@ def test_fast_hash_is_record_hash_for_a_records_types(prev, fields):
     assert audit.hashlib.sha256(fast_payload(prev, fields).encode("utf-8")).hexdigest() == expected
 
 
+@pytest.fixture(scope="module")
+def postgres_engine():
+    """The PostgreSQL server of DATABASE_URL (only queried: nothing is written)."""
+    engine = make_engine(PG_URL)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.postgres
 @settings(
     max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(at=DATETIMES.filter(lambda d: d.tzinfo is not None))
-def test_postgres_writes_occurred_at_as_python_does(engine, at):
-    if engine.dialect.name != "postgresql":
-        pytest.skip("PostgreSQL formats occurred_at for verify; SQLite's goes through Python")
-    with engine.connect() as conn:
+def test_postgres_writes_occurred_at_as_python_does(postgres_engine, at):
+    """PostgreSQL formats occurred_at for verify (SQLite's goes through Python)."""
+    with postgres_engine.connect() as conn:
         written = conn.execute(
             sa.text(
                 f"SELECT {audit._PG_OCCURRED_AT} FROM (SELECT CAST(:at AS timestamptz) "
