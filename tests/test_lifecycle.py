@@ -505,6 +505,10 @@ def test_every_state_has_its_tag_and_words():
             assert s.public_order > 0, f"{s.name}: where it comes in the register"
             assert s.revision or s.public_label, f"{s.name}: the public's words for it"
         assert s.editable <= set(SECTIONS), s.name
+        assert s.owner_next, f"{s.name}: what its owner does next (My EIAs)"
+        for words in (s.owner_next, s.owner_next_actions):
+            assert set(re.findall(r"{(\w*)}", words)) <= {"open_actions", "with_whom"}, s.name
+        assert "{with_whom}" not in s.owner_next_actions, s.name
 
 
 def test_every_event_has_its_words():
