@@ -523,6 +523,28 @@ def test_every_event_has_its_words():
             assert words.explanation and words.done, f"{name}: its page's words"
 
 
+def test_every_choice_of_destination_has_its_words():
+    """Where an event can go from one state to several, each row says the words for
+    choosing it, and both forms that ask (the sign-off page, the event form) offer them."""
+    from forms.events import event_form
+    from forms.signoff import SignOffForm
+    from workflows.lifecycle import destination_choices
+
+    for row in TRANSITIONS:
+        rows = [t for t in TRANSITIONS if (t.event, t.source) == (row.event, row.source)]
+        if len({t.dest for t in rows}) > 1:
+            assert row.choice, f"{row.event} to {row.dest}: the words for choosing it"
+            assert len({t.choice for t in rows}) == len(rows), row.event
+    assert destination_choices("return") == {
+        "full_assessment": "The full assessment",
+        "screening": "Screening",
+    }
+    event_field = event_form("return", ("return_target",), "Return").return_to
+    for field in (SignOffForm.return_to, event_field):
+        offered = {c.value: c.label for c in field.kwargs["choices"]}
+        assert offered == destination_choices("return")
+
+
 def test_every_section_has_its_names():
     from workflows.lifecycle import SECTION_RECORDS
 

@@ -247,6 +247,9 @@ def states_where(**flags) -> tuple[Status, ...]:
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of the table. ``choice``: when an event can go from one state to several,
+    the words for choosing this one ("The full assessment"), in the forms that ask."""
+
     event: str
     label: str
     source: str
@@ -255,6 +258,7 @@ class Transition:
     guards: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
+    choice: str = ""
 
 
 _TEAM = ("eia_team",)
@@ -322,6 +326,7 @@ TRANSITIONS = (
         guards=("segregation_of_duties",),
         needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
+        choice="The full assessment",
     ),
     Transition(
         "return",
@@ -332,6 +337,7 @@ TRANSITIONS = (
         guards=("segregation_of_duties",),
         needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
+        choice="Screening",
     ),
     Transition(
         "start_review",
@@ -508,6 +514,12 @@ def state(name: str) -> State:
 
 def transitions_for(event: str, source: str | None = None) -> list[Transition]:
     return [t for t in TRANSITIONS if t.event == event and (source is None or t.source == source)]
+
+
+def destination_choices(event: str) -> dict[str, str]:
+    """Where ``event`` can take an EIA, when the person chooses: {state: words}, in the
+    table's order (the return's "The full assessment", "Screening")."""
+    return {str(t.dest): t.choice for t in transitions_for(event) if t.choice}
 
 
 def binds_content(event: str) -> bool:
