@@ -30,6 +30,8 @@ class Capability(StrEnum):
     manage = "manage"  # the "Manage" pages: characteristics and guidance
     administer = "administer"  # people, the council's structure, failed emails, everyone's
     # mail, the break-glass sign-in, assigning approvers
+    equality_unit = "equality_unit"  # the Policy and Equality Unit's part in the lifecycle:
+    # comment on any EIA, start its review, hear of sign-offs that are late
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,13 @@ ROLES = (
     RoleRules(
         Role.equality_officer,
         frozenset(
-            {Capability.read_everything, Capability.dashboard, Capability.audit, Capability.manage}
+            {
+                Capability.read_everything,
+                Capability.dashboard,
+                Capability.audit,
+                Capability.manage,
+                Capability.equality_unit,
+            }
         ),
         "Reads every EIA, comments on quality, sees the dashboard and manages "
         "characteristics and guidance.",

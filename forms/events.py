@@ -11,6 +11,10 @@ from flask_wtf import FlaskForm
 
 from forms.fields import Needed, button, checkbox, date_input, long_text, radios
 from workflows.guards import NEED_INPUTS
+from workflows.lifecycle import destination_choices
+
+# The question for the return's destination (here and on the sign-off page, forms.signoff).
+RETURN_TARGET_QUESTION = "Where does the EIA go back to?"
 
 # Words for a reason, by event: the question a person answers.
 REASON_LABELS = {
@@ -67,8 +71,8 @@ def _unbound_field(need: str, event: str):
         )
     if need == "return_target":
         return radios(
-            "Where does the EIA go back to?",
-            {"full_assessment": "The full assessment", "screening": "Screening"},
+            RETURN_TARGET_QUESTION,
+            destination_choices(event),
             message="Select where the EIA goes back to",
         )
     if need == "attestation":

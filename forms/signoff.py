@@ -19,9 +19,12 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
-from workflows.lifecycle import SECTIONS
+from forms.events import RETURN_TARGET_QUESTION
+from workflows.lifecycle import SECTIONS, destination_choices
 
 LONG_TEXT = Length(max=20000, message="Keep this to 20,000 characters or fewer")
+# Where a returned EIA can go: the lifecycle table's return transitions.
+RETURN_TARGETS = destination_choices("return")
 
 
 class SignOffForm(FlaskForm):
@@ -56,12 +59,9 @@ class SignOffForm(FlaskForm):
         validators=[Optional()],
     )
     return_to = RadioField(
-        "Where does the EIA go back to?",
-        choices=[
-            SelectChoice("full_assessment", "The full assessment"),
-            SelectChoice("screening", "Screening"),
-        ],
-        default="full_assessment",
+        RETURN_TARGET_QUESTION,
+        choices=[SelectChoice(key, words) for key, words in RETURN_TARGETS.items()],
+        default=next(iter(RETURN_TARGETS)),
         widget=GovRadioInput(),
         validators=[Optional()],
     )

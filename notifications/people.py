@@ -1,6 +1,7 @@
 """Who receives what: a directorate's approvers, the Policy and Equality Unit, and each
 person's choice of digest or immediate email. Each is one query, whatever the number of
-EIAs."""
+EIAs. Who is an approver or in the unit is eia/capabilities.py's to say: a role given the
+capability gets the emails."""
 
 from collections import defaultdict
 from collections.abc import Iterable
@@ -8,15 +9,16 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from eia.capabilities import Capability, holders_clause
 from eia.models import NotificationPreference, Service, User
-from eia.models.enums import Role
 from eia.models.notifications import Delivery
 
 
 def directorate_approvers(
     session: Session, directorate_ids: Iterable[int]
 ) -> dict[int, list[User]]:
-    """Active approvers by the directorate they sign off (their own, or their service's)."""
+    """Active people who sign off (``Capability.sign_off``), by the directorate they sign
+    off (their own, or their service's)."""
     ids = set(directorate_ids)
     if not ids:
         return {}
@@ -24,7 +26,7 @@ def directorate_approvers(
     rows = session.exec(
         select(User, effective)
         .outerjoin(Service, Service.id == User.service_id)
-        .where(User.role == Role.approver, User.active.is_(True), effective.in_(ids))
+        .where(holders_clause(Capability.sign_off), User.active.is_(True), effective.in_(ids))
         .order_by(User.id)
     ).all()
     found: dict[int, list[User]] = defaultdict(list)
@@ -34,10 +36,11 @@ def directorate_approvers(
 
 
 def equality_officers(session: Session) -> list[User]:
+    """The active Policy and Equality Unit (``Capability.equality_unit``)."""
     return list(
         session.exec(
             select(User)
-            .where(User.role == Role.equality_officer, User.active.is_(True))
+            .where(holders_clause(Capability.equality_unit), User.active.is_(True))
             .order_by(User.id)
         ).all()
     )

@@ -32,6 +32,7 @@ def test_who_may_do_what_is_what_the_pages_allowed_before():
     assert set(roles_with(Capability.administer)) == {Role.admin}
     assert set(roles_with(Capability.start_eias)) == {Role.officer, Role.approver}
     assert set(roles_with(Capability.sign_off)) == {Role.approver}
+    assert set(roles_with(Capability.equality_unit)) == {Role.equality_officer}
     assert role_may("admin", Capability.administer)  # a role as stored (a plain string)
     assert not role_may("nobody", Capability.administer)
 

@@ -505,6 +505,10 @@ def test_every_state_has_its_tag_and_words():
             assert s.public_order > 0, f"{s.name}: where it comes in the register"
             assert s.revision or s.public_label, f"{s.name}: the public's words for it"
         assert s.editable <= set(SECTIONS), s.name
+        assert s.owner_next, f"{s.name}: what its owner does next (My EIAs)"
+        for words in (s.owner_next, s.owner_next_actions):
+            assert set(re.findall(r"{(\w*)}", words)) <= {"open_actions", "with_whom"}, s.name
+        assert "{with_whom}" not in s.owner_next_actions, s.name
 
 
 def test_every_event_has_its_words():
@@ -517,6 +521,28 @@ def test_every_event_has_its_words():
         assert set(re.findall(r"{(\w*)}", words.phrase_detail)) <= {"to_state", "version"}
         if name not in sign_off_events():  # these have their own page
             assert words.explanation and words.done, f"{name}: its page's words"
+
+
+def test_every_choice_of_destination_has_its_words():
+    """Where an event can go from one state to several, each row says the words for
+    choosing it, and both forms that ask (the sign-off page, the event form) offer them."""
+    from forms.events import event_form
+    from forms.signoff import SignOffForm
+    from workflows.lifecycle import destination_choices
+
+    for row in TRANSITIONS:
+        rows = [t for t in TRANSITIONS if (t.event, t.source) == (row.event, row.source)]
+        if len({t.dest for t in rows}) > 1:
+            assert row.choice, f"{row.event} to {row.dest}: the words for choosing it"
+            assert len({t.choice for t in rows}) == len(rows), row.event
+    assert destination_choices("return") == {
+        "full_assessment": "The full assessment",
+        "screening": "Screening",
+    }
+    event_field = event_form("return", ("return_target",), "Return").return_to
+    for field in (SignOffForm.return_to, event_field):
+        offered = {c.value: c.label for c in field.kwargs["choices"]}
+        assert offered == destination_choices("return")
 
 
 def test_every_section_has_its_names():

@@ -74,3 +74,54 @@ def test_the_scan_finds_a_hedged_plural(tmp_path):
     assert HEDGED.search(_template_text(page))
     page.write_text("{{ c.pattern_id(s) }} <p>{{ n | plural('open action') }}</p>")
     assert not HEDGED.search(_template_text(page))
+
+
+# --- a section's title is written once: its record in workflows/lifecycle.py ---------------
+
+# Where a section's title stands as words of its own (a heading, a page title, a quoted
+# string) but means something else: (template, section key): why.
+SECTION_TITLE_ALLOWED = {
+    ("partials/impacts_table.html", "evidence"): "an impact's evidence field, not the section",
+    ("journey/intersectional.html", "evidence"): "the group's evidence field, not the section",
+    ("journey/_assessment.html", "evidence"): "an impact's evidence field, not the section",
+}
+
+
+def _section_titles_written_in(text: str) -> set[str]:
+    """The section keys whose title ``text`` writes out as a heading, title or string:
+    between tags (``>Action plan<``), after a block tag (``%}Action plan{%``, ``%}Evidence:``)
+    or quoted (``"Action plan"``). Prose that mentions a section is left alone."""
+    from workflows.lifecycle import SECTION_RECORDS
+
+    found = set()
+    for s in SECTION_RECORDS:
+        title = re.escape(s.title)
+        if re.search(rf'(>\s*|%\}}|"){title}(\s*<|\{{%|"|:)', text):
+            found.add(s.key)
+    return found
+
+
+def test_no_template_writes_a_section_title_out():
+    """Renaming a section is one edit: templates say ``{{ section_titles.actions }}``."""
+    found, allowed = [], set()
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        name = path.relative_to(TEMPLATES).as_posix()
+        for key in _section_titles_written_in(path.read_text()):
+            if (name, key) in SECTION_TITLE_ALLOWED:
+                allowed.add((name, key))
+            else:
+                found.append(f"{name}: {key}")
+    assert found == []
+    assert allowed == set(SECTION_TITLE_ALLOWED), "an allowance no longer needed"
+
+
+def test_the_scan_finds_a_section_title_written_out():
+    assert _section_titles_written_in('<h2 class="x">Action plan</h2>') == {"actions"}
+    assert _section_titles_written_in("{% block title %}Evidence: {{ c }}{% endblock %}") == {
+        "evidence"
+    }
+    assert _section_titles_written_in('{{ heading("Intersectional impacts") }}') == {
+        "intersectional"
+    }
+    assert _section_titles_written_in("<p>Screening found it relevant.</p>") == set()
+    assert _section_titles_written_in("<h2>{{ section_titles.actions }}</h2>") == set()

@@ -5,8 +5,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from eia.capabilities import Capability, role_may
 from eia.models import Eia, User, london_date, utcnow
-from eia.models.enums import OPEN_ACTION_STATUSES, Direction, Outcome, Relevance, Role
+from eia.models.enums import OPEN_ACTION_STATUSES, Direction, Outcome, Relevance
 
 from .lifecycle import transitions_for
 
@@ -35,13 +36,22 @@ Check = Callable[[GuardContext], list[str]]
 # --- who may act -----------------------------------------------------------------------
 
 
+# Roles are eia/capabilities.py's: each rule asks for a capability, so a new role given it
+# is covered.
+
+
+def _holds(ctx: GuardContext, capability: Capability) -> bool:
+    a = ctx.actor
+    return a is not None and a.active and role_may(a.role, capability)
+
+
 def _is_team(ctx: GuardContext) -> bool:
     a, e = ctx.actor, ctx.eia
     if a is None or not a.active:
         return False
     if a.id == e.owner_id:
         return True
-    return a.role in (Role.officer, Role.approver) and a.service_id == e.service_id
+    return role_may(a.role, Capability.start_eias) and a.service_id == e.service_id
 
 
 def _is_directorate_approver(ctx: GuardContext) -> bool:
@@ -49,7 +59,7 @@ def _is_directorate_approver(ctx: GuardContext) -> bool:
     return (
         a is not None
         and a.active
-        and a.role == Role.approver
+        and role_may(a.role, Capability.sign_off)
         and a.effective_directorate_id == ctx.eia.directorate_id
     )
 
@@ -58,16 +68,8 @@ ACTOR_RULES: dict[str, tuple[Callable[[GuardContext], bool], str]] = {
     "scheduler": (lambda ctx: ctx.actor is None, "the scheduler"),
     "eia_team": (_is_team, "the EIA's owner or an officer in its service"),
     "directorate_approver": (_is_directorate_approver, "an approver for the EIA's directorate"),
-    "equality_officer": (
-        lambda ctx: (
-            ctx.actor is not None and ctx.actor.active and ctx.actor.role == Role.equality_officer
-        ),
-        "an equality officer",
-    ),
-    "admin": (
-        lambda ctx: ctx.actor is not None and ctx.actor.active and ctx.actor.role == Role.admin,
-        "an administrator",
-    ),
+    "equality_officer": (lambda ctx: _holds(ctx, Capability.equality_unit), "an equality officer"),
+    "admin": (lambda ctx: _holds(ctx, Capability.administer), "an administrator"),
 }
 
 

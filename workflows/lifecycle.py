@@ -89,7 +89,11 @@ class State:
     - ``revision``: a published EIA in this state is being revised (the register shows the
       last approved version, "under revision");
     - ``public_label``: the public's words for it (None for a revision state), and
-      ``public_order`` where it comes in the register's list of statuses.
+      ``public_order`` where it comes in the register's list of statuses;
+    - ``owner_next``: what its owner must do next, in a sentence (My EIAs), with these
+      fields: ``{open_actions}`` (their open actions: "2 open actions, 1 overdue") and
+      ``{with_whom}`` (where it is: "with Ann Approver, sent on 3 March 2026");
+      ``owner_next_actions``, when it differs while the owner has open actions.
     Active means not ``terminal``.
     """
 
@@ -109,6 +113,8 @@ class State:
     drafting_words: str = ""
     public_label: str | None = None
     public_order: int = 0
+    owner_next: str = ""
+    owner_next_actions: str = ""
 
     FLAGS = ("tag", "signed_off", "submitted", "in_force", "drafting", "public", "revision")
 
@@ -131,6 +137,7 @@ STATES = (
         tag="govuk-tag--grey",
         **{**_NO, "drafting": True},
         drafting_words="in draft",
+        owner_next="Complete the proposal, then start screening.",
     ),
     State(
         Status.screening,
@@ -140,6 +147,7 @@ STATES = (
         tag="govuk-tag--turquoise",
         **{**_NO, "drafting": True, "public": True, "revision": True},
         drafting_words="in screening",
+        owner_next="Answer the screening questions for every characteristic.",
         public_order=3,
     ),
     State(
@@ -150,6 +158,7 @@ STATES = (
         tag="",
         **{**_NO, "drafting": True, "public": True, "revision": True},
         drafting_words="in full assessment",
+        owner_next="Complete the full assessment and send it for sign-off.",
         public_order=3,
     ),
     State(
@@ -159,6 +168,7 @@ STATES = (
         tag="govuk-tag--yellow",
         **{**_NO, "submitted": True, "public": True, "revision": True},
         public_order=3,
+        owner_next="Nothing: it is {with_whom}.",
     ),
     State(
         Status.approved,
@@ -169,6 +179,8 @@ STATES = (
         **{**_NO, "signed_off": True, "submitted": True, "in_force": True, "public": True},
         public_label="In force",
         public_order=1,
+        owner_next="Nothing until the review date.",
+        owner_next_actions="Deliver the action plan: {open_actions}.",
     ),
     State(
         Status.under_review,
@@ -179,6 +191,7 @@ STATES = (
         **{**_NO, "signed_off": True, "submitted": True, "in_force": True, "public": True},
         public_label="Under review",
         public_order=2,
+        owner_next="Review it: confirm it still stands or revise it.",
     ),
     State(
         Status.withdrawn,
@@ -189,6 +202,7 @@ STATES = (
         **{**_NO, "public": True},
         public_label="Withdrawn (the proposal was dropped)",
         public_order=5,
+        owner_next="Nothing: this EIA is closed.",
     ),
     State(
         Status.archived,
@@ -199,6 +213,7 @@ STATES = (
         **{**_NO, "signed_off": True, "submitted": True, "public": True},
         public_label="Archived (the policy has ended)",
         public_order=4,
+        owner_next="Nothing: this EIA is closed.",
     ),
 )
 
@@ -232,6 +247,9 @@ def states_where(**flags) -> tuple[Status, ...]:
 
 @dataclass(frozen=True)
 class Transition:
+    """One row of the table. ``choice``: when an event can go from one state to several,
+    the words for choosing this one ("The full assessment"), in the forms that ask."""
+
     event: str
     label: str
     source: str
@@ -240,6 +258,7 @@ class Transition:
     guards: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     effects: tuple[str, ...] = ()
+    choice: str = ""
 
 
 _TEAM = ("eia_team",)
@@ -307,6 +326,7 @@ TRANSITIONS = (
         guards=("segregation_of_duties",),
         needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
+        choice="The full assessment",
     ),
     Transition(
         "return",
@@ -317,6 +337,7 @@ TRANSITIONS = (
         guards=("segregation_of_duties",),
         needs=("content_seen", "comment", "return_target"),
         effects=("record_return",),
+        choice="Screening",
     ),
     Transition(
         "start_review",
@@ -493,6 +514,12 @@ def state(name: str) -> State:
 
 def transitions_for(event: str, source: str | None = None) -> list[Transition]:
     return [t for t in TRANSITIONS if t.event == event and (source is None or t.source == source)]
+
+
+def destination_choices(event: str) -> dict[str, str]:
+    """Where ``event`` can take an EIA, when the person chooses: {state: words}, in the
+    table's order (the return's "The full assessment", "Screening")."""
+    return {str(t.dest): t.choice for t in transitions_for(event) if t.choice}
 
 
 def binds_content(event: str) -> bool:

@@ -17,7 +17,7 @@ from eia.words import plural
 from forms.signoff import SignOffForm
 from workflows import TransitionRefused, refusal_reasons, segregation
 from workflows.guards import GuardContext, decision_date_passed
-from workflows.lifecycle import Status
+from workflows.lifecycle import Status, state
 
 from .auth import forbid_unless
 from .journey.editing import form_errors, refusal_errors, transition_errors
@@ -173,38 +173,33 @@ def my_eias():
 
 
 def next_step(eia: Eia, user, today, deciders: list | None = None) -> str:
-    """What this person must do next on this EIA, in a sentence. ``deciders``: for an EIA
-    awaiting sign-off, the approvers who may decide on it (workflows.segregation)."""
+    """What this person must do next on this EIA, in a sentence: the owner's words are the
+    state's (workflows.lifecycle, ``owner_next``). ``deciders``: for an EIA awaiting
+    sign-off, the approvers who may decide on it (workflows.segregation)."""
     mine = [
         a
         for a in eia.actions
         if a.owner_id == user.id and a.status in ("proposed", "planned", "in_progress")
     ]
     overdue = [a for a in mine if a.due_date is not None and a.due_date < today]
-    late = f", {len(overdue)} overdue." if overdue else "."
+    late = f", {len(overdue)} overdue" if overdue else ""
     if eia.owner_id != user.id:
         return (
-            f"Deliver your {plural(len(mine), 'action')}{late}"
+            f"Deliver your {plural(len(mine), 'action')}{late}."
             if mine
             else "Nothing for you to do."
         )
-    if eia.status == Status.awaiting_sign_off:
-        if deciders:
-            return f"Nothing: it is {with_whom(eia, deciders, user)}."
+    words = state(eia.status)
+    sentence = words.owner_next_actions if mine and words.owner_next_actions else words.owner_next
+    if "{with_whom}" not in sentence:
+        return sentence.format(open_actions=f"{plural(len(mine), 'open action')}{late}")
+    if not deciders:
         return (
             f"Nothing you can do: it was sent for sign-off on "
             f"{long_date(eia.status_changed_at)}, but no approver may decide on it yet "
             "(its page says who can assign one)."
         )
-    return {
-        "draft": "Complete the proposal, then start screening.",
-        "screening": "Answer the screening questions for every characteristic.",
-        "full_assessment": "Complete the full assessment and send it for sign-off.",
-        "approved": f"Deliver the action plan: {plural(len(mine), 'open action')}{late}"
-        if mine
-        else "Nothing until the review date.",
-        "under_review": "Review it: confirm it still stands or revise it.",
-    }.get(eia.status, "Nothing: this EIA is closed.")
+    return sentence.format(with_whom=with_whom(eia, deciders, user))
 
 
 def with_whom(eia: Eia, deciders: list, viewer=None) -> str:

@@ -8,7 +8,7 @@ from eia.capabilities import Capability, may
 from eia.dates import long_date
 from eia.scoring import bands_in_words
 from eia.words import plural
-from workflows.lifecycle import STATES, state
+from workflows.lifecycle import SECTIONS, STATES, state
 
 from .labels import TAG_CLASSES, label
 
@@ -33,6 +33,8 @@ def init_templating(app: Flask) -> None:
     app.add_template_global(TAG_CLASSES, "tag_classes")
     app.add_template_global(STATES, "states")
     app.add_template_global(state, "state")  # {% if state(eia.status).in_force %}
+    # {{ section_titles.actions }}: a section's heading is its lifecycle record's title
+    app.add_template_global(SECTIONS, "section_titles")
     # {% if may("sign_off") %}: what the signed-in person may do (eia/capabilities.py)
     app.add_template_global(lambda capability: may(current_user, Capability(capability)), "may")
     # "1 or 2 negligible, 3 or 4 low, 6, 8 or 9 medium, 12 or 16 high"
