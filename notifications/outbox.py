@@ -144,34 +144,57 @@ def add(
 
 
 def add_many(session: Session, rows: list[dict]) -> list[int]:
-    """Write many rows made by ``row_values`` with one INSERT ... ON CONFLICT DO NOTHING
-    (executemany), in the caller's transaction: a row whose key exists is not written.
-    Returns the ids written; the immediate ones are handed over after the commit, as
+    """Write many rows made by ``row_values`` in the caller's transaction: one INSERT ...
+    ON CONFLICT DO NOTHING run for each row (an executemany: on PostgreSQL psycopg pipelines
+    them), so a row whose key exists is not written. Returns the ids written, found again by
+    their keys and creation time; the immediate ones are handed over after the commit, as
     ``add`` does."""
     if not rows:
         return []
-    table = OutboxEmail.__table__
-    stmt = (
-        _insert(session)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(table.c.id, table.c.delivery, table.c.status)
-    )
-    written = session.execute(stmt, rows).all()
+    table = OutboxEmail.__table__.c
+    insert = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    session.execute(insert, rows)
+    made = {r["created_at"] for r in rows}
+    written = [
+        row
+        for row in _by_keys(
+            session,
+            (table.id, table.created_at, table.delivery, table.status),
+            [r["idempotency_key"] for r in rows],
+        )
+        if row.created_at in made
+    ]
     remember(
         session,
-        [i for i, d, s in written if d == Delivery.immediate and s == OutboxStatus.queued],
+        [
+            r.id
+            for r in written
+            if r.delivery == Delivery.immediate and r.status == OutboxStatus.queued
+        ],
     )
-    return [i for i, _, _ in written]
+    return sorted(r.id for r in written)
 
 
-def existing_keys(session: Session, keys: Iterable[str], chunk: int = 5000) -> set[str]:
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
     """The idempotency keys among ``keys`` that already have a row."""
-    keys = list(keys)
     column = OutboxEmail.__table__.c.idempotency_key
-    found: set[str] = set()
+    return {r.idempotency_key for r in _by_keys(session, (column,), list(keys))}
+
+
+def _by_keys(session: Session, columns, keys: list[str], chunk: int = 5000) -> list[sa.Row]:
+    """Outbox rows (these columns) whose idempotency key is one of ``keys``: on PostgreSQL
+    one query with the keys as one array parameter, elsewhere an IN list a chunk at a
+    time."""
+    key = OutboxEmail.__table__.c.idempotency_key
+    if not keys:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        array = sa.bindparam("keys", keys, type_=postgresql.ARRAY(sa.String))
+        return list(session.execute(sa.select(*columns).where(key == sa.any_(array))))
+    found = []
     for start in range(0, len(keys), chunk):
         part = keys[start : start + chunk]
-        found.update(session.execute(sa.select(column).where(column.in_(part))).scalars())
+        found += session.execute(sa.select(*columns).where(key.in_(part))).all()
     return found
 
 
