@@ -289,6 +289,26 @@ def markdown(r: dict) -> str:
             ],
         )
         out += ["By rule: " + ", ".join(f"{k} {_fmt(v)}" for k, v in s["by_rule"].items()), ""]
+        w = s.get("whole_sweep")
+        if w:
+            out += [
+                "The whole sweep, `notifications.reminders.sweep_reminders`, writes included "
+                "(in a transaction rolled back), then the same sweep again at once (every "
+                f"row already there, nothing written); {_fmt(w['statements_both'])} SQL "
+                "statements for both:",
+                "",
+            ]
+            out += _table(
+                ["run", "rows written", "p50 ms", "min ms", "max ms"],
+                [
+                    [
+                        "first",
+                        w["written"],
+                        *(w["first"][k] for k in ("p50_ms", "min_ms", "max_ms")),
+                    ],
+                    ["again", 0, *(w["again"][k] for k in ("p50_ms", "min_ms", "max_ms"))],
+                ],
+            )
 
     out += ["## 4. Email throughput", ""]
     e = figs.get("email")

@@ -56,8 +56,7 @@ def _insert(session: Session):
     return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
 
 
-def add(
-    session: Session,
+def row_values(
     *,
     key: str,
     recipient: User,
@@ -66,17 +65,14 @@ def add(
     template: str,
     subject: str,
     context: dict,
-    eia_id: int | None = None,
-    urgent: bool = False,
-    delivery: str = Delivery.immediate,
-    now: datetime | None = None,
-    failed: str | None = None,
-) -> int | None:
-    """Write one outbox row in the caller's transaction. Returns its id, or None when a row
-    with this idempotency key already exists (nothing is written). ``failed``: the email
-    could not be made; the row records why, for administrators (Failed emails)."""
-    now = now or utcnow()
-    values = dict(
+    eia_id: int | None,
+    urgent: bool,
+    delivery: str,
+    now: datetime,
+    failed: str | None,
+) -> dict:
+    """The columns of one outbox row (``add`` writes one, ``add_many`` many)."""
+    return dict(
         idempotency_key=key,
         recipient_id=recipient.id,
         recipient_email=recipient.email,
@@ -100,6 +96,41 @@ def add(
         body_text="",
         body_html="",
     )
+
+
+def add(
+    session: Session,
+    *,
+    key: str,
+    recipient: User,
+    kind: str,
+    rule: str,
+    template: str,
+    subject: str,
+    context: dict,
+    eia_id: int | None = None,
+    urgent: bool = False,
+    delivery: str = Delivery.immediate,
+    now: datetime | None = None,
+    failed: str | None = None,
+) -> int | None:
+    """Write one outbox row in the caller's transaction. Returns its id, or None when a row
+    with this idempotency key already exists (nothing is written). ``failed``: the email
+    could not be made; the row records why, for administrators (Failed emails)."""
+    values = row_values(
+        key=key,
+        recipient=recipient,
+        kind=kind,
+        rule=rule,
+        template=template,
+        subject=subject,
+        context=context,
+        eia_id=eia_id,
+        urgent=urgent,
+        delivery=delivery,
+        now=now or utcnow(),
+        failed=failed,
+    )
     stmt = (
         _insert(session)
         .values(**values)
@@ -110,6 +141,61 @@ def add(
     if new_id is not None and delivery == Delivery.immediate and not failed:
         remember(session, [new_id])
     return new_id
+
+
+def add_many(session: Session, rows: list[dict]) -> list[int]:
+    """Write many rows made by ``row_values`` in the caller's transaction: one INSERT ...
+    ON CONFLICT DO NOTHING run for each row (an executemany: on PostgreSQL psycopg pipelines
+    them), so a row whose key exists is not written. Returns the ids written, found again by
+    their keys and creation time; the immediate ones are handed over after the commit, as
+    ``add`` does."""
+    if not rows:
+        return []
+    table = OutboxEmail.__table__.c
+    insert = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    session.execute(insert, rows)
+    made = {r["created_at"] for r in rows}
+    written = [
+        row
+        for row in _by_keys(
+            session,
+            (table.id, table.created_at, table.delivery, table.status),
+            [r["idempotency_key"] for r in rows],
+        )
+        if row.created_at in made
+    ]
+    remember(
+        session,
+        [
+            r.id
+            for r in written
+            if r.delivery == Delivery.immediate and r.status == OutboxStatus.queued
+        ],
+    )
+    return sorted(r.id for r in written)
+
+
+def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:
+    """The idempotency keys among ``keys`` that already have a row."""
+    column = OutboxEmail.__table__.c.idempotency_key
+    return {r.idempotency_key for r in _by_keys(session, (column,), list(keys))}
+
+
+def _by_keys(session: Session, columns, keys: list[str], chunk: int = 5000) -> list[sa.Row]:
+    """Outbox rows (these columns) whose idempotency key is one of ``keys``: on PostgreSQL
+    one query with the keys as one array parameter, elsewhere an IN list a chunk at a
+    time."""
+    key = OutboxEmail.__table__.c.idempotency_key
+    if not keys:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        array = sa.bindparam("keys", keys, type_=postgresql.ARRAY(sa.String))
+        return list(session.execute(sa.select(*columns).where(key == sa.any_(array))))
+    found = []
+    for start in range(0, len(keys), chunk):
+        part = keys[start : start + chunk]
+        found += session.execute(sa.select(*columns).where(key.in_(part))).all()
+    return found
 
 
 def each_apart(session: Session, items, write, on_error) -> list:

@@ -16,13 +16,13 @@ Reminders are only made on working days: nobody is reminded at the weekend or on
 holiday, and the working-day counts never advance on those days either.
 """
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from eia.models import ActionItem, AuditRecord, Eia, User, london_date, utcnow
 from eia.models.enums import OPEN_ACTION_STATUSES
@@ -45,7 +45,36 @@ from .people import directorate_approvers, equality_officers, reminder_delivery,
 IDLE_STATES = states_where(drafting=True)
 NOT_SIGNED_OFF = states_where(active=True, signed_off=False)
 ACTIVE_STATES = states_where(active=True)
+log = logging.getLogger(__name__)
+
 STATE_WORDS = {s.name: s.drafting_words for s in STATES if s.drafting}
+
+# What the rules and the email's context read of an EIA: narrow rows, not ORM objects (the
+# JSON columns of thousands of EIAs were most of a national sweep's time). A row has these
+# as attributes, so ``eia_context`` and ``eligible_deciders`` take it as they take an Eia.
+EIA_COLUMNS = (
+    Eia.id,
+    Eia.reference,
+    Eia.title,
+    Eia.status,
+    Eia.decision_date,
+    Eia.review_date,
+    Eia.owner_id,
+    Eia.directorate_id,
+    Eia.status_changed_at,
+)
+
+
+def _eia_rows(session: Session, query: sa.Select) -> list[sa.Row]:
+    return list(session.execute(query).all())
+
+
+def _owner_names(session: Session, rows) -> dict[int, str]:
+    """Every owner's name, active or not (an escalation names the author either way)."""
+    ids = {r.owner_id for r in rows}
+    if not ids:
+        return {}
+    return dict(session.execute(sa.select(User.id, User.name).where(User.id.in_(ids))).all())
 
 
 @dataclass(frozen=True)
@@ -69,7 +98,7 @@ def _repeat_period(start: date, elapsed: int, first: int, every: int) -> str:
 
 
 def _eia_reminder(
-    eia: Eia,
+    eia,
     user: User,
     rule: str,
     period: str,
@@ -92,25 +121,26 @@ def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
     after, every = cfg.REMINDER_IDLE_AFTER_DAYS, cfg.REMINDER_IDLE_REPEAT_DAYS
     escalate = cfg.REMINDER_IDLE_ESCALATE_DAYS
     last = (
-        select(AuditRecord.eia_id, sa.func.max(AuditRecord.occurred_at).label("last_at"))
+        sa.select(AuditRecord.eia_id, sa.func.max(AuditRecord.occurred_at).label("last_at"))
         .join(Eia, Eia.id == AuditRecord.eia_id)
         .where(Eia.status.in_(IDLE_STATES))
         .group_by(AuditRecord.eia_id)
         .subquery()
     )
     cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
-    rows = session.exec(
-        select(Eia, last.c.last_at)
+    rows = _eia_rows(
+        session,
+        sa.select(*EIA_COLUMNS, last.c.last_at)
         .join(last, last.c.eia_id == Eia.id)
         .where(last.c.last_at < cutoff)
-        .options(joinedload(Eia.owner))
-        .order_by(Eia.id)
-    ).all()
-    owners = users_by_id(session, [e.owner_id for e, _ in rows])
-    approvers = directorate_approvers(session, {e.directorate_id for e, _ in rows})
+        .order_by(Eia.id),
+    )
+    owners = users_by_id(session, [e.owner_id for e in rows])
+    names = _owner_names(session, rows)
+    approvers = directorate_approvers(session, {e.directorate_id for e in rows})
     found = []
-    for eia, last_at in rows:
-        since = london_date(last_at)
+    for eia in rows:
+        since = london_date(eia.last_at)
         idle = working_days_between(since, today)
         words = dict(idle_days=idle, since=day_text(since), state_words=STATE_WORDS[eia.status])
         owner = owners.get(eia.owner_id)
@@ -129,6 +159,7 @@ def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
                 )
             )
         if idle >= escalate:
+            owner_name = names.get(eia.owner_id)
             for approver in approvers.get(eia.directorate_id, []):
                 if approver.id == eia.owner_id:
                     continue
@@ -141,9 +172,9 @@ def idle_assessments(session: Session, today: date, cfg) -> list[Reminder]:
                         "idle_escalation",
                         f"Stalled: {eia.reference} has not changed for "
                         f"{plural(idle, 'working day')}",
-                        summary=f"{eia.reference} ({eia.owner.name}) has not moved for "
+                        summary=f"{eia.reference} ({owner_name}) has not moved for "
                         f"{plural(idle, 'working day')}.",
-                        owner_name=eia.owner.name,
+                        owner_name=owner_name,
                         **words,
                     )
                 )
@@ -156,12 +187,13 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
     after, every = cfg.REMINDER_SIGNOFF_AFTER_DAYS, cfg.REMINDER_SIGNOFF_REPEAT_DAYS
     escalate = cfg.REMINDER_SIGNOFF_ESCALATE_DAYS
     cutoff = london_midnight(idle_cutoff(today, min(after, escalate)))
-    eias = session.exec(
-        select(Eia)
+    eias = _eia_rows(
+        session,
+        sa.select(*EIA_COLUMNS)
         .where(Eia.status == Status.awaiting_sign_off, Eia.status_changed_at < cutoff)
-        .options(joinedload(Eia.owner))
-        .order_by(Eia.id)
-    ).all()
+        .order_by(Eia.id),
+    )
+    names = _owner_names(session, eias)
     deciders = eligible_deciders(session, eias)
     unit = equality_officers(session) if eias else []
     found = []
@@ -171,7 +203,7 @@ def pending_sign_off(session: Session, today: date, cfg) -> list[Reminder]:
         words = dict(
             waiting_days=waiting,
             since=day_text(since),
-            owner_name=eia.owner.name,
+            owner_name=names.get(eia.owner_id),
             path=f"/eias/{eia.reference}/sign-off",
         )
         if waiting >= after:
@@ -212,16 +244,17 @@ def decision_date_near(session: Session, today: date, cfg) -> list[Reminder]:
     """Not signed off and the decision is N working days away or fewer: urgent, to the owner
     and the approvers, once each working day."""
     horizon = add_working_days(today, cfg.REMINDER_DECISION_WITHIN_DAYS)
-    eias = session.exec(
-        select(Eia)
+    eias = _eia_rows(
+        session,
+        sa.select(*EIA_COLUMNS)
         .where(
             Eia.status.in_(NOT_SIGNED_OFF),
             Eia.decision_date.is_not(None),
             Eia.decision_date >= today,
             Eia.decision_date <= horizon,
         )
-        .order_by(Eia.decision_date, Eia.id)
-    ).all()
+        .order_by(Eia.decision_date, Eia.id),
+    )
     owners = users_by_id(session, [e.owner_id for e in eias])
     deciders = eligible_deciders(session, eias)
     found = []
@@ -262,16 +295,17 @@ def review_coming(session: Session, today: date, cfg) -> list[Reminder]:
     """An approved EIA's review date is N calendar days away or fewer: tell the owner once
     (the move into review at the date is ``start_due_reviews``, in the same sweep)."""
     horizon = today + timedelta(days=cfg.REMINDER_REVIEW_NOTICE_DAYS)
-    eias = session.exec(
-        select(Eia)
+    eias = _eia_rows(
+        session,
+        sa.select(*EIA_COLUMNS)
         .where(
             Eia.status == Status.approved,
             Eia.review_date.is_not(None),
             Eia.review_date > today,
             Eia.review_date <= horizon,
         )
-        .order_by(Eia.review_date, Eia.id)
-    ).all()
+        .order_by(Eia.review_date, Eia.id),
+    )
     owners = users_by_id(session, [e.owner_id for e in eias])
     found = []
     for eia in eias:
@@ -300,9 +334,17 @@ def actions_due(session: Session, today: date, cfg) -> list[Reminder]:
     (every M working days), to the action's owner."""
     horizon = add_working_days(today, cfg.REMINDER_ACTION_DUE_WITHIN_DAYS)
     every = cfg.REMINDER_ACTION_OVERDUE_REPEAT_DAYS
-    rows = session.exec(
-        select(ActionItem, Eia)
-        .join(Eia, Eia.id == ActionItem.eia_id)
+    action = ActionItem.__table__.c
+    rows = _eia_rows(
+        session,
+        sa.select(
+            *EIA_COLUMNS,
+            action.id.label("action_id"),
+            action.description.label("action_description"),
+            action.due_date.label("action_due_date"),
+            action.owner_id.label("action_owner_id"),
+        )
+        .join(ActionItem, Eia.id == ActionItem.eia_id)
         .where(
             Eia.status.in_(ACTIVE_STATES),
             ActionItem.status.in_(OPEN_ACTION_STATUSES),
@@ -310,14 +352,15 @@ def actions_due(session: Session, today: date, cfg) -> list[Reminder]:
             ActionItem.due_date.is_not(None),
             ActionItem.due_date <= horizon,
         )
-        .order_by(ActionItem.due_date, ActionItem.id)
-    ).all()
-    owners = users_by_id(session, [a.owner_id for a, _ in rows])
+        .order_by(ActionItem.due_date, ActionItem.id),
+    )
+    owners = users_by_id(session, [r.action_owner_id for r in rows])
     found = []
-    for action, eia in rows:
-        owner = owners.get(action.owner_id)
+    for eia in rows:
+        owner = owners.get(eia.action_owner_id)
         if owner is None:
             continue
+        action = _Action(eia.action_id, eia.action_description, eia.action_due_date)
         words = dict(
             action=action.description, due=day_text(action.due_date), path=f"/eias/{eia.reference}"
         )
@@ -362,6 +405,13 @@ def actions_due(session: Session, today: date, cfg) -> list[Reminder]:
     return found
 
 
+@dataclass(frozen=True)
+class _Action:
+    id: int
+    description: str
+    due_date: date
+
+
 def _short(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -391,13 +441,19 @@ def due_reminders(session: Session, today: date, cfg) -> list[Reminder]:
 def write_reminders(session: Session, reminders: list[Reminder]) -> list[int]:
     """Outbox rows for the reminders not already written (their keys say so). Urgent ones
     go at once; the rest as each person chose (the daily digest unless they said
-    otherwise). Returns the ids of the rows written."""
+    otherwise). Returns the ids of the rows written.
+
+    The keys already in the outbox are left out first (one query per few thousand keys),
+    then the rest go in one INSERT ... ON CONFLICT DO NOTHING (a row written meanwhile by
+    another sweep is still not written twice). If that fails, each is written on its own,
+    and one that cannot be is kept as a failed email with the reason."""
+    written = outbox.existing_keys(session, (r.key for r in reminders))
+    reminders = [r for r in reminders if r.key not in written]
     delivery = reminder_delivery(session, {r.recipient.id for r in reminders})
     now = utcnow()
 
-    def write(r: Reminder, failed: str | None = None) -> int | None:
-        return outbox.add(
-            session,
+    def values(r: Reminder, failed: str | None = None) -> dict:
+        return outbox.row_values(
             key=r.key,
             recipient=r.recipient,
             kind="reminder",
@@ -412,10 +468,18 @@ def write_reminders(session: Session, reminders: list[Reminder]) -> list[int]:
             delivery=Delivery.immediate if r.urgent else delivery[r.recipient.id],
         )
 
+    def write(r: Reminder, failed: str | None = None) -> int | None:
+        return next(iter(outbox.add_many(session, [values(r, failed)])), None)
+
     def unwritable(r: Reminder, exc: Exception) -> int | None:
         # Kept as a failed email with the reason (administrators see it), not dropped.
         return write(r, failed=f"Could not write this reminder: {type(exc).__name__}: {exc}")
 
+    try:
+        with session.begin_nested():
+            return outbox.add_many(session, [values(r) for r in reminders])
+    except Exception:  # noqa: BLE001 - found below, reminder by reminder
+        log.warning("Writing %d reminders together failed", len(reminders), exc_info=True)
     return outbox.each_apart(session, reminders, write, unwritable)
 
 

@@ -727,14 +727,15 @@ def test_the_reminder_sweep_carries_on_past_a_reminder_that_cannot_be_written(
         for _ in range(3)
     ]
     db.commit()
-    real_add = outbox.add
+    real_add_many = outbox.add_many
 
-    def add(session, **kwargs):
-        if f"eia:{eias[1].id}|" in kwargs["key"] and not kwargs.get("failed"):
-            raise ValueError("a context the database refuses")
-        return real_add(session, **kwargs)
+    def add_many(session, rows):
+        for row in rows:
+            if f"eia:{eias[1].id}|" in row["idempotency_key"] and row["status"] != "failed":
+                raise ValueError("a context the database refuses")
+        return real_add_many(session, rows)
 
-    monkeypatch.setattr(outbox, "add", add)
+    monkeypatch.setattr(outbox, "add_many", add_many)
     cfg = notification_settings.View(notification_settings.load({}))
     ids = sweep_reminders(db, day, cfg)
     db.commit()
