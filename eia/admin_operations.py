@@ -71,6 +71,10 @@ EVENTS = {
     "claim_mappings_imported": "sign-in mappings imported",
     "sign_in_code_issued": "one-time sign-in code issued",
     "sign_in_code_used": "signed in with a one-time code",
+    # Personal data (README "Retention and personal data").
+    "user_pseudonymised": "person pseudonymised",
+    "retention_applied": "old personal data deleted on schedule",
+    "audit_rechained": "audit trail re-chained",
 }
 
 CHARACTERISTIC_FIELDS = ("name", "guidance", "borough_profile")
