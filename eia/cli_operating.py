@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from eia.db import get_engine
 
@@ -20,6 +20,7 @@ def _fail(exc) -> None:
 
 
 @click.command("backup")
+@with_appcontext
 @click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path):
     """Back up the database to PATH (default: instance/backups/eia-<time>.sqlite3 or .dump),
@@ -37,6 +38,7 @@ def backup_command(path):
 
 
 @click.command("restore")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a database that already has tables.")
 def restore_command(path, force):
@@ -57,6 +59,7 @@ def restore_command(path, force):
 
 
 @click.command("restore-rehearsal")
+@with_appcontext
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--into",
