@@ -143,7 +143,8 @@ def test_restore_rehearsal_verifies_a_backup_and_finds_a_broken_one(databases, t
     engine, source, fresh = databases
     path = tmp_path / "eia.backup"
     backup.backup(source, path)
-    into = () if source.startswith("sqlite") else ("--into", fresh)
+    # (fresh already holds the first test's restore: --force)
+    into = () if source.startswith("sqlite") else ("--into", fresh, "--force")
     done = _cli(source, "restore-rehearsal", str(path), *into)
     assert done.exit_code == 0, done.output
     assert "audit trail is intact" in done.output and "schema at revision" in done.output
@@ -151,7 +152,7 @@ def test_restore_rehearsal_verifies_a_backup_and_finds_a_broken_one(databases, t
     with engine.begin() as conn:
         conn.execute(sa.text("UPDATE audit_record SET comment = 'changed' WHERE seq = 3"))
     backup.backup(source, path)
-    broken = _cli(source, "restore-rehearsal", str(path), *into, "--force")
+    broken = _cli(source, "restore-rehearsal", str(path), *into)
     assert broken.exit_code == 1 and "record 3 was altered" in broken.output
 
 
