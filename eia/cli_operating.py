@@ -84,3 +84,51 @@ def restore_rehearsal_command(path, into, force):
 
 COMMANDS = (backup_command, restore_command, restore_rehearsal_command)
 people_cli = AppGroup("people", help="Personal data: correcting and pseudonymising people.")
+
+
+@people_cli.command("pseudonymise")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def people_pseudonymise(email, yes):
+    """Replace a leaver's name and email everywhere by a pseudonym ("Former member of staff
+    12"): their account is deactivated, their sign-in records and the text of emails sent to
+    them deleted; the audit trail keeps what they did, under the pseudonym, and still
+    verifies. Cannot be undone (recorded in the audit trail)."""
+    from sqlmodel import select
+
+    from eia import admin_operations as admin_ops
+    from eia.db import session_scope
+    from eia.models import User
+
+    with session_scope() as session:
+        person = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if person is None:
+            raise click.UsageError(f"There is no user with the email {email}.")
+        if not yes:
+            click.confirm(
+                f"Pseudonymise {person.name} <{person.email}>? This cannot be undone", abort=True
+            )
+        try:
+            admin_ops.pseudonymise(session, admin_ops.command_line(), person)
+        except ValueError as exc:
+            raise click.UsageError(str(exc)) from exc
+        now_called = person.name
+    click.echo(f"Pseudonymised {email.strip().lower()}: now “{now_called}”.")
+
+
+retention_cli = AppGroup("retention", help="The retention schedule for personal data.")
+
+
+@retention_cli.command("run")
+def retention_run():
+    """Apply the retention schedule now (the scheduler does it nightly)."""
+    from eia import retention
+    from eia.db import session_scope
+
+    with session_scope() as session:
+        outcome = retention.apply(session, current_app.config)
+    for name, count in outcome.as_dict().items():
+        click.echo(f"{name.replace('_', ' ').capitalize()}: {count}")
+
+
+COMMANDS = (*COMMANDS, people_cli, retention_cli)

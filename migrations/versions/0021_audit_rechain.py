@@ -4,8 +4,11 @@ Every record is checked in canonical form 1 first (a broken trail is never re-ch
 upgrade stops and says so), then hashed again in form 2, and one more record is appended:
 "audit_rechained", holding the old chain's head (position and hash) and an HMAC, made with the
 installation's SECRET_KEY, over that head, the new hash of the same record and the time.
-``eia audit verify`` checks it. No schema change. The downgrade removes that record and hashes
-every record in form 1 again.
+``eia audit verify`` checks it. The downgrade removes that record and hashes every record in
+form 1 again.
+
+``app_user.last_sign_in_at``: when the person last signed in, for the retention schedule's
+inactive accounts (eia/retention.py).
 
 Revision ID: 0021
 Revises: 0015
@@ -13,6 +16,8 @@ Revises: 0015
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+import sqlmodel
 from alembic import context, op
 
 revision: str = "0021"
@@ -34,6 +39,10 @@ def _secret_key() -> str:
 def upgrade() -> None:
     from eia import audit
 
+    with op.batch_alter_table("app_user") as batch:
+        batch.add_column(
+            sa.Column("last_sign_in_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True)
+        )
     connection = op.get_bind()
     if audit.count_rows(connection):
         audit.rechain(connection, _secret_key())
@@ -43,3 +52,5 @@ def downgrade() -> None:
     from eia import audit
 
     audit.unchain(op.get_bind())
+    with op.batch_alter_table("app_user") as batch:
+        batch.drop_column("last_sign_in_at")
