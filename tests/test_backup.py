@@ -3,7 +3,6 @@ whole audit trail verifies; `eia restore` refuses a database with tables unless 
 PostgreSQL client tools missing is said plainly. On SQLite and PostgreSQL."""
 
 import threading
-from urllib.parse import urlparse, urlunparse
 
 import pytest
 import sqlalchemy as sa
@@ -14,20 +13,9 @@ from eia.db import make_engine
 from eia.migrate import upgrade
 
 from .factories import Factories
-from .support.services import PG_URL, XDIST_WORKER
+from .support.db import fresh_database_url
 
 SECRET = "backup-test-key"
-
-
-def _pg_database(suffix: str) -> str:
-    parts = urlparse(PG_URL)
-    name = "_".join(p for p in (parts.path.lstrip("/"), XDIST_WORKER, suffix) if p)
-    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return urlunparse(parts._replace(path="/" + name))
 
 
 @pytest.fixture(
@@ -38,10 +26,8 @@ def databases(request, tmp_path_factory):
     """A migrated database with an EIA in it, and an empty one to restore into (shared by
     this module's tests: the first only adds to it)."""
     tmp_path = tmp_path_factory.mktemp("backup")
-    if request.param == "sqlite":
-        source, fresh = f"sqlite:///{tmp_path / 'live.db'}", f"sqlite:///{tmp_path / 'new.db'}"
-    else:
-        source, fresh = _pg_database("backup_live"), _pg_database("backup_new")
+    source = fresh_database_url(request.param, tmp_path, "backup_live")
+    fresh = fresh_database_url(request.param, tmp_path, "backup_new")
     engine = make_engine(source)
     upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:

@@ -52,5 +52,6 @@ def downgrade() -> None:
     from eia import audit
 
     audit.unchain(op.get_bind())
-    with op.batch_alter_table("app_user") as batch:
-        batch.drop_column("last_sign_in_at")
+    # Not a batch: on SQLite that copies app_user and drops the original, which every table
+    # referring to a person forbids while foreign keys are enforced (as in 0010).
+    op.drop_column("app_user", "last_sign_in_at")
