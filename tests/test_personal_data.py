@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from eia import admin_operations as admin_ops
 from eia import audit, create_app
+from eia.admin_history import what_changed
 from eia.db import make_engine
 from eia.migrate import alembic_config, downgrade, upgrade
 from eia.models import AuditRecord, LoginAttempt, OutboxEmail, User
@@ -210,6 +211,7 @@ def test_pseudonymising_a_leaver_leaves_no_trace_and_the_trail_verifies(trail):
         assert records and {r.actor_name for r in records} == {person.name}
         last = s.exec(select(AuditRecord).order_by(AuditRecord.seq.desc())).first()
     assert last.event == "user_pseudonymised" and last.actor_name.startswith("Command line")
+    assert what_changed(last) == f"A leaver pseudonymised: now {person.name} ({person.email})"
     assert json.loads(last.details)["removed"]["sign_in_attempts"] == 1
     again = _cli(trail["url"], "people", "pseudonymise", person.email, "--yes")
     assert again.exit_code == 2 and "already pseudonymised" in again.output

@@ -9,6 +9,7 @@ import pytest
 from sqlmodel import select
 
 from eia import audit
+from eia.admin_history import what_changed
 from eia.config import retention_settings
 from eia.models import AuditRecord, LoginAttempt, OutboxEmail, User
 from eia.queries.sign_in import note_sign_in
@@ -100,6 +101,8 @@ def test_schedule_deletes_each_kind_when_its_time_comes(app, db, make, time_mach
         assert record.actor_id is None and record.actor_name == "System (retention schedule)"
         assert "@" not in record.details and "Dear" not in record.details
     assert json.loads(runs[1].details)["counts"]["mailbox_emails_emptied"] == 1
+    assert what_changed(runs[1]).endswith("on schedule: mailbox emails emptied 1")
+    assert what_changed(runs[0]).endswith("on schedule: none due")
     assert audit.verify(db).ok
 
 
