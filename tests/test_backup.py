@@ -88,11 +88,11 @@ def test_busy_database_backs_up_restores_and_verifies(databases, tmp_path):
     writer = Writer(engine)
     writer.start()
     try:
-        writer.wait_for(20)
+        writer.wait_for(10)
         with Session(engine) as s:
             before = audit.count(s)
         result = _cli(source, "backup", str(tmp_path / "eia.backup"))
-        writer.wait_for(20)  # still writing after the backup: it never held them up
+        writer.wait_for(10)  # still writing after the backup: it never held them up
     finally:
         writer.stop.set()
         writer.join()
