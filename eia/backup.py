@@ -78,7 +78,8 @@ def restore(url: str | sa.URL, path: Path, *, force: bool = False) -> None:
         return
     if not force and _pg_has_tables(url):
         raise BackupError(_NOT_EMPTY.format(where=url.render_as_string(hide_password=True)))
-    options = ["--no-owner", "--single-transaction", "--exit-on-error"]
+    # Owners and grants are the target server's business (its roles may differ).
+    options = ["--no-owner", "--no-privileges", "--single-transaction", "--exit-on-error"]
     if force:
         options += ["--clean", "--if-exists"]
     _pg_run("pg_restore", url, [*options, str(path)], database_option=True)
