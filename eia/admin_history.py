@@ -120,6 +120,17 @@ _DESCRIBE = {
     ),
     "sign_in_code_issued": lambda d: f"One-time sign-in code issued to {_who(d)}",
     "sign_in_code_used": lambda d: f"{_who(d)} signed in with a one-time code",
+    "user_pseudonymised": lambda d: f"A leaver pseudonymised: now {_who(d)}",
+    "retention_applied": lambda d: (
+        "Old personal data deleted on schedule: "
+        + (
+            ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in d["counts"].items() if v)
+            or "none due"
+        )
+    ),
+    "audit_rechained": lambda d: (
+        f"Audit trail re-chained (a person hashed by their id) after record {d['old_head']['seq']}"
+    ),
 }
 
 

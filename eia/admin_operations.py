@@ -13,6 +13,7 @@ its records carry: ``command_line()`` or ``DEMO_DATA``.
 """
 
 import getpass
+import json
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -27,6 +28,7 @@ from eia.models import (
     Directorate,
     IdentityLink,
     LoginAttempt,
+    OutboxEmail,
     Service,
     SignInCode,
     User,
@@ -34,6 +36,7 @@ from eia.models import (
     utcnow,
 )
 from eia.models.enums import CharacteristicKind
+from eia.models.notifications import OutboxStatus
 
 Actor = User | str
 
@@ -71,6 +74,10 @@ EVENTS = {
     "claim_mappings_imported": "sign-in mappings imported",
     "sign_in_code_issued": "one-time sign-in code issued",
     "sign_in_code_used": "signed in with a one-time code",
+    # Personal data (README "Retention and personal data").
+    "user_pseudonymised": "person pseudonymised",
+    "retention_applied": "old personal data deleted on schedule",
+    "audit_rechained": "audit trail re-chained",
 }
 
 CHARACTERISTIC_FIELDS = ("name", "guidance", "borough_profile")
@@ -205,12 +212,15 @@ def update_user(
     if not events:
         return []
     ends_sessions = person.role != role or bool(team) or (person.active and not active)
+    renamed = person.name != name
     person.name, person.role, person.active = name, role, active
     person.service_id, person.directorate_id = service_id, directorate_id
     if ends_sessions:
         person.end_sessions()
     session.add(person)
     session.flush()
+    if renamed:  # a corrected name: the trail shows it (it hashes the person's id)
+        rectify_audit_trail(session, person)
     who = _person(person)
     return [
         _record(session, actor, event, {"user": who, **details}, at) for event, details in events
@@ -521,6 +531,7 @@ def change_email(
     old, person.email = person.email, email
     session.add(person)
     session.flush()
+    rectify_audit_trail(session, person)
     _record(
         session,
         actor,
@@ -719,3 +730,105 @@ def use_sign_in_code(
     session.add(code)
     session.flush()
     _record(session, person, "sign_in_code_used", {"user": _person(person)}, _at(at))
+
+
+# --- personal data: correcting a name, pseudonymising a leaver ------------------------------
+# The audit trail hashes a person by their id (eia/audit.py, canonical form 2), so the name
+# and email its records show can follow the person's: corrected with them, or replaced by a
+# pseudonym, and the trail still verifies.
+
+PSEUDONYM_DOMAIN = "pseudonymised.invalid"
+
+
+def pseudonym(person: User) -> tuple[str, str]:
+    return f"Former member of staff {person.id}", f"former-{person.id}@{PSEUDONYM_DOMAIN}"
+
+
+def is_pseudonymised(person: User) -> bool:
+    return person.email.endswith("@" + PSEUDONYM_DOMAIN)
+
+
+def rectify_audit_trail(session: Session, person: User, *, erase_changes: bool = False) -> int:
+    """The audit records made by ``person``, or about them, show their name and email as
+    they are now; ``erase_changes``: the old and new values of changes to their name or
+    email become the pseudonym too. Returns how many records changed."""
+    session.flush()
+    changed = session.execute(
+        sa.update(AuditRecord)
+        .where(AuditRecord.actor_id == person.id, AuditRecord.actor_name != person.name)
+        .values(actor_name=person.name)
+    ).rowcount
+    about = session.exec(
+        select(AuditRecord).where(
+            AuditRecord.action == "admin",
+            AuditRecord.details.contains(f'"id":{person.id}'),
+        )
+    ).all()
+    for record in about:
+        details = json.loads(record.details)
+        user = details.get("user")
+        if not isinstance(user, dict) or user.get("id") != person.id:
+            continue
+        details["user"] = _person(person)
+        if erase_changes:
+            for key, value in (("name", person.name), ("email", person.email)):
+                if key in details:
+                    details[key] = [value, value]
+        text = audit.canonical_json(details)
+        if text != record.details:
+            record.details = text
+            session.add(record)
+            changed += 1
+    session.flush()
+    return changed
+
+
+def pseudonymise(
+    session: Session, actor: Actor, person: User, *, at: datetime | None = None
+) -> AuditRecord:
+    """A leaver's name and email replaced, everywhere the product keeps them, by a pseudonym
+    ("Former member of staff 12"): their account (deactivated, password and sign-in links
+    gone), their sign-in attempts, the emails sent to them (bodies emptied), and the audit
+    trail (``rectify_audit_trail``). What they did stays, under the pseudonym."""
+    if not isinstance(actor, str) and actor.id == person.id:
+        raise ValueError("You cannot pseudonymise yourself: ask another administrator.")
+    if is_pseudonymised(person):
+        raise ValueError(f"{person.name} is already pseudonymised.")
+    at = _at(at)
+    old_email = person.email
+    person.name, person.email = pseudonym(person)
+    person.active, person.password_hash = False, None
+    person.end_sessions()
+    session.add(person)
+    removed = {
+        "sign_in_attempts": session.execute(
+            sa.delete(LoginAttempt).where(LoginAttempt.email == old_email)
+        ).rowcount,
+        "identity_links": session.execute(
+            sa.delete(IdentityLink).where(IdentityLink.user_id == person.id)
+        ).rowcount,
+        "sign_in_codes": session.execute(
+            sa.delete(SignInCode).where(SignInCode.user_id == person.id)
+        ).rowcount,
+        "emails_emptied": session.execute(
+            sa.update(OutboxEmail)
+            .where(
+                OutboxEmail.recipient_id == person.id,
+                OutboxEmail.status.not_in([OutboxStatus.queued, OutboxStatus.sending]),
+            )
+            .values(recipient_email=person.email, body_text="", body_html="", context={})
+        ).rowcount,
+    }
+    records = rectify_audit_trail(session, person, erase_changes=True)
+    return _record(
+        session,
+        actor,
+        "user_pseudonymised",
+        {"user": _person(person), "removed": removed, "audit_records_rewritten": records},
+        at,
+    )
+
+
+def record_retention(session: Session, actor: Actor, details: dict, at: datetime) -> AuditRecord:
+    """The retention schedule's run (eia/retention.py): counts, never the data deleted."""
+    return _record(session, actor, "retention_applied", details, at)

@@ -6,6 +6,7 @@ Built on Flask's CLI, so `eia run`, `eia shell` and `eia routes` work too.
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, FlaskGroup
 from sqlmodel import select
 
@@ -30,7 +31,9 @@ def cli():
 
 def register_cli(app) -> None:
     """Attach the command groups to the app, so `eia ...` and `flask --app eia ...` agree."""
-    for group in (db_cli, users_cli, demo_cli, audit_cli, reviews_cli, diagram):
+    from eia.cli_operating import COMMANDS
+
+    for group in (db_cli, users_cli, demo_cli, audit_cli, reviews_cli, diagram, *COMMANDS):
         app.cli.add_command(group)
 
 
@@ -48,7 +51,10 @@ def db_upgrade(revision):
     from eia.migrate import current_revision, upgrade
 
     engine = get_engine()
-    upgrade(engine, revision)
+    try:
+        upgrade(engine, revision, secret_key=current_app.config["SECRET_KEY"])
+    except audit.ChainBroken as exc:
+        raise click.ClickException(str(exc)) from exc
     click.echo(f"Database at revision {current_revision(engine)} ({_safe_url(engine)}).")
 
 
@@ -181,7 +187,7 @@ def demo_load():
 def audit_verify():
     """Check the whole audit trail for records altered, removed or reordered."""
     with session_scope() as session:
-        report = audit.verify(session)
+        report = audit.verify(session, secret_key=current_app.config["SECRET_KEY"])
     click.echo(report.message)
     if not report.ok:
         sys.exit(1)

@@ -45,6 +45,13 @@ def load_config(instance_path: str) -> dict:
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Islington Council"),
         "PRODUCT_NAME": os.environ.get("PRODUCT_NAME", "Equality Impact Assessment"),
         "PRODUCT_SHORT_NAME": os.environ.get("PRODUCT_SHORT_NAME", "EIA"),
+        # Named on the privacy notice and the accessibility statement (eia/web/about.py).
+        "PRIVACY_CONTACT_EMAIL": os.environ.get(
+            "PRIVACY_CONTACT_EMAIL", "data.protection@example.gov.uk"
+        ),
+        "ACCESSIBILITY_CONTACT_EMAIL": os.environ.get(
+            "ACCESSIBILITY_CONTACT_EMAIL", "accessibility@example.gov.uk"
+        ),
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         "TRUST_PROXY": _bool("TRUST_PROXY", False),
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
@@ -83,7 +90,37 @@ def load_config(instance_path: str) -> dict:
         else "on",
         # Reminder intervals and email delivery (notifications/settings.py lists them).
         **notification_settings.load(),
+        # The retention schedule (eia/retention.py, README "Retention and personal data").
+        **retention_settings(os.environ),
     }
+
+
+# Days each kind of personal data is kept (0: for ever); eia/retention.py applies them.
+RETENTION_DEFAULTS = {
+    "RETENTION_LOGIN_ATTEMPT_DAYS": 90,
+    "RETENTION_EMAIL_BODY_DAYS": 90,
+    "RETENTION_MAILBOX_DAYS": 30,
+    "RETENTION_INACTIVE_ACCOUNT_DAYS": 365,
+    "RETENTION_PSEUDONYMISE_AFTER_DAYS": 0,
+}
+# Sign-in throttling counts failures over up to a day: sign-in attempts are kept longer.
+MIN_LOGIN_ATTEMPT_DAYS = 2
+
+
+def retention_settings(environ) -> dict:
+    values = {}
+    for name, default in RETENTION_DEFAULTS.items():
+        raw = (environ.get(name) or "").strip()
+        try:
+            days = int(raw) if raw else default
+        except ValueError:
+            days = -1
+        if days < 0:
+            raise ValueError(f"{name} must be a whole number of days, or 0 for never, not {raw!r}")
+        values[name] = days
+    if 0 < values["RETENTION_LOGIN_ATTEMPT_DAYS"] < MIN_LOGIN_ATTEMPT_DAYS:
+        values["RETENTION_LOGIN_ATTEMPT_DAYS"] = MIN_LOGIN_ATTEMPT_DAYS
+    return values
 
 
 def _dev_secret(instance: Path) -> str:

@@ -7,7 +7,7 @@ from alembic.config import Config
 from eia.paths import MIGRATIONS
 
 
-def alembic_config(url: str | None = None, connection=None) -> Config:
+def alembic_config(url: str | None = None, connection=None, secret_key=None) -> Config:
     """The ``[alembic]`` options of alembic.ini, built here rather than read from it, so an
     installed product (which has no alembic.ini: eia/paths.py) migrates just as a checkout
     does. alembic.ini is for running ``alembic`` by hand in a checkout; a test keeps the two
@@ -19,12 +19,14 @@ def alembic_config(url: str | None = None, connection=None) -> Config:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     if connection is not None:
         cfg.attributes["connection"] = connection
+    if secret_key:  # migration 0021 signs the audit trail's re-chaining with it
+        cfg.attributes["secret_key"] = secret_key
     return cfg
 
 
-def upgrade(engine: sa.Engine, revision: str = "head") -> None:
+def upgrade(engine: sa.Engine, revision: str = "head", secret_key: str | None = None) -> None:
     with engine.begin() as connection:
-        command.upgrade(alembic_config(connection=connection), revision)
+        command.upgrade(alembic_config(connection=connection, secret_key=secret_key), revision)
 
 
 def downgrade(engine: sa.Engine, revision: str) -> None:

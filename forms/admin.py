@@ -190,6 +190,17 @@ class PasswordResetForm(FlaskForm):
     submit = SubmitField("Reset password", widget=GovSubmitInput())
 
 
+class PseudonymiseForm(FlaskForm):
+    """A leaver's name and email replaced by a pseudonym (eia/admin_operations.py)."""
+
+    understood = BooleanField(
+        "I understand this cannot be undone",
+        widget=GovCheckboxInput(),
+        validators=[DataRequired("Tick to confirm you understand pseudonymising cannot be undone")],
+    )
+    submit = SubmitField("Pseudonymise", widget=GovSubmitInput())
+
+
 class DirectorateForm(FlaskForm):
     name = _name_field("Directorate name", "the directorate's name")
     submit = SubmitField("Save", widget=GovSubmitInput())

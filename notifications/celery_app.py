@@ -5,7 +5,8 @@ The schedule (exactly one beat: `make run` runs the worker with -B):
 - daily at REMINDER_SWEEP_TIME (07:00 London): review moves and the reminder rules;
 - daily at DIGEST_TIME (07:30 London): the digests (working days only);
 - hourly: review moves on their own (idempotent; kept so a review starts on its day even
-  if the morning sweep was missed).
+  if the morning sweep was missed);
+- daily at 02:30 London: the retention schedule (eia/retention.py).
 """
 
 import threading
@@ -39,6 +40,11 @@ def beat_schedule(config) -> dict:
         "daily-digest": {
             "task": "notifications.send_digests",
             "schedule": crontab(hour=digest_hour, minute=digest_minute),
+        },
+        # Nightly, when nobody is signing in; idempotent (a second run finds nothing).
+        "apply-retention": {
+            "task": "eia.apply_retention",
+            "schedule": crontab(hour=2, minute=30),
         },
     }
 

@@ -29,6 +29,18 @@ def start_due_reviews() -> list[str]:
     return moved
 
 
+@shared_task(name="eia.apply_retention")
+def apply_retention() -> dict:
+    """Nightly: delete the personal data the retention schedule no longer keeps, with one
+    audit record of the counts (eia/retention.py)."""
+    from eia import retention
+
+    with session_scope() as session:
+        outcome = retention.apply(session, current_app.config)
+    current_app.logger.info("Retention schedule applied: %s", outcome.as_dict())
+    return outcome.as_dict()
+
+
 @shared_task(bind=True, name=outbox.SEND_TASK, max_retries=None, acks_late=True)
 def send_email(self, outbox_ids: int | list[int]) -> dict:
     """Send a batch of outbox emails (or one: an id, as tasks queued before batches were),

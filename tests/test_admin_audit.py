@@ -234,6 +234,10 @@ def cases(w) -> dict[str, list[tuple[str, dict, set[str]]]]:
                 {"claim_mappings_imported"},
             )
         ],
+        # Last: the officer is pseudonymised (tests/test_personal_data.py for the rest).
+        "admin.pseudonymise_user": [
+            (f"/admin/users/{officer.id}/pseudonymise", {"understood": "y"}, {"user_pseudonymised"})
+        ],
     }
 
 

@@ -42,9 +42,27 @@ def test_altered_record_is_named(app, db, trail):
 
 
 def test_altered_actor_is_named_even_late_in_the_chain(app, db, trail):
-    sql(db, "UPDATE audit_record SET actor_name = 'Someone Else' WHERE seq = :s", s=trail - 1)
+    """A person is in the hash by their id (their name can be corrected: tests/
+    test_personal_data.py): another person put in their place is found."""
+    other = db.exec(sa.text("SELECT max(id) + 1 FROM app_user")).scalar()
+    db.execute(
+        sa.text(
+            "INSERT INTO app_user (id, email, name, role, active, created_at, "
+            "session_generation) VALUES (:i, 'x@example.gov.uk', 'X', 'officer', "
+            "true, '2026-01-01', 0)"
+        ),
+        {"i": other},
+    )
+    sql(db, "UPDATE audit_record SET actor_id = :o WHERE seq = :s", o=other, s=trail - 1)
     code, output = verify_cli(app)
     assert code == 1 and f"record {trail - 1} was altered" in output
+
+
+def test_altered_system_actor_is_found(app, db, trail):
+    """The system's records (no person) still hash the name they carry."""
+    sql(db, "UPDATE audit_record SET actor_id = NULL, actor_name = 'Someone' WHERE seq = 2")
+    code, output = verify_cli(app)
+    assert code == 1 and "record 2 was altered" in output
 
 
 def test_rehashed_record_breaks_the_link_to_the_next(app, db, trail):

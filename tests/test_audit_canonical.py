@@ -190,3 +190,58 @@ def test_awkward_records_verify_and_an_awkward_change_is_named(db):
     db.commit()
     report = audit.verify(db, batch_size=2)
     assert (report.ok, report.seq, report.problem) == (False, first, "altered")
+
+
+# --- canonical form 2: a person is hashed by their id -------------------------------------
+
+NAMES = st.text(st.characters(exclude_categories=("Cs",)) | st.sampled_from(AWKWARD[:-1]))
+PERSON_DETAILS = st.fixed_dictionaries(
+    {"user": st.fixed_dictionaries({"id": st.integers(), "name": TEXT, "email": TEXT})},
+    optional={
+        "name": st.lists(TEXT, min_size=2, max_size=2),
+        "email": st.lists(TEXT, min_size=2, max_size=2),
+        "role": TEXT,
+        "subject": TEXT,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    prev=PREV,
+    details=PERSON_DETAILS,
+    actor_id=st.integers(),
+    names=st.tuples(NAMES, NAMES, NAMES),
+)
+def test_a_persons_name_and_email_are_not_hashed_but_their_id_is(prev, details, actor_id, names):
+    fields = {
+        "eia_id": None,
+        "eia_version": None,
+        "actor_id": actor_id,
+        "actor_name": names[0],
+        "occurred_at": datetime(2026, 1, 1, tzinfo=UTC),
+        "action": "admin",
+        "event": "user_renamed",
+        "from_state": None,
+        "to_state": None,
+        "comment": "",
+        "details": audit.canonical_json(details),
+    }
+    try:
+        base = audit.record_hash(prev, fields)
+    except UnicodeEncodeError:
+        return
+    assert fast_payload(prev, fields) == audit.record_payload(prev, fields)
+    renamed = dict(details, user=dict(details["user"], name=names[1], email=names[2]))
+    if "name" in details:
+        renamed["name"] = [names[2], names[1]]
+    corrected = dict(fields, actor_name=names[1], details=audit.canonical_json(renamed))
+    assert audit.record_hash(prev, corrected) == base
+    moved = dict(details, user=dict(details["user"], id=details["user"]["id"] + 1))
+    assert audit.record_hash(prev, dict(fields, details=audit.canonical_json(moved))) != base
+    assert audit.record_hash(prev, dict(fields, actor_id=actor_id + 1)) != base
+    # The system's records (no person) hash the name they carry.
+    system = dict(fields, actor_id=None)
+    assert audit.record_hash(prev, system) != audit.record_hash(
+        prev, dict(system, actor_name=names[0] + "x")
+    )

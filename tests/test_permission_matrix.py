@@ -98,6 +98,9 @@ RULES = {
     "auth.sign_in": Rule(get=everyone, post=everyone, public=True),
     "auth.sign_out": Rule(post=everyone),
     "pages.healthz": Rule(get=everyone, public=True),
+    # The privacy notice and the accessibility statement (every page's footer): open to all.
+    "about.privacy": Rule(get=everyone, public=True),
+    "about.accessibility": Rule(get=everyone, public=True),
     "pages.index": Rule(get=everyone),
     "pages.eia_page": Rule(get=only(VIEWERS), per_eia=True),
     "pages.version_page": Rule(get=viewers_of_frozen_version, per_eia=True),
@@ -168,6 +171,7 @@ RULES = {
             "new_user",
             "edit_user",
             "reset_password",
+            "pseudonymise_user",
             "new_directorate",
             "edit_directorate",
             "new_service",

@@ -42,6 +42,9 @@ class User(SQLModel, table=True):
     # Put in the session at sign-in and compared on every request: raising it ends every
     # session of this person at once (sign-out, a new password, a new role or team, leaving).
     session_generation: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The retention schedule deactivates accounts nobody has signed in to for long
+    # (eia/retention.py): from this, or created_at for an account never used.
+    last_sign_in_at: datetime | None = Field(default=None)
 
     service: Service | None = Relationship()
     directorate: Directorate | None = Relationship()

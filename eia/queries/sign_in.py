@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from eia.models import ClaimMapping, LoginAttempt
+from eia.models import ClaimMapping, LoginAttempt, User
 
 from ._shared import taken
 
@@ -39,3 +39,10 @@ def failed_attempts(session: Session, since: datetime, *clauses) -> tuple[int, d
         .select_from(LoginAttempt)
         .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at > since, *clauses)
     ).one()
+
+
+def note_sign_in(session: Session, user_id: int, at: datetime) -> None:
+    """When the person last signed in, for the retention schedule's inactive accounts
+    (eia/retention.py): a fact about the account, not a change to it, so not audited."""
+    session.execute(sa.update(User).where(User.id == user_id).values(last_sign_in_at=at))
+    session.commit()

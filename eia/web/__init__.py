@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from .about import about
 from .admin import init_admin
 from .assets import init_assets
 from .audit_pages import audit_pages
@@ -37,3 +38,4 @@ def init_web(app: Flask) -> None:
     init_journey(app)
     init_admin(app)
     init_notification_pages(app)
+    app.register_blueprint(about)  # the privacy notice and the accessibility statement

@@ -3,7 +3,7 @@ searched by EIA, person, event and date range (a GET form, no JavaScript needed)
 first, a page at a time; the results as CSV or XLSX; and the tamper check (the same as
 ``eia audit verify``) at the press of a button."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from eia import audit, audit_search
@@ -107,7 +107,7 @@ def _render(form: AuditSearchForm, page: int, report=None, status: int = 200):
 def verify():
     """Walk the whole chain (CSRF-checked like every POST) and show the result."""
     _only_auditors()
-    report = audit.verify(get_session())
+    report = audit.verify(get_session(), secret_key=current_app.config["SECRET_KEY"])
     form = AuditSearchForm(None)
     return _render(form, 1, report=report)
 

@@ -31,6 +31,7 @@ from eia.db import get_session
 from eia.models import User, utcnow
 from eia.passwords import hash_password, needs_rehash, unmatched_hash, verify_password
 from eia.queries.people import user_by_email
+from eia.queries.sign_in import note_sign_in
 from eia.sso import codes as sso_codes
 from eia.sso import settings as sso_settings
 from forms.auth import SignInForm
@@ -57,6 +58,8 @@ PUBLIC_ENDPOINTS |= {
     "public.eia_pdf",
 }
 # Signing in with the council's account, and the page after signing out (eia/web/sso.py).
+# The privacy notice and the accessibility statement (eia/web/about.py).
+PUBLIC_ENDPOINTS |= {"about.privacy", "about.accessibility"}
 PUBLIC_ENDPOINTS |= {"sso.start", "sso.callback", "sso.signed_out", "sso.provider_sign_out"}
 
 # Checked against when the email is unknown, so both cases take the same time.
@@ -120,6 +123,7 @@ def start_session(user: User) -> None:
     session["signed_in_at"] = utcnow().timestamp()
     session[SESSION_GENERATION] = user.session_generation
     login_user(user)
+    note_sign_in(get_session(), user.id, utcnow())
 
 
 def _credentials_ok(db, user: User, secret: str, passwords: bool) -> bool:

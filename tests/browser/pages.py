@@ -314,6 +314,18 @@ PAGES: list[Page] = [
             lambda d: f"/admin/users/{d.user('officer').id}/password",
             role="admin",
         ),
+        Page(
+            "Admin: pseudonymise a leaver",
+            lambda d: f"/admin/users/{d.user('officer').id}/pseudonymise",
+            role="admin",
+        ),
+        Page(
+            "Admin: pseudonymise without confirming",
+            lambda d: f"/admin/users/{d.user('officer').id}/pseudonymise",
+            role="admin",
+            status=400,
+            steps=submit_empty_sign_in,
+        ),
         Page("Admin: characteristics", lambda d: "/admin/characteristics", role="admin"),
         Page("Admin: new characteristic", lambda d: "/admin/characteristics/new", role="admin"),
         Page(
@@ -444,6 +456,9 @@ PAGES: list[Page] = [
             steps=press_verify_integrity,
         ),
         Page("Public register", lambda d: "/public/register", role=None),
+        Page("Privacy notice", lambda d: "/privacy", role=None),
+        Page("Privacy notice, signed in", lambda d: "/privacy"),
+        Page("Accessibility statement", lambda d: "/accessibility", role=None),
         Page("Public register: search", lambda d: "/public/register?q=a&state=approved", role=None),
         Page(
             "Public register: search with no results",

@@ -57,3 +57,24 @@ def fingerprint(connection, eia_id: int) -> tuple:
         ).one()
         audit = session.exec(select(func.count()).select_from(AuditRecord)).one()
         return columns, tuple(answers), comments, audit
+
+
+def fresh_database_url(backend: str, folder, suffix: str) -> str:
+    """An empty database of its own: an SQLite file in ``folder``, or a PostgreSQL database
+    named after DATABASE_URL's (and the xdist worker's) with ``suffix``, made afresh."""
+    from urllib.parse import urlparse, urlunparse
+
+    from eia.db import make_engine
+
+    from .services import PG_URL, XDIST_WORKER
+
+    if backend == "sqlite":
+        return f"sqlite:///{folder / (suffix + '.db')}"
+    parts = urlparse(PG_URL)
+    name = "_".join(p for p in (parts.path.lstrip("/"), XDIST_WORKER, suffix) if p)
+    admin = make_engine(PG_URL).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return urlunparse(parts._replace(path="/" + name))

@@ -19,7 +19,7 @@ from eia.models.enums import ROLE_LABELS
 from eia.passwords import hash_password
 from eia.queries.org import directorates_in_order, services_in_order
 from eia.queries.people import email_taken, everyone
-from forms.admin import EditUserForm, NewUserForm, PasswordResetForm
+from forms.admin import EditUserForm, NewUserForm, PasswordResetForm, PseudonymiseForm
 
 from ..auth import keep_own_session
 from .common import admin, admins_only, done, get_or_404, me
@@ -214,3 +214,28 @@ def reactivate_user(user_id: int):
         db.commit()
         done(f"{person.name} ({person.email}) reactivated: they can sign in again")
     return redirect(url_for("admin.users"))
+
+
+@admin.route("/users/<int:user_id>/pseudonymise", methods=["GET", "POST"])
+def pseudonymise_user(user_id: int):
+    """A leaver's name and email replaced by a pseudonym everywhere (UK GDPR erasure), after
+    a confirmation. What they did stays, under the pseudonym; the audit trail verifies."""
+    admins_only()
+    db = get_session()
+    person = get_or_404(User, user_id)
+    form = PseudonymiseForm()
+    problem = None
+    if person.id == current_user.id:
+        problem = "You cannot pseudonymise yourself: ask another administrator"
+    elif admin_ops.is_pseudonymised(person):
+        problem = f"{person.name} is already pseudonymised"
+    if problem is None and form.validate_on_submit():
+        was = f"{person.name} ({person.email})"
+        admin_ops.pseudonymise(db, me(), person)
+        db.commit()
+        done(f"{was} pseudonymised: now “{person.name}”")
+        return redirect(url_for("admin.users"))
+    status = 400 if form.errors or (problem and form.is_submitted()) else 200
+    return render_template(
+        "admin/user_pseudonymise.html", form=form, person=person, problem=problem
+    ), status
