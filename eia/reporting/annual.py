@@ -103,7 +103,7 @@ class DirectorateYear:
     actions_delivered: int = 0
     negative: int = 0
     mitigated: int = 0
-    flagged_eias: int = 0
+    flagged_eias: int | None = None  # the report's own year only: flags are as they stand now
 
     @property
     def cell_id(self) -> str:
@@ -162,6 +162,9 @@ def annual_report(
         for target in (row(a[0], a[1], a[2]), row(a[0], None, "")):
             _add_action(cells, target, a, a[0] == year)
     flags = _flags(session, cells, decisions, year, today, row)
+    for r in table.values():
+        if r.year == year and r.flagged_eias is None:
+            r.flagged_eias = 0
     history = sorted(
         (r for r in table.values() if r.directorate_id is not None),
         key=lambda r: (r.year, r.directorate),
@@ -198,7 +201,7 @@ def _add_decision(cells: Cells, r: DirectorateYear, d: Decision, this_year: bool
         r.time.signed.append(d.signed_before)
     name = r.directorate or "all directorates"
     item = decision_item(d, d.decision_date or "No decision date recorded")
-    columns = (*DECISION_COLUMNS, "Decision date")
+    columns = (*DECISION_COLUMNS, "This decision's date")
     where = f"{r.cell_id}.{r.year.value}"
     _cell(cells, this_year, f"decisions.{where}", f"Decisions: {name}", "decision", columns, item)
     for flag, words in (
@@ -401,8 +404,8 @@ def _flags(session, cells: Cells, decisions, year: FinancialYear, today, row) ->
             continue
         raised = [f for f, on in zip(EIA_FLAGS, r[1:], strict=True) if on]
         if raised:
-            row(year, d.directorate_id, d.directorate).flagged_eias += 1
-            row(year, None, "").flagged_eias += 1
+            for r in (row(year, d.directorate_id, d.directorate), row(year, None, "")):
+                r.flagged_eias = (r.flagged_eias or 0) + 1
         for f in raised:
             counts[f.key] += 1
             cells.add(

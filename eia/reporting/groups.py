@@ -28,7 +28,7 @@ from .years import FinancialYear
 BAND_KEYS = [b.key for b in BANDS]
 RANK = {b.key: b.rank for b in BANDS}
 BAND_LABELS = {b.key: b.label for b in BANDS}
-GROUP_COLUMNS = (*DECISION_COLUMNS, "Decision date", "Worst band after mitigation")
+GROUP_COLUMNS = (*DECISION_COLUMNS, "This decision's date", "Worst band after mitigation")
 
 
 @dataclass
@@ -157,7 +157,7 @@ def _count(cells: Cells, rows: dict, d: Decision) -> None:
             f"group.{cid}.{y.value}.positive",
             f"Signed-off decisions with a positive impact on {rows[cid].name}, {y.label}",
             "decision",
-            (*DECISION_COLUMNS, "Decision date"),
+            (*DECISION_COLUMNS, "This decision's date"),
             [decision_item(d, d.decision_date)],
         )
 
@@ -165,7 +165,7 @@ def _count(cells: Cells, rows: dict, d: Decision) -> None:
 def _outcomes(cells: Cells, decisions: list[Decision], year: FinancialYear):
     counts = {o.value: 0 for o in Outcome}
     changed = [0, 0, 0]
-    columns = (*DECISION_COLUMNS, "Decision date", "Outcome")
+    columns = (*DECISION_COLUMNS, "This decision's date", "Outcome")
     for d in decisions:
         if not d.signed or d.year != year:
             continue

@@ -25,7 +25,7 @@ from .years import FinancialYear
 SMALL = 5  # fewer decisions due than this: the rate is shown with a caution
 PARTS = ("due", "on_time", "late", "missed", "no_date")
 PART_WORDS = {
-    "due": "decisions due",
+    "due": "due",
     "on_time": "signed off on or before the decision date",
     "late": "signed off after the decision date",
     "missed": "not signed off, decision date passed",
@@ -159,7 +159,7 @@ def completion_cell(cells: Cells, d: Decision, group: str, year: FinancialYear, 
         key,
         f"Decisions {PART_WORDS[part]}: {name}, {year.label}",
         "decision",
-        (*DECISION_COLUMNS, "Decision date"),
+        (*DECISION_COLUMNS, "This decision's date"),
         [decision_item(d, d.decision_date or "No decision date recorded")],
     )
 
@@ -188,7 +188,7 @@ def late_signoff(decisions: list[Decision], year: FinancialYear, cells: Cells) -
 
 TIME_COLUMNS = (
     *DECISION_COLUMNS,
-    "Decision date",
+    "This decision's date",
     "Started",
     "Working days started before the decision",
     "Working days signed off before the decision",
