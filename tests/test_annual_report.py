@@ -177,7 +177,9 @@ def test_the_figures_take_the_same_number_of_queries_however_much_data(db, make,
     owner = make.user("officer")
     approver = make.user("approver", directorate=owner.service.directorate)
     for n in range(4):
-        s = Story(db, make, owner, approver, decision_date=date(2025, 9, 1 + n), started=date(2025, 6, 2))
+        s = Story(
+            db, make, owner, approver, decision_date=date(2025, 9, 1 + n), started=date(2025, 6, 2)
+        )
         s.approve(date(2025, 8, 1) + timedelta(days=n))
         if n % 2:
             s.revise(date(2025, 10, 1), decision_date=date(2025, 12, 1)).approve(date(2025, 11, 3))

@@ -57,9 +57,7 @@ def _table(document, t: DocTable) -> None:
     header = table.rows[0]
     _repeat_header(header)
     for cell, name in zip(header.cells, t.columns, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(name)
-        run.bold = True
+        cell.paragraphs[0].add_run(name).bold = True
     for values in t.rows:
         cells = table.add_row().cells
         for cell, value in zip(cells, values, strict=True):

@@ -212,7 +212,9 @@ def _add_decision(cells: Cells, r: DirectorateYear, d: Decision, this_year: bool
         if getattr(d, flag):
             attr = "approved" if flag == "signed" else flag
             setattr(r, attr, getattr(r, attr) + 1)
-            _cell(cells, this_year, f"{attr}.{where}", f"{words}: {name}", "decision", columns, item)
+            _cell(
+                cells, this_year, f"{attr}.{where}", f"{words}: {name}", "decision", columns, item
+            )
     if d.signed and d.published:
         r.published += 1
         _cell(
@@ -225,14 +227,10 @@ def _add_decision(cells: Cells, r: DirectorateYear, d: Decision, this_year: bool
             item,
         )
     if d.signed and d.status != "archived":
-        negative = [
-            i for i in d.impacts if i.direction == "negative" and i.residual is not None
-        ]
+        negative = [i for i in d.impacts if i.direction == "negative" and i.residual is not None]
         if negative:
             r.negative += 1
-        if any(
-            i.inherent is not None and _rank(i.residual) < _rank(i.inherent) for i in negative
-        ):
+        if any(i.inherent is not None and _rank(i.residual) < _rank(i.inherent) for i in negative):
             r.mitigated += 1
 
 
@@ -310,7 +308,9 @@ def _add_review(cells: Cells, r: DirectorateYear, review: tuple, this_year: bool
     on_time = due is not None and done <= due
     r.reviews_done += 1
     r.reviews_on_time += on_time
-    item = Item(eia_id, version, (version, done, due or "No review date", "Yes" if on_time else "No"))
+    item = Item(
+        eia_id, version, (version, done, due or "No review date", "Yes" if on_time else "No")
+    )
     columns = ("Version", "Reviewed", "Review date due", "On time")
     name, where = r.directorate or "all directorates", f"{r.cell_id}.{r.year.value}"
     _cell(cells, this_year, f"reviews.{where}", f"Reviews done: {name}", "review", columns, item)
@@ -454,7 +454,9 @@ def cell_list(session: Session, report: AnnualReport, key: str) -> DrillDown:
         }
     entries = [Entry(*eias[i.eia_id], list(i.details)) for i in cell.items if i.eia_id in eias]
     entries.sort(key=lambda e: (e.reference, str(e.details[:1])))
-    title = f"{cell.title} ({report.year.label})" if report.year.label not in cell.title else cell.title
+    title = (
+        f"{cell.title} ({report.year.label})" if report.year.label not in cell.title else cell.title
+    )
     return DrillDown(title, cell.unit, list(cell.columns), entries, {"cell": key})
 
 

@@ -1,4 +1,4 @@
-""""Which groups keep getting hit?": per characteristic and financial year, the signed-off
+""" "Which groups keep getting hit?": per characteristic and financial year, the signed-off
 decisions (not impact rows) that found a negative impact on it after mitigation.
 
 - A decision counts once per characteristic, under the worst band of its negative impacts

@@ -1,4 +1,4 @@
-""""Which directorates sign off late?": completion per directorate for a financial year,
+""" "Which directorates sign off late?": completion per directorate for a financial year,
 with the year before beside it, and "before and at the time".
 
 - **Completion** per directorate (``eia.reporting.decisions``: each version of an EIA is one

@@ -25,7 +25,7 @@ class FinancialYear:
 
     @classmethod
     def parse(cls, raw: str | None) -> "FinancialYear | None":
-        """"2025" (the year 1 April 2025 to 31 March 2026 starts in), else None."""
+        """ "2025" (the year 1 April 2025 to 31 March 2026 starts in), else None."""
         raw = (raw or "").strip()
         if not _YEAR.match(raw) or not EARLIEST <= int(raw) <= LATEST:
             return None
@@ -41,7 +41,7 @@ class FinancialYear:
 
     @property
     def label(self) -> str:
-        """"2025/26"."""
+        """ "2025/26"."""
         return f"{self.start_year}/{(self.start_year + 1) % 100:02d}"
 
     @property

@@ -20,7 +20,7 @@ from eia.reporting.annual import DEFINITIONS, BadCell, annual_report, cell_list
 from eia.reporting.annual_tables import annual_table
 from eia.reporting.cumulative import WARNING_AT
 from eia.reporting.filters import filter_options
-from eia.reporting.groups import BAND_LABELS, BAND_KEYS
+from eia.reporting.groups import BAND_KEYS, BAND_LABELS
 from eia.reporting.late_signoff import SMALL, SORTS
 from eia.reporting.quality import EIA_FLAGS
 from eia.reporting.tables import days, drilldown_table, percent
@@ -164,7 +164,9 @@ def _groups_chart(report):
         if not counts.negative:
             continue
         words = ", ".join(
-            f"{counts.by_band[s.key]} {s.label.lower()}" for s in BAND_SERIES if counts.by_band[s.key]
+            f"{counts.by_band[s.key]} {s.label.lower()}"
+            for s in BAND_SERIES
+            if counts.by_band[s.key]
         )
         rows.append((row.name, dict(counts.by_band), f"{words} ({counts.negative} decisions)"))
     return bar_chart(
@@ -189,9 +191,11 @@ def annual():
     years, current = _years(today)
     form = YearForm(request.args, years=years)
     fmt = request.args.get("format") or None
-    problems = [] if fmt is None or fmt in ANNUAL_FORMATS else [
-        "Choose Word, CSV or XLSX to download the report"
-    ]
+    problems = (
+        []
+        if fmt is None or fmt in ANNUAL_FORMATS
+        else ["Choose Word, CSV or XLSX to download the report"]
+    )
     if not form.validate() or problems:
         return render_template(
             "reports/annual.html", **_common(form, _errors(form, *problems), None)
@@ -316,8 +320,11 @@ def _document(report) -> tuple[str, list[str], list[DocSection]]:
         ),
         DocSection(
             "Signed off before the decision",
-            [DEFINITIONS["completion"], f"Rates from fewer than {SMALL} decisions are shown with "
-             "their counts: too few to compare."],
+            [
+                DEFINITIONS["completion"],
+                f"Rates from fewer than {SMALL} decisions are shown with "
+                "their counts: too few to compare.",
+            ],
             [
                 DocTable(
                     f"Completion by directorate, {y.label} and {y.previous().label}",
@@ -428,7 +435,10 @@ def _document(report) -> tuple[str, list[str], list[DocSection]]:
                     f"Quality flags, {y.label}",
                     ["Flag", "Number"],
                     [
-                        ["Signed off after the decision date (decisions)", report.late.total.this.late],
+                        [
+                            "Signed off after the decision date (decisions)",
+                            report.late.total.this.late,
+                        ],
                         [
                             "Signed off with no decision date recorded (decisions)",
                             report.late.total.this.no_date,
