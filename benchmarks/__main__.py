@@ -5,7 +5,8 @@
 
 Steps: generate the data in the benchmark database (BENCH_DATABASE_URL, default
 postgresql+psycopg://postgres@127.0.0.1:5432/eia_bench; created if missing, wiped and
-migrated each time), then the figures: audit verify, the reminder sweep, the dashboard,
+migrated each time), then the figures: audit verify, the reminder sweep, the dashboard, the
+annual report,
 email throughput, the pages under load. Results: benchmarks/results/<size>.json and .md.
 A figure that fails is reported as such (and the exit status is 1); the others still run.
 """
@@ -22,10 +23,10 @@ from pathlib import Path
 from eia.db import make_engine
 from eia.words import plural
 
-from . import audit_verify, dashboard, generate, mail, pages, report, sweep
+from . import annual, audit_verify, dashboard, generate, mail, pages, report, sweep
 from .config import RESULTS, SIZES, database_url, ensure_database, size_named
 
-FIGURES = ("audit_verify", "sweep", "dashboard", "email", "pages")
+FIGURES = ("audit_verify", "sweep", "dashboard", "annual", "email", "pages")
 
 
 def log(message: str) -> None:
@@ -105,6 +106,7 @@ def main(argv=None) -> int:
         "audit_verify": lambda: audit_verify.run(engine, log=log),
         "sweep": lambda: sweep.run(engine, today, log=log),
         "dashboard": lambda: dashboard.run(engine, url, size, _london_today(), log=log),
+        "annual": lambda: annual.run(engine, url, size, _london_today(), log=log),
         "email": lambda: mail.run(engine, url, size.emails, today, base_env, log=log),
         "pages": lambda: pages.run(engine, url, size, base_env, log=log),
     }

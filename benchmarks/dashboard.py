@@ -264,9 +264,9 @@ def _summary(times: list[float]) -> dict:
     }
 
 
-def page_statements(engine: sa.Engine, url: str) -> dict:
-    """GET /dashboard in this process (Flask's test client), signed in through the real form
-    as an equality officer: how many statements the whole request runs."""
+def page_statements(engine: sa.Engine, url: str, path: str = "/dashboard") -> dict:
+    """GET ``path`` (the dashboard) in this process (Flask's test client), signed in through
+    the real form as an equality officer: how many statements the whole request runs."""
     from eia import create_app
 
     app = create_app(
@@ -292,10 +292,10 @@ def page_statements(engine: sa.Engine, url: str) -> dict:
     )
     if signed.status_code != 302:
         raise RuntimeError(f"sign-in as {email} gave {signed.status_code}")
-    client.get("/dashboard")  # warm: templates compiled, characteristics cached
+    client.get(path)  # warm: templates compiled, characteristics cached
     with StatementCounter(engine) as counter:
         t0 = time.perf_counter()
-        response = client.get("/dashboard")
+        response = client.get(path)
         elapsed = time.perf_counter() - t0
     return {
         "status": response.status_code,

@@ -446,6 +446,39 @@ def markdown(r: dict) -> str:
         if rows
         else ["not measured in this run", ""]
     )
+    out += ["## 7. Annual equality report", ""]
+    a7 = figs.get("annual")
+    if _not_measured(a7):
+        out += [_not_measured(a7), ""]
+    else:
+        page = a7.get("page", {})
+        out += [
+            f"`eia.reporting.annual.annual_report(session, year)` for {a7['year']} with five "
+            f"years of trend ({_fmt(a7['decisions'])} decisions in the year, "
+            f"{_fmt(a7['figures'])} figures, each with its list), each run in a fresh session.",
+            "",
+        ]
+        out += _table(
+            ["", "p50 ms", "p95 ms", "min ms", "runs", "SQL statements"],
+            [
+                [
+                    "annual_report()",
+                    a7["function"]["p50_ms"],
+                    a7["function"]["p95_ms"],
+                    a7["function"]["min_ms"],
+                    a7["function"]["runs"],
+                    a7["function_statements"],
+                ]
+            ],
+        )
+        out += [
+            f"- SQL statements per report page (GET /reports/annual, whole request): "
+            f"{_fmt(page.get('statements'))} (status {page.get('status')}, "
+            f"{_fmt(page.get('ms'))} ms in-process)"
+            + (f" — {page['error']}" if "error" in page else ""),
+            "",
+        ]
+
     if r.get("errors"):
         out += ["## Errors", ""] + [f"- {k}: {v}" for k, v in r["errors"].items()] + [""]
     return "\n".join(out)

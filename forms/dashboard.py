@@ -135,3 +135,51 @@ class CumulativeForm(DecisionPeriod):
     def chosen(self) -> list[int]:
         """The characteristics ticked, each once, in the order given."""
         return list(dict.fromkeys(self.characteristic.data or []))
+
+
+# --- the annual figures: a financial year, and for the late sign-off table its order ----------
+
+
+def year_choices(earliest: int | None, current: int, back: int = 5) -> list[tuple[str, str]]:
+    """The financial years to choose from, latest first: from the earliest decision's (or
+    ``back`` years ago) to the current one."""
+    from eia.reporting.years import FinancialYear
+
+    first = min(earliest if earliest is not None else current, current - back)
+    return [(str(y), FinancialYear(y).long_label) for y in range(current, first - 1, -1)]
+
+
+class YearForm(Form):
+    """Which financial year (``year=2025``: 1 April 2025 to 31 March 2026). Left out, the
+    view chooses; a year that is not one of those offered gets a message saying what to do."""
+
+    year = select(
+        "Financial year",
+        message="Choose a financial year from the list, for example 2025 for 2025/26",
+        needed=False,
+        hint="1 April to 31 March.",
+    )
+
+    def __init__(self, formdata=None, *, years: list[tuple[str, str]], **kwargs):
+        super().__init__(formdata, **kwargs)
+        self.year.choices = [SelectChoice(value=v, label=words) for v, words in years]
+
+    def chosen_year(self, default):
+        from eia.reporting.years import FinancialYear
+
+        return FinancialYear.parse(self.year.data) if self.year.data else default
+
+
+class LateSignOffForm(YearForm):
+    """The year, and the column the table is sorted by (its headings are links that set it)."""
+
+    sort = select("Sort by", message="Choose a column to sort by from the list", needed=False)
+    order = select("Order", message="Choose ascending or descending order", needed=False)
+
+    def __init__(self, formdata=None, *, years, sorts: dict[str, str], **kwargs):
+        super().__init__(formdata, years=years, **kwargs)
+        self.sort.choices = [SelectChoice(value=k, label=v) for k, v in sorts.items()]
+        self.order.choices = [
+            SelectChoice(value="asc", label="Ascending"),
+            SelectChoice(value="desc", label="Descending"),
+        ]

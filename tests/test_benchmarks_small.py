@@ -78,6 +78,11 @@ def test_small_benchmarks_report_every_figure(own_database, tmp_path):
     assert dashboard["p50_ratio"] > 0 and dashboard["function_statements"] > 0
     assert dashboard["page"]["status"] == 200 and dashboard["page"]["statements"] > 0
 
+    annual = figures["annual"]
+    assert annual["measured"] and annual["decisions"] > 0 and annual["figures"] > 0
+    assert annual["function"]["p50_ms"] > 0 and annual["function_statements"] > 0
+    assert annual["page"]["status"] == 200 and annual["page"]["statements"] > 0
+
     sweep = figures["sweep"]
     assert sweep["reminders_found"] > 0 and sweep["statements"] > 0 and sweep["p50_ms"] > 0
 
@@ -100,13 +105,16 @@ def test_small_benchmarks_report_every_figure(own_database, tmp_path):
         "--eias",
         "100",
         "--only",
-        "dashboard,sweep",
+        "dashboard,sweep,annual",
         "--name",
         "half",
     )
     assert half["data"]["eias"] == 100
     assert half["figures"]["dashboard"]["function_statements"] == dashboard["function_statements"]
     assert half["figures"]["dashboard"]["page"]["statements"] == dashboard["page"]["statements"]
+    for key in ("function_statements",):
+        assert half["figures"]["annual"][key] == annual[key]
+    assert half["figures"]["annual"]["page"]["statements"] == annual["page"]["statements"]
     # The sweep skips a lookup when a rule finds nothing: compare like with like.
     if set(half["figures"]["sweep"]["by_rule"]) == set(sweep["by_rule"]):
         assert half["figures"]["sweep"]["statements"] == sweep["statements"]

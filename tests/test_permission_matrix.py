@@ -236,6 +236,11 @@ RULES = {
         f"dashboard.{name}": Rule(get=only({"equality_officer", "admin"}))
         for name in ("index", "drilldown", "cumulative")
     },
+    # Its two questions and the annual equality report: the same people.
+    **{
+        f"reports.{name}": Rule(get=only({"equality_officer", "admin"}))
+        for name in ("late_signoff", "groups", "annual", "annual_list")
+    },
 }
 
 

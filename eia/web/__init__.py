@@ -15,6 +15,7 @@ from .navigation import init_navigation
 from .notifications import init_notification_pages
 from .pages import pages
 from .public import init_public
+from .reports import reports  # the unit's two questions and the annual equality report
 from .security import init_security
 from .signoff import signoff
 from .templating import init_templating
@@ -32,6 +33,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(signoff)
     app.register_blueprint(dashboard)  # the Policy and Equality Unit's dashboard
+    app.register_blueprint(reports)  # its two questions and the annual equality report
     app.register_blueprint(audit_pages)  # audit, exports and the public register
     app.register_blueprint(exports)
     init_public(app)  # the public register (and its template global)

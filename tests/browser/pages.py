@@ -202,6 +202,14 @@ def _dashboard_cumulative(d: Demo) -> str:
     )
 
 
+def _last_year() -> int:
+    """The last full financial year (the annual report's own when none is chosen)."""
+    from eia.models import london_date, utcnow
+    from eia.reporting.years import FinancialYear
+
+    return FinancialYear.of(london_date(utcnow())).previous().start_year
+
+
 PAGES: list[Page] = [
     as_page(entry)
     for entry in [
@@ -519,6 +527,25 @@ PAGES: list[Page] = [
         Page(
             "Dashboard: cumulative impact, bad input",
             lambda d: "/dashboard/cumulative?round=x",
+            role="equality",
+            status=400,
+        ),
+        # --- its two questions and the annual equality report
+        Page(
+            "Which directorates sign off late? (sorted by rate)",
+            lambda d: "/dashboard/late-sign-off?sort=rate&order=desc",
+            role="equality",
+        ),
+        Page("Which groups keep getting hit?", lambda d: "/dashboard/groups", role="equality"),
+        Page("Annual equality report", lambda d: "/reports/annual", role="equality"),
+        Page(
+            "Annual equality report: the list behind a number",
+            lambda d: f"/reports/annual/list?cell=completion.all.{_last_year()}.due",
+            role="equality",
+        ),
+        Page(
+            "Annual equality report: a year that is not one (error summary)",
+            lambda d: "/reports/annual?year=20x5",
             role="equality",
             status=400,
         ),
