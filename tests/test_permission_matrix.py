@@ -97,7 +97,11 @@ RULES = {
     # Signing in is open to all; signing out needs someone signed in.
     "auth.sign_in": Rule(get=everyone, post=everyone, public=True),
     "auth.sign_out": Rule(post=everyone),
-    "pages.healthz": Rule(get=everyone, public=True),
+    # Probes and scrapes (eia/web/ops.py): /metrics answers loopback or a token, whoever asks
+    # (the matrix's requests come from 127.0.0.1: tests/test_ops.py tries other addresses).
+    "ops.healthz": Rule(get=everyone, public=True),
+    "ops.readyz": Rule(get=everyone, public=True),
+    "ops.prometheus": Rule(get=everyone, public=True),
     "pages.index": Rule(get=everyone),
     "pages.eia_page": Rule(get=only(VIEWERS), per_eia=True),
     "pages.version_page": Rule(get=viewers_of_frozen_version, per_eia=True),
@@ -174,7 +178,10 @@ RULES = {
             "edit_service",
         )
     },
-    **{f"admin.{name}": Rule(get=only({"admin"})) for name in ("users", "directorates")},
+    **{
+        f"admin.{name}": Rule(get=only({"admin"}))
+        for name in ("users", "directorates", "service_health")
+    },
     **{
         f"admin.{name}": Rule(post=only({"admin"}))
         for name in ("deactivate_user", "reactivate_user", "delete_directorate", "delete_service")

@@ -12,6 +12,7 @@ from .exports import exports
 from .journey import init_journey
 from .navigation import init_navigation
 from .notifications import init_notification_pages
+from .ops import init_ops, init_ops_first
 from .pages import pages
 from .public import init_public
 from .security import init_security
@@ -21,6 +22,7 @@ from .urls import init_urls
 
 
 def init_web(app: Flask) -> None:
+    init_ops_first(app)  # the request id and clock, before any other hook
     init_urls(app)  # first: every <int:...> route below takes its converter from it
     init_templating(app)
     init_assets(app)
@@ -37,3 +39,4 @@ def init_web(app: Flask) -> None:
     init_journey(app)
     init_admin(app)
     init_notification_pages(app)
+    init_ops(app)  # /healthz, /readyz, /metrics; the request's log line and duration
