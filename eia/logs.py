@@ -12,6 +12,7 @@ header, no setting. The level is LOG_LEVEL (INFO by default).
 import contextvars
 import json
 import logging
+import os
 import re
 import sys
 import uuid
@@ -86,12 +87,16 @@ def _level(level: str | int | None) -> int:
 
 
 def configure(level: str | int | None = "INFO", logfile: str | None = None) -> None:
-    """JSON lines on the root logger at ``level`` (once per process; later calls only set
-    the level). Other handlers (a test runner's) are left alone."""
+    """JSON lines on the root logger at ``level``, to ``logfile`` or standard error (one
+    such handler per process: a later call with a log file, the worker's, moves it there).
+    Other handlers (a test runner's) are left alone."""
     root = logging.getLogger()
     root.setLevel(_level(level))
-    if any(getattr(h, "_eia_json", False) for h in root.handlers):
+    ours = [h for h in root.handlers if getattr(h, "_eia_json", False)]
+    if ours and (not logfile or getattr(ours[0], "baseFilename", None) == os.path.abspath(logfile)):
         return
+    for old in ours:
+        root.removeHandler(old)
     handler = logging.FileHandler(logfile) if logfile else _StandardError()
     handler.setFormatter(JsonFormatter())
     handler._eia_json = True
@@ -150,8 +155,6 @@ _running: dict = {}
 
 def _worker_logging(loglevel=None, logfile=None, **_kwargs):
     # LOG_LEVEL when set, else the worker's --loglevel.
-    import os
-
     configure(os.environ.get("LOG_LEVEL") or loglevel, logfile)
 
 

@@ -135,7 +135,12 @@ def init_celery(app: Flask) -> None:
 
 def _make_celery(app: Flask):
     from celery import Celery, Task
-    from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
+    from celery.signals import (
+        beat_init,
+        worker_process_init,
+        worker_process_shutdown,
+        worker_ready,
+    )
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
@@ -171,6 +176,12 @@ def _make_celery(app: Flask):
         from .sending import close_worker_link
 
         close_worker_link()
+
+    @beat_init.connect(weak=False)
+    def _first_heartbeat(sender=None, **_kwargs):
+        # The scheduler has started: a heartbeat now, not a minute later (/readyz).
+        if getattr(sender, "app", None) is celery:
+            celery.send_task("eia.heartbeat", ignore_result=True)
 
     @worker_ready.connect(weak=False)
     def _embedded_first_sweep(sender=None, **_kwargs):

@@ -3,7 +3,7 @@ characteristics with their guidance (admins and the Policy and Equality Unit).
 
 Every change goes through eia/admin_operations.py, which writes it to the audit trail
 (action "admin", with the old and new values) in the same transaction; it is also logged
-with the email of the person who made it.
+with the id of the person who made it.
 """
 
 from flask import Flask
