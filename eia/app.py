@@ -26,6 +26,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         from eia import logs
 
         logs.configure(app.config["LOG_LEVEL"])
+    from eia.observability import init_error_reporting
+
+    init_error_reporting()  # only when SENTRY_DSN is set (an optional extra)
 
     app.extensions["eia_engine"] = app.config.get("ENGINE") or make_engine(
         app.config["DATABASE_URL"]

@@ -307,3 +307,26 @@ def test_metrics_in_multiprocess_mode(app, client, tmp_path, monkeypatch):
     families = _families(client.get("/metrics"))
     assert families["eia_other_process"].samples[0].value == 3
     assert "eia_eias" in families
+
+
+# --- optional error reports -------------------------------------------------------------------
+
+
+def test_sentry_only_with_sentry_dsn(monkeypatch, caplog):
+    import sys
+    import types
+
+    from eia.observability import init_error_reporting
+
+    calls = []
+    fake = types.SimpleNamespace(init=lambda **kw: calls.append(kw))
+    monkeypatch.setitem(sys.modules, "sentry_sdk", fake)
+    monkeypatch.delenv("SENTRY_DSN", raising=False)
+    assert init_error_reporting() is False and calls == []
+    monkeypatch.setenv("SENTRY_DSN", "https://key@sentry.example/1")
+    assert init_error_reporting() is True
+    assert calls[0]["dsn"] == "https://key@sentry.example/1"
+    assert calls[0]["send_default_pii"] is False
+    monkeypatch.setitem(sys.modules, "sentry_sdk", None)  # not installed: import fails
+    assert init_error_reporting() is False
+    assert "Sentry SDK is not installed" in caplog.text
