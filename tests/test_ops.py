@@ -330,3 +330,11 @@ def test_sentry_only_with_sentry_dsn(monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "sentry_sdk", None)  # not installed: import fails
     assert init_error_reporting() is False
     assert "Sentry SDK is not installed" in caplog.text
+
+
+def test_the_reminder_sweep_records_how_long_it_took(app, db):
+    with app.app_context():
+        tasks.reminder_sweep.run()
+    sweep = health.beats(db)[health.REMINDER_SWEEP]
+    assert sweep.seconds is not None and 0 <= sweep.seconds < 60
+    assert (utcnow() - sweep.at).total_seconds() < 60
