@@ -20,6 +20,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    # JSON lines (eia/logs.py), before Flask's logger is first used (it then adds no
+    # handler of its own). Tests leave logging to pytest.
+    if not app.testing:
+        from eia import logs
+
+        logs.configure(app.config["LOG_LEVEL"])
+    from eia.observability import init_error_reporting
+
+    init_error_reporting()  # only when SENTRY_DSN is set (an optional extra)
 
     app.extensions["eia_engine"] = app.config.get("ENGINE") or make_engine(
         app.config["DATABASE_URL"]

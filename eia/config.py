@@ -88,6 +88,14 @@ def load_config(instance_path: str) -> dict:
         "LOCAL_SIGN_IN": "off"
         if os.environ.get("LOCAL_SIGN_IN", "on").strip().lower() in {"off", "false", "0", "no"}
         else "on",
+        # Service health (eia/health.py): beat asks a worker to write the heartbeat every
+        # HEARTBEAT_SECONDS; /readyz goes red when it is older than HEARTBEAT_MAX_AGE_SECONDS.
+        "HEARTBEAT_SECONDS": max(5, int(os.environ.get("HEARTBEAT_SECONDS", "60"))),
+        "HEARTBEAT_MAX_AGE_SECONDS": int(os.environ.get("HEARTBEAT_MAX_AGE_SECONDS", "300")),
+        # Logs (eia/logs.py): JSON lines at LOG_LEVEL. Metrics (eia/metrics.py): /metrics
+        # answers a bearer METRICS_TOKEN, or, with none set, requests from this machine only.
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+        "METRICS_TOKEN": os.environ.get("METRICS_TOKEN", ""),
         # Reminder intervals and email delivery (notifications/settings.py lists them).
         **notification_settings.load(),
         # The retention schedule (eia/retention.py, README "Retention and personal data").

@@ -20,12 +20,12 @@ def _commands(host: str, port: str) -> dict[str, list[str]]:
     return {
         "web": [
             str(BIN / "gunicorn"),
+            "--config",
+            "python:eia.gunicorn_conf",  # JSON log lines (eia/logs.py)
             "--bind",
             f"{host}:{port}",
             "--workers",
             "2",
-            "--access-logfile",
-            "-",
             "eia:create_app()",
         ],
         "worker": [

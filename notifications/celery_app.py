@@ -2,6 +2,7 @@
 
 The schedule (exactly one beat: `make run` runs the worker with -B):
 - every OUTBOX_SWEEP_SECONDS (60): the outbox sweeper;
+- every HEARTBEAT_SECONDS (60): the heartbeat /readyz reads (eia/health.py);
 - daily at REMINDER_SWEEP_TIME (07:00 London): review moves and the reminder rules;
 - daily at DIGEST_TIME (07:30 London): the digests (working days only);
 - hourly: review moves on their own (idempotent; kept so a review starts on its day even
@@ -28,6 +29,11 @@ def beat_schedule(config) -> dict:
         "start-due-reviews": {
             "task": "eia.start_due_reviews",
             "schedule": crontab(minute=5),
+        },
+        # The scheduler's heartbeat (eia/health.py): /readyz goes red when it stops.
+        "heartbeat": {
+            "task": "eia.heartbeat",
+            "schedule": timedelta(seconds=config["HEARTBEAT_SECONDS"]),
         },
         "outbox-sweep": {
             "task": "notifications.sweep_outbox",
@@ -135,7 +141,12 @@ def init_celery(app: Flask) -> None:
 
 def _make_celery(app: Flask):
     from celery import Celery, Task
-    from celery.signals import worker_process_init, worker_process_shutdown, worker_ready
+    from celery.signals import (
+        beat_init,
+        worker_process_init,
+        worker_process_shutdown,
+        worker_ready,
+    )
 
     class FlaskTask(Task):
         def __call__(self, *args, **kwargs):
@@ -172,6 +183,12 @@ def _make_celery(app: Flask):
 
         close_worker_link()
 
+    @beat_init.connect(weak=False)
+    def _first_heartbeat(sender=None, **_kwargs):
+        # The scheduler has started: a heartbeat now, not a minute later (/readyz).
+        if getattr(sender, "app", None) is celery:
+            celery.send_task("eia.heartbeat", ignore_result=True)
+
     @worker_ready.connect(weak=False)
     def _embedded_first_sweep(sender=None, **_kwargs):
         # Embedded mode (no mail server): sweep once at start, so someone trying the product
@@ -180,6 +197,9 @@ def _make_celery(app: Flask):
             return
         celery.send_task("notifications.reminder_sweep", ignore_result=True)
 
+    from eia.logs import connect_celery
+
+    connect_celery()  # JSON lines in the worker; the request id into tasks' headers
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

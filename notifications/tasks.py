@@ -2,11 +2,13 @@
 run twice: the database, not the broker, says what has been done."""
 
 import logging
+import time
 
 from celery import shared_task
 from celery.exceptions import Retry
 from flask import current_app
 
+from eia import health
 from eia.db import session_scope
 from eia.operations import start_due_reviews as _start_due_reviews
 from eia.words import plural
@@ -17,6 +19,13 @@ from .reminders import sweep_reminders
 from .sending import deliver_many, worker_link
 
 log = logging.getLogger(__name__)
+
+
+@shared_task(name="eia.heartbeat")
+def heartbeat() -> None:
+    """Every minute (beat): the scheduler and a worker are both alive (/readyz reads it)."""
+    with session_scope() as session:
+        health.record_beat(session, health.HEARTBEAT)
 
 
 @shared_task(name="eia.start_due_reviews")
@@ -119,10 +128,14 @@ def sweep_outbox() -> int:
 @shared_task(name="notifications.reminder_sweep")
 def reminder_sweep() -> dict:
     """Daily (and safe to run more often): move due reviews, then write the reminders due
-    today. Immediate ones go after the commit; the rest wait for the digest."""
+    today. Immediate ones go after the commit; the rest wait for the digest. How long it
+    took is kept (service_beat) for /metrics."""
+    started = time.monotonic()
     moved = start_due_reviews.run()
     with session_scope() as session:
         ids = sweep_reminders(session, None, settings.current())
+    with session_scope() as session:
+        health.record_beat(session, health.REMINDER_SWEEP, time.monotonic() - started)
     log.info(
         "Reminder sweep: %s started, %s written",
         plural(len(moved), "review"),

@@ -348,11 +348,15 @@ def test_the_buttons_carry_a_csrf_token(app, client, admin, db):
 
 
 def test_changes_are_logged_with_who_made_them(client, admin, caplog):
+    """By the person's id (eia/logs.py): never their email or name; the audit trail says
+    what changed."""
     with caplog.at_level(logging.INFO):
         client.post("/admin/directorates/new", data={"name": "Environment"})
-    assert any(
-        admin.email in r.getMessage() and "Environment" in r.getMessage() for r in caplog.records
-    )
+    changes = [r for r in caplog.records if getattr(r, "event", "") == "configuration_changed"]
+    assert [(r.user_id, r.getMessage()) for r in changes] == [
+        (admin.id, "Configuration changed (admin.new_directorate)")
+    ]
+    assert not any(admin.email in r.getMessage() for r in caplog.records)
 
 
 # --- Directorates and services -------------------------------------------------------------

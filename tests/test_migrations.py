@@ -90,3 +90,39 @@ def test_0012_copies_the_versions_approved_before_it(tmp_path):
 @pytest.mark.postgres
 def test_0012_copies_the_versions_approved_before_it_on_postgresql(own_database):
     _check_copies(_copies_after_migrating_again(own_database))
+
+
+def _service_beat_down_and_up(engine) -> None:
+    """0020 (service_beat, eia/health.py) goes down and up again, keeping nothing else."""
+    import sqlalchemy as sa
+    from alembic.script import ScriptDirectory
+
+    from eia.migrate import alembic_config, downgrade, upgrade
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0020").down_revision
+    upgrade(engine)
+    assert "service_beat" in sa.inspect(engine).get_table_names()
+    downgrade(engine, before)
+    assert "service_beat" not in sa.inspect(engine).get_table_names()
+    upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO service_beat (name, at) VALUES ('x', :at)"),
+            {"at": "2026-01-01 00:00:00+00:00"},
+        )
+        assert conn.execute(sa.text("SELECT name FROM service_beat")).scalars().all() == ["x"]
+
+
+def test_0020_service_beat_down_and_up(tmp_path):
+    from eia.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        _service_beat_down_and_up(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_0020_service_beat_down_and_up_on_postgresql(own_database):
+    _service_beat_down_and_up(own_database)

@@ -15,6 +15,7 @@ one, on a PostgreSQL database of its own. Every wait is bounded; every process s
 is stopped here.
 """
 
+import json
 import os
 import time
 from collections import Counter
@@ -288,10 +289,12 @@ def _due_for_review(engine, count: int) -> list[int]:
 
 
 def _send_tasks_received(worker, since: int) -> int:
-    return sum(
-        1
+    messages = [  # the worker logs JSON lines (eia/logs.py)
+        json.loads(line)["message"] if line.startswith("{") else line
         for line in worker.log()[since:].splitlines()
-        if "Task notifications.send_email[" in line and line.endswith("received")
+    ]
+    return sum(
+        1 for m in messages if "Task notifications.send_email[" in m and m.endswith("received")
     )
 
 

@@ -2,12 +2,14 @@
 defaults (SQLite database and SQLite broker), serving the demo EIAs on 127.0.0.1."""
 
 import http.cookiejar
+import json
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -91,6 +93,25 @@ def test_launcher_serves_demo_eias_and_runs_the_worker(product_env, tmp_path):
             assert time.monotonic() < deadline, "the Celery worker with beat did not start"
             assert proc.poll() is None, proc.stdout.read()
             time.sleep(0.5)
+        # Ready: the database, its schema, the embedded broker and the scheduler's heartbeat
+        # (its first is sent when beat starts; eia/health.py).
+        base = f"http://127.0.0.1:{product_env['PORT']}"
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/readyz", timeout=5) as response:
+                    ready = json.loads(response.read())
+                    break
+            except urllib.error.HTTPError as not_ready:
+                assert time.monotonic() < deadline, not_ready.read()
+                time.sleep(0.5)
+        assert ready["status"] == "ok" and set(ready["checks"]) == {
+            "database",
+            "migrations",
+            "broker",
+            "scheduler",
+        }
+        with urllib.request.urlopen(f"{base}/metrics", timeout=5) as response:
+            assert b'eia_eias{state="approved"}' in response.read()
     finally:
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=60)

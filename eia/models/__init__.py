@@ -20,6 +20,7 @@ from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
 from .decisions import EiaDecision
+from .health import ServiceBeat
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .public import PublicCopy, PublicPdf, RateLimitCount
@@ -57,6 +58,7 @@ __all__ = [
     "ScoredImpact",
     "ScreeningAnswer",
     "Service",
+    "ServiceBeat",
     "SignInCode",
     "SignOff",
     "StageSpell",

@@ -13,6 +13,7 @@ from .exports import exports
 from .journey import init_journey
 from .navigation import init_navigation
 from .notifications import init_notification_pages
+from .ops import init_ops, init_ops_first
 from .pages import pages
 from .public import init_public
 from .reports import reports  # the unit's two questions and the annual equality report
@@ -23,6 +24,7 @@ from .urls import init_urls
 
 
 def init_web(app: Flask) -> None:
+    init_ops_first(app)  # the request id and clock, before any other hook
     init_urls(app)  # first: every <int:...> route below takes its converter from it
     init_templating(app)
     init_assets(app)
@@ -41,3 +43,4 @@ def init_web(app: Flask) -> None:
     init_admin(app)
     init_notification_pages(app)
     app.register_blueprint(about)  # the privacy notice and the accessibility statement
+    init_ops(app)  # /healthz, /readyz, /metrics; the request's log line and duration

@@ -45,7 +45,9 @@ csrf = CSRFProtect()
 # Endpoints anyone may reach without signing in.
 PUBLIC_ENDPOINTS = {
     "auth.sign_in",
-    "pages.healthz",
+    "ops.healthz",  # probes and scrapes (eia/web/ops.py; /metrics checks its own access)
+    "ops.readyz",
+    "ops.prometheus",
     "govuk.static",
     "govuk_assets.static",
     "app_static.static",

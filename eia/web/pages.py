@@ -1,11 +1,10 @@
 """The pages that show EIAs. Views stay thin: queries live in ``eia/queries``, words in
 ``labels`` and ``history``."""
 
-import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from eia.db import get_session, ping
+from eia.db import get_session
 from eia.history import history
 from eia.models import utcnow
 from eia.queries import eias
@@ -57,12 +56,3 @@ def version_page(reference: str, number: int):
         eias.frozen_version, reference, number, eia_of=lambda version: version.eia
     )
     return render_template("eia/version.html", version=version, doc=version.snapshot)
-
-
-@pages.get("/healthz")
-def healthz():
-    try:
-        ping(get_session())
-    except sa.exc.SQLAlchemyError:
-        return "database unavailable", 503, {"Content-Type": "text/plain"}
-    return "ok", 200, {"Content-Type": "text/plain"}

@@ -11,7 +11,7 @@ form 1 again.
 inactive accounts (eia/retention.py).
 
 Revision ID: 0021
-Revises: 0015
+Revises: 0020
 """
 
 from collections.abc import Sequence
@@ -21,7 +21,7 @@ import sqlmodel
 from alembic import context, op
 
 revision: str = "0021"
-down_revision: str | None = "0015"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

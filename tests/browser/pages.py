@@ -357,6 +357,7 @@ PAGES: list[Page] = [
             "Admin: edit service", lambda d: f"/admin/services/{d.first_id(Service)}", role="admin"
         ),
         Page("Admin: sign-in settings and mappings", lambda d: "/admin/sign-in", role="admin"),
+        Page("Admin: service health", lambda d: "/admin/health", role="admin"),
         Page("Admin: new sign-in mapping", lambda d: "/admin/sign-in/mappings/new", role="admin"),
         Page(
             "Admin: new sign-in mapping with errors",

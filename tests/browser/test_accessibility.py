@@ -28,7 +28,14 @@ from .pages import PAGES
 pytestmark = pytest.mark.browser
 
 # GET routes that are not pages a person reads.
-NOT_PAGES = {"govuk.static", "govuk_assets.static", "app_static.static", "pages.healthz"}
+NOT_PAGES = {
+    "govuk.static",
+    "govuk_assets.static",
+    "app_static.static",
+    "ops.healthz",
+    "ops.readyz",
+    "ops.prometheus",
+}
 # Pages checked with axe that are not GOV.UK pages (no <main>, no h1 of the layout):
 # mailbox.email_html is an email's HTML body, shown in a frame on the email page.
 NOT_GOVUK_LAYOUT = {"mailbox.email_html"}

@@ -3,12 +3,12 @@ characteristics with their guidance (admins and the Policy and Equality Unit).
 
 Every change goes through eia/admin_operations.py, which writes it to the audit trail
 (action "admin", with the old and new values) in the same transaction; it is also logged
-with the email of the person who made it.
+with the id of the person who made it.
 """
 
 from flask import Flask
 
-from . import characteristics, org, sign_in, users  # noqa: F401  (their routes join the blueprint)
+from . import characteristics, health, org, sign_in, users  # noqa: F401  (their routes join the blueprint)
 from .common import (
     admin,
     index,  # noqa: F401
