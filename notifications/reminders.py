@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -439,7 +440,18 @@ def due_reminders(session: Session, today: date, cfg) -> list[Reminder]:
     return found
 
 
-def outbox_rows(session: Session, reminders: list[Reminder]) -> list[tuple[Reminder, dict]]:
+class Pending(NamedTuple):
+    """A reminder not written yet and the outbox row it makes."""
+
+    reminder: Reminder
+    row: dict
+
+    @property
+    def key(self) -> str:  # what outbox.each_apart logs of an item it could not write
+        return self.reminder.key
+
+
+def outbox_rows(session: Session, reminders: list[Reminder]) -> list[Pending]:
     """The reminders whose keys are not in the outbox yet (one query), each with the
     outbox row it makes. Urgent ones go at once; the rest as each person chose (the daily
     digest unless they said otherwise)."""
@@ -447,7 +459,7 @@ def outbox_rows(session: Session, reminders: list[Reminder]) -> list[tuple[Remin
     reminders = [r for r in reminders if r.key not in written]
     delivery = reminder_delivery(session, {r.recipient.id for r in reminders})
     now = utcnow()
-    return [(r, _row(r, delivery[r.recipient.id], now)) for r in reminders]
+    return [Pending(r, _row(r, delivery[r.recipient.id], now)) for r in reminders]
 
 
 def _row(r: Reminder, chosen: str, now, failed: str | None = None) -> dict:
