@@ -309,6 +309,21 @@ def markdown(r: dict) -> str:
                     ["again", 0, *(w["again"][k] for k in ("p50_ms", "min_ms", "max_ms"))],
                 ],
             )
+        ws = s.get("writes")
+        if ws:
+            out += [
+                f"The write step alone, the same {_fmt(ws['rows'])} rows both ways in turns, "
+                f"same run (load average {', '.join(map(str, s.get('load_average', [])))}):",
+                "",
+            ]
+            out += _table(
+                ["write", "p50 ms", "min ms", "max ms"],
+                [[k, v["p50_ms"], v["min_ms"], v["max_ms"]] for k, v in ws.items() if k != "rows"],
+            )
+        for note in s.get("compared_with", []):
+            out += [f"- {note}"]
+        if s.get("compared_with"):
+            out += [""]
 
     out += ["## 4. Email throughput", ""]
     e = figs.get("email")

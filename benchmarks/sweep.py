@@ -2,8 +2,14 @@
 every rule's query and the reminders it makes, nothing written or sent), timed, with the
 number of SQL statements it ran (a ``before_cursor_execute`` listener); then the whole
 sweep (``sweep_reminders``: finding and writing the outbox rows) and the same sweep run again
-at once (every row already written, so nothing new), each in a transaction rolled back."""
+at once (every row already written, so nothing new), each in a transaction rolled back.
 
+And, in the same run on the same rows, the write step alone both ways (``_writes``): the
+rows as one INSERT ... SELECT (``outbox.add_many`` on PostgreSQL now) against the
+pipelined executemany of INSERT ... ON CONFLICT DO NOTHING plus the query finding the ids
+written (what it did before, and still does on SQLite), taken in turns."""
+
+import os
 import time
 from collections import Counter
 from datetime import date
@@ -11,8 +17,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from notifications import settings
-from notifications.reminders import due_reminders, sweep_reminders
+from notifications import outbox, settings
+from notifications.reminders import due_reminders, outbox_rows, sweep_reminders
 
 from .config import percentile
 from .dashboard import StatementCounter
@@ -54,6 +60,29 @@ def _whole_sweep(engine: sa.Engine, today: date, cfg) -> dict:
     }
 
 
+def _writes(engine: sa.Engine, today: date, cfg) -> dict:
+    """The write step alone, both ways, in turns, on the same rows (rolled back)."""
+    with Session(engine) as session:
+        rows = [row for _, row in outbox_rows(session, due_reminders(session, today, cfg))]
+    ways = {
+        "one INSERT ... SELECT (now)": outbox._insert_columns,
+        "executemany + ids by key (before)": outbox._insert_each,
+    }
+    times = {name: [] for name in ways}
+    for n in range(RUNS + 1):
+        for name, write in ways.items():
+            with Session(engine) as session:
+                try:
+                    t0 = time.perf_counter()
+                    assert len(write(session, rows)) == len(rows)
+                    elapsed = time.perf_counter() - t0
+                finally:
+                    session.rollback()
+            if n:
+                times[name].append(elapsed)
+    return {"rows": len(rows), **{name: _ms(t) for name, t in times.items()}}
+
+
 def run(engine: sa.Engine, today: date, log=print) -> dict:
     cfg = settings.View(settings.load())
     times, found, statements = [], [], None
@@ -72,6 +101,11 @@ def run(engine: sa.Engine, today: date, log=print) -> dict:
         f"  whole sweep: {whole['written']} rows written in {whole['first']['p50_ms']} ms "
         f"(p50), again {whole['again']['p50_ms']} ms"
     )
+    writes = _writes(engine, today, cfg)
+    log(
+        "  write step alone: "
+        + ", ".join(f"{k} {v['p50_ms']} ms" for k, v in writes.items() if k != "rows")
+    )
     return {
         "today": today.isoformat(),
         "runs": RUNS,
@@ -80,4 +114,6 @@ def run(engine: sa.Engine, today: date, log=print) -> dict:
         "statements": statements,
         **_ms(times),
         "whole_sweep": whole,
+        "writes": writes,
+        "load_average": [round(x, 2) for x in os.getloadavg()],
     }

@@ -34,9 +34,12 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and not is_bank_holiday(day)
 
 
+@lru_cache(maxsize=4096)
 def working_days_between(start: date, end: date) -> int:
     """How many working days have passed from ``start`` to ``end``: the working days d with
-    start < d <= end (0 when end is not after start)."""
+    start < d <= end (0 when end is not after start). Remembered, as the bank holidays are:
+    a national sweep asks it tens of thousands of times about a few hundred pairs of
+    days."""
     if end <= start:
         return 0
     full_weeks, rest = divmod((end - start).days, 7)

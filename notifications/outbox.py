@@ -17,6 +17,7 @@ that caused it; once that transaction commits, the row's id is handed to Celery.
   with it, retries those whose back-off has passed, and releases claims of dead workers.
 """
 
+import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -144,26 +145,21 @@ def add(
 
 
 def add_many(session: Session, rows: list[dict]) -> list[int]:
-    """Write many rows made by ``row_values`` in the caller's transaction: one INSERT ...
-    ON CONFLICT DO NOTHING run for each row (an executemany: on PostgreSQL psycopg pipelines
-    them), so a row whose key exists is not written. Returns the ids written, found again by
-    their keys and creation time; the immediate ones are handed over after the commit, as
-    ``add`` does."""
+    """Write many rows made by ``row_values`` in the caller's transaction; a row whose key
+    exists is not written. Returns the ids written, sorted; the immediate ones are handed
+    over after the commit, as ``add`` does.
+
+    On PostgreSQL: ONE statement, ``INSERT ... SELECT ... FROM unnest(<one array per
+    column>) ... ON CONFLICT DO NOTHING RETURNING``, so tens of thousands of rows cost one
+    round trip and no per-row work in SQLAlchemy or the driver. Elsewhere (SQLite, in the
+    same process): an executemany of INSERT ... ON CONFLICT DO NOTHING, then the rows
+    written found again by their keys and creation time."""
     if not rows:
         return []
-    table = OutboxEmail.__table__.c
-    insert = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    session.execute(insert, rows)
-    made = {r["created_at"] for r in rows}
-    written = [
-        row
-        for row in _by_keys(
-            session,
-            (table.id, table.created_at, table.delivery, table.status),
-            [r["idempotency_key"] for r in rows],
-        )
-        if row.created_at in made
-    ]
+    if session.get_bind().dialect.name == "postgresql":
+        written = _insert_columns(session, rows)
+    else:
+        written = _insert_each(session, rows)
     remember(
         session,
         [
@@ -173,6 +169,48 @@ def add_many(session: Session, rows: list[dict]) -> list[int]:
         ],
     )
     return sorted(r.id for r in written)
+
+
+def _insert_each(session: Session, rows: list[dict]) -> list[sa.Row]:
+    table = OutboxEmail.__table__.c
+    insert = _insert(session).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    session.execute(insert, rows)
+    made = {r["created_at"] for r in rows}
+    return [
+        row
+        for row in _by_keys(
+            session,
+            (table.id, table.created_at, table.delivery, table.status),
+            [r["idempotency_key"] for r in rows],
+        )
+        if row.created_at in made
+    ]
+
+
+def _insert_columns(session: Session, rows: list[dict]) -> list[sa.Row]:
+    """PostgreSQL: the rows as one JSON array (json.dumps is C; PostgreSQL parses it in
+    one go), turned back into rows by ``json_to_recordset`` and inserted in the order
+    given. (One array parameter per column costs more: psycopg quotes each element in
+    Python.)"""
+    dialect = session.get_bind().dialect
+    table = OutboxEmail.__table__
+    names = list(rows[0])
+    shape = ", ".join(f"{name} {table.c[name].type.compile(dialect=dialect)}" for name in names)
+    statement = sa.text(
+        f"INSERT INTO {table.name} ({', '.join(names)}) "
+        f"SELECT {', '.join(f'v.{name}' for name in names)} "
+        f"FROM ROWS FROM (json_to_recordset(CAST(:rows AS json)) AS ({shape})) "
+        f"WITH ORDINALITY AS v({', '.join(names)}, n) "
+        "ORDER BY v.n "
+        "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, delivery, status"
+    )
+    return list(session.execute(statement, {"rows": json.dumps(rows, default=_json_value)}))
+
+
+def _json_value(value):
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in an outbox row")
 
 
 def existing_keys(session: Session, keys: Iterable[str]) -> set[str]:

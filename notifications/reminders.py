@@ -20,6 +20,8 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -88,7 +90,7 @@ class Reminder:
     context: dict = field(hash=False, compare=False)
     urgent: bool = False
 
-    @property
+    @cached_property
     def key(self) -> str:
         return outbox.reminder_key(self.eia_id, self.rule, self.period, self.recipient.id)
 
@@ -438,49 +440,72 @@ def due_reminders(session: Session, today: date, cfg) -> list[Reminder]:
     return found
 
 
-def write_reminders(session: Session, reminders: list[Reminder]) -> list[int]:
-    """Outbox rows for the reminders not already written (their keys say so). Urgent ones
-    go at once; the rest as each person chose (the daily digest unless they said
-    otherwise). Returns the ids of the rows written.
+class Pending(NamedTuple):
+    """A reminder not written yet and the outbox row it makes."""
 
-    The keys already in the outbox are left out first (one query per few thousand keys),
-    then the rest go in one INSERT ... ON CONFLICT DO NOTHING (a row written meanwhile by
-    another sweep is still not written twice). If that fails, each is written on its own,
-    and one that cannot be is kept as a failed email with the reason."""
+    reminder: Reminder
+    row: dict
+
+    @property
+    def key(self) -> str:  # what outbox.each_apart logs of an item it could not write
+        return self.reminder.key
+
+
+def outbox_rows(session: Session, reminders: list[Reminder]) -> list[Pending]:
+    """The reminders whose keys are not in the outbox yet (one query), each with the
+    outbox row it makes. Urgent ones go at once; the rest as each person chose (the daily
+    digest unless they said otherwise)."""
     written = outbox.existing_keys(session, (r.key for r in reminders))
     reminders = [r for r in reminders if r.key not in written]
     delivery = reminder_delivery(session, {r.recipient.id for r in reminders})
     now = utcnow()
+    return [Pending(r, _row(r, delivery[r.recipient.id], now)) for r in reminders]
 
-    def values(r: Reminder, failed: str | None = None) -> dict:
-        return outbox.row_values(
-            key=r.key,
-            recipient=r.recipient,
-            kind="reminder",
-            rule=r.rule,
-            template=r.template,
-            subject=r.subject,
-            context={} if failed else r.context,
-            eia_id=r.eia_id,
-            urgent=r.urgent,
-            now=now,
-            failed=failed,
-            delivery=Delivery.immediate if r.urgent else delivery[r.recipient.id],
-        )
 
-    def write(r: Reminder, failed: str | None = None) -> int | None:
-        return next(iter(outbox.add_many(session, [values(r, failed)])), None)
+def _row(r: Reminder, chosen: str, now, failed: str | None = None) -> dict:
+    return outbox.row_values(
+        key=r.key,
+        recipient=r.recipient,
+        kind="reminder",
+        rule=r.rule,
+        template=r.template,
+        subject=r.subject,
+        context={} if failed else r.context,
+        eia_id=r.eia_id,
+        urgent=r.urgent,
+        now=now,
+        failed=failed,
+        delivery=Delivery.immediate if r.urgent else chosen,
+    )
 
-    def unwritable(r: Reminder, exc: Exception) -> int | None:
+
+def write_reminders(session: Session, reminders: list[Reminder]) -> list[int]:
+    """Outbox rows for the reminders not already written (their keys say so). Returns the
+    ids of the rows written.
+
+    The keys already in the outbox are left out first (one query), then the rest go in
+    one INSERT ... ON CONFLICT DO NOTHING (``outbox.add_many``: on PostgreSQL one INSERT ...
+    SELECT of every row; a row written meanwhile by another sweep is still not written
+    twice). If that fails, each is written on its own, and one that cannot be is kept as a
+    failed email with the reason."""
+    pairs = outbox_rows(session, reminders)
+
+    def write(pair, failed: str | None = None) -> int | None:
+        r, row = pair
+        if failed:
+            row = _row(r, row["delivery"], row["created_at"], failed)
+        return next(iter(outbox.add_many(session, [row])), None)
+
+    def unwritable(pair, exc: Exception) -> int | None:
         # Kept as a failed email with the reason (administrators see it), not dropped.
-        return write(r, failed=f"Could not write this reminder: {type(exc).__name__}: {exc}")
+        return write(pair, failed=f"Could not write this reminder: {type(exc).__name__}: {exc}")
 
     try:
         with session.begin_nested():
-            return outbox.add_many(session, [values(r) for r in reminders])
+            return outbox.add_many(session, [row for _, row in pairs])
     except Exception:  # noqa: BLE001 - found below, reminder by reminder
-        log.warning("Writing %d reminders together failed", len(reminders), exc_info=True)
-    return outbox.each_apart(session, reminders, write, unwritable)
+        log.warning("Writing %d reminders together failed", len(pairs), exc_info=True)
+    return outbox.each_apart(session, pairs, write, unwritable)
 
 
 def sweep_reminders(session: Session, today: date | None, cfg) -> list[int]:

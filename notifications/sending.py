@@ -38,6 +38,7 @@ possible time plus the time recording "sent" may wait for the database (``minimu
 checked by notifications/settings.py).
 """
 
+import email.policy
 import hashlib
 import logging
 import random
@@ -51,7 +52,10 @@ import uuid
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
+from email.header import Header
 from email.message import EmailMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr
 
 import sqlalchemy as sa
@@ -227,16 +231,51 @@ def build_message(row: OutboxEmail, rendered: Rendered) -> EmailMessage:
     return msg
 
 
+def message_bytes(row: OutboxEmail, rendered: Rendered) -> tuple[bytes, str]:
+    """The same email as ``build_message``, flattened with the email package's older API
+    (``compat32``: headers as RFC 2047 encoded words, folded by ``email.header``; bodies
+    as UTF-8 in base64), which does in ~5 ms what the newer header registry does in ~20
+    (its header folding was half of each email's sending time). For ASCII addresses only:
+    an address beyond ASCII needs SMTPUTF8 and ``build_message``. Returns the bytes and
+    the Message-ID."""
+    config = current_app.config
+    sender = header_address(config["MAIL_FROM"])
+    msg = MIMEMultipart("alternative")
+    subject = header_text(rendered.subject)
+    msg["Subject"] = (
+        subject if subject.isascii() else Header(subject, "utf-8", header_name="Subject")
+    )
+    msg["From"] = formataddr(
+        (header_text(f"{config['PRODUCT_NAME']} – {config['COUNCIL_NAME']}"), sender), "utf-8"
+    )
+    msg["To"] = header_address(row.recipient_email)
+    msg["Date"] = format_datetime(utcnow())
+    msg["Message-ID"] = message_id(row, sender)
+    msg["Auto-Submitted"] = "auto-generated"  # no out-of-office replies, please
+    if row.urgent:
+        msg["Importance"] = "high"
+    for body, subtype in ((rendered.text, "plain"), (rendered.html, "html")):
+        # Ending with a line break, as EmailMessage.set_content makes it.
+        msg.attach(MIMEText(body if body.endswith("\n") else body + "\n", subtype, "utf-8"))
+    return msg.as_bytes(policy=_COMPAT_CRLF), msg["Message-ID"]
+
+
+_COMPAT_CRLF = email.policy.compat32.clone(linesep="\r\n")
+
+
 def prepare(row: OutboxEmail) -> Prepared:
     """Everything about the email that needs no mail server, down to its bytes (as
     smtplib's send_message would flatten it). Raises if it cannot be built."""
     rendered = render(row)
-    msg = build_message(row, rendered)
     sender = header_address(current_app.config["MAIL_FROM"])
-    recipient = msg["To"]
+    recipient = header_address(row.recipient_email)
     international = not (sender.isascii() and recipient.isascii())
-    data = msg.as_bytes(policy=msg.policy.clone(utf8=international, linesep="\r\n"))
-    return Prepared(rendered, msg["Message-ID"], sender, recipient, data, international)
+    if not international:
+        data, mid = message_bytes(row, rendered)
+        return Prepared(rendered, mid, sender, recipient, data, False)
+    msg = build_message(row, rendered)
+    data = msg.as_bytes(policy=msg.policy.clone(utf8=True, linesep="\r\n"))
+    return Prepared(rendered, msg["Message-ID"], sender, msg["To"], data, True)
 
 
 def _classify(exc: Exception, deadline: "_Deadline | None" = None) -> Exception:

@@ -1,6 +1,8 @@
 """Every email the product sends, rendered from its templates: plain text and HTML, each
 with a link straight to the page to act on, and nothing left blank."""
 
+import email
+import email.policy
 import re
 from datetime import date, datetime, time
 
@@ -13,7 +15,7 @@ from eia.models import LONDON, OutboxEmail
 from notifications import settings as notification_settings
 from notifications.digest import send_digests
 from notifications.reminders import sweep_reminders
-from notifications.sending import build_message, render
+from notifications.sending import build_message, message_bytes, prepare, render
 
 CFG = notification_settings.View(notification_settings.load({}))
 TEMPLATES = {
@@ -130,3 +132,30 @@ def test_urgent_emails_are_marked(app, every_email):
         message = build_message(urgent, rendered)
     assert message["Subject"].startswith("Urgent:") and message["Importance"] == "high"
     assert ">Urgent<" in rendered.html
+
+
+def test_the_fast_flattening_sends_what_build_message_says(app, every_email):
+    """``message_bytes`` (the email package's older API, used to send) and
+    ``build_message`` agree, read back as a mail program would, for every template, a
+    subject beyond ASCII and one long enough to fold."""
+    long = "Reminder: caf\u00e9 \u2019works\u2019 " + "and a longer subject " * 12
+    rows = [*every_email, every_email[0].model_copy(update={"subject": long, "urgent": True})]
+    with app.app_context():
+        for row in rows:
+            rendered = render(row)
+            data, mid = message_bytes(row, rendered)
+            prepared = prepare(row)  # what is sent: this way, for an ASCII address
+            assert (prepared.international, prepared.message_id) == (False, mid)
+            assert prepared.data.startswith(b"Content-Type: multipart/alternative;")
+            sent = email.message_from_bytes(data, policy=email.policy.default)
+            built = build_message(row, rendered)
+            for header in ("Subject", "From", "To", "Message-ID", "Auto-Submitted", "Importance"):
+                assert sent[header] == built[header], (row.template, header)
+            assert mid == built["Message-ID"]
+            for kind in ("plain", "html"):
+                assert (
+                    sent.get_body((kind,)).get_content() == built.get_body((kind,)).get_content()
+                ), (row.template, kind)
+            assert max(len(line) for line in data.split(b"\r\n")) <= 78, [
+                line for line in data.split(b"\r\n") if len(line) > 78
+            ]

@@ -925,3 +925,43 @@ def test_a_batch_that_runs_long_hands_back_what_it_has_not_tried(
     assert [o.status for o in outcomes.values()] == ["sent", "retry", "retry"]
     assert all(o.retry_in == 0 for o in list(outcomes.values())[1:])
     assert [r.status for r in _rows(connection)] == ["sent", "queued", "queued"]
+
+
+def test_add_many_writes_only_new_keys_in_order_and_hands_over_only_immediate_ones(make, db):
+    """One statement for many rows (PostgreSQL: INSERT ... SELECT of them all): a key
+    already written, or twice in the batch, is written once; the ids come back in the
+    order written; only queued immediate rows are handed over after the commit."""
+    person, eia = make.user("officer"), None
+    now = utcnow()
+
+    def row(key, delivery="immediate", failed=None, at=now, **context):
+        return outbox.row_values(
+            key=key,
+            recipient=person,
+            kind="reminder",
+            rule="idle",
+            template="idle",
+            subject=f"Subject {key}\nwith a line break",
+            context={"path": "/eias/X", "note": "caf\u00e9 \u2019quoted\u2019", **context},
+            eia_id=eia,
+            urgent=False,
+            delivery=delivery,
+            now=at,
+            failed=failed,
+        )
+
+    [first] = outbox.add_many(db, [row("k-0", at=now - timedelta(minutes=1))])
+    outbox.forget(db)
+    rows = [row("k-0"), row("k-1", n=1), row("k-2", "digest"), row("k-1"), row("k-3", failed="x")]
+    ids = outbox.add_many(db, rows)
+    assert len(ids) == 3 and first not in ids and ids == sorted(ids)
+    assert outbox.pending(db) == {ids[0]}  # k-1 only: k-2 waits for the digest, k-3 failed
+    written = {r.idempotency_key: r for r in db.exec(select(OutboxEmail)).all()}
+    assert sorted(written) == ["k-0", "k-1", "k-2", "k-3"]
+    assert written["k-1"].id == ids[0] and written["k-1"].context["n"] == 1
+    assert written["k-1"].context["note"] == "caf\u00e9 \u2019quoted\u2019"
+    assert written["k-1"].subject == "Subject k-1 with a line break"
+    assert written["k-1"].created_at == now and written["k-1"].dispatched_at == now
+    assert (written["k-2"].delivery, written["k-2"].dispatched_at) == ("digest", None)
+    assert (written["k-3"].status, written["k-3"].last_error) == ("failed", "x")
+    outbox.forget(db)

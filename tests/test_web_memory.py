@@ -86,3 +86,54 @@ def test_the_unknown_email_hash_costs_what_a_real_one_costs_and_matches_nothing(
     assert not needs_rehash(dummy)
     assert not verify_password(dummy, "a password") and not verify_password(dummy, "")
     assert unmatched_hash() != dummy
+
+
+def test_passwords_hash_at_owasps_minimum_and_older_hashes_are_made_again_on_sign_in(
+    client, person, db
+):
+    """argon2id, m=19 MiB, t=2, p=1 (README, "Memory"); a hash made with argon2-cffi's
+    former default (64 MiB, t=3, p=4) still lets its person in, and is replaced."""
+    from argon2 import PasswordHasher, Type
+
+    from .support.people import PASSWORD
+
+    made = extract_parameters(hash_password("a password"))
+    assert (made.type, made.memory_cost, made.time_cost, made.parallelism) == (
+        Type.ID,
+        19 * 1024,
+        2,
+        1,
+    )
+    user = person()
+    user.password_hash = PasswordHasher(memory_cost=65536, time_cost=3, parallelism=4).hash(
+        PASSWORD
+    )
+    db.add(user)
+    db.commit()
+    assert needs_rehash(user.password_hash) and verify_password(user.password_hash, PASSWORD)
+    response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    db.refresh(user)
+    assert extract_parameters(user.password_hash).memory_cost == 19 * 1024
+    assert not needs_rehash(user.password_hash) and verify_password(user.password_hash, PASSWORD)
+
+
+PEAK = """
+import re, sys
+from eia.passwords import hash_password, verify_password
+
+def peak():
+    return int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read())[1]) // 1024
+
+before = peak()
+assert verify_password(hash_password("a password"), "a password")
+print(peak() - before)
+"""
+
+
+def test_checking_a_password_takes_about_19_mib_not_64():
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert 15 <= int(done.stdout.strip()) <= 24
