@@ -197,8 +197,10 @@ def test_the_broker_being_down_loses_nothing(connection, tmp_path, make, db):
     with app.app_context():
         ops.transition(db, eia, "submit_for_sign_off", owner)
         started = time.monotonic()
-        db.commit()  # the hook fails to hand it over: quietly, and at once
-        assert time.monotonic() - started < 2
+        db.commit()  # the hook fails to hand it over: quietly, and without hanging
+        # Not a speed measurement: a hand-over that waited on broker retries or a connect
+        # timeout would take tens of seconds; 10 s leaves room for a loaded machine.
+        assert time.monotonic() - started < 10
         [row] = _rows(connection, eia_id=eia.id)
         assert row.status == "queued"
         cfg = notification_settings.current()
