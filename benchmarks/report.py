@@ -98,8 +98,9 @@ def _not_measured(fig) -> str | None:
     return None
 
 
-def markdown(r: dict) -> str:
-    m, data, figs = r["machine"], r.get("data", {}), r["figures"]
+def _header(r: dict) -> list[str]:
+    """The title, the machine and the data generated."""
+    m, data = r["machine"], r.get("data", {})
     out = [
         f"# Benchmarks: {r['size']} ({_fmt(data.get('eias'))} EIAs)",
         "",
@@ -155,7 +156,12 @@ def markdown(r: dict) -> str:
     out += _table(list(states), [list(states.values())]) if states else []
     rows = data.get("rows", {})
     out += _table(["table", "rows"], [[k, v] for k, v in rows.items()]) if rows else []
+    return out
 
+
+def markdown(r: dict) -> str:
+    figs = r["figures"]
+    out = _header(r)
     out += ["## 1. Pages under load", ""]
     pages = figs.get("pages")
     if _not_measured(pages):
