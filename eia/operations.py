@@ -22,11 +22,13 @@ from eia.models import (
     IntersectionalImpact,
     ScreeningAnswer,
     Service,
+    SignOff,
     User,
     as_utc,
     london_date,
     utcnow,
 )
+from eia.models.enums import SignOffDecision
 from eia.reporting import summaries
 from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
@@ -749,3 +751,106 @@ def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
                 "Could not start the review of EIA %s; it is tried again at the next sweep", eia_id
             )
     return moved
+
+
+# --- historical records brought in from elsewhere (eia.imports) ----------------------------
+
+IMPORTED_STATES = (Status.approved, Status.archived)
+IMPORTED_SIGN_OFF = (
+    "Imported: approved before this product was used, as the council's records say; not "
+    "signed off here."
+)
+_IMPORTED_FIELDS = ("title", "decision_maker", "decision_date", "review_date", "outcome")
+
+
+def import_historical_eia(
+    session: Session,
+    actor: User,
+    *,
+    reference: str,
+    service: Service,
+    owner_id: int,
+    status: str,
+    values: dict,
+    source: str,
+    approver_id: int | None = None,
+    approved_on: date | None = None,
+    at: datetime | None = None,
+) -> Eia:
+    """Add an EIA decided before this product (a row of the council's register) as a
+    historical record in ``status`` (approved or archived), marked imported, with its audit
+    record (action "import") in the same transaction.
+
+    It does not go through the lifecycle's events (it was never drafted or signed off here)
+    and so cannot be anything but a finished record: from then on only the lifecycle moves
+    it (its review starts on its review date, like any approved EIA's). It feeds none of the
+    completion figures (it was not signed off here: no ``eia_decision``, and
+    ``summaries.decisions_from_record`` leaves imported versions out) and no stage spell;
+    it is not published in the public register (its ``published_link`` says where it was)."""
+    if not may(actor, Capability.administer):
+        raise EditRefused(["Only administrators import EIAs."], forbidden=True)
+    if status not in IMPORTED_STATES:
+        raise ValueError(f"an imported EIA is approved or archived, not {status}")
+    now = _now(at)
+    link = values.get("published_link") or ""
+    eia = Eia(
+        reference=reference,
+        service=service,
+        directorate_id=service.directorate_id,
+        owner_id=owner_id,
+        status=status,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+        imported_at=now,
+        imported_version=1,
+        import_source=source[:300],
+        published_link=link,
+        publishable=False,
+        publishing_reason="Imported from the council's records as a historical record"
+        + (f": published at {link}" if link else "")
+        + ".",
+    )
+    for name in _IMPORTED_FIELDS:
+        if values.get(name) not in (None, ""):
+            setattr(eia, name, values[name])
+    screening = values.get("screening_result")
+    if screening:
+        eia.screening_conclusion = f"Screening (as the council's records say): {screening}"
+    if status == Status.archived:
+        eia.closing_reason = "Imported as archived: the policy has ended."
+    session.add(eia)
+    session.flush()
+    if approver_id is not None and approved_on is not None:
+        session.add(
+            SignOff(
+                eia=eia,
+                eia_version=eia.version,
+                approver_id=approver_id,
+                decision=SignOffDecision.approved,
+                attested=False,
+                late=eia.decision_date is not None and approved_on > eia.decision_date,
+                comment=IMPORTED_SIGN_OFF,
+                signed_at=datetime.combine(approved_on, time(12), tzinfo=LONDON),
+            )
+        )
+    audit.append(
+        session,
+        eia=eia,
+        actor=actor,
+        action="import",
+        event="imported",
+        from_state=None,
+        to_state=status,
+        comment=f"Imported from {source}",
+        details={
+            "reference": reference,
+            "service": service.name,
+            "owner_id": owner_id,
+            "approver_id": approver_id,
+            "approved_on": _plain(approved_on),
+            **{k: _plain(v) for k, v in values.items() if v not in (None, "")},
+        },
+        at=now,
+    )
+    return eia

@@ -20,6 +20,7 @@ from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
 from .decisions import EiaDecision
+from .imports import ImportUpload
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .public import PublicCopy, PublicPdf, RateLimitCount
@@ -44,6 +45,7 @@ __all__ = [
     "EiaVersion",
     "EngagementRecord",
     "IdentityLink",
+    "ImportUpload",
     "ImpactAssessment",
     "IntersectionalCharacteristic",
     "IntersectionalImpact",
