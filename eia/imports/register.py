@@ -689,6 +689,16 @@ def _approval(row: _RowCheck, people: _People, directorate) -> tuple[str | None,
     return people.find(row, "approved_by", Role.approver, None, directorate.id, who), approved_on
 
 
+def service_names(session: Session) -> dict[int, str]:
+    """Each service's name with its directorate's, for the dry run's list."""
+    return {
+        s.id: f"{s.name} ({d.name})"
+        for s, d in session.exec(
+            select(Service, Directorate).join(Directorate, Directorate.id == Service.directorate_id)
+        ).all()
+    }
+
+
 # --- the import ----------------------------------------------------------------------------
 
 

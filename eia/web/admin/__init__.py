@@ -8,7 +8,7 @@ with the email of the person who made it.
 
 from flask import Flask
 
-from . import characteristics, org, sign_in, users  # noqa: F401  (their routes join the blueprint)
+from . import characteristics, imports, org, sign_in, users  # noqa: F401  (their routes join the blueprint)
 from .common import (
     admin,
     index,  # noqa: F401
