@@ -34,7 +34,6 @@ def columns_page(client, response):
     return response.headers["Location"]
 
 
-
 def test_upload_columns_dry_run_import_and_again(admin_client, db):
     content = as_csv([row(f"R-{n}", "Adult Social Care", "Home Care") for n in range(3)])
     where = columns_page(admin_client, upload(admin_client, content))
@@ -122,3 +121,31 @@ def test_only_administrators_import(client, make):
     sign_in(client, make.user("admin"))
     assert client.get("/admin/import/999/columns").status_code == 404
     assert client.get("/admin/import/99999999999/check").status_code == 404
+
+
+def test_an_imported_eia_reads_as_imported_everywhere_it_is_shown(admin_client, db):
+    from eia.imports import register
+
+    content = as_csv([row("R-9", "Adult Social Care", "Home Care", review_date="01/01/2020")])
+    table = register.read("r.csv", content)
+    plan = register.check(db, table, register.guess_mapping(table.columns))
+    from eia.models import User
+
+    ada = db.exec(select(User).where(User.name == "Ada Admin")).one()
+    register.import_register(db, ada, plan, filename="r.csv", content=content)
+    db.commit()
+    page = admin_client.get("/eias/R-9")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert (
+        ">Imported</strong>" in html and "as a historical record, from register file r.csv" in html
+    )
+    assert "Imported as a historical record (approved) by Ada Admin" in html
+    assert "Dee Director" in html  # who approved it, from the register
+    assert 'href="https://council.example/eia/R-9"' in html
+    for path in ("/eias/R-9/tasks", "/eias/R-9.json", "/dashboard", "/audit", "/public/register"):
+        assert admin_client.get(path).status_code == 200, path
+    doc = admin_client.get("/eias/R-9.json").get_json()
+    assert doc["state"] == "approved" and doc["imported"]["version"] == 1
+    assert doc["imported"]["published_link"] == "https://council.example/eia/R-9"
+    assert admin_client.get("/public/eias/R-9").status_code == 404  # never published here

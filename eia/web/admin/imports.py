@@ -37,9 +37,7 @@ def import_register():
             kept = uploads.keep(db, me(), filename, content)
             db.commit()
             return redirect(url_for("admin.import_columns", upload_id=kept.id))
-    return render_template(
-        "admin/import_upload.html", form=form
-    ), 400 if form.errors else 200
+    return render_template("admin/import_upload.html", form=form), 400 if form.errors else 200
 
 
 def _upload_and_table(upload_id: int):
