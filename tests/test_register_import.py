@@ -261,3 +261,32 @@ def test_an_imported_eia_moves_on_through_the_lifecycle(db, council, make):
     summaries.rebuild(db.connection())
     db.expire_all()
     assert snapshot(db) == kept
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"PK\x03\x04" + b"\x00" * 40,  # a zip signature and nothing
+        None,  # a Word document is a zip too, but not a workbook
+    ],
+)
+def test_a_zip_that_is_no_workbook_is_refused_in_words(content):
+    if content is None:
+        import io
+        import zipfile
+
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as archive:
+            archive.writestr("word/document.xml", "<w:document/>")
+        content = out.getvalue()
+    with pytest.raises(register.FileRefused, match="not an Excel workbook"):
+        register.read("r.xlsx", content)
+
+
+def test_a_workbook_table_survives_being_kept_between_steps():
+    from eia.imports.table import table_from_json, table_json
+
+    content = as_xlsx([row("R-1", "A", "B", decision_date=date(2025, 3, 31), outcome=2.5)])
+    table = register.read("r.xlsx", content)
+    kept = table_from_json(table_json(table))
+    assert kept == table and kept.rows[0][1][5] == table.rows[0][1][5]

@@ -738,19 +738,23 @@ def import_register(
         return int(key[3:]) if key.startswith("id:") else ids[key]
 
     services = {s.id: s for s in session.exec(select(Service)).all()}
-    for row in plan.rows:
-        ops.import_historical_eia(
-            session,
-            actor,
-            reference=row.reference,
-            service=services[row.service_id],
-            owner_id=who(row.owner),
-            status=row.status,
-            values=row.values,
-            source=f"{source}, row {row.row}",
-            approver_id=who(row.approver) if row.approver else None,
-            approved_on=row.approved_on,
-        )
+    ops.import_historical_eias(
+        session,
+        actor,
+        [
+            ops.HistoricalRecord(
+                reference=row.reference,
+                service=services[row.service_id],
+                owner_id=who(row.owner),
+                status=row.status,
+                values=row.values,
+                source=f"{source}, row {row.row}",
+                approver_id=who(row.approver) if row.approver else None,
+                approved_on=row.approved_on,
+            )
+            for row in plan.rows
+        ],
+    )
     admin_ops.record_register_import(
         session,
         actor,

@@ -7,14 +7,19 @@ from sqlmodel import Session
 
 from eia.models import ImportUpload, User, utcnow
 
+from .table import Table, table_from_json, table_json
+
 _MAX_ID = 2**31 - 1
 
 
-def keep(session: Session, person: User, filename: str, content: bytes) -> ImportUpload:
+def keep(
+    session: Session, person: User, filename: str, content: bytes, table: Table
+) -> ImportUpload:
     upload = ImportUpload(
         kind="register",
         filename=(filename or "register")[:255],
         content=content,
+        table=table_json(table),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by_id=person.id,
     )
@@ -39,3 +44,7 @@ def mark_imported(session: Session, upload: ImportUpload) -> None:
     upload.imported_at = utcnow()
     session.add(upload)
     session.flush()
+
+
+def table_of(upload: ImportUpload) -> Table:
+    return table_from_json(upload.table)

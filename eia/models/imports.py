@@ -21,6 +21,9 @@ class ImportUpload(SQLModel, table=True):
     sha256: str = Field(sa_type=sa.String(64))
     uploaded_by_id: int = Field(foreign_key="app_user.id", index=True)
     uploaded_at: datetime = Field(default_factory=utcnow)
+    # The file read as a table (eia.imports.table.table_json), so later steps need not
+    # read the file again.
+    table: dict = Field(default_factory=dict, sa_type=sa.JSON)
     # The column chosen for each field ({field: header}), once the mapping step is done.
     mapping: dict | None = Field(default=None, sa_type=sa.JSON)
     # Set when the file was imported (the page then says so instead of importing again).

@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
         sa.Column("uploaded_at", UTC_DATETIME(), nullable=False),
+        sa.Column("table", sa.JSON(), nullable=False),
         sa.Column("mapping", sa.JSON(), nullable=True),
         sa.Column("imported_at", UTC_DATETIME(), nullable=True),
         sa.ForeignKeyConstraint(["uploaded_by_id"], ["app_user.id"]),

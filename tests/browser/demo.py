@@ -178,8 +178,8 @@ class Demo:
             content = self.register_file(problems=problems, prefix="UPL")
             with self.session() as s:
                 admin = s.exec(select(User).where(User.email == self.login("admin").email)).one()
-                upload = uploads.keep(s, admin, "register.csv", content)
                 table = register.read("register.csv", content)
+                upload = uploads.keep(s, admin, "register.csv", content, table)
                 uploads.set_mapping(s, upload, register.guess_mapping(table.columns))
                 s.commit()
                 self._own[key] = str(upload.id)

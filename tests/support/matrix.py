@@ -79,6 +79,7 @@ class World:
             filename="register.csv",
             content=b"Reference,Title,Directorate,Service,Lead officer\n",
             sha256="0" * 64,
+            table={"header_row": 1, "columns": [[0, "Reference"]], "rows": []},
             uploaded_by_id=self.people["admin"].id,
             mapping={"reference": 0, "title": 1, "directorate": 2, "service": 3, "lead_officer": 4},
         )

@@ -29,12 +29,12 @@ def import_register():
         try:
             if not content:
                 raise FileRefused("Choose the register's CSV or Excel file")
-            register.read(filename, content)
+            table = register.read(filename, content)
         except FileRefused as problem:
             form.file.errors = [str(problem)]
         else:
             db = get_session()
-            kept = uploads.keep(db, me(), filename, content)
+            kept = uploads.keep(db, me(), filename, content, table)
             db.commit()
             return redirect(url_for("admin.import_columns", upload_id=kept.id))
     return render_template("admin/import_upload.html", form=form), 400 if form.errors else 200
@@ -45,11 +45,7 @@ def _upload_and_table(upload_id: int):
     upload = uploads.find(db, upload_id)
     if upload is None:
         abort(404)
-    try:
-        table = register.read(upload.filename, upload.content)
-    except FileRefused:  # it was read at upload: only a change of the rules could do this
-        abort(404)
-    return db, upload, table
+    return db, upload, uploads.table_of(upload)
 
 
 @admin.route("/import/<int:upload_id>/columns", methods=["GET", "POST"])
