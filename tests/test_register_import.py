@@ -290,3 +290,79 @@ def test_a_workbook_table_survives_being_kept_between_steps():
     table = register.read("r.xlsx", content)
     kept = table_from_json(table_json(table))
     assert kept == table and kept.rows[0][1][5] == table.rows[0][1][5]
+
+
+def test_the_command_line_dry_run_and_import(app, db, council, tmp_path):
+    path = tmp_path / "register.csv"
+    runner = app.test_cli_runner()
+    path.write_bytes(
+        as_csv(
+            [
+                row("C-1", "Adult Social Care", "Home Care"),
+                row("C-2", "Adult Social Care", "Nowhere"),
+            ]
+        )
+    )
+    result = runner.invoke(args=["import", "register", str(path), "--dry-run"])
+    assert result.exit_code == 1
+    assert "Row 3, Service: Adult Social Care has no service called “Nowhere”." in result.output
+    assert "Nothing imported" in result.output
+    path.write_bytes(as_csv([row("C-1", "Adult Social Care", "Home Care")]))
+    result = runner.invoke(args=["import", "register", str(path), "--dry-run"])
+    assert result.exit_code == 0 and "1 EIA to import" in result.output
+    assert "Dry run: nothing imported." in result.output
+    assert db.exec(select(Eia).where(Eia.reference == "C-1")).all() == []
+    result = runner.invoke(args=["import", "register", str(path)])
+    assert result.exit_code == 2 and "--as" in result.output
+    result = runner.invoke(args=["import", "register", str(path), "--as", council[2].email])
+    assert result.exit_code == 0 and "Imported 1 EIA." in result.output
+    db.expire_all()
+    assert db.exec(select(Eia).where(Eia.reference == "C-1")).one().imported_at is not None
+
+
+def test_how_imported_eias_count_in_the_dashboard(db, council):
+    """In the counts by state, the outcomes and the overdue reviews (they are the council's
+    EIAs in force, and their reviews are due) and the flags about what the record holds;
+    not in completion, the flags about signing off, or the share screened out (they were
+    not signed off or screened here)."""
+    from eia.reporting.figures import dashboard
+    from eia.reporting.filters import Filters
+
+    before = dashboard(db, Filters())
+    _import(
+        db,
+        council[2],
+        as_csv(
+            [
+                row(
+                    "D-1",
+                    "Adult Social Care",
+                    "Home Care",
+                    review_date="01/01/2020",
+                    outcome="3",
+                    approved_on="01/06/2025",
+                ),  # approved after its decision date
+                row(
+                    "D-2",
+                    "Adult Social Care",
+                    "Home Care",
+                    status="archived",
+                    screening_result="screened out",
+                ),
+            ]
+        ),
+    )
+    after = dashboard(db, Filters())
+    assert after.states["approved"] == before.states.get("approved", 0) + 1
+    assert after.states["archived"] == before.states.get("archived", 0) + 1
+    assert after.outcomes.get("3", 0) == before.outcomes.get("3", 0) + 1
+    assert after.reviews_overdue == before.reviews_overdue + 1
+    assert after.completion_total == before.completion_total
+    # Flags about what the record holds apply (it has no justification for outcome 3 and
+    # its review is overdue); those about signing off here do not.
+    changed = {k for k in after.flags if after.flags[k] != before.flags.get(k)}
+    assert changed == {"review_overdue", "outcome_3_unjustified"}
+    assert (after.screened_out, after.screening_decided) == (
+        before.screened_out,
+        before.screening_decided,
+    )
