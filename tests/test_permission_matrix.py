@@ -224,6 +224,7 @@ RULES = {
     "exports.register_download": Rule(get=everyone),
     "exports.eia_json": Rule(get=only(VIEWERS), per_eia=True),
     "exports.eia_pdf": Rule(get=only(VIEWERS), per_eia=True),
+    "exports.eia_docx": Rule(get=only(VIEWERS), per_eia=True),
     "public.register": Rule(get=everyone, public=True),
     "public.register_download": Rule(get=everyone, public=True),
     **{

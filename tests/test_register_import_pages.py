@@ -149,3 +149,9 @@ def test_an_imported_eia_reads_as_imported_everywhere_it_is_shown(admin_client, 
     assert doc["state"] == "approved" and doc["imported"]["version"] == 1
     assert doc["imported"]["published_link"] == "https://council.example/eia/R-9"
     assert admin_client.get("/public/eias/R-9").status_code == 404  # never published here
+    word = admin_client.get("/eias/R-9.docx")
+    assert word.status_code == 200
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(io.BytesIO(word.data)).paragraphs)
+    assert "Signed off by Dee Director on 28 March 2025 (as the council's records say" in text
