@@ -239,6 +239,45 @@ def import_register(path, dry_run, as_email):
     click.echo(f"Imported {plural(result.eias, 'EIA')}.")
 
 
+@import_cli.command("document")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the document and list its problems only.")
+@click.option("--as", "as_email", help="The administrator the import is recorded under.")
+def import_document(path, dry_run, as_email):
+    """Import an EIA exported from another installation (its eia-document/1 JSON) as a
+    historical record, keeping its history. Any problem: nothing imported, exit 1."""
+    from pathlib import Path
+
+    from eia.capabilities import Capability, may
+    from eia.imports import document
+
+    file = Path(path)
+    try:
+        doc = document.parse(file.read_bytes())
+    except ValueError as problem:
+        raise click.UsageError(str(problem)) from problem
+    with session_scope() as session:
+        actor = None
+        if not dry_run:
+            actor = session.exec(select(User).where(User.email == (as_email or "").lower())).first()
+            if actor is None or not actor.active or not may(actor, Capability.administer):
+                raise click.UsageError("Give --as with an active administrator's email address.")
+        plan = document.check(session, doc)
+        for p in plan.problems:
+            click.echo(f"{p.column.capitalize()}: {p.what}. {p.todo}.")
+        if not plan.ok:
+            click.echo("Nothing imported: put the problems right and run it again.")
+            sys.exit(1)
+        if plan.unchanged:
+            click.echo(f"{doc['reference']} is already imported: nothing changed.")
+            return
+        if dry_run:
+            click.echo(f"Dry run: {doc['reference']} can be imported; nothing imported.")
+            return
+        document.import_document(session, actor, plan, filename=file.name)
+    click.echo(f"Imported {doc['reference']} as a historical record.")
+
+
 @reviews_cli.command("start-due")
 def reviews_start_due():
     """Move approved EIAs whose review date has come into review."""

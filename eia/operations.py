@@ -777,6 +777,8 @@ class HistoricalRecord:
     source: str
     approver_id: int | None = None
     approved_on: date | None = None
+    version: int = 1  # the version it is at (an EIA from another installation: any)
+    history: list = ()  # its audit trail in another installation, kept in the import record
 
 
 def import_historical_eias(
@@ -820,7 +822,7 @@ def import_historical_eias(
     sign_offs = [
         {
             "eia_id": ids[r.reference],
-            "eia_version": 1,
+            "eia_version": r.version,
             "approver_id": r.approver_id,
             "decision": SignOffDecision.approved.value,
             "attested": False,
@@ -841,7 +843,7 @@ def import_historical_eias(
         [
             {
                 "eia_id": ids[r.reference],
-                "eia_version": 1,
+                "eia_version": r.version,
                 "action": "import",
                 "event": "imported",
                 "from_state": None,
@@ -854,6 +856,7 @@ def import_historical_eias(
                     "approver_id": r.approver_id,
                     "approved_on": _plain(r.approved_on),
                     **{k: _plain(v) for k, v in r.values.items() if v not in (None, "")},
+                    **({"history": list(r.history)} if r.history else {}),
                 },
             }
             for r in records
@@ -878,7 +881,7 @@ def _historical_row(record: HistoricalRecord, now: datetime) -> dict:
         "decision_date": values.get("decision_date"),
         "review_date": values.get("review_date"),
         "outcome": values.get("outcome") or None,
-        "version": 1,
+        "version": record.version,
         "status": record.status,
         "publishable": False,
         "publishing_reason": "Imported from the council's records as a historical record"
@@ -896,7 +899,7 @@ def _historical_row(record: HistoricalRecord, now: datetime) -> dict:
         "updated_at": now,
         "status_changed_at": now,
         "imported_at": now,
-        "imported_version": 1,
+        "imported_version": record.version,
         "import_source": record.source[:300],
         "published_link": link,
     }
