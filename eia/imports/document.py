@@ -34,8 +34,7 @@ from eia.models import (
 from eia.models.enums import ActionStatus, Direction, Outcome, Relevance, Role, SignOffDecision
 from workflows.lifecycle import Status
 
-from .register import PersonToAdd, Problem, _key
-from .register import _People as People
+from .register import People, PersonToAdd, Problem, name_key
 
 SCHEMA = "eia-document/1"
 # The states a document may be in, and the state it is imported in.
@@ -128,7 +127,7 @@ def _check(session: Session, plan: DocumentPlan) -> None:
         (
             d
             for d in session.exec(select(Directorate)).all()
-            if _key(d.name) == _key(proposal["directorate"] or "")
+            if name_key(d.name) == name_key(proposal["directorate"] or "")
         ),
         None,
     )
@@ -146,7 +145,7 @@ def _check(session: Session, plan: DocumentPlan) -> None:
                 for s in session.exec(
                     select(Service).where(Service.directorate_id == directorate.id)
                 ).all()
-                if _key(s.name) == _key(proposal["service"] or "")
+                if name_key(s.name) == name_key(proposal["service"] or "")
             ),
             None,
         )
@@ -157,13 +156,13 @@ def _check(session: Session, plan: DocumentPlan) -> None:
                 f"{directorate.name} has no service called “{proposal['service']}”",
                 "Add it under Manage, Directorates and services, then try again",
             )
-    names = {_key(c.name): c.id for c in session.exec(select(Characteristic)).all()}
+    names = {name_key(c.name): c.id for c in session.exec(select(Characteristic)).all()}
     wanted = {a["characteristic"] for a in doc["screening"]["answers"]}
     wanted |= {i["characteristic"] for i in doc["impacts"]}
     wanted |= {c for x in doc["intersectional_impacts"] for c in x["characteristics"]}
     for name in sorted(wanted):
-        if _key(name) in names:
-            plan.characteristics[name] = names[_key(name)]
+        if name_key(name) in names:
+            plan.characteristics[name] = names[name_key(name)]
         else:
             _problem(
                 plan,
@@ -192,14 +191,14 @@ def _check(session: Session, plan: DocumentPlan) -> None:
 
 
 class _Keep:
-    """What register._People needs of a plan: where to put the people to add."""
+    """What register.People needs of a plan: where to put the people to add."""
 
     def __init__(self, plan: DocumentPlan):
         self.people = plan.people
 
 
 class _Note:
-    """What register._People needs of a row: where to note a problem."""
+    """What register.People needs of a row: where to note a problem."""
 
     def __init__(self, plan: DocumentPlan, part: str):
         self.plan, self.part = plan, part

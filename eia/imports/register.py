@@ -350,7 +350,7 @@ def _text(value) -> str:
     return " ".join(str(value).split())
 
 
-def _key(text: str) -> str:
+def name_key(text: str) -> str:
     return " ".join(words(text))
 
 
@@ -405,7 +405,7 @@ class _RowCheck:
         self.plan.problems.append(Problem(self.number, self.column(key) if key else "", what, todo))
 
 
-class _People:
+class People:
     """Who each name or email address is: someone here, or a person to add (inactive)."""
 
     def __init__(self, session: Session, plan: Plan):
@@ -414,7 +414,7 @@ class _People:
         self.by_email = {e.lower(): i for i, _n, e in users}
         self.by_name: dict[str, list[int]] = {}
         for i, n, _e in users:
-            self.by_name.setdefault(_key(n), []).append(i)
+            self.by_name.setdefault(name_key(n), []).append(i)
         self.emails = set(self.by_email)
 
     def find(
@@ -433,7 +433,7 @@ class _People:
             return self._to_add(
                 name or email.split("@")[0], email, role, service_id, directorate_id
             )
-        found = self.by_name.get(_key(name), [])
+        found = self.by_name.get(name_key(name), [])
         if len(found) > 1:
             check.problem(
                 key,
@@ -446,7 +446,7 @@ class _People:
         return self._to_add(name, None, role, service_id, directorate_id)
 
     def _to_add(self, name, email, role, service_id, directorate_id) -> str:
-        key = f"email:{email}" if email else f"name:{_key(name)}"
+        key = f"email:{email}" if email else f"name:{name_key(name)}"
         if key not in self.plan.people:
             if email is None:
                 email = self._placeholder(name)
@@ -494,7 +494,7 @@ def _split_approval(text: str) -> tuple[str, str]:
 
 
 def _choice(text: str, table: dict) -> str | None:
-    key = _key(text)
+    key = name_key(text)
     for value, names in table.items():
         if key == str(value) or key in {" ".join(words(n)) for n in names}:
             return value
@@ -502,7 +502,7 @@ def _choice(text: str, table: dict) -> str | None:
 
 
 def _outcome(text: str) -> str | None:
-    key = _key(text)
+    key = name_key(text)
     match = re.fullmatch(r"(?:outcome )?([1-4])(?: .*)?", key)
     if match:
         return match.group(1)
@@ -511,9 +511,9 @@ def _outcome(text: str) -> str | None:
 
 class _Org:
     def __init__(self, session: Session):
-        self.directorates = {_key(d.name): d for d in session.exec(select(Directorate)).all()}
+        self.directorates = {name_key(d.name): d for d in session.exec(select(Directorate)).all()}
         self.services: dict[tuple[int, str], Service] = {
-            (s.directorate_id, _key(s.name)): s for s in session.exec(select(Service)).all()
+            (s.directorate_id, name_key(s.name)): s for s in session.exec(select(Service)).all()
         }
 
 
@@ -532,7 +532,7 @@ def check(session: Session, table: Table, mapping: dict[str, int | None]) -> Pla
             )
         )
         return plan
-    org, people = _Org(session), _People(session, plan)
+    org, people = _Org(session), People(session, plan)
     references = _references(session, table, mapping)
     seen: dict[str, int] = {}
     for number, cells in table.rows:
@@ -577,7 +577,7 @@ def _check_row(session, plan, row: _RowCheck, org, people, references, seen) -> 
     title = row.text("title", 300)
     directorate_name = row.text("directorate", 200)
     service_name = row.text("service", 200)
-    directorate = org.directorates.get(_key(directorate_name)) if directorate_name else None
+    directorate = org.directorates.get(name_key(directorate_name)) if directorate_name else None
     service = None
     if directorate_name and directorate is None:
         row.problem(
@@ -587,7 +587,7 @@ def _check_row(session, plan, row: _RowCheck, org, people, references, seen) -> 
             "services, then check the file again",
         )
     if directorate is not None and service_name:
-        service = org.services.get((directorate.id, _key(service_name)))
+        service = org.services.get((directorate.id, name_key(service_name)))
         if service is None:
             row.problem(
                 "service",
@@ -658,7 +658,7 @@ def _check_row(session, plan, row: _RowCheck, org, people, references, seen) -> 
     )
 
 
-def _approval(row: _RowCheck, people: _People, directorate) -> tuple[str | None, date | None]:
+def _approval(row: _RowCheck, people: People, directorate) -> tuple[str | None, date | None]:
     who = _text(row.raw("approved_by"))
     when_raw = row.raw("approved_on")
     if who and row.mapping.get("approved_on") is None:
