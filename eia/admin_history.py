@@ -67,6 +67,11 @@ def _mapping(m: dict) -> str:
 
 _DESCRIBE = {
     "user_created": _user_created,
+    "user_imported": lambda d: f"{_user_created(d)}, inactive, by an import from {d['source']}",
+    "register_imported": lambda d: (
+        f"Register {d['file']} imported: {d['eias']} EIAs and {d['people_added']} people added,"
+        f" {d['unchanged']} EIAs already imported left as they were"
+    ),
     "user_renamed": lambda d: (
         f"User {d['name'][0]} ({(d.get('user') or {}).get('email')}) renamed to {d['name'][1]}"
     ),

@@ -78,6 +78,10 @@ EVENTS = {
     "user_pseudonymised": "person pseudonymised",
     "retention_applied": "old personal data deleted on schedule",
     "audit_rechained": "audit trail re-chained",
+    # Importing a council's register (eia/imports/): the people it names who were not here
+    # (added inactive), and the import itself (each EIA has its own "import" record).
+    "user_imported": "user added by an import (inactive)",
+    "register_imported": "register of EIAs imported",
 }
 
 CHARACTERISTIC_FIELDS = ("name", "guidance", "borough_profile")
@@ -832,3 +836,57 @@ def pseudonymise(
 def record_retention(session: Session, actor: Actor, details: dict, at: datetime) -> AuditRecord:
     """The retention schedule's run (eia/retention.py): counts, never the data deleted."""
     return _record(session, actor, "retention_applied", details, at)
+
+
+# --- imports (eia/imports/) ----------------------------------------------------------------
+
+
+def add_imported_person(
+    session: Session,
+    actor: Actor,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    source: str,
+    service_id: int | None = None,
+    directorate_id: int | None = None,
+    at: datetime | None = None,
+) -> User:
+    """A person an imported record names who is not here: added inactive, with no password,
+    so they cannot sign in until an administrator reactivates them (and gives them their
+    own email address if the import only knew their name)."""
+    at = _at(at)
+    person = User(
+        name=name,
+        email=email.lower(),
+        role=role,
+        service_id=service_id,
+        directorate_id=directorate_id,
+        password_hash=None,
+        active=False,
+        created_at=at,
+    )
+    session.add(person)
+    session.flush()
+    _record(
+        session,
+        actor,
+        "user_imported",
+        {
+            "user": _person(person),
+            "role": role,
+            "service": _named(_get(session, Service, service_id)),
+            "directorate": _named(_get(session, Directorate, directorate_id)),
+            "source": source,
+        },
+        at,
+    )
+    return person
+
+
+def record_register_import(
+    session: Session, actor: Actor, details: dict, at: datetime | None = None
+) -> AuditRecord:
+    """The import as a whole: which file (its SHA-256), how many EIAs and people it added."""
+    return _record(session, actor, "register_imported", details, _at(at))

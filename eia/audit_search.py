@@ -20,6 +20,7 @@ KINDS = {
     "edit": "Any edit",
     "comment": "Any comment",
     "admin": "Any administration change",
+    "import": "Any import of a historical record",
 }
 
 PAGE_SIZE = 50

@@ -33,7 +33,16 @@ def register_cli(app) -> None:
     """Attach the command groups to the app, so `eia ...` and `flask --app eia ...` agree."""
     from eia.cli_operating import COMMANDS
 
-    for group in (db_cli, users_cli, demo_cli, audit_cli, reviews_cli, diagram, *COMMANDS):
+    for group in (
+        db_cli,
+        users_cli,
+        demo_cli,
+        audit_cli,
+        reviews_cli,
+        import_cli,
+        diagram,
+        *COMMANDS,
+    ):
         app.cli.add_command(group)
 
 
@@ -42,6 +51,7 @@ users_cli = AppGroup("users", help="People and their roles.")
 demo_cli = AppGroup("demo", help="Demonstration data.")
 audit_cli = AppGroup("audit", help="The tamper-evident audit trail.")
 reviews_cli = AppGroup("reviews", help="Reviews (the continuing duty).")
+import_cli = AppGroup("import", help="Bringing in EIAs decided before this service.")
 
 
 @db_cli.command("upgrade")
@@ -191,6 +201,96 @@ def audit_verify():
     click.echo(report.message)
     if not report.ok:
         sys.exit(1)
+
+
+@import_cli.command("register")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the file and list its problems only.")
+@click.option(
+    "--as",
+    "as_email",
+    help="The administrator the import is recorded under (needed unless --dry-run).",
+)
+def import_register(path, dry_run, as_email):
+    """Import a register of EIAs (CSV or .xlsx) as historical records, the columns guessed
+    from its headers, as the Manage pages do. Any problem: nothing imported, exit 1."""
+    from pathlib import Path
+
+    from eia.capabilities import Capability, may
+    from eia.imports import register
+
+    file = Path(path)
+    content = file.read_bytes()
+    try:
+        table = register.read(file.name, content)
+    except register.FileRefused as problem:
+        raise click.UsageError(str(problem)) from problem
+    mapping = register.guess_mapping(table.columns)
+    for field in register.FIELDS:
+        where = mapping[field.key]
+        column = next((c for c in table.columns if c.index == where), None)
+        click.echo(f"{field.label:<18} {column.label if column else '(not in the file)'}")
+    with session_scope() as session:
+        actor = None
+        if not dry_run:
+            actor = session.exec(select(User).where(User.email == (as_email or "").lower())).first()
+            if actor is None or not actor.active or not may(actor, Capability.administer):
+                raise click.UsageError("Give --as with an active administrator's email address.")
+        plan = register.check(session, table, mapping)
+        for p in plan.problems:
+            click.echo(f"Row {p.row or '-'}, {p.column or 'the row'}: {p.what}. {p.todo}.")
+        click.echo(
+            f"{plural(len(plan.rows), 'EIA')} to import, {len(plan.unchanged)} already "
+            f"imported, {plural(len(plan.people), 'person', 'people')} to add (inactive), "
+            f"{plural(len(plan.problems), 'problem')}."
+        )
+        if not plan.ok:
+            click.echo("Nothing imported: put the problems right and run it again.")
+            sys.exit(1)
+        if dry_run:
+            click.echo("Dry run: nothing imported.")
+            return
+        result = register.import_register(session, actor, plan, filename=file.name, content=content)
+    click.echo(f"Imported {plural(result.eias, 'EIA')}.")
+
+
+@import_cli.command("document")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check the document and list its problems only.")
+@click.option("--as", "as_email", help="The administrator the import is recorded under.")
+def import_document(path, dry_run, as_email):
+    """Import an EIA exported from another installation (its eia-document/1 JSON) as a
+    historical record, keeping its history. Any problem: nothing imported, exit 1."""
+    from pathlib import Path
+
+    from eia.capabilities import Capability, may
+    from eia.imports import document
+
+    file = Path(path)
+    try:
+        doc = document.parse(file.read_bytes())
+    except ValueError as problem:
+        raise click.UsageError(str(problem)) from problem
+    with session_scope() as session:
+        actor = None
+        if not dry_run:
+            actor = session.exec(select(User).where(User.email == (as_email or "").lower())).first()
+            if actor is None or not actor.active or not may(actor, Capability.administer):
+                raise click.UsageError("Give --as with an active administrator's email address.")
+        plan = document.check(session, doc)
+        for p in plan.problems:
+            click.echo(f"{p.column.capitalize()}: {p.what}. {p.todo}.")
+        if not plan.ok:
+            click.echo("Nothing imported: put the problems right and run it again.")
+            sys.exit(1)
+        if plan.unchanged:
+            click.echo(f"{doc['reference']} is already imported: nothing changed.")
+            return
+        if dry_run:
+            click.echo(f"Dry run: {doc['reference']} can be imported; nothing imported.")
+            return
+        document.import_document(session, actor, plan, filename=file.name)
+    click.echo(f"Imported {doc['reference']} as a historical record.")
 
 
 @reviews_cli.command("start-due")

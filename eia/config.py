@@ -43,6 +43,9 @@ def load_config(instance_path: str) -> dict:
         "SMTP_STARTTLS": _bool("SMTP_STARTTLS", False),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "eia-noreply@example.gov.uk"),
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Islington Council"),
+        # The council's own Word template for committee reports (eia.exports.word); the
+        # default one in templates/word/ when not set.
+        "WORD_TEMPLATE": os.environ.get("EIA_WORD_TEMPLATE", ""),
         "PRODUCT_NAME": os.environ.get("PRODUCT_NAME", "Equality Impact Assessment"),
         "PRODUCT_SHORT_NAME": os.environ.get("PRODUCT_SHORT_NAME", "EIA"),
         # Named on the privacy notice and the accessibility statement (eia/web/about.py).

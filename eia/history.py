@@ -29,6 +29,8 @@ def section_name(section: str) -> str:
 def _what(record: AuditRecord) -> str:
     if record.action == "comment":
         return f"Comment on {section_name(record.event).lower()}"
+    if record.action == "import":
+        return f"Imported as a historical record ({state(record.to_state).label.lower()})"
     if record.action == "edit":
         return "Created" if record.event == "created" else f"{section_name(record.event)} edited"
     if record.event not in TRANSITION_PHRASES:

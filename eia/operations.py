@@ -4,8 +4,10 @@ then neither the change nor its record exists)."""
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime, time
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from eia import audit, edit_conflicts
@@ -22,11 +24,13 @@ from eia.models import (
     IntersectionalImpact,
     ScreeningAnswer,
     Service,
+    SignOff,
     User,
     as_utc,
     london_date,
     utcnow,
 )
+from eia.models.enums import SignOffDecision
 from eia.reporting import summaries
 from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
@@ -749,3 +753,153 @@ def start_due_reviews(session: Session, today: date | None = None) -> list[str]:
                 "Could not start the review of EIA %s; it is tried again at the next sweep", eia_id
             )
     return moved
+
+
+# --- historical records brought in from elsewhere (eia.imports) ----------------------------
+
+IMPORTED_STATES = (Status.approved, Status.archived)
+IMPORTED_SIGN_OFF = (
+    "Imported: approved before this product was used, as the council's records say; not "
+    "signed off here."
+)
+
+
+@dataclass(frozen=True)
+class HistoricalRecord:
+    """An EIA decided before this product, as another system's records give it."""
+
+    reference: str
+    service: Service
+    owner_id: int
+    status: str
+    values: dict  # title, decision_maker, decision_date, review_date, outcome,
+    # screening_result, published_link
+    source: str
+    approver_id: int | None = None
+    approved_on: date | None = None
+    version: int = 1  # the version it is at (an EIA from another installation: any)
+    history: list = ()  # its audit trail in another installation, kept in the import record
+
+
+def import_historical_eias(
+    session: Session, actor: User, records: list[HistoricalRecord], *, at: datetime | None = None
+) -> dict[str, int]:
+    """Add EIAs decided before this product (rows of the council's register) as historical
+    records in their state (approved or archived), marked imported, each with its audit
+    record (action "import") in the same transaction. Returns {reference: id}.
+
+    They do not go through the lifecycle's events (they were never drafted or signed off
+    here) and so cannot be anything but finished records: from then on only the lifecycle
+    moves them (a review starts on its review date, like any approved EIA's). They feed
+    none of the completion figures (not signed off here: no ``eia_decision``, and
+    ``summaries.decisions_from_record`` leaves imported versions out) and no stage spell;
+    they are not published in the public register (``published_link`` says where they
+    were). Written in batches (thousands of rows: a register of ten years), with the same
+    audit records ``audit.append`` would write one by one."""
+    if not may(actor, Capability.administer):
+        raise EditRefused(["Only administrators import EIAs."], forbidden=True)
+    for record in records:
+        if record.status not in IMPORTED_STATES:
+            raise ValueError(f"an imported EIA is approved or archived, not {record.status}")
+    now = _now(at)
+    session.flush()
+    ids: dict[str, int] = {}
+    rows = [_historical_row(r, now) for r in records]
+    table = Eia.__table__
+    for start in range(0, len(rows), 1000):
+        # A plain executemany, then the ids read back by reference: INSERT ... RETURNING of
+        # a thousand rows is one huge statement, several times slower on psycopg.
+        batch = rows[start : start + 1000]
+        session.execute(table.insert(), batch)
+        ids.update(
+            (reference, eia_id)
+            for eia_id, reference in session.execute(
+                sa.select(table.c.id, table.c.reference).where(
+                    table.c.reference.in_([r["reference"] for r in batch])
+                )
+            )
+        )
+    sign_offs = [
+        {
+            "eia_id": ids[r.reference],
+            "eia_version": r.version,
+            "approver_id": r.approver_id,
+            "decision": SignOffDecision.approved.value,
+            "attested": False,
+            "late": r.values.get("decision_date") is not None
+            and r.approved_on > r.values["decision_date"],
+            "late_reason": "",
+            "comment": IMPORTED_SIGN_OFF,
+            "returned_to": None,
+            "signed_at": datetime.combine(r.approved_on, time(12), tzinfo=LONDON),
+        }
+        for r in records
+        if r.approver_id is not None and r.approved_on is not None
+    ]
+    for start in range(0, len(sign_offs), 1000):
+        session.execute(SignOff.__table__.insert(), sign_offs[start : start + 1000])
+    audit.append_many(
+        session,
+        [
+            {
+                "eia_id": ids[r.reference],
+                "eia_version": r.version,
+                "action": "import",
+                "event": "imported",
+                "from_state": None,
+                "to_state": r.status,
+                "comment": f"Imported from {r.source}",
+                "details": {
+                    "reference": r.reference,
+                    "service": r.service.name,
+                    "owner_id": r.owner_id,
+                    "approver_id": r.approver_id,
+                    "approved_on": _plain(r.approved_on),
+                    **{k: _plain(v) for k, v in r.values.items() if v not in (None, "")},
+                    **({"history": list(r.history)} if r.history else {}),
+                },
+            }
+            for r in records
+        ],
+        actor=actor,
+        at=now,
+    )
+    return ids
+
+
+def _historical_row(record: HistoricalRecord, now: datetime) -> dict:
+    values = record.values
+    link = values.get("published_link") or ""
+    screening = values.get("screening_result")
+    return {
+        "reference": record.reference,
+        "title": values.get("title") or "",
+        "directorate_id": record.service.directorate_id,
+        "service_id": record.service.id,
+        "owner_id": record.owner_id,
+        "decision_maker": values.get("decision_maker") or "",
+        "decision_date": values.get("decision_date"),
+        "review_date": values.get("review_date"),
+        "outcome": values.get("outcome") or None,
+        "version": record.version,
+        "status": record.status,
+        "publishable": False,
+        "publishing_reason": "Imported from the council's records as a historical record"
+        + (f": published at {link}" if link else "")
+        + ".",
+        "screening_conclusion": (
+            f"Screening (as the council's records say): {screening}" if screening else ""
+        ),
+        "closing_reason": (
+            "Imported as archived: the policy has ended."
+            if record.status == Status.archived
+            else ""
+        ),
+        "created_at": now,
+        "updated_at": now,
+        "status_changed_at": now,
+        "imported_at": now,
+        "imported_version": record.version,
+        "import_source": record.source[:300],
+        "published_link": link,
+    }

@@ -113,6 +113,7 @@ def _service_beat_down_and_up(engine) -> None:
         assert conn.execute(sa.text("SELECT name FROM service_beat")).scalars().all() == ["x"]
 
 
+@pytest.mark.slow  # migrates down and up again
 def test_0020_service_beat_down_and_up(tmp_path):
     from eia.db import make_engine
 
@@ -126,3 +127,51 @@ def test_0020_service_beat_down_and_up(tmp_path):
 @pytest.mark.postgres
 def test_0020_service_beat_down_and_up_on_postgresql(own_database):
     _service_beat_down_and_up(own_database)
+
+
+def _imports_down_and_up(engine) -> None:
+    """0019 (imports) taken down and up again around an imported EIA: its marks go with the
+    columns and come back empty; the EIA itself stays."""
+    from alembic.script import ScriptDirectory
+    from sqlmodel import Session, select
+
+    from eia.imports import register
+    from eia.migrate import alembic_config, downgrade, upgrade
+    from eia.models import Eia
+
+    from .factories import Factories
+    from .support.registers import as_csv, row
+
+    upgrade(engine)
+    with Session(engine, expire_on_commit=False) as s:
+        make = Factories(s)
+        service = make.service(make.directorate("Adults"), "Care")
+        admin = make.user("admin")
+        content = as_csv([row("M-1", "Adults", "Care")])
+        table = register.read("r.csv", content)
+        plan = register.check(s, table, register.guess_mapping(table.columns))
+        register.import_register(s, admin, plan, filename="r.csv", content=content)
+        s.commit()
+        assert service.id
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0019").down_revision
+    downgrade(engine, before)
+    upgrade(engine)
+    with Session(engine) as s:
+        eia = s.exec(select(Eia).where(Eia.reference == "M-1")).one()
+        assert eia.status == "approved" and eia.imported_at is None and eia.import_source == ""
+
+
+@pytest.mark.slow  # migrates down and up again
+def test_0019_imports_down_and_up(tmp_path):
+    from eia.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        _imports_down_and_up(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_0019_imports_down_and_up_on_postgresql(own_database):
+    _imports_down_and_up(own_database)

@@ -207,6 +207,11 @@ RULES = {
         for name in ("sign_in_settings", "new_mapping", "edit_mapping", "import_mappings")
     },
     "admin.export_mappings": Rule(get=only({"admin"})),
+    # Importing a register of EIAs (historical records, people added inactive): admins.
+    **{
+        f"admin.{name}": Rule(get=only({"admin"}), post=only({"admin"}))
+        for name in ("import_register", "import_columns", "import_check")
+    },
     "admin.delete_mapping": Rule(post=only({"admin"})),
     # Email: everyone chooses how they get reminders; administrators see and resend the
     # emails that failed; the local mailbox (embedded mode) shows each person their own
@@ -231,6 +236,7 @@ RULES = {
     "exports.register_download": Rule(get=everyone),
     "exports.eia_json": Rule(get=only(VIEWERS), per_eia=True),
     "exports.eia_pdf": Rule(get=only(VIEWERS), per_eia=True),
+    "exports.eia_docx": Rule(get=only(VIEWERS), per_eia=True),
     "public.register": Rule(get=everyone, public=True),
     "public.register_download": Rule(get=everyone, public=True),
     **{

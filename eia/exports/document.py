@@ -4,7 +4,9 @@ The shape (``"schema": "eia-document/1"``; a change that removes or renames a ke
 number, adding a key does not):
 
     schema, exported_at (ISO 8601, UTC), reference, title, version, state, state_label,
-    overall_rating (band key or null)
+    overall_rating (band key or null),
+    imported (null, or for a historical record brought in from elsewhere: imported_at,
+              version (the last version that came with it), source, published_link)
     proposal:      summary, proposal_type, affects[], directorate, service, owner,
                    decision_maker, decision_type, decision_date, decision_round,
                    review_date, publishable, publishing_reason, confidential
@@ -59,6 +61,17 @@ def _iso(value):
     return value.isoformat()
 
 
+def _imported(eia) -> dict | None:
+    if getattr(eia, "imported_at", None) is None:
+        return None
+    return {
+        "imported_at": _iso(eia.imported_at),
+        "version": eia.imported_version,
+        "source": eia.import_source,
+        "published_link": eia.published_link,
+    }
+
+
 def eia_document(eia, records: list[AuditRecord], exported_at: datetime, comments=()) -> dict:
     """``records``: the EIA's audit trail (oldest first); ``comments``: its Comment rows."""
     from eia.history import describe
@@ -73,6 +86,7 @@ def eia_document(eia, records: list[AuditRecord], exported_at: datetime, comment
         "state": doc["status"],
         "state_label": state(doc["status"]).label,
         "overall_rating": doc["overall_rating"],
+        "imported": _imported(eia),
         "proposal": {
             key: doc[key]
             for key in (

@@ -21,6 +21,7 @@ from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
 from .decisions import EiaDecision
 from .health import ServiceBeat
+from .imports import ImportUpload
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .public import PublicCopy, PublicPdf, RateLimitCount
@@ -45,6 +46,7 @@ __all__ = [
     "EiaVersion",
     "EngagementRecord",
     "IdentityLink",
+    "ImportUpload",
     "ImpactAssessment",
     "IntersectionalCharacteristic",
     "IntersectionalImpact",

@@ -11,6 +11,7 @@ from .org import Directorate, Service, User
 
 _CHILDREN = {"cascade": "all, delete-orphan"}
 _FALSE = {"server_default": sa.false()}
+_EMPTY = {"server_default": ""}
 
 
 class Eia(SQLModel, table=True):
@@ -57,6 +58,15 @@ class Eia(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     status_changed_at: datetime = Field(default_factory=utcnow)
+    # A historical record brought in from elsewhere (a council's register, another
+    # installation) by eia.imports: when, from where, and the last version that came with
+    # it. Those versions were not signed off here, so they feed no decision of the
+    # completion figures (eia.reporting.summaries).
+    imported_at: datetime | None = Field(default=None)
+    imported_version: int | None = Field(default=None)
+    import_source: str = Field(default="", sa_type=sa.String(300), sa_column_kwargs=_EMPTY)
+    # Where the council published it before (the register's "published link").
+    published_link: str = Field(default="", sa_type=sa.String(500), sa_column_kwargs=_EMPTY)
 
     directorate: Directorate = Relationship()
     service: Service = Relationship()

@@ -11,6 +11,13 @@ took 6 s from the audit trail, well under one from ``stage_spell``; see benchmar
 - two columns on ``eia``: ``ever_fully_assessed`` and ``ever_screened_out`` (a
   ``screen_out`` transition happened).
 
+An EIA imported as a historical record (``eia.operations.import_historical_eia``) gets
+neither a spell nor a decision for the versions it came with: they were not lived or signed
+off here, so the figures of time in each stage and of completion leave them out (its later
+versions, once revised here, count like any other). ``rebuild`` leaves them out in the same
+way: its spells come from transitions and creations only, and ``decisions_from_record``
+skips the versions up to ``eia.imported_version``.
+
 ``record_created`` and ``record_transition`` are called by ``eia.operations`` with the audit
 record of the step, in the same transaction, so the summaries and the trail commit together
 or not at all. ``rebuild`` works them all out again from the audit trail, the sign-offs and
@@ -169,6 +176,16 @@ def decisions_from_record() -> sa.Select:
         .outerjoin(
             frozen,
             sa.and_(frozen.c.eia_id == versions.c.eia_id, frozen.c.version == versions.c.version),
+        )
+        .where(
+            # Versions imported from elsewhere were not signed off here: no decision.
+            sa.not_(
+                sa.exists(
+                    select(Eia.id).where(
+                        Eia.id == versions.c.eia_id, Eia.imported_version >= versions.c.version
+                    )
+                )
+            )
         )
     )
 

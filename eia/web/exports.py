@@ -5,7 +5,7 @@ only for those who may view it (``can_view``)."""
 
 import json
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_login import current_user
 
 from eia.db import get_session
@@ -83,3 +83,29 @@ def eia_pdf(reference: str):
         produced_on=utcnow(),
     )
     return pdf_response(html, eia.reference)
+
+
+@exports.get("/eias/<reference>.docx")
+def eia_docx(reference: str):
+    """For committee reports: the equality implications and the EIA as an appendix, from
+    the council's Word template (eia.exports.word)."""
+    from eia.exports import word
+
+    session, eia = _viewable(reference)
+    comments = comments_with_authors(session, eia.id)
+    doc = eia_document(eia, audit_trail(session, eia.id), utcnow(), comments)
+    config = current_app.config
+    values = word.context(doc, config["COUNCIL_NAME"], config["PRODUCT_NAME"])
+    try:
+        body = word.render(word.template_path(config), values)
+    except word.TemplateProblem as problem:
+        current_app.logger.error("Word download of %s: %s", eia.reference, problem)
+        return render_template("errors/word_template.html", reason=str(problem)), 503
+    return Response(
+        body,
+        mimetype=word.MIMETYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{eia.reference}.docx"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -4,7 +4,7 @@
 when it last finished and how long it took; /readyz goes red when the heartbeat is old.
 
 Revision ID: 0020
-Revises: 0015
+Revises: 0019
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0015"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

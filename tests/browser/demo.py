@@ -149,6 +149,59 @@ class Demo:
             s.commit()
         return reference
 
+    # --- imports ----------------------------------------------------------------------------
+
+    def register_file(self, *, problems: bool = False, prefix: str = "IMP") -> bytes:
+        """A register (CSV) of two EIAs in the demo council's first service; with
+        ``problems``, the second names a directorate the council does not have."""
+        from eia.models import Directorate, Service
+        from tests.support.registers import as_csv, row
+
+        with self.session() as s:
+            service, directorate = s.exec(
+                select(Service, Directorate)
+                .join(Directorate, Directorate.id == Service.directorate_id)
+                .order_by(Service.id)
+            ).first()
+        names = (directorate.name, service.name)
+        rows = [row(f"{prefix}-1", *names), row(f"{prefix}-2", *names)]
+        if problems:
+            rows[1] = row(f"{prefix}-2", "No such directorate", service.name, review_date="soon")
+        return as_csv(rows)
+
+    def register_upload(self, *, problems: bool = False) -> int:
+        """An uploaded register with its columns chosen (as guessed): the id of its pages."""
+        key = ("upload", str(problems))
+        if key not in self._own:
+            from eia.imports import register, uploads
+
+            content = self.register_file(problems=problems, prefix="UPL")
+            with self.session() as s:
+                admin = s.exec(select(User).where(User.email == self.login("admin").email)).one()
+                table = register.read("register.csv", content)
+                upload = uploads.keep(s, admin, "register.csv", content, table)
+                uploads.set_mapping(s, upload, register.guess_mapping(table.columns))
+                s.commit()
+                self._own[key] = str(upload.id)
+        return int(self._own[key])
+
+    def imported_eia(self) -> str:
+        """The reference of an EIA imported from a register (imported once)."""
+        key = ("imported", "")
+        if key not in self._own:
+            from eia.imports import register
+
+            content = self.register_file(prefix="HIST")
+            with self.session() as s:
+                admin = s.exec(select(User).where(User.email == self.login("admin").email)).one()
+                table = register.read("register.csv", content)
+                plan = register.check(s, table, register.guess_mapping(table.columns))
+                assert plan.ok, plan.problems
+                register.import_register(s, admin, plan, filename="register.csv", content=content)
+                s.commit()
+            self._own[key] = "HIST-1"
+        return self._own[key]
+
     def own_eia(self, status: str = "draft", *, owner: str = "officer") -> Eia:
         """An EIA in ``status`` that ``owner`` (the demo officer unless told) owns and may
         edit, made once and reused, for the guided journey's pages. The demo's own EIAs are

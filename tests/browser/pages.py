@@ -383,6 +383,35 @@ PAGES: list[Page] = [
             status=400,
             steps=lambda p: kb.activate(p, 'main button[type="submit"]'),
         ),
+        # --- importing a register of EIAs (administrators)
+        Page("Admin: import a register", lambda d: "/admin/import", role="admin"),
+        Page(
+            "Admin: import a register with no file",
+            lambda d: "/admin/import",
+            role="admin",
+            status=400,
+            steps=lambda p: kb.activate(p, 'main button[type="submit"]'),
+        ),
+        Page(
+            "Admin: import, which column is which",
+            lambda d: f"/admin/import/{d.register_upload()}/columns",
+            role="admin",
+        ),
+        Page(
+            "Admin: import, dry run ready to import",
+            lambda d: f"/admin/import/{d.register_upload()}/check",
+            role="admin",
+        ),
+        Page(
+            "Admin: import, dry run with problems",
+            lambda d: f"/admin/import/{d.register_upload(problems=True)}/check",
+            role="admin",
+        ),
+        Page(
+            "EIA page: imported from a register",
+            lambda d: f"/eias/{d.imported_eia()}",
+            role="admin",
+        ),
         # --- the guided journey (the officer's own EIAs, made for these checks)
         Page("Journey: start an EIA", lambda d: "/eias/new"),
         Page("Journey: task list, draft", _own("draft", "/tasks")),

@@ -45,6 +45,7 @@ NOT_PAGES |= {
     "exports.register_download",
     "exports.eia_json",
     "exports.eia_pdf",
+    "exports.eia_docx",
     "public.register_download",
     "public.eia_pdf",
 }

@@ -96,6 +96,24 @@ def build_world(make, db, *, with_eias: bool) -> World:
             kind="app_role", value="EIA.Fuzzed", role="officer", service_id=owner.service_id
         )
     )
+    # A register uploaded to be imported (Manage > Import a register), for its column and
+    # dry-run forms: a clean row in the owner's service, so the dry run offers the import.
+    from eia.imports import register, uploads
+    from tests.support.registers import as_csv, row
+
+    content = as_csv(
+        [
+            row(
+                "FUZZ-1",
+                owner.service.directorate.name,
+                owner.service.name,
+                lead_officer="Olive Owner",
+            )
+        ]
+    )
+    table = register.read("register.csv", content)
+    upload = uploads.keep(db, people["admin"], "register.csv", content, table)
+    uploads.set_mapping(db, upload, register.guess_mapping(table.columns))
     world = World(people)
     if not with_eias:
         db.flush()

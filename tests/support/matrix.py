@@ -9,6 +9,7 @@ from eia.models import (
     Characteristic,
     ClaimMapping,
     EngagementRecord,
+    ImportUpload,
     IntersectionalImpact,
     OutboxEmail,
 )
@@ -73,6 +74,16 @@ class World:
             kind="app_role", value="EIA.Officer", role="officer", service_id=s2.id
         )
         db.add(mapping)
+        # A register uploaded to be imported, its columns chosen (admin import pages).
+        upload = ImportUpload(
+            filename="register.csv",
+            content=b"Reference,Title,Directorate,Service,Lead officer\n",
+            sha256="0" * 64,
+            table={"header_row": 1, "columns": [[0, "Reference"]], "rows": []},
+            uploaded_by_id=self.people["admin"].id,
+            mapping={"reference": 0, "title": 1, "directorate": 2, "service": 3, "lead_officer": 4},
+        )
+        db.add(upload)
         db.commit()
         self.ids = {
             "user_id": self.people["team_officer"].id,
@@ -81,6 +92,7 @@ class World:
             "characteristic_id": local.id,
             "outbox_id": mail.id,
             "mapping_id": mapping.id,
+            "upload_id": upload.id,
         }
 
     def values(self, rule, state):

@@ -8,7 +8,14 @@ with the id of the person who made it.
 
 from flask import Flask
 
-from . import characteristics, health, org, sign_in, users  # noqa: F401  (their routes join the blueprint)
+from . import (  # noqa: F401  (their routes join the blueprint)
+    characteristics,
+    health,
+    imports,
+    org,
+    sign_in,
+    users,
+)
 from .common import (
     admin,
     index,  # noqa: F401
