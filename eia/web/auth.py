@@ -56,6 +56,8 @@ PUBLIC_ENDPOINTS |= {
     "public.eia_page",
     "public.eia_pdf",
 }
+# The pan-London practice standard's open data (eia/web/benchmarks.py): aggregate figures.
+PUBLIC_ENDPOINTS |= {"benchmarks.feed", "benchmarks.public_key", "benchmarks.schema"}
 # Signing in with the council's account, and the page after signing out (eia/web/sso.py).
 PUBLIC_ENDPOINTS |= {"sso.start", "sso.callback", "sso.signed_out", "sso.provider_sign_out"}
 
