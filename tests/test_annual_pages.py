@@ -43,12 +43,9 @@ def unit(client, make, world):
 )
 def test_only_the_policy_and_equality_unit_and_admins(client, make, role, status):
     sign_in(client, make.user(role))
-    for url in (
-        *PAGES,
-        "/reports/annual?year=2025&format=docx",
-        "/reports/annual?year=2025&format=csv",
-        "/reports/annual/list?year=2025&cell=completion.all.2025.due",
-    ):
+    for url in (*PAGES, "/reports/annual?year=2025&format=docx", "/reports/annual/list?year=2025"):
+        if status == 200 and url.endswith("list?year=2025"):
+            continue  # (no figure named: an error for the unit, tested below)
         assert client.get(url).status_code == status, url
 
 
@@ -69,6 +66,8 @@ def test_every_number_opens_a_list_as_long_as_the_number(unit, world, db):
 
 
 def test_the_report_says_the_known_figures(unit, world):
+    _the_late_table_sorts_on_the_server(unit)
+    _no_year_means_the_last_full_year_for_the_report(unit)
     page = get_page(unit, "/reports/annual?year=2025")
     late = page.select_one("#table-late")
     a = next(tr for tr in late.select("tbody tr") if "Directorate A" in words(tr.th))
@@ -89,7 +88,7 @@ def test_the_report_says_the_known_figures(unit, world):
     assert len(page.select(".app-definition")) >= 15
 
 
-def test_the_late_table_sorts_on_the_server(unit, world):
+def _the_late_table_sorts_on_the_server(unit):
     def order(url):
         page = get_page(unit, url)
         return [words(tr.th) for tr in page.select("#table-late tbody tr")][:-1]
@@ -110,29 +109,28 @@ def test_the_late_table_sorts_on_the_server(unit, world):
     assert query["sort"] == ["late"] and query["order"] == ["asc"]
 
 
-@pytest.mark.parametrize(
-    "url, message",
-    [
-        ("/reports/annual?year=20x5", "Choose a financial year from the list"),
-        ("/reports/annual?year=1999", "Choose a financial year from the list"),
-        ("/dashboard/groups?year=<script>", "Choose a financial year from the list"),
-        ("/dashboard/late-sign-off?year=2025&sort=nope", "Choose a column to sort by"),
-        ("/dashboard/late-sign-off?year=2025&order=up", "Choose ascending or descending"),
-        ("/reports/annual?year=2025&format=pdf", "Choose Word, CSV or XLSX"),
-        ("/reports/annual/list?year=2025&cell=nope", "The figure in the link does not exist"),
-        ("/reports/annual/list?year=2025", "names none"),
-        ("/reports/annual/list?year=2025&cell=completion.all.2025.due&format=x", "CSV or XLSX"),
-    ],
+BAD_INPUT = (
+    ("/reports/annual?year=20x5", "Choose a financial year from the list"),
+    ("/reports/annual?year=1999", "Choose a financial year from the list"),
+    ("/dashboard/groups?year=<script>", "Choose a financial year from the list"),
+    ("/dashboard/late-sign-off?year=2025&sort=nope", "Choose a column to sort by"),
+    ("/dashboard/late-sign-off?year=2025&order=up", "Choose ascending or descending"),
+    ("/reports/annual?year=2025&format=pdf", "Choose Word, CSV or XLSX"),
+    ("/reports/annual/list?year=2025&cell=nope", "The figure in the link does not exist"),
+    ("/reports/annual/list?year=2025", "names none"),
+    ("/reports/annual/list?year=2025&cell=completion.all.2025.due&format=x", "CSV or XLSX"),
 )
-def test_bad_input_is_a_clear_message(client, make, url, message):
+
+
+def test_bad_input_is_a_clear_message(client, make):
     sign_in(client, make.user("equality_officer"))
-    unit = client
-    response = unit.get(url)
-    assert response.status_code == 400
-    assert message in " ".join(text for text, _ in error_summary(response))
+    for url, message in BAD_INPUT:
+        response = client.get(url)
+        assert response.status_code == 400, url
+        assert message in " ".join(text for text, _ in error_summary(response)), url
 
 
-def test_no_year_means_the_last_full_year_for_the_report(unit, world):
+def _no_year_means_the_last_full_year_for_the_report(unit):
     page = get_page(unit, "/reports/annual")
     assert page.select_one("h1") is not None and "Annual equality report:" in words(page.h1)
 
@@ -179,6 +177,7 @@ def test_the_word_document_has_real_headings_and_header_rows(unit, world):
 
 
 def test_the_download_has_a_row_per_directorate_per_year(unit, world):
+    _the_list_downloads(unit)
     response = unit.get("/reports/annual?year=2025&format=csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     header, body = rows[0], rows[1:]
@@ -197,7 +196,7 @@ def test_the_download_has_a_row_per_directorate_per_year(unit, world):
     assert [c.value for c in sheet[1]] == header and sheet.max_row == 4
 
 
-def test_the_list_downloads(unit, world):
+def _the_list_downloads(unit):
     response = unit.get("/reports/annual/list?year=2025&cell=completion.all.2025.due&format=csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))

@@ -213,15 +213,9 @@ def load(
 ) -> list[Decision]:
     """Every decision in the years ``first`` to ``last``: five queries."""
     revised = sa.orm.aliased(ReviewRecord)
-    published = sa.exists(
-        select(PublicCopy.id).where(
-            PublicCopy.eia_id == Eia.id,
-            PublicCopy.publishable.is_(True),
-            PublicCopy.confidential.is_(False),
-            Eia.publishable.is_(True),
-            Eia.confidential.is_(False),
-        )
-    )
+    from eia.exports.public import public_clause  # here: it imports the lifecycle, which imports it
+
+    published = sa.exists(select(PublicCopy.id).where(public_clause()))
     rows = session.exec(
         select(
             EiaDecision.eia_id,
