@@ -10,7 +10,7 @@ for a demo, never for a real council.
 import hashlib
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlmodel import Session
@@ -162,7 +162,7 @@ def borough_feed(p: Practice, today: date, years: int = 3) -> dict:
                 ],
             }
         )
-    now = datetime.combine(today, datetime.min.time(), UTC).replace(hour=6)
+    now = _before(today)
     feed = {
         "standard": STANDARD,
         "council": {"name": p.name},
@@ -170,6 +170,11 @@ def borough_feed(p: Practice, today: date, years: int = 3) -> dict:
         "years": out,
     }
     return sign(feed, borough_key(p.name))
+
+
+def _before(today: date) -> datetime:
+    """06:00 the day before ``today``: the demo's history is all in the past."""
+    return datetime.combine(today - timedelta(days=1), datetime.min.time(), UTC).replace(hour=6)
 
 
 def load_boroughs(session: Session, actor: str, today: date) -> int:
@@ -183,7 +188,12 @@ def load_boroughs(session: Session, actor: str, today: date) -> int:
             continue
         key = public_jwk(borough_key(p.name).public_key())["x"]
         admin_ops.add_benchmark_council(
-            session, actor, borough_feed(p, today), public_key=key, key_source="given"
+            session,
+            actor,
+            borough_feed(p, today),
+            public_key=key,
+            key_source="given",
+            at=_before(today),
         )
         added += 1
     return added
