@@ -2,11 +2,11 @@
 report, for one financial year (1 April to 31 March), with the years before it to compare.
 
 ``annual_report(session, year)`` reads a fixed number of queries however many EIAs there are
-(``eia.reporting.decision_records.load``: five; reviews, actions, quality flags: one each)
-and works out every figure from them. Each figure is a ``Cell`` holding what it counts, so
-``cell_list`` gives the very list behind any number (one more query, for the EIAs' names).
-
-Definitions (the page and the document say each in one line; ``DEFINITIONS``):
+(``eia.reporting.decision_records.load``: six; the characteristics, reviews, actions and
+quality flags: one each) and works out every figure from them. Each figure is a ``Cell``
+holding what it counts, so ``cell_list`` gives the very list behind any number (one more
+query, for the EIAs' names). Each figure's definition, in one line, is in ``DEFINITIONS``
+(the page and the Word document show them).
 """
 
 from dataclasses import dataclass, field
@@ -40,7 +40,7 @@ from .decision_records import (
     load,
 )
 from .drilldown import DrillDown, Entry
-from .groups import Groups, groups
+from .groups import RANK, Groups, groups
 from .late_signoff import LateSignOff, Timeliness, YearCompletion, late_signoff
 from .quality import EIA_FLAGS
 from .sql import json_date
@@ -139,7 +139,7 @@ def annual_report(
     warning_at: int = WARNING_AT,
     trend: int = TREND_YEARS,
 ) -> AnnualReport:
-    """Every figure of the report for ``year``: nine queries, whatever the data."""
+    """Every figure of the report for ``year``: ten queries, whatever the data."""
     today = today or london_date(utcnow())
     first = year.previous(trend - 1)
     decisions = load(session, first, year, today)
@@ -235,8 +235,6 @@ def _add_decision(cells: Cells, r: DirectorateYear, d: Decision, this_year: bool
 
 
 def _rank(band: str | None) -> int:
-    from .groups import RANK
-
     return RANK.get(band, 0)
 
 
@@ -431,7 +429,7 @@ def cell_list(session: Session, report: AnnualReport, key: str) -> DrillDown:
     if cell is None:
         if not _known_shape(key):
             raise BadCell("The figure in the link does not exist: choose a number on the report")
-        cell = Cell("No entries", "entry", ())
+        cell = Cell("Nothing counted in this year", "decision", ())
     ids = sorted({i.eia_id for i in cell.items})
     eias = {}
     if ids:

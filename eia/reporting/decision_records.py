@@ -211,7 +211,7 @@ def decision_scope(first: FinancialYear, last: FinancialYear) -> sa.Subquery:
 def load(
     session: Session, first: FinancialYear, last: FinancialYear, today: date
 ) -> list[Decision]:
-    """Every decision in the years ``first`` to ``last``: five queries."""
+    """Every decision in the years ``first`` to ``last``: six queries."""
     revised = sa.orm.aliased(ReviewRecord)
     from eia.exports.public import public_clause  # here: it imports the lifecycle, which imports it
 
