@@ -120,6 +120,17 @@ _DESCRIBE = {
     ),
     "sign_in_code_issued": lambda d: f"One-time sign-in code issued to {_who(d)}",
     "sign_in_code_used": lambda d: f"{_who(d)} signed in with a one-time code",
+    "benchmark_council_added": lambda d: (
+        f"{d['council']['name']} added to the practice comparison"
+        + (f" from {d['feed_url']}" if d.get("feed_url") else " from a file")
+        + f", its key {d['key_source']}: {', '.join(d['years']) or 'no years'}"
+    ),
+    "benchmark_council_refreshed": lambda d: (
+        f"{d['council']['name']}'s practice feed could not be refreshed: {d['error']}"
+        if d.get("error")
+        else f"{d['council']['name']}'s practice feed refreshed: "
+        f"{', '.join(d['years']) or 'no newer years'}"
+    ),
 }
 
 

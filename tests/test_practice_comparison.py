@@ -238,3 +238,22 @@ def test_the_open_data_is_public_signed_and_valid(client, db):
     changed["council"]["name"] = "Someone else"
     with pytest.raises(feeds.FeedProblem, match="signature"):
         check(changed, public_key_text(key.get_data(as_text=True)))
+
+
+def test_the_audit_trail_says_what_changed(db):
+    from eia import admin_operations as admin_ops
+    from eia.admin_history import what_changed
+
+    p = BOROUGHS[2]
+    key = public_jwk(borough_key(p.name).public_key())["x"]
+    council = admin_ops.add_benchmark_council(
+        db, "Tester", borough_feed(p, TODAY), public_key=key, key_source="given"
+    )
+    admin_ops.refresh_benchmark_council(db, "Tester", council, error="It answered 500.")
+    records = db.exec(
+        select(AuditRecord).where(AuditRecord.event.like("benchmark_%")).order_by(AuditRecord.seq)
+    ).all()
+    assert what_changed(records[0]).startswith(f"{p.name} added to the practice comparison")
+    assert what_changed(records[1]) == (
+        f"{p.name}'s practice feed could not be refreshed: It answered 500."
+    )
