@@ -80,6 +80,7 @@ def unit(person):
     return person("equality_officer")
 
 
+@pytest.mark.slow  # a real HTTP server and a dozen requests, ~5 s
 def test_adding_refreshing_and_comparing_councils(client, db, unit, server, time_machine):
     time_machine.move_to("2026-06-01 12:00:00+00:00", tick=False)
     sign_in(client, unit)
