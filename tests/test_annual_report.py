@@ -185,3 +185,65 @@ def test_the_figures_take_the_same_number_of_queries_however_much_data(db, make,
             s.revise(date(2025, 10, 1), decision_date=date(2025, 12, 1)).approve(date(2025, 11, 3))
     many = count_queries(connection, lambda: annual_report(db, YEAR, TODAY))
     assert few == many <= 12
+
+
+def _decision(**kw):
+    from eia.reporting.decision_records import Decision
+
+    values = dict(
+        eia_id=1,
+        version=1,
+        current_version=1,
+        directorate_id=1,
+        directorate="Directorate A",
+        status="approved",
+        signed_on=date(2025, 6, 1),
+        decision_date=date(2025, 6, 2),
+        late=False,
+        started_on=date(2025, 5, 1),
+        screened_out=False,
+        fully_assessed=True,
+        published=True,
+        today=TODAY,
+    )
+    return Decision(**{**values, **kw})
+
+
+def test_a_decision_counts_once_per_group_under_its_worst_band():
+    """A single impact on race (low) and an intersectional one on race and sex (high): race
+    counts one decision, high; sex one, high."""
+    from eia.reporting.decision_records import Cells, Impact
+    from eia.reporting.groups import groups
+
+    d = _decision(
+        impacts=[
+            Impact(frozenset([6]), "negative", "medium", "low"),
+            Impact(frozenset([6, 8]), "negative", "high", "high", True),
+            Impact(frozenset([8]), "positive", None, None),
+        ]
+    )
+    found = groups([d], [(6, "Race"), (8, "Sex")], YEAR, Cells())
+    race, sex = (r.of(YEAR) for r in sorted(found.rows, key=lambda r: r.characteristic_id))
+    assert (race.negative, race.by_band["high"], race.by_band["low"], race.mitigated) == (
+        1,
+        1,
+        0,
+        1,
+    )
+    assert (sex.negative, sex.by_band["high"], sex.positive, sex.mitigated) == (1, 1, 1, 0)
+    assert found.flagged() == []  # one decision is not a cumulative impact
+
+
+def test_a_decision_with_no_date_is_in_the_year_of_its_london_sign_off_day():
+    from datetime import UTC, datetime
+
+    from eia.reporting.years import day_of
+
+    # 23:30 UTC on 31 March 2026 is 00:30 on 1 April in London (summer time): next year.
+    late_evening = day_of(datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+    assert late_evening == date(2026, 4, 1)
+    assert _decision(decision_date=None, signed_on=late_evening).year == FinancialYear(2026)
+    assert _decision(decision_date=None, signed_on=date(2026, 3, 31)).year == YEAR
+    assert _decision(decision_date=date(2026, 3, 31)).year == YEAR
+    assert _decision(signed_on=None, decision_date=TODAY).part == "upcoming"  # today: to come
+    assert _decision(signed_on=None, decision_date=date(2026, 5, 31)).part == "missed"
