@@ -44,10 +44,12 @@ from forms.benchmarks import AddCouncilForm, CompareForm, RefreshForm
 
 from .auth import forbid_unless
 from .charts import bar_chart
+from .ratelimit import limit_anonymous
 
 benchmarks = Blueprint("benchmarks", __name__)
 
 JSON = "application/json"
+FEED_LIMIT = "practice-feed"  # the rate limit's bucket for anonymous requests of the feed
 
 
 def _council_name() -> str:
@@ -65,7 +67,10 @@ def _json(body: str, filename: str | None = None) -> Response:
 
 
 @benchmarks.get("/open-data/eia-practice.json")
+@limit_anonymous(FEED_LIMIT)
 def feed():
+    """Worked out afresh (the annual figures of five years): rate-limited for anonymous
+    people as the register's downloads are."""
     body = json.dumps(signed_feed(get_session(), _council_name()), ensure_ascii=False, indent=1)
     return _json(body, "eia-practice.json" if request.args.get("download") else None)
 
