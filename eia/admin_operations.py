@@ -755,7 +755,8 @@ def _keep_years(session: Session, council: BenchmarkCouncil, feed: dict) -> list
         row.figures = json.dumps(year, sort_keys=True, ensure_ascii=False)
         session.add(row)
         stored.append(year["year"])
-    council.published_at = published
+    if council.published_at is None or as_utc(council.published_at) < published:
+        council.published_at = published
     return stored
 
 

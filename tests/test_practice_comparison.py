@@ -258,3 +258,26 @@ def test_the_audit_trail_says_what_changed(db):
     assert what_changed(records[1]) == (
         f"{p.name}'s practice feed could not be refreshed: It answered 500."
     )
+
+
+def test_every_published_year_is_kept_and_an_older_copy_never_wins(db):
+    from eia import admin_operations as admin_ops
+
+    p = BOROUGHS[3]
+    key = public_jwk(borough_key(p.name).public_key())["x"]
+    council = admin_ops.add_benchmark_council(
+        db, "Tester", borough_feed(p, TODAY, years=3), public_key=key, key_source="given"
+    )
+    kept = lambda: {  # noqa: E731
+        y.start_year: y.figures
+        for y in db.exec(select(BenchmarkYear).where(BenchmarkYear.council_id == council.id))
+    }
+    first = kept()
+    assert sorted(first) == [2024, 2025, 2026]
+    # A year later the feed covers 2025 to 2027 only: 2024 stays, the rest are replaced.
+    admin_ops.refresh_benchmark_council(db, "Tester", council, borough_feed(p, date(2027, 6, 1)))
+    later = kept()
+    assert sorted(later) == [2024, 2025, 2026, 2027] and later[2024] == first[2024]
+    # An older copy (published before the one kept) changes nothing.
+    admin_ops.refresh_benchmark_council(db, "Tester", council, borough_feed(p, TODAY))
+    assert kept() == later
