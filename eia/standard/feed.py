@@ -24,7 +24,6 @@ from eia.reporting.groups import Groups, groups
 from eia.reporting.years import FinancialYear
 
 from . import STANDARD
-from .signing import council_key, sign
 from .suppression import SMALL, shown, suppress
 
 COMPLETION = (
@@ -161,4 +160,6 @@ def build_feed(
 
 
 def signed_feed(session: Session, council: str, today: date | None = None) -> dict:
+    from .signing import council_key, sign  # cryptography: loaded when a feed is signed
+
     return sign(build_feed(session, council, today), council_key(session))

@@ -36,10 +36,6 @@ from eia.exports.tables import FORMATS, Table, download
 from eia.models import london_date, utcnow
 from eia.reporting import benchmarks as figures
 from eia.reporting.years import FinancialYear
-from eia.standard import compare as feeds
-from eia.standard.feed import signed_feed
-from eia.standard.schema import schema_text
-from eia.standard.signing import council_key, public_jwk
 from forms.benchmarks import AddCouncilForm, CompareForm, RefreshForm
 
 from .auth import forbid_unless
@@ -71,17 +67,23 @@ def _json(body: str, filename: str | None = None) -> Response:
 def feed():
     """Worked out afresh (the annual figures of five years): rate-limited for anonymous
     people as the register's downloads are."""
+    from eia.standard.feed import signed_feed
+
     body = json.dumps(signed_feed(get_session(), _council_name()), ensure_ascii=False, indent=1)
     return _json(body, "eia-practice.json" if request.args.get("download") else None)
 
 
 @benchmarks.get("/open-data/eia-practice.pub")
 def public_key():
+    from eia.standard.signing import council_key, public_jwk
+
     return _json(json.dumps(public_jwk(council_key(get_session()).public_key())))
 
 
 @benchmarks.get("/open-data/eia-practice-1.schema.json")
 def schema():
+    from eia.standard.schema import schema_text
+
     return _json(schema_text())
 
 
@@ -212,6 +214,8 @@ def download_comparison():
 
 
 def _key_for(form, url: str | None) -> tuple[str, str]:
+    from eia.standard import compare as feeds  # (cryptography, jsonschema: when used)
+
     typed = (form.public_key.data or "").strip()
     if typed:
         return feeds.public_key_text(typed), "given"
@@ -224,6 +228,8 @@ def _key_for(form, url: str | None) -> tuple[str, str]:
 
 
 def _read_upload(upload) -> bytes:
+    from eia.standard import compare as feeds  # (cryptography, jsonschema: when used)
+
     raw = upload.read(feeds.MAX_BYTES + 1) if hasattr(upload, "read") else b""
     if len(raw) > feeds.MAX_BYTES:
         raise feeds.FeedProblem("The file must be smaller than 2 MB")
@@ -233,6 +239,8 @@ def _read_upload(upload) -> bytes:
 @benchmarks.post("/benchmarking/councils")
 def add_council():
     _only_the_unit()
+    from eia.standard import compare as feeds  # (cryptography, jsonschema: when used)
+
     db = get_session()
     form = AddCouncilForm()
     if not form.validate_on_submit():
@@ -272,6 +280,8 @@ def add_council():
 @benchmarks.post("/benchmarking/councils/<int:council_id>/refresh")
 def refresh(council_id: int):
     _only_the_unit()
+    from eia.standard import compare as feeds  # (cryptography, jsonschema: when used)
+
     db = get_session()
     council = figures.council(db, council_id)
     if council is None or not council.feed_url:
