@@ -136,6 +136,17 @@ _DESCRIBE = {
     "audit_rechained": lambda d: (
         f"Audit trail re-chained (a person hashed by their id) after record {d['old_head']['seq']}"
     ),
+    "benchmark_council_added": lambda d: (
+        f"{d['council']['name']} added to the practice comparison"
+        + (f" from {d['feed_url']}" if d.get("feed_url") else " from a file")
+        + f", its key {d['key_source']}: {', '.join(d['years']) or 'no years'}"
+    ),
+    "benchmark_council_refreshed": lambda d: (
+        f"{d['council']['name']}'s practice feed could not be refreshed: {d['error']}"
+        if d.get("error")
+        else f"{d['council']['name']}'s practice feed refreshed: "
+        f"{', '.join(d['years']) or 'no newer years'}"
+    ),
 }
 
 

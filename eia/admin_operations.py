@@ -23,6 +23,8 @@ from eia import audit
 from eia.models import (
     AppSetting,
     AuditRecord,
+    BenchmarkCouncil,
+    BenchmarkYear,
     Characteristic,
     ClaimMapping,
     Directorate,
@@ -82,6 +84,9 @@ EVENTS = {
     # (added inactive), and the import itself (each EIA has its own "import" record).
     "user_imported": "user added by an import (inactive)",
     "register_imported": "register of EIAs imported",
+    # The pan-London practice comparison (eia/standard/compare.py).
+    "benchmark_council_added": "council added to the practice comparison",
+    "benchmark_council_refreshed": "council's practice feed refreshed",
 }
 
 CHARACTERISTIC_FIELDS = ("name", "guidance", "borough_profile")
@@ -890,3 +895,108 @@ def record_register_import(
 ) -> AuditRecord:
     """The import as a whole: which file (its SHA-256), how many EIAs and people it added."""
     return _record(session, actor, "register_imported", details, _at(at))
+
+
+# --- the pan-London practice comparison ------------------------------------------------------
+
+
+def _keep_years(session: Session, council: BenchmarkCouncil, feed: dict) -> list[str]:
+    """Store each year of a checked ``feed`` unless a copy published later is kept already;
+    years the feed does not cover stay as they were. The years stored, by label."""
+    import json
+
+    from eia.standard.compare import published_at
+
+    published = published_at(feed)
+    kept = {
+        y.start_year: y
+        for y in session.exec(
+            select(BenchmarkYear).where(BenchmarkYear.council_id == council.id)
+        ).all()
+    }
+    stored = []
+    for year in feed["years"]:
+        start = int(year["year"][:4])
+        row = kept.get(start)
+        if row is not None and as_utc(row.published_at) > published:
+            continue
+        if row is None:
+            row = BenchmarkYear(council_id=council.id, start_year=start, published_at=published)
+        row.published_at = published
+        row.figures = json.dumps(year, sort_keys=True, ensure_ascii=False)
+        session.add(row)
+        stored.append(year["year"])
+    if council.published_at is None or as_utc(council.published_at) < published:
+        council.published_at = published
+    return stored
+
+
+def add_benchmark_council(
+    session: Session,
+    actor: Actor,
+    feed: dict,
+    *,
+    public_key: str,
+    key_source: str,
+    feed_url: str | None = None,
+    at: datetime | None = None,
+) -> BenchmarkCouncil:
+    """A council whose ``feed`` was checked (eia.standard.compare.check) against
+    ``public_key``, with every year it publishes."""
+    when = _at(at)
+    council = BenchmarkCouncil(
+        name=feed["council"]["name"],
+        feed_url=feed_url,
+        public_key=public_key,
+        key_source=key_source,
+        added_at=when,
+        refreshed_at=when,
+    )
+    session.add(council)
+    session.flush()
+    years = _keep_years(session, council, feed)
+    session.flush()
+    _record(
+        session,
+        actor,
+        "benchmark_council_added",
+        {
+            "council": _named(council),
+            "feed_url": feed_url,
+            "key_source": key_source,
+            "public_key": public_key,
+            "years": years,
+        },
+        when,
+    )
+    return council
+
+
+def refresh_benchmark_council(
+    session: Session,
+    actor: Actor,
+    council: BenchmarkCouncil,
+    feed: dict | None = None,
+    *,
+    error: str | None = None,
+    at: datetime | None = None,
+) -> list[str]:
+    """A refresh: the checked ``feed``'s years kept, or, if it failed, the ``error`` noted
+    and nothing else changed (the last good copy stays). Audited either way."""
+    when = _at(at)
+    years: list[str] = []
+    if feed is not None:
+        years = _keep_years(session, council, feed)
+        council.refreshed_at, council.last_error, council.last_error_at = when, None, None
+    else:
+        council.last_error, council.last_error_at = (error or "Failed")[:500], when
+    session.add(council)
+    session.flush()
+    _record(
+        session,
+        actor,
+        "benchmark_council_refreshed",
+        {"council": _named(council), "years": years, "error": council.last_error},
+        when,
+    )
+    return years

@@ -26,6 +26,7 @@ class Capability(StrEnum):
     sign_off = "sign_off"  # the sign-off inbox and page (deciding is the lifecycle's)
     read_everything = "read_everything"  # every EIA, whoever's
     dashboard = "dashboard"  # the Policy and Equality Unit's dashboard
+    benchmark = "benchmark"  # the pan-London practice comparison: add councils' feeds
     audit = "audit"  # the audit trail page
     manage = "manage"  # the "Manage" pages: characteristics and guidance
     administer = "administer"  # people, the council's structure, failed emails, everyone's
@@ -66,6 +67,7 @@ ROLES = (
             {
                 Capability.read_everything,
                 Capability.dashboard,
+                Capability.benchmark,
                 Capability.audit,
                 Capability.manage,
                 Capability.equality_unit,
@@ -80,6 +82,7 @@ ROLES = (
             {
                 Capability.read_everything,
                 Capability.dashboard,
+                Capability.benchmark,
                 Capability.audit,
                 Capability.manage,
                 Capability.administer,

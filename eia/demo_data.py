@@ -85,6 +85,11 @@ def load_demo(session: Session, *, today: date | None = None) -> DemoResult:
     for when, _, _, run, step in timeline:
         run.apply(step, when)
     session.flush()
+    # Other boroughs' practice feeds, for the pan-London comparison (eia/standard/demo.py).
+    from eia.standard.demo import load_boroughs
+
+    load_boroughs(session, admin_ops.DEMO_DATA, today)
+    session.flush()
     logins = [
         DemoLogin(role, people[email].name, email, DEMO_PASSWORD) for role, email in LOGINS.items()
     ]

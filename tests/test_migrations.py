@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
@@ -175,3 +176,35 @@ def test_0019_imports_down_and_up(tmp_path):
 @pytest.mark.postgres
 def test_0019_imports_down_and_up_on_postgresql(own_database):
     _imports_down_and_up(own_database)
+
+
+def _benchmark_tables_down_and_up(engine) -> None:
+    """0023 (the practice comparison's tables) taken down to the revision before it and up
+    again: the tables go and come back, a row written before is gone after."""
+    from alembic.script import ScriptDirectory
+
+    from eia.migrate import alembic_config, downgrade, upgrade
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0023").down_revision
+    upgrade(engine)
+    assert {"benchmark_council", "benchmark_year"} <= set(sa.inspect(engine).get_table_names())
+    downgrade(engine, before)
+    assert not {"benchmark_council", "benchmark_year"} & set(sa.inspect(engine).get_table_names())
+    upgrade(engine)
+    assert {"benchmark_council", "benchmark_year"} <= set(sa.inspect(engine).get_table_names())
+
+
+@pytest.mark.slow  # migrates down and up again
+def test_0023_benchmark_tables_down_and_up(tmp_path):
+    from eia.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    try:
+        _benchmark_tables_down_and_up(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_0023_benchmark_tables_down_and_up_on_postgresql(own_database):
+    _benchmark_tables_down_and_up(own_database)

@@ -255,6 +255,19 @@ RULES = {
         f"reports.{name}": Rule(get=only({"equality_officer", "admin"}))
         for name in ("late_signoff", "groups", "annual", "annual_list")
     },
+    # The pan-London practice standard: its open data for all; the comparison for the same.
+    **{
+        f"benchmarks.{name}": Rule(get=everyone, public=True)
+        for name in ("feed", "public_key", "schema")
+    },
+    **{
+        f"benchmarks.{name}": Rule(get=only({"equality_officer", "admin"}))
+        for name in ("index", "download")
+    },
+    **{
+        f"benchmarks.{name}": Rule(post=only({"equality_officer", "admin"}))
+        for name in ("add_council", "refresh")
+    },
 }
 
 

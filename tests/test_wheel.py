@@ -227,6 +227,7 @@ def test_the_wheel_installs_migrates_and_serves_outside_the_repository(tmp_path)
     }
     assert templates <= set(names), sorted(templates - set(names))
     assert "migrations/script.py.mako" in names
+    assert "eia/standard/eia-practice-1.schema.json" in names  # served at /open-data/
     assert not [
         n
         for n in names

@@ -18,6 +18,7 @@ from .assessment import (
 )
 from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
+from .benchmarks import BenchmarkCouncil, BenchmarkYear
 from .characteristics import Characteristic
 from .decisions import EiaDecision
 from .health import ServiceBeat
@@ -35,6 +36,8 @@ __all__ = [
     "GENESIS_HASH",
     "ActionItem",
     "AppSetting",
+    "BenchmarkCouncil",
+    "BenchmarkYear",
     "AuditChain",
     "AuditRecord",
     "Characteristic",

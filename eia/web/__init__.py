@@ -7,6 +7,7 @@ from .admin import init_admin
 from .assets import init_assets
 from .audit_pages import audit_pages
 from .auth import init_auth
+from .benchmarks import benchmarks  # the pan-London practice standard and comparison
 from .dashboard import dashboard  # the Policy and Equality Unit's dashboard
 from .errors import init_errors
 from .exports import exports
@@ -38,6 +39,7 @@ def init_web(app: Flask) -> None:
     app.register_blueprint(reports)  # its two questions and the annual equality report
     app.register_blueprint(audit_pages)  # audit, exports and the public register
     app.register_blueprint(exports)
+    app.register_blueprint(benchmarks)
     init_public(app)  # the public register (and its template global)
     init_journey(app)
     init_admin(app)

@@ -59,6 +59,8 @@ PUBLIC_ENDPOINTS |= {
     "public.eia_page",
     "public.eia_pdf",
 }
+# The pan-London practice standard's open data (eia/web/benchmarks.py): aggregate figures.
+PUBLIC_ENDPOINTS |= {"benchmarks.feed", "benchmarks.public_key", "benchmarks.schema"}
 # Signing in with the council's account, and the page after signing out (eia/web/sso.py).
 # The privacy notice and the accessibility statement (eia/web/about.py).
 PUBLIC_ENDPOINTS |= {"about.privacy", "about.accessibility"}

@@ -61,6 +61,14 @@ def as_page(entry) -> Page:
 # --- keyboard steps that bring a page to a state ----------------------------------------
 
 
+def compare_race_by_keyboard(page) -> Response | None:
+    """On the comparison page: choose the race measure and press "Compare", by keyboard."""
+    kb.choose_option(page, "#measure", "negative:Race")
+    response = kb.activate(page, 'main form[method="get"] button[type="submit"]')
+    assert "negative%3ARace" in page.url or "negative:Race" in page.url, page.url
+    return response
+
+
 def submit_empty_sign_in(page) -> Response | None:
     """Press the "Sign in" button (by keyboard) with nothing entered."""
     return kb.activate(page, 'main button[type="submit"], main input[type="submit"]')
@@ -576,6 +584,20 @@ PAGES: list[Page] = [
         Page(
             "Annual equality report: a year that is not one (error summary)",
             lambda d: "/reports/annual?year=20x5",
+            role="equality",
+            status=400,
+        ),
+        # --- the pan-London practice comparison
+        Page("Compare practice across London", lambda d: "/benchmarking", role="equality"),
+        Page(
+            "Compare practice across London: race, chosen by keyboard",
+            lambda d: "/benchmarking",
+            role="admin",
+            steps=compare_race_by_keyboard,
+        ),
+        Page(
+            "Compare practice across London: a measure that is not one (error summary)",
+            lambda d: "/benchmarking?measure=nonsense",
             role="equality",
             status=400,
         ),

@@ -51,6 +51,13 @@ NOT_PAGES |= {
 }
 # The sign-in mappings' download (JSON).
 NOT_PAGES |= {"admin.export_mappings"}
+# The pan-London practice standard's open data (JSON) and the comparison's CSV/XLSX.
+NOT_PAGES |= {
+    "benchmarks.feed",
+    "benchmarks.public_key",
+    "benchmarks.schema",
+    "benchmarks.download",
+}
 
 
 def load(page, live_server, demo, spec):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from eia.models import (
     ActionItem,
+    BenchmarkCouncil,
     Characteristic,
     ClaimMapping,
     EngagementRecord,
@@ -84,8 +85,17 @@ class World:
             mapping={"reference": 0, "title": 1, "directorate": 2, "service": 3, "lead_officer": 4},
         )
         db.add(upload)
+        # A council in the practice comparison, at an address nothing answers on.
+        council = BenchmarkCouncil(
+            name="Matrix Borough",
+            feed_url="http://127.0.0.1:9/open-data/eia-practice.json",
+            public_key="A" * 43,
+            key_source="given",
+        )
+        db.add(council)
         db.commit()
         self.ids = {
+            "council_id": council.id,
             "user_id": self.people["team_officer"].id,
             "directorate_id": d2.id,
             "service_id": s2.id,
