@@ -27,7 +27,7 @@ from eia.models import (
     london_date,
     utcnow,
 )
-from eia.reporting import summaries
+from eia.reporting import cube, summaries
 from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
@@ -35,6 +35,11 @@ from workflows.guards import ACTOR_RULES, GuardContext
 from workflows.lifecycle import SECTIONS, Status, binds_content, editable_sections, state
 
 _log = logging.getLogger(__name__)
+
+# The dashboard's cube follows every change: each flush that writes an EIA's rows adds the
+# difference it makes to the cube's cells, in the same transaction as the change and its
+# audit record (eia.reporting.cube).
+cube.keep_on_write()
 
 
 class EditRefused(Exception):

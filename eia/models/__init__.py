@@ -19,6 +19,7 @@ from .assessment import (
 from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
 from .characteristics import Characteristic
+from .cube import DashboardCell
 from .decisions import EiaDecision
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
@@ -38,6 +39,7 @@ __all__ = [
     "Characteristic",
     "ClaimMapping",
     "Comment",
+    "DashboardCell",
     "Directorate",
     "Eia",
     "EiaDecision",
