@@ -1,8 +1,10 @@
 """Every figure of the Policy and Equality Unit's dashboard.
 
-``dashboard(session, filters)`` returns a ``Dashboard`` holding them all. Each is one SQL
+``dashboard(session, filters)`` returns a ``Dashboard`` holding them all, summed from the
+dashboard's cube (``eia.reporting.cube``: cells kept on each write) in four queries.
+``dashboard_from_tables`` computes the same figures from the base tables, each one SQL
 aggregation (GROUP BY, COUNT, SUM of CASE, window functions) over the EIAs the filters
-select, so the number of queries is the same however many EIAs there are. The conditions
+select: the definition the cube's cells are built with and checked against. The conditions
 that define each figure are functions here; ``eia.reporting.drilldown`` lists the EIAs (or
 rows) behind a figure with the very same condition, so a list always has as many entries as
 its figure says.
