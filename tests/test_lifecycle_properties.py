@@ -16,13 +16,16 @@ from sqlmodel import func, select
 
 from eia import audit
 from eia import operations as ops
-from eia.models import AuditRecord, Characteristic, SignOff
+from eia.models import AuditRecord, Characteristic, SignOff, london_date
+from eia.reporting.filters import Filters
 from eia.reporting.summaries import rebuild
 from workflows import TransitionRefused
 from workflows.lifecycle import EVENTS, STATES, TRANSITIONS
 from workflows.machine import MACHINE
 
 from .factories import Factories
+from .support.cube import cells as cube_cells
+from .support.cube import same_dashboards
 from .support.db import session_on
 from .support.summaries import snapshot as summaries_snapshot
 
@@ -198,6 +201,39 @@ class LifecycleMachine(RuleBasedStateMachine):
         ):
             self.accepted += 1
 
+    @rule(
+        i=st.integers(0, 1),
+        who=st.integers(0, 7),
+        status=st.sampled_from(["proposed", "planned", "in_progress", "done", "cancelled"]),
+        due_in=st.one_of(st.none(), st.integers(-60, 60)),
+        change=st.booleans(),
+        remove=st.booleans(),
+        engage=st.booleans(),
+    )
+    def act(self, i, who, status, due_in, change, remove, engage):
+        """Actions added, changed or removed, and engagement recorded: what the overdue
+        actions, gaps without actions and engagement figures count."""
+        eia, person = self.eias[i], self.people[who]
+        due = None if due_in is None else (self.now + timedelta(days=due_in)).date()
+        values = dict(description="Do it.", status=status, due_date=due)
+        gap = next((x for x in eia.impacts if x.evidence_gap), None)
+        if gap is not None and not change:
+            values["impact_id"] = gap.id
+        existing = eia.actions[-1].id if eia.actions else None
+        if remove and existing is not None:
+            done = self._try(ops.remove_action, self.db, eia, person, existing, at=self.now)
+        else:
+            target = existing if change else None
+            done = self._try(
+                ops.save_action, self.db, eia, person, values, action_id=target, at=self.now
+            )
+        if done:
+            self.accepted += 1
+        if engage and self._try(
+            ops.add_engagement, self.db, eia, person, {"who": "Residents"}, at=self.now
+        ):
+            self.accepted += 1
+
     # --- events ----------------------------------------------------------------------------
     @rule(
         i=st.integers(0, 1),
@@ -314,9 +350,14 @@ class LifecycleMachine(RuleBasedStateMachine):
         # The dashboard's summaries, kept on each step, say what the trail says.
         self.db.flush()
         kept = summaries_snapshot(self.db)
+        # The dashboard's cube, kept on each write, gives the figures the base tables give.
+        kept_cells = cube_cells(self.db)
+        from_cube, from_tables = same_dashboards(self.db, Filters(), london_date(self.now))
+        assert from_cube == from_tables
         rebuild(self.db.connection())
         self.db.expire_all()
         assert summaries_snapshot(self.db) == kept
+        assert cube_cells(self.db) == kept_cells
 
 
 def test_random_histories_keep_the_lifecycle_and_audit_trail_sound(engine):

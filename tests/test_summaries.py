@@ -130,3 +130,94 @@ def test_the_migration_works_them_out_for_the_eias_already_there(blank_engine):
     with Session(blank_engine) as session:
         assert snapshot(session) == kept
         assert len(kept[0]) > 20
+
+
+# --- the dashboard's cube ---------------------------------------------------------------------
+
+
+def _filters_of(world):
+    from eia.reporting.filters import Filters, Quarter
+
+    from .support.figures import today
+
+    e = world.eias
+    return [
+        Filters(),
+        Filters(directorate_id=world.directorates["A"].id),
+        Filters(service_id=world.services["B1"].id),
+        Filters(proposal_type="budget_saving"),
+        Filters(quarter=Quarter.of(e["on_time"].decision_date)),
+        Filters(date_from=today() - timedelta(days=30)),
+        Filters(date_to=today() + timedelta(days=30)),
+        Filters(date_from=today() - timedelta(days=6), date_to=today() + timedelta(days=200)),
+    ]
+
+
+def test_the_cube_gives_the_figures_the_base_tables_give(db, make):
+    from .support.cube import same_dashboards
+    from .support.figures import today
+
+    world = build_world(db, make)
+    for filters in _filters_of(world):
+        for day in (today(), today() + timedelta(days=400)):
+            from_cube, from_tables = same_dashboards(db, filters, day)
+            assert from_cube == from_tables, filters
+    # ... and the figures are not all zero (the world has every kind of figure).
+    from_cube, _ = same_dashboards(db, _filters_of(world)[0], today())
+    assert from_cube["total_eias"] == 11 and from_cube["overdue_actions"] == 2
+    assert from_cube["stages"]["draft"]["spells"] > 5
+
+
+def test_the_kept_cube_equals_the_one_rebuilt(db, make):
+    from eia.models import ActionItem, ImpactAssessment
+
+    from .support.cube import cells
+
+    world = build_world(db, make)
+    # Rows changed and removed outside the operations are followed too.
+    action = db.exec(select(ActionItem).where(ActionItem.status == "planned")).first()
+    action.status = "done"
+    impact = db.exec(select(ImpactAssessment).where(ImpactAssessment.evidence_gap)).first()
+    db.delete(impact)
+    ops.update_eia(
+        db, world.eias["draft"], "proposal", world.eias["draft"].owner, {"proposal_type": "new"}
+    )
+    kept = cells(db)
+    rebuild(db.connection())
+    assert cells(db) == kept
+    kinds = {key[1] for key in kept}
+    assert kinds == {
+        "eia",
+        "screening",
+        "flag",
+        "review",
+        "action",
+        "action_eia",
+        "decision",
+        "spell",
+        "gap",
+        "negative",
+    }
+
+
+@pytest.mark.slow  # migrates down and up again
+def test_the_cube_migration_fills_it_for_the_eias_already_there(blank_engine):
+    from eia.migrate import alembic_config
+
+    from .support.cube import cells
+
+    upgrade(blank_engine)
+    with Session(blank_engine, expire_on_commit=False) as session:
+        build_world(session, Factories(session))
+        session.commit()
+        kept = cells(session)
+    from alembic.script import ScriptDirectory
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0017").down_revision
+    downgrade(blank_engine, before)
+    with blank_engine.connect() as conn:
+        assert "dashboard_cell" not in sa.inspect(conn).get_table_names()
+    upgrade(blank_engine)
+    with Session(blank_engine) as session:
+        assert cells(session) == kept
+        assert len(kept) > 50

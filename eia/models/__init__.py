@@ -20,6 +20,7 @@ from .audit import GENESIS_HASH, AuditChain, AuditRecord
 from .base import LONDON, as_utc, london_date, utcnow
 from .benchmarks import BenchmarkCouncil, BenchmarkYear
 from .characteristics import Characteristic
+from .cube import DashboardCell
 from .decisions import EiaDecision
 from .health import ServiceBeat
 from .imports import ImportUpload
@@ -43,6 +44,7 @@ __all__ = [
     "Characteristic",
     "ClaimMapping",
     "Comment",
+    "DashboardCell",
     "Directorate",
     "Eia",
     "EiaDecision",

@@ -1,8 +1,10 @@
 """Every figure of the Policy and Equality Unit's dashboard.
 
-``dashboard(session, filters)`` returns a ``Dashboard`` holding them all. Each is one SQL
+``dashboard(session, filters)`` returns a ``Dashboard`` holding them all, summed from the
+dashboard's cube (``eia.reporting.cube``: cells kept on each write) in four queries.
+``dashboard_from_tables`` computes the same figures from the base tables, each one SQL
 aggregation (GROUP BY, COUNT, SUM of CASE, window functions) over the EIAs the filters
-select, so the number of queries is the same however many EIAs there are. The conditions
+select: the definition the cube's cells are built with and checked against. The conditions
 that define each figure are functions here; ``eia.reporting.drilldown`` lists the EIAs (or
 rows) behind a figure with the very same condition, so a list always has as many entries as
 its figure says.
@@ -30,6 +32,7 @@ Definitions (also on the page and in the README):
   signed-off EIAs (approved, under review, archived), by their band after mitigation.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -39,13 +42,16 @@ from sqlmodel import Session, select
 from eia.models import (
     ActionItem,
     Characteristic,
+    DashboardCell,
     Directorate,
     Eia,
     EiaDecision,
     ImpactAssessment,
+    StageSpell,
     london_date,
     utcnow,
 )
+from eia.models.cube import ALL, NO_DAY
 from eia.models.enums import OPEN_ACTION_STATUSES, Outcome
 from eia.scoring import BANDS, band_case
 from workflows.lifecycle import Status, states_where
@@ -53,13 +59,14 @@ from workflows.lifecycle import Status, states_where
 from .decisions import PARTS as COMPLETION_PARTS
 from .decisions import counted, decision_condition, decision_date, decision_quarter_key
 from .filters import Filters, Quarter
-from .quality import FLAGS, flag_counts, fully_assessed, review_overdue, screened_out
-from .sql import count_if
-from .stages import StageTime, median_days_by_stage
+from .quality import EIA_FLAGS, FLAGS, flag_counts, fully_assessed, review_overdue, screened_out
+from .sql import count_if, financial_quarter_key
+from .stages import STAGES, StageTime, median_days_by_stage
 
 SIGNED_OFF = states_where(signed_off=True)
 NO_DATE_LABEL = "No decision date recorded"
 CLOSED = states_where(terminal=True)
+BAND_KEYS = tuple(b.key for b in BANDS)
 
 
 # --- the conditions behind the figures (shared with the drill-down) -------------------------
@@ -205,7 +212,239 @@ class Dashboard:
 
 
 def dashboard(session: Session, filters: Filters, today: date | None = None) -> Dashboard:
-    """Every figure for the EIAs ``filters`` selects: nine queries, whatever the data."""
+    """Every figure for the EIAs ``filters`` selects, summed from the dashboard's cube
+    (``eia.reporting.cube``): the same figures as ``dashboard_from_tables``, in a few
+    queries over a few thousand cells, whatever the data."""
+    today = today or london_date(utcnow())
+    where = _cell_clause(filters)
+    cell = DashboardCell
+    past = sa.and_(cell.on_day < today, cell.on_day != NO_DAY)
+    rows = session.exec(
+        select(
+            cell.kind,
+            cell.state,
+            cell.item,
+            cell.characteristic_id,
+            cell.days,
+            past.label("past"),
+            sa.func.sum(cell.n),
+        )
+        .where(where, cell.kind != "decision")
+        .group_by(cell.kind, cell.state, cell.item, cell.characteristic_id, cell.days, past)
+    ).all()
+    sums: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    histograms: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for kind, state_, item, characteristic_id, days, is_past, n in rows:
+        n = int(n or 0)
+        if kind == "spell":
+            histograms[item][days] += n
+        else:
+            sums[kind][(state_, item, characteristic_id, bool(is_past))] += n
+    completion, by_quarter, completion_total = _completion_from_cells(session, where, today)
+
+    def total(kind, **match):
+        return sum(
+            n
+            for (state_, item, characteristic_id, is_past), n in sums[kind].items()
+            if all(
+                {"state": state_, "item": item, "past": is_past}[k] == v for k, v in match.items()
+            )
+        )
+
+    reviews = {
+        s: total("review", state=s, past=True) for s in (Status.approved, Status.under_review)
+    }
+    gaps, gaps_total, negative = _characteristics_from_cells(session, sums)
+    screened, assessed = (total("screening", item=i) for i in ("screened_out", "fully_assessed"))
+    states = defaultdict(int)
+    for (state_, _, _, _), n in sums["eia"].items():
+        states[state_] += n
+    eia_flags = {f.key: total("flag", item=f.key) for f in EIA_FLAGS}
+    eia_flags["review_overdue"] = sum(reviews.values())
+    return Dashboard(
+        filters=filters,
+        today=today,
+        total_eias=sum(states.values()),
+        states={k: v for k, v in states.items() if v},
+        completion=completion,
+        completion_by_quarter=by_quarter,
+        completion_total=completion_total,
+        reviews_past_date=reviews[Status.approved],
+        reviews_under_review=reviews[Status.under_review],
+        reviews_overdue=sum(reviews.values()),
+        overdue_actions=total("action", past=True),
+        eias_with_overdue_actions=total("action_eia", past=True),
+        stages=_stages_from_histograms(session, filters, histograms),
+        screened_out=screened,
+        fully_assessed=assessed,
+        screening_decided=screened + assessed,
+        evidence_gaps=gaps,
+        evidence_gaps_total=gaps_total,
+        outcomes={o.value: total("eia", item=o.value) for o in Outcome},
+        negative_impacts=negative,
+        flags={
+            f.key: (
+                getattr(completion_total, f.decision_part) if f.decision_part else eia_flags[f.key]
+            )
+            for f in FLAGS
+        },
+    )
+
+
+def _cell_clause(filters: Filters) -> sa.ColumnElement[bool]:
+    """``Filters.clause`` on the cube's cells (a decision's cells are dated by its own
+    date, every other cell by its EIA's): no filter, the cells summed over every service;
+    any filter, each service's cells."""
+    cell = DashboardCell
+    if not filters.active:
+        return cell.service_id == ALL
+    parts = [cell.service_id != ALL]
+    if filters.directorate_id is not None:
+        parts.append(cell.directorate_id == filters.directorate_id)
+    if filters.service_id is not None:
+        parts.append(cell.service_id == filters.service_id)
+    start, end = filters.period
+    if start is not None:
+        parts.append(cell.decided_on >= start)
+    if end is not None:
+        parts.append(sa.and_(cell.decided_on <= end, cell.decided_on != NO_DAY))
+    if filters.proposal_type is not None:
+        parts.append(cell.proposal_type == filters.proposal_type)
+    return sa.and_(*parts) if parts else sa.true()
+
+
+def _completion_from_cells(session, where, today):
+    """Completion by directorate and quarter, by quarter, and in all, from the decision
+    cells: one query (the parts a date decides, missed or to come, by that date)."""
+    cell = DashboardCell
+    dated = cell.decided_on != NO_DAY
+    quarter = sa.case((dated, financial_quarter_key(cell.decided_on)), else_=None)
+    past = sa.and_(dated, cell.decided_on < today)
+    rows = session.exec(
+        select(
+            Directorate.id,
+            Directorate.name,
+            quarter.label("quarter"),
+            cell.item,
+            past.label("past"),
+            sa.func.sum(cell.n),
+        )
+        .join(Directorate, Directorate.id == cell.directorate_id)
+        .where(where, cell.kind == "decision")
+        .group_by(Directorate.id, Directorate.name, quarter, cell.item, past)
+    ).all()
+    groups: dict[tuple, dict[str, int]] = {}
+    for directorate_id, name, key, item, is_past, n in rows:
+        n = int(n or 0)
+        part = item if item != "open" else ("missed" if is_past else "upcoming")
+        for group in ((directorate_id, name, key), (None, "", key), (None, "", "all")):
+            parts = groups.setdefault(group, dict.fromkeys(COMPLETION_PARTS, 0))
+            parts[part] += n
+            if part != "upcoming":
+                parts["due"] += n
+
+    def made(group, parts):
+        directorate_id, name, key = group
+        return Completion(
+            **parts,
+            directorate_id=directorate_id,
+            directorate=name,
+            quarter=Quarter.from_key(int(key)) if key not in (None, "all") else None,
+        )
+
+    def order(c):
+        return (c.directorate, c.quarter is None, c.quarter or Quarter(0, 0))
+
+    counted_groups = {g: p for g, p in groups.items() if any(p.values())}
+    total = counted_groups.pop((None, "", "all"), dict.fromkeys(COMPLETION_PARTS, 0))
+    by_directorate = [made(g, p) for g, p in counted_groups.items() if g[0] is not None]
+    by_quarter = [made(g, p) for g, p in counted_groups.items() if g[0] is None]
+    return (
+        sorted(by_directorate, key=order),
+        sorted(by_quarter, key=order),
+        made((None, "", None), total),
+    )
+
+
+def _characteristics_from_cells(session, sums):
+    """Evidence gaps and negative residual impacts per characteristic, ordered as
+    ``_by_characteristic`` orders them."""
+    gaps, negative = defaultdict(int), defaultdict(lambda: dict.fromkeys(BAND_KEYS, 0))
+    for (_, _, characteristic_id, _), n in sums["gap"].items():
+        gaps[characteristic_id] += n
+    for (_, band, characteristic_id, _), n in sums["negative"].items():
+        negative[characteristic_id][band] += n
+    names = {
+        r.id: (r.name, r.position)
+        for r in session.exec(
+            select(Characteristic.id, Characteristic.name, Characteristic.position)
+        ).all()
+    }
+    found_gaps = sorted(
+        ((i, n) for i, n in gaps.items() if n and i in names), key=lambda x: (-x[1], names[x[0]][1])
+    )
+    worst = sorted(
+        ((i, b) for i, b in negative.items() if sum(b.values()) and i in names),
+        key=lambda x: (*[-x[1][b.key] for b in reversed(BANDS)], names[x[0]][1]),
+    )
+    return (
+        [CharacteristicCount(i, names[i][0], n) for i, n in found_gaps],
+        sum(n for i, n in gaps.items() if i in names),
+        [NegativeImpacts(i, names[i][0], dict(b), sum(b.values())) for i, b in worst],
+    )
+
+
+def _stages_from_histograms(session, filters: Filters, histograms) -> dict[str, StageTime]:
+    """Each stage's median days and finished spells: the histogram (spells by whole days)
+    says which day the middle spell (or two) is in; the exact days are then read from that
+    day's spells alone."""
+    where = filters.clause()
+    counts, wanted = {}, []  # wanted: (stage, bucket, offset) of each middle spell
+    for stage in STAGES:
+        histogram = histograms.get(stage, {})
+        n = counts[stage] = sum(histogram.values())
+        ranks = sorted({(n + 1) // 2, (n + 2) // 2}) if n else []  # the middle one, or two
+        seen = 0
+        for bucket in sorted(histogram):
+            count = histogram[bucket]
+            wanted += [(stage, bucket, r - seen - 1) for r in ranks if seen < r <= seen + count]
+            seen += count
+    found = defaultdict(list)
+    if wanted:
+        parts = [
+            _spell_days(i, stage, where, bucket, offset)
+            for i, (stage, bucket, offset) in enumerate(wanted)
+        ]
+        for i, days in session.exec(sa.union_all(*parts)).all():
+            found[wanted[i][0]].append(float(days))
+    return {
+        stage: StageTime(
+            stage, sum(found[stage]) / len(found[stage]) if found[stage] else None, counts[stage]
+        )
+        for stage in STAGES
+    }
+
+
+def _spell_days(i: int, stage: str, where, bucket: int, offset: int) -> sa.Select:
+    """(``i``, the days of the finished spell at ``offset`` (0: the shortest) among the
+    spells in ``stage`` of ``bucket`` whole days, of the EIAs ``where`` selects)."""
+    query = select(StageSpell.days).where(
+        StageSpell.stage == stage,
+        StageSpell.left_at.is_not(None),
+        StageSpell.days >= bucket,
+        StageSpell.days < bucket + 1,
+    )
+    if not isinstance(where, sa.sql.expression.True_):
+        query = query.join(Eia, Eia.id == StageSpell.eia_id).where(where)
+    one = query.order_by(StageSpell.days).offset(offset).limit(1).subquery(f"middle_{i}")
+    return select(sa.literal(i).label("i"), one.c.days)
+
+
+def dashboard_from_tables(
+    session: Session, filters: Filters, today: date | None = None
+) -> Dashboard:
+    """Every figure for the EIAs ``filters`` selects, computed from the base tables: nine
+    queries, whatever the data (the definition the cube is checked against)."""
     today = today or london_date(utcnow())
     where = filters.clause()
     totals = _totals(session, where, today)

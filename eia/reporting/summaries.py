@@ -22,7 +22,8 @@ skips the versions up to ``eia.imported_version``.
 record of the step, in the same transaction, so the summaries and the trail commit together
 or not at all. ``rebuild`` works them all out again from the audit trail, the sign-offs and
 the frozen versions (``eia db rebuild-summaries``, and the benchmark generator, which writes
-the trail by COPY); a test checks that rebuilding changes nothing.
+the trail by COPY; the dashboard's cube, ``eia.reporting.cube``, is rebuilt with them); a test
+checks that rebuilding changes nothing.
 """
 
 import sqlalchemy as sa
@@ -205,3 +206,7 @@ def rebuild(connection: sa.Connection) -> None:
         )
     )
     connection.execute(sa.update(Eia).values(**summary_expressions()))
+    # The dashboard's cube last: it reads the summaries above.
+    from . import cube
+
+    cube.rebuild(connection)
