@@ -27,7 +27,7 @@ from eia.models import (
     london_date,
     utcnow,
 )
-from eia.reporting import summaries
+from eia.reporting import page_summaries, summaries
 from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
@@ -116,6 +116,7 @@ def transition(
         at=now,
     )
     summaries.record_transition(session, eia, event, record, late=details.get("late", False))
+    page_summaries.keep(session, eia, record)
     # The emails this step causes, in the same transaction (the outbox).
     notify_transition(session, eia, event, actor, record, now)
     return record
@@ -217,7 +218,7 @@ def _apply_merged(session, eia, actor, section, base, target, values: dict, row=
 def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
     eia.updated_at = now
     session.add(eia)
-    return audit.append(
+    record = audit.append(
         session,
         eia=eia,
         actor=actor,
@@ -229,6 +230,8 @@ def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
         details=changes,
         at=now,
     )
+    page_summaries.keep(session, eia, record)
+    return record
 
 
 # --- creating and editing ----------------------------------------------------------------
@@ -274,6 +277,7 @@ def create_eia(
         at=now,
     )
     summaries.record_created(session, eia, record)
+    page_summaries.keep(session, eia, record)
     return eia
 
 
@@ -452,7 +456,7 @@ def _raise_gap_action(session, eia, actor, impact, now) -> None:
     )
     session.add(action)
     session.flush()
-    audit.append(
+    record = audit.append(
         session,
         eia=eia,
         actor=actor,
@@ -465,6 +469,7 @@ def _raise_gap_action(session, eia, actor, impact, now) -> None:
         },
         at=now,
     )
+    page_summaries.keep(session, eia, record)
 
 
 def save_intersectional(

@@ -22,6 +22,7 @@ from .characteristics import Characteristic
 from .decisions import EiaDecision
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
+from .page_summary import EiaPageSummary
 from .public import PublicCopy, PublicPdf, RateLimitCount
 from .security import LoginAttempt
 from .sso import AppSetting, ClaimMapping, IdentityLink, SignInCode
@@ -41,6 +42,7 @@ __all__ = [
     "Directorate",
     "Eia",
     "EiaDecision",
+    "EiaPageSummary",
     "EiaVersion",
     "EngagementRecord",
     "IdentityLink",
