@@ -122,10 +122,11 @@ def eia_for_sign_off(session: Session, reference: str) -> tuple[Eia, EiaPageSumm
             joinedload(Eia.service),
             joinedload(Eia.owner),
             joinedload(Eia.directorate),
-            selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
+            # One query for each kind of row, with what each names joined to it.
+            selectinload(Eia.impacts).joinedload(ImpactAssessment.characteristic),
             selectinload(Eia.engagements),
-            selectinload(Eia.actions),
-            selectinload(Eia.screening_answers).selectinload(ScreeningAnswer.characteristic),
+            selectinload(Eia.actions).joinedload(ActionItem.owner),
+            selectinload(Eia.screening_answers).joinedload(ScreeningAnswer.characteristic),
             selectinload(Eia.intersectional_impacts).selectinload(
                 IntersectionalImpact.characteristics
             ),

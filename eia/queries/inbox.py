@@ -35,13 +35,14 @@ def awaiting_sign_off(session: Session, user: User, *, offset: int, limit: int) 
 def awaiting_sign_off_kept(
     session: Session, user: User, *, offset: int, limit: int
 ) -> list[tuple[Eia, EiaPageSummary | None]]:
-    """``awaiting_sign_off`` in one query: each EIA with its service and owner, and what is
-    kept about it (eia.reporting.page_summaries: who worked on its version)."""
+    """``awaiting_sign_off`` in one query: each EIA with its service, owner and directorate,
+    and what is kept about it (eia.reporting.page_summaries: who worked on its version)."""
     query = (
         select(Eia, EiaPageSummary)
         .outerjoin(EiaPageSummary, EiaPageSummary.eia_id == Eia.id)
         .where(_waiting_for(user))
-        .options(joinedload(Eia.service), joinedload(Eia.owner))
+        # The directorate too: the page names it (the approver's own, then read from here).
+        .options(joinedload(Eia.service), joinedload(Eia.owner), joinedload(Eia.directorate))
         .order_by(Eia.decision_date.is_(None), Eia.decision_date, Eia.status_changed_at)
     )
     return [tuple(row) for row in session.exec(query.offset(offset).limit(limit)).all()]

@@ -141,11 +141,13 @@ def _rows_loaded() -> tuple:
 
 
 def rebuild(connection: sa.Connection, *, batch: int = REBUILD_BATCH) -> int:
-    """Replace every EIA's row with what its rows and its audit trail say; the number of
-    rows written."""
+    """Replace every EIA's row with what its rows and its audit trail say, inside the
+    transaction ``connection`` is in (a savepoint of it); the number of rows written."""
     table = EiaPageSummary.__table__
-    connection.execute(table.delete())
-    with Session(bind=connection, autoflush=False) as session:
+    with Session(
+        bind=connection, autoflush=False, join_transaction_mode="create_savepoint"
+    ) as session:
+        session.execute(table.delete())
         every = characteristics(session)
         ids = list(session.exec(select(Eia.id).order_by(Eia.id)).all())
         written = 0
@@ -162,7 +164,8 @@ def rebuild(connection: sa.Connection, *, batch: int = REBUILD_BATCH) -> int:
                 for eia in eias
             ]
             if rows:
-                connection.execute(table.insert(), rows)
+                session.execute(table.insert(), rows)
             written += len(rows)
             session.expunge_all()
+        session.commit()  # the savepoint: the caller's transaction commits the rows
     return written
