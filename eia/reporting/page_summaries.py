@@ -85,7 +85,7 @@ def keep(session: Session, eia: Eia, record: AuditRecord | None = None) -> EiaPa
     the EIA's row, worked out again (``record``'s actor joins those who worked on the
     version when it is an edit or a hand-over)."""
     session.flush()  # new rows get their ids and relationships
-    row = session.get(EiaPageSummary, eia.id)
+    row = _held(session, eia)
     if row is None:
         row = EiaPageSummary(eia_id=eia.id)
         workers = involved_people(session, [eia.id])[eia.id]  # the record is in it
@@ -102,6 +102,23 @@ def keep(session: Session, eia: Eia, record: AuditRecord | None = None) -> EiaPa
         setattr(row, name, value)
     row.worked_on = sorted(workers)
     session.add(row)
+    return row
+
+
+def _held(session: Session, eia: Eia) -> EiaPageSummary | None:
+    """The EIA's row, held until commit (PostgreSQL), and the EIA's rows read again: two
+    people changing different sections at once each work the row out from what the other
+    committed (the second waits for the first's row), never from rows read before it."""
+    query = select(EiaPageSummary).where(EiaPageSummary.eia_id == eia.id)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    row = session.exec(query.execution_options(populate_existing=True)).one_or_none()
+    session.exec(
+        select(Eia)
+        .where(Eia.id == eia.id)
+        .options(*_rows_loaded())
+        .execution_options(populate_existing=True)
+    ).one()
     return row
 
 
