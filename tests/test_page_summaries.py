@@ -214,7 +214,7 @@ def test_the_migration_works_them_out_for_the_eias_already_there(blank_engine):
         assert session.exec(select(sa.func.count()).select_from(EiaPageSummary)).one() == len(kept)
 
 
-def test_decision_date_words_still_read_live(client, make, db):
+def test_a_review_date_in_the_past_is_said_on_the_day(client, make, db):
     """What depends on the day (a review date in the past) is not kept: the task list says
     so on the day it becomes true."""
     eia = make.eia("full_assessment")
