@@ -42,8 +42,9 @@ import sqlalchemy as sa
 from eia.audit import canonical_json, record_hash
 from eia.db import make_engine
 from eia.migrate import upgrade
-from eia.models import GENESIS_HASH, EiaDecision, StageSpell
+from eia.models import GENESIS_HASH, EiaDecision, EiaPageSummary, StageSpell
 from eia.passwords import hash_password
+from eia.reporting import page_summaries
 from eia.reporting.summaries import rebuild as rebuild_summaries
 from notifications.calendar import is_working_day
 
@@ -1476,7 +1477,8 @@ def generate(
     try:
         with engine.begin() as connection:
             rebuild_summaries(connection)
-            for table in (StageSpell, EiaDecision):
+            page_summaries.rebuild(connection)
+            for table in (StageSpell, EiaDecision, EiaPageSummary):
                 counts[table.__tablename__] = connection.execute(
                     sa.select(sa.func.count()).select_from(table)
                 ).scalar_one()

@@ -79,12 +79,18 @@ def db_current():
 @db_cli.command("rebuild-summaries")
 def db_rebuild_summaries():
     """Work out the dashboard's summaries (stage spells, what each EIA has been through)
-    again from the audit trail and the sign-offs."""
+    again from the audit trail and the sign-offs, and what the task list, sign-off page and
+    inbox read about each EIA from its rows."""
+    from eia.reporting import page_summaries
     from eia.reporting.summaries import rebuild
 
     with get_engine().begin() as connection:
         rebuild(connection)
-    click.echo("Rebuilt the dashboard's summaries from the audit trail.")
+        page_summaries.rebuild(connection)
+    click.echo(
+        "Rebuilt the dashboard's summaries from the audit trail, and the pages' summaries "
+        "from each EIA."
+    )
 
 
 @users_cli.command("create")

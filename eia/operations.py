@@ -31,7 +31,7 @@ from eia.models import (
     utcnow,
 )
 from eia.models.enums import SignOffDecision
-from eia.reporting import cube, summaries
+from eia.reporting import cube, page_summaries, summaries
 from eia.snapshot import fingerprint_of
 from notifications.events import notify_transition
 from workflows import TransitionRefused, fire
@@ -125,6 +125,7 @@ def transition(
         at=now,
     )
     summaries.record_transition(session, eia, event, record, late=details.get("late", False))
+    page_summaries.keep(session, eia, record)
     # The emails this step causes, in the same transaction (the outbox).
     notify_transition(session, eia, event, actor, record, now)
     return record
@@ -226,7 +227,7 @@ def _apply_merged(session, eia, actor, section, base, target, values: dict, row=
 def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
     eia.updated_at = now
     session.add(eia)
-    return audit.append(
+    record = audit.append(
         session,
         eia=eia,
         actor=actor,
@@ -238,6 +239,8 @@ def _record_edit(session, eia, actor, section, changes, now, *, comment=""):
         details=changes,
         at=now,
     )
+    page_summaries.keep(session, eia, record)
+    return record
 
 
 # --- creating and editing ----------------------------------------------------------------
@@ -283,6 +286,7 @@ def create_eia(
         at=now,
     )
     summaries.record_created(session, eia, record)
+    page_summaries.keep(session, eia, record)
     return eia
 
 
@@ -461,7 +465,7 @@ def _raise_gap_action(session, eia, actor, impact, now) -> None:
     )
     session.add(action)
     session.flush()
-    audit.append(
+    record = audit.append(
         session,
         eia=eia,
         actor=actor,
@@ -474,6 +478,7 @@ def _raise_gap_action(session, eia, actor, impact, now) -> None:
         },
         at=now,
     )
+    page_summaries.keep(session, eia, record)
 
 
 def save_intersectional(

@@ -36,25 +36,28 @@ class SectionStatus:
     editable: bool = False
 
 
+@guards.kept
+def evidence_unscored(ctx: GuardContext) -> list[str]:
+    """The characteristics to assess that have no evidence row at all."""
+    eia = ctx.eia
+    unscored = [
+        c.name.lower()
+        for c in guards.characteristics_to_assess(eia)
+        if c.id not in {i.characteristic_id for i in eia.impacts}
+    ]
+    if not unscored:
+        return []
+    return ["Give the evidence, or explain the evidence gap, for " + guards._join(unscored) + "."]
+
+
 def _problems(section: str, ctx: GuardContext) -> list[str]:
     """What stops ``section`` being complete (empty when it is)."""
-    eia = ctx.eia
     if section == "proposal":
         return guards.proposal_complete(ctx)
     if section == "screening":
         return guards.screening_complete(ctx)
     if section == "evidence":
-        unscored = [
-            c.name.lower()
-            for c in guards.characteristics_to_assess(eia)
-            if c.id not in {i.characteristic_id for i in eia.impacts}
-        ]
-        missing = (
-            ["Give the evidence, or explain the evidence gap, for " + guards._join(unscored) + "."]
-            if unscored
-            else []
-        )
-        return missing + guards.evidence_or_gap(ctx)
+        return evidence_unscored(ctx) + guards.evidence_or_gap(ctx)
     if section == "impacts":
         return guards.characteristic_impacts_scored(ctx) + guards.negative_impacts_mitigated(ctx)
     if section == "intersectional":
@@ -66,9 +69,20 @@ def _problems(section: str, ctx: GuardContext) -> list[str]:
     return []
 
 
-def _has_content(section: str, eia: Eia) -> bool:
+# Sections whose content is in rows of their own (kept: eia.reporting.page_summaries).
+ROW_SECTIONS = ("screening", "evidence", "impacts", "intersectional", "engagement", "actions")
+
+
+def has_content(section: str, eia: Eia) -> bool:
+    """Whether ``section`` has anything in it yet (worked out from the EIA's rows)."""
+    return _has_content(section, eia)
+
+
+def _has_content(section: str, eia: Eia, kept=None) -> bool:
     if section == "proposal":
         return bool(eia.title or eia.summary or eia.proposal_type or eia.affects)
+    if kept is not None and section in ROW_SECTIONS:
+        return bool(kept.facts.get("content", {}).get(section))
     if section == "screening":
         return any(a.relevance for a in eia.screening_answers)
     if section == "evidence":
@@ -86,8 +100,10 @@ def _has_content(section: str, eia: Eia) -> bool:
     return False
 
 
-def _full_assessment_needed(eia: Eia) -> bool | None:
+def full_assessment_needed(eia: Eia, kept=None) -> bool | None:
     """True/False once screening is answered; None while it is not."""
+    if kept is not None:
+        return kept.facts.get("full_assessment_needed")
     answers = [a.relevance for a in eia.screening_answers]
     if not answers or None in answers:
         return None
@@ -97,9 +113,10 @@ def _full_assessment_needed(eia: Eia) -> bool | None:
 def section_statuses(ctx: GuardContext) -> list[SectionStatus]:
     eia = ctx.eia
     editable = editable_sections(eia.status)
-    needed = _full_assessment_needed(eia)
+    kept = ctx.kept
+    needed = full_assessment_needed(eia, kept)
     screened_out = needed is False and not any(
-        _has_content(s, eia) for s in FULL_ASSESSMENT_SECTIONS
+        _has_content(s, eia, kept) for s in FULL_ASSESSMENT_SECTIONS
     )
     statuses = []
     for key, title in SECTIONS.items():
@@ -113,14 +130,14 @@ def section_statuses(ctx: GuardContext) -> list[SectionStatus]:
                 COMPLETED
                 if confirmed
                 else IN_PROGRESS
-                if _has_content(key, eia)
+                if _has_content(key, eia, kept)
                 else NOT_STARTED
                 if can_edit
                 else CANNOT_START
             )
-        elif not problems and _has_content(key, eia):
+        elif not problems and _has_content(key, eia, kept):
             status = COMPLETED
-        elif _has_content(key, eia):
+        elif _has_content(key, eia, kept):
             status = IN_PROGRESS
         else:
             status = NOT_STARTED if can_edit else CANNOT_START

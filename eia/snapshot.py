@@ -45,7 +45,9 @@ def _scored(i) -> dict:
     }
 
 
-def snapshot_eia(eia) -> dict:
+def snapshot_eia(eia, *, decisions: bool = True) -> dict:
+    """The EIA as one plain document; without its ``sign_offs`` when not ``decisions`` (its
+    fingerprint leaves them out: NOT_CONTENT)."""
     rating = overall_rating([*eia.impacts, *eia.intersectional_impacts])
     return {
         "reference": eia.reference,
@@ -123,7 +125,9 @@ def snapshot_eia(eia) -> dict:
                 "signed_at": _iso(s.signed_at),
             }
             for s in eia.sign_offs
-        ],
+        ]
+        if decisions
+        else [],
     }
 
 
@@ -137,4 +141,4 @@ def content_fingerprint(snapshot: dict) -> str:
 
 def fingerprint_of(eia) -> str:
     """The fingerprint of the EIA's content as it stands now."""
-    return content_fingerprint(snapshot_eia(eia))
+    return content_fingerprint(snapshot_eia(eia, decisions=False))

@@ -11,12 +11,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlmodel import func, select
 
 from eia import audit
 from eia import operations as ops
 from eia.models import AuditRecord, Characteristic, SignOff, london_date
+from eia.reporting import page_summaries
 from eia.reporting.filters import Filters
 from eia.reporting.summaries import rebuild
 from workflows import TransitionRefused
@@ -27,6 +34,7 @@ from .factories import Factories
 from .support.cube import cells as cube_cells
 from .support.cube import same_dashboards
 from .support.db import session_on
+from .support.summaries import page_snapshot
 from .support.summaries import snapshot as summaries_snapshot
 
 pytestmark = pytest.mark.slow  # random histories, hundreds of steps each
@@ -179,6 +187,60 @@ class LifecycleMachine(RuleBasedStateMachine):
                     at=self.now,
                 ):
                     self.accepted += 1 + (len(eia.actions) - actions_before)
+
+    # Only once an EIA is in full assessment (where these rows are edited): before then the
+    # search draws the same steps as without this rule, and still reaches it.
+    @precondition(lambda self: any(e.status == "full_assessment" for e in self.eias))
+    @rule(
+        i=st.integers(0, 1),
+        who=st.sampled_from([0, 4, 1]),  # the team: officers of s1 and its head
+        kind=st.sampled_from(["action", "engagement", "intersectional", "remove"]),
+        planned=st.booleans(),
+    )
+    def other_rows(self, i, who, kind, planned):
+        """Actions (planned or not), engagement records and intersectional impacts (scored
+        or not), added and removed: rows the pages' kept summaries are worked out from."""
+        eia, person = self.eias[i], self.people[who]
+        if kind == "action":
+            values = dict(
+                description="Run a drop-in session",
+                status="planned",
+                owner_id=person.id if planned else None,
+                due_date=(self.now + timedelta(days=30)).date() if planned else None,
+            )
+            done = self._try(ops.save_action, self.db, eia, person, values, at=self.now)
+        elif kind == "engagement":
+            values = dict(who="Residents' forum", method="Meeting")
+            done = self._try(ops.add_engagement, self.db, eia, person, values, at=self.now)
+        elif kind == "intersectional":
+            scores = (
+                dict(
+                    direction="negative",
+                    inherent_likelihood=2,
+                    inherent_severity=3,
+                    residual_likelihood=1,
+                    residual_severity=2,
+                )
+                if planned
+                else {}
+            )
+            chars = [c.id for c in self.chars[:2]]
+            values = dict(description="Older disabled people", **scores)
+            done = self._try(
+                ops.save_intersectional, self.db, eia, person, values, chars, at=self.now
+            )
+        else:
+            rows = (
+                [(ops.remove_action, a.id) for a in eia.actions]
+                + [(ops.remove_engagement, r.id) for r in eia.engagements]
+                + [(ops.remove_intersectional, x.id) for x in eia.intersectional_impacts]
+            )
+            if not rows:
+                return
+            remove, row_id = rows[0]
+            done = self._try(remove, self.db, eia, person, row_id, at=self.now)
+        if done:
+            self.accepted += 1
 
     @rule(
         i=st.integers(0, 1),
@@ -354,10 +416,15 @@ class LifecycleMachine(RuleBasedStateMachine):
         kept_cells = cube_cells(self.db)
         from_cube, from_tables = same_dashboards(self.db, Filters(), london_date(self.now))
         assert from_cube == from_tables
+        kept_pages = page_snapshot(self.db)
         rebuild(self.db.connection())
+        # ... and so do the pages' summaries (eia.reporting.page_summaries), what the EIAs'
+        # rows and the trail say after every random history.
+        assert page_summaries.rebuild(self.db.connection()) == len(self.eias) == len(kept_pages)
         self.db.expire_all()
         assert summaries_snapshot(self.db) == kept
         assert cube_cells(self.db) == kept_cells
+        assert page_snapshot(self.db) == kept_pages
 
 
 def test_random_histories_keep_the_lifecycle_and_audit_trail_sound(engine):

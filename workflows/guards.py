@@ -20,6 +20,12 @@ class GuardContext:
     now: datetime = field(default_factory=utcnow)
     session: object | None = None
     dest: str | None = None
+    # What eia.reporting.page_summaries kept about the EIA's rows (an EiaPageSummary), when
+    # a page loaded that instead of the rows: the checks marked ``kept`` read it.
+    kept: object | None = None
+    # Every characteristic in order, when the caller loaded them already (rebuilding the
+    # kept summaries of many EIAs); otherwise the checks that need them ask ``session``.
+    characteristics: list | None = None
 
     @property
     def today(self) -> date:
@@ -31,6 +37,26 @@ class GuardContext:
 
 
 Check = Callable[[GuardContext], list[str]]
+
+# The checks on the EIA's rows (not on the EIA's own fields, the person or the date): what
+# each says is kept with the EIA (eia.reporting.page_summaries), so the pages that show it
+# read one row instead of every row.
+KEPT_CHECKS: dict[str, Check] = {}
+
+
+def kept(check: Check) -> Check:
+    """Mark ``check`` as one whose answer is kept: it reads ``ctx.kept`` when a page gave one."""
+    name = check.__name__
+
+    def read_kept(ctx: GuardContext) -> list[str]:
+        if ctx.kept is not None:
+            return list(ctx.kept.problems.get(name, ()))
+        return check(ctx)
+
+    read_kept.__name__ = name
+    read_kept.__doc__ = check.__doc__
+    KEPT_CHECKS[name] = check
+    return read_kept
 
 
 # --- who may act -----------------------------------------------------------------------
@@ -102,21 +128,24 @@ def proposal_complete(ctx: GuardContext) -> list[str]:
     return ["The proposal is not complete: add " + _join(missing) + "."]
 
 
-def in_scope_characteristics(eia: Eia, session) -> list:
-    """Every active characteristic, plus any inactive one this EIA already answered."""
+def in_scope_characteristics(eia: Eia, session, every: list | None = None) -> list:
+    """Every active characteristic, plus any inactive one this EIA already answered.
+    ``every``: all the characteristics in order, when the caller has them already."""
     from sqlmodel import select
 
     from eia.models import Characteristic
 
     answered = {a.characteristic_id for a in eia.screening_answers}
-    rows = session.exec(select(Characteristic).order_by(Characteristic.position)).all()
-    return [c for c in rows if c.active or c.id in answered]
+    if every is None:
+        every = session.exec(select(Characteristic).order_by(Characteristic.position)).all()
+    return [c for c in every if c.active or c.id in answered]
 
 
+@kept
 def screening_complete(ctx: GuardContext) -> list[str]:
     answers = {a.characteristic_id: a for a in ctx.eia.screening_answers}
     unanswered, unexplained = [], []
-    for c in in_scope_characteristics(ctx.eia, ctx.session):
+    for c in in_scope_characteristics(ctx.eia, ctx.session, ctx.characteristics):
         a = answers.get(c.id)
         if a is None or not a.relevance:
             unanswered.append(c.name.lower())
@@ -137,6 +166,7 @@ def screening_complete(ctx: GuardContext) -> list[str]:
 # missing, and these two say nothing about an outcome not yet known.
 
 
+@kept
 def all_not_relevant(ctx: GuardContext) -> list[str]:
     names = [
         a.characteristic.name.lower()
@@ -152,6 +182,7 @@ def all_not_relevant(ctx: GuardContext) -> list[str]:
     ]
 
 
+@kept
 def any_relevant_or_unknown(ctx: GuardContext) -> list[str]:
     if any(
         a.relevance in (Relevance.relevant, Relevance.unknown) for a in ctx.eia.screening_answers
@@ -171,6 +202,7 @@ def characteristics_to_assess(eia: Eia) -> list:
     ]
 
 
+@kept
 def characteristic_impacts_scored(ctx: GuardContext) -> list[str]:
     impacts = {i.characteristic_id: i for i in ctx.eia.impacts}
     unscored = [
@@ -186,6 +218,7 @@ def characteristic_impacts_scored(ctx: GuardContext) -> list[str]:
     ]
 
 
+@kept
 def intersectional_impacts_scored(ctx: GuardContext) -> list[str]:
     bad_combos = [
         x.description or "an unnamed combination"
@@ -210,6 +243,7 @@ def _scored(i) -> bool:
     )
 
 
+@kept
 def evidence_or_gap(ctx: GuardContext) -> list[str]:
     impacts = {i.characteristic_id: i for i in ctx.eia.impacts}
     missing = []
@@ -231,6 +265,7 @@ def _unmitigated(rows, name) -> list[str]:
     return [name(i) for i in rows if i.direction == Direction.negative and not i.mitigation.strip()]
 
 
+@kept
 def negative_impacts_mitigated(ctx: GuardContext) -> list[str]:
     names = _unmitigated(ctx.eia.impacts, lambda i: i.characteristic.name.lower())
     names += _unmitigated(
@@ -264,6 +299,7 @@ def action_name(action, limit: int = 80) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
 
 
+@kept
 def actions_planned(ctx: GuardContext) -> list[str]:
     """An action without an owner and a due date is not a plan: the action plan is complete,
     and the EIA can be sent for sign-off, only when every open action has both. One reason

@@ -95,9 +95,13 @@ MACHINE = Machine(
 
 
 def _default_return_target(ctx: GuardContext) -> str:
-    needs_full = any(
-        a.relevance in (Relevance.relevant, Relevance.unknown) for a in ctx.eia.screening_answers
-    )
+    if ctx.kept is not None:
+        needs_full = bool(ctx.kept.facts.get("relevant_or_unknown"))
+    else:
+        needs_full = any(
+            a.relevance in (Relevance.relevant, Relevance.unknown)
+            for a in ctx.eia.screening_answers
+        )
     return Status.full_assessment if needs_full else Status.screening
 
 

@@ -102,17 +102,21 @@ def involved_people(session: Session, eia_ids: Iterable[int]) -> dict[int, set[i
     return found
 
 
-def eligible_deciders(session: Session, eias: Iterable[Eia]) -> dict[int, list[User]]:
+def eligible_deciders(
+    session: Session, eias: Iterable[Eia], involved: dict[int, set[int]] | None = None
+) -> dict[int, list[User]]:
     """For each EIA, the active approvers of its directorate who may decide on its current
-    version (two queries however many EIAs)."""
+    version (two queries however many EIAs; one when the caller gives ``involved``, who
+    worked on each version, as a page reads it kept: eia.reporting.page_summaries)."""
     eias = list(eias)
     approvers = directorate_approvers(session, {e.directorate_id for e in eias})
-    involved = involved_people(session, [e.id for e in eias])
+    if involved is None:
+        involved = involved_people(session, [e.id for e in eias])
     return {
         e.id: [
             u
             for u in approvers.get(e.directorate_id, [])
-            if u.id != e.owner_id and u.id not in involved[e.id]
+            if u.id != e.owner_id and u.id not in involved.get(e.id, ())
         ]
         for e in eias
     }

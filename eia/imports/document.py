@@ -32,6 +32,7 @@ from eia.models import (
     User,
 )
 from eia.models.enums import ActionStatus, Direction, Outcome, Relevance, Role, SignOffDecision
+from eia.reporting import page_summaries
 from workflows.lifecycle import Status
 
 from .register import People, PersonToAdd, Problem, name_key
@@ -269,6 +270,7 @@ def import_document(session: Session, actor: User, plan: DocumentPlan, *, filena
     eia = session.get(Eia, eia_id)
     _sections(session, eia, doc, plan, who)
     session.flush()
+    page_summaries.keep(session, eia)  # the rows just written, as the pages read them
     return eia
 
 

@@ -26,6 +26,7 @@ from .health import ServiceBeat
 from .imports import ImportUpload
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
+from .page_summary import EiaPageSummary
 from .public import PublicCopy, PublicPdf, RateLimitCount
 from .security import LoginAttempt
 from .sso import AppSetting, ClaimMapping, IdentityLink, SignInCode
@@ -48,6 +49,7 @@ __all__ = [
     "Directorate",
     "Eia",
     "EiaDecision",
+    "EiaPageSummary",
     "EiaVersion",
     "EngagementRecord",
     "IdentityLink",

@@ -4,6 +4,7 @@ page needs (so showing it runs a fixed number of queries, however many rows it h
 - ``eia_for_page``: the EIA's own page and its downloads (joined loads, and the reviews and
   versions);
 - ``eia_for_editing``: the guided journey's pages (task list, sections, events);
+- ``eia_for_task_list``: the task list (the EIA's own row and what is kept about its rows);
 - ``eia_for_sign_off``: the sign-off page (the impacts, actions and engagement it shows).
 
 Each returns None when no EIA has the reference; who may see it is the caller's to check
@@ -17,6 +18,7 @@ from eia.capabilities import visible_clause
 from eia.models import (
     ActionItem,
     Eia,
+    EiaPageSummary,
     EiaVersion,
     ImpactAssessment,
     IntersectionalImpact,
@@ -95,18 +97,42 @@ def eia_for_editing(session: Session, reference: str) -> Eia | None:
     return _by_reference(session, reference, *_assessment(selectinload))
 
 
-def eia_for_sign_off(session: Session, reference: str) -> Eia | None:
-    """An EIA with what the decision-maker reads before deciding: the impacts (with their
-    characteristics), the engagement, the actions and the screening."""
-    return _by_reference(
-        session,
-        reference,
-        selectinload(Eia.impacts).selectinload(ImpactAssessment.characteristic),
-        selectinload(Eia.engagements),
-        selectinload(Eia.actions),
-        selectinload(Eia.screening_answers),
-        selectinload(Eia.intersectional_impacts).selectinload(IntersectionalImpact.characteristics),
-    )
+def eia_for_task_list(session: Session, reference: str) -> tuple[Eia, EiaPageSummary | None] | None:
+    """An EIA with what the task list reads instead of its rows: what is kept about them
+    (eia.reporting.page_summaries; None when nothing is kept yet), in one query."""
+    row = session.exec(
+        select(Eia, EiaPageSummary)
+        .outerjoin(EiaPageSummary, EiaPageSummary.eia_id == Eia.id)
+        .where(Eia.reference == reference)
+        .options(joinedload(Eia.directorate))
+    ).one_or_none()
+    return None if row is None else tuple(row)
+
+
+def eia_for_sign_off(session: Session, reference: str) -> tuple[Eia, EiaPageSummary | None] | None:
+    """An EIA with what the decision-maker reads before deciding (the impacts with their
+    characteristics, the engagement, the actions and the screening, all of which the
+    fingerprint of the content it decides on covers), its service, owner and directorate,
+    and what is kept about it (eia.reporting.page_summaries: who worked on its version)."""
+    row = session.exec(
+        select(Eia, EiaPageSummary)
+        .outerjoin(EiaPageSummary, EiaPageSummary.eia_id == Eia.id)
+        .where(Eia.reference == reference)
+        .options(
+            joinedload(Eia.service),
+            joinedload(Eia.owner),
+            joinedload(Eia.directorate),
+            # One query for each kind of row, with what each names joined to it.
+            selectinload(Eia.impacts).joinedload(ImpactAssessment.characteristic),
+            selectinload(Eia.engagements),
+            selectinload(Eia.actions).joinedload(ActionItem.owner),
+            selectinload(Eia.screening_answers).joinedload(ScreeningAnswer.characteristic),
+            selectinload(Eia.intersectional_impacts).selectinload(
+                IntersectionalImpact.characteristics
+            ),
+        )
+    ).one_or_none()
+    return None if row is None else tuple(row)
 
 
 def frozen_version(session: Session, reference: str, number: int) -> EiaVersion | None:

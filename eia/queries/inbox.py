@@ -2,10 +2,10 @@
 actions on ("My EIAs")."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlmodel import Session, select
 
-from eia.models import ActionItem, Eia, User
+from eia.models import ActionItem, Eia, EiaPageSummary, User
 from workflows.lifecycle import Status
 
 
@@ -30,6 +30,22 @@ def awaiting_sign_off(session: Session, user: User, *, offset: int, limit: int) 
         .order_by(Eia.decision_date.is_(None), Eia.decision_date, Eia.status_changed_at)
     )
     return list(session.exec(query.offset(offset).limit(limit)).all())
+
+
+def awaiting_sign_off_kept(
+    session: Session, user: User, *, offset: int, limit: int
+) -> list[tuple[Eia, EiaPageSummary | None]]:
+    """``awaiting_sign_off`` in one query: each EIA with its service, owner and directorate,
+    and what is kept about it (eia.reporting.page_summaries: who worked on its version)."""
+    query = (
+        select(Eia, EiaPageSummary)
+        .outerjoin(EiaPageSummary, EiaPageSummary.eia_id == Eia.id)
+        .where(_waiting_for(user))
+        # The directorate too: the page names it (the approver's own, then read from here).
+        .options(joinedload(Eia.service), joinedload(Eia.owner), joinedload(Eia.directorate))
+        .order_by(Eia.decision_date.is_(None), Eia.decision_date, Eia.status_changed_at)
+    )
+    return [tuple(row) for row in session.exec(query.offset(offset).limit(limit)).all()]
 
 
 def _actions_owned(user_id: int):

@@ -11,7 +11,8 @@ from eia.db import get_session
 from eia.models import Eia, london_date, utcnow
 from eia.models.enums import Direction
 from eia.queries.eias import eia_for_sign_off
-from eia.queries.inbox import awaiting_sign_off, count_awaiting, eias_of
+from eia.queries.inbox import awaiting_sign_off_kept, count_awaiting, eias_of
+from eia.reporting import page_summaries
 from eia.snapshot import fingerprint_of
 from eia.words import plural
 from forms.signoff import SignOffForm
@@ -40,10 +41,14 @@ def inbox():
     pages = page_count(total, INBOX_PAGE_SIZE)
     if page is None or page > pages:
         abort(404)
-    eias = awaiting_sign_off(
+    rows = awaiting_sign_off_kept(
         session, current_user, offset=(page - 1) * INBOX_PAGE_SIZE, limit=INBOX_PAGE_SIZE
     )
-    deciders = segregation.eligible_deciders(session, eias)
+    eias = [eia for eia, _ in rows]
+    # Who worked on each version, as kept with it (page_summaries), not searched for in
+    # the audit trail on each visit.
+    worked_on = page_summaries.worked_on({eia.id: kept for eia, kept in rows}, session)
+    deciders = segregation.eligible_deciders(session, eias, worked_on)
     return render_template(
         "signoff/inbox.html",
         eias=eias,
@@ -58,8 +63,10 @@ def inbox():
     )
 
 
-def _load(reference: str) -> Eia:
-    return load_viewable(eia_for_sign_off, reference)
+def _load(reference: str) -> tuple[Eia, set[int]]:
+    """The EIA and the people who worked on its version (as kept: page_summaries)."""
+    eia, kept = load_viewable(eia_for_sign_off, reference, eia_of=lambda found: found[0])
+    return eia, page_summaries.worked_on({eia.id: kept}, get_session())[eia.id]
 
 
 def impacts_to_read(eia: Eia) -> dict:
@@ -93,19 +100,26 @@ def _blockers(eia, event: str = "approve") -> list[str]:
     return refusal_reasons(event, ctx, with_needs=False)
 
 
-def _page(eia, form, errors=(), status=200):
+def _page(eia, worked_on: set[int], form, errors=(), status=200):
     """The impacts first, then the decision form (or why this person cannot decide). The
     form carries the fingerprint of the content shown, so the decision binds to it.
-    ``errors`` are the error summary's entries (``form_errors``, ``transition_errors``)."""
+    ``errors`` are the error summary's entries (``form_errors``, ``transition_errors``);
+    ``worked_on``: who worked on the EIA's version (they may not decide on it)."""
     session = get_session()
     waiting = eia.status == Status.awaiting_sign_off
-    may_decide = waiting and _may_decide(eia)
+    deciders = (
+        segregation.eligible_deciders(session, [eia], {eia.id: worked_on})[eia.id]
+        if waiting
+        else None
+    )
+    # The approvers who may decide, worked out once: this person may if they are one of
+    # them (the decision itself is checked again against the audit trail).
+    may_decide = waiting and any(d.id == current_user.id for d in deciders)
     blockers = _blockers(eia) if waiting and not may_decide else []
     shown = fingerprint_of(eia)
     if form.seen.data and form.seen.data != shown:
         form.attested.data = False  # they attested to other content: read this and tick again
     form.seen.data = shown
-    deciders = segregation.eligible_deciders(session, [eia])[eia.id] if waiting else None
     return render_template(
         "signoff/sign_off.html",
         eia=eia,
@@ -117,16 +131,25 @@ def _page(eia, form, errors=(), status=200):
         can_decide=may_decide,
         nobody_can_decide=waiting and not deciders,
         assigners=segregation.who_can_assign(session) if waiting and not deciders else [],
+        approver_assigners=_assigners(session, eia, deciders),
     ), status
+
+
+def _assigners(session, eia, deciders: list | None):
+    """For templates/partials/approver_needed.html, from the deciders already worked out
+    while the EIA awaits sign-off (None: someone may decide)."""
+    if deciders is None:
+        return approver_needed(eia)  # another state awaiting a decision (the review)
+    return None if deciders else segregation.who_can_assign(session)
 
 
 @signoff.route("/eias/<reference>/sign-off", methods=["GET", "POST"])
 def sign_off(reference: str):
-    eia = _load(reference)
+    eia, worked_on = _load(reference)
     forbid_unless(may(current_user, Capability.sign_off))
     form = SignOffForm()
     if not form.is_submitted():
-        return _page(eia, form)
+        return _page(eia, worked_on, form)
     waiting = eia.status == Status.awaiting_sign_off
     if not (waiting and _may_decide(eia)):
         # Who the person is and the EIA's state decide before what they sent: the page
@@ -134,9 +157,9 @@ def sign_off(reference: str):
         event = form.decision.data if form.decision.data in ("approve", "return") else "approve"
         blockers = _blockers(eia, event)
         if blockers:
-            return _page(eia, form, refusal_errors(blockers), 403 if waiting else 409)
+            return _page(eia, worked_on, form, refusal_errors(blockers), 403 if waiting else 409)
     if not form.validate():
-        return _page(eia, form, form_errors(form), 400)
+        return _page(eia, worked_on, form, form_errors(form), 400)
     event = form.decision.data
     db = get_session()
     try:
@@ -144,10 +167,16 @@ def sign_off(reference: str):
         db.commit()
     except TransitionRefused as refused:
         db.rollback()
-        eia = _load(reference)
+        eia, worked_on = _load(reference)
         # What the decision needs (the attestation, a comment, the late reason) is shown
         # on its field and linked from the summary; the rest is about no field.
-        return _page(eia, form, transition_errors(refused, form), 403 if refused.forbidden else 409)
+        return _page(
+            eia,
+            worked_on,
+            form,
+            transition_errors(refused, form),
+            403 if refused.forbidden else 409,
+        )
     flash(
         "You approved this EIA."
         if event == "approve"

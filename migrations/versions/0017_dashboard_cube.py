@@ -7,7 +7,12 @@ there with ``eia.reporting.cube.rebuild`` (the same as ``eia db rebuild-summarie
 cells are a summary, so the current definition is the one to fill them with.
 
 Revision ID: 0017
-Revises: 0015
+Revises: 0016
+
+It fills its rows through the application's own code (which reads the models as they are
+now), so it comes after every migration that changes those models' tables: 0016 and 0017
+follow 0023. A later migration that changes those tables would break this fill for a
+database older than this one: the fill must then move to SQL of its own (as 0008's does).
 """
 
 from collections.abc import Sequence
@@ -16,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0015"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

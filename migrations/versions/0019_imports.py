@@ -5,7 +5,7 @@ mark an EIA brought in from a council's register or another installation as a hi
 record (eia.imports). ``import_upload``: a file kept between the steps of an import.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0015
 """
 
 from collections.abc import Sequence
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "0019"
-down_revision: str | None = "0017"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -54,3 +54,14 @@ def snapshot(session) -> tuple[list, list, list]:
         for d in session.exec(select(EiaDecision).order_by(EiaDecision.eia_id, EiaDecision.version))
     ]
     return spells, eias, decisions
+
+
+def page_snapshot(session) -> list[tuple]:
+    """Every EIA's kept page summary (eia.reporting.page_summaries), comparable across a
+    rebuild."""
+    from eia.models import EiaPageSummary
+
+    return [
+        (r.eia_id, r.version, r.problems, r.facts, sorted(r.worked_on), r.basis)
+        for r in session.exec(select(EiaPageSummary).order_by(EiaPageSummary.eia_id))
+    ]

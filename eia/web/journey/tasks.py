@@ -7,6 +7,8 @@ from flask import url_for
 from flask_login import current_user
 
 from eia.db import get_session
+from eia.queries.eias import eia_for_task_list
+from eia.reporting import page_summaries
 from eia.sections import (
     CANNOT_START,
     COMPLETED,
@@ -20,13 +22,13 @@ from eia.sections import (
 from workflows import available_events, segregation
 from workflows.lifecycle import STATES, TRANSITIONS, Status, state
 
+from ..loading import load_viewable
 from ..signoff import with_whom
 from . import journey
 from .editing import (
     STATUS_DISPLAY,
     can_edit,
     context,
-    load_eia,
     page_exists,
     render_section,
     section_url,
@@ -133,8 +135,17 @@ def _next_steps(eia, ctx) -> tuple[list[NextStep], list[NextStep]]:
 
 @journey.get("/eias/<reference>/tasks")
 def tasks(reference: str):
-    eia = load_eia(reference)
+    # The EIA's own row and what is kept about its rows (page_summaries), not the rows: the
+    # statuses, the reasons and the events' checks read the kept values (GuardContext.kept).
+    eia, kept = load_viewable(eia_for_task_list, reference, eia_of=lambda found: found[0])
+    session = get_session()
     ctx = context(eia)
+    ctx.kept = page_summaries.for_page(session, eia, kept)
+    deciders = (
+        segregation.eligible_deciders(session, [eia], {eia.id: set(ctx.kept.worked_on)})[eia.id]
+        if eia.status in segregation.AWAITING_DECISION
+        else None
+    )
     statuses = section_statuses(ctx)
     by_key = {s.key: s for s in statuses}
     groups = [
@@ -172,15 +183,15 @@ def tasks(reference: str):
         state_label=state(eia.status).label,
         sections_done=done,
         sections_total=len(statuses),
-        sign_off=_sign_off(eia),
+        sign_off=_sign_off(eia, deciders),
+        approver_assigners=segregation.who_can_assign(session) if deciders == [] else None,
     )
 
 
-def _sign_off(eia) -> str | None:
+def _sign_off(eia, deciders: list | None) -> str | None:
     """While the EIA awaits sign-off: who has it and since when ("With Ann Approver, sent
-    on 3 March 2026")."""
+    on 3 March 2026"). ``deciders``: who may decide on it (workflows.segregation)."""
     if eia.status != Status.awaiting_sign_off:
         return None
-    deciders = segregation.eligible_deciders(get_session(), [eia])[eia.id]
     words = with_whom(eia, deciders, current_user)
     return words[0].upper() + words[1:]
