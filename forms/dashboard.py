@@ -170,6 +170,25 @@ class YearForm(Form):
         return FinancialYear.parse(self.year.data) if self.year.data else default
 
 
+class GroupsForm(YearForm):
+    """The year, and optionally a decision round (``round=Budget 2027/28``): all groups in the
+    round at once."""
+
+    round = select(
+        "Decision round",
+        message="Choose a decision round from the list, or any decision round",
+        needed=False,
+        hint="All groups in one round (a budget round, say), whatever the year of its decisions.",
+    )
+
+    def __init__(self, formdata=None, *, years, rounds: list[str], **kwargs):
+        super().__init__(formdata, years=years, **kwargs)
+        self.round.choices = _choices("Any decision round", [(r, r) for r in rounds])
+
+    def chosen_round(self) -> str | None:
+        return self.round.data or None
+
+
 class LateSignOffForm(YearForm):
     """The year, and the column the table is sorted by (its headings are links that set it)."""
 

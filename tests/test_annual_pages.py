@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from eia.models import london_date, utcnow
 from eia.reporting.annual import annual_report
 
-from .support.annual import YEAR, build_annual_world
+from .support.annual import ROUND, YEAR, build_annual_world, tag_rounds
 from .support.html import error_summary, get_page, parse, words
 from .support.people import sign_in
 
@@ -113,6 +113,7 @@ BAD_INPUT = (
     ("/reports/annual?year=20x5", "Choose a financial year from the list"),
     ("/reports/annual?year=1999", "Choose a financial year from the list"),
     ("/dashboard/groups?year=<script>", "Choose a financial year from the list"),
+    ("/dashboard/groups?year=2025&round=Budget+1999", "Choose a decision round from the list"),
     ("/dashboard/late-sign-off?year=2025&sort=nope", "Choose a column to sort by"),
     ("/dashboard/late-sign-off?year=2025&order=up", "Choose ascending or descending"),
     ("/reports/annual?year=2025&format=pdf", "Choose Word, CSV or XLSX"),
@@ -128,6 +129,34 @@ def test_bad_input_is_a_clear_message(client, make):
         response = client.get(url)
         assert response.status_code == 400, url
         assert message in " ".join(text for text, _ in error_summary(response)), url
+
+
+def test_all_groups_in_a_decision_round(unit, world, db):
+    """The round chosen on the groups page: every group, flagged at two decisions, each
+    count a link to a list as long as the count (carrying the round)."""
+    tag_rounds(db, world)
+    page = get_page(unit, "/dashboard/groups?year=2025")
+    assert page.select_one("#table-round") is None
+    options = [o.get("value") for o in page.select("select#round option")]
+    assert options == ["", ROUND, "Budget 2026/27"]
+    page = get_page(unit, f"/dashboard/groups?year=2025&round={ROUND}")
+    assert words(page.select_one("h2#round")) == f"All groups in {ROUND}"
+    assert page.select_one("select#round option[selected]")["value"] == ROUND
+    warning = words(page.select_one("#round ~ .govuk-warning-text"))
+    assert f"in {ROUND}: Age, Disability." in warning
+    rows = {words(tr.th): tr for tr in page.select("#table-round tbody tr")}
+    assert "Hit by 2 decisions" in words(rows["Age"])
+    assert words(rows["Race"].select("td")[-1]) == "No"
+    links = page.select("#table-round td a")
+    assert len(links) == len(rows) * 6
+    for link in links:
+        query = parse_qs(urlparse(link["href"]).query)
+        assert query["round"] == [ROUND] and query["cell"][0].startswith("round.")
+    race = rows["Race"].select("td")
+    assert words(race[4]).startswith("1 ")  # all negative: the intersectional impact
+    listed = get_page(unit, race[4].a["href"])
+    assert words(listed.select_one("#count")).startswith("1 ")
+    assert world.stories["boundary_in"].eia.reference in words(listed)
 
 
 def _no_year_means_the_last_full_year_for_the_report(unit):

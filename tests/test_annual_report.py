@@ -12,7 +12,7 @@ from eia.reporting.decision_records import _working_days_before
 from eia.reporting.late_signoff import SMALL
 from eia.reporting.years import FinancialYear
 
-from .support.annual import TODAY, YEAR, Story, build_annual_world
+from .support.annual import ROUND, TODAY, YEAR, Story, build_annual_world, tag_rounds
 from .support.db import count_queries
 
 
@@ -117,6 +117,40 @@ def test_which_groups_keep_getting_hit(db, make):
     assert report.groups.changed_either == 6
 
 
+def test_all_groups_in_one_decision_round(db, make):
+    """The round's signed-off decisions, whatever their year (``boundary_in`` 2025/26 and
+    ``last_year`` 2024/25), archived left out, another round's not counted, intersectional
+    under each characteristic; hit by two or more: flagged."""
+    world = build_annual_world(db, make)
+    tag_rounds(db, world)
+    report = annual_report(db, YEAR, TODAY, decision_round=ROUND)
+    found = report.round
+    assert found.decision_round == ROUND and found.signed_off == 2
+    g = {r.name: r.counts for r in found.rows}
+    assert (g["Age"].negative, g["Age"].by_band["low"]) == (2, 2)
+    assert g["Disability"].negative == 2
+    for name in ("Race", "Sex"):
+        assert (g[name].negative, g[name].by_band["high"]) == (1, 1)
+    assert g["Religion or belief"].negative == 0
+    assert [r.name for r in found.flagged()] == ["Age", "Disability"]
+    assert [r.name for r in found.rows[:2]] == ["Age", "Disability"]
+    # The list behind a count is as long as the count, and is the round's decisions.
+    age = next(r for r in found.rows if r.name == "Age").characteristic_id
+    listed = cell_list(db, report, f"round.{age}.negative")
+    assert listed.count == 2
+    assert {e.reference for e in listed.entries} == {
+        world.stories["boundary_in"].eia.reference,
+        world.stories["last_year"].eia.reference,
+    }
+    assert listed.title.endswith(f"on Age, {ROUND}")  # the round, not the year, named
+    for key, cell in report.cells.items():
+        if key.startswith("round."):
+            assert cell_list(db, report, key).count == cell.count, key
+    # The year's own figures are unchanged by the round, and without one there is none.
+    assert report.groups.flagged() == annual_report(db, YEAR, TODAY).groups.flagged()
+    assert annual_report(db, YEAR, TODAY).round is None
+
+
 def test_the_report_per_directorate(db, make):
     build_annual_world(db, make)
     report = annual_report(db, YEAR, TODAY)
@@ -185,6 +219,19 @@ def test_the_figures_take_the_same_number_of_queries_however_much_data(db, make,
             s.revise(date(2025, 10, 1), decision_date=date(2025, 12, 1)).approve(date(2025, 11, 3))
     many = count_queries(connection, lambda: annual_report(db, YEAR, TODAY))
     assert few == many <= 12
+    in_round = count_queries(
+        connection, lambda: annual_report(db, YEAR, TODAY, decision_round="Budget 2025/26")
+    )
+    s.eia.decision_round = "Budget 2025/26"
+    db.add(s.eia)
+    db.flush()
+    assert (
+        count_queries(
+            connection, lambda: annual_report(db, YEAR, TODAY, decision_round="Budget 2025/26")
+        )
+        == in_round
+        <= many + 6
+    )
 
 
 def _decision(**kw):

@@ -38,9 +38,10 @@ from .decision_records import (
     decision_item,
     decision_scope,
     load,
+    load_round,
 )
 from .drilldown import DrillDown, Entry
-from .groups import RANK, Groups, groups
+from .groups import RANK, Groups, RoundGroups, groups, round_groups
 from .late_signoff import LateSignOff, Timeliness, YearCompletion, late_signoff
 from .quality import EIA_FLAGS
 from .sql import json_date
@@ -75,6 +76,9 @@ DEFINITIONS = {
     "a lower band.",
     "cumulative": f"Groups hit by {WARNING_AT} or more decisions in the year: their impacts "
     "need considering together.",
+    "round": "The signed-off decisions of the EIAs tagged with the decision round, whatever "
+    "their year (archived policies left out), counted once per group under the worst band "
+    f"after mitigation; a group hit by {WARNING_AT} or more of them is flagged.",
     "outcomes": "Signed-off decisions by the outcome chosen (one of the Equality and Human "
     "Rights Commission's four).",
     "changed": "Signed-off proposals changed because of the assessment: outcome 2 (adjust the "
@@ -126,6 +130,7 @@ class AnnualReport:
     groups: Groups
     flags: dict[str, int]
     cells: Cells
+    round: RoundGroups | None = None  # all groups in the decision round chosen, if one is
 
     def count(self, key: str) -> int:
         return self.cells.count(key)
@@ -138,14 +143,17 @@ def annual_report(
     *,
     warning_at: int = WARNING_AT,
     trend: int = TREND_YEARS,
+    decision_round: str | None = None,
 ) -> AnnualReport:
-    """Every figure of the report for ``year``: ten queries, whatever the data."""
+    """Every figure of the report for ``year``: ten queries, whatever the data (six more with
+    a ``decision_round``: all groups in it, ``round_groups``)."""
     today = today or london_date(utcnow())
     first = year.previous(trend - 1)
     decisions = load(session, first, year, today)
     cells = Cells()
     late = late_signoff(decisions, year, cells)
-    found = groups(decisions, characteristics(session), year, cells, trend, warning_at)
+    groups_of = characteristics(session)
+    found = groups(decisions, groups_of, year, cells, trend, warning_at)
     years = [year.previous(n) for n in reversed(range(trend))]
     table: dict[tuple, DirectorateYear] = {}
 
@@ -171,6 +179,15 @@ def annual_report(
     )
     total = table.get((year, None)) or DirectorateYear(year, None, "")
     total.directorate = "All directorates"
+    in_round = None
+    if decision_round:
+        in_round = round_groups(
+            load_round(session, decision_round, today),
+            groups_of,
+            decision_round,
+            cells,
+            warning_at,
+        )
     return AnnualReport(
         year,
         today,
@@ -182,6 +199,7 @@ def annual_report(
         found,
         flags,
         cells,
+        in_round,
     )
 
 
@@ -452,9 +470,8 @@ def cell_list(session: Session, report: AnnualReport, key: str) -> DrillDown:
         }
     entries = [Entry(*eias[i.eia_id], list(i.details)) for i in cell.items if i.eia_id in eias]
     entries.sort(key=lambda e: (e.reference, str(e.details[:1])))
-    title = (
-        f"{cell.title} ({report.year.label})" if report.year.label not in cell.title else cell.title
-    )
+    in_title = report.year.label in cell.title or key.startswith("round.")
+    title = cell.title if in_title else f"{cell.title} ({report.year.label})"
     return DrillDown(title, cell.unit, list(cell.columns), entries, {"cell": key})
 
 
@@ -475,6 +492,7 @@ _SHAPES = (
     "actions",
     "actions_delivered",
     "flag",
+    "round",
 )
 
 

@@ -74,6 +74,7 @@ class Decision:
     outcome: str | None = None
     engagement_changed: bool = False
     impacts: list[Impact] = field(default_factory=list)
+    decision_round: str | None = None  # the EIA's decision round now (a budget round, say)
 
     @property
     def key(self) -> tuple[int, int]:
@@ -195,6 +196,10 @@ def _midnight(day: date) -> datetime:
 
 def decision_scope(first: FinancialYear, last: FinancialYear) -> sa.Subquery:
     """The decisions that may fall in the years, with their EIA's current version."""
+    return _scope(_span_clause(first, last))
+
+
+def _scope(where) -> sa.Subquery:
     return (
         select(
             EiaDecision.eia_id,
@@ -203,7 +208,7 @@ def decision_scope(first: FinancialYear, last: FinancialYear) -> sa.Subquery:
             EiaDecision.signed_off_at,
         )
         .join(Eia, Eia.id == EiaDecision.eia_id)
-        .where(counted(), _span_clause(first, last))
+        .where(counted(), where)
         .subquery("scope")
     )
 
@@ -212,6 +217,16 @@ def load(
     session: Session, first: FinancialYear, last: FinancialYear, today: date
 ) -> list[Decision]:
     """Every decision in the years ``first`` to ``last``: six queries."""
+    return _load(session, _span_clause(first, last), today, lambda y: first <= y <= last)
+
+
+def load_round(session: Session, decision_round: str, today: date) -> list[Decision]:
+    """Every decision of the EIAs tagged with ``decision_round``, whatever its year: six
+    queries."""
+    return _load(session, Eia.decision_round == decision_round, today, lambda y: True)
+
+
+def _load(session: Session, where, today: date, keep) -> list[Decision]:
     revised = sa.orm.aliased(ReviewRecord)
     from eia.exports.public import public_clause  # here: it imports the lifecycle, which imports it
 
@@ -233,6 +248,7 @@ def load(
             Eia.ever_fully_assessed,
             published,
             Eia.outcome,
+            Eia.decision_round,
         )
         .select_from(EiaDecision)
         .join(Eia, Eia.id == EiaDecision.eia_id)
@@ -245,7 +261,7 @@ def load(
                 revised.decision == "revised",
             ),
         )
-        .where(counted(), _span_clause(first, last))
+        .where(counted(), where)
         .order_by(Directorate.name, EiaDecision.eia_id, EiaDecision.version)
     ).all()
     decisions = {}
@@ -266,17 +282,17 @@ def load(
             published=bool(r[13]),
             today=today,
             outcome=r[14] if r[1] == r[2] else None,
+            decision_round=r[15],
         )
-        if d.year is not None and first <= d.year <= last:
+        if d.year is not None and keep(d.year):
             decisions[d.key] = d
-    _findings(session, first, last, decisions)
+    _findings(session, _scope(where), decisions)
     return list(decisions.values())
 
 
-def _findings(session, first, last, decisions: dict) -> None:
+def _findings(session, scope, decisions: dict) -> None:
     """What each signed-off decision found: the live rows for an EIA's current version (three
     queries), the frozen copy for an earlier one (one query)."""
-    scope = decision_scope(first, last)
     current = sa.and_(scope.c.version == scope.c.current, scope.c.signed_off_at.is_not(None))
 
     def key(eia_id):

@@ -9,6 +9,9 @@ decisions (not impact rows) that found a negative impact on it after mitigation.
 - **Positive**: decisions that found a positive impact on the characteristic, alongside.
 - **Cumulative impact**: a group hit by ``WARNING_AT`` or more decisions in one year is
   flagged: their impacts need considering together.
+- **A decision round** (``round_groups``): every group at once, counted the same way over the
+  signed-off decisions of the EIAs tagged with one decision round (a budget round, say),
+  whatever their year; a group hit by ``WARNING_AT`` or more of them is flagged.
 - **Mitigated**: decisions where mitigation moved a negative impact on the group to a lower
   band (its band after mitigation is below its band before).
 - **Outcome mix** of the year's signed-off decisions, and how many proposals changed because
@@ -105,6 +108,23 @@ def groups(
 
 
 def _count(cells: Cells, rows: dict, d: Decision) -> None:
+    """Count ``d`` in its financial year."""
+    y = d.year
+    _tally(
+        cells,
+        rows,
+        d,
+        lambda row: row.years.setdefault(y, GroupYear()),
+        lambda cid, what: f"group.{cid}.{y.value}.{what}",
+        y.label,
+    )
+
+
+def _tally(cells: Cells, rows: dict, d: Decision, counts_of, key, label: str) -> None:
+    """Count ``d`` once under each group it found an impact on: under the worst band of its
+    negative impacts on it after mitigation (an intersectional impact under each
+    characteristic it combines), positive alongside. ``counts_of(row)`` is the ``GroupYear``
+    to add to, ``key(cid, what)`` the cell's key and ``label`` ends its title."""
     negative, positive, mitigated = {}, set(), set()
     for impact in d.impacts:
         for cid in impact.characteristics:
@@ -114,27 +134,26 @@ def _count(cells: Cells, rows: dict, d: Decision) -> None:
                 negative.setdefault(cid, []).append(impact.residual)
                 if impact.inherent in RANK and RANK[impact.residual] < RANK[impact.inherent]:
                     mitigated.add(cid)
-    y = d.year
     for cid, bands in negative.items():
         if cid not in rows:
             continue
         worst = _worst(bands)
-        counts = rows[cid].years.setdefault(y, GroupYear())
+        counts = counts_of(rows[cid])
         counts.negative += 1
         counts.by_band[worst] += 1
         item = decision_item(d, d.decision_date, BAND_LABELS[worst])
         name = rows[cid].name
         cells.add(
-            f"group.{cid}.{y.value}.negative",
-            f"Signed-off decisions with a negative impact after mitigation on {name}, {y.label}",
+            key(cid, "negative"),
+            f"Signed-off decisions with a negative impact after mitigation on {name}, {label}",
             "decision",
             GROUP_COLUMNS,
             [item],
         )
         cells.add(
-            f"group.{cid}.{y.value}.{worst}",
+            key(cid, worst),
             f"Signed-off decisions whose worst negative impact on {name} after mitigation is "
-            f"{BAND_LABELS[worst].lower()}, {y.label}",
+            f"{BAND_LABELS[worst].lower()}, {label}",
             "decision",
             GROUP_COLUMNS,
             [item],
@@ -142,9 +161,9 @@ def _count(cells: Cells, rows: dict, d: Decision) -> None:
         if cid in mitigated:
             counts.mitigated += 1
             cells.add(
-                f"group.{cid}.{y.value}.mitigated",
+                key(cid, "mitigated"),
                 f"Signed-off decisions where mitigation lowered the band of a negative impact "
-                f"on {name}, {y.label}",
+                f"on {name}, {label}",
                 "decision",
                 GROUP_COLUMNS,
                 [item],
@@ -152,14 +171,70 @@ def _count(cells: Cells, rows: dict, d: Decision) -> None:
     for cid in positive:
         if cid not in rows:
             continue
-        rows[cid].years.setdefault(y, GroupYear()).positive += 1
+        counts_of(rows[cid]).positive += 1
         cells.add(
-            f"group.{cid}.{y.value}.positive",
-            f"Signed-off decisions with a positive impact on {rows[cid].name}, {y.label}",
+            key(cid, "positive"),
+            f"Signed-off decisions with a positive impact on {rows[cid].name}, {label}",
             "decision",
             (*DECISION_COLUMNS, "This decision's date"),
             [decision_item(d, d.decision_date)],
         )
+
+
+# --- all groups in one decision round ---------------------------------------------------------
+
+
+@dataclass
+class RoundRow:
+    characteristic_id: int
+    name: str
+    counts: GroupYear = field(default_factory=GroupYear)
+
+
+@dataclass
+class RoundGroups:
+    """Every group's count in one decision round (a budget round, say): its signed-off
+    decisions whatever their year, counted as a year's are (cells ``round.<id>.<what>``)."""
+
+    decision_round: str
+    rows: list[RoundRow]  # most hit first
+    warning_at: int
+    signed_off: int
+
+    def flagged(self) -> list[RoundRow]:
+        return [r for r in self.rows if r.counts.negative >= self.warning_at]
+
+
+def round_groups(
+    decisions: list[Decision],
+    characteristics: list[tuple[int, str]],
+    decision_round: str,
+    cells: Cells,
+    warning_at: int = WARNING_AT,
+) -> RoundGroups:
+    rows = {cid: RoundRow(cid, name) for cid, name in characteristics}
+    signed_off = 0
+    for d in decisions:
+        if not d.signed or d.status == "archived" or d.decision_round != decision_round:
+            continue
+        signed_off += 1
+        _tally(
+            cells,
+            rows,
+            d,
+            lambda row: row.counts,
+            lambda cid, what: f"round.{cid}.{what}",
+            decision_round,
+        )
+    ordered = sorted(
+        rows.values(),
+        key=lambda r: (
+            -r.counts.negative,
+            *[-r.counts.by_band[b] for b in reversed(BAND_KEYS)],
+            -r.counts.positive,
+        ),
+    )
+    return RoundGroups(decision_round, ordered, warning_at, signed_off)
 
 
 def _outcomes(cells: Cells, decisions: list[Decision], year: FinancialYear):

@@ -18,14 +18,14 @@ from eia.models import london_date, utcnow
 from eia.models.enums import OUTCOME_LABELS, Outcome
 from eia.reporting.annual import DEFINITIONS, BadCell, annual_report, cell_list
 from eia.reporting.annual_tables import annual_table
-from eia.reporting.cumulative import WARNING_AT
+from eia.reporting.cumulative import WARNING_AT, decision_rounds
 from eia.reporting.filters import filter_options
 from eia.reporting.groups import BAND_KEYS, BAND_LABELS
 from eia.reporting.late_signoff import SMALL, SORTS
 from eia.reporting.quality import EIA_FLAGS
 from eia.reporting.tables import days, drilldown_table, percent
 from eia.reporting.years import FinancialYear
-from forms.dashboard import LateSignOffForm, YearForm, year_choices
+from forms.dashboard import GroupsForm, LateSignOffForm, YearForm, year_choices
 
 from .auth import forbid_unless
 from .charts import BAND_SERIES, bar_chart
@@ -54,13 +54,21 @@ def _errors(form, *extra: str) -> list[dict]:
     return wtforms_errors(form)["errorList"] + [{"text": t, "href": "#year"} for t in extra]
 
 
-def _report(year: FinancialYear, today):
-    return annual_report(get_session(), year, today, warning_at=_warning_at())
+def _report(year: FinancialYear, today, decision_round: str | None = None):
+    return annual_report(
+        get_session(), year, today, warning_at=_warning_at(), decision_round=decision_round
+    )
 
 
-def _linker(year: FinancialYear):
+def _groups_form(years) -> GroupsForm:
+    return GroupsForm(request.args, years=years, rounds=decision_rounds(get_session()))
+
+
+def _linker(year: FinancialYear, decision_round: str | None = None):
     def cell_url(key: str, fmt: str | None = None) -> str:
         extra = {"format": fmt} if fmt else {}
+        if decision_round and key.startswith("round."):
+            extra["round"] = decision_round
         return url_for("reports.annual_list", year=year.value, cell=key, **extra)
 
     return cell_url
@@ -71,7 +79,9 @@ def _common(form, errors, report, **more) -> dict:
         form=form,
         errors=errors,
         r=report,
-        cell_url=_linker(report.year) if report else None,
+        cell_url=_linker(report.year, report.round and report.round.decision_round)
+        if report
+        else None,
         definitions=DEFINITIONS,
         percent=percent,
         days=days,
@@ -147,10 +157,10 @@ def groups():
     _only_the_unit()
     today = london_date(utcnow())
     years, current = _years(today)
-    form = YearForm(request.args, years=years)
+    form = _groups_form(years)
     if not form.validate():
         return render_template("reports/groups.html", **_common(form, _errors(form), None)), 400
-    report = _report(form.chosen_year(current), today)
+    report = _report(form.chosen_year(current), today, form.chosen_round())
     return render_template(
         "reports/groups.html", **_common(form, [], report, chart=_groups_chart(report))
     )
@@ -235,7 +245,7 @@ def annual_list():
     _only_the_unit()
     today = london_date(utcnow())
     years, current = _years(today)
-    form = YearForm(request.args, years=years)
+    form = _groups_form(years)
     fmt = request.args.get("format") or None
     found, problems = None, []
     if not form.validate():
@@ -245,7 +255,7 @@ def annual_list():
     elif not (request.args.get("cell") or "").strip():
         problems = ["Choose a number on the annual report: the link you followed names none"]
     else:
-        report = _report(form.chosen_year(current.previous()), today)
+        report = _report(form.chosen_year(current.previous()), today, form.chosen_round())
         try:
             found = cell_list(get_session(), report, request.args["cell"].strip())
         except BadCell as bad:
@@ -267,7 +277,11 @@ def annual_list():
         filtered=False,
         errors=[],
         download_url=lambda f: url_for(
-            "reports.annual_list", year=report.year.value, cell=found.args["cell"], format=f
+            "reports.annual_list",
+            year=report.year.value,
+            cell=found.args["cell"],
+            format=f,
+            **({"round": form.chosen_round()} if form.chosen_round() else {}),
         ),
         back=url_for("reports.annual", year=report.year.value),
         back_words="Annual equality report",

@@ -210,6 +210,17 @@ def _dashboard_cumulative(d: Demo) -> str:
     )
 
 
+def _groups_in_round(d: Demo) -> str:
+    """All groups in the budget round being prepared (several of its decisions fall on
+    disabled residents: the round's warning shows)."""
+    from urllib.parse import urlencode
+
+    from eia.demo_data import budget_round
+    from eia.models import london_date, utcnow
+
+    return "/dashboard/groups?" + urlencode({"round": budget_round(london_date(utcnow()))})
+
+
 def _last_year() -> int:
     """The last full financial year (the annual report's own when none is chosen)."""
     from eia.models import london_date, utcnow
@@ -575,6 +586,17 @@ PAGES: list[Page] = [
             role="equality",
         ),
         Page("Which groups keep getting hit?", lambda d: "/dashboard/groups", role="equality"),
+        Page(
+            "Which groups keep getting hit? All groups in a budget round",
+            _groups_in_round,
+            role="equality",
+        ),
+        Page(
+            "Which groups keep getting hit? A decision round that is not one (error summary)",
+            lambda d: "/dashboard/groups?round=x",
+            role="equality",
+            status=400,
+        ),
         Page("Annual equality report", lambda d: "/reports/annual", role="equality"),
         Page(
             "Annual equality report: the list behind a number",

@@ -173,3 +173,25 @@ def build_annual_world(db, make) -> World:
         )
     db.flush()
     return World(a, b, s)
+
+
+ROUND = "Budget 2025/26"
+OTHER_ROUND = "Budget 2026/27"
+
+
+def tag_rounds(db, world: World) -> None:
+    """Decision rounds on the annual world. ``ROUND``: ``boundary_in`` (2025/26: age and
+    disability, and race and sex through its intersectional impact), ``last_year``
+    (2024/25: age and disability) and ``archived`` (left out); ``OTHER_ROUND``:
+    ``boundary_out``. So in ``ROUND`` age and disability are hit by two decisions, race and
+    sex by one."""
+    for name, decision_round in (
+        ("boundary_in", ROUND),
+        ("last_year", ROUND),
+        ("archived", ROUND),
+        ("boundary_out", OTHER_ROUND),
+    ):
+        eia = world.stories[name].eia
+        eia.decision_round = decision_round
+        db.add(eia)
+    db.flush()
