@@ -180,3 +180,28 @@ def test_without_a_reference_the_file_is_known_by_its_sha256(db, council):
     db.flush()
     (again,) = word.check(db, [("renamed.docx", content)], mapping)
     assert again.ok and again.unchanged and word.import_files(db, council[2], [again]) == []
+
+
+def _zip_of_text() -> bytes:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("notes.txt", "not a document")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"plain text", b"\xd0\xcf\x11\xe0" + bytes(600), b"PK\x03\x04 broken", "zip", "xlsx"],
+)
+def test_what_is_not_a_docx_is_refused_in_words(content):
+    from .support.registers import as_xlsx, row
+
+    if content == "zip":
+        content = _zip_of_text()
+    elif content == "xlsx":
+        content = as_xlsx([row("R-1", "Adult Social Care", "Home Care")])
+    with pytest.raises(word.FileRefused, match="Word|empty"):
+        word.read(content, word.read_mapping(mapping_bytes()))
