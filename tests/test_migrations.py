@@ -212,21 +212,21 @@ def test_0023_benchmark_tables_down_and_up_on_postgresql(own_database):
 
 def _imported_original_down_and_up(engine) -> None:
     """0024 (an imported Word file's original text) taken down to the revision before it
-    and up again: the column goes and comes back, empty."""
+    and up again: the table goes and comes back."""
     from alembic.script import ScriptDirectory
 
     from eia.migrate import alembic_config, downgrade, upgrade
 
-    def columns():
-        return {c["name"] for c in sa.inspect(engine).get_columns("eia")}
+    def tables():
+        return set(sa.inspect(engine).get_table_names())
 
     before = ScriptDirectory.from_config(alembic_config()).get_revision("0024").down_revision
     upgrade(engine)
-    assert "imported_original" in columns()
+    assert "eia_imported_original" in tables()
     downgrade(engine, before)
-    assert "imported_original" not in columns() and "imported_at" in columns()
+    assert "eia_imported_original" not in tables() and "eia" in tables()
     upgrade(engine)
-    assert "imported_original" in columns()
+    assert "eia_imported_original" in tables()
 
 
 @pytest.mark.slow  # migrates down and up again

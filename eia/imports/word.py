@@ -11,9 +11,10 @@ paragraphs, or the first cell of a two-column "label | value" table row) and the
 and table rows under each; ``check`` runs the register import's own checks on the mapped
 fields (dates, people, directorate and service, outcome), writing nothing; ``import_files``
 adds every checked file as one operation. The text under a heading the mapping does not
-place (or maps to "original") is kept word for word as the EIA's imported original text,
-never dropped. A file without a mapped reference gets ``W-`` and the start of its SHA-256,
-so importing the same file again changes nothing either way."""
+place (or maps to "original") is kept word for word as the EIA's imported original text
+(``eia_imported_original``), never dropped. A file without a mapped reference gets ``W-``
+and the start of its SHA-256, so importing the same file again changes nothing either
+way."""
 
 import hashlib
 import io
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, select
 
 from eia import operations as ops
-from eia.models import Eia, Service
+from eia.models import Eia, ImportedOriginal, Service
 from eia.reporting import page_summaries
 
 from . import register
@@ -319,8 +320,9 @@ def import_files(session: Session, actor, plans: list[FilePlan]) -> list[Eia]:
         if sections.get("screening_conclusion"):
             eia.screening_conclusion = sections["screening_conclusion"]
         eia.outcome_reason = sections.get("outcome_reason", "")
-        eia.imported_original = plan.original or None
         session.add(eia)
+        if plan.original:
+            session.add(ImportedOriginal(eia_id=eia.id, source=source, parts=plan.original))
         session.flush()
         page_summaries.keep(session, eia)
         eias.append(eia)

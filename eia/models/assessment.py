@@ -67,9 +67,6 @@ class Eia(SQLModel, table=True):
     import_source: str = Field(default="", sa_type=sa.String(300), sa_column_kwargs=_EMPTY)
     # Where the council published it before (the register's "published link").
     published_link: str = Field(default="", sa_type=sa.String(500), sa_column_kwargs=_EMPTY)
-    # From a Word file (eia.imports.word): the text under headings the mapping did not
-    # place in a section, kept word for word: [{"heading": ..., "paragraphs": [...]}].
-    imported_original: list[dict] | None = Field(default=None, sa_type=sa.JSON)
 
     directorate: Directorate = Relationship()
     service: Service = Relationship()

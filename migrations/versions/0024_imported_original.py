@@ -1,8 +1,9 @@
 """the original text kept with an EIA imported from a Word file
 
-``eia.imported_original``: the text under the headings of a council's Word template that
+``eia_imported_original``: the text under the headings of a council's Word template that
 the import's mapping did not place in a section ([{"heading": ..., "paragraphs": [...]}]),
-kept word for word and shown on the EIA's page (eia.imports.word).
+kept word for word and shown on the EIA's page (eia.imports.word). A table of its own, not
+a column of ``eia``: the data migrations before it load EIAs through the models.
 
 Revision ID: 0024
 Revises: 0017
@@ -20,10 +21,15 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    # Plain ADD COLUMN (no batch copy of the eia table on SQLite: see 0019).
-    op.add_column("eia", sa.Column("imported_original", sa.JSON(), nullable=True))
+    op.create_table(
+        "eia_imported_original",
+        sa.Column("eia_id", sa.Integer(), nullable=False),
+        sa.Column("source", sa.String(length=300), nullable=False),
+        sa.Column("parts", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(["eia_id"], ["eia.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("eia_id"),
+    )
 
 
 def downgrade() -> None:
-    # Plain DROP COLUMN (SQLite has it since 3.35), for the same reason.
-    op.execute("ALTER TABLE eia DROP COLUMN imported_original")
+    op.drop_table("eia_imported_original")
