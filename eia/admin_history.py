@@ -72,6 +72,10 @@ _DESCRIBE = {
         f"Register {d['file']} imported: {d['eias']} EIAs and {d['people_added']} people added,"
         f" {d['unchanged']} EIAs already imported left as they were"
     ),
+    "word_imported": lambda d: (
+        f"Word files imported: {', '.join(f['file'] for f in d['files'])}"
+        f" ({d['eias']} EIAs and {d['people_added']} people added)"
+    ),
     "user_renamed": lambda d: (
         f"User {d['name'][0]} ({(d.get('user') or {}).get('email')}) renamed to {d['name'][1]}"
     ),

@@ -84,6 +84,7 @@ EVENTS = {
     # (added inactive), and the import itself (each EIA has its own "import" record).
     "user_imported": "user added by an import (inactive)",
     "register_imported": "register of EIAs imported",
+    "word_imported": "Word files of EIAs imported",
     # The pan-London practice comparison (eia/standard/compare.py).
     "benchmark_council_added": "council added to the practice comparison",
     "benchmark_council_refreshed": "council's practice feed refreshed",
@@ -895,6 +896,13 @@ def record_register_import(
 ) -> AuditRecord:
     """The import as a whole: which file (its SHA-256), how many EIAs and people it added."""
     return _record(session, actor, "register_imported", details, _at(at))
+
+
+def record_word_import(
+    session: Session, actor: Actor, details: dict, at: datetime | None = None
+) -> AuditRecord:
+    """An import of Word files as a whole: each file (its SHA-256) and the EIA it made."""
+    return _record(session, actor, "word_imported", details, _at(at))
 
 
 # --- the pan-London practice comparison ------------------------------------------------------

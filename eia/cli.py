@@ -299,6 +299,70 @@ def import_document(path, dry_run, as_email):
     click.echo(f"Imported {doc['reference']} as a historical record.")
 
 
+@import_cli.command("word")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option(
+    "--mapping",
+    "mapping_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The JSON mapping of the template's headings (docs/word-mapping-example.json).",
+)
+@click.option("--dry-run", is_flag=True, help="Check the files and list their problems only.")
+@click.option(
+    "--as",
+    "as_email",
+    help="The administrator the import is recorded under (needed unless --dry-run).",
+)
+def import_word(paths, mapping_path, dry_run, as_email):
+    """Import past EIAs from Word (.docx) files made from one template, as historical
+    records, through a mapping of its headings. Text under headings the mapping does not
+    place is kept as the EIA's original text. Any problem in any file: nothing imported,
+    exit 1."""
+    from pathlib import Path
+
+    from eia.capabilities import Capability, may
+    from eia.imports import word
+
+    try:
+        mapping = word.read_mapping(Path(mapping_path).read_bytes())
+    except word.FileRefused as problem:
+        raise click.UsageError(str(problem)) from problem
+    files = [(Path(p).name, Path(p).read_bytes()) for p in paths]
+    with session_scope() as session:
+        actor = None
+        if not dry_run:
+            actor = session.exec(select(User).where(User.email == (as_email or "").lower())).first()
+            if actor is None or not actor.active or not may(actor, Capability.administer):
+                raise click.UsageError("Give --as with an active administrator's email address.")
+        plans = word.check(session, files, mapping)
+        for plan in plans:
+            for line in word.describe(plan, mapping):
+                click.echo(line)
+            if plan.unchanged:
+                click.echo(f"  {plan.reference} is already imported: nothing will change.")
+        problems = [p for plan in plans for p in plan.problems]
+        for p in problems:
+            click.echo(str(p))
+        to_import = sum(1 for p in plans if p.ok and not p.unchanged)
+        click.echo(
+            f"{plural(to_import, 'EIA')} to import, "
+            f"{sum(1 for p in plans if p.unchanged)} already imported, "
+            f"{plural(len(problems), 'problem')}."
+        )
+        if problems:
+            click.echo("Nothing imported: put the problems right and run it again.")
+            sys.exit(1)
+        if dry_run:
+            click.echo("Dry run: nothing imported.")
+            return
+        references = [e.reference for e in word.import_files(session, actor, plans)]
+    click.echo(
+        f"Imported {plural(len(references), 'EIA')}"
+        + (": " + ", ".join(references) if references else ".")
+    )
+
+
 @reviews_cli.command("start-due")
 def reviews_start_due():
     """Move approved EIAs whose review date has come into review."""

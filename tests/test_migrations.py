@@ -208,3 +208,38 @@ def test_0023_benchmark_tables_down_and_up(tmp_path):
 @pytest.mark.postgres
 def test_0023_benchmark_tables_down_and_up_on_postgresql(own_database):
     _benchmark_tables_down_and_up(own_database)
+
+
+def _imported_original_down_and_up(engine) -> None:
+    """0024 (an imported Word file's original text) taken down to the revision before it
+    and up again: the table goes and comes back."""
+    from alembic.script import ScriptDirectory
+
+    from eia.migrate import alembic_config, downgrade, upgrade
+
+    def tables():
+        return set(sa.inspect(engine).get_table_names())
+
+    before = ScriptDirectory.from_config(alembic_config()).get_revision("0024").down_revision
+    upgrade(engine)
+    assert "eia_imported_original" in tables()
+    downgrade(engine, before)
+    assert "eia_imported_original" not in tables() and "eia" in tables()
+    upgrade(engine)
+    assert "eia_imported_original" in tables()
+
+
+@pytest.mark.slow  # migrates down and up again
+def test_0024_imported_original_down_and_up(tmp_path):
+    from eia.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'w.db'}")
+    try:
+        _imported_original_down_and_up(engine)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_0024_imported_original_down_and_up_on_postgresql(own_database):
+    _imported_original_down_and_up(own_database)

@@ -23,7 +23,7 @@ from .characteristics import Characteristic
 from .cube import DashboardCell
 from .decisions import EiaDecision
 from .health import ServiceBeat
-from .imports import ImportUpload
+from .imports import ImportedOriginal, ImportUpload
 from .notifications import NotificationPreference, OutboxEmail
 from .org import Directorate, Service, User
 from .page_summary import EiaPageSummary
@@ -54,6 +54,7 @@ __all__ = [
     "EngagementRecord",
     "IdentityLink",
     "ImportUpload",
+    "ImportedOriginal",
     "ImpactAssessment",
     "IntersectionalCharacteristic",
     "IntersectionalImpact",

@@ -28,3 +28,20 @@ class ImportUpload(SQLModel, table=True):
     mapping: dict | None = Field(default=None, sa_type=sa.JSON)
     # Set when the file was imported (the page then says so instead of importing again).
     imported_at: datetime | None = Field(default=None)
+
+
+class ImportedOriginal(SQLModel, table=True):
+    """The text of a Word file imported as an EIA (eia.imports.word) under the headings the
+    mapping did not place in a section, kept word for word and shown on the EIA's page. A
+    table of its own, so that loading an EIA never reads it."""
+
+    __tablename__ = "eia_imported_original"
+
+    eia_id: int = Field(
+        sa_column=sa.Column(
+            sa.Integer, sa.ForeignKey("eia.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    source: str = Field(default="", sa_type=sa.String(300))
+    # [{"heading": ..., "paragraphs": [...]}], in the order of the file.
+    parts: list = Field(default_factory=list, sa_type=sa.JSON)

@@ -88,6 +88,17 @@ def eia_for_page(session: Session, reference: str) -> Eia | None:
     )
 
 
+def imported_original(session: Session, eia: Eia) -> list[dict]:
+    """The text of the Word file it was imported from that has no place in its sections
+    (eia.imports.word): [{"heading": ..., "paragraphs": [...]}]; [] for any other EIA."""
+    from eia.models import ImportedOriginal
+
+    if eia.imported_at is None:
+        return []
+    kept = session.get(ImportedOriginal, eia.id)
+    return list(kept.parts) if kept else []
+
+
 def eia_for_editing(session: Session, reference: str) -> Eia | None:
     """An EIA with everything the journey's pages show.
 

@@ -47,6 +47,7 @@ def eia_page(reference: str):
             GuardContext(eia=eia, actor=None, session=session, now=utcnow())
         ),
         history=history(audit_trail(session, eia.id)),
+        imported_original=eias.imported_original(session, eia),
     )
 
 
