@@ -15,6 +15,7 @@ import logging
 import os
 import re
 import sys
+import traceback
 import uuid
 from datetime import UTC, datetime
 
@@ -59,8 +60,15 @@ class JsonFormatter(logging.Formatter):
         for name in EXTRA_FIELDS:
             if name in record.__dict__:
                 entry[name] = record.__dict__[name]
-        if record.exc_info:
-            entry["error"] = self.formatException(record.exc_info)
+        if record.exc_info and record.exc_info[1] is not None:
+            # What went wrong and where, as fields: not a traceback printed into the stream
+            # (a command's output must never show one).
+            kind, error, tb = record.exc_info
+            entry["error"] = f"{kind.__name__}: {error}"
+            entry["where"] = [
+                f"{frame.filename}:{frame.lineno} {frame.name}"
+                for frame in traceback.extract_tb(tb)[-5:]
+            ]
         return json.dumps(entry, default=str, ensure_ascii=False)
 
 

@@ -194,6 +194,9 @@ NO_FORM_PAGE: dict[str, str] = {
     "/admin/directorates/<int:directorate_id>/delete": (
         "shown only for a directorate nothing uses; the world's are in use"
     ),
+    "/benchmarking/councils/<int:council_id>/refresh": (
+        "a button beside each council in the practice comparison; the fuzzing's world has none"
+    ),
     "/admin/services/<int:service_id>/delete": (
         "shown only for a service nothing uses; the world's are in use"
     ),

@@ -449,7 +449,7 @@ def test_random_histories_keep_the_lifecycle_and_audit_trail_sound(engine):
     run_state_machine_as_test(
         factory,
         settings=settings(
-            max_examples=40,
+            max_examples=60,
             stateful_step_count=50,
             deadline=None,
             derandomize=True,

@@ -203,7 +203,12 @@ def test_claims_are_applied_at_each_sign_in_and_audited(sso_app, oidc_provider, 
     )
     assert (person.service_id, person.directorate_id) == (None, council["adults"].id)
     events = [e for e, actor in _admin_events(db, "olu.approver@council.example") if actor == SSO]
+    # The records of the first sign-in show the person as they are now (the audit trail
+    # hashes their id, so their name and email follow them: README "Retention and personal
+    # data"); then the second sign-in's changes.
     assert events == [
+        "user_created",
+        "identity_linked",
         "user_email_changed",
         "user_renamed",
         "user_role_changed",
