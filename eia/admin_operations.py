@@ -155,30 +155,39 @@ def create_user(
     at: datetime | None = None,
 ) -> User:
     """A new person who can sign in (the caller hashes the password)."""
-    at = _at(at)
-    person = User(
-        name=name,
-        email=email.lower(),
-        role=role,
-        service_id=service_id,
-        directorate_id=directorate_id,
-        password_hash=password_hash,
-        active=True,
-        created_at=at,
+    return _add_person(
+        session,
+        actor,
+        "user_created",
+        User(
+            name=name,
+            email=email.lower(),
+            role=role,
+            service_id=service_id,
+            directorate_id=directorate_id,
+            password_hash=password_hash,
+            active=True,
+            created_at=_at(at),
+        ),
     )
+
+
+def _add_person(session: Session, actor: Actor, event: str, person: User, **details) -> User:
+    """``person`` added, with the audit record ``event`` naming them and their team."""
     session.add(person)
     session.flush()
     _record(
         session,
         actor,
-        "user_created",
+        event,
         {
             "user": _person(person),
-            "role": role,
-            "service": _named(_get(session, Service, service_id)),
-            "directorate": _named(_get(session, Directorate, directorate_id)),
+            "role": person.role,
+            "service": _named(_get(session, Service, person.service_id)),
+            "directorate": _named(_get(session, Directorate, person.directorate_id)),
+            **details,
         },
-        at,
+        person.created_at,
     )
     return person
 
@@ -862,33 +871,22 @@ def add_imported_person(
     """A person an imported record names who is not here: added inactive, with no password,
     so they cannot sign in until an administrator reactivates them (and gives them their
     own email address if the import only knew their name)."""
-    at = _at(at)
-    person = User(
-        name=name,
-        email=email.lower(),
-        role=role,
-        service_id=service_id,
-        directorate_id=directorate_id,
-        password_hash=None,
-        active=False,
-        created_at=at,
-    )
-    session.add(person)
-    session.flush()
-    _record(
+    return _add_person(
         session,
         actor,
         "user_imported",
-        {
-            "user": _person(person),
-            "role": role,
-            "service": _named(_get(session, Service, service_id)),
-            "directorate": _named(_get(session, Directorate, directorate_id)),
-            "source": source,
-        },
-        at,
+        User(
+            name=name,
+            email=email.lower(),
+            role=role,
+            service_id=service_id,
+            directorate_id=directorate_id,
+            password_hash=None,
+            active=False,
+            created_at=_at(at),
+        ),
+        source=source,
     )
-    return person
 
 
 def record_register_import(
