@@ -167,7 +167,11 @@ class YearForm(Form):
     def chosen_year(self, default):
         from eia.reporting.years import FinancialYear
 
-        return FinancialYear.parse(self.year.data) if self.year.data else default
+        if not self.year.data:
+            # The page shows the year it reports on chosen, not the list's first year.
+            self.year.data = default.value
+            return default
+        return FinancialYear.parse(self.year.data)
 
 
 class GroupsForm(YearForm):

@@ -232,3 +232,13 @@ def _the_list_downloads(unit):
     assert len(rows) == 1 + 7 and re.match(r"EIA-", rows[1][0])
     page = parse(unit.get("/reports/annual/list?year=2025&cell=completion.all.2025.due"))
     assert words(page.select_one(".govuk-back-link")) == "Annual equality report"
+
+
+def test_with_no_year_chosen_the_list_shows_the_year_reported(unit):
+    from eia.reporting.years import FinancialYear
+
+    last_full = FinancialYear.of(london_date(utcnow())).previous()
+    page = parse(unit.get("/reports/annual"))
+    chosen = page.select_one("select#year option[selected]")
+    assert chosen is not None and chosen["value"] == last_full.value
+    assert last_full.label in page.find("h1").get_text()
